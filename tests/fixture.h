@@ -1,0 +1,32 @@
+/*
+ * fixture.h: what each test gets of its own: a temporary directory (removed at exit),
+ * a SoftHSM2 token store there with a private configuration, a sqlite file path.
+ */
+#ifndef ENROLL_FIXTURE_H
+#define ENROLL_FIXTURE_H
+
+#include "token.h"
+
+/* The PINs of fixture tokens: they pass the office's PIN policy. */
+#define FIXTURE_SO_PIN "51928374"
+#define FIXTURE_USER_PIN "830571"
+
+/* A fresh temporary directory under $TMPDIR, removed with everything in it at exit. */
+const char *fixture_tmpdir(void);
+/*
+ * A fresh SoftHSM2 token store in its own directory with SOFTHSM2_CONF pointing at it:
+ * it holds one blank slot. Call before tok_ctx_new(). Returns the store's directory.
+ */
+const char *fixture_softhsm(void);
+/* Initialize a token in the store (SO PIN, user PIN as above) with this label. 0 on success. */
+int fixture_softhsm_token(const char *label);
+/* The SoftHSM2 module path. */
+const char *fixture_module(void);
+/* A PIN buffer holding text; abort()s on failure. */
+struct tok_pin *fixture_pin(const char *text);
+/* Write a file in the fixture directory; returns its path (static buffer per call site). */
+char *fixture_path(const char *name);
+/* Run a shell command; returns its exit status (-1 if it could not run). */
+int fixture_run(const char *command);
+
+#endif

@@ -1,0 +1,80 @@
+# lib.sh: shared helper for the shell tests. Sourced, never run. Gives each test its own
+# temporary directory (removed at exit), a private SoftHSM2 store, a sqlite path, a
+# pcscd with the vpcd virtual reader when asked, and TAP output.
+# Test PINs are fixture constants for throwaway tokens; the command under test reads
+# them only from file descriptors, never argv.
+
+set -u
+T_SO_PIN=51928374
+T_USER_PIN=830571
+T_MODULE=${SOFTHSM_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
+T_COUNT=0
+T_FAILED=0
+T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/enroll-test.XXXXXX")
+T_PIDS=""
+
+t_cleanup() {
+	for pid in $T_PIDS; do
+		kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done
+	rm -rf "$T_DIR"
+}
+trap t_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# t_ok NAME COMMAND...: run the command; one TAP line named NAME.
+t_ok() {
+	name=$1
+	shift
+	T_COUNT=$((T_COUNT + 1))
+	if "$@" >"$T_DIR/last.out" 2>&1; then
+		echo "ok $T_COUNT - $name"
+	else
+		T_FAILED=$((T_FAILED + 1))
+		echo "not ok $T_COUNT - $name"
+		sed 's/^/# /' "$T_DIR/last.out" | tail -n 30
+	fi
+}
+
+# t_done: print the plan; exit status says whether all passed.
+t_done() {
+	echo "1..$T_COUNT"
+	[ "$T_FAILED" -eq 0 ]
+}
+
+# t_softhsm: a fresh SoftHSM2 store of this test's own; exports SOFTHSM2_CONF.
+t_softhsm() {
+	store=$T_DIR/softhsm.$$.${1:-0}
+	mkdir -p "$store"
+	printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' \
+		"$store" >"$store.conf"
+	export SOFTHSM2_CONF=$store.conf
+}
+
+# t_softhsm_token LABEL: initialize a token with the fixture PINs.
+t_softhsm_token() {
+	softhsm2-util --init-token --free --label "$1" --so-pin "$T_SO_PIN" \
+		--pin "$T_USER_PIN" >/dev/null
+}
+
+# t_pcscd_start: take the machine's single pcscd slot (tests take turns through a
+# lock), start pcscd with a private reader configuration holding vpcd. Sets T_PCSCD_PID.
+t_pcscd_start() {
+	exec 9>"${TMPDIR:-/tmp}/enroll-pcscd.lock"
+	flock 9
+	if [ -S /run/pcscd/pcscd.comm ] && pgrep -x pcscd >/dev/null; then
+		echo "# pcscd already running outside the tests: stop it first" >&2
+		return 1
+	fi
+	mkdir -p "$T_DIR/reader.conf.d"
+	cp /etc/reader.conf.d/vpcd "$T_DIR/reader.conf.d/"
+	pcscd -f -c "$T_DIR/reader.conf.d" >"$T_DIR/pcscd.log" 2>&1 &
+	T_PCSCD_PID=$!
+	T_PIDS="$T_PIDS $T_PCSCD_PID"
+	for _ in $(seq 50); do
+		[ -S /run/pcscd/pcscd.comm ] && return 0
+		sleep 0.1
+	done
+	echo "# pcscd did not start" >&2
+	return 1
+}

@@ -1,0 +1,1 @@
+int wf_placeholder(void); int wf_placeholder(void) { return 0; }
