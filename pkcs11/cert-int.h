@@ -1,0 +1,58 @@
+/*
+ * cert-int.h: what certificate import, readiness and the issuer connectors share inside
+ * the token layer: parsing certificate files, our key-id convention, raw token objects.
+ */
+#ifndef ENROLL_CERT_INT_H
+#define ENROLL_CERT_INT_H
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "token-int.h"
+
+/* Largest certificate file we accept: a bundle is a few KiB; anything bigger is not one. */
+#define TOK_CERT_FILE_MAX (1024 * 1024)
+
+/*
+ * Parse PEM (one certificate or a bundle, PKCS#7 blocks included), DER, or DER PKCS#7
+ * into the certificates it holds, in input order. TOK_ERR_MALFORMED for anything else,
+ * truncated input or trailing garbage. *out owned by the caller: sk_X509_pop_free().
+ */
+int tok_cert_parse(const unsigned char *data, size_t length, STACK_OF(X509) **out,
+		   struct tok_error *err);
+
+/*
+ * Our key id of a public key: SHA-1 of the RSA modulus or of the EC point octets (the
+ * convention of NSS and OpenSC's mozilla style). TOK_ERR_UNSUPPORTED for other key types.
+ */
+int tok_public_key_id(EVP_PKEY *pkey, struct tok_key_id *out, struct tok_error *err);
+
+/* The raw public key value the id is made of (modulus or point), into buf. Length, 0 if none. */
+size_t tok_public_key_value(EVP_PKEY *pkey, unsigned char *buf, size_t size);
+
+/* A private key found on the token by its public key. */
+struct tok_cert_key {
+	CK_OBJECT_HANDLE handle;
+	struct tok_key_id id;
+	char label[65];
+};
+
+/*
+ * Find the private key on the token whose public key is pkey (by value, not by id: keys
+ * made by other tools may carry other ids). TOK_ERR_NOT_FOUND if none.
+ */
+int tok_cert_find_key(struct tok_token *token, EVP_PKEY *pkey, struct tok_cert_key *out,
+		      struct tok_error *err);
+/* Is a certificate with exactly this DER value on the token? 1 yes, 0 no, <0 error. */
+int tok_cert_present(struct tok_token *token, const unsigned char *der, size_t length,
+		     struct tok_error *err);
+/*
+ * Write cert with C_CreateObject: category 1 (token user) with id/label of its key, or 2
+ * (authority) with its own id and its CN as label when key is NULL. *handle for rollback.
+ */
+int tok_cert_write(struct tok_token *token, X509 *cert, const struct tok_cert_key *key,
+		   CK_OBJECT_HANDLE *handle, struct tok_error *err);
+/* Destroy an object written by this import (rollback). */
+void tok_cert_destroy(struct tok_token *token, CK_OBJECT_HANDLE handle);
+
+#endif

@@ -1,0 +1,246 @@
+/*
+ * cert.c: importing the issued certificate and its chain onto the token (SOP step 7).
+ * Every check runs before the first write, so a refusal leaves the token as it was; a
+ * write that fails half-way is rolled back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "cert-int.h"
+
+/* Private keys are only visible to a logged-in user: say so rather than "no match". */
+static int
+check_logged_in(struct tok_token *token, struct tok_error *err)
+{
+	CK_SESSION_INFO session;
+	CK_RV rv;
+
+	if ((rv = token->ctx->fn->C_GetSessionInfo(token->session, &session)) != CKR_OK)
+		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_GetSessionInfo failed");
+	if (session.state != CKS_RO_USER_FUNCTIONS && session.state != CKS_RW_USER_FUNCTIONS)
+		return tok_error_set(err, TOK_ERR_NOT_LOGGED_IN,
+				     "log in as the token's user before importing");
+	return TOK_OK;
+}
+
+/* The first certificate in the input that is not a CA and whose key is on the token. */
+static int
+select_end_entity(struct tok_token *token, STACK_OF(X509) *certs, X509 **cert,
+		  struct tok_cert_key *key, struct tok_error *err)
+{
+	int r;
+
+	for (int i = 0; i < sk_X509_num(certs); i++) {
+		X509 *candidate = sk_X509_value(certs, i);
+
+		if (X509_check_ca(candidate) != 0)
+			continue;
+		r = tok_cert_find_key(token, X509_get0_pubkey(candidate), key, err);
+		if (r == TOK_OK) {
+			*cert = candidate;
+			return TOK_OK;
+		}
+		if (r != TOK_ERR_NOT_FOUND)
+			return r;
+	}
+	return tok_error_set(err, TOK_ERR_CERT_MISMATCH,
+			     "none of the %d certificate(s) belongs to a key on this token",
+			     sk_X509_num(certs));
+}
+
+static int
+check_validity(X509 *cert, struct tok_error *err)
+{
+	int before = X509_cmp_current_time(X509_get0_notBefore(cert));
+	int after = X509_cmp_current_time(X509_get0_notAfter(cert));
+
+	if (before == 0 || after == 0)
+		return tok_error_set(err, TOK_ERR_MALFORMED, "certificate dates unreadable");
+	if (before > 0)
+		return tok_error_set(err, TOK_ERR_CERT_NOT_YET_VALID,
+				     "certificate is not valid yet");
+	if (after < 0)
+		return tok_error_set(err, TOK_ERR_CERT_EXPIRED, "certificate has expired");
+	return TOK_OK;
+}
+
+/* Without a keyUsage extension every use is allowed (RFC 5280 4.2.1.3). */
+static int
+check_key_usage(X509 *cert, struct tok_error *err)
+{
+	uint32_t usage = X509_get_key_usage(cert);
+
+	if ((usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0)
+		return tok_error_set(err, TOK_ERR_CERT_KEY_USAGE,
+				     "key usage allows neither digitalSignature nor "
+				     "nonRepudiation");
+	return TOK_OK;
+}
+
+/* The verified chain, end entity first, root last. */
+static int
+verify_chain(X509 *cert, STACK_OF(X509) *untrusted, const char *trust_anchors,
+	     STACK_OF(X509) **chain, struct tok_error *err)
+{
+	X509_STORE *store = NULL;
+	X509_STORE_CTX *ctx = NULL;
+	int r = TOK_ERR_INTERNAL;
+
+	if ((store = X509_STORE_new()) == NULL || (ctx = X509_STORE_CTX_new()) == NULL) {
+		r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	if (!X509_STORE_load_file(store, trust_anchors)) {
+		r = tok_error_set(err, TOK_ERR_IO, "cannot read trust anchors %s", trust_anchors);
+		tok_error_openssl(err);
+		goto out;
+	}
+	if (!X509_STORE_CTX_init(ctx, store, cert, untrusted)) {
+		r = tok_error_set(err, TOK_ERR_INTERNAL, "X509_STORE_CTX_init failed");
+		goto out;
+	}
+	if (X509_verify_cert(ctx) != 1) {
+		r = tok_error_set(err, TOK_ERR_CERT_UNTRUSTED,
+				  "chain does not verify against %s: %s", trust_anchors,
+				  X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
+		goto out;
+	}
+	if ((*chain = X509_STORE_CTX_get1_chain(ctx)) == NULL) {
+		r = tok_error_set(err, TOK_ERR_INTERNAL, "no verified chain");
+		goto out;
+	}
+	r = TOK_OK;
+out:
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	ERR_clear_error();
+	return r;
+}
+
+/* Write one certificate unless present; remember its handle for rollback. */
+static int
+write_once(struct tok_token *token, X509 *cert, const struct tok_cert_key *key,
+	   CK_OBJECT_HANDLE *written, size_t *count, bool *present, struct tok_error *err)
+{
+	unsigned char *der = NULL;
+	int length, r;
+
+	if ((length = i2d_X509(cert, &der)) <= 0)
+		return tok_error_set(err, TOK_ERR_INTERNAL, "i2d_X509 failed");
+	r = tok_cert_present(token, der, (size_t)length, err);
+	OPENSSL_free(der);
+	if (r < 0)
+		return r;
+	*present = r == 1;
+	if (*present)
+		return TOK_OK;
+	if ((r = tok_cert_write(token, cert, key, &written[*count], err)) != TOK_OK)
+		return r;
+	(*count)++;
+	return TOK_OK;
+}
+
+/* The end entity with its key's id and label, then the chain's CAs as authorities. */
+static int
+write_all(struct tok_token *token, STACK_OF(X509) *chain, const struct tok_cert_key *key,
+	  struct tok_cert_info *info, struct tok_error *err)
+{
+	int n = sk_X509_num(chain);
+	CK_OBJECT_HANDLE *written;
+	size_t count = 0;
+	bool present;
+	int r = TOK_OK;
+
+	if ((written = calloc((size_t)n, sizeof(*written))) == NULL)
+		return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+	r = write_once(token, sk_X509_value(chain, 0), key, written, &count, &present, err);
+	info->already_present = present;
+	for (int i = 1; i < n && r == TOK_OK; i++) {
+		size_t before = count;
+
+		r = write_once(token, sk_X509_value(chain, i), NULL, written, &count, &present,
+			       err);
+		info->chain_written += (int)(count - before);
+	}
+	if (r != TOK_OK)
+		while (count > 0)
+			tok_cert_destroy(token, written[--count]);
+	free(written);
+	return r;
+}
+
+static void
+name_text(X509_NAME *name, char *out, size_t size)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	int length = 0;
+
+	out[0] = '\0';
+	if (bio == NULL)
+		return;
+	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0)
+		length = BIO_read(bio, out, (int)size - 1);
+	out[length > 0 ? length : 0] = '\0';
+	BIO_free(bio);
+}
+
+static void
+fill_info(X509 *cert, const struct tok_cert_key *key, struct tok_cert_info *info)
+{
+	BIGNUM *serial = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
+	char *hex = serial != NULL ? BN_bn2hex(serial) : NULL;
+	struct tm tm;
+
+	info->key_id = key->id;
+	snprintf(info->serial_hex, sizeof(info->serial_hex), "%s", hex != NULL ? hex : "");
+	for (char *c = info->serial_hex; *c != '\0'; c++)
+		if (*c >= 'A' && *c <= 'F')
+			*c = (char)(*c - 'A' + 'a');
+	name_text(X509_get_subject_name(cert), info->subject, sizeof(info->subject));
+	name_text(X509_get_issuer_name(cert), info->issuer, sizeof(info->issuer));
+	if (ASN1_TIME_to_tm(X509_get0_notBefore(cert), &tm))
+		info->not_before = timegm(&tm);
+	if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm))
+		info->not_after = timegm(&tm);
+	OPENSSL_free(hex);
+	BN_free(serial);
+}
+
+int
+tok_import_certificate(struct tok_token *token, const unsigned char *data, size_t length,
+		       const char *trust_anchors, struct tok_cert_info *info,
+		       struct tok_error *err)
+{
+	STACK_OF(X509) *certs = NULL, *chain = NULL;
+	struct tok_cert_info result = { 0 };
+	struct tok_cert_key key = { 0 };
+	X509 *cert = NULL;
+	int r = TOK_ERR_INTERNAL;
+
+	if (token == NULL || data == NULL || trust_anchors == NULL || info == NULL)
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     "token, data, trust anchors and info are required");
+	if ((r = check_logged_in(token, err)) != TOK_OK ||
+	    (r = tok_cert_parse(data, length, &certs, err)) != TOK_OK ||
+	    (r = select_end_entity(token, certs, &cert, &key, err)) != TOK_OK ||
+	    (r = check_validity(cert, err)) != TOK_OK ||
+	    (r = check_key_usage(cert, err)) != TOK_OK ||
+	    (r = verify_chain(cert, certs, trust_anchors, &chain, err)) != TOK_OK)
+		goto out;
+	if ((r = write_all(token, chain, &key, &result, err)) != TOK_OK)
+		goto out;
+	fill_info(cert, &key, &result);
+	*info = result;
+	r = TOK_OK;
+out:
+	sk_X509_pop_free(chain, X509_free);
+	sk_X509_pop_free(certs, X509_free);
+	ERR_clear_error();
+	return r;
+}
