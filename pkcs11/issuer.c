@@ -1,0 +1,194 @@
+/*
+ * issuer.c: the connector interface (dispatch through struct issuer_ops) and what the
+ * connectors share: files written atomically and privately, names checked before they
+ * become paths, the key id of a CSR.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "cert-int.h"
+#include "issuer-int.h"
+
+const char *
+issuer_name(const struct issuer *issuer)
+{
+	return issuer != NULL ? issuer->ops->name : "";
+}
+
+int
+issuer_submit(struct issuer *issuer, const struct issuer_request *request,
+	      struct tok_error *err)
+{
+	if (issuer == NULL || request == NULL || request->reference == NULL ||
+	    request->key_id_hex == NULL || request->csr_pem == NULL)
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     "a request needs a reference, a key id and a CSR");
+	if (!issuer_key_id_hex_valid(request->key_id_hex))
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "key id is not hex");
+	return issuer->ops->submit(issuer, request, err);
+}
+
+int
+issuer_fetch(struct issuer *issuer, const struct issuer_request *request, unsigned char **data,
+	     size_t *length, struct tok_error *err)
+{
+	if (issuer == NULL || request == NULL || request->key_id_hex == NULL || data == NULL ||
+	    length == NULL)
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     "fetching needs a request with a key id");
+	if (!issuer_key_id_hex_valid(request->key_id_hex))
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "key id is not hex");
+	return issuer->ops->fetch(issuer, request, data, length, err);
+}
+
+void
+issuer_free(struct issuer *issuer)
+{
+	if (issuer != NULL)
+		issuer->ops->free(issuer);
+}
+
+bool
+issuer_key_id_hex_valid(const char *hex)
+{
+	size_t length = strlen(hex);
+
+	if (length < 2 || length > 2 * TOK_KEY_ID_LEN || length % 2 != 0)
+		return false;
+	return strspn(hex, "0123456789abcdefABCDEF") == length;
+}
+
+int
+issuer_read_file(const char *path, size_t max, unsigned char **data, size_t *length,
+		 struct tok_error *err)
+{
+	unsigned char *buf = NULL;
+	struct stat st;
+	size_t used = 0;
+	ssize_t n;
+	int fd, r = TOK_ERR_IO;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return tok_error_set(err, errno == ENOENT ? TOK_ERR_NOT_FOUND : TOK_ERR_IO,
+				     "cannot open %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
+		r = tok_error_set(err, TOK_ERR_IO, "%s is not a regular file of at most %zu bytes",
+				  path, max);
+		goto out;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	while (used < (size_t)st.st_size &&
+	       (n = read(fd, buf + used, (size_t)st.st_size - used)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = tok_error_set(err, TOK_ERR_IO, "reading %s: %s", path, strerror(errno));
+			goto out;
+		}
+		used += (size_t)n;
+	}
+	buf[used] = '\0';
+	*data = buf;
+	*length = used;
+	buf = NULL;
+	r = TOK_OK;
+out:
+	free(buf);
+	close(fd);
+	return r;
+}
+
+static int
+write_all_fd(int fd, const unsigned char *data, size_t length)
+{
+	ssize_t n;
+
+	while (length > 0) {
+		if ((n = write(fd, data, length)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += n;
+		length -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+issuer_write_file(const char *path, const void *data, size_t length, mode_t mode,
+		  struct tok_error *err)
+{
+	char *temporary = NULL;
+	int fd = -1, r = TOK_ERR_IO;
+
+	if (asprintf(&temporary, "%s.XXXXXX", path) < 0)
+		return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+	if ((fd = mkostemp(temporary, O_CLOEXEC)) < 0) {
+		r = tok_error_set(err, TOK_ERR_IO, "cannot create %s: %s", temporary,
+				  strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, mode) != 0 || write_all_fd(fd, data, length) != 0 || fsync(fd) != 0 ||
+	    close(fd) != 0) {
+		fd = -1;
+		r = tok_error_set(err, TOK_ERR_IO, "writing %s: %s", path, strerror(errno));
+		unlink(temporary);
+		goto out;
+	}
+	fd = -1;
+	if (rename(temporary, path) != 0) {
+		r = tok_error_set(err, TOK_ERR_IO, "renaming to %s: %s", path, strerror(errno));
+		unlink(temporary);
+		goto out;
+	}
+	r = TOK_OK;
+out:
+	if (fd >= 0) {
+		close(fd);
+		unlink(temporary);
+	}
+	free(temporary);
+	return r;
+}
+
+int
+issuer_csr_key_id(const char *csr_pem, char *hex, size_t size, struct tok_error *err)
+{
+	struct tok_key_id id;
+	X509_REQ *csr = NULL;
+	EVP_PKEY *key;
+	BIO *bio;
+	int r = TOK_ERR_INTERNAL;
+
+	if (size < 2 * TOK_KEY_ID_LEN + 1)
+		return tok_error_set(err, TOK_ERR_INTERNAL, "key id buffer too small");
+	if ((bio = BIO_new_mem_buf(csr_pem, -1)) == NULL)
+		return tok_error_set(err, TOK_ERR_INTERNAL, "BIO_new_mem_buf failed");
+	if ((csr = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL)) == NULL ||
+	    (key = X509_REQ_get0_pubkey(csr)) == NULL || X509_REQ_verify(csr, key) != 1) {
+		r = tok_error_set(err, TOK_ERR_MALFORMED, "CSR unreadable or its signature wrong");
+		goto out;
+	}
+	if ((r = tok_public_key_id(key, &id, err)) != TOK_OK)
+		goto out;
+	for (size_t i = 0; i < id.length; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id.bytes[i]);
+	r = TOK_OK;
+out:
+	X509_REQ_free(csr);
+	BIO_free(bio);
+	ERR_clear_error();
+	return r;
+}

@@ -1,0 +1,212 @@
+/*
+ * issuer_file.c: BSrE by file exchange. The verifier uploads what we put in the outbox
+ * to BSrE's portal and drops what BSrE sends back into the inbox; we pick out the answer
+ * to a request by the public key in it, whatever the file is called.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cert-int.h"
+#include "issuer-int.h"
+
+#define REFERENCE_MAX 100
+
+struct file_issuer {
+	struct issuer base;
+	char *outbox;
+	char *inbox;
+};
+
+/* What BSrE and browsers name certificate files. */
+static const char *const certificate_suffixes[] = {
+	".pem", ".crt", ".cer", ".der", ".p7b", ".p7c",
+};
+
+static void
+file_free(struct issuer *issuer)
+{
+	struct file_issuer *file = (struct file_issuer *)issuer;
+
+	free(file->outbox);
+	free(file->inbox);
+	free(file);
+}
+
+/*
+ * The reference as a file name: '/' becomes '-'; anything but letters, digits, '.', '-'
+ * and '_' is refused, and so is a leading '.', so a name never leaves the outbox.
+ */
+static int
+reference_file_name(const char *reference, char *out, size_t size, struct tok_error *err)
+{
+	size_t length = strlen(reference);
+
+	if (length == 0 || length > REFERENCE_MAX || length >= size || reference[0] == '.' ||
+	    reference[0] == '/')
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     "reference \"%.*s\" cannot name a file", REFERENCE_MAX,
+				     reference);
+	for (size_t i = 0; i <= length; i++) {
+		char c = reference[i];
+
+		if (c == '/')
+			c = '-';
+		else if (c != '\0' && strchr("._-", c) == NULL &&
+			 !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+			return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+					     "reference holds a character a file name cannot");
+		out[i] = c;
+	}
+	return TOK_OK;
+}
+
+static int
+write_outbox(struct file_issuer *file, const char *name, const char *suffix, const char *text,
+	     mode_t mode, struct tok_error *err)
+{
+	char *path = NULL;
+	int r;
+
+	if (asprintf(&path, "%s/%s%s", file->outbox, name, suffix) < 0)
+		return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+	r = issuer_write_file(path, text, strlen(text), mode, err);
+	free(path);
+	return r;
+}
+
+static int
+file_submit(struct issuer *issuer, const struct issuer_request *request, struct tok_error *err)
+{
+	struct file_issuer *file = (struct file_issuer *)issuer;
+	char name[REFERENCE_MAX + 1], csr_id[2 * TOK_KEY_ID_LEN + 1];
+	int r;
+
+	if ((r = reference_file_name(request->reference, name, sizeof(name), err)) != TOK_OK ||
+	    (r = issuer_csr_key_id(request->csr_pem, csr_id, sizeof(csr_id), err)) != TOK_OK)
+		return r;
+	if (strcasecmp(csr_id, request->key_id_hex) != 0)
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     "the CSR is for key %s, the request names %s", csr_id,
+				     request->key_id_hex);
+	/* The applicant's data is personal (NIK, phone): readable by the operator only. */
+	if ((r = write_outbox(file, name, ".csr.pem", request->csr_pem, 0644, err)) != TOK_OK ||
+	    (request->applicant_json != NULL &&
+	     (r = write_outbox(file, name, ".json", request->applicant_json, 0600, err)) != 0) ||
+	    (request->applicant_sheet != NULL &&
+	     (r = write_outbox(file, name, ".txt", request->applicant_sheet, 0600, err)) != 0))
+		return r;
+	tok_log(TOK_LOG_INFO, "request %s written to %s for BSrE's portal", request->reference,
+		file->outbox);
+	return TOK_OK;
+}
+
+static int
+is_certificate_file(const struct dirent *entry)
+{
+	size_t length = strlen(entry->d_name), suffix_length;
+
+	if (entry->d_name[0] == '.')
+		return 0;
+	for (size_t i = 0; i < sizeof(certificate_suffixes) / sizeof(certificate_suffixes[0]);
+	     i++) {
+		suffix_length = strlen(certificate_suffixes[i]);
+		if (length > suffix_length &&
+		    strcasecmp(entry->d_name + length - suffix_length, certificate_suffixes[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Does any certificate in data carry the key with this id? */
+static bool
+holds_key(const unsigned char *data, size_t length, const char *key_id_hex)
+{
+	STACK_OF(X509) *certs = NULL;
+	struct tok_key_id id;
+	char hex[2 * TOK_KEY_ID_LEN + 1];
+	bool found = false;
+
+	if (tok_cert_parse(data, length, &certs, NULL) != TOK_OK)
+		return false;
+	for (int i = 0; i < sk_X509_num(certs) && !found; i++) {
+		if (tok_public_key_id(X509_get0_pubkey(sk_X509_value(certs, i)), &id, NULL) != 0)
+			continue;
+		for (size_t j = 0; j < id.length; j++)
+			snprintf(hex + 2 * j, 3, "%02x", id.bytes[j]);
+		found = strcasecmp(hex, key_id_hex) == 0;
+	}
+	sk_X509_pop_free(certs, X509_free);
+	return found;
+}
+
+/* Files are tried in name order: the same inbox always gives the same answer. */
+static int
+file_fetch(struct issuer *issuer, const struct issuer_request *request, unsigned char **data,
+	   size_t *length, struct tok_error *err)
+{
+	struct file_issuer *file = (struct file_issuer *)issuer;
+	struct dirent **entries = NULL;
+	unsigned char *content = NULL;
+	size_t content_length = 0;
+	char *path = NULL;
+	int n, r = TOK_ERR_ISSUER;
+
+	if ((n = scandir(file->inbox, &entries, is_certificate_file, alphasort)) < 0)
+		return tok_error_set(err, TOK_ERR_IO, "cannot read the inbox %s", file->inbox);
+	for (int i = 0; i < n && r != TOK_OK; i++) {
+		if (asprintf(&path, "%s/%s", file->inbox, entries[i]->d_name) < 0) {
+			path = NULL;
+			continue;
+		}
+		if (issuer_read_file(path, TOK_CERT_FILE_MAX, &content, &content_length, NULL) == 0 &&
+		    holds_key(content, content_length, request->key_id_hex)) {
+			tok_log(TOK_LOG_INFO, "certificate for %s found in %s", request->reference,
+				path);
+			*data = content;
+			*length = content_length;
+			content = NULL;
+			r = TOK_OK;
+		}
+		free(content);
+		content = NULL;
+		free(path);
+		path = NULL;
+	}
+	for (int i = 0; i < n; i++)
+		free(entries[i]);
+	free(entries);
+	if (r != TOK_OK)
+		r = tok_error_set(err, TOK_ERR_ISSUER, "no certificate for key %s in %s yet",
+				  request->key_id_hex, file->inbox);
+	return r;
+}
+
+static const struct issuer_ops file_ops = {
+	.name = "bsre-file",
+	.submit = file_submit,
+	.fetch = file_fetch,
+	.free = file_free,
+};
+
+struct issuer *
+issuer_file_open(const char *outbox, const char *inbox, struct tok_error *err)
+{
+	struct file_issuer *file;
+
+	if (outbox == NULL || inbox == NULL) {
+		tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "outbox and inbox are required");
+		return NULL;
+	}
+	if ((file = calloc(1, sizeof(*file))) == NULL || (file->outbox = strdup(outbox)) == NULL ||
+	    (file->inbox = strdup(inbox)) == NULL) {
+		if (file != NULL)
+			file_free(&file->base);
+		tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		return NULL;
+	}
+	file->base.ops = &file_ops;
+	return &file->base;
+}

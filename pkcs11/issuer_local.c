@@ -1,0 +1,515 @@
+/*
+ * issuer_local.c: a local test CA standing in for BSrE in the demo and the tests. Its
+ * names say plainly that it is not BSrE; its user profile mimics BSrE's (two years,
+ * SHA-256, digitalSignature + nonRepudiation) so that what passes here passes there.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
+#include "cert-int.h"
+#include "issuer-int.h"
+
+#define ROOT_CN "Enroll LOCAL TEST Root CA - NOT BSrE"
+#define ISSUING_CN "Enroll LOCAL TEST Issuing CA - NOT BSrE"
+#define CA_KEY_BITS 2048
+#define SERIAL_BYTES 16
+#define ISSUED_MAX (64 * 1024)
+
+/* The CA directory's layout. */
+#define LOCAL_ROOT_KEY "root.key"
+#define LOCAL_ROOT_CERT "root.pem"
+#define LOCAL_CA_KEY "ca.key"
+#define LOCAL_CA_CERT "ca.pem"
+#define LOCAL_TRUST_ANCHORS "trust-anchors.pem"
+#define LOCAL_ISSUED_DIR "issued"
+
+enum local_kind { LOCAL_ROOT, LOCAL_ISSUING, LOCAL_USER };
+
+struct extension {
+	int nid;
+	const char *value;
+};
+
+/* What each kind of certificate gets; SKI before AKI, so a root's AKI finds its SKI. */
+static const struct extension root_extensions[] = {
+	{ NID_basic_constraints, "critical,CA:TRUE" },
+	{ NID_key_usage, "critical,keyCertSign,cRLSign" },
+	{ NID_subject_key_identifier, "hash" },
+	{ 0, NULL },
+};
+static const struct extension issuing_extensions[] = {
+	{ NID_basic_constraints, "critical,CA:TRUE,pathlen:0" },
+	{ NID_key_usage, "critical,keyCertSign,cRLSign" },
+	{ NID_subject_key_identifier, "hash" },
+	{ NID_authority_key_identifier, "keyid:always" },
+	{ 0, NULL },
+};
+static const struct extension user_extensions[] = {
+	{ NID_basic_constraints, "critical,CA:FALSE" },
+	{ NID_key_usage, "critical,digitalSignature,nonRepudiation" },
+	{ NID_ext_key_usage, "emailProtection" },
+	{ NID_subject_key_identifier, "hash" },
+	{ NID_authority_key_identifier, "keyid:always" },
+	{ 0, NULL },
+};
+
+static const struct {
+	int years;
+	const struct extension *extensions;
+} profiles[] = {
+	[LOCAL_ROOT] = { 20, root_extensions },
+	[LOCAL_ISSUING] = { 10, issuing_extensions },
+	[LOCAL_USER] = { 2, user_extensions },	/* BSrE: exactly two years */
+};
+
+/* A positive 16-byte serial with its top byte non-zero, so it always encodes in 16 bytes. */
+static int
+set_random_serial(X509 *cert, struct tok_error *err)
+{
+	unsigned char bytes[SERIAL_BYTES];
+	ASN1_INTEGER *serial = NULL;
+	BIGNUM *bn = NULL;
+	int r = TOK_ERR_INTERNAL;
+
+	if (RAND_bytes(bytes, sizeof(bytes)) != 1)
+		return tok_error_set(err, TOK_ERR_INTERNAL, "RAND_bytes failed");
+	bytes[0] = (unsigned char)((bytes[0] & 0x7f) | 0x40);
+	if ((bn = BN_bin2bn(bytes, sizeof(bytes), NULL)) == NULL ||
+	    (serial = BN_to_ASN1_INTEGER(bn, NULL)) == NULL ||
+	    !X509_set_serialNumber(cert, serial))
+		r = tok_error_set(err, TOK_ERR_INTERNAL, "setting the serial failed");
+	else
+		r = TOK_OK;
+	ASN1_INTEGER_free(serial);
+	BN_free(bn);
+	return r;
+}
+
+/* From now (to the second) to the same moment years later, calendar years. */
+static int
+set_validity(X509 *cert, int years, struct tok_error *err)
+{
+	time_t now = time(NULL), end;
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	tm.tm_year += years;
+	end = timegm(&tm);
+	if (X509_time_adj_ex(X509_getm_notBefore(cert), 0, 0, &now) == NULL ||
+	    X509_time_adj_ex(X509_getm_notAfter(cert), 0, 0, &end) == NULL)
+		return tok_error_set(err, TOK_ERR_INTERNAL, "setting the validity failed");
+	return TOK_OK;
+}
+
+static int
+add_extensions(X509 *cert, X509 *issuer_cert, const struct extension *extensions,
+	       STACK_OF(X509_EXTENSION) *extra, struct tok_error *err)
+{
+	X509V3_CTX ctx;
+	X509_EXTENSION *ext;
+
+	X509V3_set_ctx(&ctx, issuer_cert != NULL ? issuer_cert : cert, cert, NULL, NULL, 0);
+	for (const struct extension *e = extensions; e->value != NULL; e++) {
+		if ((ext = X509V3_EXT_conf_nid(NULL, &ctx, e->nid, e->value)) == NULL ||
+		    !X509_add_ext(cert, ext, -1)) {
+			X509_EXTENSION_free(ext);
+			tok_error_set(err, TOK_ERR_INTERNAL, "adding %s failed", OBJ_nid2sn(e->nid));
+			tok_error_openssl(err);
+			return TOK_ERR_INTERNAL;
+		}
+		X509_EXTENSION_free(ext);
+	}
+	for (int i = 0; extra != NULL && i < sk_X509_EXTENSION_num(extra); i++)
+		if (!X509_add_ext(cert, sk_X509_EXTENSION_value(extra, i), -1))
+			return tok_error_set(err, TOK_ERR_INTERNAL, "copying an extension failed");
+	return TOK_OK;
+}
+
+static int
+build_certificate(enum local_kind kind, const X509_NAME *subject, EVP_PKEY *public_key,
+		  X509 *issuer_cert, EVP_PKEY *issuer_key, STACK_OF(X509_EXTENSION) *extra,
+		  X509 **out, struct tok_error *err)
+{
+	const X509_NAME *issuer_name;
+	X509 *cert = NULL;
+	int r = TOK_ERR_INTERNAL;
+
+	issuer_name = issuer_cert != NULL ? X509_get_subject_name(issuer_cert) : subject;
+	if ((cert = X509_new()) == NULL || !X509_set_version(cert, X509_VERSION_3) ||
+	    !X509_set_subject_name(cert, subject) || !X509_set_issuer_name(cert, issuer_name) ||
+	    !X509_set_pubkey(cert, public_key)) {
+		r = tok_error_set(err, TOK_ERR_INTERNAL, "building the certificate failed");
+		goto out;
+	}
+	if ((r = set_random_serial(cert, err)) != TOK_OK ||
+	    (r = set_validity(cert, profiles[kind].years, err)) != TOK_OK ||
+	    (r = add_extensions(cert, issuer_cert, profiles[kind].extensions, extra, err)) != TOK_OK)
+		goto out;
+	if (X509_sign(cert, issuer_key, EVP_sha256()) <= 0) {
+		r = tok_error_set(err, TOK_ERR_INTERNAL, "signing the certificate failed");
+		tok_error_openssl(err);
+		goto out;
+	}
+	*out = cert;
+	cert = NULL;
+	r = TOK_OK;
+out:
+	X509_free(cert);
+	ERR_clear_error();
+	return r;
+}
+
+static X509_NAME *
+ca_name(const char *common_name, const char *office)
+{
+	X509_NAME *name = X509_NAME_new();
+
+	if (name == NULL ||
+	    !X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, (const unsigned char *)"ID",
+					-1, -1, 0) ||
+	    !X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)office,
+					-1, -1, 0) ||
+	    !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+					(const unsigned char *)common_name, -1, -1, 0)) {
+		X509_NAME_free(name);
+		return NULL;
+	}
+	return name;
+}
+
+/* dir/name, malloc'd; NULL only when out of memory. */
+static char *
+path_in(const char *dir, const char *name)
+{
+	char *path = NULL;
+
+	return asprintf(&path, "%s/%s", dir, name) < 0 ? NULL : path;
+}
+
+/* Write a key (0600) or certificate (0644) PEM to dir/name. */
+static int
+write_pem(const char *dir, const char *name, EVP_PKEY *key, X509 *cert, struct tok_error *err)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *path = path_in(dir, name), *data;
+	long length;
+	int r = TOK_ERR_INTERNAL;
+
+	if (bio == NULL || path == NULL) {
+		r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	if ((key != NULL && !PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL)) ||
+	    (cert != NULL && !PEM_write_bio_X509(bio, cert))) {
+		r = tok_error_set(err, TOK_ERR_INTERNAL, "PEM encoding failed");
+		goto out;
+	}
+	length = BIO_get_mem_data(bio, &data);
+	r = issuer_write_file(path, data, (size_t)length, key != NULL ? 0600 : 0644, err);
+out:
+	free(path);
+	BIO_free(bio);
+	return r;
+}
+
+/* One CA: a fresh key, a certificate signed by issuer (self-signed if NULL). */
+static int
+make_ca(enum local_kind kind, const char *common_name, const char *office, X509 *issuer_cert,
+	EVP_PKEY *issuer_key, EVP_PKEY **key, X509 **cert, struct tok_error *err)
+{
+	X509_NAME *name = ca_name(common_name, office);
+	int r;
+
+	if (name == NULL || (*key = EVP_RSA_gen(CA_KEY_BITS)) == NULL) {
+		X509_NAME_free(name);
+		return tok_error_set(err, TOK_ERR_INTERNAL, "making the CA key failed");
+	}
+	r = build_certificate(kind, name, *key, issuer_cert, issuer_key != NULL ? issuer_key : *key,
+			      NULL, cert, err);
+	X509_NAME_free(name);
+	return r;
+}
+
+static int
+prepare_dir(const char *dir, struct tok_error *err)
+{
+	char *anchors = path_in(dir, LOCAL_TRUST_ANCHORS), *issued = path_in(dir, LOCAL_ISSUED_DIR);
+	struct stat st;
+	int r = TOK_ERR_IO;
+
+	if (anchors == NULL || issued == NULL)
+		r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+	else if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		r = tok_error_set(err, TOK_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
+	else if (lstat(anchors, &st) == 0)
+		r = tok_error_set(err, TOK_ERR_IO, "%s already holds a CA", dir);
+	else if (mkdir(issued, 0700) != 0 && errno != EEXIST)
+		r = tok_error_set(err, TOK_ERR_IO, "cannot create %s: %s", issued, strerror(errno));
+	else
+		r = TOK_OK;
+	free(issued);
+	free(anchors);
+	return r;
+}
+
+int
+issuer_local_create(const char *dir, const char *office, struct tok_error *err)
+{
+	EVP_PKEY *root_key = NULL, *issuing_key = NULL;
+	X509 *root = NULL, *issuing = NULL;
+	int r;
+
+	if (dir == NULL || office == NULL || *office == '\0')
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "directory and office needed");
+	if ((r = prepare_dir(dir, err)) != TOK_OK ||
+	    (r = make_ca(LOCAL_ROOT, ROOT_CN, office, NULL, NULL, &root_key, &root, err)) != 0 ||
+	    (r = make_ca(LOCAL_ISSUING, ISSUING_CN, office, root, root_key, &issuing_key,
+			 &issuing, err)) != TOK_OK)
+		goto out;
+	if ((r = write_pem(dir, LOCAL_ROOT_KEY, root_key, NULL, err)) != TOK_OK ||
+	    (r = write_pem(dir, LOCAL_CA_KEY, issuing_key, NULL, err)) != TOK_OK ||
+	    (r = write_pem(dir, LOCAL_ROOT_CERT, NULL, root, err)) != TOK_OK ||
+	    (r = write_pem(dir, LOCAL_CA_CERT, NULL, issuing, err)) != TOK_OK ||
+	    (r = write_pem(dir, LOCAL_TRUST_ANCHORS, NULL, root, err)) != TOK_OK)
+		goto out;
+	tok_log(TOK_LOG_INFO, "local test CA (not BSrE) created in %s", dir);
+out:
+	X509_free(issuing);
+	X509_free(root);
+	EVP_PKEY_free(issuing_key);
+	EVP_PKEY_free(root_key);
+	return r;
+}
+
+/* The open CA: its issuing key and certificate; the root is only needed for creating. */
+struct local_issuer {
+	struct issuer base;
+	char *dir;
+	EVP_PKEY *ca_key;
+	X509 *ca_cert;
+	char *ca_pem;	/* appended to every issued certificate: the chain to the anchor */
+};
+
+static void
+local_free(struct issuer *issuer)
+{
+	struct local_issuer *local = (struct local_issuer *)issuer;
+
+	EVP_PKEY_free(local->ca_key);
+	X509_free(local->ca_cert);
+	free(local->ca_pem);
+	free(local->dir);
+	free(local);
+}
+
+/* The subjectAltName the applicant asked for, if any: BSrE copies the email. */
+static STACK_OF(X509_EXTENSION) *
+requested_alt_name(X509_REQ *csr)
+{
+	STACK_OF(X509_EXTENSION) *requested = X509_REQ_get_extensions(csr), *kept;
+	int i;
+
+	if ((kept = sk_X509_EXTENSION_new_null()) == NULL)
+		goto out;
+	for (i = 0; requested != NULL && i < sk_X509_EXTENSION_num(requested); i++) {
+		X509_EXTENSION *ext = sk_X509_EXTENSION_value(requested, i);
+
+		if (OBJ_obj2nid(X509_EXTENSION_get_object(ext)) == NID_subject_alt_name &&
+		    sk_X509_EXTENSION_push(kept, ext))
+			sk_X509_EXTENSION_set(requested, i, NULL);
+	}
+out:
+	sk_X509_EXTENSION_pop_free(requested, X509_EXTENSION_free);
+	return kept;
+}
+
+static void
+lower_hex(const char *hex, char *out, size_t size)
+{
+	size_t i;
+
+	for (i = 0; hex[i] != '\0' && i + 1 < size; i++)
+		out[i] = (char)tolower((unsigned char)hex[i]);
+	out[i] = '\0';
+}
+
+/* Issued certificate plus chain, as PEM, into dir/issued/<key id>.pem. */
+static int
+store_issued(struct local_issuer *local, X509 *cert, const char *key_id_hex,
+	     struct tok_error *err)
+{
+	char name[sizeof(LOCAL_ISSUED_DIR) + 2 * TOK_KEY_ID_LEN + 8], hex[2 * TOK_KEY_ID_LEN + 1];
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *path = NULL, *data;
+	long length;
+	int r = TOK_ERR_INTERNAL;
+
+	lower_hex(key_id_hex, hex, sizeof(hex));
+	snprintf(name, sizeof(name), LOCAL_ISSUED_DIR "/%s.pem", hex);
+	if (bio == NULL || (path = path_in(local->dir, name)) == NULL ||
+	    !PEM_write_bio_X509(bio, cert) || BIO_puts(bio, local->ca_pem) < 0) {
+		r = tok_error_set(err, TOK_ERR_INTERNAL, "encoding the issued certificate failed");
+		goto out;
+	}
+	length = BIO_get_mem_data(bio, &data);
+	r = issuer_write_file(path, data, (size_t)length, 0644, err);
+out:
+	free(path);
+	BIO_free(bio);
+	return r;
+}
+
+static int
+local_submit(struct issuer *issuer, const struct issuer_request *request, struct tok_error *err)
+{
+	struct local_issuer *local = (struct local_issuer *)issuer;
+	STACK_OF(X509_EXTENSION) *alt_name = NULL;
+	char csr_id[2 * TOK_KEY_ID_LEN + 1];
+	X509_REQ *csr = NULL;
+	X509 *cert = NULL;
+	BIO *bio = NULL;
+	int r;
+
+	/* The CSR must be for the key the request names: the answer is filed under that id. */
+	if ((r = issuer_csr_key_id(request->csr_pem, csr_id, sizeof(csr_id), err)) != TOK_OK)
+		goto out;
+	if (strcasecmp(csr_id, request->key_id_hex) != 0) {
+		r = tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				  "the CSR is for key %s, the request names %s", csr_id,
+				  request->key_id_hex);
+		goto out;
+	}
+	if ((bio = BIO_new_mem_buf(request->csr_pem, -1)) == NULL ||
+	    (csr = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL)) == NULL ||
+	    (alt_name = requested_alt_name(csr)) == NULL) {
+		r = tok_error_set(err, TOK_ERR_MALFORMED, "CSR unreadable");
+		goto out;
+	}
+	if ((r = build_certificate(LOCAL_USER, X509_REQ_get_subject_name(csr),
+				   X509_REQ_get0_pubkey(csr), local->ca_cert, local->ca_key,
+				   alt_name, &cert, err)) != TOK_OK ||
+	    (r = store_issued(local, cert, request->key_id_hex, err)) != TOK_OK)
+		goto out;
+	tok_log(TOK_LOG_INFO, "local test CA issued a certificate for %s (%s)", request->reference,
+		csr_id);
+out:
+	X509_free(cert);
+	sk_X509_EXTENSION_pop_free(alt_name, X509_EXTENSION_free);
+	X509_REQ_free(csr);
+	BIO_free(bio);
+	ERR_clear_error();
+	return r;
+}
+
+static int
+local_fetch(struct issuer *issuer, const struct issuer_request *request, unsigned char **data,
+	    size_t *length, struct tok_error *err)
+{
+	struct local_issuer *local = (struct local_issuer *)issuer;
+	char name[sizeof(LOCAL_ISSUED_DIR) + 2 * TOK_KEY_ID_LEN + 8], hex[2 * TOK_KEY_ID_LEN + 1];
+	char *path;
+	int r;
+
+	lower_hex(request->key_id_hex, hex, sizeof(hex));
+	snprintf(name, sizeof(name), LOCAL_ISSUED_DIR "/%s.pem", hex);
+	if ((path = path_in(local->dir, name)) == NULL)
+		return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+	r = issuer_read_file(path, ISSUED_MAX, data, length, err);
+	if (r == TOK_ERR_NOT_FOUND)
+		r = tok_error_set(err, TOK_ERR_ISSUER, "nothing issued yet for key %s", hex);
+	free(path);
+	return r;
+}
+
+static const struct issuer_ops local_ops = {
+	.name = "local-test-ca",
+	.submit = local_submit,
+	.fetch = local_fetch,
+	.free = local_free,
+};
+
+/* Read dir/name; a private key must be private to its owner (as OpenSSH insists). */
+static int
+read_in(const char *dir, const char *name, bool secret, char **data, struct tok_error *err)
+{
+	char *path = path_in(dir, name);
+	struct stat st;
+	size_t length;
+	int r;
+
+	if (path == NULL)
+		return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+	if (secret && lstat(path, &st) == 0 && (st.st_mode & 077) != 0)
+		r = tok_error_set(err, TOK_ERR_IO, "%s is readable by others: chmod 600", path);
+	else
+		r = issuer_read_file(path, ISSUED_MAX, (unsigned char **)data, &length, err);
+	free(path);
+	return r;
+}
+
+static EVP_PKEY *
+parse_key(const char *pem)
+{
+	BIO *bio = BIO_new_mem_buf(pem, -1);
+	EVP_PKEY *key = bio != NULL ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+
+	BIO_free(bio);
+	return key;
+}
+
+static X509 *
+parse_cert(const char *pem)
+{
+	BIO *bio = BIO_new_mem_buf(pem, -1);
+	X509 *cert = bio != NULL ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+
+	BIO_free(bio);
+	return cert;
+}
+
+struct issuer *
+issuer_local_open(const char *dir, struct tok_error *err)
+{
+	struct local_issuer *local = NULL;
+	char *key_pem = NULL;
+
+	if (dir == NULL) {
+		tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "no CA directory");
+		return NULL;
+	}
+	if ((local = calloc(1, sizeof(*local))) == NULL || (local->dir = strdup(dir)) == NULL) {
+		tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		goto fail;
+	}
+	local->base.ops = &local_ops;
+	if (read_in(dir, LOCAL_CA_KEY, true, &key_pem, err) != TOK_OK ||
+	    read_in(dir, LOCAL_CA_CERT, false, &local->ca_pem, err) != TOK_OK)
+		goto fail;
+	if ((local->ca_key = parse_key(key_pem)) == NULL ||
+	    (local->ca_cert = parse_cert(local->ca_pem)) == NULL) {
+		tok_error_set(err, TOK_ERR_MALFORMED, "the CA in %s is unreadable", dir);
+		goto fail;
+	}
+	explicit_bzero(key_pem, strlen(key_pem));
+	free(key_pem);
+	return &local->base;
+fail:
+	if (key_pem != NULL)
+		explicit_bzero(key_pem, strlen(key_pem));
+	free(key_pem);
+	if (local != NULL)
+		local_free(&local->base);
+	ERR_clear_error();
+	return NULL;
+}
