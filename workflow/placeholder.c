@@ -1,1 +1,0 @@
-int wf_placeholder(void); int wf_placeholder(void) { return 0; }

@@ -1,0 +1,162 @@
+/*
+ * schema.c: the database schema as data: one list of migrations, each taking the file
+ * from PRAGMA user_version N to N+1. A new file runs them all from 0, so a fresh
+ * database and an upgraded one are built by the same statements.
+ */
+#include "workflow-int.h"
+
+/*
+ * Version 1: the first schema the office ran (kept verbatim: old files still hold it).
+ * Times are Unix seconds; states, roles, kinds and actions are stored by name so that a
+ * reader of the file needs no enum table.
+ */
+static const char schema_v1[] =
+	"CREATE TABLE office ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  name TEXT NOT NULL,"
+	"  city TEXT NOT NULL);"
+	"CREATE TABLE officials ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  nip TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('kepala_dinas', 'kabid', 'kasi')),"
+	"  login TEXT NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE applicants ("
+	"  id INTEGER PRIMARY KEY,"
+	"  full_name TEXT NOT NULL,"
+	"  nik TEXT NOT NULL,"
+	"  nip TEXT NOT NULL DEFAULT '',"
+	"  email TEXT NOT NULL,"
+	"  phone TEXT NOT NULL,"
+	"  position TEXT NOT NULL,"
+	"  employment TEXT NOT NULL CHECK (employment IN ('pns', 'pppk', 'other')),"
+	"  work_unit TEXT NOT NULL,"
+	"  agency TEXT NOT NULL,"
+	"  city TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE applications ("
+	"  id INTEGER PRIMARY KEY,"
+	"  number TEXT NOT NULL UNIQUE,"
+	"  year INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  applicant_id INTEGER NOT NULL REFERENCES applicants(id),"
+	"  state TEXT NOT NULL,"
+	"  step INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  step_started_at INTEGER NOT NULL,"
+	"  UNIQUE (year, seq));"
+	"CREATE INDEX applications_state ON applications(state);"
+	"CREATE TABLE documents ("
+	"  application_id INTEGER NOT NULL REFERENCES applications(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN"
+	"    ('application_letter', 'bsre_form', 'ktp_copy', 'sk_copy')),"
+	"  received INTEGER NOT NULL DEFAULT 0,"
+	"  received_at INTEGER NOT NULL DEFAULT 0,"
+	"  scan_path TEXT NOT NULL DEFAULT '',"
+	"  scan_sha256 TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (application_id, kind));"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  application_id INTEGER NOT NULL REFERENCES applications(id),"
+	"  step INTEGER NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  from_state TEXT NOT NULL,"
+	"  to_state TEXT NOT NULL,"
+	"  actor_id INTEGER NOT NULL REFERENCES officials(id),"
+	"  role TEXT NOT NULL,"
+	"  started_at INTEGER NOT NULL,"
+	"  ended_at INTEGER NOT NULL,"
+	"  minutes INTEGER NOT NULL,"
+	"  standard_minutes INTEGER NOT NULL,"
+	"  note TEXT);"
+	"CREATE INDEX events_application ON events(application_id);"
+	"CREATE TABLE keys ("
+	"  id INTEGER PRIMARY KEY,"
+	"  application_id INTEGER NOT NULL REFERENCES applications(id),"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('intent', 'generated', 'complete', 'abandoned')),"
+	"  token_serial TEXT NOT NULL,"
+	"  token_model TEXT NOT NULL,"
+	"  key_type TEXT NOT NULL,"
+	"  key_label TEXT NOT NULL,"
+	"  key_id TEXT NOT NULL DEFAULT '',"
+	"  csr_pem TEXT,"
+	"  actor_id INTEGER NOT NULL REFERENCES officials(id),"
+	"  begun_at INTEGER NOT NULL,"
+	"  completed_at INTEGER NOT NULL DEFAULT 0,"
+	"  abandon_reason TEXT);"
+	/* At most one open intent per application: a crash leaves it for the command. */
+	"CREATE UNIQUE INDEX keys_open ON keys(application_id)"
+	"  WHERE status IN ('intent', 'generated');"
+	"CREATE TABLE certificates ("
+	"  id INTEGER PRIMARY KEY,"
+	"  application_id INTEGER NOT NULL REFERENCES applications(id),"
+	"  serial TEXT NOT NULL,"
+	"  issuer TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  not_before INTEGER NOT NULL,"
+	"  not_after INTEGER NOT NULL,"
+	"  imported_at INTEGER NOT NULL);"
+	"CREATE INDEX certificates_application ON certificates(application_id);"
+	/*
+	 * The audit log: seq is hashed with the content, so a row moved or removed breaks
+	 * the chain; audit_head remembers the last row so a cut tail is seen too.
+	 */
+	"CREATE TABLE audit ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  login TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  application TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  result TEXT NOT NULL,"
+	"  detail TEXT NOT NULL,"
+	"  prev_hash TEXT NOT NULL,"
+	"  hash TEXT NOT NULL);"
+	"CREATE TABLE audit_head ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  seq INTEGER NOT NULL,"
+	"  hash TEXT NOT NULL);";
+
+/*
+ * Version 2: the settings the command keeps, officials that can be deactivated, the
+ * rest of BSrE's registration data (pangkat/golongan, province, request type), and
+ * dispositions recorded by the Kasi on behalf of an official with the paper reference.
+ */
+static const char schema_v2[] =
+	"CREATE TABLE settings ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);"
+	"ALTER TABLE officials ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE applicants ADD COLUMN rank_grade TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE applicants ADD COLUMN province TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE applications ADD COLUMN request_type TEXT NOT NULL DEFAULT 'new'"
+	"  CHECK (request_type IN ('new', 'renewal', 'data_change', 'revocation'));"
+	"ALTER TABLE events ADD COLUMN on_behalf_id INTEGER REFERENCES officials(id);"
+	"ALTER TABLE events ADD COLUMN paper_reference TEXT;"
+	/* Lists by state newest first, and reports by period, read these. */
+	"CREATE INDEX applications_state_updated ON applications(state, updated_at);"
+	"CREATE INDEX events_step_ended ON events(step, ended_at);"
+	"DROP INDEX applications_state;";
+
+/* migrations[i] takes the file from version i to version i + 1. */
+static const char *const migrations[] = {
+	schema_v1,
+	schema_v2,
+};
+
+int
+wf_schema_version(void)
+{
+	return (int)(sizeof(migrations) / sizeof(migrations[0]));
+}
+
+const char *
+wf_schema_migration(int from_version)
+{
+	if (from_version < 0 || from_version >= wf_schema_version())
+		return NULL;
+	return migrations[from_version];
+}

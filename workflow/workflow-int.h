@@ -1,0 +1,88 @@
+/*
+ * workflow-int.h: what the files of workflow/ share and nobody else sees: the store's
+ * insides, error helpers, the audit append, the transaction frame.
+ */
+#ifndef ENROLL_WORKFLOW_INT_H
+#define ENROLL_WORKFLOW_INT_H
+
+#include <sqlite3.h>
+
+#include "workflow.h"
+
+struct wf_store {
+	sqlite3 *db;
+	char *path;
+	char *data_dir; /* "<path>.files": scans copied here */
+	wf_clock_fn clock;
+	void *clock_arg;
+};
+
+/* The sqlite handle, for the readers in this library (report.c). */
+sqlite3 *wf_store_db(struct wf_store *store);
+/* Now by the store's clock. */
+int64_t wf_store_now(struct wf_store *store);
+
+/* The SQL taking a file from from_version to from_version + 1, NULL past the end. */
+const char *wf_schema_migration(int from_version);
+
+/* Fill err (if not NULL) and return code. */
+int wf_fail(struct wf_error *err, int code, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+/* WF_ERR_INVALID naming a field. */
+int wf_fail_field(struct wf_error *err, const char *field, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+/* WF_ERR_DB with sqlite's message and what we were doing. */
+int wf_fail_db(struct wf_error *err, sqlite3 *db, const char *doing);
+/* Reset err to success. */
+void wf_error_clear(struct wf_error *err);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+int wf_tx_begin(struct wf_store *store, struct wf_error *err);
+int wf_tx_commit(struct wf_store *store, struct wf_error *err);
+void wf_tx_rollback(struct wf_store *store);
+
+/* Prepare, or fill err. */
+int wf_prepare(struct wf_store *store, const char *sql, sqlite3_stmt **stmt,
+	       struct wf_error *err);
+/* Bind text, NULL as SQL NULL. */
+int wf_bind_text(sqlite3_stmt *stmt, int index, const char *text);
+/* Copy column text into a buffer ("" for NULL), truncating. */
+void wf_column_copy(sqlite3_stmt *stmt, int column, char *buf, size_t size);
+/* Column text malloc'd, NULL for SQL NULL. */
+char *wf_column_dup(sqlite3_stmt *stmt, int column);
+
+/* One audit row; appended inside the caller's transaction. */
+struct wf_audit_entry {
+	const char *login;
+	const char *kind;	 /* "act", "refusal", "admin", "key" */
+	const char *application; /* number or "" */
+	const char *action;
+	const char *result;	 /* "ok" or a status name */
+	const char *detail;
+};
+int wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry,
+		    struct wf_error *err);
+/* Append in a transaction of its own (for refusals after the act's rollback). */
+int wf_audit_append_alone(struct wf_store *store, const struct wf_audit_entry *entry,
+			  struct wf_error *err);
+
+/* Application id and state by number; WF_ERR_NOT_FOUND. */
+int wf_application_lookup(struct wf_store *store, const char *number, int64_t *id,
+			  enum wf_state *state, struct wf_error *err);
+
+/* The acting official after checks, kept for the event row. */
+struct wf_acting {
+	struct wf_official actor;
+	struct wf_official on_behalf; /* id 0 if none */
+	const char *paper_reference;
+};
+/*
+ * Check that actor may perform a step in role (on-behalf rules included); on refusal
+ * append a refusal audit row in a transaction of its own and return WF_ERR_ROLE or
+ * WF_ERR_INVALID. Must be called outside a transaction.
+ */
+int wf_authorize(struct wf_store *store, const struct wf_actor *actor, enum wf_role role,
+		 int step, const char *number, const char *action, struct wf_acting *out,
+		 struct wf_error *err);
+
+#endif

@@ -1,0 +1,519 @@
+/*
+ * workflow.h: the office's procedure for issuing TTE certificates (SOP "Penerbitan
+ * Sertifikat Elektronik") as data, the application state machine over one sqlite3
+ * file, the records kept about each application, and the hash-chained audit log.
+ * Knows nothing of tokens or the command line; never prints, never exits.
+ */
+#ifndef ENROLL_WORKFLOW_H
+#define ENROLL_WORKFLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Status codes: 0 success, negative on failure. wf_status_name() gives the symbol. */
+enum wf_status {
+	WF_OK = 0,
+	WF_ERR_INTERNAL = -1,	 /* a bug or an unexpected library failure (out of memory) */
+	WF_ERR_DB = -2,		 /* sqlite failed; message has sqlite's words */
+	WF_ERR_NOT_FOUND = -3,	 /* no such application, official, setting, key record */
+	WF_ERR_STATE = -4,	 /* illegal transition; message lists what is allowed now */
+	WF_ERR_ROLE = -5,	 /* actor lacks the step's role; the refusal is audited */
+	WF_ERR_CONFLICT = -6,	 /* lost a race: another process changed it first */
+	WF_ERR_INVALID = -7,	 /* validation failed; message names the field */
+	WF_ERR_INCOMPLETE = -8,	 /* documents missing; message lists them */
+	WF_ERR_EXISTS = -9,	 /* already there (login, open key intent, ...) */
+	WF_ERR_AUDIT = -10,	 /* the audit chain is broken (wf_audit_verify) */
+	WF_ERR_UNSAFE = -11,	 /* db file/dir owned by another user or group/other-writable */
+	WF_ERR_SCHEMA = -12,	 /* the database is newer than this program */
+	WF_ERR_IO = -13,	 /* copying a scan or writing a backup failed */
+};
+
+/*
+ * Filled by every function that can fail. message is English, one line, for logs and
+ * for the command to show after its localized summary. field names the offending input
+ * after WF_ERR_INVALID ("nik", "paper_reference", ...), "" otherwise.
+ */
+struct wf_error {
+	int code;
+	char field[32];
+	char message[512];
+};
+
+/* The symbol of a status, e.g. "WF_ERR_STATE". Never NULL. */
+const char *wf_status_name(int code);
+
+/* ---------------------------------------------------------------- the procedure */
+
+/* Who executes a step. The applicant is not an official; see wf_actor. */
+enum wf_role {
+	WF_ROLE_APPLICANT,    /* "pemohon" */
+	WF_ROLE_KEPALA_DINAS, /* "kepala_dinas" */
+	WF_ROLE_KABID,	      /* "kabid": Kabid Statistik dan Persandian */
+	WF_ROLE_KASI,	      /* "kasi": Kasi Persandian, the verifier and station operator */
+	WF_ROLE_COUNT
+};
+/* "pemohon", "kepala_dinas", "kabid", "kasi"; "?" if out of range. */
+const char *wf_role_name(enum wf_role role);
+/* Parse a role name; returns the role or -1. */
+int wf_role_parse(const char *name);
+
+/* One step of the SOP, exactly as the office's table. Static data, never freed. */
+struct wf_step {
+	int number; /* 1..7 */
+	const char *activity_id;
+	const char *activity_en;
+	enum wf_role role;
+	const char *inputs; /* kelengkapan */
+	int standard_minutes;
+	const char *output;
+};
+/* The seven steps in order; *count set to 7. */
+const struct wf_step *wf_steps(size_t *count);
+/* Step by number (1..7), NULL otherwise. */
+const struct wf_step *wf_step(int number);
+
+/*
+ * Application states. The forward path is SUBMITTED .. ACTIVE; RETURNED, REJECTED and
+ * CANCELLED leave it; LOST, REVOKED, EXPIRED, RENEWED are the token's lifecycle after
+ * handover.
+ */
+enum wf_state {
+	WF_STATE_SUBMITTED,	       /* step 1 done: letter at the Kepala Dinas */
+	WF_STATE_DISPOSED_KADIS,       /* step 2 done: disposed to the Kabid */
+	WF_STATE_DISPOSED_KABID,       /* step 3 done: disposed to the Kasi */
+	WF_STATE_REGISTERED,	       /* step 4 done: data recorded, registered */
+	WF_STATE_SENT,		       /* step 5 done: sent to BSrE */
+	WF_STATE_KEY_GENERATED,	       /* step 6 done: key on the token, CSR */
+	WF_STATE_CERTIFICATE_IMPORTED, /* step 7a: certificate on the token */
+	WF_STATE_ACTIVE,	       /* step 7b: handed over; a TTE holder */
+	WF_STATE_RETURNED,	       /* back to the applicant: documents incomplete */
+	WF_STATE_REJECTED,
+	WF_STATE_CANCELLED,
+	WF_STATE_LOST,
+	WF_STATE_REVOKED,
+	WF_STATE_EXPIRED,
+	WF_STATE_RENEWED,
+	WF_STATE_COUNT
+};
+/* "submitted", "disposed_kadis", ...; "?" if out of range. */
+const char *wf_state_name(enum wf_state state);
+/* Human label in Indonesian (indonesian = true) or English. Never NULL. */
+const char *wf_state_label(enum wf_state state, bool indonesian);
+/* Parse a state name; returns the state or -1. */
+int wf_state_parse(const char *name);
+/* True if no action leads out of the state. */
+bool wf_state_is_final(enum wf_state state);
+
+enum wf_action {
+	WF_ACTION_DISPOSE,	      /* steps 2 and 3 */
+	WF_ACTION_REGISTER,	      /* step 4 */
+	WF_ACTION_SEND,		      /* step 5: needs the four documents received */
+	WF_ACTION_RECORD_KEY,	      /* step 6: wf_key_complete() */
+	WF_ACTION_IMPORT_CERTIFICATE, /* step 7: wf_certificate_record() */
+	WF_ACTION_HANDOVER,	      /* step 7: the token leaves the station */
+	WF_ACTION_RETURN,	      /* needs a note: the missing items */
+	WF_ACTION_RESUBMIT,	      /* the applicant brings the missing items */
+	WF_ACTION_REJECT,	      /* needs a note: the reason */
+	WF_ACTION_CANCEL,	      /* the applicant withdraws */
+	WF_ACTION_REPORT_LOST,
+	WF_ACTION_REVOKE,
+	WF_ACTION_EXPIRE,
+	WF_ACTION_RENEW,
+	WF_ACTION_COUNT
+};
+/* "dispose", "register", "send", "record_key", ...; "?" if out of range. */
+const char *wf_action_name(enum wf_action action);
+/* Human label in Indonesian or English. Never NULL. */
+const char *wf_action_label(enum wf_action action, bool indonesian);
+/* Parse an action name; returns the action or -1. */
+int wf_action_parse(const char *name);
+
+/* What a transition needs besides the state and the role (bit set). */
+enum wf_need {
+	WF_NEED_NOTE = 1 << 0,	      /* a non-empty note (reason, missing items) */
+	WF_NEED_DOCUMENTS = 1 << 1,   /* the four documents received */
+	WF_NEED_KEY = 1 << 2,	      /* a key intent with its key id (wf_key_set_id) */
+	WF_NEED_CERTIFICATE = 1 << 3, /* only through wf_certificate_record() */
+};
+
+/*
+ * The one transition table: the state machine, the checks, the help text and the
+ * tests all read it. step is the SOP step (1..7) or 0 for the lifecycle after handover;
+ * role is who may do it (WF_ROLE_APPLICANT: any registered official records it for
+ * the applicant, who has no login). (from, action) is unique.
+ */
+struct wf_transition {
+	enum wf_state from;
+	enum wf_action action;
+	enum wf_state to;
+	int step;
+	enum wf_role role;
+	unsigned needs; /* enum wf_need bits */
+};
+/* The whole table (static, never freed); *count set to its length. */
+const struct wf_transition *wf_transitions(size_t *count);
+/* The transition for (from, action), NULL if the action is not allowed there. */
+const struct wf_transition *wf_transition_find(enum wf_state from, enum wf_action action);
+/*
+ * Write the names of the actions allowed from a state, comma separated, into buf
+ * ("dispose, return, reject, cancel"; "none" for a final state). Returns buf.
+ */
+char *wf_allowed_actions(enum wf_state from, char *buf, size_t size);
+
+/* ---------------------------------------------------------------- the store */
+
+struct wf_store;
+
+/*
+ * Open (creating on first use, mode 0600) the database at path and bring its schema to
+ * the current version. Refuses (WF_ERR_UNSAFE) a file or directory owned by another
+ * user (other than root for the directory) or writable by group or others, as OpenSSH's
+ * safe_path() does. WAL, foreign keys on, a 10 s busy timeout. WF_ERR_SCHEMA if the file
+ * is newer than this program. Scans go into the data directory "<path>.files/".
+ * Returns NULL on failure with err filled. Free with wf_store_close().
+ */
+struct wf_store *wf_store_open(const char *path, struct wf_error *err);
+/* Close and free. NULL is a no-op. */
+void wf_store_close(struct wf_store *store);
+/* The schema version this program writes (PRAGMA user_version). */
+int wf_schema_version(void);
+
+/*
+ * The clock the store stamps records with (Unix seconds). Default: time(). Tests and
+ * the benchmark install their own; fn NULL restores the default.
+ */
+typedef int64_t (*wf_clock_fn)(void *arg);
+void wf_store_set_clock(struct wf_store *store, wf_clock_fn fn, void *arg);
+
+/* Copy the whole database into a new file at path (sqlite online backup, mode 0600). */
+int wf_backup(struct wf_store *store, const char *path, struct wf_error *err);
+
+/* ---------------------------------------------------------------- office, settings */
+
+#define WF_NAME_MAX 256 /* bytes of UTF-8, including the NUL */
+
+struct wf_office {
+	char name[WF_NAME_MAX]; /* "Dinas Komunikasi dan Informatika" */
+	char city[WF_NAME_MAX]; /* "Singkawang" */
+};
+/* Set the office's name and city (audited as by_login). */
+int wf_office_set(struct wf_store *store, const struct wf_office *office, const char *by_login,
+		  struct wf_error *err);
+/* WF_ERR_NOT_FOUND until wf_office_set() was called. */
+int wf_office_get(struct wf_store *store, struct wf_office *out, struct wf_error *err);
+
+/*
+ * Key/value settings the command keeps (issuer kind, directories, default key type).
+ * wf_setting_get: *value is malloc'd, the caller frees it; WF_ERR_NOT_FOUND if unset.
+ */
+int wf_setting_set(struct wf_store *store, const char *key, const char *value,
+		   struct wf_error *err);
+int wf_setting_get(struct wf_store *store, const char *key, char **value, struct wf_error *err);
+
+/* ---------------------------------------------------------------- officials */
+
+struct wf_official {
+	int64_t id; /* set by the store */
+	char name[WF_NAME_MAX];
+	char nip[19];	/* 18 digits, checked with wf_validate_nip() */
+	enum wf_role role; /* kepala_dinas, kabid or kasi */
+	char login[64];	/* the OS login the official acts from; unique */
+	bool active;
+};
+/*
+ * Register an official (audited as by_login, which may be NULL for the first one).
+ * WF_ERR_INVALID (field names what) for a bad NIP, role applicant, empty name or login;
+ * WF_ERR_EXISTS if the login is taken. out_id may be NULL.
+ */
+int wf_official_add(struct wf_store *store, const struct wf_official *official,
+		    const char *by_login, int64_t *out_id, struct wf_error *err);
+/* All officials, in id order. *out is malloc'd (free() it); *count its length. */
+int wf_official_list(struct wf_store *store, struct wf_official **out, size_t *count,
+		     struct wf_error *err);
+/* The official acting from an OS login; WF_ERR_NOT_FOUND if none. */
+int wf_official_find_by_login(struct wf_store *store, const char *login, struct wf_official *out,
+			      struct wf_error *err);
+/* Mark an official (in)active; an inactive one may no longer act. Audited. */
+int wf_official_set_active(struct wf_store *store, const char *login, bool active,
+			   const char *by_login, struct wf_error *err);
+
+/* ---------------------------------------------------------------- applicants */
+
+enum wf_employment { WF_EMPLOYMENT_PNS, WF_EMPLOYMENT_PPPK, WF_EMPLOYMENT_OTHER, WF_EMPLOYMENT_COUNT };
+/* "pns", "pppk", "other"; parse returns -1 if unknown. */
+const char *wf_employment_name(enum wf_employment employment);
+int wf_employment_parse(const char *name);
+
+enum wf_request_type {
+	WF_REQUEST_NEW,
+	WF_REQUEST_RENEWAL,
+	WF_REQUEST_DATA_CHANGE,
+	WF_REQUEST_REVOCATION,
+	WF_REQUEST_COUNT
+};
+/* "new", "renewal", "data_change", "revocation"; parse returns -1 if unknown. */
+const char *wf_request_type_name(enum wf_request_type type);
+int wf_request_type_parse(const char *name);
+
+/* The applicant's data as BSrE's registration asks for it. All strings UTF-8. */
+struct wf_applicant {
+	char full_name[WF_NAME_MAX]; /* as on the KTP; a single name is fine */
+	char nik[17];		     /* 16 digits, wf_validate_nik() */
+	char nip[19];		     /* 18 digits; "" for WF_EMPLOYMENT_OTHER */
+	char email[WF_NAME_MAX];     /* corporate email */
+	char phone[24];		     /* stored as +62... (normalized) */
+	char position[WF_NAME_MAX];  /* jabatan */
+	char rank_grade[64];	     /* pangkat/golongan, e.g. "Penata Muda / III-a"; may be "" */
+	enum wf_employment employment;
+	char work_unit[WF_NAME_MAX]; /* unit kerja */
+	char agency[WF_NAME_MAX];    /* instansi / OPD */
+	char city[WF_NAME_MAX];
+	char province[WF_NAME_MAX];
+};
+
+/* ---------------------------------------------------------------- acting */
+
+/*
+ * Who acts. login is the OS login running the command (the command passes it), mapped
+ * to an active official. A Kasi may record steps 2-3 on behalf of the Kepala Dinas or
+ * the Kabid: on_behalf_login names that official and paper_reference the paper
+ * disposition (number and date, or a scan's name), both then shown in the event.
+ * on_behalf_login and paper_reference are NULL otherwise.
+ */
+struct wf_actor {
+	const char *login;
+	const char *on_behalf_login;
+	const char *paper_reference;
+};
+
+#define WF_NUMBER_MAX 16 /* "TTE/2026/0001" + NUL */
+
+/*
+ * Step 1: record an application (the letter as received) for an applicant, validated
+ * with the wf_validate_* functions (WF_ERR_INVALID names the field). Any active official
+ * may record it. The number is TTE/<year>/<4-digit sequence per year>, written into
+ * number. The four documents start as not received.
+ */
+int wf_application_create(struct wf_store *store, const struct wf_applicant *applicant,
+			  enum wf_request_type type, const struct wf_actor *actor,
+			  const char *note, char number[WF_NUMBER_MAX], struct wf_error *err);
+
+enum wf_document_kind {
+	WF_DOC_LETTER,	  /* "application_letter": surat permohonan */
+	WF_DOC_BSRE_FORM, /* "bsre_form": BSrE form, filled and signed */
+	WF_DOC_KTP,	  /* "ktp_copy": copy of the KTP */
+	WF_DOC_SK,	  /* "sk_copy": copy of the latest SK */
+	WF_DOC_COUNT
+};
+const char *wf_document_name(enum wf_document_kind kind);
+const char *wf_document_label(enum wf_document_kind kind, bool indonesian);
+int wf_document_parse(const char *name);
+
+/*
+ * Mark a document received (or not). scan_path, if not NULL, is copied into the data
+ * directory (mode 0600) and its SHA-256 recorded. Any active official; audited.
+ * WF_ERR_STATE once the application has left the document stage (after send).
+ */
+int wf_document_set(struct wf_store *store, const char *number, enum wf_document_kind kind,
+		    bool received, const char *scan_path, const struct wf_actor *actor,
+		    struct wf_error *err);
+
+/*
+ * Perform one transition of the table on an application, in one BEGIN IMMEDIATE
+ * transaction with an audit row: WF_ERR_STATE (message lists the allowed actions),
+ * WF_ERR_ROLE (refusal audited and committed), WF_ERR_INVALID (note or paper_reference
+ * missing), WF_ERR_INCOMPLETE (documents missing, listed), WF_ERR_CONFLICT (another
+ * process changed the state in between). record_key and import_certificate are refused
+ * here (WF_ERR_INVALID): use wf_key_complete() and wf_certificate_record().
+ */
+int wf_act(struct wf_store *store, const char *number, enum wf_action action,
+	   const struct wf_actor *actor, const char *note, struct wf_error *err);
+
+/* ---------------------------------------------------------------- keys (step 6) */
+
+/*
+ * Crash safety: the command records its intent BEFORE touching the token, then the key
+ * id once the key exists, then completes. After a crash wf_key_get() shows an open
+ * intent; the command looks on the token and completes or abandons it.
+ */
+enum wf_key_status {
+	WF_KEY_INTENT,	  /* recorded, key maybe not generated yet */
+	WF_KEY_GENERATED, /* key id known: the key exists on the token */
+	WF_KEY_COMPLETE,  /* CSR recorded, application in key_generated */
+	WF_KEY_ABANDONED, /* rolled back; reason in abandon_reason */
+};
+const char *wf_key_status_name(enum wf_key_status status);
+
+struct wf_key_record {
+	enum wf_key_status status;
+	char token_serial[64];
+	char token_model[64];
+	char key_type[32];  /* "rsa2048", "ec-p256", ... as the command names them */
+	char key_label[128];
+	char key_id_hex[130]; /* CKA_ID in hex, "" until wf_key_set_id() */
+	char actor_login[64];
+	int64_t begun_at;
+	int64_t completed_at; /* 0 unless complete or abandoned */
+	char *csr_pem;	      /* malloc'd, NULL until complete */
+	char *abandon_reason; /* malloc'd, NULL unless abandoned */
+};
+/* Free what a wf_key_record owns (not the struct). Safe on a zeroed record. */
+void wf_key_record_clear(struct wf_key_record *record);
+
+/*
+ * Record the intent to generate a key for an application in state sent (no state
+ * change). Role: kasi. WF_ERR_EXISTS if an intent is already open (not complete or
+ * abandoned): resolve it first.
+ */
+int wf_key_begin(struct wf_store *store, const char *number, const struct wf_actor *actor,
+		 const char *token_serial, const char *token_model, const char *key_type,
+		 const char *key_label, struct wf_error *err);
+/* Record the CKA_ID (hex) of the generated key on the open intent. WF_ERR_NOT_FOUND if none. */
+int wf_key_set_id(struct wf_store *store, const char *number, const char *key_id_hex,
+		  struct wf_error *err);
+/* Step 6 transition sent -> key_generated with the CSR; needs the key id recorded. */
+int wf_key_complete(struct wf_store *store, const char *number, const struct wf_actor *actor,
+		    const char *csr_pem, struct wf_error *err);
+/* Roll back an open intent (reason required). No state change. */
+int wf_key_abandon(struct wf_store *store, const char *number, const char *reason,
+		   struct wf_error *err);
+/* The latest key record of an application (any status). Clear it with wf_key_record_clear. */
+int wf_key_get(struct wf_store *store, const char *number, struct wf_key_record *out,
+	       struct wf_error *err);
+
+/* ---------------------------------------------------------------- certificates (step 7) */
+
+struct wf_certificate {
+	char serial[130]; /* hex */
+	char *issuer;	  /* malloc'd, one-line DN */
+	char *subject;	  /* malloc'd */
+	int64_t not_before;
+	int64_t not_after;
+	int64_t imported_at;
+};
+
+/*
+ * Step 7 transition key_generated -> certificate_imported, recording the certificate
+ * the command imported onto the token (after its key-match and chain checks).
+ */
+int wf_certificate_record(struct wf_store *store, const char *number, const struct wf_actor *actor,
+			  const char *serial_hex, const char *issuer, const char *subject,
+			  int64_t not_before, int64_t not_after, struct wf_error *err);
+
+/* ---------------------------------------------------------------- reading */
+
+struct wf_document {
+	enum wf_document_kind kind;
+	bool received;
+	int64_t received_at;	/* 0 if not received */
+	char scan_path[4096];	/* "" if no scan */
+	char scan_sha256[65];	/* hex, "" if no scan */
+};
+
+/* One recorded transition (or the submission, action "submit"). */
+struct wf_event {
+	int64_t id;
+	int step; /* 1..7, 0 for lifecycle */
+	char action[24];
+	char from_state[24]; /* "" for the submission */
+	char to_state[24];
+	char actor_login[64];
+	char actor_name[WF_NAME_MAX];
+	enum wf_role role;	    /* the role the step is done in */
+	char on_behalf_login[64];   /* "" unless recorded on behalf */
+	char on_behalf_name[WF_NAME_MAX];
+	char *paper_reference;	    /* malloc'd or NULL */
+	int64_t started_at;	    /* when the previous step ended */
+	int64_t ended_at;
+	int minutes;		    /* taken, rounded up */
+	int standard_minutes;	    /* the step's standard, 0 for lifecycle */
+	char *note;		    /* malloc'd or NULL */
+};
+
+/* Everything recorded about one application. */
+struct wf_application {
+	int64_t id;
+	char number[WF_NUMBER_MAX];
+	enum wf_state state;
+	int step; /* last SOP step completed, 1..7 */
+	enum wf_request_type request_type;
+	struct wf_applicant applicant;
+	int64_t created_at;
+	int64_t updated_at;
+	struct wf_document documents[WF_DOC_COUNT]; /* indexed by kind */
+	struct wf_event *events;		    /* in order */
+	size_t event_count;
+	bool has_key;
+	struct wf_key_record key; /* latest attempt */
+	bool has_certificate;
+	struct wf_certificate certificate;
+};
+/* Read an application by number. *out is owned by the caller: wf_application_free(). */
+int wf_application_get(struct wf_store *store, const char *number, struct wf_application **out,
+		       struct wf_error *err);
+/* Free an application and all it owns. NULL is a no-op. */
+void wf_application_free(struct wf_application *application);
+
+/* One line of a list. */
+struct wf_summary {
+	char number[WF_NUMBER_MAX];
+	enum wf_state state;
+	int step;
+	char full_name[WF_NAME_MAX];
+	char work_unit[WF_NAME_MAX];
+	int64_t created_at;
+	int64_t updated_at;
+};
+/*
+ * Applications in a state (state -1: all), newest first, at most limit (0: no limit)
+ * after skipping offset. *out malloc'd (free() it), *count its length.
+ */
+int wf_list(struct wf_store *store, int state, size_t limit, size_t offset,
+	    struct wf_summary **out, size_t *count, struct wf_error *err);
+
+/* ---------------------------------------------------------------- audit */
+
+/*
+ * Check the whole hash chain. WF_OK if intact; WF_ERR_AUDIT if any row was edited,
+ * deleted, inserted or reordered, with *first_bad_row the sequence number of the first
+ * row that does not verify (for a deleted tail: the first missing sequence number).
+ * first_bad_row may be NULL. *rows (may be NULL) gets the number of rows checked.
+ */
+int wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows,
+		    struct wf_error *err);
+
+/* ---------------------------------------------------------------- validators (validate.c) */
+
+/* What a NIK encodes: region (province, regency, district), birth date, sex, serial. */
+struct wf_nik_info {
+	char region[7]; /* 6 digits: PP KK CC */
+	int birth_day;	/* 1..31, women's +40 removed */
+	int birth_month;
+	int birth_year2; /* two digits as written (the century is not encoded) */
+	bool female;
+	int serial; /* last four digits, 1..9999 */
+};
+/* Check a 16-digit NIK's structure. out may be NULL. WF_ERR_INVALID, field "nik". */
+int wf_validate_nik(const char *nik, struct wf_nik_info *out, struct wf_error *err);
+
+/* What a NIP encodes: birth date, appointment (TMT CPNS) year and month, sex, sequence. */
+struct wf_nip_info {
+	int birth_year, birth_month, birth_day;
+	int appointment_year, appointment_month;
+	bool female; /* digit 15: 1 male, 2 female */
+	int sequence; /* last three digits, 1..999 */
+};
+/* Check an 18-digit NIP's structure. out may be NULL. WF_ERR_INVALID, field "nip". */
+int wf_validate_nip(const char *nip, struct wf_nip_info *out, struct wf_error *err);
+
+/* Check an email address' syntax. WF_ERR_INVALID, field "email". */
+int wf_validate_email(const char *email, struct wf_error *err);
+
+/*
+ * Check an Indonesian phone number (08..., 62..., +62...) and write its +62 form into
+ * normalized (size >= 16) if not NULL. WF_ERR_INVALID, field "phone".
+ */
+int wf_validate_phone(const char *phone, char *normalized, size_t size, struct wf_error *err);
+
+#endif
