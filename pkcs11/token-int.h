@@ -54,4 +54,45 @@ void tok_log(enum tok_log_level level, const char *format, ...)
 /* The PIN's bytes, for the PKCS#11 calls that need them. Only inside the library. */
 const char *tok_pin_value(const struct tok_pin *pin);
 
+/* Added by the token core (slot.c, keygen.c, login.c): shared between its files. */
+
+/* What each key type needs from the token: mechanism, size, EC curve (DER OID). */
+struct tok_key_spec {
+	enum tok_key_type type;
+	const char *name;
+	CK_KEY_TYPE key_type;		/* CKK_RSA or CKK_EC */
+	CK_MECHANISM_TYPE mechanism;	/* key-pair generation */
+	unsigned long bits;		/* modulus or field size */
+	const unsigned char *ec_params;	/* DER OBJECT IDENTIFIER of the curve, NULL for RSA */
+	size_t ec_params_length;
+};
+/* The spec of a type, NULL if out of range. */
+const struct tok_key_spec *tok_key_spec(enum tok_key_type type);
+/* Can the token on slot_id generate a key pair with this mechanism and size? */
+int tok_check_mechanism(struct tok_ctx *ctx, CK_SLOT_ID slot_id, CK_MECHANISM_TYPE mechanism,
+			unsigned long bits, struct tok_error *err);
+/* Bits (1u << enum tok_key_type) of the types the token on slot_id can generate. */
+unsigned int tok_slot_key_types(struct tok_ctx *ctx, CK_SLOT_ID slot_id);
+/* C_GetTokenInfo / the full struct tok_info of the token on slot_id. */
+int tok_slot_token_info(struct tok_ctx *ctx, CK_SLOT_ID slot_id, CK_TOKEN_INFO *out,
+			struct tok_error *err);
+int tok_slot_info(struct tok_ctx *ctx, CK_SLOT_ID slot_id, struct tok_info *out,
+		  struct tok_error *err);
+/*
+ * Enumerate slots, select the token (selector as tok_open, or with label_only an
+ * initialized token with exactly this label), open our R/W session.
+ */
+int tok_slot_attach(struct tok_token *token, const char *selector, bool label_only,
+		    struct tok_error *err);
+/* Log out, close our session, release the enumeration. */
+void tok_slot_detach(struct tok_token *token);
+/* Read one attribute of an object through our session into a malloc'd buffer. */
+int tok_read_attribute(struct tok_token *token, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type,
+		       unsigned char **value, size_t *length, struct tok_error *err);
+/* Every object matching template, through our session. *handles malloc'd, free(). */
+int tok_find_objects(struct tok_token *token, CK_ATTRIBUTE *template, CK_ULONG count,
+		     CK_OBJECT_HANDLE **handles, size_t *found, struct tok_error *err);
+/* The slot id of the open token. */
+CK_SLOT_ID tok_token_slot_id(const struct tok_token *token);
+
 #endif

@@ -1,0 +1,267 @@
+/*
+ * login.c: PINs on the token: the office's PIN policy, login (typed or on a pinpad),
+ * token and PIN initialization, change and unblock. After a wrong PIN the token's own
+ * flags say how close it is to blocking; we report that, never a guess.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "token-int.h"
+
+static CK_ULONG
+pin_length(const struct tok_pin *pin)
+{
+	return pin ? (CK_ULONG)tok_pin_length(pin) : 0;
+}
+
+static CK_UTF8CHAR_PTR
+pin_bytes(const struct tok_pin *pin)
+{
+	return pin ? (CK_UTF8CHAR_PTR)tok_pin_value(pin) : NULL;
+}
+
+/* A run: every character one more (step 1) or one less (step -1) than the one before. */
+static bool
+is_run(const char *value, size_t length, int step)
+{
+	for (size_t i = 1; i < length; i++)
+		if ((unsigned char)value[i] != (unsigned char)value[i - 1] + step)
+			return false;
+	return true;
+}
+
+static bool
+all_one_character(const char *value, size_t length)
+{
+	for (size_t i = 1; i < length; i++)
+		if (value[i] != value[0])
+			return false;
+	return true;
+}
+
+int
+tok_check_pin_policy(struct tok_token *token, const struct tok_pin *pin, size_t office_min,
+		     struct tok_error *err)
+{
+	CK_TOKEN_INFO ti;
+	const char *value;
+	char label[33] = "", serial[17] = "";
+	size_t length, minimum;
+	int r;
+
+	if (token == NULL || pin == NULL)
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "no token or no PIN");
+	if ((r = tok_slot_token_info(token->ctx, tok_token_slot_id(token), &ti, err)) != TOK_OK)
+		return r;
+	value = tok_pin_value(pin);
+	length = tok_pin_length(pin);
+	minimum = office_min > ti.ulMinPinLen ? office_min : ti.ulMinPinLen;
+	if (length < minimum)
+		return tok_error_set(err, TOK_ERR_PIN_POLICY,
+				     "PIN too short: %zu characters, at least %zu needed", length,
+				     minimum);
+	/* CK_UNAVAILABLE_INFORMATION (all ones) and 0 both mean: no stated maximum. */
+	if (ti.ulMaxPinLen != 0 && ti.ulMaxPinLen != CK_UNAVAILABLE_INFORMATION &&
+	    length > ti.ulMaxPinLen)
+		return tok_error_set(err, TOK_ERR_PIN_POLICY,
+				     "PIN too long: the token takes at most %lu characters",
+				     (unsigned long)ti.ulMaxPinLen);
+	if (length > 1 && all_one_character(value, length))
+		return tok_error_set(err, TOK_ERR_PIN_POLICY, "PIN is one character repeated");
+	if (length > 2 && (is_run(value, length, 1) || is_run(value, length, -1)))
+		return tok_error_set(err, TOK_ERR_PIN_POLICY,
+				     "PIN is an ascending or descending run");
+	snprintf(label, sizeof(label), "%s", token->label);
+	snprintf(serial, sizeof(serial), "%s", token->serial);
+	if ((label[0] != '\0' && strcasecmp(value, label) == 0) ||
+	    (serial[0] != '\0' && strcasecmp(value, serial) == 0))
+		return tok_error_set(err, TOK_ERR_PIN_POLICY,
+				     "PIN is the token's label or serial number");
+	return TOK_OK;
+}
+
+/*
+ * A PIN-related failure: name the return value, then read the token's flags to say
+ * whether the PIN is now blocked or on its last try.
+ */
+static int
+pin_failure(struct tok_token *token, enum tok_user user, CK_RV rv, const char *what,
+	    struct tok_error *err)
+{
+	CK_FLAGS locked = user == TOK_SO ? CKF_SO_PIN_LOCKED : CKF_USER_PIN_LOCKED;
+	CK_FLAGS final_try = user == TOK_SO ? CKF_SO_PIN_FINAL_TRY : CKF_USER_PIN_FINAL_TRY;
+	CK_FLAGS count_low = user == TOK_SO ? CKF_SO_PIN_COUNT_LOW : CKF_USER_PIN_COUNT_LOW;
+	const char *who = user == TOK_SO ? "SO PIN" : "user PIN";
+	CK_TOKEN_INFO ti;
+	int r;
+
+	r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "%s failed", what);
+	if (r != TOK_ERR_PIN_INCORRECT && r != TOK_ERR_PIN_LOCKED)
+		return r;
+	if (tok_slot_token_info(token->ctx, tok_token_slot_id(token), &ti, NULL) != TOK_OK)
+		return r;
+	if (ti.flags & locked) {
+		r = tok_error_ckr(err, TOK_ERR_PIN_LOCKED, rv, "%s failed: the %s is blocked",
+				  what, who);
+		if (err != NULL)
+			err->retries_left = 0;
+	} else if (ti.flags & final_try) {
+		r = tok_error_ckr(err, r, rv, "%s failed: wrong %s, one try left before it is "
+				  "blocked", what, who);
+		if (err != NULL)
+			err->retries_left = 1;
+	} else if (ti.flags & count_low) {
+		r = tok_error_ckr(err, r, rv, "%s failed: wrong %s, few tries left", what, who);
+	}
+	tok_log(TOK_LOG_WARNING, "%s", err ? err->message : "wrong PIN");
+	return r;
+}
+
+static int
+require_pinpad(struct tok_token *token, struct tok_error *err)
+{
+	CK_TOKEN_INFO ti;
+	int r = tok_slot_token_info(token->ctx, tok_token_slot_id(token), &ti, err);
+
+	if (r != TOK_OK)
+		return r;
+	if (!(ti.flags & CKF_PROTECTED_AUTHENTICATION_PATH))
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     "no PIN given and the token has no pinpad");
+	return TOK_OK;
+}
+
+int
+tok_login(struct tok_token *token, enum tok_user user, const struct tok_pin *pin,
+	  struct tok_error *err)
+{
+	CK_RV rv;
+	int r;
+
+	if (token == NULL)
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_login: no token");
+	if (pin == NULL && (r = require_pinpad(token, err)) != TOK_OK)
+		return r;
+	/* Our session first: it tells us the return value, libp11 would not. */
+	rv = token->ctx->fn->C_Login(token->session, user == TOK_SO ? CKU_SO : CKU_USER,
+				     pin_bytes(pin), pin_length(pin));
+	if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN)
+		return pin_failure(token, user, rv, "login", err);
+	token->logged_in = true;
+	/*
+	 * Login is per application, so libp11's sessions are logged in already; telling
+	 * libp11 lets it log in again by itself where a token forgets (after a fork).
+	 */
+	if (user == TOK_USER && PKCS11_login(token->slot, 0, pin ? tok_pin_value(pin) : NULL) != 0) {
+		tok_error_set(err, TOK_ERR_INTERNAL, "libp11 refused a login the token accepted");
+		tok_error_openssl(err);
+		return TOK_ERR_INTERNAL;
+	}
+	return TOK_OK;
+}
+
+/* Log out whoever is logged in, and log in as SO (the user's state would refuse it). */
+static int
+login_so(struct tok_token *token, const struct tok_pin *so_pin, struct tok_error *err)
+{
+	if (token->logged_in) {
+		token->ctx->fn->C_Logout(token->session);
+		token->logged_in = false;
+	}
+	return tok_login(token, TOK_SO, so_pin, err);
+}
+
+static void
+logout(struct tok_token *token)
+{
+	token->ctx->fn->C_Logout(token->session);
+	token->logged_in = false;
+}
+
+int
+tok_init_token(struct tok_token *token, const struct tok_pin *so_pin, const char *label,
+	       struct tok_error *err)
+{
+	CK_UTF8CHAR padded[32];
+	CK_SLOT_ID slot_id;
+	char old_serial[17];
+	CK_RV rv;
+	int r;
+
+	if (token == NULL || label == NULL || label[0] == '\0' || strlen(label) > sizeof(padded))
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     "a token label has 1 to 32 characters");
+	if (so_pin == NULL && (r = require_pinpad(token, err)) != TOK_OK)
+		return r;
+	memset(padded, ' ', sizeof(padded));
+	memcpy(padded, label, strlen(label));
+	slot_id = tok_token_slot_id(token);
+	snprintf(old_serial, sizeof(old_serial), "%s", token->serial);
+	/* C_InitToken refuses while any session is open: close ours and libp11's. */
+	tok_slot_detach(token);
+	rv = token->ctx->fn->C_InitToken(slot_id, pin_bytes(so_pin), pin_length(so_pin), padded);
+	if (rv != CKR_OK) {
+		/* Unchanged token: open it again as it was, so the handle stays usable. */
+		tok_slot_attach(token, old_serial[0] ? old_serial : NULL, false, NULL);
+		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_InitToken failed");
+	}
+	tok_log(TOK_LOG_INFO, "initialized token '%s'", label);
+	/* SoftHSM (and others) move the token to a new slot: find it again by its label. */
+	return tok_slot_attach(token, label, true, err);
+}
+
+static int
+set_user_pin_as_so(struct tok_token *token, const struct tok_pin *so_pin,
+		   const struct tok_pin *user_pin, const char *what, struct tok_error *err)
+{
+	CK_RV rv;
+	int r;
+
+	if (token == NULL)
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "%s: no token", what);
+	if (user_pin != NULL && (r = tok_check_pin_policy(token, user_pin, 0, err)) != TOK_OK)
+		return r;
+	if ((r = login_so(token, so_pin, err)) != TOK_OK)
+		return r;
+	rv = token->ctx->fn->C_InitPIN(token->session, pin_bytes(user_pin), pin_length(user_pin));
+	logout(token);
+	if (rv != CKR_OK)
+		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "%s: C_InitPIN failed", what);
+	return TOK_OK;
+}
+
+int
+tok_init_user_pin(struct tok_token *token, const struct tok_pin *so_pin,
+		  const struct tok_pin *user_pin, struct tok_error *err)
+{
+	return set_user_pin_as_so(token, so_pin, user_pin, "setting the user PIN", err);
+}
+
+int
+tok_unblock_pin(struct tok_token *token, const struct tok_pin *so_pin,
+		const struct tok_pin *new_pin, struct tok_error *err)
+{
+	return set_user_pin_as_so(token, so_pin, new_pin, "unblocking the user PIN", err);
+}
+
+int
+tok_change_pin(struct tok_token *token, const struct tok_pin *old_pin,
+	       const struct tok_pin *new_pin, struct tok_error *err)
+{
+	CK_RV rv;
+	int r;
+
+	if (token == NULL)
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_change_pin: no token");
+	if (new_pin != NULL && (r = tok_check_pin_policy(token, new_pin, 0, err)) != TOK_OK)
+		return r;
+	if ((old_pin == NULL || new_pin == NULL) && (r = require_pinpad(token, err)) != TOK_OK)
+		return r;
+	rv = token->ctx->fn->C_SetPIN(token->session, pin_bytes(old_pin), pin_length(old_pin),
+				      pin_bytes(new_pin), pin_length(new_pin));
+	if (rv != CKR_OK)
+		return pin_failure(token, TOK_USER, rv, "changing the PIN", err);
+	return TOK_OK;
+}
