@@ -493,9 +493,16 @@ struct wf_nik_info {
 	int birth_year2; /* two digits as written (the century is not encoded) */
 	bool female;
 	int serial; /* last four digits, 1..9999 */
+	/* Added by validate.c: */
+	int birth_year;	      /* full year: the latest century not after today */
+	const char *province; /* province name (static), e.g. "Kalimantan Barat" */
+	bool is_city;	      /* regency code 71..99: a kota, not a kabupaten */
 };
 /* Check a 16-digit NIK's structure. out may be NULL. WF_ERR_INVALID, field "nik". */
 int wf_validate_nik(const char *nik, struct wf_nik_info *out, struct wf_error *err);
+/* The same, with "today" taken from now (Unix seconds, local date) instead of the clock. */
+int wf_validate_nik_at(const char *nik, int64_t now, struct wf_nik_info *out,
+		       struct wf_error *err);
 
 /* What a NIP encodes: birth date, appointment (TMT CPNS) year and month, sex, sequence. */
 struct wf_nip_info {
@@ -506,9 +513,19 @@ struct wf_nip_info {
 };
 /* Check an 18-digit NIP's structure. out may be NULL. WF_ERR_INVALID, field "nip". */
 int wf_validate_nip(const char *nip, struct wf_nip_info *out, struct wf_error *err);
+/* The same, with "today" taken from now (Unix seconds, local date) instead of the clock. */
+int wf_validate_nip_at(const char *nip, int64_t now, struct wf_nip_info *out,
+		       struct wf_error *err);
 
 /* Check an email address' syntax. WF_ERR_INVALID, field "email". */
 int wf_validate_email(const char *email, struct wf_error *err);
+/*
+ * The same, and the domain must be the office's: domain_suffix ".go.id" accepts
+ * "singkawangkota.go.id"; "singkawangkota.go.id" accepts it and its subdomains.
+ * NULL or "" accepts any domain.
+ */
+int wf_validate_email_domain(const char *email, const char *domain_suffix,
+			     struct wf_error *err);
 
 /*
  * Check an Indonesian phone number (08..., 62..., +62...) and write its +62 form into
