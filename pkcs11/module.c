@@ -6,8 +6,10 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 
@@ -56,6 +58,12 @@ tok_ctx_new(const char *module_path, struct tok_error *err)
 	if ((ctx = calloc(1, sizeof(*ctx))) == NULL ||
 	    (ctx->module_path = strdup(module_path)) == NULL) {
 		tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		goto out;
+	}
+	/* Checked first: libp11 would write its own dlopen error to stderr. */
+	if (access(module_path, R_OK) != 0) {
+		tok_error_set(err, TOK_ERR_MODULE, "cannot load PKCS#11 module %s: %s", module_path,
+			      strerror(errno));
 		goto out;
 	}
 	if ((ctx->p11 = PKCS11_CTX_new()) == NULL) {
