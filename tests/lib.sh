@@ -57,12 +57,14 @@ t_softhsm_token() {
 		--pin "$T_USER_PIN" >/dev/null
 }
 
-# t_pcscd_start: take the machine's single pcscd slot (tests take turns through a
-# lock), start pcscd with a private reader configuration holding vpcd. Sets T_PCSCD_PID.
+# t_pcscd_start: take the machine's single pcscd slot (tests take turns through a lock
+# that tests/test-pcsc.c takes too), start pcscd with a private reader configuration holding
+# only vpcd, and wait until it is this pcscd that answers. Sets T_PCSCD_PID; t_cleanup
+# stops it. The vpcd readers are "Virtual PCD 00 00" (port 35963) and "... 00 01".
 t_pcscd_start() {
 	exec 9>"${TMPDIR:-/tmp}/enroll-pcscd.lock"
 	flock 9
-	if [ -S /run/pcscd/pcscd.comm ] && pgrep -x pcscd >/dev/null; then
+	if pgrep -x pcscd >/dev/null; then
 		echo "# pcscd already running outside the tests: stop it first" >&2
 		return 1
 	fi
@@ -71,10 +73,30 @@ t_pcscd_start() {
 	pcscd -f -c "$T_DIR/reader.conf.d" >"$T_DIR/pcscd.log" 2>&1 &
 	T_PCSCD_PID=$!
 	T_PIDS="$T_PIDS $T_PCSCD_PID"
-	for _ in $(seq 50); do
-		[ -S /run/pcscd/pcscd.comm ] && return 0
-		sleep 0.1
+	# a socket left by a killed pcscd is no sign of life: wait for our pid file
+	for _ in $(seq 100); do
+		if [ -S /run/pcscd/pcscd.comm ] &&
+			[ "$(cat /run/pcscd/pcscd.pid 2>/dev/null)" = "$T_PCSCD_PID" ]; then
+			sleep 0.2	# vpcd's readers are added just after the socket opens
+			return 0
+		fi
+		sleep 0.05
 	done
-	echo "# pcscd did not start" >&2
+	echo "# pcscd did not start:" >&2
+	sed 's/^/# /' "$T_DIR/pcscd.log" >&2
 	return 1
+}
+
+# t_vcard_insert "ATR HEX": put a virtual card with this ATR into "Virtual PCD 00 00"
+# (tests/vcard connects to vpcd). Sets T_VCARD_PID; t_vcard_remove or t_cleanup takes it out.
+t_vcard_insert() {
+	"${top_builddir:-..}/tests/vcard" --atr "$1" >>"$T_DIR/vcard.log" 2>&1 &
+	T_VCARD_PID=$!
+	T_PIDS="$T_VCARD_PID $T_PIDS"
+}
+
+# t_vcard_remove: take the card out (the program exits cleanly on SIGTERM).
+t_vcard_remove() {
+	kill -TERM "$T_VCARD_PID" 2>/dev/null && wait "$T_VCARD_PID" 2>/dev/null
+	T_VCARD_PID=""
 }
