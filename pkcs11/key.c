@@ -154,11 +154,28 @@ copy_public_key(EVP_PKEY *private_key, EVP_PKEY **out, struct tok_error *err)
 	return TOK_OK;
 }
 
+/*
+ * libp11 0.4.12 caches the keys it has enumerated and never forgets a deleted one: ask
+ * the token itself first whether the private key is there.
+ */
 static PKCS11_KEY *
 find_libp11_key(struct tok_token *token, const struct tok_key_id *id, struct tok_error *err)
 {
+	CK_OBJECT_CLASS class = CKO_PRIVATE_KEY;
+	CK_ATTRIBUTE template[] = {
+		{ CKA_CLASS, &class, sizeof(class) },
+		{ CKA_ID, (void *)id->bytes, id->length },
+	};
+	CK_OBJECT_HANDLE *handles = NULL;
 	PKCS11_KEY *keys = NULL;
 	unsigned int count = 0;
+	size_t found = 0;
+
+	if (tok_find_objects(token, template, 2, &handles, &found, err) != TOK_OK)
+		return NULL;
+	free(handles);
+	if (found == 0)
+		return NULL;
 
 	if (PKCS11_enumerate_keys(token->slot->token, &keys, &count) != 0) {
 		tok_error_set(err, TOK_ERR_INTERNAL, "cannot list the token's keys");
@@ -189,6 +206,8 @@ tok_find_key(struct tok_token *token, const struct tok_key_id *id, struct tok_ke
 		if (err == NULL || err->code == TOK_ERR_NOT_FOUND)
 			r = tok_error_set(err, TOK_ERR_NOT_FOUND, "no private key with id %s "
 					  "on the token (logged in?)", hex);
+		else
+			r = err->code;
 		goto out;
 	}
 	if ((key = calloc(1, sizeof(*key))) == NULL) {
