@@ -27,6 +27,18 @@
 static pid_t pcscd_pid = -1;
 static pid_t vcard_pid = -1;
 
+/* A path in the test's own directory (tmp_path() returns memory to free; this does not). */
+static char *
+tmp_path(const char *name)
+{
+	static char paths[4][4096];
+	static unsigned int next;
+	char *path = paths[next++ % 4];
+
+	snprintf(path, sizeof paths[0], "%s/%s", fixture_tmpdir(), name);
+	return path;
+}
+
 static long long
 now_ms(void)
 {
@@ -102,7 +114,7 @@ pcscd_lock(void)
 static bool
 pcscd_start(void)
 {
-	char *confdir = fixture_path("reader.conf.d"), *command;
+	char *confdir = tmp_path("reader.conf.d"), *command;
 	char *argv[] = { "pcscd", "-f", "-c", confdir, NULL };
 	struct pcsc_reader *readers = NULL;
 	struct tok_error err;
@@ -110,11 +122,16 @@ pcscd_start(void)
 	size_t count = 0;
 	int i;
 
+	bool copied;
+
 	if (asprintf(&command, "mkdir -p '%s' && cp /etc/reader.conf.d/vpcd '%s'/", confdir,
-		     confdir) < 0 || fixture_run(command) != 0)
+		     confdir) < 0)
 		return false;
+	copied = fixture_run(command) == 0;
 	free(command);
-	pcscd_pid = spawn(argv, fixture_path("pcscd.log"));
+	if (!copied)
+		return false;
+	pcscd_pid = spawn(argv, tmp_path("pcscd.log"));
 	for (i = 0; i < 100 && count == 0; i++) {
 		usleep(50 * 1000);
 		if ((ctx = pcsc_ctx_new(&err)) == NULL)
@@ -133,11 +150,11 @@ card_insert(const char *atr, int delay_ms)
 {
 	char delay[16];
 	char *argv[] = { VCARD, "--atr", (char *)atr, "--delay-ms", delay, "--stamp",
-		fixture_path("vcard.stamp"), NULL };
+		tmp_path("vcard.stamp"), NULL };
 
 	snprintf(delay, sizeof delay, "%d", delay_ms);
 	unlink(argv[6]);
-	vcard_pid = spawn(argv, fixture_path("vcard.log"));
+	vcard_pid = spawn(argv, tmp_path("vcard.log"));
 }
 
 /* When vcard connected (CLOCK_MONOTONIC ms, system-wide), -1 if it has not. */
@@ -145,7 +162,7 @@ static long long
 card_inserted_at(void)
 {
 	long long at = -1;
-	FILE *f = fopen(fixture_path("vcard.stamp"), "r");
+	FILE *f = fopen(tmp_path("vcard.stamp"), "r");
 
 	if (f) {
 		if (fscanf(f, "%lld", &at) != 1)
@@ -394,7 +411,7 @@ main(void)
 	TAP_TEST(pcscd_not_running_is_reported_with_how_to_start_it);
 	if (!pcscd_start()) {
 		printf("Bail out! pcscd with vpcd did not start (see %s)\n",
-		       fixture_path("pcscd.log"));
+		       tmp_path("pcscd.log"));
 		return 1;
 	}
 	TAP_TEST(reader_without_card_is_reported_empty);
