@@ -139,7 +139,12 @@ static const char schema_v2[] =
 	/* Lists by state newest first, and reports by period, read these. */
 	"CREATE INDEX applications_state_updated ON applications(state, updated_at);"
 	"CREATE INDEX events_step_ended ON events(step, ended_at);"
-	"DROP INDEX applications_state;";
+	"DROP INDEX applications_state;"
+	/* Append-only by the schema too: changing history takes deliberate DDL. */
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
 
 /* migrations[i] takes the file from version i to version i + 1. */
 static const char *const migrations[] = {

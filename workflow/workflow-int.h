@@ -33,6 +33,10 @@ int wf_fail_field(struct wf_error *err, const char *field, const char *format, .
 	__attribute__((format(printf, 3, 4)));
 /* WF_ERR_DB with sqlite's message and what we were doing. */
 int wf_fail_db(struct wf_error *err, sqlite3 *db, const char *doing);
+/* True for NULL, "" or only blanks. */
+bool wf_text_empty(const char *text);
+/* Parse a key status name; -1 if unknown. */
+int wf_key_status_parse(const char *name);
 /* Reset err to success. */
 void wf_error_clear(struct wf_error *err);
 
@@ -66,23 +70,53 @@ int wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry,
 int wf_audit_append_alone(struct wf_store *store, const struct wf_audit_entry *entry,
 			  struct wf_error *err);
 
-/* Application id and state by number; WF_ERR_NOT_FOUND. */
-int wf_application_lookup(struct wf_store *store, const char *number, int64_t *id,
-			  enum wf_state *state, struct wf_error *err);
+/* What a transition needs to know of an application. */
+struct wf_app_ref {
+	int64_t id;
+	enum wf_state state;
+	int step;
+	int64_t step_started_at;
+};
+/* Application by number; WF_ERR_NOT_FOUND. */
+int wf_application_lookup(struct wf_store *store, const char *number, struct wf_app_ref *out,
+			  struct wf_error *err);
 
-/* The acting official after checks, kept for the event row. */
+/* The acting official after the checks, kept for the event row. */
 struct wf_acting {
 	struct wf_official actor;
 	struct wf_official on_behalf; /* id 0 if none */
-	const char *paper_reference;
+	const char *paper_reference;  /* NULL unless on behalf */
 };
 /*
- * Check that actor may perform a step in role (on-behalf rules included); on refusal
- * append a refusal audit row in a transaction of its own and return WF_ERR_ROLE or
- * WF_ERR_INVALID. Must be called outside a transaction.
+ * Inside a transaction: may actor perform a step done by role (on-behalf rules
+ * included)? On refusal an audit row is appended in the same transaction, which the
+ * caller commits, and WF_ERR_ROLE or WF_ERR_INVALID is returned.
  */
 int wf_authorize(struct wf_store *store, const struct wf_actor *actor, enum wf_role role,
 		 int step, const char *number, const char *action, struct wf_acting *out,
 		 struct wf_error *err);
+
+/* One events row. */
+struct wf_event_row {
+	int64_t app_id;
+	int step;
+	const char *action, *from_state, *to_state;
+	enum wf_role role;
+	const struct wf_acting *acting;
+	int64_t started_at, ended_at;
+	const char *note;
+};
+int wf_event_insert(struct wf_store *store, const struct wf_event_row *row, struct wf_error *err);
+
+/* Extra writes a transition makes inside its transaction (key, certificate). */
+struct wf_hook {
+	int (*fn)(struct wf_store *store, const struct wf_app_ref *app,
+		  const struct wf_acting *acting, void *arg, struct wf_error *err);
+	void *arg;
+};
+/* The state machine: one transition in one transaction (see transition.c). */
+int wf_transition_run(struct wf_store *store, const char *number, enum wf_action action,
+		      const struct wf_actor *actor, const char *note, const struct wf_hook *hook,
+		      struct wf_error *err);
 
 #endif

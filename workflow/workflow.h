@@ -287,7 +287,7 @@ struct wf_actor {
 	const char *paper_reference;
 };
 
-#define WF_NUMBER_MAX 16 /* "TTE/2026/0001" + NUL */
+#define WF_NUMBER_MAX 24 /* "TTE/2026/0001" + NUL; sequences past 9999 grow */
 
 /*
  * Step 1: record an application (the letter as received) for an applicant, validated
@@ -532,5 +532,89 @@ int wf_validate_email_domain(const char *email, const char *domain_suffix,
  * normalized (size >= 16) if not NULL. WF_ERR_INVALID, field "phone".
  */
 int wf_validate_phone(const char *phone, char *normalized, size_t size, struct wf_error *err);
+
+/* ---------------------------------------------------------------- reports (report.c) */
+
+/*
+ * Every report is one table: named columns (a stable key for CSV and JSON, labels in
+ * both languages) and rows of cells, so that the command has one printer for tables,
+ * CSV and JSON. Columns are static data; the report and its cells are owned by the
+ * caller and freed with wf_report_free().
+ */
+enum wf_cell_type { WF_CELL_TEXT, WF_CELL_INTEGER };
+
+struct wf_report_column {
+	const char *key; /* "work_unit", "holders", ...: CSV header, JSON member */
+	const char *label_id;
+	const char *label_en;
+	enum wf_cell_type type;
+};
+
+struct wf_report_cell {
+	char *text;	/* WF_CELL_TEXT: malloc'd UTF-8, never NULL */
+	int64_t number; /* WF_CELL_INTEGER */
+};
+
+struct wf_report {
+	const char *key; /* "holders", "states", "step_times", "overdue" */
+	const char *title_id;
+	const char *title_en;
+	const struct wf_report_column *columns;
+	size_t column_count;
+	struct wf_report_cell *cells; /* row-major: row r, column c at [r * column_count + c] */
+	size_t row_count;
+	int64_t total; /* holders, applications or overdue counted; for step_times the acts */
+};
+/* The cell at (row, column); NULL if out of range. */
+const struct wf_report_cell *wf_report_cell(const struct wf_report *report, size_t row,
+					    size_t column);
+/* Free a report and its cells. NULL is a no-op. */
+void wf_report_free(struct wf_report *report);
+
+/* A half-open interval of Unix seconds [from, until); 0 leaves that end open. */
+struct wf_period {
+	int64_t from;
+	int64_t until;
+};
+
+/* How holders are grouped in time (local calendar): "2026-11", "2026-Q4", "2026". */
+enum wf_period_unit { WF_PERIOD_MONTH, WF_PERIOD_QUARTER, WF_PERIOD_YEAR, WF_PERIOD_ALL };
+
+/*
+ * The SOP's record duty: the number of TTE holders (applications in state active) by
+ * work unit and by the period they were handed the token in (the time the application
+ * became active), within period (NULL: all time). Columns: work_unit, period, holders;
+ * rows by work unit then period. total is the number of holders counted.
+ */
+int wf_report_holders(struct wf_store *store, const struct wf_period *period,
+		      enum wf_period_unit unit, struct wf_report **out, struct wf_error *err);
+
+/*
+ * Applications by state, every state listed (zero included), in the state table's
+ * order; period (NULL: all) filters on when the application was created. Columns:
+ * state, label_id, label_en, applications. total is the number of applications.
+ */
+int wf_report_states(struct wf_store *store, const struct wf_period *period,
+		     struct wf_report **out, struct wf_error *err);
+
+/*
+ * For each SOP step, over the acts that completed it (not returns, rejections or
+ * cancellations) ending within period (NULL: all): acts, median and worst minutes
+ * taken, the step's standard minutes and how many acts took longer than it. Columns:
+ * step, activity_id, activity_en, acts, median_minutes, worst_minutes,
+ * standard_minutes, over_standard. Step 7 counts its import and its handover as two
+ * acts, each against the step's standard.
+ */
+int wf_report_step_times(struct wf_store *store, const struct wf_period *period,
+			 struct wf_report **out, struct wf_error *err);
+
+/*
+ * Applications whose current step has waited longer than its standard minutes at now
+ * (Unix seconds; 0: the store's clock), longest waiting first, at most limit rows (0:
+ * all); total counts them all. Waiting starts when the previous step ended. Columns:
+ * number, state, step, role, waiting_minutes, standard_minutes, full_name, work_unit.
+ */
+int wf_report_overdue(struct wf_store *store, int64_t now, size_t limit,
+		      struct wf_report **out, struct wf_error *err);
 
 #endif

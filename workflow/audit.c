@@ -1,0 +1,230 @@
+/*
+ * audit.c: the append-only audit log. Each row's hash is SHA-256 over the previous
+ * row's hash and the row's own canonical content, its sequence number included, so an
+ * edited, deleted, inserted or reordered row breaks the chain from there on; the head
+ * row (last seq and hash) catches a cut-off tail.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "workflow-int.h"
+
+#define HASH_HEX 65
+static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+struct audit_row {
+	int64_t seq;
+	int64_t at;
+	const char *fields[6]; /* login, kind, application, action, result, detail */
+};
+
+/* Length-prefixed fields: no separator inside a field can fake another split. */
+static int
+digest_field(EVP_MD_CTX *md, const char *text)
+{
+	char prefix[32];
+	size_t len = strlen(text);
+	int n = snprintf(prefix, sizeof(prefix), "%zu:", len);
+
+	return EVP_DigestUpdate(md, prefix, (size_t)n) && EVP_DigestUpdate(md, text, len) &&
+	       EVP_DigestUpdate(md, "\n", 1);
+}
+
+static int
+row_hash(const char *prev_hash, const struct audit_row *row, char out[HASH_HEX],
+	 struct wf_error *err)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	char numbers[64];
+	int ok;
+
+	if (!md)
+		return wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+	snprintf(numbers, sizeof(numbers), "%" PRId64 " %" PRId64, row->seq, row->at);
+	ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) && digest_field(md, prev_hash) &&
+	     digest_field(md, numbers);
+	for (size_t i = 0; ok && i < 6; i++)
+		ok = digest_field(md, row->fields[i] ? row->fields[i] : "");
+	ok = ok && EVP_DigestFinal_ex(md, digest, &len);
+	EVP_MD_CTX_free(md);
+	if (!ok || len != 32)
+		return wf_fail(err, WF_ERR_INTERNAL, "SHA-256 failed");
+	for (unsigned int i = 0; i < len; i++)
+		snprintf(out + 2 * i, 3, "%02x", digest[i]);
+	return WF_OK;
+}
+
+static int
+read_head(struct wf_store *store, int64_t *seq, char hash[HASH_HEX], struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	if ((r = wf_prepare(store, "SELECT seq, hash FROM audit_head WHERE id = 1", &stmt, err)) !=
+	    WF_OK)
+		return r;
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(stmt, 0);
+		wf_column_copy(stmt, 1, hash, HASH_HEX);
+	} else if (rc == SQLITE_DONE) {
+		*seq = 0;
+		memcpy(hash, genesis, HASH_HEX);
+	} else {
+		r = wf_fail_db(err, store->db, "read audit head");
+	}
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry, struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char prev[HASH_HEX], hash[HASH_HEX];
+	struct audit_row row = {0};
+	int r;
+
+	if ((r = read_head(store, &row.seq, prev, err)) != WF_OK)
+		return r;
+	row.seq++;
+	row.at = wf_store_now(store);
+	row.fields[0] = entry->login ? entry->login : "";
+	row.fields[1] = entry->kind;
+	row.fields[2] = entry->application ? entry->application : "";
+	row.fields[3] = entry->action ? entry->action : "";
+	row.fields[4] = entry->result ? entry->result : "ok";
+	row.fields[5] = entry->detail ? entry->detail : "";
+	if ((r = row_hash(prev, &row, hash, err)) != WF_OK)
+		return r;
+	if ((r = wf_prepare(store,
+			    "INSERT INTO audit (seq, at, login, kind, application, action, result,"
+			    " detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			    &stmt, err)) != WF_OK)
+		return r;
+	sqlite3_bind_int64(stmt, 1, row.seq);
+	sqlite3_bind_int64(stmt, 2, row.at);
+	for (int i = 0; i < 6; i++)
+		wf_bind_text(stmt, 3 + i, row.fields[i]);
+	wf_bind_text(stmt, 9, prev);
+	wf_bind_text(stmt, 10, hash);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, "append audit row");
+	sqlite3_finalize(stmt);
+	if (r != WF_OK)
+		return r;
+	if ((r = wf_prepare(store,
+			    "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)"
+			    " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+			    &stmt, err)) != WF_OK)
+		return r;
+	sqlite3_bind_int64(stmt, 1, row.seq);
+	wf_bind_text(stmt, 2, hash);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, "move audit head");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+wf_audit_append_alone(struct wf_store *store, const struct wf_audit_entry *entry,
+		      struct wf_error *err)
+{
+	int r;
+
+	if ((r = wf_tx_begin(store, err)) != WF_OK)
+		return r;
+	if ((r = wf_audit_append(store, entry, err)) != WF_OK) {
+		wf_tx_rollback(store);
+		return r;
+	}
+	return wf_tx_commit(store, err);
+}
+
+/* Check one row against the running chain; the first bad seq goes to *bad. */
+static int
+verify_row(sqlite3_stmt *stmt, int64_t expected_seq, char running[HASH_HEX], int64_t *bad,
+	   struct wf_error *err)
+{
+	struct audit_row row = {0};
+	char prev[HASH_HEX], stored[HASH_HEX], computed[HASH_HEX];
+	int r;
+
+	row.seq = sqlite3_column_int64(stmt, 0);
+	row.at = sqlite3_column_int64(stmt, 1);
+	for (int i = 0; i < 6; i++)
+		row.fields[i] = (const char *)sqlite3_column_text(stmt, 2 + i);
+	wf_column_copy(stmt, 8, prev, sizeof(prev));
+	wf_column_copy(stmt, 9, stored, sizeof(stored));
+	if (row.seq != expected_seq) {
+		/* A row is missing or moved: the first wrong place is the expected one. */
+		*bad = expected_seq;
+		return wf_fail(err, WF_ERR_AUDIT, "audit row %" PRId64 " is missing (found %" PRId64
+			       " in its place)", expected_seq, row.seq);
+	}
+	if (strcmp(prev, running) != 0) {
+		*bad = row.seq;
+		return wf_fail(err, WF_ERR_AUDIT, "audit row %" PRId64
+			       " does not follow the row before it", row.seq);
+	}
+	if ((r = row_hash(running, &row, computed, err)) != WF_OK)
+		return r;
+	if (strcmp(computed, stored) != 0) {
+		*bad = row.seq;
+		return wf_fail(err, WF_ERR_AUDIT, "audit row %" PRId64 " was altered", row.seq);
+	}
+	memcpy(running, stored, HASH_HEX);
+	return WF_OK;
+}
+
+int
+wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows,
+		struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char running[HASH_HEX], head_hash[HASH_HEX];
+	int64_t seq = 0, head_seq = 0, bad = 0;
+	int r, rc;
+
+	wf_error_clear(err);
+	/* One read transaction: a snapshot, so appends running meanwhile do not confuse us. */
+	if (sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return wf_fail_db(err, store->db, "begin");
+	if ((r = read_head(store, &head_seq, head_hash, err)) != WF_OK)
+		goto out;
+	if ((r = wf_prepare(store,
+			    "SELECT seq, at, login, kind, application, action, result, detail,"
+			    " prev_hash, hash FROM audit ORDER BY seq",
+			    &stmt, err)) != WF_OK)
+		goto out;
+	memcpy(running, genesis, HASH_HEX);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if ((r = verify_row(stmt, seq + 1, running, &bad, err)) != WF_OK)
+			goto out;
+		seq++;
+	}
+	if (rc != SQLITE_DONE) {
+		r = wf_fail_db(err, store->db, "read audit");
+		goto out;
+	}
+	if (seq != head_seq || strcmp(running, head_hash) != 0) {
+		bad = seq < head_seq ? seq + 1 : seq > head_seq ? head_seq + 1 : seq;
+		r = wf_fail(err, WF_ERR_AUDIT, "audit log ends at row %" PRId64
+			    " but its head records row %" PRId64, seq, head_seq);
+		goto out;
+	}
+	r = WF_OK;
+out:
+	sqlite3_finalize(stmt);
+	sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+	if (first_bad_row)
+		*first_bad_row = r == WF_ERR_AUDIT ? bad : 0;
+	if (rows)
+		*rows = seq;
+	return r;
+}

@@ -1,0 +1,356 @@
+/*
+ * transition.c: the state machine. Every transition is one BEGIN IMMEDIATE
+ * transaction: read the state, find (state, action) in the table, check the actor's
+ * role, the transition's needs, run the caller's extra writes, move the state with a
+ * guarded UPDATE, write the event and the audit row. Refusals are audited and committed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "workflow-int.h"
+
+static int
+refuse(struct wf_store *store, const struct wf_actor *actor, const char *number,
+       const char *action, int code, struct wf_error *err)
+{
+	struct wf_audit_entry entry = {actor && actor->login ? actor->login : "", "refusal",
+				       number, action, wf_status_name(code),
+				       err ? err->message : ""};
+	struct wf_error audit_err;
+	int r = wf_audit_append(store, &entry, &audit_err);
+
+	if (r != WF_OK) {
+		if (err)
+			*err = audit_err;
+		return r;
+	}
+	return code;
+}
+
+static int
+find_active(struct wf_store *store, const char *login, struct wf_official *out,
+	    struct wf_error *err)
+{
+	int r = wf_official_find_by_login(store, login, out, err);
+
+	if (r == WF_ERR_NOT_FOUND || r == WF_ERR_INVALID)
+		return wf_fail(err, WF_ERR_ROLE, "login %s is not a registered official",
+			       login ? login : "(none)");
+	if (r == WF_OK && !out->active)
+		return wf_fail(err, WF_ERR_ROLE, "official %s is no longer active", login);
+	return r;
+}
+
+static int
+check_on_behalf(struct wf_store *store, const struct wf_actor *actor, enum wf_role role,
+		int step, struct wf_acting *out, struct wf_error *err)
+{
+	int r;
+
+	if (role != WF_ROLE_KEPALA_DINAS && role != WF_ROLE_KABID)
+		return wf_fail(err, WF_ERR_ROLE,
+			       "only dispositions (steps 2-3) may be recorded on behalf of an"
+			       " official; step %d is not one",
+			       step);
+	if (out->actor.role != WF_ROLE_KASI)
+		return wf_fail(err, WF_ERR_ROLE, "only the kasi records on behalf; %s is %s",
+			       out->actor.login, wf_role_name(out->actor.role));
+	if ((r = find_active(store, actor->on_behalf_login, &out->on_behalf, err)) != WF_OK)
+		return r;
+	if (out->on_behalf.role != role)
+		return wf_fail(err, WF_ERR_ROLE, "step %d is done by the %s; %s is %s", step,
+			       wf_role_name(role), out->on_behalf.login,
+			       wf_role_name(out->on_behalf.role));
+	if (wf_text_empty(actor->paper_reference))
+		return wf_fail_field(err, "paper_reference",
+				     "recording on behalf of %s needs the paper disposition's"
+				     " reference (number and date, or a scan)",
+				     out->on_behalf.login);
+	out->paper_reference = actor->paper_reference;
+	return WF_OK;
+}
+
+int
+wf_authorize(struct wf_store *store, const struct wf_actor *actor, enum wf_role role, int step,
+	     const char *number, const char *action, struct wf_acting *out,
+	     struct wf_error *err)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = find_active(store, actor ? actor->login : NULL, &out->actor, err);
+	if (r == WF_OK && actor->on_behalf_login && *actor->on_behalf_login)
+		r = check_on_behalf(store, actor, role, step, out, err);
+	else if (r == WF_OK && role != WF_ROLE_APPLICANT && out->actor.role != role)
+		/* The applicant has no login: any official records the applicant's acts. */
+		r = wf_fail(err, WF_ERR_ROLE, "step %d (%s) is done by the %s; %s is %s", step,
+			    wf_step(step) ? wf_step(step)->activity_en : action,
+			    wf_role_name(role), out->actor.login, wf_role_name(out->actor.role));
+	if (r == WF_ERR_ROLE || r == WF_ERR_INVALID)
+		return refuse(store, actor, number, action, r, err);
+	return r;
+}
+
+int
+wf_application_lookup(struct wf_store *store, const char *number, struct wf_app_ref *out,
+		      struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	if (wf_text_empty(number))
+		return wf_fail_field(err, "number", "no application number");
+	if ((r = wf_prepare(store,
+			    "SELECT id, state, step, step_started_at FROM applications"
+			    " WHERE number = ?1",
+			    &stmt, err)) != WF_OK)
+		return r;
+	wf_bind_text(stmt, 1, number);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(stmt, 0);
+		out->state = wf_state_parse((const char *)sqlite3_column_text(stmt, 1));
+		out->step = sqlite3_column_int(stmt, 2);
+		out->step_started_at = sqlite3_column_int64(stmt, 3);
+		if ((int)out->state < 0)
+			r = wf_fail(err, WF_ERR_DB, "application %s has an unknown state", number);
+	} else if (rc == SQLITE_DONE) {
+		r = wf_fail(err, WF_ERR_NOT_FOUND, "no application %s", number);
+	} else {
+		r = wf_fail_db(err, store->db, "find application");
+	}
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+/* The documents not yet received, listed into buf; WF_OK if none is missing. */
+static int
+check_documents(struct wf_store *store, int64_t app_id, struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char missing[256] = "";
+	size_t used = 0;
+	int r, rc;
+
+	if ((r = wf_prepare(store,
+			    "SELECT kind FROM documents WHERE application_id = ?1 AND received = 0"
+			    " ORDER BY kind",
+			    &stmt, err)) != WF_OK)
+		return r;
+	sqlite3_bind_int64(stmt, 1, app_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int n = snprintf(missing + used, sizeof(missing) - used, "%s%s", used ? ", " : "",
+				 (const char *)sqlite3_column_text(stmt, 0));
+		if (n > 0 && (size_t)n < sizeof(missing) - used)
+			used += (size_t)n;
+	}
+	if (rc != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, "check documents");
+	else if (used)
+		r = wf_fail(err, WF_ERR_INCOMPLETE, "documents not received: %s", missing);
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+/* Leaving "sent" any other way than step 6 would orphan a key being made on a token. */
+static int
+check_no_open_key(struct wf_store *store, int64_t app_id, struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	if ((r = wf_prepare(store,
+			    "SELECT 1 FROM keys WHERE application_id = ?1"
+			    " AND status IN ('intent', 'generated')",
+			    &stmt, err)) != WF_OK)
+		return r;
+	sqlite3_bind_int64(stmt, 1, app_id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		r = wf_fail(err, WF_ERR_EXISTS,
+			    "a key generation is open for this application: complete or abandon"
+			    " it first");
+	else if (rc != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, "check key intent");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int
+check_needs(struct wf_store *store, const struct wf_transition *t, const struct wf_app_ref *app,
+	    const char *note, bool has_hook, struct wf_error *err)
+{
+	if ((t->needs & WF_NEED_NOTE) && wf_text_empty(note))
+		return wf_fail_field(err, "note", "%s needs a note: %s", wf_action_name(t->action),
+				     t->action == WF_ACTION_RETURN ? "the missing items"
+								   : "the reason");
+	if ((t->needs & (WF_NEED_KEY | WF_NEED_CERTIFICATE)) && !has_hook)
+		return wf_fail_field(err, "action", "%s is recorded with %s",
+				     wf_action_name(t->action),
+				     t->needs & WF_NEED_KEY ? "wf_key_complete()"
+							    : "wf_certificate_record()");
+	if (t->needs & WF_NEED_DOCUMENTS)
+		return check_documents(store, app->id, err);
+	if (t->from == WF_STATE_SENT && t->action != WF_ACTION_RECORD_KEY)
+		return check_no_open_key(store, app->id, err);
+	return WF_OK;
+}
+
+/* The step the application has completed after t: returns and refusals complete none. */
+static int
+step_after(const struct wf_transition *t, int current)
+{
+	if (t->step == 0 || t->action == WF_ACTION_RETURN || t->action == WF_ACTION_REJECT)
+		return current;
+	return t->step;
+}
+
+static int
+move_state(struct wf_store *store, const struct wf_transition *t, const struct wf_app_ref *app,
+	   int64_t now, struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	if ((r = wf_prepare(store,
+			    "UPDATE applications SET state = ?1, step = ?2, updated_at = ?3,"
+			    " step_started_at = ?3 WHERE id = ?4 AND state = ?5",
+			    &stmt, err)) != WF_OK)
+		return r;
+	wf_bind_text(stmt, 1, wf_state_name(t->to));
+	sqlite3_bind_int(stmt, 2, step_after(t, app->step));
+	sqlite3_bind_int64(stmt, 3, now);
+	sqlite3_bind_int64(stmt, 4, app->id);
+	wf_bind_text(stmt, 5, wf_state_name(t->from));
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, "change state");
+	else if (sqlite3_changes(store->db) != 1)
+		r = wf_fail(err, WF_ERR_CONFLICT, "the application left state %s meanwhile",
+			    wf_state_name(t->from));
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+wf_event_insert(struct wf_store *store, const struct wf_event_row *row, struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int r;
+	int64_t taken = row->ended_at - row->started_at;
+
+	if ((r = wf_prepare(store,
+			    "INSERT INTO events (application_id, step, action, from_state, to_state,"
+			    " actor_id, role, started_at, ended_at, minutes, standard_minutes, note,"
+			    " on_behalf_id, paper_reference)"
+			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+			    &stmt, err)) != WF_OK)
+		return r;
+	sqlite3_bind_int64(stmt, 1, row->app_id);
+	sqlite3_bind_int(stmt, 2, row->step);
+	wf_bind_text(stmt, 3, row->action);
+	wf_bind_text(stmt, 4, row->from_state);
+	wf_bind_text(stmt, 5, row->to_state);
+	sqlite3_bind_int64(stmt, 6, row->acting->actor.id);
+	wf_bind_text(stmt, 7, wf_role_name(row->role));
+	sqlite3_bind_int64(stmt, 8, row->started_at);
+	sqlite3_bind_int64(stmt, 9, row->ended_at);
+	sqlite3_bind_int64(stmt, 10, taken > 0 ? (taken + 59) / 60 : 0);
+	sqlite3_bind_int(stmt, 11, wf_step(row->step) ? wf_step(row->step)->standard_minutes : 0);
+	wf_bind_text(stmt, 12, wf_text_empty(row->note) ? NULL : row->note);
+	if (row->acting->on_behalf.id)
+		sqlite3_bind_int64(stmt, 13, row->acting->on_behalf.id);
+	else
+		sqlite3_bind_null(stmt, 13);
+	wf_bind_text(stmt, 14, row->acting->paper_reference);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, "record event");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int
+record_act(struct wf_store *store, const struct wf_transition *t, const struct wf_app_ref *app,
+	   const struct wf_acting *acting, const char *number, const char *note,
+	   struct wf_error *err)
+{
+	int64_t now = wf_store_now(store);
+	struct wf_event_row row = {app->id, t->step, wf_action_name(t->action),
+				   wf_state_name(t->from), wf_state_name(t->to), t->role,
+				   acting, app->step_started_at, now, note};
+	char detail[600];
+	int r;
+
+	if ((r = move_state(store, t, app, now, err)) != WF_OK ||
+	    (r = wf_event_insert(store, &row, err)) != WF_OK)
+		return r;
+	snprintf(detail, sizeof(detail), "%s -> %s, step %d as %s%s%s%s%s%s", row.from_state,
+		 row.to_state, t->step, wf_role_name(t->role),
+		 acting->on_behalf.id ? " on behalf of " : "",
+		 acting->on_behalf.id ? acting->on_behalf.login : "",
+		 acting->paper_reference ? " ref " : "",
+		 acting->paper_reference ? acting->paper_reference : "",
+		 wf_text_empty(note) ? "" : "; note given");
+	struct wf_audit_entry entry = {acting->actor.login, "act", number, row.action, "ok", detail};
+	return wf_audit_append(store, &entry, err);
+}
+
+int
+wf_transition_run(struct wf_store *store, const char *number, enum wf_action action,
+		  const struct wf_actor *actor, const char *note, const struct wf_hook *hook,
+		  struct wf_error *err)
+{
+	struct wf_app_ref app;
+	struct wf_acting acting;
+	const struct wf_transition *t;
+	char allowed[256];
+	bool keep = false; /* commit although refused: the refusal's audit row */
+	int r;
+
+	wf_error_clear(err);
+	if ((r = wf_tx_begin(store, err)) != WF_OK)
+		return r;
+	if ((r = wf_application_lookup(store, number, &app, err)) != WF_OK)
+		goto out;
+	if (!(t = wf_transition_find(app.state, action))) {
+		wf_fail(err, WF_ERR_STATE, "cannot %s application %s in state %s; allowed: %s",
+			wf_action_name(action), number, wf_state_name(app.state),
+			wf_allowed_actions(app.state, allowed, sizeof(allowed)));
+		r = refuse(store, actor, number, wf_action_name(action), WF_ERR_STATE, err);
+		keep = r == WF_ERR_STATE;
+		goto out;
+	}
+	r = wf_authorize(store, actor, t->role, t->step, number, wf_action_name(action), &acting,
+			 err);
+	if (r == WF_ERR_ROLE || r == WF_ERR_INVALID)
+		keep = true;
+	if (r != WF_OK)
+		goto out;
+	if ((r = check_needs(store, t, &app, note, hook != NULL, err)) != WF_OK)
+		goto out;
+	if (hook && (r = hook->fn(store, &app, &acting, hook->arg, err)) != WF_OK)
+		goto out;
+	if ((r = record_act(store, t, &app, &acting, number, note, err)) != WF_OK)
+		goto out;
+	r = wf_tx_commit(store, err);
+out:
+	if (r != WF_OK && keep) {
+		struct wf_error commit_err;
+		if (wf_tx_commit(store, &commit_err) != WF_OK) {
+			r = commit_err.code;
+			if (err)
+				*err = commit_err;
+		}
+	} else if (r != WF_OK) {
+		wf_tx_rollback(store);
+	}
+	return r;
+}
+
+int
+wf_act(struct wf_store *store, const char *number, enum wf_action action,
+       const struct wf_actor *actor, const char *note, struct wf_error *err)
+{
+	if (!store || (int)action < 0 || action >= WF_ACTION_COUNT)
+		return wf_fail(err, WF_ERR_INTERNAL, "wf_act: bad argument");
+	return wf_transition_run(store, number, action, actor, note, NULL, err);
+}

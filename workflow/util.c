@@ -1,0 +1,134 @@
+/*
+ * util.c: the small helpers every file of workflow/ uses: errors in one shape, the
+ * transaction frame (BEGIN IMMEDIATE, so that writers queue on the busy timeout
+ * instead of failing), and the sqlite binding and column copies.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "workflow-int.h"
+
+static int
+fail_v(struct wf_error *err, int code, const char *field, const char *format, va_list ap)
+{
+	if (!err)
+		return code;
+	err->code = code;
+	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+	vsnprintf(err->message, sizeof(err->message), format, ap);
+	return code;
+}
+
+int
+wf_fail(struct wf_error *err, int code, const char *format, ...)
+{
+	va_list ap;
+
+	va_start(ap, format);
+	fail_v(err, code, NULL, format, ap);
+	va_end(ap);
+	return code;
+}
+
+int
+wf_fail_field(struct wf_error *err, const char *field, const char *format, ...)
+{
+	va_list ap;
+
+	va_start(ap, format);
+	fail_v(err, WF_ERR_INVALID, field, format, ap);
+	va_end(ap);
+	return WF_ERR_INVALID;
+}
+
+int
+wf_fail_db(struct wf_error *err, sqlite3 *db, const char *doing)
+{
+	return wf_fail(err, WF_ERR_DB, "%s: %s", doing, db ? sqlite3_errmsg(db) : "no database");
+}
+
+void
+wf_error_clear(struct wf_error *err)
+{
+	if (!err)
+		return;
+	err->code = WF_OK;
+	err->field[0] = '\0';
+	err->message[0] = '\0';
+}
+
+int
+wf_tx_begin(struct wf_store *store, struct wf_error *err)
+{
+	/* IMMEDIATE takes the write lock now: no deadlock-prone read-to-write upgrade. */
+	if (sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return wf_fail_db(err, store->db, "begin transaction");
+	return WF_OK;
+}
+
+int
+wf_tx_commit(struct wf_store *store, struct wf_error *err)
+{
+	if (sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		int r = wf_fail_db(err, store->db, "commit");
+		wf_tx_rollback(store);
+		return r;
+	}
+	return WF_OK;
+}
+
+void
+wf_tx_rollback(struct wf_store *store)
+{
+	if (!sqlite3_get_autocommit(store->db))
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+wf_prepare(struct wf_store *store, const char *sql, sqlite3_stmt **stmt, struct wf_error *err)
+{
+	*stmt = NULL;
+	if (sqlite3_prepare_v2(store->db, sql, -1, stmt, NULL) != SQLITE_OK) {
+		sqlite3_finalize(*stmt);
+		*stmt = NULL;
+		return wf_fail_db(err, store->db, "prepare");
+	}
+	return WF_OK;
+}
+
+int
+wf_bind_text(sqlite3_stmt *stmt, int index, const char *text)
+{
+	if (!text)
+		return sqlite3_bind_null(stmt, index);
+	return sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+void
+wf_column_copy(sqlite3_stmt *stmt, int column, char *buf, size_t size)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, column);
+
+	snprintf(buf, size, "%s", text ? (const char *)text : "");
+}
+
+char *
+wf_column_dup(sqlite3_stmt *stmt, int column)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, column);
+
+	return text ? strdup((const char *)text) : NULL;
+}
+
+bool
+wf_text_empty(const char *text)
+{
+	if (!text)
+		return true;
+	for (; *text; text++)
+		if (*text != ' ' && *text != '\t' && *text != '\n' && *text != '\r')
+			return false;
+	return true;
+}
