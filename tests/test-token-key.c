@@ -384,6 +384,85 @@ pkcs11_tool_sees_the_key_private_sensitive_never_extractable_local(void)
 	finish(token, key);
 }
 
+static void
+csr_is_signed_on_the_token_with_subject_and_email_san(void)
+{
+	struct tok_token *token = logged_in_token();
+	struct tok_key *key = NULL;
+	struct tok_error err = { 0 };
+	struct tok_subject subject = {
+		.common_name = "Budi Santoso", .organizational_unit = "Dinas Kominfo",
+		.organization = "Pemerintah Kota Singkawang", .locality = "Singkawang",
+		.state = "Kalimantan Barat", .email = "budi@singkawangkota.go.id",
+	};
+	char *pem = NULL, *path = fixture_path("request.pem"), command[1024], dn[512] = "";
+	X509_REQ *req = NULL;
+	STACK_OF(X509_EXTENSION) *extensions = NULL;
+	GENERAL_NAMES *names = NULL;
+	BIO *bio = NULL;
+	FILE *f;
+	int nid;
+
+	check_int(tok_generate_key(token, test_key_type(), "Budi Santoso", &key, &err), TOK_OK);
+	check_int(tok_make_csr(key, &subject, &pem, &err), TOK_OK);
+	if (pem == NULL)
+		goto out;
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs(pem, f);
+		fclose(f);
+	}
+	snprintf(command, sizeof(command), "openssl req -verify -in %s -noout 2>/dev/null", path);
+	check_int(fixture_run(command), 0);
+	bio = BIO_new_mem_buf(pem, -1);
+	req = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL);
+	check(req != NULL);
+	if (req == NULL)
+		goto out;
+	check_int(X509_REQ_verify(req, key->public_key), 1);
+	nid = X509_REQ_get_signature_nid(req);
+	check(nid == NID_sha256WithRSAEncryption || nid == NID_ecdsa_with_SHA256);
+	check_int(nid == NID_ecdsa_with_SHA256, tok_key_get_type(key) >= TOK_KEY_EC_P256);
+	BIO_free(bio);
+	bio = BIO_new(BIO_s_mem());
+	X509_NAME_print_ex(bio, X509_REQ_get_subject_name(req), 0, XN_FLAG_RFC2253);
+	BIO_read(bio, dn, sizeof(dn) - 1);
+	check_str(dn, "emailAddress=budi@singkawangkota.go.id,CN=Budi Santoso,OU=Dinas Kominfo,"
+		      "O=Pemerintah Kota Singkawang,L=Singkawang,ST=Kalimantan Barat,C=ID");
+	extensions = X509_REQ_get_extensions(req);
+	names = X509V3_get_d2i(extensions, NID_subject_alt_name, NULL, NULL);
+	check(names != NULL && sk_GENERAL_NAME_num(names) == 1);
+	if (names != NULL && sk_GENERAL_NAME_num(names) == 1) {
+		GENERAL_NAME *name = sk_GENERAL_NAME_value(names, 0);
+
+		check_int(name->type, GEN_EMAIL);
+		check_str((const char *)ASN1_STRING_get0_data(name->d.rfc822Name),
+			  "budi@singkawangkota.go.id");
+	}
+out:
+	GENERAL_NAMES_free(names);
+	sk_X509_EXTENSION_pop_free(extensions, X509_EXTENSION_free);
+	X509_REQ_free(req);
+	BIO_free(bio);
+	free(pem);
+	free(path);
+	finish(token, key);
+}
+
+static void
+csr_without_a_common_name_is_refused(void)
+{
+	struct tok_token *token = logged_in_token();
+	struct tok_key *key = NULL;
+	struct tok_error err = { 0 };
+	struct tok_subject subject = { .organization = "Pemerintah Kota Singkawang" };
+	char *pem = NULL;
+
+	check_int(tok_generate_key(token, test_key_type(), "Budi", &key, &err), TOK_OK);
+	check_int(tok_make_csr(key, &subject, &pem, &err), TOK_ERR_INVALID_ARGUMENT);
+	check(pem == NULL);
+	finish(token, key);
+}
+
 int
 main(void)
 {
@@ -399,5 +478,7 @@ main(void)
 	TAP_TEST(a_key_is_found_again_by_id_after_reopening);
 	TAP_TEST(keys_are_listed_by_label_and_deleted_with_every_object);
 	TAP_TEST(pkcs11_tool_sees_the_key_private_sensitive_never_extractable_local);
+	TAP_TEST(csr_is_signed_on_the_token_with_subject_and_email_san);
+	TAP_TEST(csr_without_a_common_name_is_refused);
 	return tap_done();
 }
