@@ -142,6 +142,9 @@ tok_login(struct tok_token *token, enum tok_user user, const struct tok_pin *pin
 
 	if (token == NULL)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_login: no token");
+	if (token->session == CK_INVALID_HANDLE)
+		return tok_error_set(err, TOK_ERR_TOKEN_NOT_INITIALIZED,
+				     "the token is not initialized");
 	if (pin == NULL && (r = require_pinpad(token, err)) != TOK_OK)
 		return r;
 	/* Our session first: it tells us the return value, libp11 would not. */

@@ -308,6 +308,9 @@ tok_slot_attach(struct tok_token *token, const char *selector, bool label_only,
 	copy_padded(token->serial, sizeof(token->serial), ti.serialNumber,
 		    sizeof(ti.serialNumber));
 	copy_padded(token->label, sizeof(token->label), ti.label, sizeof(ti.label));
+	/* A blank token refuses sessions (CKR_TOKEN_NOT_RECOGNIZED); it can be initialized. */
+	if (!(ti.flags & CKF_TOKEN_INITIALIZED))
+		return TOK_OK;
 	return open_sessions(token, err);
 }
 
