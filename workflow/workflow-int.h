@@ -119,4 +119,8 @@ int wf_transition_run(struct wf_store *store, const char *number, enum wf_action
 		      const struct wf_actor *actor, const char *note, const struct wf_hook *hook,
 		      struct wf_error *err);
 
+/* The latest key record of an application by id. */
+int wf_key_read(struct wf_store *store, int64_t app_id, struct wf_key_record *out,
+		struct wf_error *err);
+
 #endif

@@ -1,0 +1,225 @@
+/*
+ * documents.c: the four documents of an application: received or not, and a scan
+ * copied into the data directory beside the database ("<db>.files/<number>/") with
+ * its SHA-256, so the record still proves what was received if the original moves.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "workflow-int.h"
+
+/* Documents may change while the file is still on its way to BSrE. */
+static const enum wf_state document_states[] = {
+	WF_STATE_SUBMITTED, WF_STATE_DISPOSED_KADIS, WF_STATE_DISPOSED_KABID,
+	WF_STATE_REGISTERED, WF_STATE_RETURNED,
+};
+
+static bool
+documents_open(enum wf_state state)
+{
+	for (size_t i = 0; i < sizeof(document_states) / sizeof(document_states[0]); i++)
+		if (document_states[i] == state)
+			return true;
+	return false;
+}
+
+static int
+make_private_dir(const char *path, struct wf_error *err)
+{
+	struct stat st;
+
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return wf_fail(err, WF_ERR_IO, "%s: %s", path, strerror(errno));
+	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return wf_fail(err, WF_ERR_UNSAFE, "%s is not a directory", path);
+	if (st.st_uid != getuid() || (st.st_mode & 077))
+		return wf_fail(err, WF_ERR_UNSAFE, "%s must be this user's, mode 0700", path);
+	return WF_OK;
+}
+
+/* Copy in to a new file out (0600) while hashing; hex digest into sha256. */
+static int
+copy_hashing(int in, int out, char sha256[65], struct wf_error *err)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char buf[16384], digest[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	ssize_t n;
+	int r = WF_ERR_INTERNAL;
+
+	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
+		goto out;
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		if (!EVP_DigestUpdate(md, buf, (size_t)n) || write(out, buf, (size_t)n) != n) {
+			r = wf_fail(err, WF_ERR_IO, "copying the scan: %s", strerror(errno));
+			goto out;
+		}
+	}
+	if (n < 0 || fsync(out) != 0) {
+		r = wf_fail(err, WF_ERR_IO, "copying the scan: %s", strerror(errno));
+		goto out;
+	}
+	if (!EVP_DigestFinal_ex(md, digest, &len) || len != 32)
+		goto out;
+	for (unsigned int i = 0; i < len; i++)
+		snprintf(sha256 + 2 * i, 3, "%02x", digest[i]);
+	r = WF_OK;
+out:
+	EVP_MD_CTX_free(md);
+	if (r == WF_ERR_INTERNAL)
+		wf_fail(err, r, "SHA-256 failed");
+	return r;
+}
+
+static int
+copy_scan(struct wf_store *store, const char *number, enum wf_document_kind kind,
+	  const char *source, char dest[4096], char sha256[65], struct wf_error *err)
+{
+	char dir[4096], temp[4200], name[WF_NUMBER_MAX];
+	const char *dot = strrchr(source, '.'), *slash = strrchr(source, '/');
+	int in = -1, out = -1, r;
+
+	snprintf(name, sizeof(name), "%s", number);
+	for (char *p = name; *p; p++)
+		if (*p == '/')
+			*p = '-';
+	if (!dot || (slash && dot < slash) || strlen(dot) > 8)
+		dot = "";
+	int n1 = snprintf(dir, sizeof(dir), "%s/%s", store->data_dir, name);
+	int n2 = snprintf(dest, 4096, "%s/%s%s", dir, wf_document_name(kind), dot);
+	int n3 = snprintf(temp, sizeof(temp), "%s.tmp", dest);
+	if (n1 < 0 || n2 < 0 || n3 < 0 || (size_t)n1 >= sizeof(dir) || n2 >= 4096 ||
+	    (size_t)n3 >= sizeof(temp))
+		return wf_fail(err, WF_ERR_IO, "the data directory's path is too long");
+	if ((r = make_private_dir(store->data_dir, err)) != WF_OK ||
+	    (r = make_private_dir(dir, err)) != WF_OK)
+		return r;
+	if ((in = open(source, O_RDONLY | O_CLOEXEC)) < 0) {
+		r = wf_fail(err, WF_ERR_IO, "%s: %s", source, strerror(errno));
+		goto out;
+	}
+	if ((out = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
+		r = wf_fail(err, WF_ERR_IO, "%s: %s", temp, strerror(errno));
+		goto out;
+	}
+	if ((r = copy_hashing(in, out, sha256, err)) != WF_OK)
+		goto out;
+	if (rename(temp, dest) != 0)
+		r = wf_fail(err, WF_ERR_IO, "%s: %s", dest, strerror(errno));
+out:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	if (r != WF_OK && out >= 0)
+		unlink(temp);
+	return r;
+}
+
+static int
+update_document(struct wf_store *store, int64_t app_id, enum wf_document_kind kind,
+		bool received, const char *scan, const char *sha256, struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	/* A new scan replaces the old; "not received" keeps the scan for the record. */
+	if ((r = wf_prepare(store,
+			    "UPDATE documents SET received = ?1, received_at = ?2,"
+			    " scan_path = COALESCE(?3, scan_path),"
+			    " scan_sha256 = COALESCE(?4, scan_sha256)"
+			    " WHERE application_id = ?5 AND kind = ?6",
+			    &stmt, err)) != WF_OK)
+		return r;
+	sqlite3_bind_int(stmt, 1, received ? 1 : 0);
+	sqlite3_bind_int64(stmt, 2, received ? wf_store_now(store) : 0);
+	wf_bind_text(stmt, 3, scan);
+	wf_bind_text(stmt, 4, sha256);
+	sqlite3_bind_int64(stmt, 5, app_id);
+	wf_bind_text(stmt, 6, wf_document_name(kind));
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, "record document");
+	else if (sqlite3_changes(store->db) != 1)
+		r = wf_fail(err, WF_ERR_DB, "document row missing");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int
+record_document(struct wf_store *store, const char *number, enum wf_document_kind kind,
+		bool received, const char *scan, const char *sha256,
+		const struct wf_actor *actor, bool *keep, struct wf_error *err)
+{
+	struct wf_app_ref app;
+	struct wf_acting acting;
+	char allowed[256], detail[4200];
+	int r;
+
+	if ((r = wf_application_lookup(store, number, &app, err)) != WF_OK)
+		return r;
+	r = wf_authorize(store, actor, WF_ROLE_APPLICANT, 0, number, "document", &acting, err);
+	if (r == WF_ERR_ROLE || r == WF_ERR_INVALID)
+		*keep = true;
+	if (r != WF_OK)
+		return r;
+	if (!documents_open(app.state))
+		return wf_fail(err, WF_ERR_STATE,
+			       "documents of %s are closed in state %s (sent to BSrE); allowed: %s",
+			       number, wf_state_name(app.state),
+			       wf_allowed_actions(app.state, allowed, sizeof(allowed)));
+	if ((r = update_document(store, app.id, kind, received, scan, sha256, err)) != WF_OK)
+		return r;
+	snprintf(detail, sizeof(detail), "%s %s%s%s", wf_document_name(kind),
+		 received ? "received" : "not received", sha256 ? ", scan sha256 " : "",
+		 sha256 ? sha256 : "");
+	struct wf_audit_entry entry = {acting.actor.login, "act", number, "document", "ok", detail};
+	return wf_audit_append(store, &entry, err);
+}
+
+int
+wf_document_set(struct wf_store *store, const char *number, enum wf_document_kind kind,
+		bool received, const char *scan_path, const struct wf_actor *actor,
+		struct wf_error *err)
+{
+	struct wf_app_ref app;
+	char dest[4096] = "", sha256[65] = "";
+	bool keep = false, copied = false;
+	int r;
+
+	wf_error_clear(err);
+	if ((int)kind < 0 || kind >= WF_DOC_COUNT)
+		return wf_fail_field(err, "kind", "unknown document kind");
+	/* Look first so that no scan is copied for an application that does not exist. */
+	if ((r = wf_application_lookup(store, number, &app, err)) != WF_OK)
+		return r;
+	if (scan_path) {
+		if ((r = copy_scan(store, number, kind, scan_path, dest, sha256, err)) != WF_OK)
+			return r;
+		copied = true;
+	}
+	if ((r = wf_tx_begin(store, err)) != WF_OK)
+		goto out;
+	r = record_document(store, number, kind, received, copied ? dest : NULL,
+			    copied ? sha256 : NULL, actor, &keep, err);
+	if (r == WF_OK || keep) {
+		struct wf_error commit_err;
+		if (wf_tx_commit(store, &commit_err) != WF_OK) {
+			r = commit_err.code;
+			if (err)
+				*err = commit_err;
+		}
+	} else {
+		wf_tx_rollback(store);
+	}
+out:
+	if (r != WF_OK && copied)
+		unlink(dest);
+	return r;
+}

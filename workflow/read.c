@@ -1,0 +1,293 @@
+/*
+ * read.c: reading applications back: one application with everything recorded about
+ * it (the handover receipt is printed from this), and the lists by state.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "workflow-int.h"
+
+static int
+read_main(struct wf_store *store, const char *number, struct wf_application *app,
+	  struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct wf_applicant *a = &app->applicant;
+	int r;
+
+	if ((r = wf_prepare(store,
+			    "SELECT p.id, p.number, p.state, p.step, p.request_type, p.created_at,"
+			    " p.updated_at, a.full_name, a.nik, a.nip, a.email, a.phone, a.position,"
+			    " a.rank_grade, a.employment, a.work_unit, a.agency, a.city, a.province"
+			    " FROM applications p JOIN applicants a ON a.id = p.applicant_id"
+			    " WHERE p.number = ?1",
+			    &stmt, err)) != WF_OK)
+		return r;
+	wf_bind_text(stmt, 1, number);
+	int rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		r = rc == SQLITE_DONE ? wf_fail(err, WF_ERR_NOT_FOUND, "no application %s", number)
+				      : wf_fail_db(err, store->db, "read application");
+		goto out;
+	}
+	app->id = sqlite3_column_int64(stmt, 0);
+	wf_column_copy(stmt, 1, app->number, sizeof(app->number));
+	app->state = wf_state_parse((const char *)sqlite3_column_text(stmt, 2));
+	app->step = sqlite3_column_int(stmt, 3);
+	app->request_type = wf_request_type_parse((const char *)sqlite3_column_text(stmt, 4));
+	app->created_at = sqlite3_column_int64(stmt, 5);
+	app->updated_at = sqlite3_column_int64(stmt, 6);
+	struct {
+		char *buf;
+		size_t size;
+	} texts[] = {
+		{a->full_name, sizeof(a->full_name)}, {a->nik, sizeof(a->nik)},
+		{a->nip, sizeof(a->nip)},	      {a->email, sizeof(a->email)},
+		{a->phone, sizeof(a->phone)},	      {a->position, sizeof(a->position)},
+		{a->rank_grade, sizeof(a->rank_grade)},
+	};
+	for (int i = 0; i < 7; i++)
+		wf_column_copy(stmt, 7 + i, texts[i].buf, texts[i].size);
+	a->employment = wf_employment_parse((const char *)sqlite3_column_text(stmt, 14));
+	wf_column_copy(stmt, 15, a->work_unit, sizeof(a->work_unit));
+	wf_column_copy(stmt, 16, a->agency, sizeof(a->agency));
+	wf_column_copy(stmt, 17, a->city, sizeof(a->city));
+	wf_column_copy(stmt, 18, a->province, sizeof(a->province));
+out:
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int
+read_documents(struct wf_store *store, struct wf_application *app, struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int r, rc;
+
+	for (int kind = 0; kind < WF_DOC_COUNT; kind++)
+		app->documents[kind].kind = (enum wf_document_kind)kind;
+	if ((r = wf_prepare(store,
+			    "SELECT kind, received, received_at, scan_path, scan_sha256"
+			    " FROM documents WHERE application_id = ?1",
+			    &stmt, err)) != WF_OK)
+		return r;
+	sqlite3_bind_int64(stmt, 1, app->id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int kind = wf_document_parse((const char *)sqlite3_column_text(stmt, 0));
+		if (kind < 0)
+			continue;
+		struct wf_document *d = &app->documents[kind];
+		d->received = sqlite3_column_int(stmt, 1) != 0;
+		d->received_at = sqlite3_column_int64(stmt, 2);
+		wf_column_copy(stmt, 3, d->scan_path, sizeof(d->scan_path));
+		wf_column_copy(stmt, 4, d->scan_sha256, sizeof(d->scan_sha256));
+	}
+	if (rc != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, "read documents");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static void
+read_event(sqlite3_stmt *stmt, struct wf_event *e)
+{
+	e->id = sqlite3_column_int64(stmt, 0);
+	e->step = sqlite3_column_int(stmt, 1);
+	wf_column_copy(stmt, 2, e->action, sizeof(e->action));
+	wf_column_copy(stmt, 3, e->from_state, sizeof(e->from_state));
+	wf_column_copy(stmt, 4, e->to_state, sizeof(e->to_state));
+	wf_column_copy(stmt, 5, e->actor_login, sizeof(e->actor_login));
+	wf_column_copy(stmt, 6, e->actor_name, sizeof(e->actor_name));
+	e->role = (enum wf_role)wf_role_parse((const char *)sqlite3_column_text(stmt, 7));
+	wf_column_copy(stmt, 8, e->on_behalf_login, sizeof(e->on_behalf_login));
+	wf_column_copy(stmt, 9, e->on_behalf_name, sizeof(e->on_behalf_name));
+	e->paper_reference = wf_column_dup(stmt, 10);
+	e->started_at = sqlite3_column_int64(stmt, 11);
+	e->ended_at = sqlite3_column_int64(stmt, 12);
+	e->minutes = sqlite3_column_int(stmt, 13);
+	e->standard_minutes = sqlite3_column_int(stmt, 14);
+	e->note = wf_column_dup(stmt, 15);
+}
+
+static int
+read_events(struct wf_store *store, struct wf_application *app, struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	size_t cap = 0;
+	int r, rc;
+
+	if ((r = wf_prepare(store,
+			    "SELECT e.id, e.step, e.action, e.from_state, e.to_state, o.login, o.name,"
+			    " e.role, b.login, b.name, e.paper_reference, e.started_at, e.ended_at,"
+			    " e.minutes, e.standard_minutes, e.note FROM events e"
+			    " JOIN officials o ON o.id = e.actor_id"
+			    " LEFT JOIN officials b ON b.id = e.on_behalf_id"
+			    " WHERE e.application_id = ?1 ORDER BY e.id",
+			    &stmt, err)) != WF_OK)
+		return r;
+	sqlite3_bind_int64(stmt, 1, app->id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (app->event_count == cap) {
+			size_t grown = cap ? 2 * cap : 8;
+			struct wf_event *bigger = realloc(app->events, grown * sizeof(*bigger));
+			if (!bigger) {
+				r = wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+				goto out;
+			}
+			app->events = bigger;
+			cap = grown;
+		}
+		struct wf_event *e = &app->events[app->event_count++];
+		memset(e, 0, sizeof(*e));
+		read_event(stmt, e);
+	}
+	if (rc != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, "read events");
+out:
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int
+read_certificate(struct wf_store *store, struct wf_application *app, struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct wf_certificate *c = &app->certificate;
+	int r;
+
+	if ((r = wf_prepare(store,
+			    "SELECT serial, issuer, subject, not_before, not_after, imported_at"
+			    " FROM certificates WHERE application_id = ?1 ORDER BY id DESC LIMIT 1",
+			    &stmt, err)) != WF_OK)
+		return r;
+	sqlite3_bind_int64(stmt, 1, app->id);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		app->has_certificate = true;
+		wf_column_copy(stmt, 0, c->serial, sizeof(c->serial));
+		c->issuer = wf_column_dup(stmt, 1);
+		c->subject = wf_column_dup(stmt, 2);
+		c->not_before = sqlite3_column_int64(stmt, 3);
+		c->not_after = sqlite3_column_int64(stmt, 4);
+		c->imported_at = sqlite3_column_int64(stmt, 5);
+		if (!c->issuer || !c->subject)
+			r = wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+	} else if (rc != SQLITE_DONE) {
+		r = wf_fail_db(err, store->db, "read certificate");
+	}
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+wf_application_get(struct wf_store *store, const char *number, struct wf_application **out,
+		   struct wf_error *err)
+{
+	struct wf_application *app = NULL;
+	int r;
+
+	wf_error_clear(err);
+	if (!store || !out)
+		return wf_fail(err, WF_ERR_INTERNAL, "wf_application_get: NULL argument");
+	if (!(app = calloc(1, sizeof(*app))))
+		return wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+	/* One snapshot: all parts from the same moment even while others write. */
+	if (sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		r = wf_fail_db(err, store->db, "begin");
+		goto out;
+	}
+	if ((r = read_main(store, number, app, err)) != WF_OK ||
+	    (r = read_documents(store, app, err)) != WF_OK ||
+	    (r = read_events(store, app, err)) != WF_OK ||
+	    (r = read_certificate(store, app, err)) != WF_OK)
+		goto out;
+	r = wf_key_read(store, app->id, &app->key, err);
+	app->has_key = r == WF_OK;
+	if (r == WF_ERR_NOT_FOUND) {
+		wf_error_clear(err);
+		r = WF_OK;
+	}
+out:
+	if (!sqlite3_get_autocommit(store->db))
+		sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+	if (r != WF_OK) {
+		wf_application_free(app);
+		return r;
+	}
+	*out = app;
+	return WF_OK;
+}
+
+void
+wf_application_free(struct wf_application *app)
+{
+	if (!app)
+		return;
+	for (size_t i = 0; i < app->event_count; i++) {
+		free(app->events[i].paper_reference);
+		free(app->events[i].note);
+	}
+	free(app->events);
+	wf_key_record_clear(&app->key);
+	free(app->certificate.issuer);
+	free(app->certificate.subject);
+	free(app);
+}
+
+int
+wf_list(struct wf_store *store, int state, size_t limit, size_t offset, struct wf_summary **out,
+	size_t *count, struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct wf_summary *list = NULL;
+	size_t n = 0, cap = 0;
+	int r, rc;
+
+	wf_error_clear(err);
+	if (state < -1 || state >= WF_STATE_COUNT)
+		return wf_fail_field(err, "state", "unknown state %d", state);
+	/* ?1 NULL lists every state; the (state, updated_at) index serves the filtered case. */
+	if ((r = wf_prepare(store,
+			    "SELECT p.number, p.state, p.step, a.full_name, a.work_unit,"
+			    " p.created_at, p.updated_at FROM applications p"
+			    " JOIN applicants a ON a.id = p.applicant_id"
+			    " WHERE (?1 IS NULL OR p.state = ?1)"
+			    " ORDER BY p.updated_at DESC, p.id DESC LIMIT ?2 OFFSET ?3",
+			    &stmt, err)) != WF_OK)
+		return r;
+	wf_bind_text(stmt, 1, state < 0 ? NULL : wf_state_name((enum wf_state)state));
+	sqlite3_bind_int64(stmt, 2, limit ? (sqlite3_int64)limit : -1);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t grown = cap ? 2 * cap : 16;
+			struct wf_summary *bigger = realloc(list, grown * sizeof(*bigger));
+			if (!bigger) {
+				r = wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+				goto out;
+			}
+			list = bigger;
+			cap = grown;
+		}
+		struct wf_summary *s = &list[n++];
+		wf_column_copy(stmt, 0, s->number, sizeof(s->number));
+		s->state = wf_state_parse((const char *)sqlite3_column_text(stmt, 1));
+		s->step = sqlite3_column_int(stmt, 2);
+		wf_column_copy(stmt, 3, s->full_name, sizeof(s->full_name));
+		wf_column_copy(stmt, 4, s->work_unit, sizeof(s->work_unit));
+		s->created_at = sqlite3_column_int64(stmt, 5);
+		s->updated_at = sqlite3_column_int64(stmt, 6);
+	}
+	if (rc != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, "list applications");
+out:
+	sqlite3_finalize(stmt);
+	if (r != WF_OK) {
+		free(list);
+		return r;
+	}
+	*out = list;
+	*count = n;
+	return WF_OK;
+}
