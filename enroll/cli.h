@@ -1,0 +1,173 @@
+/*
+ * cli.h: what the enroll command's files share: the invocation, option tables, prompts,
+ * output, and the one place where library errors become localized messages and exit codes.
+ */
+#ifndef ENROLL_CLI_H
+#define ENROLL_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+#include <libintl.h>
+
+#include "token.h"
+#include "workflow.h"
+
+#define _(s) gettext(s)
+#define N_(s) (s)
+
+/* Exit statuses, documented in enroll(1); cli_exit_codes() lists them for the man page test. */
+enum cli_exit {
+	EXIT_OK = 0,
+	EXIT_USAGE = 1,
+	EXIT_INTERNAL = 2,
+	EXIT_DATABASE = 3,
+	EXIT_NOT_FOUND = 4,
+	EXIT_STATE = 5,
+	EXIT_ROLE = 6,
+	EXIT_CONFLICT = 7,
+	EXIT_INVALID = 8,
+	EXIT_INCOMPLETE = 9,
+	EXIT_TOKEN = 10,
+	EXIT_PIN_INCORRECT = 11,
+	EXIT_PIN_LOCKED = 12,
+	EXIT_PIN_POLICY = 13,
+	EXIT_UNSUPPORTED = 14,
+	EXIT_CERT_MISMATCH = 15,
+	EXIT_CERT_VALIDITY = 16,
+	EXIT_CERT_UNTRUSTED = 17,
+	EXIT_CERT_USAGE = 18,
+	EXIT_ISSUER = 19,
+	EXIT_PCSC = 20,
+	EXIT_CANCELLED = 21,
+	EXIT_AUDIT = 22,
+	EXIT_FILE = 23,
+	EXIT_NOT_READY = 24,
+};
+
+/* The invocation: global options and what the commands open on demand. */
+struct cli {
+	const char *db_path;
+	const char *module_path;
+	const char *token_selector;
+	bool json;
+	int pin_fd;		/* -1: prompt on the terminal */
+	int so_pin_fd;
+	char login[64];		/* the OS login acting */
+	struct wf_store *store;
+	struct tok_ctx *tok;
+};
+
+/* One option of a command: parsed into *target; help text generated from the table. */
+enum cli_option_kind { OPT_FLAG, OPT_STRING, OPT_INT, OPT_LIST };
+struct cli_option {
+	const char *name;
+	enum cli_option_kind kind;
+	void *target;		/* bool *, const char **, int *, struct cli_list * */
+	const char *argument;	/* e.g. "FILE"; NULL for flags */
+	const char *help;	/* N_() text */
+};
+#define CLI_LIST_MAX 16
+struct cli_list {
+	const char *items[CLI_LIST_MAX];
+	int count;
+};
+
+/* A subcommand: the dispatch table in main.c; help and completion read it. */
+struct cli_command {
+	const char *name;
+	const char *subname;	/* "add" for "official add", NULL otherwise */
+	int step;		/* SOP step, 0 for none */
+	int (*run)(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+	const char *usage;	/* after the command name, e.g. "ID [--note TEXT]" */
+	const char *summary;	/* N_() text */
+};
+const struct cli_command *cli_commands(size_t *count);
+
+/*
+ * Parse argv (argv[0] is the command name) against options and the global options.
+ * Positional arguments are returned in *positional / *npositional. Returns -1 after
+ * printing help for --help (the caller returns EXIT_OK), an exit status > 0 on error.
+ */
+int cli_parse(struct cli *cli, const struct cli_command *command, int argc, char **argv,
+	      const struct cli_option *options, char ***positional, int *npositional);
+/* Exactly one positional argument (the application number) or a usage error. */
+int cli_parse_id(struct cli *cli, const struct cli_command *command, int argc, char **argv,
+		 const struct cli_option *options, const char **id);
+
+/* Open the store / the PKCS#11 module on first use. Return an exit status. */
+int cli_store(struct cli *cli);
+int cli_tokens(struct cli *cli);
+/* Open the selected token (--token), or the only one present. */
+int cli_open_token(struct cli *cli, struct tok_token **out);
+
+/* Errors: print one localized line (and a hint) to stderr; return the exit status. */
+int cli_fail_tok(struct cli *cli, const struct tok_error *err);
+int cli_fail_wf(struct cli *cli, const struct wf_error *err);
+int cli_fail_usage(const char *format, ...) __attribute__((format(printf, 1, 2)));
+int cli_fail_file(const char *path, int errnum);
+/* Exit statuses with their meaning, for help and the man page test. */
+struct cli_exit_code {
+	int status;
+	const char *meaning;
+};
+const struct cli_exit_code *cli_exit_codes(size_t *count);
+
+/* PINs. Read from --pin-fd / --so-pin-fd or prompt on the terminal without echo. */
+int cli_read_pin(struct cli *cli, bool so, const char *prompt, struct tok_pin *pin);
+/* A new PIN: typed twice until both agree (terminal), checked against the token's policy. */
+int cli_read_new_pin(struct cli *cli, bool so, struct tok_token *token, struct tok_pin *pin);
+/* Log in as user, asking for the PIN (or using the pinpad). */
+int cli_login(struct cli *cli, struct tok_token *token);
+/* No core dumps and no ptrace from now on: called before any PIN is read. */
+void cli_protect_process(void);
+
+/* Output: a JSON value printed (and released) when --json, a message otherwise. */
+void cli_print_json(struct json_object *value);
+/* Add a string member only when value is non-NULL and non-empty. */
+void cli_json_add_string(struct json_object *object, const char *key, const char *value);
+/* "2026-11-24 10:15" in local time. */
+void cli_format_time(long long when, char *out, size_t size);
+/* Progress line with elapsed seconds while fn runs (on-card key generation). */
+int cli_with_progress(const char *what, int (*fn)(void *arg), void *arg);
+
+/* Test builds only: die here (SIGKILL) when ENROLL_TEST_CRASH_AT names this point. */
+void cli_crash_point(const char *name);
+
+/* Parse the global options before the command name; returns the command's index or -status. */
+int cli_parse_globals(struct cli *cli, int argc, char **argv);
+/* Global help generated from the dispatch table and the exit statuses. */
+void cli_print_usage(void);
+/* True when messages are shown in Indonesian (picks the workflow's labels). */
+bool cli_indonesian(void);
+
+/* Commands. */
+int cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_official_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_document(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_dispose(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_register(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_send(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_return(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_resubmit(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_reject(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_cancel(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_keygen(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_handover(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_lifecycle(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_show(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_audit_verify(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_backup(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_token_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_token_info(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_token_wait(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_token_change_pin(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_token_unblock(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+
+#endif

@@ -1,0 +1,221 @@
+/*
+ * cmd_import.c: step 7. The certificate the issuer returned goes onto the token only after
+ * the token layer's checks, then the readiness check; the handover prints the receipt.
+ * Importing is idempotent, so a run that dies anywhere is finished by running it again.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "station.h"
+
+static int
+read_file(const char *path, unsigned char **data, size_t *length)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL, *grown;
+	size_t used = 0, size = 0, n;
+
+	if (f == NULL)
+		return cli_fail_file(path, errno);
+	do {
+		if (used == size) {
+			size = size ? size * 2 : 16384;
+			if (size > (16u << 20) || (grown = realloc(buf, size)) == NULL) {
+				free(buf);
+				fclose(f);
+				return cli_fail_file(path, EFBIG);
+			}
+			buf = grown;
+		}
+		n = fread(buf + used, 1, size - used, f);
+		used += n;
+	} while (n > 0);
+	if (ferror(f)) {
+		free(buf);
+		fclose(f);
+		return cli_fail_file(path, EIO);
+	}
+	fclose(f);
+	*data = buf;
+	*length = used;
+	return 0;
+}
+
+/* The certificate: --cert FILE, or whatever the issuer has for this request. */
+static int
+fetch_certificate(struct cli *cli, const struct wf_application *app, const char *path,
+		  unsigned char **data, size_t *length)
+{
+	struct station_request req;
+	struct issuer *issuer = NULL;
+	struct tok_error err;
+	int r;
+
+	if (path != NULL)
+		return read_file(path, data, length);
+	if ((r = station_request_init(cli, app, app->key.key_id_hex, app->key.csr_pem, &req)) != 0 ||
+	    (r = station_issuer(cli, &issuer)) != 0)
+		goto out;
+	if (issuer_fetch(issuer, &req.request, data, length, &err) != TOK_OK)
+		r = cli_fail_tok(cli, &err);
+out:
+	issuer_free(issuer);
+	station_request_clear(&req);
+	return r;
+}
+
+/* Refuse before the token is touched when the table says the import is not allowed now. */
+static int
+check_allowed(struct cli *cli, const struct wf_application *app)
+{
+	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_transition *t = wf_transition_find(app->state, WF_ACTION_IMPORT_CERTIFICATE);
+	struct wf_official official;
+	struct wf_error err;
+
+	if (t != NULL && wf_official_find_by_login(cli->store, cli->login, &official, &err) == WF_OK &&
+	    official.role == t->role && official.active && app->has_key &&
+	    app->key.status == WF_KEY_COMPLETE)
+		return 0;
+	/* The workflow refuses it in its own words and records the refusal. */
+	if (wf_certificate_record(cli->store, app->number, &actor, "", "", "", 0, 0, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	return EXIT_INTERNAL;
+}
+
+static int
+import_onto_token(struct cli *cli, struct tok_token *token, const struct wf_application *app,
+		  const unsigned char *data, size_t length, struct tok_cert_info *info)
+{
+	char *anchors = station_setting(cli, SETTING_TRUST_ANCHORS);
+	struct tok_key_id expected;
+	struct tok_error err;
+	char got[2 * TOK_KEY_ID_LEN + 1];
+	int r = 0;
+
+	if (tok_import_certificate(token, data, length, anchors, info, &err) != TOK_OK) {
+		r = cli_fail_tok(cli, &err);
+		goto out;
+	}
+	cli_crash_point("import-after-write");
+	tok_key_id_hex(&info->key_id, got);
+	if (tok_key_id_parse(app->key.key_id_hex, &expected) != TOK_OK ||
+	    strcmp(got, app->key.key_id_hex) != 0) {
+		fprintf(stderr, _("enroll: the certificate belongs to key %s on this token, not to this application's key %s\n"),
+			got, app->key.key_id_hex);
+		r = EXIT_CERT_MISMATCH;
+		goto out;
+	}
+	if (tok_check_ready(token, &expected, &err) != TOK_OK)
+		r = cli_fail_tok(cli, &err);
+out:
+	free(anchors);
+	return r;
+}
+
+int
+cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const char *number, *cert_path = NULL;
+	const struct cli_option options[] = {
+		{ "cert", OPT_STRING, &cert_path, "FILE", N_("the certificate (PEM, DER, PKCS#7); default: from the issuer") },
+		{ NULL },
+	};
+	const struct wf_actor actor = { .login = cli->login };
+	struct wf_application *app = NULL;
+	struct tok_token *token = NULL;
+	struct tok_cert_info info;
+	struct wf_error err;
+	unsigned char *data = NULL;
+	size_t length = 0;
+	char until[32];
+	int r;
+
+	if ((r = cli_parse_id(cli, self, argc, argv, options, &number)) != 0 || (r = cli_store(cli)) != 0)
+		return r;
+	if (wf_application_get(cli->store, number, &app, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	if (cli->token_selector == NULL)
+		cli->token_selector = app->key.token_serial;
+	if ((r = check_allowed(cli, app)) != 0 ||
+	    (r = fetch_certificate(cli, app, cert_path, &data, &length)) != 0 ||
+	    (r = cli_open_token(cli, &token)) != 0 || (r = cli_login(cli, token)) != 0 ||
+	    (r = import_onto_token(cli, token, app, data, length, &info)) != 0)
+		goto out;
+	if (wf_certificate_record(cli->store, number, &actor, info.serial_hex, info.issuer, info.subject,
+				  (int64_t)info.not_before, (int64_t)info.not_after, &err) != WF_OK) {
+		r = cli_fail_wf(cli, &err);
+		goto out;
+	}
+	cli_format_time(info.not_after, until, sizeof(until));
+	printf(_("%s: certificate %s imported%s; valid until %s; the token is ready.\n"), number,
+	       info.serial_hex, info.already_present ? _(" (it was already there)") : "", until);
+out:
+	tok_close(token);
+	free(data);
+	wf_application_free(app);
+	return r;
+}
+
+static void
+print_receipt(struct cli *cli, const struct wf_application *app, const struct wf_official *operator)
+{
+	char from[32], until[32], now[32];
+	const struct wf_event *last = app->event_count ? &app->events[app->event_count - 1] : NULL;
+
+	cli_format_time(app->certificate.not_before, from, sizeof(from));
+	cli_format_time(app->certificate.not_after, until, sizeof(until));
+	cli_format_time(last ? last->ended_at : 0, now, sizeof(now));
+	printf("%s\n", _("RECEIPT: electronic certificate handed over"));
+	printf("  %-26s %s\n", _("Application:"), app->number);
+	printf("  %-26s %s\n", _("Owner:"), app->applicant.full_name);
+	printf("  %-26s %s (%s)\n", _("Token:"), app->key.token_serial, app->key.token_model);
+	printf("  %-26s %s\n", _("Certificate serial:"), app->certificate.serial);
+	printf("  %-26s %s - %s\n", _("Valid:"), from, until);
+	printf("  %-26s %s\n", _("Issuer:"), app->certificate.issuer);
+	printf("  %-26s %s (%s)\n", _("Operator:"), operator->name, operator->login);
+	printf("  %-26s %s\n", _("Time:"), now);
+	printf("  %s\n", _("The PIN is known only to the owner. Only the public certificate may be "
+			   "sent by email or WhatsApp."));
+}
+
+int
+cmd_handover(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const char *number, *note = NULL;
+	const struct cli_option options[] = {
+		{ "note", OPT_STRING, &note, "TEXT", N_("a note") },
+		{ NULL },
+	};
+	const struct wf_actor actor = { .login = cli->login };
+	struct wf_application *app = NULL;
+	struct wf_official operator = { 0 };
+	struct wf_error err;
+	struct json_object *o;
+	int r;
+
+	if ((r = cli_parse_id(cli, self, argc, argv, options, &number)) != 0 || (r = cli_store(cli)) != 0)
+		return r;
+	if (wf_act(cli->store, number, WF_ACTION_HANDOVER, &actor, note, &err) != WF_OK ||
+	    wf_application_get(cli->store, number, &app, &err) != WF_OK ||
+	    wf_official_find_by_login(cli->store, cli->login, &operator, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	if (cli->json) {
+		o = json_object_new_object();
+		cli_json_add_string(o, "number", app->number);
+		cli_json_add_string(o, "owner", app->applicant.full_name);
+		cli_json_add_string(o, "token_serial", app->key.token_serial);
+		cli_json_add_string(o, "token_model", app->key.token_model);
+		cli_json_add_string(o, "certificate_serial", app->certificate.serial);
+		json_object_object_add(o, "not_before", json_object_new_int64(app->certificate.not_before));
+		json_object_object_add(o, "not_after", json_object_new_int64(app->certificate.not_after));
+		cli_json_add_string(o, "issuer", app->certificate.issuer);
+		cli_json_add_string(o, "operator", operator.login);
+		cli_print_json(o);
+	} else {
+		print_receipt(cli, app, &operator);
+	}
+	wf_application_free(app);
+	return 0;
+}

@@ -1,0 +1,320 @@
+/*
+ * cmd_keygen.c: step 6, the passphrase step. The intent is recorded before any key is
+ * made; a run that dies anywhere is finished or rolled back by running it again, so an
+ * application never has two keys, a key without a record, or a record without a key.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pcsc.h"
+#include "station.h"
+
+struct keygen_job {
+	struct tok_token *token;
+	enum tok_key_type type;
+	const char *label;
+	struct tok_key *key;
+	struct tok_error err;
+};
+
+static int
+generate(void *arg)
+{
+	struct keygen_job *job = arg;
+
+	return tok_generate_key(job->token, job->type, job->label, &job->key, &job->err);
+}
+
+/* Copy text into out (size bytes) without cutting a UTF-8 character in two. */
+static void
+utf8_truncate(char *out, size_t size, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(out, text, n);
+	out[n] = '\0';
+}
+
+/* The token: --token, the only one present, or the next one inserted (--wait). */
+static int
+find_token(struct cli *cli, int wait_seconds, struct tok_token **out)
+{
+	struct pcsc_ctx *pcsc;
+	struct pcsc_event event;
+	struct tok_error err;
+	int r;
+
+	if ((r = cli_tokens(cli)) != 0)
+		return r;
+	if ((*out = tok_open(cli->tok, cli->token_selector, &err)) != NULL)
+		return 0;
+	if (err.code != TOK_ERR_NO_TOKEN || wait_seconds <= 0)
+		return cli_fail_tok(cli, &err);
+	if ((pcsc = pcsc_ctx_new(&err)) == NULL)
+		return cli_fail_tok(cli, &err);
+	fprintf(stderr, "%s\n", _("Insert the applicant's token..."));
+	r = pcsc_wait_card(pcsc, NULL, wait_seconds * 1000, &event, &err);
+	pcsc_ctx_free(pcsc);
+	if (r != TOK_OK)
+		return cli_fail_tok(cli, &err);
+	fprintf(stderr, _("Token inserted in %s: %s\n"), event.reader,
+		event.model.name[0] ? event.model.name : event.atr_hex);
+	/* The module sees a new card on its next slot listing. */
+	for (int i = 0; i < 10 && (*out = tok_open(cli->tok, cli->token_selector, &err)) == NULL; i++)
+		sleep(1);
+	return *out != NULL ? 0 : cli_fail_tok(cli, &err);
+}
+
+/*
+ * A blank token gets an SO PIN from the operator and the applicant's name as label; a
+ * token without a user PIN gets the applicant's new PIN, typed twice. Then log in.
+ */
+static int
+prepare_token(struct cli *cli, struct tok_token *token, const char *name)
+{
+	struct tok_pin *so_pin = tok_pin_new(), *pin = tok_pin_new();
+	struct tok_info info;
+	struct tok_error err;
+	char label[33];
+	int r = EXIT_INTERNAL;
+
+	if (so_pin == NULL || pin == NULL)
+		goto out;
+	if (tok_get_info(token, &info, &err) != TOK_OK) {
+		r = cli_fail_tok(cli, &err);
+		goto out;
+	}
+	if (info.initialized && info.user_pin_initialized) {
+		r = cli_login(cli, token);
+		goto out;
+	}
+	if (!info.initialized) {
+		fprintf(stderr, "%s\n", _("The token is blank: the operator sets its SO PIN."));
+		utf8_truncate(label, sizeof(label), name);
+		if ((r = cli_read_new_pin(cli, true, token, so_pin)) != 0)
+			goto out;
+		if (tok_init_token(token, so_pin, label, &err) != TOK_OK) {
+			r = cli_fail_tok(cli, &err);
+			goto out;
+		}
+	} else if ((r = cli_read_pin(cli, true, _("SO PIN: "), so_pin)) != 0) {
+		goto out;
+	}
+	fprintf(stderr, "%s\n", _("The applicant now chooses the token PIN (passphrase)."));
+	if ((r = cli_read_new_pin(cli, false, token, pin)) != 0)
+		goto out;
+	if (tok_init_user_pin(token, so_pin, pin, &err) != TOK_OK ||
+	    tok_login(token, TOK_USER, pin, &err) != TOK_OK) {
+		r = cli_fail_tok(cli, &err);
+		goto out;
+	}
+	r = 0;
+out:
+	tok_pin_free(so_pin);
+	tok_pin_free(pin);
+	return r;
+}
+
+/* Remove keys an interrupted run made before it could record their id. */
+static int
+remove_unrecorded_keys(struct cli *cli, struct tok_token *token, const char *label)
+{
+	struct tok_key_id *ids = NULL;
+	struct tok_error err;
+	unsigned char *der = NULL;
+	size_t n = 0, len;
+	int r = 0;
+
+	if (tok_list_keys(token, label, &ids, &n, &err) != TOK_OK)
+		return cli_fail_tok(cli, &err);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		/* A key with a certificate belongs to an earlier, finished enrollment. */
+		if (tok_read_certificate(token, &ids[i], &der, &len, &err) == TOK_OK) {
+			free(der);
+			continue;
+		}
+		if (tok_delete_key(token, &ids[i], &err) != TOK_OK)
+			r = cli_fail_tok(cli, &err);
+		else
+			fprintf(stderr, "%s\n", _("Removed a key left by an interrupted run."));
+	}
+	free(ids);
+	return r;
+}
+
+/*
+ * Bring the key record and the token into agreement: *key is the key of an earlier run
+ * that got as far as recording it, NULL if one must be generated (the intent is open).
+ */
+static int
+resume_or_begin(struct cli *cli, struct tok_token *token, const struct wf_application *app,
+		enum tok_key_type type, bool restart, struct tok_key **key)
+{
+	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_key_record *rec = &app->key;
+	struct tok_info info;
+	struct tok_key_id id;
+	struct tok_error terr;
+	struct wf_error werr;
+	bool open = app->has_key && (rec->status == WF_KEY_INTENT || rec->status == WF_KEY_GENERATED);
+
+	*key = NULL;
+	if (tok_get_info(token, &info, &terr) != TOK_OK)
+		return cli_fail_tok(cli, &terr);
+	if (open && strcmp(rec->token_serial, info.serial) != 0) {
+		if (!restart) {
+			fprintf(stderr, _("enroll: this application's key was begun on token %s, not %s\n"),
+				rec->token_serial, info.serial);
+			fprintf(stderr, "  %s\n", _("insert that token, or run again with --restart to abandon it"));
+			return EXIT_TOKEN;
+		}
+		if (wf_key_abandon(cli->store, app->number, "restarted on another token", &werr) != WF_OK)
+			return cli_fail_wf(cli, &werr);
+		open = false;
+	}
+	if (open && rec->key_id_hex[0] != '\0' && tok_key_id_parse(rec->key_id_hex, &id) == TOK_OK) {
+		if (tok_find_key(token, &id, key, &terr) == TOK_OK)
+			return 0;
+		if (terr.code != TOK_ERR_NOT_FOUND)
+			return cli_fail_tok(cli, &terr);
+		if (wf_key_abandon(cli->store, app->number, "recorded key not on the token", &werr) != WF_OK)
+			return cli_fail_wf(cli, &werr);
+		open = false;
+	}
+	if (open)
+		return remove_unrecorded_keys(cli, token, rec->key_label);
+	if (wf_key_begin(cli->store, app->number, &actor, info.serial, info.model,
+			 tok_key_type_name(type), app->applicant.full_name, &werr) != WF_OK)
+		return cli_fail_wf(cli, &werr);
+	cli_crash_point("keygen-after-intent");
+	return remove_unrecorded_keys(cli, token, app->applicant.full_name);
+}
+
+/* Generate (pre-flight first), record the id, make the CSR, hand it over, complete step 6. */
+static int
+make_key_and_csr(struct cli *cli, struct tok_token *token, const struct wf_application *app,
+		 enum tok_key_type type, struct tok_key *key)
+{
+	const struct wf_actor actor = { .login = cli->login };
+	struct keygen_job job = { .token = token, .type = type, .label = app->applicant.full_name };
+	struct station_request req = { 0 };
+	struct issuer *issuer = NULL;
+	struct tok_error terr;
+	struct wf_error werr;
+	char id_hex[2 * TOK_KEY_ID_LEN + 1], *csr = NULL;
+	int r;
+
+	if (key == NULL) {
+		if (tok_check_key_support(token, type, &terr) != TOK_OK) {
+			wf_key_abandon(cli->store, app->number, "token cannot generate this key type", &werr);
+			return cli_fail_tok(cli, &terr);
+		}
+		if (cli_with_progress(_("Generating the key on the token..."), generate, &job) != TOK_OK)
+			return cli_fail_tok(cli, &job.err);
+		key = job.key;
+		cli_crash_point("keygen-after-generate");
+		tok_key_id_hex(tok_key_get_id(key), id_hex);
+		if (wf_key_set_id(cli->store, app->number, id_hex, &werr) != WF_OK) {
+			r = cli_fail_wf(cli, &werr);
+			goto out;
+		}
+		cli_crash_point("keygen-after-record-id");
+	}
+	tok_key_id_hex(tok_key_get_id(key), id_hex);
+	if ((r = station_request_init(cli, app, NULL, NULL, &req)) != 0)
+		goto out;
+	if (tok_make_csr(key, &req.subject, &csr, &terr) != TOK_OK) {
+		r = cli_fail_tok(cli, &terr);
+		goto out;
+	}
+	station_request_clear(&req);
+	if ((r = station_request_init(cli, app, id_hex, csr, &req)) != 0 ||
+	    (r = station_issuer(cli, &issuer)) != 0)
+		goto out;
+	if (issuer_submit(issuer, &req.request, &terr) != TOK_OK) {
+		r = cli_fail_tok(cli, &terr);
+		goto out;
+	}
+	cli_crash_point("keygen-after-submit");
+	if (wf_key_complete(cli->store, app->number, &actor, csr, &werr) != WF_OK) {
+		r = cli_fail_wf(cli, &werr);
+		goto out;
+	}
+	printf(_("%s: key %s generated on the token; request sent to the issuer (%s).\n"),
+	       app->number, id_hex, issuer_name(issuer));
+out:
+	issuer_free(issuer);
+	station_request_clear(&req);
+	free(csr);
+	tok_key_free(key);
+	return r;
+}
+
+/* Refuse before the token is touched when the table says step 6 is not allowed now. */
+static int
+check_allowed(struct cli *cli, const struct wf_application *app, enum tok_key_type type)
+{
+	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_transition *t = wf_transition_find(app->state, WF_ACTION_RECORD_KEY);
+	struct wf_official official;
+	struct wf_error err;
+
+	if (t != NULL && wf_official_find_by_login(cli->store, cli->login, &official, &err) == WF_OK &&
+	    official.role == t->role && official.active)
+		return 0;
+	/* The workflow refuses it in its own words and records the refusal. */
+	if (wf_key_begin(cli->store, app->number, &actor, "", "", tok_key_type_name(type),
+			 app->applicant.full_name, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	return 0;
+}
+
+int
+cmd_keygen(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const char *number, *type_name = NULL;
+	int wait_seconds = 0;
+	bool restart = false;
+	const struct cli_option options[] = {
+		{ "key-type", OPT_STRING, &type_name, "TYPE", N_("rsa2048, rsa3072, rsa4096, ec-p256 or ec-p384") },
+		{ "wait", OPT_INT, &wait_seconds, "SECONDS", N_("wait this long for the token to be inserted") },
+		{ "restart", OPT_FLAG, &restart, NULL, N_("abandon a key begun on another token") },
+		{ NULL },
+	};
+	struct wf_application *app = NULL;
+	struct tok_token *token = NULL;
+	struct tok_key *key = NULL;
+	enum tok_key_type type;
+	struct wf_error err;
+	char *configured = NULL;
+	int r;
+
+	if ((r = cli_parse_id(cli, self, argc, argv, options, &number)) != 0 || (r = cli_store(cli)) != 0)
+		return r;
+	if (type_name == NULL)
+		type_name = configured = station_setting(cli, SETTING_KEY_TYPE);
+	if (tok_key_type_parse(type_name ? type_name : "rsa2048", &type) != TOK_OK) {
+		r = cli_fail_usage(_("unknown key type: %s"), type_name);
+		goto out;
+	}
+	if (wf_application_get(cli->store, number, &app, &err) != WF_OK) {
+		r = cli_fail_wf(cli, &err);
+		goto out;
+	}
+	if ((r = check_allowed(cli, app, type)) != 0 || (r = find_token(cli, wait_seconds, &token)) != 0 ||
+	    (r = prepare_token(cli, token, app->applicant.full_name)) != 0 ||
+	    (r = resume_or_begin(cli, token, app, type, restart, &key)) != 0)
+		goto out;
+	r = make_key_and_csr(cli, token, app, type, key);
+out:
+	tok_close(token);
+	wf_application_free(app);
+	free(configured);
+	return r;
+}

@@ -1,0 +1,144 @@
+/*
+ * station.c: settings, the configured issuer, and an application's data as the CSR
+ * subject and the request for BSrE's portal (JSON by json-c, and a sheet for people).
+ * The NIK stays out of the subject: it is personal data, sent only in the request.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "station.h"
+
+char *
+station_setting(struct cli *cli, const char *key)
+{
+	struct wf_error err;
+	char *value = NULL;
+
+	if (wf_setting_get(cli->store, key, &value, &err) != WF_OK)
+		return NULL;
+	return value;
+}
+
+int
+station_issuer(struct cli *cli, struct issuer **out)
+{
+	char *kind = station_setting(cli, SETTING_ISSUER);
+	char *ca = station_setting(cli, SETTING_CA_DIR);
+	char *outbox = station_setting(cli, SETTING_OUTBOX);
+	char *inbox = station_setting(cli, SETTING_INBOX);
+	struct tok_error err;
+	int r = 0;
+
+	if (kind == NULL) {
+		fprintf(stderr, "enroll: %s\n  %s\n", _("no issuer configured"),
+			_("run 'enroll init' first"));
+		r = EXIT_DATABASE;
+	} else if (strcmp(kind, "local") == 0) {
+		*out = issuer_local_open(ca, &err);
+	} else {
+		*out = issuer_file_open(outbox, inbox, &err);
+	}
+	if (r == 0 && *out == NULL)
+		r = cli_fail_tok(cli, &err);
+	free(kind);
+	free(ca);
+	free(outbox);
+	free(inbox);
+	return r;
+}
+
+/* The applicant's data as BSrE's registration form asks for it. */
+static char *
+applicant_json(const struct wf_application *app, const char *organization, const char *csr)
+{
+	const struct wf_applicant *a = &app->applicant;
+	struct json_object *o = json_object_new_object();
+	char *text;
+
+	cli_json_add_string(o, "nomor_permohonan", app->number);
+	cli_json_add_string(o, "jenis_permohonan", wf_request_type_name(app->request_type));
+	cli_json_add_string(o, "nik", a->nik);
+	cli_json_add_string(o, "nama", a->full_name);
+	cli_json_add_string(o, "nip", a->nip);
+	cli_json_add_string(o, "email", a->email);
+	cli_json_add_string(o, "jabatan", a->position);
+	cli_json_add_string(o, "pangkat_golongan", a->rank_grade);
+	cli_json_add_string(o, "status_kepegawaian", wf_employment_name(a->employment));
+	cli_json_add_string(o, "nomor_telepon", a->phone);
+	cli_json_add_string(o, "unit_kerja", a->work_unit);
+	cli_json_add_string(o, "instansi", a->agency[0] ? a->agency : organization);
+	cli_json_add_string(o, "kota", a->city);
+	cli_json_add_string(o, "provinsi", a->province);
+	cli_json_add_string(o, "csr", csr);
+	text = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return text;
+}
+
+static char *
+applicant_sheet(const struct wf_application *app)
+{
+	const struct wf_applicant *a = &app->applicant;
+	char *text = NULL;
+
+	if (asprintf(&text,
+		     "Permohonan Sertifikat Elektronik / Electronic certificate request\n"
+		     "Nomor: %s (%s)\n\n"
+		     "Nama          : %s\nNIK           : %s\nNIP           : %s\n"
+		     "Email         : %s\nJabatan       : %s\nPangkat/Gol.  : %s\n"
+		     "Status        : %s\nTelepon       : %s\nUnit kerja    : %s\n"
+		     "Instansi      : %s\nKota          : %s\nProvinsi      : %s\n",
+		     app->number, wf_request_type_name(app->request_type), a->full_name, a->nik,
+		     a->nip[0] ? a->nip : "-", a->email, a->position, a->rank_grade,
+		     wf_employment_name(a->employment), a->phone, a->work_unit, a->agency, a->city,
+		     a->province) < 0)
+		return NULL;
+	return text;
+}
+
+int
+station_request_init(struct cli *cli, const struct wf_application *app, const char *key_id_hex,
+		     const char *csr_pem, struct station_request *out)
+{
+	struct wf_office office = { 0 };
+	struct wf_error err;
+
+	memset(out, 0, sizeof(*out));
+	wf_office_get(cli->store, &office, &err);
+	out->organization = station_setting(cli, SETTING_ORGANIZATION);
+	out->province = station_setting(cli, SETTING_PROVINCE);
+	out->subject = (struct tok_subject){
+		.common_name = app->applicant.full_name,
+		.organizational_unit = app->applicant.work_unit[0] ? app->applicant.work_unit : NULL,
+		.organization = out->organization,
+		.locality = app->applicant.city[0] ? app->applicant.city : NULL,
+		.state = app->applicant.province[0] ? app->applicant.province : out->province,
+		.country = "ID",
+		.email = app->applicant.email,
+	};
+	if (csr_pem == NULL)
+		return 0;
+	out->json = applicant_json(app, out->organization ? out->organization : office.name, csr_pem);
+	out->sheet = applicant_sheet(app);
+	if (out->json == NULL || out->sheet == NULL)
+		return EXIT_INTERNAL;
+	out->request = (struct issuer_request){
+		.reference = app->number,
+		.key_id_hex = key_id_hex,
+		.csr_pem = csr_pem,
+		.applicant_json = out->json,
+		.applicant_sheet = out->sheet,
+	};
+	return 0;
+}
+
+void
+station_request_clear(struct station_request *request)
+{
+	free(request->organization);
+	free(request->province);
+	free(request->json);
+	free(request->sheet);
+	memset(request, 0, sizeof(*request));
+}

@@ -1,0 +1,42 @@
+/*
+ * station.h: where the command joins the two libraries: the station's settings in the
+ * workflow store, the issuer they name, and an application's data turned into a CSR
+ * subject and the request the issuer (BSrE's portal) receives.
+ */
+#ifndef ENROLL_STATION_H
+#define ENROLL_STATION_H
+
+#include "cli.h"
+#include "issuer.h"
+
+/* Keys of the settings 'enroll init' writes. */
+#define SETTING_ISSUER "issuer"		  /* "local" or "file" */
+#define SETTING_CA_DIR "ca_dir"		  /* the local test CA */
+#define SETTING_TRUST_ANCHORS "trust_anchors" /* PEM file of root certificates */
+#define SETTING_OUTBOX "outbox"
+#define SETTING_INBOX "inbox"
+#define SETTING_KEY_TYPE "key_type"
+#define SETTING_PROVINCE "province"
+#define SETTING_ORGANIZATION "organization"
+#define SETTING_EMAIL_DOMAIN "email_domain"
+
+/* A setting's value (malloc'd) or NULL when unset. */
+char *station_setting(struct cli *cli, const char *key);
+/* Open the issuer 'enroll init' configured. Returns an exit status. */
+int station_issuer(struct cli *cli, struct issuer **out);
+
+/* The CSR subject and the issuer request for an application; strings owned inside. */
+struct station_request {
+	struct tok_subject subject;
+	struct issuer_request request;
+	char *organization;
+	char *province;
+	char *json;
+	char *sheet;
+};
+/* Fill a request for app; key_id_hex and csr_pem may be NULL (subject only). */
+int station_request_init(struct cli *cli, const struct wf_application *app, const char *key_id_hex,
+			 const char *csr_pem, struct station_request *out);
+void station_request_clear(struct station_request *request);
+
+#endif
