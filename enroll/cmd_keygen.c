@@ -269,9 +269,10 @@ check_allowed(struct cli *cli, const struct wf_application *app, enum tok_key_ty
 	    official.role == t->role && official.active)
 		return 0;
 	/* The workflow refuses it in its own words and records the refusal. */
-	if (wf_key_begin(cli->store, app->number, &actor, "", "", tok_key_type_name(type),
+	if (wf_key_begin(cli->store, app->number, &actor, "(not read)", "", tok_key_type_name(type),
 			 app->applicant.full_name, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
+	wf_key_abandon(cli->store, app->number, "begun by a pre-check", &err);
 	return 0;
 }
 

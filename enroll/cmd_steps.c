@@ -3,10 +3,11 @@
  * the dispositions (2, 3), registration (4), sending (5), and leaving the forward path.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "station.h"
 
 /* Document kinds as the operator types them, with the workflow's names accepted too. */
 static const struct {
@@ -75,6 +76,23 @@ record_documents(struct cli *cli, const char *number, const struct cli_list *doc
 	return 0;
 }
 
+/* City and province default to the office's: most applicants work in the city itself. */
+static void
+fill_place(struct cli *cli, struct wf_applicant *a, const char *city, const char *province)
+{
+	struct wf_office office = { 0 };
+	struct wf_error err;
+	char *configured = NULL;
+
+	if (city[0] == '\0' && wf_office_get(cli->store, &office, &err) == WF_OK)
+		city = office.city;
+	if (province[0] == '\0' && (configured = station_setting(cli, SETTING_PROVINCE)) != NULL)
+		province = configured;
+	snprintf(a->city, sizeof(a->city), "%s", city);
+	snprintf(a->province, sizeof(a->province), "%s", province);
+	free(configured);
+}
+
 int
 cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
@@ -93,8 +111,8 @@ cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 		{ "status", OPT_STRING, &status, "pns|pppk|other", N_("employment status") },
 		{ "unit", OPT_STRING, &unit, "TEXT", N_("work unit (unit kerja)") },
 		{ "agency", OPT_STRING, &agency, "TEXT", N_("agency (instansi/OPD)") },
-		{ "city", OPT_STRING, &city, "TEXT", N_("city") },
-		{ "province", OPT_STRING, &province, "TEXT", N_("province") },
+		{ "city", OPT_STRING, &city, "TEXT", N_("city (default: the office's)") },
+		{ "province", OPT_STRING, &province, "TEXT", N_("province (default: the office's)") },
 		{ "request", OPT_STRING, &request, "TYPE", N_("new, renewal, data_change or revocation") },
 		{ "document", OPT_LIST, &documents, "KIND[=SCAN]", N_("a document received: letter, form, ktp, sk") },
 		{ "note", OPT_STRING, &note, "TEXT", N_("a note") },
@@ -125,8 +143,7 @@ cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 	snprintf(a.rank_grade, sizeof(a.rank_grade), "%s", rank);
 	snprintf(a.work_unit, sizeof(a.work_unit), "%s", unit);
 	snprintf(a.agency, sizeof(a.agency), "%s", agency);
-	snprintf(a.city, sizeof(a.city), "%s", city);
-	snprintf(a.province, sizeof(a.province), "%s", province);
+	fill_place(cli, &a, city, province);
 	a.employment = (enum wf_employment)employment;
 	if (wf_application_create(cli->store, &a, (enum wf_request_type)type, &actor, note, number,
 				  &err) != WF_OK)

@@ -24,14 +24,14 @@ trap 'exit 130' INT TERM
 
 # t_ok NAME COMMAND...: run the command; one TAP line named NAME.
 t_ok() {
-	name=$1
+	t_name=$1
 	shift
 	T_COUNT=$((T_COUNT + 1))
 	if "$@" >"$T_DIR/last.out" 2>&1; then
-		echo "ok $T_COUNT - $name"
+		echo "ok $T_COUNT - $t_name"
 	else
 		T_FAILED=$((T_FAILED + 1))
-		echo "not ok $T_COUNT - $name"
+		echo "not ok $T_COUNT - $t_name"
 		sed 's/^/# /' "$T_DIR/last.out" | tail -n 30
 	fi
 }
