@@ -1,0 +1,475 @@
+/*
+ * test-report.c: the office's reports from a real database file filled through the
+ * public API, on a clock the test moves: TTE holders by work unit and period,
+ * applications by state, step times against the standard, overdue applications.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fixture.h"
+#include "tap.h"
+#include "workflow.h"
+
+#define MINUTE 60
+
+static int64_t clock_now;
+
+static int64_t
+test_clock(void *arg)
+{
+	(void)arg;
+	return clock_now;
+}
+
+static int64_t
+local_time(int year, int month, int day, int hour)
+{
+	struct tm tm = { .tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day,
+			 .tm_hour = hour, .tm_isdst = -1 };
+
+	return (int64_t)mktime(&tm);
+}
+
+static void
+must(int r, const struct wf_error *err, const char *what)
+{
+	if (r != WF_OK) {
+		fprintf(stderr, "test-report: %s: %s (%s)\n", what, err->message,
+			wf_status_name(r));
+		abort();
+	}
+}
+
+/* A fresh store with a Kepala Dinas, a Kabid and a Kasi. */
+static struct wf_store *
+office_store(const char *name)
+{
+	static const struct {
+		const char *name, *nip, *login;
+		enum wf_role role;
+	} officials[] = {
+		{ "Kepala Dinas", "197803122005011003", "kadis", WF_ROLE_KEPALA_DINAS },
+		{ "Kabid Persandian", "198204252008012004", "kabid", WF_ROLE_KABID },
+		{ "Kasi Persandian", "199001152015031001", "kasi", WF_ROLE_KASI },
+	};
+	char path[4096];
+	struct wf_error err = { 0 };
+	struct wf_store *store;
+
+	static int opened;
+
+	/* A file of its own for each store: a test never sees another's records. */
+	snprintf(path, sizeof(path), "%s/%d-%s", fixture_tmpdir(), ++opened, name);
+	store = wf_store_open(path, &err);
+	must(store != NULL ? WF_OK : err.code, &err, "open");
+	clock_now = local_time(2026, 10, 1, 8);
+	wf_store_set_clock(store, test_clock, NULL);
+	for (size_t i = 0; i < sizeof(officials) / sizeof(officials[0]); i++) {
+		struct wf_official o = { .role = officials[i].role, .active = true };
+
+		snprintf(o.name, sizeof(o.name), "%s", officials[i].name);
+		snprintf(o.nip, sizeof(o.nip), "%s", officials[i].nip);
+		snprintf(o.login, sizeof(o.login), "%s", officials[i].login);
+		must(wf_official_add(store, &o, NULL, NULL, &err), &err, "official");
+	}
+	return store;
+}
+
+/* Record an application from a work unit, its four documents received. */
+static void
+submit(struct wf_store *store, const char *work_unit, char number[WF_NUMBER_MAX])
+{
+	static int serial;
+	struct wf_actor kasi = { "kasi", NULL, NULL };
+	struct wf_applicant a = { .employment = WF_EMPLOYMENT_PNS };
+	struct wf_error err = { 0 };
+
+	serial++;
+	snprintf(a.full_name, sizeof(a.full_name), "Pegawai %d", serial);
+	snprintf(a.nik, sizeof(a.nik), "6172011501900001");
+	snprintf(a.nip, sizeof(a.nip), "199001152015031001");
+	snprintf(a.email, sizeof(a.email), "pegawai%d@singkawangkota.go.id", serial);
+	snprintf(a.phone, sizeof(a.phone), "081234567890");
+	snprintf(a.position, sizeof(a.position), "Analis");
+	snprintf(a.work_unit, sizeof(a.work_unit), "%s", work_unit);
+	snprintf(a.agency, sizeof(a.agency), "Pemerintah Kota Singkawang");
+	snprintf(a.city, sizeof(a.city), "Singkawang");
+	snprintf(a.province, sizeof(a.province), "Kalimantan Barat");
+	must(wf_application_create(store, &a, WF_REQUEST_NEW, &kasi, NULL, number, &err), &err,
+	     "create");
+	for (int kind = 0; kind < WF_DOC_COUNT; kind++)
+		must(wf_document_set(store, number, kind, true, NULL, &kasi, &err), &err,
+		     "document");
+}
+
+/* One forward act, minutes after the previous one ended. */
+static void
+act(struct wf_store *store, const char *number, enum wf_action action, const char *login,
+    int minutes)
+{
+	struct wf_actor actor = { login, NULL, NULL };
+	struct wf_error err = { 0 };
+
+	clock_now += (int64_t)minutes * MINUTE;
+	switch (action) {
+	case WF_ACTION_RECORD_KEY:
+		must(wf_key_begin(store, number, &actor, "0123456789abcdef", "SoftHSM v2",
+				  "rsa2048", "TTE", &err), &err, "key begin");
+		must(wf_key_set_id(store, number, "a1b2", &err), &err, "key id");
+		must(wf_key_complete(store, number, &actor, "-----BEGIN CERTIFICATE REQUEST-----",
+				     &err), &err, "key complete");
+		break;
+	case WF_ACTION_IMPORT_CERTIFICATE:
+		must(wf_certificate_record(store, number, &actor, "0a1b", "CN=Test CA (not BSrE)",
+					   "CN=Pegawai", clock_now, clock_now + 2 * 365 * 86400,
+					   &err), &err, "certificate");
+		break;
+	default:
+		must(wf_act(store, number, action, &actor, "noted", &err), &err,
+		     wf_action_name(action));
+	}
+}
+
+/* Walk an application from submitted through the first `until` forward acts. */
+static void
+advance(struct wf_store *store, const char *number, int until, int minutes)
+{
+	static const struct {
+		enum wf_action action;
+		const char *login;
+	} path[] = {
+		{ WF_ACTION_DISPOSE, "kadis" },		 { WF_ACTION_DISPOSE, "kabid" },
+		{ WF_ACTION_REGISTER, "kasi" },		 { WF_ACTION_SEND, "kasi" },
+		{ WF_ACTION_RECORD_KEY, "kasi" },	 { WF_ACTION_IMPORT_CERTIFICATE, "kasi" },
+		{ WF_ACTION_HANDOVER, "kasi" },
+	};
+
+	for (int i = 0; i < until && i < (int)(sizeof(path) / sizeof(path[0])); i++)
+		act(store, number, path[i].action, path[i].login, minutes);
+}
+#define TO_ACTIVE 7
+
+/* The row whose text column 0 and 1 match (or just 0 when second is NULL); -1 if none. */
+static long
+find_row(const struct wf_report *report, const char *first, const char *second)
+{
+	for (size_t r = 0; r < report->row_count; r++)
+		if (strcmp(wf_report_cell(report, r, 0)->text, first) == 0 &&
+		    (second == NULL || strcmp(wf_report_cell(report, r, 1)->text, second) == 0))
+			return (long)r;
+	return -1;
+}
+
+static int64_t
+number_at(const struct wf_report *report, long row, const char *key)
+{
+	for (size_t c = 0; row >= 0 && c < report->column_count; c++)
+		if (strcmp(report->columns[c].key, key) == 0)
+			return wf_report_cell(report, (size_t)row, c)->number;
+	return -1;
+}
+
+/* Two work units, holders in October and November, one not yet, one revoked. */
+static struct wf_store *
+holders_office(void)
+{
+	struct wf_store *store = office_store("holders.db");
+	char n[5][WF_NUMBER_MAX];
+	struct wf_actor kasi = { "kasi", NULL, NULL };
+	struct wf_error err = { 0 };
+
+	submit(store, "Dinas Kesehatan", n[0]);
+	advance(store, n[0], TO_ACTIVE, 10);
+	clock_now = local_time(2026, 11, 3, 8);
+	submit(store, "Dinas Kesehatan", n[1]);
+	submit(store, "Dinas Pendidikan", n[2]);
+	submit(store, "Dinas Kesehatan", n[3]);
+	submit(store, "Dinas Pendidikan", n[4]);
+	advance(store, n[1], TO_ACTIVE, 10);
+	advance(store, n[2], TO_ACTIVE, 10);
+	advance(store, n[3], 4, 10);
+	advance(store, n[4], TO_ACTIVE, 10);
+	must(wf_act(store, n[4], WF_ACTION_REVOKE, &kasi, "key compromised", &err), &err,
+	     "revoke");
+	return store;
+}
+
+static void
+tte_holders_are_counted_by_work_unit_and_month(void)
+{
+	struct wf_store *store = holders_office();
+	struct wf_report *report = NULL;
+	struct wf_error err = { 0 };
+
+	check_int(wf_report_holders(store, NULL, WF_PERIOD_MONTH, &report, &err), WF_OK);
+	check_str(report->key, "holders");
+	check_int(report->total, 3);
+	check_int(report->row_count, 3);
+	check_int(number_at(report, find_row(report, "Dinas Kesehatan", "2026-10"), "holders"), 1);
+	check_int(number_at(report, find_row(report, "Dinas Kesehatan", "2026-11"), "holders"), 1);
+	check_int(number_at(report, find_row(report, "Dinas Pendidikan", "2026-11"), "holders"),
+		  1);
+	check_int(find_row(report, "Dinas Kesehatan", NULL), 0); /* ordered by unit, period */
+	wf_report_free(report);
+	wf_store_close(store);
+}
+
+static void
+tte_holders_group_by_quarter_year_or_not_at_all(void)
+{
+	struct wf_store *store = holders_office();
+	struct wf_report *report = NULL;
+	struct wf_error err = { 0 };
+
+	check_int(wf_report_holders(store, NULL, WF_PERIOD_QUARTER, &report, &err), WF_OK);
+	check_int(report->row_count, 2);
+	check_int(number_at(report, find_row(report, "Dinas Kesehatan", "2026-Q4"), "holders"), 2);
+	check_int(number_at(report, find_row(report, "Dinas Pendidikan", "2026-Q4"), "holders"),
+		  1);
+	wf_report_free(report);
+	check_int(wf_report_holders(store, NULL, WF_PERIOD_YEAR, &report, &err), WF_OK);
+	check_int(number_at(report, find_row(report, "Dinas Kesehatan", "2026"), "holders"), 2);
+	wf_report_free(report);
+	check_int(wf_report_holders(store, NULL, WF_PERIOD_ALL, &report, &err), WF_OK);
+	check_int(number_at(report, find_row(report, "Dinas Kesehatan", ""), "holders"), 2);
+	check_int(report->total, 3);
+	wf_report_free(report);
+	wf_store_close(store);
+}
+
+static void
+tte_holders_in_a_period_count_only_handovers_within_it(void)
+{
+	struct wf_store *store = holders_office();
+	struct wf_period november = { local_time(2026, 11, 1, 0), local_time(2026, 12, 1, 0) };
+	struct wf_period october = { local_time(2026, 10, 1, 0), local_time(2026, 11, 1, 0) };
+	struct wf_report *report = NULL;
+	struct wf_error err = { 0 };
+
+	check_int(wf_report_holders(store, &november, WF_PERIOD_MONTH, &report, &err), WF_OK);
+	check_int(report->total, 2);
+	check(find_row(report, "Dinas Kesehatan", "2026-10") < 0);
+	wf_report_free(report);
+	check_int(wf_report_holders(store, &october, WF_PERIOD_MONTH, &report, &err), WF_OK);
+	check_int(report->total, 1);
+	check(find_row(report, "Dinas Kesehatan", "2026-10") >= 0);
+	wf_report_free(report);
+	wf_store_close(store);
+}
+
+static void
+applications_by_state_list_every_state_with_its_count(void)
+{
+	struct wf_store *store = holders_office();
+	struct wf_period before = { 0, local_time(2026, 11, 1, 0) };
+	struct wf_report *report = NULL;
+	struct wf_error err = { 0 };
+
+	check_int(wf_report_states(store, NULL, &report, &err), WF_OK);
+	check_int(report->row_count, WF_STATE_COUNT);
+	check_int(report->total, 5);
+	check_int(number_at(report, find_row(report, "active", NULL), "applications"), 3);
+	check_int(number_at(report, find_row(report, "sent", NULL), "applications"), 1);
+	check_int(number_at(report, find_row(report, "revoked", NULL), "applications"), 1);
+	check_int(number_at(report, find_row(report, "submitted", NULL), "applications"), 0);
+	check_str(wf_report_cell(report, 0, 0)->text, wf_state_name(0));
+	check_str(wf_report_cell(report, 0, 1)->text, wf_state_label(0, true));
+	wf_report_free(report);
+	/* Created before November: only the first application. */
+	check_int(wf_report_states(store, &before, &report, &err), WF_OK);
+	check_int(report->total, 1);
+	check_int(number_at(report, find_row(report, "active", NULL), "applications"), 1);
+	wf_report_free(report);
+	wf_store_close(store);
+}
+
+static void
+step_times_give_median_and_worst_against_the_standard(void)
+{
+	struct wf_store *store = office_store("steps.db");
+	int64_t start = clock_now;
+	struct wf_actor kabid = { "kabid", NULL, NULL };
+	struct wf_period late = { start + 15 * MINUTE, 0 };
+	struct wf_report *report = NULL;
+	struct wf_error err = { 0 };
+	char n[3][WF_NUMBER_MAX];
+
+	for (int i = 0; i < 3; i++)
+		submit(store, "Dinas Kesehatan", n[i]);
+	/* Step 2 took 5, 10 and 30 minutes against its 15. */
+	act(store, n[0], WF_ACTION_DISPOSE, "kadis", 5);
+	act(store, n[1], WF_ACTION_DISPOSE, "kadis", 5);
+	act(store, n[2], WF_ACTION_DISPOSE, "kadis", 20);
+	/* Step 3: one disposition after 20 minutes; a return is not a completed step. */
+	clock_now = start + 50 * MINUTE;
+	must(wf_act(store, n[2], WF_ACTION_RETURN, &kabid, "SK copy missing", &err), &err,
+	     "return");
+	act(store, n[0], WF_ACTION_DISPOSE, "kabid", 0);
+
+	check_int(wf_report_step_times(store, NULL, &report, &err), WF_OK);
+	check_int(report->row_count, 7);
+	check_int(number_at(report, 1, "step"), 2);
+	check_int(number_at(report, 1, "acts"), 3);
+	check_int(number_at(report, 1, "median_minutes"), 10);
+	check_int(number_at(report, 1, "worst_minutes"), 30);
+	check_int(number_at(report, 1, "standard_minutes"), 15);
+	check_int(number_at(report, 1, "over_standard"), 1);
+	check_int(number_at(report, 2, "acts"), 1);
+	check_int(number_at(report, 2, "median_minutes"), 45);
+	check_int(number_at(report, 2, "over_standard"), 1);
+	check_int(number_at(report, 0, "acts"), 3); /* the three submissions */
+	check_int(number_at(report, 6, "acts"), 0);
+	check_int(number_at(report, 6, "standard_minutes"), 10);
+	check_str(wf_report_cell(report, 1, 2)->text, wf_step(2)->activity_en);
+	check_int(report->total, 7);
+	wf_report_free(report);
+	/* Acts ending after the first quarter hour: the 30-minute disposition and step 3. */
+	check_int(wf_report_step_times(store, &late, &report, &err), WF_OK);
+	check_int(number_at(report, 1, "acts"), 1);
+	check_int(number_at(report, 1, "median_minutes"), 30);
+	check_int(number_at(report, 0, "acts"), 0);
+	wf_report_free(report);
+	wf_store_close(store);
+}
+
+static void
+median_of_an_even_number_of_acts_is_the_lower_middle(void)
+{
+	struct wf_store *store = office_store("even.db");
+	struct wf_report *report = NULL;
+	struct wf_error err = { 0 };
+	char n[4][WF_NUMBER_MAX];
+
+	for (int i = 0; i < 4; i++)
+		submit(store, "Inspektorat", n[i]);
+	act(store, n[0], WF_ACTION_DISPOSE, "kadis", 2);  /* 2 */
+	act(store, n[1], WF_ACTION_DISPOSE, "kadis", 2);  /* 4 */
+	act(store, n[2], WF_ACTION_DISPOSE, "kadis", 4);  /* 8 */
+	act(store, n[3], WF_ACTION_DISPOSE, "kadis", 92); /* 100 */
+	check_int(wf_report_step_times(store, NULL, &report, &err), WF_OK);
+	check_int(number_at(report, 1, "acts"), 4);
+	check_int(number_at(report, 1, "median_minutes"), 4);
+	check_int(number_at(report, 1, "worst_minutes"), 100);
+	wf_report_free(report);
+	wf_store_close(store);
+}
+
+static void
+overdue_lists_applications_past_their_step_standard_longest_first(void)
+{
+	struct wf_store *store = office_store("overdue.db");
+	int64_t start = local_time(2026, 11, 24, 8);
+	struct wf_report *report = NULL;
+	struct wf_error err = { 0 };
+	char waiting[WF_NUMBER_MAX], sent[WF_NUMBER_MAX], done[WF_NUMBER_MAX],
+		fresh[WF_NUMBER_MAX];
+
+	clock_now = start;
+	submit(store, "Dinas Sosial", waiting);
+	submit(store, "Dinas Sosial", sent);
+	advance(store, sent, 4, 1); /* sent at 08:04; step 6's standard is 10 minutes */
+	submit(store, "Dinas Sosial", done);
+	advance(store, done, TO_ACTIVE, 1);
+	clock_now = start + 11 * MINUTE;
+	submit(store, "Dinas Sosial", fresh);
+	clock_now = start + 21 * MINUTE;
+
+	check_int(wf_report_overdue(store, 0, 0, &report, &err), WF_OK);
+	check_int(report->total, 2);
+	check_int(report->row_count, 2);
+	check_str(wf_report_cell(report, 0, 0)->text, waiting);
+	check_int(number_at(report, 0, "step"), 2);
+	check_str(wf_report_cell(report, 0, 3)->text, "kepala_dinas");
+	check_int(number_at(report, 0, "waiting_minutes"), 21);
+	check_int(number_at(report, 0, "standard_minutes"), 15);
+	check_str(wf_report_cell(report, 1, 0)->text, sent);
+	check_str(wf_report_cell(report, 1, 1)->text, "sent");
+	check_int(number_at(report, 1, "step"), 6);
+	check_int(number_at(report, 1, "waiting_minutes"), 17);
+	check_str(wf_report_cell(report, 1, 7)->text, "Dinas Sosial");
+	wf_report_free(report);
+	/* At most one row, but the count says how many there are. */
+	check_int(wf_report_overdue(store, start + 21 * MINUTE, 1, &report, &err), WF_OK);
+	check_int(report->row_count, 1);
+	check_int(report->total, 2);
+	wf_report_free(report);
+	/* Eight minutes earlier nothing had waited past its standard yet. */
+	check_int(wf_report_overdue(store, start + 13 * MINUTE, 0, &report, &err), WF_OK);
+	check_int(report->total, 0);
+	wf_report_free(report);
+	wf_store_close(store);
+}
+
+static void
+reports_of_an_empty_office_are_empty_but_complete(void)
+{
+	struct wf_store *store = office_store("empty.db");
+	struct wf_report *report = NULL;
+	struct wf_error err = { 0 };
+
+	check_int(wf_report_holders(store, NULL, WF_PERIOD_MONTH, &report, &err), WF_OK);
+	check_int(report->row_count, 0);
+	check_int(report->total, 0);
+	wf_report_free(report);
+	check_int(wf_report_states(store, NULL, &report, &err), WF_OK);
+	check_int(report->row_count, WF_STATE_COUNT);
+	check_int(report->total, 0);
+	wf_report_free(report);
+	check_int(wf_report_step_times(store, NULL, &report, &err), WF_OK);
+	check_int(report->row_count, 7);
+	check_int(number_at(report, 3, "acts"), 0);
+	check_int(number_at(report, 3, "median_minutes"), 0);
+	wf_report_free(report);
+	check_int(wf_report_overdue(store, 0, 0, &report, &err), WF_OK);
+	check_int(report->row_count, 0);
+	wf_report_free(report);
+	wf_report_free(NULL);
+	wf_store_close(store);
+}
+
+static void
+report_cells_are_typed_text_is_never_null(void)
+{
+	struct wf_store *store = holders_office();
+	struct wf_report *reports[4] = { NULL };
+	struct wf_error err = { 0 };
+	bool all_text = true;
+
+	check_int(wf_report_holders(store, NULL, WF_PERIOD_MONTH, &reports[0], &err), WF_OK);
+	check_int(wf_report_states(store, NULL, &reports[1], &err), WF_OK);
+	check_int(wf_report_step_times(store, NULL, &reports[2], &err), WF_OK);
+	check_int(wf_report_overdue(store, local_time(2027, 1, 1, 0), 0, &reports[3], &err),
+		  WF_OK);
+	check_int(reports[3]->total, 1); /* the one left in sent */
+	for (int i = 0; i < 4; i++) {
+		const struct wf_report *r = reports[i];
+
+		check(r->column_count > 0 && r->title_id != NULL && r->title_en != NULL);
+		for (size_t row = 0; row < r->row_count; row++)
+			for (size_t c = 0; c < r->column_count; c++)
+				if (wf_report_cell(r, row, c)->text == NULL)
+					all_text = false;
+		check(wf_report_cell(r, r->row_count, 0) == NULL);
+		check(wf_report_cell(r, 0, r->column_count) == NULL);
+		wf_report_free(reports[i]);
+	}
+	check(all_text);
+	wf_store_close(store);
+}
+
+int
+main(void)
+{
+	TAP_TEST(tte_holders_are_counted_by_work_unit_and_month);
+	TAP_TEST(tte_holders_group_by_quarter_year_or_not_at_all);
+	TAP_TEST(tte_holders_in_a_period_count_only_handovers_within_it);
+	TAP_TEST(applications_by_state_list_every_state_with_its_count);
+	TAP_TEST(step_times_give_median_and_worst_against_the_standard);
+	TAP_TEST(median_of_an_even_number_of_acts_is_the_lower_middle);
+	TAP_TEST(overdue_lists_applications_past_their_step_standard_longest_first);
+	TAP_TEST(reports_of_an_empty_office_are_empty_but_complete);
+	TAP_TEST(report_cells_are_typed_text_is_never_null);
+	return tap_done();
+}
