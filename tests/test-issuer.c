@@ -1,7 +1,6 @@
 /*
- * test-issuer.c: the issuer connectors. The local test CA must say it is not BSrE and
- * issue what BSrE issues, field by field; the file connector must put requests in the
- * outbox under safe names and find the answer in the inbox by its key.
+ * test-issuer.c: the local test CA. It must say it is not BSrE, keep its keys private,
+ * and issue what BSrE issues, field by field, only for the key the request names.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,117 +8,15 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/sha.h>
 #include <openssl/x509v3.h>
 
 #include "fixture.h"
+#include "issuer-fixture.h"
 #include "issuer.h"
 #include "tap.h"
-
-#define OFFICE "Pemerintah Kota Contoh"
-
-/* A software EC key standing in for a token key: the issuer never sees the difference. */
-struct applicant {
-	EVP_PKEY *key;
-	char key_id[41];
-	char *csr_pem;
-};
-
-/* Our key-id convention, computed here independently: SHA-1 of the EC point octets. */
-static void
-compute_key_id(EVP_PKEY *key, char *hex)
-{
-	unsigned char point[256], digest[SHA_DIGEST_LENGTH];
-	size_t length = 0;
-
-	if (!EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point),
-					     &length))
-		abort();
-	SHA1(point, length, digest);
-	for (size_t i = 0; i < sizeof(digest); i++)
-		sprintf(hex + 2 * i, "%02x", digest[i]);
-}
-
-static char *
-make_csr(EVP_PKEY *key, const char *cn, const char *email)
-{
-	X509_REQ *csr = X509_REQ_new();
-	X509_NAME *name = X509_REQ_get_subject_name(csr);
-	STACK_OF(X509_EXTENSION) *exts = sk_X509_EXTENSION_new_null();
-	char san[256], *pem, *data;
-	BIO *bio = BIO_new(BIO_s_mem());
-	long length;
-
-	snprintf(san, sizeof(san), "email:%s", email);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0);
-	X509_NAME_add_entry_by_txt(name, "OU", MBSTRING_UTF8,
-				   (const unsigned char *)"Dinas Komunikasi dan Informatika", -1, -1, 0);
-	X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)OFFICE, -1, -1,
-				   0);
-	X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, (const unsigned char *)"ID", -1, -1, 0);
-	sk_X509_EXTENSION_push(exts, X509V3_EXT_conf_nid(NULL, NULL, NID_subject_alt_name, san));
-	X509_REQ_add_extensions(csr, exts);
-	X509_REQ_set_pubkey(csr, key);
-	if (X509_REQ_sign(csr, key, EVP_sha256()) <= 0 || !PEM_write_bio_X509_REQ(bio, csr))
-		abort();
-	length = BIO_get_mem_data(bio, &data);
-	pem = strndup(data, (size_t)length);
-	BIO_free(bio);
-	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
-	X509_REQ_free(csr);
-	return pem;
-}
-
-static void
-applicant_init(struct applicant *a, const char *cn, const char *email)
-{
-	if ((a->key = EVP_EC_gen("P-256")) == NULL)
-		abort();
-	compute_key_id(a->key, a->key_id);
-	a->csr_pem = make_csr(a->key, cn, email);
-}
-
-static void
-applicant_free(struct applicant *a)
-{
-	EVP_PKEY_free(a->key);
-	free(a->csr_pem);
-}
-
-/* One CA for the whole file: RSA key generation is the slow part. */
-static const char *
-test_ca(void)
-{
-	static char *dir;
-	struct tok_error err = { 0 };
-
-	if (dir == NULL) {
-		dir = fixture_path("ca");
-		if (issuer_local_create(dir, OFFICE, &err) != 0) {
-			fprintf(stderr, "issuer_local_create: %s\n", err.message);
-			abort();
-		}
-	}
-	return dir;
-}
-
-static STACK_OF(X509) *
-parse_bundle(const unsigned char *data, size_t length)
-{
-	STACK_OF(X509) *certs = sk_X509_new_null();
-	BIO *bio = BIO_new_mem_buf(data, (int)length);
-	X509 *cert;
-
-	while ((cert = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL)
-		sk_X509_push(certs, cert);
-	ERR_clear_error();
-	BIO_free(bio);
-	return certs;
-}
 
 static X509 *
 read_pem_cert(const char *path)
@@ -139,16 +36,6 @@ name_has(X509_NAME *name, int nid, const char *value)
 
 	return X509_NAME_get_text_by_NID(name, nid, text, sizeof(text)) > 0 &&
 	       strcmp(text, value) == 0;
-}
-
-static mode_t
-file_mode(const char *dir, const char *name)
-{
-	char path[4096];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return stat(path, &st) == 0 ? st.st_mode & 07777 : (mode_t)-1;
 }
 
 static void
@@ -398,230 +285,6 @@ local_ca_fetch_before_submit_has_nothing(void)
 	issuer_free(ca);
 }
 
-static char *
-make_dir(const char *name)
-{
-	char *dir = fixture_path(name);
-
-	if (mkdir(dir, 0700) != 0)
-		abort();
-	return dir;
-}
-
-static char *
-read_text(const char *dir, const char *name)
-{
-	char path[4096], *text = NULL;
-	size_t size = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	if (getdelim(&text, &size, '\0', f) < 0) {
-		free(text);
-		text = NULL;
-	}
-	fclose(f);
-	return text;
-}
-
-static int
-count_entries(const char *dir)
-{
-	char command[4200];
-
-	snprintf(command, sizeof(command), "exit $(ls -A '%s' | wc -l)", dir);
-	return fixture_run(command);
-}
-
-static void
-check_text(const char *dir, const char *name, const char *expected)
-{
-	char *text = read_text(dir, name);
-
-	check_str(text, expected);
-	free(text);
-}
-
-static void
-file_connector_writes_the_request_to_the_outbox(void)
-{
-	char *outbox = make_dir("outbox-1"), *inbox = make_dir("inbox-1");
-	struct tok_error err = { 0 };
-	struct issuer *bsre = issuer_file_open(outbox, inbox, &err);
-	struct applicant a, b;
-	struct issuer_request request = { "TTE/2026/0010", NULL, NULL,
-					  "{\"nik\":\"3271000000000001\"}",
-					  "Nama: Siti Rahayu\n" };
-
-	applicant_init(&a, "Siti Rahayu", "siti.rahayu@contoh.go.id");
-	applicant_init(&b, "Budi Santoso", "budi@contoh.go.id");
-	request.key_id_hex = a.key_id;
-	request.csr_pem = a.csr_pem;
-	check_str(issuer_name(bsre), "bsre-file");
-	check_int(issuer_submit(bsre, &request, &err), 0);
-	check_text(outbox, "TTE-2026-0010.csr.pem", a.csr_pem);
-	check_text(outbox, "TTE-2026-0010.json", request.applicant_json);
-	check_text(outbox, "TTE-2026-0010.txt", request.applicant_sheet);
-	check_int(file_mode(outbox, "TTE-2026-0010.json"), 0600);
-	check_int(file_mode(outbox, "TTE-2026-0010.txt"), 0600);
-	check_int(count_entries(outbox), 3);
-	request.reference = "TTE/2026/0011";
-	request.key_id_hex = b.key_id;	/* a's CSR under b's key id: refused */
-	check_int(issuer_submit(bsre, &request, &err), TOK_ERR_INVALID_ARGUMENT);
-	check_int(count_entries(outbox), 3);
-	issuer_free(bsre);
-	applicant_free(&a);
-	applicant_free(&b);
-	free(outbox);
-	free(inbox);
-}
-
-static void
-file_connector_refuses_references_that_leave_the_outbox(void)
-{
-	static const char *const unsafe[] = { "../escape", ".hidden", "/etc/x", "a b", "x\ny",
-					      "", "TTE/../../x;rm" };
-	char *outbox = make_dir("outbox-2"), *inbox = make_dir("inbox-2");
-	struct tok_error err = { 0 };
-	struct issuer *bsre = issuer_file_open(outbox, inbox, &err);
-	struct applicant a;
-	struct issuer_request request = { NULL, NULL, NULL, "{}", "-" };
-
-	applicant_init(&a, "Siti Rahayu", "siti.rahayu@contoh.go.id");
-	request.key_id_hex = a.key_id;
-	request.csr_pem = a.csr_pem;
-	for (size_t i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++) {
-		request.reference = unsafe[i];
-		check_int(issuer_submit(bsre, &request, &err), TOK_ERR_INVALID_ARGUMENT);
-	}
-	check_int(count_entries(outbox), 0);
-	check_int(count_entries(fixture_tmpdir()) > 0, 1);
-	check(read_text(fixture_tmpdir(), "escape.csr.pem") == NULL);
-	issuer_free(bsre);
-	applicant_free(&a);
-	free(outbox);
-	free(inbox);
-}
-
-/* Let the local CA issue for a, and write what it returns into inbox/name as PEM. */
-static void
-issue_into(struct applicant *a, const char *inbox, const char *name)
-{
-	struct tok_error err = { 0 };
-	struct issuer *ca = issuer_local_open(test_ca(), &err);
-	struct issuer_request request = { "TTE/2026/0020", a->key_id, a->csr_pem, NULL, NULL };
-	unsigned char *data = NULL;
-	size_t length = 0;
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", inbox, name);
-	if (issuer_submit(ca, &request, &err) != 0 ||
-	    issuer_fetch(ca, &request, &data, &length, &err) != 0 ||
-	    (f = fopen(path, "w")) == NULL)
-		abort();
-	fwrite(data, 1, length, f);
-	fclose(f);
-	free(data);
-	issuer_free(ca);
-}
-
-/* Convert inbox/from with the openssl command, as a portal's download would come. */
-static void
-convert(const char *inbox, const char *from, const char *to, const char *how)
-{
-	char command[8400];
-
-	snprintf(command, sizeof(command), "cd '%s' && openssl %s -in '%s' -out '%s' && rm '%s'",
-		 inbox, how, from, to, from);
-	check_int(fixture_run(command), 0);
-}
-
-static void
-check_fetch_returns(struct issuer *bsre, struct applicant *a, const char *inbox,
-		    const char *name)
-{
-	struct tok_error err = { 0 };
-	struct issuer_request request = { "TTE/2026/0021", a->key_id, a->csr_pem, NULL, NULL };
-	unsigned char *data = NULL;
-	size_t length = 0;
-	char path[4096];
-	FILE *f;
-	unsigned char file[65536];
-	size_t file_length = 0;
-
-	check_int(issuer_fetch(bsre, &request, &data, &length, &err), 0);
-	snprintf(path, sizeof(path), "%s/%s", inbox, name);
-	if ((f = fopen(path, "rb")) != NULL) {
-		file_length = fread(file, 1, sizeof(file), f);
-		fclose(f);
-	}
-	check(data != NULL && length == file_length && memcmp(data, file, length) == 0);
-	free(data);
-}
-
-static void
-file_connector_finds_the_answer_by_key_in_any_format(void)
-{
-	char *outbox = make_dir("outbox-3"), *inbox = make_dir("inbox-3");
-	struct tok_error err = { 0 };
-	struct issuer *bsre = issuer_file_open(outbox, inbox, &err);
-	struct applicant a, b, c;
-	char *broken = fixture_path("inbox-3/broken.der");
-	FILE *f;
-
-	applicant_init(&a, "Siti Rahayu", "siti.rahayu@contoh.go.id");
-	applicant_init(&b, "Budi Santoso", "budi@contoh.go.id");
-	applicant_init(&c, "Dewi Lestari", "dewi@contoh.go.id");
-	issue_into(&a, inbox, "a.pem");
-	convert(inbox, "a.pem", "zz-sertifikat.p7b", "crl2pkcs7 -nocrl -certfile a.pem -outform DER");
-	issue_into(&b, inbox, "b-bundle.crt");
-	issue_into(&c, inbox, "c.pem");
-	convert(inbox, "c.pem", "c.cer", "x509 -outform DER");
-	if ((f = fopen(broken, "w")) != NULL) {
-		fputs("not a certificate", f);
-		fclose(f);
-	}
-	free(broken);
-	check_fetch_returns(bsre, &a, inbox, "zz-sertifikat.p7b");
-	check_fetch_returns(bsre, &b, inbox, "b-bundle.crt");
-	check_fetch_returns(bsre, &c, inbox, "c.cer");
-	issuer_free(bsre);
-	applicant_free(&a);
-	applicant_free(&b);
-	applicant_free(&c);
-	free(outbox);
-	free(inbox);
-}
-
-static void
-file_connector_has_nothing_while_the_inbox_lacks_the_key(void)
-{
-	char *outbox = make_dir("outbox-4"), *inbox = make_dir("inbox-4");
-	struct tok_error err = { 0 };
-	struct issuer *bsre = issuer_file_open(outbox, inbox, &err);
-	struct applicant a, b;
-	struct issuer_request request = { "TTE/2026/0030", NULL, NULL, NULL, NULL };
-	unsigned char *data = NULL;
-	size_t length = 0;
-
-	applicant_init(&a, "Siti Rahayu", "siti.rahayu@contoh.go.id");
-	applicant_init(&b, "Budi Santoso", "budi@contoh.go.id");
-	request.key_id_hex = a.key_id;
-	request.csr_pem = a.csr_pem;
-	check_int(issuer_fetch(bsre, &request, &data, &length, &err), TOK_ERR_ISSUER);
-	issue_into(&b, inbox, "b.pem");
-	check_int(issuer_fetch(bsre, &request, &data, &length, &err), TOK_ERR_ISSUER);
-	check(data == NULL);
-	issuer_free(bsre);
-	applicant_free(&a);
-	applicant_free(&b);
-	free(outbox);
-	free(inbox);
-}
-
 int
 main(void)
 {
@@ -631,9 +294,5 @@ main(void)
 	TAP_TEST(local_ca_serials_are_random_per_certificate);
 	TAP_TEST(local_ca_refuses_a_csr_for_another_key);
 	TAP_TEST(local_ca_fetch_before_submit_has_nothing);
-	TAP_TEST(file_connector_writes_the_request_to_the_outbox);
-	TAP_TEST(file_connector_refuses_references_that_leave_the_outbox);
-	TAP_TEST(file_connector_finds_the_answer_by_key_in_any_format);
-	TAP_TEST(file_connector_has_nothing_while_the_inbox_lacks_the_key);
 	return tap_done();
 }
