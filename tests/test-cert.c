@@ -415,6 +415,24 @@ import_needs_the_user_logged_in(void)
 	cert_bench_close(&b);
 }
 
+static void
+missing_trust_anchors_are_an_io_error_and_token_unchanged(void)
+{
+	const struct cert_ca *ca = cert_fixture_ca();
+	struct cert_bench b;
+	X509 *cert;
+	char *pem, *missing = fixture_path("no-such-anchors.pem");
+
+	cert_bench_open(&b, TOK_KEY_EC_P256);
+	cert = cert_fixture_issue(ca, b.public_key, 0, 730, CERT_SIGNING);
+	pem = cert_fixture_pem(cert, ca->issuing, NULL);
+	check_refused(&b, pem, strlen(pem), missing, TOK_ERR_IO);
+	free(missing);
+	free(pem);
+	X509_free(cert);
+	cert_bench_close(&b);
+}
+
 int
 main(void)
 {
@@ -432,5 +450,6 @@ main(void)
 	TAP_TEST(malformed_der_is_refused_and_token_unchanged);
 	TAP_TEST(truncated_pem_is_refused_and_token_unchanged);
 	TAP_TEST(import_needs_the_user_logged_in);
+	TAP_TEST(missing_trust_anchors_are_an_io_error_and_token_unchanged);
 	return tap_done();
 }
