@@ -5,6 +5,8 @@
 #ifndef ENROLL_CLI_H
 #define ENROLL_CLI_H
 
+#include "config.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 

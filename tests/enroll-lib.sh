@@ -47,7 +47,7 @@ t_to_sent() {
 t_keygen() {
 	printf '%s\n%s\n' "$T_SO_PIN" "$T_SO_PIN" >"$T_DIR/so.pin"
 	printf '%s\n%s\n' "$T_USER_PIN" "$T_USER_PIN" >"$T_DIR/user.pin"
-	e kasi --token "$2" --so-pin-fd 3 --pin-fd 4 keygen "$1" --key-type "${3:-ec-p256}" \
+	e kasi ${2:+--token "$2"} --so-pin-fd 3 --pin-fd 4 keygen "$1" --key-type "${3:-ec-p256}" \
 		3<"$T_DIR/so.pin" 4<"$T_DIR/user.pin"
 }
 
