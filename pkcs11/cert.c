@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -83,6 +86,24 @@ check_key_usage(X509 *cert, struct tok_error *err)
 	return TOK_OK;
 }
 
+/*
+ * Whoever can write the trust anchors decides which CA the station believes: refuse a
+ * file others may write, or one owned by another user who is not root (as OpenSSH does).
+ */
+static int
+check_anchors_file(const char *path, struct tok_error *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return tok_error_set(err, TOK_ERR_IO, "cannot read trust anchors %s", path);
+	if ((st.st_mode & 022) != 0 || (st.st_uid != 0 && st.st_uid != getuid()))
+		return tok_error_set(err, TOK_ERR_IO,
+				     "trust anchors %s are writable by others or owned by "
+				     "another user: not trusted", path);
+	return TOK_OK;
+}
+
 /* The verified chain, end entity first, root last. */
 static int
 verify_chain(X509 *cert, STACK_OF(X509) *untrusted, const char *trust_anchors,
@@ -96,6 +117,8 @@ verify_chain(X509 *cert, STACK_OF(X509) *untrusted, const char *trust_anchors,
 		r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
 		goto out;
 	}
+	if ((r = check_anchors_file(trust_anchors, err)) != TOK_OK)
+		goto out;
 	if (!X509_STORE_load_file(store, trust_anchors)) {
 		r = tok_error_set(err, TOK_ERR_IO, "cannot read trust anchors %s", trust_anchors);
 		tok_error_openssl(err);

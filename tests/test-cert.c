@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/x509.h>
 
@@ -433,6 +434,27 @@ missing_trust_anchors_are_an_io_error_and_token_unchanged(void)
 	cert_bench_close(&b);
 }
 
+static void
+trust_anchors_others_may_write_are_refused_and_token_unchanged(void)
+{
+	const struct cert_ca *ca = cert_fixture_ca();
+	struct cert_bench b;
+	X509 *cert;
+	char *pem, *anchors_pem = cert_fixture_pem(ca->root, NULL);
+	char *anchors = cert_fixture_write("writable-anchors.pem", anchors_pem, strlen(anchors_pem));
+
+	check_int(chmod(anchors, 0666), 0);
+	cert_bench_open(&b, TOK_KEY_EC_P256);
+	cert = cert_fixture_issue(ca, b.public_key, 0, 730, CERT_SIGNING);
+	pem = cert_fixture_pem(cert, ca->issuing, NULL);
+	check_refused(&b, pem, strlen(pem), anchors, TOK_ERR_IO);
+	free(anchors);
+	free(anchors_pem);
+	free(pem);
+	X509_free(cert);
+	cert_bench_close(&b);
+}
+
 int
 main(void)
 {
@@ -451,5 +473,6 @@ main(void)
 	TAP_TEST(truncated_pem_is_refused_and_token_unchanged);
 	TAP_TEST(import_needs_the_user_logged_in);
 	TAP_TEST(missing_trust_anchors_are_an_io_error_and_token_unchanged);
+	TAP_TEST(trust_anchors_others_may_write_are_refused_and_token_unchanged);
 	return tap_done();
 }
