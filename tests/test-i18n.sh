@@ -79,8 +79,11 @@ database_error_follows_lang() {
 	en_status=$(cat "$T_DIR/status")
 	summary=$(sed -n '1s/^enroll: \([^:]*\).*/\1/p' "$T_DIR/out")
 	hint=$(sed -n '2s/^  //p' "$T_DIR/out")
-	[ "$en_status" -gt 0 ] && [ -n "$summary" ] && [ -n "$hint" ] ||
-		{ echo "no error with a hint:"; cat "$T_DIR/out"; return 1; }
+	if [ "$en_status" -eq 0 ] || [ -z "$summary" ] || [ -z "$hint" ]; then
+		echo "no error with a hint:"
+		cat "$T_DIR/out"
+		return 1
+	fi
 	id_summary=$(id_text "$summary") && id_hint=$(id_text "$hint") || return 1
 	run_in LANG=C.UTF-8 -- --lang id --db "$db" show TTE/2026/0001 && status_is "$en_status" &&
 		output_has "enroll: $id_summary" && output_has "  $id_hint" &&
@@ -129,8 +132,8 @@ man_statuses() {
 }
 
 every_exit_status_in_help_is_in_the_man_page() {
-	help_statuses >"$T_DIR/help" && man_statuses >"$T_DIR/man" &&
-		[ "$(wc -l <"$T_DIR/help")" -ge 20 ] || { echo "too few statuses parsed"; return 1; }
+	help_statuses >"$T_DIR/help" && man_statuses >"$T_DIR/man" || return 1
+	[ "$(wc -l <"$T_DIR/help")" -ge 20 ] || { echo "too few statuses parsed"; return 1; }
 	cut -d'|' -f1 "$T_DIR/help" | sort -n >"$T_DIR/help.n"
 	cut -d'|' -f1 "$T_DIR/man" | sort -n >"$T_DIR/man.n"
 	diff "$T_DIR/help.n" "$T_DIR/man.n"
@@ -164,6 +167,7 @@ indonesian_catalogue_has_no_untranslated_or_fuzzy_message() {
 english_catalogue_translates_each_message_to_itself() {
 	msgcmp -N --use-untranslated "$PO/en.po" "$PO/enroll.pot" || return 1
 	! grep -q '^#~' "$PO/en.po" || return 1
+	# shellcheck disable=SC2016 # the script is expanded by the inner shell, per message
 	msgexec -i "$PO/en.po" sh -c '
 		[ -n "$MSGEXEC_MSGID" ] || exit 0
 		cat >"$0"
