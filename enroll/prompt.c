@@ -43,14 +43,19 @@ read_tty_pin(const char *prompt, struct tok_pin *pin)
 			_("run it on a terminal, or give the PIN with --pin-fd N"));
 		return EXIT_USAGE;
 	}
-	if (write(fd, prompt, strlen(prompt)) < 0 || tcgetattr(fd, &saved) != 0) {
+	if (tcgetattr(fd, &saved) != 0) {
 		close(fd);
 		return EXIT_INTERNAL;
 	}
+	/* Echo goes off before the prompt shows, so nothing typed after it is ever echoed. */
 	quiet = saved;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 	quiet.c_lflag |= ICANON;
-	tcsetattr(fd, TCSAFLUSH, &quiet);
+	if (tcsetattr(fd, TCSANOW, &quiet) != 0 || write(fd, prompt, strlen(prompt)) < 0) {
+		tcsetattr(fd, TCSANOW, &saved);
+		close(fd);
+		return EXIT_INTERNAL;
+	}
 	while ((n = read(fd, &c, 1)) == 1 || (n < 0 && errno == EINTR)) {
 		if (n < 0)
 			continue;
@@ -62,7 +67,7 @@ read_tty_pin(const char *prompt, struct tok_pin *pin)
 		}
 	}
 	c = 0;
-	tcsetattr(fd, TCSAFLUSH, &saved);
+	tcsetattr(fd, TCSANOW, &saved);
 	if (write(fd, "\n", 1) < 0)
 		status = EXIT_INTERNAL;
 	close(fd);
