@@ -89,14 +89,14 @@ static void
 editing_any_column_of_any_row_is_detected_and_named(void)
 {
 	static const char *const edits[] = {
-		"UPDATE audit SET detail = detail || '.' WHERE seq = ?1",
-		"UPDATE audit SET login = 'someone' WHERE seq = ?1",
-		"UPDATE audit SET at = at + 1 WHERE seq = ?1",
-		"UPDATE audit SET result = 'ok?' WHERE seq = ?1",
-		"UPDATE audit SET action = 'x' || action WHERE seq = ?1",
-		"UPDATE audit SET application = 'TTE/2026/9999' WHERE seq = ?1",
-		"UPDATE audit SET kind = 'other' WHERE seq = ?1",
-		"UPDATE audit SET hash = prev_hash WHERE seq = ?1",
+	    "UPDATE audit SET detail = detail || '.' WHERE seq = ?1",
+	    "UPDATE audit SET login = 'someone' WHERE seq = ?1",
+	    "UPDATE audit SET at = at + 1 WHERE seq = ?1",
+	    "UPDATE audit SET result = 'ok?' WHERE seq = ?1",
+	    "UPDATE audit SET action = 'x' || action WHERE seq = ?1",
+	    "UPDATE audit SET application = 'TTE/2026/9999' WHERE seq = ?1",
+	    "UPDATE audit SET kind = 'other' WHERE seq = ?1",
+	    "UPDATE audit SET hash = prev_hash WHERE seq = ?1",
 	};
 	int detected = 0;
 
@@ -132,11 +132,11 @@ swapping_neighbouring_rows_is_detected_and_named(void)
 {
 	/* Everything but seq moves: the rows appear in each other's place. */
 	static const char swap[] =
-		"CREATE TEMP TABLE t AS SELECT * FROM audit WHERE seq IN (?1, ?2);"
-		"UPDATE audit SET (at, login, kind, application, action, result, detail, prev_hash,"
-		" hash) = (SELECT at, login, kind, application, action, result, detail, prev_hash,"
-		" hash FROM t WHERE t.seq = CASE audit.seq WHEN ?1 THEN ?2 ELSE ?1"
-		" END) WHERE seq IN (SELECT seq FROM t);";
+	    "CREATE TEMP TABLE t AS SELECT * FROM audit WHERE seq IN (?1, ?2);"
+	    "UPDATE audit SET (at, login, kind, application, action, result, detail, prev_hash,"
+	    " hash) = (SELECT at, login, kind, application, action, result, detail, prev_hash,"
+	    " hash FROM t WHERE t.seq = CASE audit.seq WHEN ?1 THEN ?2 ELSE ?1"
+	    " END) WHERE seq IN (SELECT seq FROM t);";
 	int detected = 0;
 
 	for (int64_t row = 1; row < total_rows; row++) {

@@ -204,9 +204,9 @@ scan_is_copied_privately_with_its_sha256(void)
 	check_int(stat(d->scan_path, &st), 0);
 	check_int(st.st_mode & 0777, 0600);
 	check_int(st.st_size, 3);
-	check_int(wf_document_set(store, number, WF_DOC_SK, true, "/nonexistent/sk.pdf", &kasi,
-				  &err),
-		  WF_ERR_IO);
+	check_int(
+	    wf_document_set(store, number, WF_DOC_SK, true, "/nonexistent/sk.pdf", &kasi, &err),
+	    WF_ERR_IO);
 	wf_application_free(app);
 }
 

@@ -17,7 +17,8 @@ procedure_table_has_the_seven_steps_of_the_sop(void)
 {
 	static const int minutes[] = {15, 15, 15, 15, 15, 10, 10};
 	static const enum wf_role roles[] = {WF_ROLE_APPLICANT, WF_ROLE_KEPALA_DINAS, WF_ROLE_KABID,
-					     WF_ROLE_KASI, WF_ROLE_KASI, WF_ROLE_KASI, WF_ROLE_KASI};
+					     WF_ROLE_KASI,	WF_ROLE_KASI,	      WF_ROLE_KASI,
+					     WF_ROLE_KASI};
 	size_t count = 0;
 	const struct wf_step *steps = wf_steps(&count);
 
@@ -60,7 +61,8 @@ transition_table_is_consistent(void)
 		/* (from, action) is unique: the state machine finds exactly one row */
 		check(wf_transition_find(t[i].from, t[i].action) == &t[i]);
 		check(t[i].step >= 0 && t[i].step <= 7);
-		if (t[i].step > 0 && t[i].action != WF_ACTION_CANCEL && t[i].from != WF_STATE_RETURNED)
+		if (t[i].step > 0 && t[i].action != WF_ACTION_CANCEL &&
+		    t[i].from != WF_STATE_RETURNED)
 			check_int(t[i].role, wf_step(t[i].step)->role);
 	}
 	/* every state is reachable from submitted, and the final ones are final */
@@ -77,23 +79,24 @@ static void
 table_holds_the_sop_path_and_the_way_back(void)
 {
 	static const struct wf_transition expected[] = {
-		{WF_STATE_SUBMITTED, WF_ACTION_DISPOSE, WF_STATE_DISPOSED_KADIS, 2,
-		 WF_ROLE_KEPALA_DINAS, 0},
-		{WF_STATE_DISPOSED_KADIS, WF_ACTION_DISPOSE, WF_STATE_DISPOSED_KABID, 3, WF_ROLE_KABID,
-		 0},
-		{WF_STATE_DISPOSED_KABID, WF_ACTION_REGISTER, WF_STATE_REGISTERED, 4, WF_ROLE_KASI, 0},
-		{WF_STATE_REGISTERED, WF_ACTION_SEND, WF_STATE_SENT, 5, WF_ROLE_KASI,
-		 WF_NEED_DOCUMENTS},
-		{WF_STATE_SENT, WF_ACTION_RECORD_KEY, WF_STATE_KEY_GENERATED, 6, WF_ROLE_KASI,
-		 WF_NEED_KEY},
-		{WF_STATE_KEY_GENERATED, WF_ACTION_IMPORT_CERTIFICATE, WF_STATE_CERTIFICATE_IMPORTED, 7,
-		 WF_ROLE_KASI, WF_NEED_CERTIFICATE},
-		{WF_STATE_CERTIFICATE_IMPORTED, WF_ACTION_HANDOVER, WF_STATE_ACTIVE, 7, WF_ROLE_KASI, 0},
-		{WF_STATE_SENT, WF_ACTION_RETURN, WF_STATE_RETURNED, 5, WF_ROLE_KASI, WF_NEED_NOTE},
-		{WF_STATE_RETURNED, WF_ACTION_RESUBMIT, WF_STATE_SUBMITTED, 1, WF_ROLE_APPLICANT, 0},
-		{WF_STATE_ACTIVE, WF_ACTION_REPORT_LOST, WF_STATE_LOST, 0, WF_ROLE_KASI, WF_NEED_NOTE},
-		{WF_STATE_LOST, WF_ACTION_REVOKE, WF_STATE_REVOKED, 0, WF_ROLE_KASI, WF_NEED_NOTE},
-		{WF_STATE_EXPIRED, WF_ACTION_RENEW, WF_STATE_RENEWED, 0, WF_ROLE_KASI, 0},
+	    {WF_STATE_SUBMITTED, WF_ACTION_DISPOSE, WF_STATE_DISPOSED_KADIS, 2,
+	     WF_ROLE_KEPALA_DINAS, 0},
+	    {WF_STATE_DISPOSED_KADIS, WF_ACTION_DISPOSE, WF_STATE_DISPOSED_KABID, 3, WF_ROLE_KABID,
+	     0},
+	    {WF_STATE_DISPOSED_KABID, WF_ACTION_REGISTER, WF_STATE_REGISTERED, 4, WF_ROLE_KASI, 0},
+	    {WF_STATE_REGISTERED, WF_ACTION_SEND, WF_STATE_SENT, 5, WF_ROLE_KASI,
+	     WF_NEED_DOCUMENTS},
+	    {WF_STATE_SENT, WF_ACTION_RECORD_KEY, WF_STATE_KEY_GENERATED, 6, WF_ROLE_KASI,
+	     WF_NEED_KEY},
+	    {WF_STATE_KEY_GENERATED, WF_ACTION_IMPORT_CERTIFICATE, WF_STATE_CERTIFICATE_IMPORTED, 7,
+	     WF_ROLE_KASI, WF_NEED_CERTIFICATE},
+	    {WF_STATE_CERTIFICATE_IMPORTED, WF_ACTION_HANDOVER, WF_STATE_ACTIVE, 7, WF_ROLE_KASI,
+	     0},
+	    {WF_STATE_SENT, WF_ACTION_RETURN, WF_STATE_RETURNED, 5, WF_ROLE_KASI, WF_NEED_NOTE},
+	    {WF_STATE_RETURNED, WF_ACTION_RESUBMIT, WF_STATE_SUBMITTED, 1, WF_ROLE_APPLICANT, 0},
+	    {WF_STATE_ACTIVE, WF_ACTION_REPORT_LOST, WF_STATE_LOST, 0, WF_ROLE_KASI, WF_NEED_NOTE},
+	    {WF_STATE_LOST, WF_ACTION_REVOKE, WF_STATE_REVOKED, 0, WF_ROLE_KASI, WF_NEED_NOTE},
+	    {WF_STATE_EXPIRED, WF_ACTION_RENEW, WF_STATE_RENEWED, 0, WF_ROLE_KASI, 0},
 	};
 
 	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
@@ -156,7 +159,7 @@ every_state_and_action_follows_the_transition_table(void)
 			char number[WF_NUMBER_MAX];
 			struct wf_error err;
 			const struct wf_transition *t =
-				wf_transition_find((enum wf_state)s, (enum wf_action)a);
+			    wf_transition_find((enum wf_state)s, (enum wf_action)a);
 			int r;
 
 			if (!check(wft_create(store, number) == WF_OK) ||
@@ -259,8 +262,7 @@ on_behalf_without_paper_reference_is_refused_and_audited(void)
 	check_int(wft_create(store, number), WF_OK);
 	check_int(wf_act(store, number, WF_ACTION_DISPOSE, &no_ref, NULL, &err), WF_ERR_INVALID);
 	check_str(err.field, "paper_reference");
-	check_int(wf_act(store, number, WF_ACTION_DISPOSE, &blank_ref, NULL, &err),
-		  WF_ERR_INVALID);
+	check_int(wf_act(store, number, WF_ACTION_DISPOSE, &blank_ref, NULL, &err), WF_ERR_INVALID);
 	check_int(wft_state(store, number), WF_STATE_SUBMITTED);
 	check_int(wft_audit_count(db, "refusal", "dispose", WFT_KASI), before + 2);
 }
@@ -316,9 +318,9 @@ returned_application_is_resubmitted_and_goes_round_again(void)
 	check_int(wft_create(store, number), WF_OK);
 	check_int(wf_act(store, number, WF_ACTION_RETURN, &kadis, NULL, &err), WF_ERR_INVALID);
 	check_str(err.field, "note");
-	check_int(wf_act(store, number, WF_ACTION_RETURN, &kadis, "SK terakhir belum dilampirkan",
-			 &err),
-		  WF_OK);
+	check_int(
+	    wf_act(store, number, WF_ACTION_RETURN, &kadis, "SK terakhir belum dilampirkan", &err),
+	    WF_OK);
 	check_int(wf_document_set(store, number, WF_DOC_SK, true, NULL, &kasi, &err), WF_OK);
 	check_int(wf_act(store, number, WF_ACTION_RESUBMIT, &kasi, NULL, &err), WF_OK);
 	check_int(wf_act(store, number, WF_ACTION_DISPOSE, &kadis, NULL, &err), WF_OK);

@@ -38,8 +38,8 @@ wft_store(const char *name)
 	struct wf_store *store;
 
 	if (wft_now == 0) {
-		struct tm tm = {.tm_year = 126, .tm_mon = 10, .tm_mday = 24, .tm_hour = 8,
-				.tm_isdst = -1};
+		struct tm tm = {
+		    .tm_year = 126, .tm_mon = 10, .tm_mday = 24, .tm_hour = 8, .tm_isdst = -1};
 		wft_now = (int64_t)mktime(&tm);
 	}
 	store = wf_store_open(wft_db_path(name), &err);
@@ -58,10 +58,10 @@ wft_officials(struct wf_store *store)
 		const char *name, *nip, *login;
 		enum wf_role role;
 	} officials[] = {
-		{"Evan Ernanda, S.Kom", "197803122005011003", WFT_KADIS, WF_ROLE_KEPALA_DINAS},
-		{"Sri Wahyuni", "198204252008012004", WFT_KABID, WF_ROLE_KABID},
-		{"Budi Santoso", "199001152015031001", WFT_KASI, WF_ROLE_KASI},
-		{"Lim Mei Hua", "199205102019032002", WFT_KASI2, WF_ROLE_KASI},
+	    {"Evan Ernanda, S.Kom", "197803122005011003", WFT_KADIS, WF_ROLE_KEPALA_DINAS},
+	    {"Sri Wahyuni", "198204252008012004", WFT_KABID, WF_ROLE_KABID},
+	    {"Budi Santoso", "199001152015031001", WFT_KASI, WF_ROLE_KASI},
+	    {"Lim Mei Hua", "199205102019032002", WFT_KASI2, WF_ROLE_KASI},
 	};
 	struct wf_error err;
 
@@ -125,8 +125,8 @@ wft_create(struct wf_store *store, char number[WF_NUMBER_MAX])
 	int r;
 
 	wft_applicant(&a, ++serial);
-	if ((r = wf_application_create(store, &a, WF_REQUEST_NEW, &kasi, "letter received",
-				       number, &err)) != WF_OK)
+	if ((r = wf_application_create(store, &a, WF_REQUEST_NEW, &kasi, "letter received", number,
+				       &err)) != WF_OK)
 		return r;
 	for (int kind = 0; kind < WF_DOC_COUNT; kind++)
 		if ((r = wf_document_set(store, number, (enum wf_document_kind)kind, true, NULL,
@@ -194,8 +194,7 @@ find_path(enum wf_state target, const struct wf_transition **path)
 }
 
 int
-wft_drive_to(struct wf_store *store, const char *number, enum wf_state target,
-	     struct wf_error *err)
+wft_drive_to(struct wf_store *store, const char *number, enum wf_state target, struct wf_error *err)
 {
 	const struct wf_transition *path[WF_STATE_COUNT];
 	int n = find_path(target, path), r;

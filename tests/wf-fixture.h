@@ -43,7 +43,6 @@ int wft_drive_to(struct wf_store *store, const char *number, enum wf_state targe
 /* Current state of an application, -1 on error. */
 int wft_state(struct wf_store *store, const char *number);
 /* Count audit rows matching kind/action/result (NULL: any) by sqlite directly. */
-long wft_audit_count(const char *db_path, const char *kind, const char *action,
-		     const char *login);
+long wft_audit_count(const char *db_path, const char *kind, const char *action, const char *login);
 
 #endif

@@ -26,8 +26,9 @@ check_nip_for_employment(const struct wf_applicant *a, int64_t now, struct wf_er
 		return wf_fail_field(err, "employment", "employment status is pns, pppk or other");
 	if (a->employment == WF_EMPLOYMENT_OTHER) {
 		if (a->nip[0])
-			return wf_fail_field(err, "nip", "an applicant with employment status"
-							 " 'other' has no NIP");
+			return wf_fail_field(err, "nip",
+					     "an applicant with employment status"
+					     " 'other' has no NIP");
 		return WF_OK;
 	}
 	if (!a->nip[0])
@@ -45,12 +46,12 @@ check_applicant(struct wf_store *store, const struct wf_applicant *a, struct wf_
 		const char *field;
 		size_t offset;
 	} required[] = {
-		{"full_name", offsetof(struct wf_applicant, full_name)},
-		{"position", offsetof(struct wf_applicant, position)},
-		{"work_unit", offsetof(struct wf_applicant, work_unit)},
-		{"agency", offsetof(struct wf_applicant, agency)},
-		{"city", offsetof(struct wf_applicant, city)},
-		{"province", offsetof(struct wf_applicant, province)},
+	    {"full_name", offsetof(struct wf_applicant, full_name)},
+	    {"position", offsetof(struct wf_applicant, position)},
+	    {"work_unit", offsetof(struct wf_applicant, work_unit)},
+	    {"agency", offsetof(struct wf_applicant, agency)},
+	    {"city", offsetof(struct wf_applicant, city)},
+	    {"province", offsetof(struct wf_applicant, province)},
 	};
 	char *domain = NULL;
 	int r;
@@ -80,15 +81,17 @@ insert_applicant(struct wf_store *store, const struct wf_applicant *a, int64_t n
 	sqlite3_stmt *stmt = NULL;
 	int r;
 
-	if ((r = wf_prepare(store,
-			    "INSERT INTO applicants (full_name, nik, nip, email, phone, position,"
-			    " rank_grade, employment, work_unit, agency, city, province, created_at)"
-			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-			    &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(
+		 store,
+		 "INSERT INTO applicants (full_name, nik, nip, email, phone, position,"
+		 " rank_grade, employment, work_unit, agency, city, province, created_at)"
+		 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+		 &stmt, err)) != WF_OK)
 		return r;
-	const char *texts[] = {a->full_name, a->nik, a->nip, a->email, a->phone, a->position,
-			       a->rank_grade, wf_employment_name(a->employment), a->work_unit,
-			       a->agency, a->city, a->province};
+	const char *texts[] = {
+	    a->full_name, a->nik,      a->nip,	      a->email,
+	    a->phone,	  a->position, a->rank_grade, wf_employment_name(a->employment),
+	    a->work_unit, a->agency,   a->city,	      a->province};
 	for (int i = 0; i < 12; i++)
 		wf_bind_text(stmt, i + 1, texts[i]);
 	sqlite3_bind_int64(stmt, 13, now);
@@ -113,8 +116,9 @@ next_number(struct wf_store *store, int64_t now, int *year, int *seq, char numbe
 	if (!localtime_r(&t, &tm))
 		return wf_fail(err, WF_ERR_INTERNAL, "localtime failed");
 	*year = tm.tm_year + 1900;
-	if ((r = wf_prepare(store, "SELECT COALESCE(MAX(seq), 0) + 1 FROM applications"
-				   " WHERE year = ?1",
+	if ((r = wf_prepare(store,
+			    "SELECT COALESCE(MAX(seq), 0) + 1 FROM applications"
+			    " WHERE year = ?1",
 			    &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int(stmt, 1, *year);
@@ -137,11 +141,12 @@ insert_application(struct wf_store *store, int64_t applicant_id, enum wf_request
 
 	if ((r = next_number(store, now, &year, &seq, number, err)) != WF_OK)
 		return r;
-	if ((r = wf_prepare(store,
-			    "INSERT INTO applications (number, year, seq, applicant_id, state, step,"
-			    " created_at, updated_at, step_started_at, request_type)"
-			    " VALUES (?1, ?2, ?3, ?4, 'submitted', 1, ?5, ?5, ?5, ?6)",
-			    &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(
+		 store,
+		 "INSERT INTO applications (number, year, seq, applicant_id, state, step,"
+		 " created_at, updated_at, step_started_at, request_type)"
+		 " VALUES (?1, ?2, ?3, ?4, 'submitted', 1, ?5, ?5, ?5, ?6)",
+		 &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, number);
 	sqlite3_bind_int(stmt, 2, year);
@@ -156,9 +161,8 @@ insert_application(struct wf_store *store, int64_t applicant_id, enum wf_request
 	sqlite3_finalize(stmt);
 	if (r != WF_OK)
 		return r;
-	if ((r = wf_prepare(store,
-			    "INSERT INTO documents (application_id, kind) VALUES (?1, ?2)", &stmt,
-			    err)) != WF_OK)
+	if ((r = wf_prepare(store, "INSERT INTO documents (application_id, kind) VALUES (?1, ?2)",
+			    &stmt, err)) != WF_OK)
 		return r;
 	for (int kind = 0; r == WF_OK && kind < WF_DOC_COUNT; kind++) {
 		sqlite3_reset(stmt);
@@ -172,9 +176,9 @@ insert_application(struct wf_store *store, int64_t applicant_id, enum wf_request
 }
 
 static int
-record_submission(struct wf_store *store, const struct wf_applicant *a,
-		  enum wf_request_type type, const struct wf_actor *actor, const char *note,
-		  char number[WF_NUMBER_MAX], bool *keep, struct wf_error *err)
+record_submission(struct wf_store *store, const struct wf_applicant *a, enum wf_request_type type,
+		  const struct wf_actor *actor, const char *note, char number[WF_NUMBER_MAX],
+		  bool *keep, struct wf_error *err)
 {
 	struct wf_acting acting;
 	int64_t now = wf_store_now(store), applicant_id = 0, app_id = 0;
@@ -188,8 +192,9 @@ record_submission(struct wf_store *store, const struct wf_applicant *a,
 	if ((r = insert_applicant(store, a, now, &applicant_id, err)) != WF_OK ||
 	    (r = insert_application(store, applicant_id, type, now, number, &app_id, err)) != WF_OK)
 		return r;
-	struct wf_event_row row = {app_id, 1, "submit", "", wf_state_name(WF_STATE_SUBMITTED),
-				   WF_ROLE_APPLICANT, &acting, now, now, note};
+	struct wf_event_row row = {
+	    app_id,  1,	  "submit", "",	 wf_state_name(WF_STATE_SUBMITTED), WF_ROLE_APPLICANT,
+	    &acting, now, now,	    note};
 	if ((r = wf_event_insert(store, &row, err)) != WF_OK)
 		return r;
 	char detail[WF_NAME_MAX + 64];

@@ -102,10 +102,11 @@ wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry, stru
 	row.fields[5] = entry->detail ? entry->detail : "";
 	if ((r = row_hash(prev, &row, hash, err)) != WF_OK)
 		return r;
-	if ((r = wf_prepare(store,
-			    "INSERT INTO audit (seq, at, login, kind, application, action, result,"
-			    " detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-			    &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(
+		 store,
+		 "INSERT INTO audit (seq, at, login, kind, application, action, result,"
+		 " detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		 &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int64(stmt, 1, row.seq);
 	sqlite3_bind_int64(stmt, 2, row.at);
@@ -118,10 +119,11 @@ wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry, stru
 	sqlite3_finalize(stmt);
 	if (r != WF_OK)
 		return r;
-	if ((r = wf_prepare(store,
-			    "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)"
-			    " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-			    &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(
+		 store,
+		 "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)"
+		 " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+		 &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int64(stmt, 1, row.seq);
 	wf_bind_text(stmt, 2, hash);
@@ -164,13 +166,14 @@ verify_row(sqlite3_stmt *stmt, int64_t expected_seq, char running[HASH_HEX], int
 	if (row.seq != expected_seq) {
 		/* A row is missing or moved: the first wrong place is the expected one. */
 		*bad = expected_seq;
-		return wf_fail(err, WF_ERR_AUDIT, "audit row %" PRId64 " is missing (found %" PRId64
-			       " in its place)", expected_seq, row.seq);
+		return wf_fail(err, WF_ERR_AUDIT,
+			       "audit row %" PRId64 " is missing (found %" PRId64 " in its place)",
+			       expected_seq, row.seq);
 	}
 	if (strcmp(prev, running) != 0) {
 		*bad = row.seq;
-		return wf_fail(err, WF_ERR_AUDIT, "audit row %" PRId64
-			       " does not follow the row before it", row.seq);
+		return wf_fail(err, WF_ERR_AUDIT,
+			       "audit row %" PRId64 " does not follow the row before it", row.seq);
 	}
 	if ((r = row_hash(running, &row, computed, err)) != WF_OK)
 		return r;
@@ -183,8 +186,7 @@ verify_row(sqlite3_stmt *stmt, int64_t expected_seq, char running[HASH_HEX], int
 }
 
 int
-wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows,
-		struct wf_error *err)
+wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows, struct wf_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	char running[HASH_HEX], head_hash[HASH_HEX];
@@ -214,8 +216,9 @@ wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows,
 	}
 	if (seq != head_seq || strcmp(running, head_hash) != 0) {
 		bad = seq < head_seq ? seq + 1 : seq > head_seq ? head_seq + 1 : seq;
-		r = wf_fail(err, WF_ERR_AUDIT, "audit log ends at row %" PRId64
-			    " but its head records row %" PRId64, seq, head_seq);
+		r = wf_fail(err, WF_ERR_AUDIT,
+			    "audit log ends at row %" PRId64 " but its head records row %" PRId64,
+			    seq, head_seq);
 		goto out;
 	}
 	r = WF_OK;

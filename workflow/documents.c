@@ -17,8 +17,8 @@
 
 /* Documents may change while the file is still on its way to BSrE. */
 static const enum wf_state document_states[] = {
-	WF_STATE_SUBMITTED, WF_STATE_DISPOSED_KADIS, WF_STATE_DISPOSED_KABID,
-	WF_STATE_REGISTERED, WF_STATE_RETURNED,
+    WF_STATE_SUBMITTED,	 WF_STATE_DISPOSED_KADIS, WF_STATE_DISPOSED_KABID,
+    WF_STATE_REGISTERED, WF_STATE_RETURNED,
 };
 
 static bool
@@ -124,8 +124,8 @@ out:
 }
 
 static int
-update_document(struct wf_store *store, int64_t app_id, enum wf_document_kind kind,
-		bool received, const char *scan, const char *sha256, struct wf_error *err)
+update_document(struct wf_store *store, int64_t app_id, enum wf_document_kind kind, bool received,
+		const char *scan, const char *sha256, struct wf_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	int r;
@@ -154,8 +154,8 @@ update_document(struct wf_store *store, int64_t app_id, enum wf_document_kind ki
 
 static int
 record_document(struct wf_store *store, const char *number, enum wf_document_kind kind,
-		bool received, const char *scan, const char *sha256,
-		const struct wf_actor *actor, bool *keep, struct wf_error *err)
+		bool received, const char *scan, const char *sha256, const struct wf_actor *actor,
+		bool *keep, struct wf_error *err)
 {
 	struct wf_app_ref app;
 	struct wf_acting acting;

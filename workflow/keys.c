@@ -77,8 +77,9 @@ insert_intent(struct wf_store *store, int64_t app_id, const struct wf_acting *ac
 	sqlite3_bind_int64(stmt, 7, wf_store_now(store));
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_CONSTRAINT)
-		r = wf_fail(err, WF_ERR_EXISTS, "a key generation is already open for this"
-						" application: complete or abandon it first");
+		r = wf_fail(err, WF_ERR_EXISTS,
+			    "a key generation is already open for this"
+			    " application: complete or abandon it first");
 	else if (rc != SQLITE_DONE)
 		r = wf_fail_db(err, store->db, "record key intent");
 	sqlite3_finalize(stmt);
@@ -114,8 +115,9 @@ wf_key_begin(struct wf_store *store, const char *number, const struct wf_actor *
 	if (r != WF_OK)
 		goto out;
 	if (app.state != WF_STATE_SENT) {
-		r = wf_fail(err, WF_ERR_STATE, "a key is generated for an application in state"
-					       " sent; %s is %s (allowed: %s)",
+		r = wf_fail(err, WF_ERR_STATE,
+			    "a key is generated for an application in state"
+			    " sent; %s is %s (allowed: %s)",
 			    number, wf_state_name(app.state),
 			    wf_allowed_actions(app.state, allowed, sizeof(allowed)));
 		goto out;
@@ -124,8 +126,8 @@ wf_key_begin(struct wf_store *store, const char *number, const struct wf_actor *
 		goto out;
 	snprintf(detail, sizeof(detail), "token %s (%s), %s, label %s", token_serial, texts[1],
 		 key_type, key_label);
-	struct wf_audit_entry entry = {acting.actor.login, "key", number, "key_begin", "ok",
-				       detail};
+	struct wf_audit_entry entry = {acting.actor.login, "key", number,
+				       "key_begin",	   "ok",  detail};
 	r = wf_audit_append(store, &entry, err);
 out:
 	return commit_or_rollback(store, r, keep, err);
@@ -183,8 +185,9 @@ complete_key(struct wf_store *store, const struct wf_app_ref *app, const struct 
 				  arg, err)) != WF_ERR_NOT_FOUND)
 		return r;
 	/* Say which: nothing begun, or begun but the key id never recorded. */
-	if ((r = wf_prepare(store, "SELECT 1 FROM keys WHERE application_id = ?1"
-				   " AND status = 'intent'",
+	if ((r = wf_prepare(store,
+			    "SELECT 1 FROM keys WHERE application_id = ?1"
+			    " AND status = 'intent'",
 			    &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int64(stmt, 1, app->id);
@@ -208,8 +211,7 @@ wf_key_complete(struct wf_store *store, const char *number, const struct wf_acto
 }
 
 int
-wf_key_abandon(struct wf_store *store, const char *number, const char *reason,
-	       struct wf_error *err)
+wf_key_abandon(struct wf_store *store, const char *number, const char *reason, struct wf_error *err)
 {
 	struct wf_app_ref app;
 	int r;
@@ -233,19 +235,19 @@ out:
 }
 
 int
-wf_key_read(struct wf_store *store, int64_t app_id, struct wf_key_record *out,
-	    struct wf_error *err)
+wf_key_read(struct wf_store *store, int64_t app_id, struct wf_key_record *out, struct wf_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if ((r = wf_prepare(store,
-			    "SELECT k.status, k.token_serial, k.token_model, k.key_type, k.key_label,"
-			    " k.key_id, o.login, k.begun_at, k.completed_at, k.csr_pem,"
-			    " k.abandon_reason FROM keys k JOIN officials o ON o.id = k.actor_id"
-			    " WHERE k.application_id = ?1 ORDER BY k.id DESC LIMIT 1",
-			    &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(
+		 store,
+		 "SELECT k.status, k.token_serial, k.token_model, k.key_type, k.key_label,"
+		 " k.key_id, o.login, k.begun_at, k.completed_at, k.csr_pem,"
+		 " k.abandon_reason FROM keys k JOIN officials o ON o.id = k.actor_id"
+		 " WHERE k.application_id = ?1 ORDER BY k.id DESC LIMIT 1",
+		 &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int64(stmt, 1, app_id);
 	int rc = sqlite3_step(stmt);
@@ -297,10 +299,11 @@ insert_certificate(struct wf_store *store, const struct wf_app_ref *app,
 	int r;
 
 	(void)acting;
-	if ((r = wf_prepare(store,
-			    "INSERT INTO certificates (application_id, serial, issuer, subject,"
-			    " not_before, not_after, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-			    &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(
+		 store,
+		 "INSERT INTO certificates (application_id, serial, issuer, subject,"
+		 " not_before, not_after, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		 &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int64(stmt, 1, app->id);
 	wf_bind_text(stmt, 2, c->serial);

@@ -23,10 +23,11 @@ wf_office_set(struct wf_store *store, const struct wf_office *office, const char
 		return wf_fail_field(err, "city", "the office needs a city");
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
-	if ((r = wf_prepare(store,
-			    "INSERT INTO office (id, name, city) VALUES (1, ?1, ?2) ON CONFLICT (id)"
-			    " DO UPDATE SET name = excluded.name, city = excluded.city",
-			    &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(
+		 store,
+		 "INSERT INTO office (id, name, city) VALUES (1, ?1, ?2) ON CONFLICT (id)"
+		 " DO UPDATE SET name = excluded.name, city = excluded.city",
+		 &stmt, err)) != WF_OK)
 		goto out;
 	wf_bind_text(stmt, 1, office->name);
 	wf_bind_text(stmt, 2, office->city);
@@ -211,8 +212,8 @@ wf_official_find_by_login(struct wf_store *store, const char *login, struct wf_o
 }
 
 int
-wf_official_set_active(struct wf_store *store, const char *login, bool active,
-		       const char *by_login, struct wf_error *err)
+wf_official_set_active(struct wf_store *store, const char *login, bool active, const char *by_login,
+		       struct wf_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	int r;
@@ -233,9 +234,9 @@ wf_official_set_active(struct wf_store *store, const char *login, bool active,
 		r = wf_fail(err, WF_ERR_NOT_FOUND, "login %s is not a registered official", login);
 		goto out;
 	}
-	struct wf_audit_entry entry = {by_login, "admin", "",
-				       active ? "official_activate" : "official_deactivate", "ok",
-				       login};
+	struct wf_audit_entry entry = {
+	    by_login, "admin", "", active ? "official_activate" : "official_deactivate",
+	    "ok",     login};
 	if ((r = wf_audit_append(store, &entry, err)) != WF_OK)
 		goto out;
 	r = wf_tx_commit(store, err);

@@ -11,28 +11,29 @@
 #define LETTER_AND_FORMS "BSrE form (filled, signed), copy of KTP, copy of latest SK"
 
 static const struct wf_step steps[] = {
-	{1, "Menyampaikan surat permohonan sertifikat elektronik kepada Kepala Dinas",
-	 "Submit the application letter to the Head of Dinas", WF_ROLE_APPLICANT,
-	 "application letter, " LETTER_AND_FORMS, 15, "letter"},
-	{2, "Menerima dan menelaah surat permohonan, mendisposisikan ke Kabid Statistik dan "
-	    "Persandian",
-	 "Receive, review, dispose to the Kabid", WF_ROLE_KEPALA_DINAS,
-	 "disposition, " LETTER_AND_FORMS, 15, "disposed"},
-	{3, "Menerima dan menelaah disposisi Kepala Dinas, mendisposisikan ke Kasi Persandian",
-	 "Receive, review, dispose to the Kasi", WF_ROLE_KABID, "disposition, " LETTER_AND_FORMS,
-	 15, "disposed"},
-	{4, "Menerima disposisi, mendata pemohon dan mendaftarkan melalui verifikator",
-	 "Record the applicant's data, register through the verifier", WF_ROLE_KASI,
-	 "disposition, " LETTER_AND_FORMS, 15, "registered"},
-	{5, "Memeriksa kelengkapan berkas dan mengirimkan ke Layanan BSrE",
-	 "Check completeness, send to the BSrE service", WF_ROLE_KASI,
-	 "incoming letter, " LETTER_AND_FORMS, 15, "sent"},
-	{6, "Pemohon hadir, menginput passphrase; kunci dibuat di token, CSR",
-	 "Applicant present: passphrase (PIN) entered, key generated on the token, CSR",
-	 WF_ROLE_KASI, "station, applicant, token", 10, "token with key, CSR"},
-	{7, "Mengunduh sertifikat elektronik, memasang di token, menyerahkan ke pemilik",
-	 "Download the certificate, import it onto the token, hand it over", WF_ROLE_KASI,
-	 "station, applicant, token", 10, "token handed over"},
+    {1, "Menyampaikan surat permohonan sertifikat elektronik kepada Kepala Dinas",
+     "Submit the application letter to the Head of Dinas", WF_ROLE_APPLICANT,
+     "application letter, " LETTER_AND_FORMS, 15, "letter"},
+    {2,
+     "Menerima dan menelaah surat permohonan, mendisposisikan ke Kabid Statistik dan "
+     "Persandian",
+     "Receive, review, dispose to the Kabid", WF_ROLE_KEPALA_DINAS,
+     "disposition, " LETTER_AND_FORMS, 15, "disposed"},
+    {3, "Menerima dan menelaah disposisi Kepala Dinas, mendisposisikan ke Kasi Persandian",
+     "Receive, review, dispose to the Kasi", WF_ROLE_KABID, "disposition, " LETTER_AND_FORMS, 15,
+     "disposed"},
+    {4, "Menerima disposisi, mendata pemohon dan mendaftarkan melalui verifikator",
+     "Record the applicant's data, register through the verifier", WF_ROLE_KASI,
+     "disposition, " LETTER_AND_FORMS, 15, "registered"},
+    {5, "Memeriksa kelengkapan berkas dan mengirimkan ke Layanan BSrE",
+     "Check completeness, send to the BSrE service", WF_ROLE_KASI,
+     "incoming letter, " LETTER_AND_FORMS, 15, "sent"},
+    {6, "Pemohon hadir, menginput passphrase; kunci dibuat di token, CSR",
+     "Applicant present: passphrase (PIN) entered, key generated on the token, CSR", WF_ROLE_KASI,
+     "station, applicant, token", 10, "token with key, CSR"},
+    {7, "Mengunduh sertifikat elektronik, memasang di token, menyerahkan ke pemilik",
+     "Download the certificate, import it onto the token, hand it over", WF_ROLE_KASI,
+     "station, applicant, token", 10, "token handed over"},
 };
 
 const struct wf_step *
@@ -51,8 +52,7 @@ wf_step(int number)
 	return &steps[number - 1];
 }
 
-static const char *const role_names[WF_ROLE_COUNT] = {"pemohon", "kepala_dinas", "kabid",
-						      "kasi"};
+static const char *const role_names[WF_ROLE_COUNT] = {"pemohon", "kepala_dinas", "kabid", "kasi"};
 
 /* Generic name lookups over the string tables below. */
 static const char *
@@ -90,23 +90,23 @@ wf_role_parse(const char *name)
 static const struct {
 	const char *name, *label_id, *label_en;
 } states[WF_STATE_COUNT] = {
-	[WF_STATE_SUBMITTED] = {"submitted", "Diajukan", "Submitted"},
-	[WF_STATE_DISPOSED_KADIS] = {"disposed_kadis", "Didisposisi Kepala Dinas",
-				     "Disposed by the Head of Dinas"},
-	[WF_STATE_DISPOSED_KABID] = {"disposed_kabid", "Didisposisi Kabid", "Disposed by the Kabid"},
-	[WF_STATE_REGISTERED] = {"registered", "Didaftarkan", "Registered"},
-	[WF_STATE_SENT] = {"sent", "Dikirim ke BSrE", "Sent to BSrE"},
-	[WF_STATE_KEY_GENERATED] = {"key_generated", "Kunci dibuat", "Key generated"},
-	[WF_STATE_CERTIFICATE_IMPORTED] = {"certificate_imported", "Sertifikat dipasang",
-					   "Certificate imported"},
-	[WF_STATE_ACTIVE] = {"active", "Aktif (diserahkan)", "Active (handed over)"},
-	[WF_STATE_RETURNED] = {"returned", "Dikembalikan", "Returned"},
-	[WF_STATE_REJECTED] = {"rejected", "Ditolak", "Rejected"},
-	[WF_STATE_CANCELLED] = {"cancelled", "Dibatalkan", "Cancelled"},
-	[WF_STATE_LOST] = {"lost", "Hilang", "Lost"},
-	[WF_STATE_REVOKED] = {"revoked", "Dicabut", "Revoked"},
-	[WF_STATE_EXPIRED] = {"expired", "Kedaluwarsa", "Expired"},
-	[WF_STATE_RENEWED] = {"renewed", "Diperbarui", "Renewed"},
+    [WF_STATE_SUBMITTED] = {"submitted", "Diajukan", "Submitted"},
+    [WF_STATE_DISPOSED_KADIS] = {"disposed_kadis", "Didisposisi Kepala Dinas",
+				 "Disposed by the Head of Dinas"},
+    [WF_STATE_DISPOSED_KABID] = {"disposed_kabid", "Didisposisi Kabid", "Disposed by the Kabid"},
+    [WF_STATE_REGISTERED] = {"registered", "Didaftarkan", "Registered"},
+    [WF_STATE_SENT] = {"sent", "Dikirim ke BSrE", "Sent to BSrE"},
+    [WF_STATE_KEY_GENERATED] = {"key_generated", "Kunci dibuat", "Key generated"},
+    [WF_STATE_CERTIFICATE_IMPORTED] = {"certificate_imported", "Sertifikat dipasang",
+				       "Certificate imported"},
+    [WF_STATE_ACTIVE] = {"active", "Aktif (diserahkan)", "Active (handed over)"},
+    [WF_STATE_RETURNED] = {"returned", "Dikembalikan", "Returned"},
+    [WF_STATE_REJECTED] = {"rejected", "Ditolak", "Rejected"},
+    [WF_STATE_CANCELLED] = {"cancelled", "Dibatalkan", "Cancelled"},
+    [WF_STATE_LOST] = {"lost", "Hilang", "Lost"},
+    [WF_STATE_REVOKED] = {"revoked", "Dicabut", "Revoked"},
+    [WF_STATE_EXPIRED] = {"expired", "Kedaluwarsa", "Expired"},
+    [WF_STATE_RENEWED] = {"renewed", "Diperbarui", "Renewed"},
 };
 
 const char *
@@ -137,21 +137,21 @@ wf_state_parse(const char *name)
 static const struct {
 	const char *name, *label_id, *label_en;
 } actions[WF_ACTION_COUNT] = {
-	[WF_ACTION_DISPOSE] = {"dispose", "Disposisi", "Dispose"},
-	[WF_ACTION_REGISTER] = {"register", "Daftarkan", "Register"},
-	[WF_ACTION_SEND] = {"send", "Kirim ke BSrE", "Send to BSrE"},
-	[WF_ACTION_RECORD_KEY] = {"record_key", "Catat kunci", "Record key"},
-	[WF_ACTION_IMPORT_CERTIFICATE] = {"import_certificate", "Pasang sertifikat",
-					  "Import certificate"},
-	[WF_ACTION_HANDOVER] = {"handover", "Serahkan", "Hand over"},
-	[WF_ACTION_RETURN] = {"return", "Kembalikan", "Return"},
-	[WF_ACTION_RESUBMIT] = {"resubmit", "Ajukan ulang", "Resubmit"},
-	[WF_ACTION_REJECT] = {"reject", "Tolak", "Reject"},
-	[WF_ACTION_CANCEL] = {"cancel", "Batalkan", "Cancel"},
-	[WF_ACTION_REPORT_LOST] = {"report_lost", "Lapor hilang", "Report lost"},
-	[WF_ACTION_REVOKE] = {"revoke", "Cabut", "Revoke"},
-	[WF_ACTION_EXPIRE] = {"expire", "Kedaluwarsa", "Expire"},
-	[WF_ACTION_RENEW] = {"renew", "Perbarui", "Renew"},
+    [WF_ACTION_DISPOSE] = {"dispose", "Disposisi", "Dispose"},
+    [WF_ACTION_REGISTER] = {"register", "Daftarkan", "Register"},
+    [WF_ACTION_SEND] = {"send", "Kirim ke BSrE", "Send to BSrE"},
+    [WF_ACTION_RECORD_KEY] = {"record_key", "Catat kunci", "Record key"},
+    [WF_ACTION_IMPORT_CERTIFICATE] = {"import_certificate", "Pasang sertifikat",
+				      "Import certificate"},
+    [WF_ACTION_HANDOVER] = {"handover", "Serahkan", "Hand over"},
+    [WF_ACTION_RETURN] = {"return", "Kembalikan", "Return"},
+    [WF_ACTION_RESUBMIT] = {"resubmit", "Ajukan ulang", "Resubmit"},
+    [WF_ACTION_REJECT] = {"reject", "Tolak", "Reject"},
+    [WF_ACTION_CANCEL] = {"cancel", "Batalkan", "Cancel"},
+    [WF_ACTION_REPORT_LOST] = {"report_lost", "Lapor hilang", "Report lost"},
+    [WF_ACTION_REVOKE] = {"revoke", "Cabut", "Revoke"},
+    [WF_ACTION_EXPIRE] = {"expire", "Kedaluwarsa", "Expire"},
+    [WF_ACTION_RENEW] = {"renew", "Perbarui", "Renew"},
 };
 
 const char *
@@ -189,45 +189,45 @@ wf_action_parse(const char *name)
  * cancel) are recorded by any official. Step 0: outside the SOP's seven steps.
  */
 static const struct wf_transition transitions[] = {
-	/* the forward path, steps 2..7 (step 1 is wf_application_create) */
-	{S(SUBMITTED), A(DISPOSE), S(DISPOSED_KADIS), 2, R(KEPALA_DINAS), 0},
-	{S(DISPOSED_KADIS), A(DISPOSE), S(DISPOSED_KABID), 3, R(KABID), 0},
-	{S(DISPOSED_KABID), A(REGISTER), S(REGISTERED), 4, R(KASI), 0},
-	{S(REGISTERED), A(SEND), S(SENT), 5, R(KASI), WF_NEED_DOCUMENTS},
-	{S(SENT), A(RECORD_KEY), S(KEY_GENERATED), 6, R(KASI), WF_NEED_KEY},
-	{S(KEY_GENERATED), A(IMPORT_CERTIFICATE), S(CERTIFICATE_IMPORTED), 7, R(KASI),
-	 WF_NEED_CERTIFICATE},
-	{S(CERTIFICATE_IMPORTED), A(HANDOVER), S(ACTIVE), 7, R(KASI), 0},
-	/* back to the applicant for missing items, and back in */
-	{S(SUBMITTED), A(RETURN), S(RETURNED), 2, R(KEPALA_DINAS), WF_NEED_NOTE},
-	{S(DISPOSED_KADIS), A(RETURN), S(RETURNED), 3, R(KABID), WF_NEED_NOTE},
-	{S(DISPOSED_KABID), A(RETURN), S(RETURNED), 4, R(KASI), WF_NEED_NOTE},
-	{S(REGISTERED), A(RETURN), S(RETURNED), 5, R(KASI), WF_NEED_NOTE},
-	{S(SENT), A(RETURN), S(RETURNED), 5, R(KASI), WF_NEED_NOTE},
-	{S(RETURNED), A(RESUBMIT), S(SUBMITTED), 1, R(APPLICANT), 0},
-	/* refusal */
-	{S(SUBMITTED), A(REJECT), S(REJECTED), 2, R(KEPALA_DINAS), WF_NEED_NOTE},
-	{S(DISPOSED_KADIS), A(REJECT), S(REJECTED), 3, R(KABID), WF_NEED_NOTE},
-	{S(DISPOSED_KABID), A(REJECT), S(REJECTED), 4, R(KASI), WF_NEED_NOTE},
-	{S(REGISTERED), A(REJECT), S(REJECTED), 5, R(KASI), WF_NEED_NOTE},
-	{S(SENT), A(REJECT), S(REJECTED), 5, R(KASI), WF_NEED_NOTE},
-	{S(RETURNED), A(REJECT), S(REJECTED), 0, R(KASI), WF_NEED_NOTE},
-	/* the applicant withdraws, at any point before handover */
-	{S(SUBMITTED), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
-	{S(DISPOSED_KADIS), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
-	{S(DISPOSED_KABID), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
-	{S(REGISTERED), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
-	{S(SENT), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
-	{S(KEY_GENERATED), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
-	{S(CERTIFICATE_IMPORTED), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
-	{S(RETURNED), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
-	/* the token's life after handover */
-	{S(ACTIVE), A(REPORT_LOST), S(LOST), 0, R(KASI), WF_NEED_NOTE},
-	{S(ACTIVE), A(REVOKE), S(REVOKED), 0, R(KASI), WF_NEED_NOTE},
-	{S(LOST), A(REVOKE), S(REVOKED), 0, R(KASI), WF_NEED_NOTE},
-	{S(ACTIVE), A(EXPIRE), S(EXPIRED), 0, R(KASI), 0},
-	{S(ACTIVE), A(RENEW), S(RENEWED), 0, R(KASI), 0},
-	{S(EXPIRED), A(RENEW), S(RENEWED), 0, R(KASI), 0},
+    /* the forward path, steps 2..7 (step 1 is wf_application_create) */
+    {S(SUBMITTED), A(DISPOSE), S(DISPOSED_KADIS), 2, R(KEPALA_DINAS), 0},
+    {S(DISPOSED_KADIS), A(DISPOSE), S(DISPOSED_KABID), 3, R(KABID), 0},
+    {S(DISPOSED_KABID), A(REGISTER), S(REGISTERED), 4, R(KASI), 0},
+    {S(REGISTERED), A(SEND), S(SENT), 5, R(KASI), WF_NEED_DOCUMENTS},
+    {S(SENT), A(RECORD_KEY), S(KEY_GENERATED), 6, R(KASI), WF_NEED_KEY},
+    {S(KEY_GENERATED), A(IMPORT_CERTIFICATE), S(CERTIFICATE_IMPORTED), 7, R(KASI),
+     WF_NEED_CERTIFICATE},
+    {S(CERTIFICATE_IMPORTED), A(HANDOVER), S(ACTIVE), 7, R(KASI), 0},
+    /* back to the applicant for missing items, and back in */
+    {S(SUBMITTED), A(RETURN), S(RETURNED), 2, R(KEPALA_DINAS), WF_NEED_NOTE},
+    {S(DISPOSED_KADIS), A(RETURN), S(RETURNED), 3, R(KABID), WF_NEED_NOTE},
+    {S(DISPOSED_KABID), A(RETURN), S(RETURNED), 4, R(KASI), WF_NEED_NOTE},
+    {S(REGISTERED), A(RETURN), S(RETURNED), 5, R(KASI), WF_NEED_NOTE},
+    {S(SENT), A(RETURN), S(RETURNED), 5, R(KASI), WF_NEED_NOTE},
+    {S(RETURNED), A(RESUBMIT), S(SUBMITTED), 1, R(APPLICANT), 0},
+    /* refusal */
+    {S(SUBMITTED), A(REJECT), S(REJECTED), 2, R(KEPALA_DINAS), WF_NEED_NOTE},
+    {S(DISPOSED_KADIS), A(REJECT), S(REJECTED), 3, R(KABID), WF_NEED_NOTE},
+    {S(DISPOSED_KABID), A(REJECT), S(REJECTED), 4, R(KASI), WF_NEED_NOTE},
+    {S(REGISTERED), A(REJECT), S(REJECTED), 5, R(KASI), WF_NEED_NOTE},
+    {S(SENT), A(REJECT), S(REJECTED), 5, R(KASI), WF_NEED_NOTE},
+    {S(RETURNED), A(REJECT), S(REJECTED), 0, R(KASI), WF_NEED_NOTE},
+    /* the applicant withdraws, at any point before handover */
+    {S(SUBMITTED), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
+    {S(DISPOSED_KADIS), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
+    {S(DISPOSED_KABID), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
+    {S(REGISTERED), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
+    {S(SENT), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
+    {S(KEY_GENERATED), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
+    {S(CERTIFICATE_IMPORTED), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
+    {S(RETURNED), A(CANCEL), S(CANCELLED), 0, R(APPLICANT), 0},
+    /* the token's life after handover */
+    {S(ACTIVE), A(REPORT_LOST), S(LOST), 0, R(KASI), WF_NEED_NOTE},
+    {S(ACTIVE), A(REVOKE), S(REVOKED), 0, R(KASI), WF_NEED_NOTE},
+    {S(LOST), A(REVOKE), S(REVOKED), 0, R(KASI), WF_NEED_NOTE},
+    {S(ACTIVE), A(EXPIRE), S(EXPIRED), 0, R(KASI), 0},
+    {S(ACTIVE), A(RENEW), S(RENEWED), 0, R(KASI), 0},
+    {S(EXPIRED), A(RENEW), S(RENEWED), 0, R(KASI), 0},
 };
 
 #undef S
@@ -289,11 +289,10 @@ static const char *const request_names[WF_REQUEST_COUNT] = {"new", "renewal", "d
 static const char *const document_names[WF_DOC_COUNT] = {"application_letter", "bsre_form",
 							 "ktp_copy", "sk_copy"};
 static const char *const document_labels_id[WF_DOC_COUNT] = {
-	"Surat permohonan", "Formulir BSrE (diisi dan ditandatangani)", "Fotokopi KTP",
-	"Fotokopi SK terakhir"};
+    "Surat permohonan", "Formulir BSrE (diisi dan ditandatangani)", "Fotokopi KTP",
+    "Fotokopi SK terakhir"};
 static const char *const document_labels_en[WF_DOC_COUNT] = {
-	"Application letter", "BSrE form (filled and signed)", "Copy of KTP",
-	"Copy of latest SK"};
+    "Application letter", "BSrE form (filled and signed)", "Copy of KTP", "Copy of latest SK"};
 static const char *const key_status_names[] = {"intent", "generated", "complete", "abandoned"};
 
 const char *
@@ -352,10 +351,9 @@ wf_key_status_parse(const char *name)
 }
 
 static const char *const status_names[] = {
-	"WF_OK",	   "WF_ERR_INTERNAL", "WF_ERR_DB",	"WF_ERR_NOT_FOUND", "WF_ERR_STATE",
-	"WF_ERR_ROLE",	   "WF_ERR_CONFLICT", "WF_ERR_INVALID", "WF_ERR_INCOMPLETE",
-	"WF_ERR_EXISTS",   "WF_ERR_AUDIT",    "WF_ERR_UNSAFE",	"WF_ERR_SCHEMA",
-	"WF_ERR_IO",
+    "WF_OK",	    "WF_ERR_INTERNAL", "WF_ERR_DB",	 "WF_ERR_NOT_FOUND",  "WF_ERR_STATE",
+    "WF_ERR_ROLE",  "WF_ERR_CONFLICT", "WF_ERR_INVALID", "WF_ERR_INCOMPLETE", "WF_ERR_EXISTS",
+    "WF_ERR_AUDIT", "WF_ERR_UNSAFE",   "WF_ERR_SCHEMA",	 "WF_ERR_IO",
 };
 
 const char *

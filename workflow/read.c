@@ -16,13 +16,14 @@ read_main(struct wf_store *store, const char *number, struct wf_application *app
 	struct wf_applicant *a = &app->applicant;
 	int r;
 
-	if ((r = wf_prepare(store,
-			    "SELECT p.id, p.number, p.state, p.step, p.request_type, p.created_at,"
-			    " p.updated_at, a.full_name, a.nik, a.nip, a.email, a.phone, a.position,"
-			    " a.rank_grade, a.employment, a.work_unit, a.agency, a.city, a.province"
-			    " FROM applications p JOIN applicants a ON a.id = p.applicant_id"
-			    " WHERE p.number = ?1",
-			    &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(
+		 store,
+		 "SELECT p.id, p.number, p.state, p.step, p.request_type, p.created_at,"
+		 " p.updated_at, a.full_name, a.nik, a.nip, a.email, a.phone, a.position,"
+		 " a.rank_grade, a.employment, a.work_unit, a.agency, a.city, a.province"
+		 " FROM applications p JOIN applicants a ON a.id = p.applicant_id"
+		 " WHERE p.number = ?1",
+		 &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, number);
 	int rc = sqlite3_step(stmt);
@@ -42,10 +43,13 @@ read_main(struct wf_store *store, const char *number, struct wf_application *app
 		char *buf;
 		size_t size;
 	} texts[] = {
-		{a->full_name, sizeof(a->full_name)}, {a->nik, sizeof(a->nik)},
-		{a->nip, sizeof(a->nip)},	      {a->email, sizeof(a->email)},
-		{a->phone, sizeof(a->phone)},	      {a->position, sizeof(a->position)},
-		{a->rank_grade, sizeof(a->rank_grade)},
+	    {a->full_name, sizeof(a->full_name)},
+	    {a->nik, sizeof(a->nik)},
+	    {a->nip, sizeof(a->nip)},
+	    {a->email, sizeof(a->email)},
+	    {a->phone, sizeof(a->phone)},
+	    {a->position, sizeof(a->position)},
+	    {a->rank_grade, sizeof(a->rank_grade)},
 	};
 	for (int i = 0; i < 7; i++)
 		wf_column_copy(stmt, 7 + i, texts[i].buf, texts[i].size);
@@ -117,14 +121,15 @@ read_events(struct wf_store *store, struct wf_application *app, struct wf_error 
 	size_t cap = 0;
 	int r, rc;
 
-	if ((r = wf_prepare(store,
-			    "SELECT e.id, e.step, e.action, e.from_state, e.to_state, o.login, o.name,"
-			    " e.role, b.login, b.name, e.paper_reference, e.started_at, e.ended_at,"
-			    " e.minutes, e.standard_minutes, e.note FROM events e"
-			    " JOIN officials o ON o.id = e.actor_id"
-			    " LEFT JOIN officials b ON b.id = e.on_behalf_id"
-			    " WHERE e.application_id = ?1 ORDER BY e.id",
-			    &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(
+		 store,
+		 "SELECT e.id, e.step, e.action, e.from_state, e.to_state, o.login, o.name,"
+		 " e.role, b.login, b.name, e.paper_reference, e.started_at, e.ended_at,"
+		 " e.minutes, e.standard_minutes, e.note FROM events e"
+		 " JOIN officials o ON o.id = e.actor_id"
+		 " LEFT JOIN officials b ON b.id = e.on_behalf_id"
+		 " WHERE e.application_id = ?1 ORDER BY e.id",
+		 &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int64(stmt, 1, app->id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -249,16 +254,17 @@ wf_list(struct wf_store *store, int state, size_t limit, size_t offset, struct w
 		return wf_fail_field(err, "state", "unknown state %d", state);
 	/* Two statements, so that the filtered one is served by the (state, updated_at) index. */
 	if ((r = wf_prepare(store,
-			    state < 0 ? "SELECT p.number, p.state, p.step, a.full_name, a.work_unit,"
-					" p.created_at, p.updated_at FROM applications p"
-					" JOIN applicants a ON a.id = p.applicant_id"
-					" WHERE ?1 IS NULL"
-					" ORDER BY p.updated_at DESC, p.id DESC LIMIT ?2 OFFSET ?3"
-				      : "SELECT p.number, p.state, p.step, a.full_name, a.work_unit,"
-					" p.created_at, p.updated_at FROM applications p"
-					" JOIN applicants a ON a.id = p.applicant_id"
-					" WHERE p.state = ?1"
-					" ORDER BY p.updated_at DESC, p.id DESC LIMIT ?2 OFFSET ?3",
+			    state < 0
+				? "SELECT p.number, p.state, p.step, a.full_name, a.work_unit,"
+				  " p.created_at, p.updated_at FROM applications p"
+				  " JOIN applicants a ON a.id = p.applicant_id"
+				  " WHERE ?1 IS NULL"
+				  " ORDER BY p.updated_at DESC, p.id DESC LIMIT ?2 OFFSET ?3"
+				: "SELECT p.number, p.state, p.step, a.full_name, a.work_unit,"
+				  " p.created_at, p.updated_at FROM applications p"
+				  " JOIN applicants a ON a.id = p.applicant_id"
+				  " WHERE p.state = ?1"
+				  " ORDER BY p.updated_at DESC, p.id DESC LIMIT ?2 OFFSET ?3",
 			    &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, state < 0 ? NULL : wf_state_name((enum wf_state)state));

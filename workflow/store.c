@@ -24,8 +24,8 @@ check_owner_mode(const char *path, const struct stat *st, bool directory, struct
 	uid_t uid = getuid();
 
 	if (st->st_uid != uid && !(directory && st->st_uid == 0))
-		return wf_fail(err, WF_ERR_UNSAFE, "%s is owned by uid %lu, not by this user",
-			       path, (unsigned long)st->st_uid);
+		return wf_fail(err, WF_ERR_UNSAFE, "%s is owned by uid %lu, not by this user", path,
+			       (unsigned long)st->st_uid);
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
 		return wf_fail(err, WF_ERR_UNSAFE, "%s is writable by group or others (mode %03o)",
 			       path, (unsigned)(st->st_mode & 0777));
@@ -108,7 +108,8 @@ migrate(struct wf_store *store, struct wf_error *err)
 		goto out;
 	}
 	for (int v = version; v < target; v++) {
-		if (sqlite3_exec(store->db, wf_schema_migration(v), NULL, NULL, NULL) != SQLITE_OK) {
+		if (sqlite3_exec(store->db, wf_schema_migration(v), NULL, NULL, NULL) !=
+		    SQLITE_OK) {
 			r = wf_fail(err, WF_ERR_DB, "migration %d -> %d: %s", v, v + 1,
 				    sqlite3_errmsg(store->db));
 			goto out;
@@ -177,8 +178,8 @@ wf_store_open(const char *path, struct wf_error *err)
 		wf_fail(err, WF_ERR_INTERNAL, "out of memory");
 		goto out;
 	}
-	if (sqlite3_open_v2(path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
-			    NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) !=
+	    SQLITE_OK) {
 		wf_fail_db(err, store->db, path);
 		goto out;
 	}

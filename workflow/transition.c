@@ -10,11 +10,14 @@
 #include "workflow-int.h"
 
 static int
-refuse(struct wf_store *store, const struct wf_actor *actor, const char *number,
-       const char *action, int code, struct wf_error *err)
+refuse(struct wf_store *store, const struct wf_actor *actor, const char *number, const char *action,
+       int code, struct wf_error *err)
 {
-	struct wf_audit_entry entry = {actor && actor->login ? actor->login : "", "refusal",
-				       number, action, wf_status_name(code),
+	struct wf_audit_entry entry = {actor && actor->login ? actor->login : "",
+				       "refusal",
+				       number,
+				       action,
+				       wf_status_name(code),
 				       err ? err->message : ""};
 	struct wf_error audit_err;
 	int r = wf_audit_append(store, &entry, &audit_err);
@@ -42,8 +45,8 @@ find_active(struct wf_store *store, const char *login, struct wf_official *out,
 }
 
 static int
-check_on_behalf(struct wf_store *store, const struct wf_actor *actor, enum wf_role role,
-		int step, struct wf_acting *out, struct wf_error *err)
+check_on_behalf(struct wf_store *store, const struct wf_actor *actor, enum wf_role role, int step,
+		struct wf_acting *out, struct wf_error *err)
 {
 	int r;
 
@@ -72,8 +75,7 @@ check_on_behalf(struct wf_store *store, const struct wf_actor *actor, enum wf_ro
 
 int
 wf_authorize(struct wf_store *store, const struct wf_actor *actor, enum wf_role role, int step,
-	     const char *number, const char *action, struct wf_acting *out,
-	     struct wf_error *err)
+	     const char *number, const char *action, struct wf_acting *out, struct wf_error *err)
 {
 	int r;
 
@@ -84,8 +86,8 @@ wf_authorize(struct wf_store *store, const struct wf_actor *actor, enum wf_role 
 	else if (r == WF_OK && role != WF_ROLE_APPLICANT && out->actor.role != role)
 		/* The applicant has no login: any official records the applicant's acts. */
 		r = wf_fail(err, WF_ERR_ROLE, "step %d (%s) is done by the %s; %s is %s", step,
-			    wf_step(step) ? wf_step(step)->activity_en : action,
-			    wf_role_name(role), out->actor.login, wf_role_name(out->actor.role));
+			    wf_step(step) ? wf_step(step)->activity_en : action, wf_role_name(role),
+			    out->actor.login, wf_role_name(out->actor.role));
 	if (r == WF_ERR_ROLE || r == WF_ERR_INVALID)
 		return refuse(store, actor, number, action, r, err);
 	return r;
@@ -185,10 +187,9 @@ check_needs(struct wf_store *store, const struct wf_transition *t, const struct 
 				     t->action == WF_ACTION_RETURN ? "the missing items"
 								   : "the reason");
 	if ((t->needs & (WF_NEED_KEY | WF_NEED_CERTIFICATE)) && !has_hook)
-		return wf_fail_field(err, "action", "%s is recorded with %s",
-				     wf_action_name(t->action),
-				     t->needs & WF_NEED_KEY ? "wf_key_complete()"
-							    : "wf_certificate_record()");
+		return wf_fail_field(
+		    err, "action", "%s is recorded with %s", wf_action_name(t->action),
+		    t->needs & WF_NEED_KEY ? "wf_key_complete()" : "wf_certificate_record()");
 	if (t->needs & WF_NEED_DOCUMENTS)
 		return check_documents(store, app->id, err);
 	if (t->from == WF_STATE_SENT && t->action != WF_ACTION_RECORD_KEY)
@@ -238,12 +239,13 @@ wf_event_insert(struct wf_store *store, const struct wf_event_row *row, struct w
 	int r;
 	int64_t taken = row->ended_at - row->started_at;
 
-	if ((r = wf_prepare(store,
-			    "INSERT INTO events (application_id, step, action, from_state, to_state,"
-			    " actor_id, role, started_at, ended_at, minutes, standard_minutes, note,"
-			    " on_behalf_id, paper_reference)"
-			    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-			    &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(
+		 store,
+		 "INSERT INTO events (application_id, step, action, from_state, to_state,"
+		 " actor_id, role, started_at, ended_at, minutes, standard_minutes, note,"
+		 " on_behalf_id, paper_reference)"
+		 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+		 &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int64(stmt, 1, row->app_id);
 	sqlite3_bind_int(stmt, 2, row->step);
@@ -274,9 +276,16 @@ record_act(struct wf_store *store, const struct wf_transition *t, const struct w
 	   struct wf_error *err)
 {
 	int64_t now = wf_store_now(store);
-	struct wf_event_row row = {app->id, t->step, wf_action_name(t->action),
-				   wf_state_name(t->from), wf_state_name(t->to), t->role,
-				   acting, app->step_started_at, now, note};
+	struct wf_event_row row = {app->id,
+				   t->step,
+				   wf_action_name(t->action),
+				   wf_state_name(t->from),
+				   wf_state_name(t->to),
+				   t->role,
+				   acting,
+				   app->step_started_at,
+				   now,
+				   note};
 	char detail[600];
 	int r;
 
@@ -290,7 +299,8 @@ record_act(struct wf_store *store, const struct wf_transition *t, const struct w
 		 acting->paper_reference ? " ref " : "",
 		 acting->paper_reference ? acting->paper_reference : "",
 		 wf_text_empty(note) ? "" : "; note given");
-	struct wf_audit_entry entry = {acting->actor.login, "act", number, row.action, "ok", detail};
+	struct wf_audit_entry entry = {acting->actor.login, "act", number,
+				       row.action,	    "ok",  detail};
 	return wf_audit_append(store, &entry, err);
 }
 

@@ -27,10 +27,10 @@ const char *wf_schema_migration(int from_version);
 
 /* Fill err (if not NULL) and return code. */
 int wf_fail(struct wf_error *err, int code, const char *format, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* WF_ERR_INVALID naming a field. */
 int wf_fail_field(struct wf_error *err, const char *field, const char *format, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* WF_ERR_DB with sqlite's message and what we were doing. */
 int wf_fail_db(struct wf_error *err, sqlite3 *db, const char *doing);
 /* True for NULL, "" or only blanks. */
@@ -46,8 +46,7 @@ int wf_tx_commit(struct wf_store *store, struct wf_error *err);
 void wf_tx_rollback(struct wf_store *store);
 
 /* Prepare, or fill err. */
-int wf_prepare(struct wf_store *store, const char *sql, sqlite3_stmt **stmt,
-	       struct wf_error *err);
+int wf_prepare(struct wf_store *store, const char *sql, sqlite3_stmt **stmt, struct wf_error *err);
 /* Bind text, NULL as SQL NULL. */
 int wf_bind_text(sqlite3_stmt *stmt, int index, const char *text);
 /* Copy column text into a buffer ("" for NULL), truncating. */
@@ -61,7 +60,7 @@ struct wf_audit_entry {
 	const char *kind;	 /* "act", "refusal", "admin", "key" */
 	const char *application; /* number or "" */
 	const char *action;
-	const char *result;	 /* "ok" or a status name */
+	const char *result; /* "ok" or a status name */
 	const char *detail;
 };
 int wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry,
@@ -92,8 +91,8 @@ struct wf_acting {
  * included)? On refusal an audit row is appended in the same transaction, which the
  * caller commits, and WF_ERR_ROLE or WF_ERR_INVALID is returned.
  */
-int wf_authorize(struct wf_store *store, const struct wf_actor *actor, enum wf_role role,
-		 int step, const char *number, const char *action, struct wf_acting *out,
+int wf_authorize(struct wf_store *store, const struct wf_actor *actor, enum wf_role role, int step,
+		 const char *number, const char *action, struct wf_acting *out,
 		 struct wf_error *err);
 
 /* One events row. */
