@@ -430,6 +430,87 @@ reports_of_an_empty_office_are_empty_but_complete(void)
 }
 
 static void
+tte_holders_in_a_period_cut_mid_day_are_exact(void)
+{
+	struct wf_store *store = holders_office();
+	/* The October holder was handed the token at 09:10 on 1 October. */
+	struct wf_period from_nine = { local_time(2026, 10, 1, 9), local_time(2026, 11, 3, 9) };
+	struct wf_period from_ten = { local_time(2026, 10, 1, 10), local_time(2026, 11, 3, 11) };
+	struct wf_report *report = NULL;
+	struct wf_error err = { 0 };
+
+	check_int(wf_report_holders(store, &from_nine, WF_PERIOD_MONTH, &report, &err), WF_OK);
+	check_int(report->total, 1);
+	check(find_row(report, "Dinas Kesehatan", "2026-10") >= 0);
+	wf_report_free(report);
+	/* 10:00 on 1 October to 11:00 on 3 November: the handovers at 09:10 and 10:20. */
+	check_int(wf_report_holders(store, &from_ten, WF_PERIOD_MONTH, &report, &err), WF_OK);
+	check_int(report->total, 2);
+	check(find_row(report, "Dinas Kesehatan", "2026-10") < 0);
+	check_int(number_at(report, find_row(report, "Dinas Pendidikan", "2026-11"), "holders"),
+		  1);
+	wf_report_free(report);
+	wf_store_close(store);
+}
+
+static void
+step_times_over_several_days_add_whole_days_and_cut_ends(void)
+{
+	struct wf_store *store = office_store("days.db");
+	int64_t day1 = local_time(2026, 10, 5, 8);
+	struct wf_period middle = { day1 + 4 * 3600, day1 + 2 * 86400 + 2 * 60 + 30 };
+	struct wf_report *report = NULL;
+	struct wf_error err = { 0 };
+	char n[3][WF_NUMBER_MAX];
+
+	/* One disposition a day at 08:00 + 1, 2 and 3 minutes, on three days. */
+	for (int d = 0; d < 3; d++) {
+		clock_now = day1 + d * 86400;
+		submit(store, "Dinas Pertanian", n[d]);
+		act(store, n[d], WF_ACTION_DISPOSE, "kadis", d + 1);
+	}
+	/* Noon on day 1 to 08:02:30 on day 3 (before its act ended): only day 2's act. */
+	check_int(wf_report_step_times(store, &middle, &report, &err), WF_OK);
+	check_int(number_at(report, 1, "acts"), 1);
+	check_int(number_at(report, 1, "worst_minutes"), 2);
+	wf_report_free(report);
+	middle.until += 86400; /* to the next morning: days 2 and 3 */
+	check_int(wf_report_step_times(store, &middle, &report, &err), WF_OK);
+	check_int(number_at(report, 1, "acts"), 2);
+	check_int(number_at(report, 1, "median_minutes"), 2);
+	check_int(number_at(report, 1, "worst_minutes"), 3);
+	wf_report_free(report);
+	middle.from = day1; /* from the first act's own start: all three */
+	check_int(wf_report_step_times(store, &middle, &report, &err), WF_OK);
+	check_int(number_at(report, 1, "acts"), 3);
+	check_int(number_at(report, 0, "acts"), 3);
+	wf_report_free(report);
+	wf_store_close(store);
+}
+
+static void
+acts_longer_than_a_week_count_in_median_and_worst(void)
+{
+	struct wf_store *store = office_store("long.db");
+	struct wf_report *report = NULL;
+	struct wf_error err = { 0 };
+	char n[3][WF_NUMBER_MAX];
+
+	for (int i = 0; i < 3; i++)
+		submit(store, "Dinas Perikanan", n[i]);
+	act(store, n[0], WF_ACTION_DISPOSE, "kadis", 20000);
+	act(store, n[1], WF_ACTION_DISPOSE, "kadis", 10000);
+	act(store, n[2], WF_ACTION_DISPOSE, "kadis", 1);
+	check_int(wf_report_step_times(store, NULL, &report, &err), WF_OK);
+	check_int(number_at(report, 1, "acts"), 3);
+	check_int(number_at(report, 1, "median_minutes"), 30000);
+	check_int(number_at(report, 1, "worst_minutes"), 30001);
+	check_int(number_at(report, 1, "over_standard"), 3);
+	wf_report_free(report);
+	wf_store_close(store);
+}
+
+static void
 report_cells_are_typed_text_is_never_null(void)
 {
 	struct wf_store *store = holders_office();
@@ -471,5 +552,8 @@ main(void)
 	TAP_TEST(overdue_lists_applications_past_their_step_standard_longest_first);
 	TAP_TEST(reports_of_an_empty_office_are_empty_but_complete);
 	TAP_TEST(report_cells_are_typed_text_is_never_null);
+	TAP_TEST(tte_holders_in_a_period_cut_mid_day_are_exact);
+	TAP_TEST(step_times_over_several_days_add_whole_days_and_cut_ends);
+	TAP_TEST(acts_longer_than_a_week_count_in_median_and_worst);
 	return tap_done();
 }
