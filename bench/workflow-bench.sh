@@ -40,22 +40,34 @@ ls -l "$db" | awk '{ printf "# database: %.0f MB\n", $5 / 1048576 }'
 echo "# library: lists and reports"
 "$bench" measure "$db" | tee -a "$results"
 
+# The summaries must agree with the rows they summarize.
+holders_rows=$(sqlite3 "$db" "SELECT count(*) FROM applications WHERE state = 'active'")
+acts_rows=$(sqlite3 "$db" "SELECT count(*) FROM events WHERE step BETWEEN 1 AND 7
+ AND action NOT IN ('return', 'reject')")
+awk -v h="$holders_rows" -v a="$acts_rows" '
+	$1 == "report_holders" { printf "# check: holders %d by the report, %d active rows: %s\n", $3, h, ($3 == h ? "agree" : "DISAGREE") }
+	$1 == "report_step_times" { printf "# check: acts %d by the report, %d event rows: %s\n", $3, a, ($3 == a ? "agree" : "DISAGREE") }
+' "$results"
+
+# The library's own statements, run by the CLI on the same file.
 list_sql="SELECT p.number, p.state, p.step, a.full_name, a.work_unit, p.created_at, p.updated_at
- FROM applications p JOIN applicants a ON a.id = p.applicant_id WHERE (:s IS NULL OR p.state = :s)
+ FROM applications p JOIN applicants a ON a.id = p.applicant_id WHERE p.state = :s
  ORDER BY p.updated_at DESC, p.id DESC LIMIT :l"
-for state in all submitted sent active expired; do
-	s="'$state'"
-	[ "$state" = all ] && s=NULL
-	cli "list_${state}_first100" -cmd ".param set :s $s" -cmd ".param set :l 100" "$list_sql"
+cli list_all_first100 "SELECT p.number, p.state, p.step, a.full_name, a.work_unit, p.created_at,
+ p.updated_at FROM applications p JOIN applicants a ON a.id = p.applicant_id
+ ORDER BY p.updated_at DESC, p.id DESC LIMIT 100"
+for state in submitted sent active expired; do
+	cli "list_${state}_first100" -cmd ".param set :s '$state'" -cmd ".param set :l 100" "$list_sql"
 done
 cli list_sent_whole -cmd ".param set :s 'sent'" -cmd ".param set :l -1" "$list_sql"
 
-cli report_holders "SELECT ap.work_unit, strftime('%Y-%m', a.updated_at, 'unixepoch', 'localtime'),
- count(*) FROM applications a JOIN applicants ap ON ap.id = a.applicant_id
- WHERE a.state = 'active' GROUP BY 1, 2 ORDER BY 1, 2"
+cli report_holders "SELECT work_unit, substr(day, 1, 7), sum(holders) FROM holder_days
+ GROUP BY 1, 2"
 cli report_states "SELECT state, count(*) FROM applications GROUP BY state"
-cli report_step_times "SELECT step, action, minutes, count(*) FROM events
- WHERE step BETWEEN 1 AND 7 GROUP BY step, action, minutes"
+last_year=$(( $(date +%s) - 365 * 86400 ))
+cli report_states_last_year "SELECT state, count(*) FROM applications
+ WHERE created_at >= $last_year GROUP BY state"
+cli report_step_times "SELECT step, action, minutes, acts FROM step_time_days"
 t=$(date +%s)
 cli report_overdue "SELECT a.number, a.state, a.step_started_at, ap.full_name, ap.work_unit
  FROM applications a JOIN applicants ap ON ap.id = a.applicant_id WHERE
@@ -63,6 +75,13 @@ cli report_overdue "SELECT a.number, a.state, a.step_started_at, ap.full_name, a
   AND a.step_started_at < $t - 900) OR
  (a.state IN ('sent', 'key_generated', 'certificate_imported') AND a.step_started_at < $t - 600)
  ORDER BY a.step_started_at LIMIT 100"
+
+# What a shell pipeline without the summaries would compute from the rows themselves.
+cli raw_holders "SELECT ap.work_unit, strftime('%Y-%m', a.updated_at, 'unixepoch', 'localtime'),
+ count(*) FROM applications a JOIN applicants ap ON ap.id = a.applicant_id
+ WHERE a.state = 'active' GROUP BY 1, 2 ORDER BY 1, 2"
+cli raw_step_times "SELECT step, action, minutes, count(*) FROM events
+ WHERE step BETWEEN 1 AND 7 GROUP BY step, action, minutes"
 
 # The same disposition from a shell: one sqlite3 process and one transaction each, with
 # the guarded update and the event row (no audit chain: the CLI cannot hash).
@@ -84,7 +103,6 @@ COMMIT;" >/dev/null
 	done_count=$((done_count + 1))
 done
 seconds=$(elapsed "$start" "$(now)")
-echo "cli_transitions $seconds $done_count" >>"$results"
 echo "$seconds $done_count" | awk '{ printf "cli_transitions_per_second %.1f %d\n", ($1 > 0 ? $2 / $1 : 0), $2 }' >>"$results"
 
 echo "# library: $transitions durable transitions"
@@ -104,6 +122,9 @@ awk '
 			else
 				printf "%-34s %10.4f %9s %9s %7s\n", k, lib[k], "-", "-", rows[k]
 		}
+		for (k in cli)
+			if (!(k in lib))
+				printf "%-34s %10s %9.4f %9s %7s\n", k " (cli only)", "-", cli[k], "-", ""
 	}' "$results"
 awk '
 	/^transitions_per_second/ { tps = $2 }
