@@ -191,6 +191,31 @@ every_act_and_refusal_leaves_a_row(void)
 	check_int(wf_act(store, number, WF_ACTION_DISPOSE, &kadis, NULL, &err), WF_OK);
 	check_int(wf_audit_verify(store, NULL, &after, &err), WF_OK);
 	check_int(after, before + 3);
+	struct wf_audit_row *rows = NULL;
+	size_t count = 0;
+	check_int(wf_audit_list(store, before, 0, number, &rows, &count, &err), WF_OK);
+	check_int(count, 3);
+	if (count == 3) {
+		check_str(rows[0].kind, "refusal");
+		check_str(rows[0].login, WFT_KABID);
+		check_str(rows[0].result, "WF_ERR_ROLE");
+		check_str(rows[1].result, "WF_ERR_STATE");
+		check_str(rows[2].kind, "act");
+		check_str(rows[2].action, "dispose");
+		check_int(rows[2].seq, before + 3);
+		check(rows[2].detail && strstr(rows[2].detail, "disposed_kadis"));
+	}
+	wf_audit_rows_free(rows, count);
+	/* the key acts without an actor name the official who began the generation */
+	check_int(wf_audit_list(store, 0, 0, NULL, &rows, &count, &err), WF_OK);
+	int key_rows = 0;
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(rows[i].action, "key_set_id") == 0) {
+			key_rows++;
+			check_str(rows[i].login, WFT_KASI);
+		}
+	check_int(key_rows, 1);
+	wf_audit_rows_free(rows, count);
 }
 
 int

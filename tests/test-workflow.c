@@ -4,6 +4,7 @@
  * the return-and-resubmit path; the whole life of a certificate with its timings.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fixture.h"
@@ -450,6 +451,33 @@ whole_life_is_recorded_with_timings_against_the_standard(void)
 }
 
 static void
+certificates_past_their_end_are_expired_in_one_sweep(void)
+{
+	char number[WF_NUMBER_MAX];
+	struct wf_actor kasi = wft_actor(WFT_KASI), kabid = wft_actor(WFT_KABID);
+	struct wf_summary *active = NULL;
+	size_t count = 0, expired = 99;
+	struct wf_error err;
+	int64_t saved = wft_now;
+
+	check_int(wft_create(store, number), WF_OK);
+	check_int(wft_drive_to(store, number, WF_STATE_ACTIVE, &err), WF_OK);
+	check_int(wf_expire_due(store, &kasi, &expired, &err), WF_OK);
+	check_int(expired, 0); /* two years of validity ahead */
+	check_int(wf_list(store, WF_STATE_ACTIVE, 0, 0, &active, &count, &err), WF_OK);
+	free(active);
+	wft_now += 3 * 366 * 86400;
+	check_int(wf_expire_due(store, &kabid, &expired, &err), WF_ERR_ROLE);
+	check_int(wf_expire_due(store, &kasi, &expired, &err), WF_OK);
+	check_int(expired, count);
+	check_int(wft_state(store, number), WF_STATE_EXPIRED);
+	check_int(wf_list(store, WF_STATE_ACTIVE, 0, 0, &active, &count, &err), WF_OK);
+	check_int(count, 0);
+	free(active);
+	wft_now = saved;
+}
+
+static void
 illegal_transition_message_lists_the_allowed_actions(void)
 {
 	char number[WF_NUMBER_MAX];
@@ -485,6 +513,7 @@ main(void)
 	TAP_TEST(key_intent_is_recorded_before_the_token_and_resolved_after);
 	TAP_TEST(whole_life_is_recorded_with_timings_against_the_standard);
 	TAP_TEST(illegal_transition_message_lists_the_allowed_actions);
+	TAP_TEST(certificates_past_their_end_are_expired_in_one_sweep);
 	wf_store_close(store);
 	return tap_done();
 }

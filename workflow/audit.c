@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -230,4 +231,78 @@ out:
 	if (rows)
 		*rows = seq;
 	return r;
+}
+
+void
+wf_audit_rows_free(struct wf_audit_row *rows, size_t count)
+{
+	if (!rows)
+		return;
+	for (size_t i = 0; i < count; i++)
+		free(rows[i].detail);
+	free(rows);
+}
+
+static void
+read_audit_row(sqlite3_stmt *stmt, struct wf_audit_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	row->seq = sqlite3_column_int64(stmt, 0);
+	row->at = sqlite3_column_int64(stmt, 1);
+	wf_column_copy(stmt, 2, row->login, sizeof(row->login));
+	wf_column_copy(stmt, 3, row->kind, sizeof(row->kind));
+	wf_column_copy(stmt, 4, row->application, sizeof(row->application));
+	wf_column_copy(stmt, 5, row->action, sizeof(row->action));
+	wf_column_copy(stmt, 6, row->result, sizeof(row->result));
+	row->detail = wf_column_dup(stmt, 7);
+	wf_column_copy(stmt, 8, row->hash, sizeof(row->hash));
+}
+
+int
+wf_audit_list(struct wf_store *store, int64_t after_seq, size_t limit, const char *application,
+	      struct wf_audit_row **out, size_t *count, struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	struct wf_audit_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	int r, rc;
+
+	wf_error_clear(err);
+	if ((r = wf_prepare(store,
+			    application
+				? "SELECT seq, at, login, kind, application, action, result,"
+				  " detail, hash FROM audit WHERE seq > ?1 AND application = ?3"
+				  " ORDER BY seq LIMIT ?2"
+				: "SELECT seq, at, login, kind, application, action, result,"
+				  " detail, hash FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+			    &stmt, err)) != WF_OK)
+		return r;
+	sqlite3_bind_int64(stmt, 1, after_seq);
+	sqlite3_bind_int64(stmt, 2, limit ? (sqlite3_int64)limit : -1);
+	if (application)
+		wf_bind_text(stmt, 3, application);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t grown = cap ? 2 * cap : 32;
+			struct wf_audit_row *bigger = realloc(rows, grown * sizeof(*bigger));
+			if (!bigger) {
+				r = wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+				goto out;
+			}
+			rows = bigger;
+			cap = grown;
+		}
+		read_audit_row(stmt, &rows[n++]);
+	}
+	if (rc != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, "list audit");
+out:
+	sqlite3_finalize(stmt);
+	if (r != WF_OK) {
+		wf_audit_rows_free(rows, n);
+		return r;
+	}
+	*out = rows;
+	*count = n;
+	return WF_OK;
 }

@@ -133,6 +133,23 @@ out:
 	return commit_or_rollback(store, r, keep, err);
 }
 
+/* These acts take no actor: the row names the official who began the intent. */
+static int
+audit_key_act(struct wf_store *store, int64_t app_id, const char *number, const char *action,
+	      const char *detail, struct wf_error *err)
+{
+	struct wf_key_record key;
+	int r = wf_key_read(store, app_id, &key, err);
+
+	if (r == WF_OK) {
+		struct wf_audit_entry entry = {key.actor_login, "key", number,
+					       action,		"ok",  detail};
+		r = wf_audit_append(store, &entry, err);
+	}
+	wf_key_record_clear(&key);
+	return r;
+}
+
 static bool
 is_hex(const char *text)
 {
@@ -163,8 +180,7 @@ wf_key_set_id(struct wf_store *store, const char *number, const char *key_id_hex
 				  "",
 				  key_id_hex, err)) != WF_OK)
 		goto out;
-	struct wf_audit_entry entry = {"", "key", number, "key_set_id", "ok", key_id_hex};
-	r = wf_audit_append(store, &entry, err);
+	r = audit_key_act(store, app.id, number, "key_set_id", key_id_hex, err);
 out:
 	return commit_or_rollback(store, r, false, err);
 }
@@ -228,8 +244,7 @@ wf_key_abandon(struct wf_store *store, const char *number, const char *reason, s
 				  " AND status IN ('intent', 'generated')",
 				  reason, err)) != WF_OK)
 		goto out;
-	struct wf_audit_entry entry = {"", "key", number, "key_abandon", "ok", reason};
-	r = wf_audit_append(store, &entry, err);
+	r = audit_key_act(store, app.id, number, "key_abandon", reason, err);
 out:
 	return commit_or_rollback(store, r, false, err);
 }
@@ -337,4 +352,72 @@ wf_certificate_record(struct wf_store *store, const char *number, const struct w
 		return wf_fail_field(err, "not_after", "the validity period is empty");
 	return wf_transition_run(store, number, WF_ACTION_IMPORT_CERTIFICATE, actor, NULL, &hook,
 				 err);
+}
+
+/* Numbers of active applications whose certificate has run out, malloc'd. */
+static int
+collect_due(struct wf_store *store, char (**numbers)[WF_NUMBER_MAX], size_t *count,
+	    struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char(*list)[WF_NUMBER_MAX] = NULL;
+	size_t n = 0, cap = 0;
+	int r, rc;
+
+	if ((r = wf_prepare(store,
+			    "SELECT p.number FROM applications p WHERE p.state = 'active' AND"
+			    " (SELECT c.not_after FROM certificates c WHERE c.application_id = p.id"
+			    " ORDER BY c.id DESC LIMIT 1) <= ?1 ORDER BY p.id",
+			    &stmt, err)) != WF_OK)
+		return r;
+	sqlite3_bind_int64(stmt, 1, wf_store_now(store));
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t grown = cap ? 2 * cap : 16;
+			char(*bigger)[WF_NUMBER_MAX] = realloc(list, grown * sizeof(*bigger));
+			if (!bigger) {
+				r = wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+				goto out;
+			}
+			list = bigger;
+			cap = grown;
+		}
+		wf_column_copy(stmt, 0, list[n++], WF_NUMBER_MAX);
+	}
+	if (rc != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, "find expired certificates");
+out:
+	sqlite3_finalize(stmt);
+	if (r != WF_OK) {
+		free(list);
+		return r;
+	}
+	*numbers = list;
+	*count = n;
+	return WF_OK;
+}
+
+int
+wf_expire_due(struct wf_store *store, const struct wf_actor *actor, size_t *expired,
+	      struct wf_error *err)
+{
+	char(*numbers)[WF_NUMBER_MAX] = NULL;
+	size_t count = 0, done = 0;
+	int r;
+
+	wf_error_clear(err);
+	if ((r = collect_due(store, &numbers, &count, err)) != WF_OK)
+		return r;
+	/* One transition each: a conflict on one (someone revoked it) stops with its error. */
+	for (size_t i = 0; i < count; i++) {
+		r = wf_act(store, numbers[i], WF_ACTION_EXPIRE, actor, "certificate validity ended",
+			   err);
+		if (r != WF_OK)
+			break;
+		done++;
+	}
+	free(numbers);
+	if (expired)
+		*expired = done;
+	return r;
 }

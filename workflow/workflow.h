@@ -483,6 +483,35 @@ int wf_list(struct wf_store *store, int state, size_t limit, size_t offset,
 int wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows,
 		    struct wf_error *err);
 
+/* One audit row as stored (for the command's "audit show"). */
+struct wf_audit_row {
+	int64_t seq;
+	int64_t at;
+	char login[64];
+	char kind[16];		    /* "act", "refusal", "admin", "key" */
+	char application[WF_NUMBER_MAX]; /* "" if none */
+	char action[32];
+	char result[32];	    /* "ok" or the refusal's status name */
+	char *detail;		    /* malloc'd */
+	char hash[65];
+};
+/*
+ * Audit rows with seq > after_seq, oldest first, at most limit (0: all). application
+ * (may be NULL) keeps only that application's rows. Free with wf_audit_rows_free().
+ */
+int wf_audit_list(struct wf_store *store, int64_t after_seq, size_t limit,
+		  const char *application, struct wf_audit_row **out, size_t *count,
+		  struct wf_error *err);
+void wf_audit_rows_free(struct wf_audit_row *rows, size_t count);
+
+/*
+ * Lifecycle: move every active application whose certificate's not_after has passed
+ * (by the store's clock) to expired, one transition each, as actor (a kasi). *expired
+ * (may be NULL) gets how many moved. Stops at the first failure.
+ */
+int wf_expire_due(struct wf_store *store, const struct wf_actor *actor, size_t *expired,
+		  struct wf_error *err);
+
 /* ---------------------------------------------------------------- validators (validate.c) */
 
 /* What a NIK encodes: region (province, regency, district), birth date, sex, serial. */
