@@ -165,7 +165,8 @@ merge_rows(struct wf_report *report)
 	size_t n = report->column_count, kept = 0;
 	struct wf_report_cell *cells = report->cells;
 
-	qsort(cells, report->row_count, n * sizeof(cells[0]), compare_rows);
+	if (report->row_count > 1) /* qsort must not see the NULL of an empty report */
+		qsort(cells, report->row_count, n * sizeof(cells[0]), compare_rows);
 	for (size_t r = 0; r < report->row_count; r++) {
 		struct wf_report_cell *row = &cells[r * n];
 		struct wf_report_cell *last = kept > 0 ? &cells[(kept - 1) * n] : NULL;

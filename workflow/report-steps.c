@@ -210,7 +210,8 @@ histogram_summary(struct step_histogram *h, int standard, struct wf_report_cell 
 {
 	int64_t acts = 0, over = 0;
 
-	qsort(h->overflow, h->overflow_count, sizeof(h->overflow[0]), compare_buckets);
+	if (h->overflow_count > 1) /* qsort must not see a NULL array */
+		qsort(h->overflow, h->overflow_count, sizeof(h->overflow[0]), compare_buckets);
 	for (int64_t m = 0; h->direct != NULL && m < MINUTES_DIRECT; m++) {
 		acts += h->direct[m];
 		over += m > standard ? h->direct[m] : 0;
@@ -378,7 +379,9 @@ overdue_sort_and_cut(struct wf_report *report, size_t limit)
 {
 	size_t n = report->column_count;
 
-	qsort(report->cells, report->row_count, n * sizeof(report->cells[0]), compare_waiting);
+	if (report->row_count > 1)
+		qsort(report->cells, report->row_count, n * sizeof(report->cells[0]),
+		      compare_waiting);
 	while (limit > 0 && report->row_count > limit) {
 		report->row_count--;
 		for (size_t c = 0; c < n; c++)
