@@ -17,18 +17,39 @@
 #define YEAR (365 * DAY)
 
 static const char *const work_units[] = {
-	"Sekretariat Daerah", "Dinas Pendidikan dan Kebudayaan", "Dinas Kesehatan",
-	"Dinas Pekerjaan Umum dan Penataan Ruang", "Dinas Perumahan Rakyat dan Kawasan Permukiman",
-	"Satuan Polisi Pamong Praja", "Dinas Sosial", "Dinas Tenaga Kerja",
-	"Dinas Lingkungan Hidup", "Dinas Kependudukan dan Pencatatan Sipil",
-	"Dinas Perhubungan", "Dinas Komunikasi dan Informatika", "Dinas Koperasi dan UKM",
-	"Dinas Penanaman Modal dan PTSP", "Dinas Kepemudaan dan Olahraga", "Dinas Pariwisata",
-	"Dinas Perpustakaan dan Kearsipan", "Dinas Perikanan", "Dinas Pertanian",
-	"Dinas Perdagangan", "Badan Perencanaan Pembangunan Daerah", "Badan Keuangan Daerah",
-	"Badan Kepegawaian dan Pengembangan SDM", "Inspektorat", "RSUD Abdul Aziz",
-	"Kecamatan Singkawang Barat", "Kecamatan Singkawang Timur", "Kecamatan Singkawang Utara",
-	"Kecamatan Singkawang Selatan", "Kecamatan Singkawang Tengah", "Sekretariat DPRD",
-	"Badan Kesatuan Bangsa dan Politik", "Badan Penanggulangan Bencana Daerah",
+    "Sekretariat Daerah",
+    "Dinas Pendidikan dan Kebudayaan",
+    "Dinas Kesehatan",
+    "Dinas Pekerjaan Umum dan Penataan Ruang",
+    "Dinas Perumahan Rakyat dan Kawasan Permukiman",
+    "Satuan Polisi Pamong Praja",
+    "Dinas Sosial",
+    "Dinas Tenaga Kerja",
+    "Dinas Lingkungan Hidup",
+    "Dinas Kependudukan dan Pencatatan Sipil",
+    "Dinas Perhubungan",
+    "Dinas Komunikasi dan Informatika",
+    "Dinas Koperasi dan UKM",
+    "Dinas Penanaman Modal dan PTSP",
+    "Dinas Kepemudaan dan Olahraga",
+    "Dinas Pariwisata",
+    "Dinas Perpustakaan dan Kearsipan",
+    "Dinas Perikanan",
+    "Dinas Pertanian",
+    "Dinas Perdagangan",
+    "Badan Perencanaan Pembangunan Daerah",
+    "Badan Keuangan Daerah",
+    "Badan Kepegawaian dan Pengembangan SDM",
+    "Inspektorat",
+    "RSUD Abdul Aziz",
+    "Kecamatan Singkawang Barat",
+    "Kecamatan Singkawang Timur",
+    "Kecamatan Singkawang Utara",
+    "Kecamatan Singkawang Selatan",
+    "Kecamatan Singkawang Tengah",
+    "Sekretariat DPRD",
+    "Badan Kesatuan Bangsa dan Politik",
+    "Badan Penanggulangan Bencana Daerah",
 };
 #define WORK_UNIT_COUNT (sizeof(work_units) / sizeof(work_units[0]))
 
@@ -40,14 +61,11 @@ static const struct {
 	enum wf_state state;
 	int per_mille;
 } state_mix[] = {
-	{ WF_STATE_ACTIVE, 600 },	  { WF_STATE_EXPIRED, 200 },
-	{ WF_STATE_RENEWED, 100 },	  { WF_STATE_REVOKED, 26 },
-	{ WF_STATE_LOST, 15 },		  { WF_STATE_REJECTED, 20 },
-	{ WF_STATE_CANCELLED, 20 },	  { WF_STATE_RETURNED, 5 },
-	{ WF_STATE_SUBMITTED, 2 },	  { WF_STATE_DISPOSED_KADIS, 2 },
-	{ WF_STATE_DISPOSED_KABID, 2 },	  { WF_STATE_REGISTERED, 2 },
-	{ WF_STATE_SENT, 3 },		  { WF_STATE_KEY_GENERATED, 2 },
-	{ WF_STATE_CERTIFICATE_IMPORTED, 1 },
+    {WF_STATE_ACTIVE, 600},	  {WF_STATE_EXPIRED, 200},	{WF_STATE_RENEWED, 100},
+    {WF_STATE_REVOKED, 26},	  {WF_STATE_LOST, 15},		{WF_STATE_REJECTED, 20},
+    {WF_STATE_CANCELLED, 20},	  {WF_STATE_RETURNED, 5},	{WF_STATE_SUBMITTED, 2},
+    {WF_STATE_DISPOSED_KADIS, 2}, {WF_STATE_DISPOSED_KABID, 2}, {WF_STATE_REGISTERED, 2},
+    {WF_STATE_SENT, 3},		  {WF_STATE_KEY_GENERATED, 2},	{WF_STATE_CERTIFICATE_IMPORTED, 1},
 };
 
 /* A small deterministic generator: the same N gives the same database. */
@@ -114,20 +132,20 @@ struct filler {
 };
 
 static const char applicant_sql[] =
-	"INSERT INTO applicants (full_name, nik, nip, email, phone, position, employment,"
-	" work_unit, agency, city, created_at, rank_grade, province)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, 'Analis', 'pns', ?6, 'Pemerintah Kota Singkawang',"
-	" 'Singkawang', ?7, 'Penata Muda / III-a', 'Kalimantan Barat')";
+    "INSERT INTO applicants (full_name, nik, nip, email, phone, position, employment,"
+    " work_unit, agency, city, created_at, rank_grade, province)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, 'Analis', 'pns', ?6, 'Pemerintah Kota Singkawang',"
+    " 'Singkawang', ?7, 'Penata Muda / III-a', 'Kalimantan Barat')";
 static const char application_sql[] =
-	"INSERT INTO applications (number, year, seq, applicant_id, state, step, created_at,"
-	" updated_at, step_started_at, request_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8,"
-	" 'new')";
+    "INSERT INTO applications (number, year, seq, applicant_id, state, step, created_at,"
+    " updated_at, step_started_at, request_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8,"
+    " 'new')";
 static const char event_sql[] =
-	"INSERT INTO events (application_id, step, action, from_state, to_state, actor_id,"
-	" role, started_at, ended_at, minutes, standard_minutes, note)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL)";
+    "INSERT INTO events (application_id, step, action, from_state, to_state, actor_id,"
+    " role, started_at, ended_at, minutes, standard_minutes, note)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL)";
 static const char document_sql[] =
-	"INSERT INTO documents (application_id, kind, received, received_at) VALUES (?1, ?2, 1, ?3)";
+    "INSERT INTO documents (application_id, kind, received, received_at) VALUES (?1, ?2, 1, ?3)";
 
 /* The forward transition out of a state, NULL at the end of the path. */
 static const struct wf_transition *
@@ -385,11 +403,11 @@ prepare_filler(struct filler *f, struct wf_store *store)
 		const char *name, *nip, *login;
 		enum wf_role role;
 	} officials[] = {
-		{ "Kepala Dinas", "197001011995031001", "kadis", WF_ROLE_KEPALA_DINAS },
-		{ "Kabid Statistik dan Persandian", "197502022000032002", "kabid", WF_ROLE_KABID },
-		{ "Kasi Persandian", "198003032005011003", "kasi", WF_ROLE_KASI },
+	    {"Kepala Dinas", "197001011995031001", "kadis", WF_ROLE_KEPALA_DINAS},
+	    {"Kabid Statistik dan Persandian", "197502022000032002", "kabid", WF_ROLE_KABID},
+	    {"Kasi Persandian", "198003032005011003", "kasi", WF_ROLE_KASI},
 	};
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 	struct wf_official o;
 
 	for (size_t i = 0; i < sizeof(officials) / sizeof(officials[0]); i++) {
@@ -406,8 +424,10 @@ prepare_filler(struct filler *f, struct wf_store *store)
 	f->db = wf_store_db(store);
 	f->now = (int64_t)time(NULL);
 	/* A bulk load of a new file: nothing to lose if it stops halfway. */
-	if (sqlite3_exec(f->db, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF;"
-				"PRAGMA cache_size = -262144; BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+	if (sqlite3_exec(f->db,
+			 "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF;"
+			 "PRAGMA cache_size = -262144; BEGIN",
+			 NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(f->db, applicant_sql, -1, &f->applicant, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(f->db, application_sql, -1, &f->application, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(f->db, event_sql, -1, &f->event, NULL) != SQLITE_OK ||
@@ -422,7 +442,7 @@ static int
 fill(const char *path, long count)
 {
 	struct filler f;
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 	struct wf_store *store = wf_store_open(path, &err);
 	struct timespec start;
 	int r = -1;
@@ -440,8 +460,8 @@ fill(const char *path, long count)
 			fprintf(stderr, "wf-bench: application %ld: %s\n", n, sqlite3_errmsg(f.db));
 			goto out;
 		}
-	if (sqlite3_exec(f.db, "COMMIT; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL",
-			 NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(f.db, "COMMIT; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", NULL,
+			 NULL, NULL) != SQLITE_OK) {
 		fprintf(stderr, "wf-bench: %s\n", sqlite3_errmsg(f.db));
 		goto out;
 	}
@@ -462,7 +482,7 @@ static int
 measure_lists(struct wf_store *store)
 {
 	struct wf_summary *rows = NULL;
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 	struct timespec start;
 	size_t count;
 
@@ -488,7 +508,7 @@ static int
 measure_report(const char *name, struct wf_store *store, int which, const struct wf_period *p)
 {
 	struct wf_report *report = NULL;
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 	struct timespec start;
 	int r;
 
@@ -520,8 +540,8 @@ static int
 measure_reports(struct wf_store *store)
 {
 	int64_t now = (int64_t)time(NULL);
-	struct wf_period last_year = { now - YEAR, 0 };
-	static const char *const names[] = { "holders", "states", "step_times", "overdue" };
+	struct wf_period last_year = {now - YEAR, 0};
+	static const char *const names[] = {"holders", "states", "step_times", "overdue"};
 
 	for (int which = 0; which < 4; which++) {
 		char name[64];
@@ -541,9 +561,9 @@ measure_reports(struct wf_store *store)
 static int
 measure_transitions(struct wf_store *store, size_t k)
 {
-	struct wf_actor kadis = { "kadis", NULL, NULL };
+	struct wf_actor kadis = {"kadis", NULL, NULL};
 	struct wf_summary *rows = NULL;
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 	struct timespec start;
 	size_t count, done = 0;
 	int r = 0;
@@ -571,7 +591,7 @@ measure_transitions(struct wf_store *store, size_t k)
 static int
 measure(const char *path, size_t k)
 {
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 	struct wf_store *store = wf_store_open(path, &err);
 	int r;
 

@@ -26,8 +26,11 @@ test_clock(void *arg)
 static int64_t
 local_time(int year, int month, int day, int hour)
 {
-	struct tm tm = { .tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day,
-			 .tm_hour = hour, .tm_isdst = -1 };
+	struct tm tm = {.tm_year = year - 1900,
+			.tm_mon = month - 1,
+			.tm_mday = day,
+			.tm_hour = hour,
+			.tm_isdst = -1};
 
 	return (int64_t)mktime(&tm);
 }
@@ -50,12 +53,12 @@ office_store(const char *name)
 		const char *name, *nip, *login;
 		enum wf_role role;
 	} officials[] = {
-		{ "Kepala Dinas", "197803122005011003", "kadis", WF_ROLE_KEPALA_DINAS },
-		{ "Kabid Persandian", "198204252008012004", "kabid", WF_ROLE_KABID },
-		{ "Kasi Persandian", "199001152015031001", "kasi", WF_ROLE_KASI },
+	    {"Kepala Dinas", "197803122005011003", "kadis", WF_ROLE_KEPALA_DINAS},
+	    {"Kabid Persandian", "198204252008012004", "kabid", WF_ROLE_KABID},
+	    {"Kasi Persandian", "199001152015031001", "kasi", WF_ROLE_KASI},
 	};
 	char path[4096];
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 	struct wf_store *store;
 
 	static int opened;
@@ -67,7 +70,7 @@ office_store(const char *name)
 	clock_now = local_time(2026, 10, 1, 8);
 	wf_store_set_clock(store, test_clock, NULL);
 	for (size_t i = 0; i < sizeof(officials) / sizeof(officials[0]); i++) {
-		struct wf_official o = { .role = officials[i].role, .active = true };
+		struct wf_official o = {.role = officials[i].role, .active = true};
 
 		snprintf(o.name, sizeof(o.name), "%s", officials[i].name);
 		snprintf(o.nip, sizeof(o.nip), "%s", officials[i].nip);
@@ -82,9 +85,9 @@ static void
 submit(struct wf_store *store, const char *work_unit, char number[WF_NUMBER_MAX])
 {
 	static int serial;
-	struct wf_actor kasi = { "kasi", NULL, NULL };
-	struct wf_applicant a = { .employment = WF_EMPLOYMENT_PNS };
-	struct wf_error err = { 0 };
+	struct wf_actor kasi = {"kasi", NULL, NULL};
+	struct wf_applicant a = {.employment = WF_EMPLOYMENT_PNS};
+	struct wf_error err = {0};
 
 	serial++;
 	snprintf(a.full_name, sizeof(a.full_name), "Pegawai %d", serial);
@@ -109,22 +112,25 @@ static void
 act(struct wf_store *store, const char *number, enum wf_action action, const char *login,
     int minutes)
 {
-	struct wf_actor actor = { login, NULL, NULL };
-	struct wf_error err = { 0 };
+	struct wf_actor actor = {login, NULL, NULL};
+	struct wf_error err = {0};
 
 	clock_now += (int64_t)minutes * MINUTE;
 	switch (action) {
 	case WF_ACTION_RECORD_KEY:
 		must(wf_key_begin(store, number, &actor, "0123456789abcdef", "SoftHSM v2",
-				  "rsa2048", "TTE", &err), &err, "key begin");
+				  "rsa2048", "TTE", &err),
+		     &err, "key begin");
 		must(wf_key_set_id(store, number, "a1b2", &err), &err, "key id");
 		must(wf_key_complete(store, number, &actor, "-----BEGIN CERTIFICATE REQUEST-----",
-				     &err), &err, "key complete");
+				     &err),
+		     &err, "key complete");
 		break;
 	case WF_ACTION_IMPORT_CERTIFICATE:
 		must(wf_certificate_record(store, number, &actor, "0a1b", "CN=Test CA (not BSrE)",
 					   "CN=Pegawai", clock_now, clock_now + 2 * 365 * 86400,
-					   &err), &err, "certificate");
+					   &err),
+		     &err, "certificate");
 		break;
 	default:
 		must(wf_act(store, number, action, &actor, "noted", &err), &err,
@@ -140,10 +146,10 @@ advance(struct wf_store *store, const char *number, int until, int minutes)
 		enum wf_action action;
 		const char *login;
 	} path[] = {
-		{ WF_ACTION_DISPOSE, "kadis" },		 { WF_ACTION_DISPOSE, "kabid" },
-		{ WF_ACTION_REGISTER, "kasi" },		 { WF_ACTION_SEND, "kasi" },
-		{ WF_ACTION_RECORD_KEY, "kasi" },	 { WF_ACTION_IMPORT_CERTIFICATE, "kasi" },
-		{ WF_ACTION_HANDOVER, "kasi" },
+	    {WF_ACTION_DISPOSE, "kadis"},   {WF_ACTION_DISPOSE, "kabid"},
+	    {WF_ACTION_REGISTER, "kasi"},   {WF_ACTION_SEND, "kasi"},
+	    {WF_ACTION_RECORD_KEY, "kasi"}, {WF_ACTION_IMPORT_CERTIFICATE, "kasi"},
+	    {WF_ACTION_HANDOVER, "kasi"},
 	};
 
 	for (int i = 0; i < until && i < (int)(sizeof(path) / sizeof(path[0])); i++)
@@ -177,8 +183,8 @@ holders_office(void)
 {
 	struct wf_store *store = office_store("holders.db");
 	char n[5][WF_NUMBER_MAX];
-	struct wf_actor kasi = { "kasi", NULL, NULL };
-	struct wf_error err = { 0 };
+	struct wf_actor kasi = {"kasi", NULL, NULL};
+	struct wf_error err = {0};
 
 	submit(store, "Dinas Kesehatan", n[0]);
 	advance(store, n[0], TO_ACTIVE, 10);
@@ -191,8 +197,7 @@ holders_office(void)
 	advance(store, n[2], TO_ACTIVE, 10);
 	advance(store, n[3], 4, 10);
 	advance(store, n[4], TO_ACTIVE, 10);
-	must(wf_act(store, n[4], WF_ACTION_REVOKE, &kasi, "key compromised", &err), &err,
-	     "revoke");
+	must(wf_act(store, n[4], WF_ACTION_REVOKE, &kasi, "key compromised", &err), &err, "revoke");
 	return store;
 }
 
@@ -201,7 +206,7 @@ tte_holders_are_counted_by_work_unit_and_month(void)
 {
 	struct wf_store *store = holders_office();
 	struct wf_report *report = NULL;
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 
 	check_int(wf_report_holders(store, NULL, WF_PERIOD_MONTH, &report, &err), WF_OK);
 	check_str(report->key, "holders");
@@ -209,8 +214,7 @@ tte_holders_are_counted_by_work_unit_and_month(void)
 	check_int(report->row_count, 3);
 	check_int(number_at(report, find_row(report, "Dinas Kesehatan", "2026-10"), "holders"), 1);
 	check_int(number_at(report, find_row(report, "Dinas Kesehatan", "2026-11"), "holders"), 1);
-	check_int(number_at(report, find_row(report, "Dinas Pendidikan", "2026-11"), "holders"),
-		  1);
+	check_int(number_at(report, find_row(report, "Dinas Pendidikan", "2026-11"), "holders"), 1);
 	check_int(find_row(report, "Dinas Kesehatan", NULL), 0); /* ordered by unit, period */
 	wf_report_free(report);
 	wf_store_close(store);
@@ -221,13 +225,12 @@ tte_holders_group_by_quarter_year_or_not_at_all(void)
 {
 	struct wf_store *store = holders_office();
 	struct wf_report *report = NULL;
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 
 	check_int(wf_report_holders(store, NULL, WF_PERIOD_QUARTER, &report, &err), WF_OK);
 	check_int(report->row_count, 2);
 	check_int(number_at(report, find_row(report, "Dinas Kesehatan", "2026-Q4"), "holders"), 2);
-	check_int(number_at(report, find_row(report, "Dinas Pendidikan", "2026-Q4"), "holders"),
-		  1);
+	check_int(number_at(report, find_row(report, "Dinas Pendidikan", "2026-Q4"), "holders"), 1);
 	wf_report_free(report);
 	check_int(wf_report_holders(store, NULL, WF_PERIOD_YEAR, &report, &err), WF_OK);
 	check_int(number_at(report, find_row(report, "Dinas Kesehatan", "2026"), "holders"), 2);
@@ -243,10 +246,10 @@ static void
 tte_holders_in_a_period_count_only_handovers_within_it(void)
 {
 	struct wf_store *store = holders_office();
-	struct wf_period november = { local_time(2026, 11, 1, 0), local_time(2026, 12, 1, 0) };
-	struct wf_period october = { local_time(2026, 10, 1, 0), local_time(2026, 11, 1, 0) };
+	struct wf_period november = {local_time(2026, 11, 1, 0), local_time(2026, 12, 1, 0)};
+	struct wf_period october = {local_time(2026, 10, 1, 0), local_time(2026, 11, 1, 0)};
 	struct wf_report *report = NULL;
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 
 	check_int(wf_report_holders(store, &november, WF_PERIOD_MONTH, &report, &err), WF_OK);
 	check_int(report->total, 2);
@@ -263,9 +266,9 @@ static void
 applications_by_state_list_every_state_with_its_count(void)
 {
 	struct wf_store *store = holders_office();
-	struct wf_period before = { 0, local_time(2026, 11, 1, 0) };
+	struct wf_period before = {0, local_time(2026, 11, 1, 0)};
 	struct wf_report *report = NULL;
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 
 	check_int(wf_report_states(store, NULL, &report, &err), WF_OK);
 	check_int(report->row_count, WF_STATE_COUNT);
@@ -290,10 +293,10 @@ step_times_give_median_and_worst_against_the_standard(void)
 {
 	struct wf_store *store = office_store("steps.db");
 	int64_t start = clock_now;
-	struct wf_actor kabid = { "kabid", NULL, NULL };
-	struct wf_period late = { start + 15 * MINUTE, 0 };
+	struct wf_actor kabid = {"kabid", NULL, NULL};
+	struct wf_period late = {start + 15 * MINUTE, 0};
 	struct wf_report *report = NULL;
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 	char n[3][WF_NUMBER_MAX];
 
 	for (int i = 0; i < 3; i++)
@@ -339,7 +342,7 @@ median_of_an_even_number_of_acts_is_the_lower_middle(void)
 {
 	struct wf_store *store = office_store("even.db");
 	struct wf_report *report = NULL;
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 	char n[4][WF_NUMBER_MAX];
 
 	for (int i = 0; i < 4; i++)
@@ -362,9 +365,8 @@ overdue_lists_applications_past_their_step_standard_longest_first(void)
 	struct wf_store *store = office_store("overdue.db");
 	int64_t start = local_time(2026, 11, 24, 8);
 	struct wf_report *report = NULL;
-	struct wf_error err = { 0 };
-	char waiting[WF_NUMBER_MAX], sent[WF_NUMBER_MAX], done[WF_NUMBER_MAX],
-		fresh[WF_NUMBER_MAX];
+	struct wf_error err = {0};
+	char waiting[WF_NUMBER_MAX], sent[WF_NUMBER_MAX], done[WF_NUMBER_MAX], fresh[WF_NUMBER_MAX];
 
 	clock_now = start;
 	submit(store, "Dinas Sosial", waiting);
@@ -407,7 +409,7 @@ reports_of_an_empty_office_are_empty_but_complete(void)
 {
 	struct wf_store *store = office_store("empty.db");
 	struct wf_report *report = NULL;
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 
 	check_int(wf_report_holders(store, NULL, WF_PERIOD_MONTH, &report, &err), WF_OK);
 	check_int(report->row_count, 0);
@@ -434,10 +436,10 @@ tte_holders_in_a_period_cut_mid_day_are_exact(void)
 {
 	struct wf_store *store = holders_office();
 	/* The October holder was handed the token at 09:10 on 1 October. */
-	struct wf_period from_nine = { local_time(2026, 10, 1, 9), local_time(2026, 11, 3, 9) };
-	struct wf_period from_ten = { local_time(2026, 10, 1, 10), local_time(2026, 11, 3, 11) };
+	struct wf_period from_nine = {local_time(2026, 10, 1, 9), local_time(2026, 11, 3, 9)};
+	struct wf_period from_ten = {local_time(2026, 10, 1, 10), local_time(2026, 11, 3, 11)};
 	struct wf_report *report = NULL;
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 
 	check_int(wf_report_holders(store, &from_nine, WF_PERIOD_MONTH, &report, &err), WF_OK);
 	check_int(report->total, 1);
@@ -447,8 +449,7 @@ tte_holders_in_a_period_cut_mid_day_are_exact(void)
 	check_int(wf_report_holders(store, &from_ten, WF_PERIOD_MONTH, &report, &err), WF_OK);
 	check_int(report->total, 2);
 	check(find_row(report, "Dinas Kesehatan", "2026-10") < 0);
-	check_int(number_at(report, find_row(report, "Dinas Pendidikan", "2026-11"), "holders"),
-		  1);
+	check_int(number_at(report, find_row(report, "Dinas Pendidikan", "2026-11"), "holders"), 1);
 	wf_report_free(report);
 	wf_store_close(store);
 }
@@ -458,9 +459,9 @@ step_times_over_several_days_add_whole_days_and_cut_ends(void)
 {
 	struct wf_store *store = office_store("days.db");
 	int64_t day1 = local_time(2026, 10, 5, 8);
-	struct wf_period middle = { day1 + 4 * 3600, day1 + 2 * 86400 + 2 * 60 + 30 };
+	struct wf_period middle = {day1 + 4 * 3600, day1 + 2 * 86400 + 2 * 60 + 30};
 	struct wf_report *report = NULL;
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 	char n[3][WF_NUMBER_MAX];
 
 	/* One disposition a day at 08:00 + 1, 2 and 3 minutes, on three days. */
@@ -493,7 +494,7 @@ acts_longer_than_a_week_count_in_median_and_worst(void)
 {
 	struct wf_store *store = office_store("long.db");
 	struct wf_report *report = NULL;
-	struct wf_error err = { 0 };
+	struct wf_error err = {0};
 	char n[3][WF_NUMBER_MAX];
 
 	for (int i = 0; i < 3; i++)
@@ -514,15 +515,14 @@ static void
 report_cells_are_typed_text_is_never_null(void)
 {
 	struct wf_store *store = holders_office();
-	struct wf_report *reports[4] = { NULL };
-	struct wf_error err = { 0 };
+	struct wf_report *reports[4] = {NULL};
+	struct wf_error err = {0};
 	bool all_text = true;
 
 	check_int(wf_report_holders(store, NULL, WF_PERIOD_MONTH, &reports[0], &err), WF_OK);
 	check_int(wf_report_states(store, NULL, &reports[1], &err), WF_OK);
 	check_int(wf_report_step_times(store, NULL, &reports[2], &err), WF_OK);
-	check_int(wf_report_overdue(store, local_time(2027, 1, 1, 0), 0, &reports[3], &err),
-		  WF_OK);
+	check_int(wf_report_overdue(store, local_time(2027, 1, 1, 0), 0, &reports[3], &err), WF_OK);
 	check_int(reports[3]->total, 1); /* the one left in sent */
 	for (int i = 0; i < 4; i++) {
 		const struct wf_report *r = reports[i];

@@ -13,38 +13,39 @@
 #include "report-int.h"
 
 static const struct wf_report_column holder_columns[] = {
-	{ "work_unit", "Unit kerja", "Work unit", WF_CELL_TEXT },
-	{ "period", "Periode", "Period", WF_CELL_TEXT },
-	{ "holders", "Pemegang TTE", "TTE holders", WF_CELL_INTEGER },
+    {"work_unit", "Unit kerja", "Work unit", WF_CELL_TEXT},
+    {"period", "Periode", "Period", WF_CELL_TEXT},
+    {"holders", "Pemegang TTE", "TTE holders", WF_CELL_INTEGER},
 };
 
 /*
  * An active application changes only by leaving active, so its updated_at is the time
  * of its handover; the (state, updated_at) index serves the period's ends.
  */
-#define HOLDERS_SQL(period_expression)                                                           \
-	"SELECT ap.work_unit, " period_expression ", count(*) FROM applications a"               \
-	" JOIN applicants ap ON ap.id = a.applicant_id"                                         \
+#define HOLDERS_SQL(period_expression)                                                             \
+	"SELECT ap.work_unit, " period_expression ", count(*) FROM applications a"                 \
+	" JOIN applicants ap ON ap.id = a.applicant_id"                                            \
 	" WHERE a.state = 'active' AND a.updated_at >= ?1 AND a.updated_at < ?2 GROUP BY 1, 2"
 #define LOCAL_TIME "a.updated_at, 'unixepoch', 'localtime'"
 static const char *const holders_rows_sql[] = {
-	[WF_PERIOD_MONTH] = HOLDERS_SQL("strftime('%Y-%m', " LOCAL_TIME ")"),
-	[WF_PERIOD_QUARTER] = HOLDERS_SQL("strftime('%Y', " LOCAL_TIME ") || '-Q' || "
-					  "((CAST(strftime('%m', " LOCAL_TIME ") AS INTEGER) + 2) / 3)"),
-	[WF_PERIOD_YEAR] = HOLDERS_SQL("strftime('%Y', " LOCAL_TIME ")"),
-	[WF_PERIOD_ALL] = HOLDERS_SQL("''"),
+    [WF_PERIOD_MONTH] = HOLDERS_SQL("strftime('%Y-%m', " LOCAL_TIME ")"),
+    [WF_PERIOD_QUARTER] =
+	HOLDERS_SQL("strftime('%Y', " LOCAL_TIME ") || '-Q' || "
+		    "((CAST(strftime('%m', " LOCAL_TIME ") AS INTEGER) + 2) / 3)"),
+    [WF_PERIOD_YEAR] = HOLDERS_SQL("strftime('%Y', " LOCAL_TIME ")"),
+    [WF_PERIOD_ALL] = HOLDERS_SQL("''"),
 };
 
 /* The same periods from the summary's local dates, "YYYY-MM-DD". */
-#define HOLDER_DAYS_SQL(period_expression)                                                       \
-	"SELECT work_unit, " period_expression ", sum(holders) FROM holder_days"                 \
+#define HOLDER_DAYS_SQL(period_expression)                                                         \
+	"SELECT work_unit, " period_expression ", sum(holders) FROM holder_days"                   \
 	" WHERE day >= ?1 AND day < ?2 GROUP BY 1, 2"
 static const char *const holders_days_sql[] = {
-	[WF_PERIOD_MONTH] = HOLDER_DAYS_SQL("substr(day, 1, 7)"),
-	[WF_PERIOD_QUARTER] = HOLDER_DAYS_SQL("substr(day, 1, 4) || '-Q' || "
-					      "((CAST(substr(day, 6, 2) AS INTEGER) + 2) / 3)"),
-	[WF_PERIOD_YEAR] = HOLDER_DAYS_SQL("substr(day, 1, 4)"),
-	[WF_PERIOD_ALL] = HOLDER_DAYS_SQL("''"),
+    [WF_PERIOD_MONTH] = HOLDER_DAYS_SQL("substr(day, 1, 7)"),
+    [WF_PERIOD_QUARTER] = HOLDER_DAYS_SQL("substr(day, 1, 4) || '-Q' || "
+					  "((CAST(substr(day, 6, 2) AS INTEGER) + 2) / 3)"),
+    [WF_PERIOD_YEAR] = HOLDER_DAYS_SQL("substr(day, 1, 4)"),
+    [WF_PERIOD_ALL] = HOLDER_DAYS_SQL("''"),
 };
 
 /* Dates sort as text; these bound every date. */
@@ -70,8 +71,7 @@ local_midnight(int64_t t, int days_later, char date[16])
 
 /* Append what a prepared, bound statement returns: work unit, period, holders. */
 static int
-collect(struct wf_store *store, struct wf_report *report, sqlite3_stmt *stmt,
-	struct wf_error *err)
+collect(struct wf_store *store, struct wf_report *report, sqlite3_stmt *stmt, struct wf_error *err)
 {
 	struct wf_report_cell *row;
 	int r = WF_OK, rc;
@@ -80,7 +80,8 @@ collect(struct wf_store *store, struct wf_report *report, sqlite3_stmt *stmt,
 		if ((row = wf_report_row_add(report)) == NULL)
 			return wf_report_oom(err);
 		row[2].number = sqlite3_column_int64(stmt, 2);
-		if ((r = wf_report_text(&row[0], (const char *)sqlite3_column_text(stmt, 0), err)) ||
+		if ((r = wf_report_text(&row[0], (const char *)sqlite3_column_text(stmt, 0),
+					err)) ||
 		    (r = wf_report_text(&row[1], (const char *)sqlite3_column_text(stmt, 1), err)))
 			return r;
 		r = wf_report_row_finish(report, row, err);
@@ -189,8 +190,8 @@ merge_rows(struct wf_report *report)
 }
 
 int
-wf_report_holders(struct wf_store *store, const struct wf_period *period,
-		  enum wf_period_unit unit, struct wf_report **out, struct wf_error *err)
+wf_report_holders(struct wf_store *store, const struct wf_period *period, enum wf_period_unit unit,
+		  struct wf_report **out, struct wf_error *err)
 {
 	struct wf_report *report;
 	int r;

@@ -12,14 +12,14 @@
 /* ---------------------------------------------------------------- step times */
 
 static const struct wf_report_column step_columns[] = {
-	{ "step", "Langkah", "Step", WF_CELL_INTEGER },
-	{ "activity_id", "Aktivitas", "Activity (Indonesian)", WF_CELL_TEXT },
-	{ "activity_en", "Aktivitas (Inggris)", "Activity", WF_CELL_TEXT },
-	{ "acts", "Jumlah", "Acts", WF_CELL_INTEGER },
-	{ "median_minutes", "Median (menit)", "Median (minutes)", WF_CELL_INTEGER },
-	{ "worst_minutes", "Terlama (menit)", "Worst (minutes)", WF_CELL_INTEGER },
-	{ "standard_minutes", "Standar (menit)", "Standard (minutes)", WF_CELL_INTEGER },
-	{ "over_standard", "Melebihi standar", "Over standard", WF_CELL_INTEGER },
+    {"step", "Langkah", "Step", WF_CELL_INTEGER},
+    {"activity_id", "Aktivitas", "Activity (Indonesian)", WF_CELL_TEXT},
+    {"activity_en", "Aktivitas (Inggris)", "Activity", WF_CELL_TEXT},
+    {"acts", "Jumlah", "Acts", WF_CELL_INTEGER},
+    {"median_minutes", "Median (menit)", "Median (minutes)", WF_CELL_INTEGER},
+    {"worst_minutes", "Terlama (menit)", "Worst (minutes)", WF_CELL_INTEGER},
+    {"standard_minutes", "Standar (menit)", "Standard (minutes)", WF_CELL_INTEGER},
+    {"over_standard", "Melebihi standar", "Over standard", WF_CELL_INTEGER},
 };
 
 /*
@@ -28,11 +28,11 @@ static const struct wf_report_column step_columns[] = {
  * (step, ended_at) index serve each step's time range).
  */
 static const char step_days_sql[] =
-	"SELECT step, action, minutes, acts FROM step_time_days WHERE day >= ?1 AND day < ?2";
+    "SELECT step, action, minutes, acts FROM step_time_days WHERE day >= ?1 AND day < ?2";
 static const char step_events_sql[] =
-	"SELECT step, action, minutes, count(*) FROM events"
-	" WHERE step IN (1, 2, 3, 4, 5, 6, 7) AND ended_at >= ?1 AND ended_at < ?2"
-	" GROUP BY step, action, minutes";
+    "SELECT step, action, minutes, count(*) FROM events"
+    " WHERE step IN (1, 2, 3, 4, 5, 6, 7) AND ended_at >= ?1 AND ended_at < ?2"
+    " GROUP BY step, action, minutes";
 
 #define DAY_SECONDS 86400
 #define STEP_MAX 7
@@ -89,7 +89,8 @@ histogram_add(struct step_histogram *h, int64_t minutes, int64_t acts)
 	struct minutes_bucket *b;
 
 	if (minutes >= 0 && minutes < MINUTES_DIRECT) {
-		if (h->direct == NULL && (h->direct = calloc(MINUTES_DIRECT, sizeof(int64_t))) == NULL)
+		if (h->direct == NULL &&
+		    (h->direct = calloc(MINUTES_DIRECT, sizeof(int64_t))) == NULL)
 			return WF_ERR_INTERNAL;
 		h->direct[minutes] += acts;
 		return WF_OK;
@@ -158,8 +159,8 @@ day_floor(int64_t t)
 
 /* Whole days from the summary, the partial first and last day from the events. */
 static int
-read_histograms(struct wf_store *store, const struct wf_period *period,
-		struct step_reader *reader, struct wf_error *err)
+read_histograms(struct wf_store *store, const struct wf_period *period, struct step_reader *reader,
+		struct wf_error *err)
 {
 	int64_t from, until, first_day, end_day;
 	int r;
@@ -172,8 +173,8 @@ read_histograms(struct wf_store *store, const struct wf_period *period,
 	if ((r = read_range(store, step_days_sql, first_day, end_day, reader, err)) != WF_OK)
 		return r;
 	if (first_day != INT64_MIN &&
-	    (r = read_range(store, step_events_sql, from, first_day * DAY_SECONDS, reader,
-			    err)) != WF_OK)
+	    (r = read_range(store, step_events_sql, from, first_day * DAY_SECONDS, reader, err)) !=
+		WF_OK)
 		return r;
 	if (end_day != INT64_MAX)
 		r = read_range(store, step_events_sql, end_day * DAY_SECONDS, until, reader, err);
@@ -228,8 +229,8 @@ histogram_summary(struct step_histogram *h, int standard, struct wf_report_cell 
 }
 
 int
-wf_report_step_times(struct wf_store *store, const struct wf_period *period,
-		     struct wf_report **out, struct wf_error *err)
+wf_report_step_times(struct wf_store *store, const struct wf_period *period, struct wf_report **out,
+		     struct wf_error *err)
 {
 	struct step_reader reader;
 	const struct wf_step *steps;
@@ -275,24 +276,24 @@ out:
 /* ---------------------------------------------------------------- overdue */
 
 static const struct wf_report_column overdue_columns[] = {
-	{ "number", "Nomor", "Number", WF_CELL_TEXT },
-	{ "state", "Status", "State", WF_CELL_TEXT },
-	{ "step", "Langkah", "Step", WF_CELL_INTEGER },
-	{ "role", "Pelaksana", "Role", WF_CELL_TEXT },
-	{ "waiting_minutes", "Menunggu (menit)", "Waiting (minutes)", WF_CELL_INTEGER },
-	{ "standard_minutes", "Standar (menit)", "Standard (minutes)", WF_CELL_INTEGER },
-	{ "full_name", "Nama", "Name", WF_CELL_TEXT },
-	{ "work_unit", "Unit kerja", "Work unit", WF_CELL_TEXT },
+    {"number", "Nomor", "Number", WF_CELL_TEXT},
+    {"state", "Status", "State", WF_CELL_TEXT},
+    {"step", "Langkah", "Step", WF_CELL_INTEGER},
+    {"role", "Pelaksana", "Role", WF_CELL_TEXT},
+    {"waiting_minutes", "Menunggu (menit)", "Waiting (minutes)", WF_CELL_INTEGER},
+    {"standard_minutes", "Standar (menit)", "Standard (minutes)", WF_CELL_INTEGER},
+    {"full_name", "Nama", "Name", WF_CELL_TEXT},
+    {"work_unit", "Unit kerja", "Work unit", WF_CELL_TEXT},
 };
 enum { OVERDUE_WAITING = 4 };
 
 static const char overdue_sql[] =
-	"SELECT a.number, a.step_started_at, ap.full_name, ap.work_unit FROM applications a"
-	" JOIN applicants ap ON ap.id = a.applicant_id"
-	" WHERE a.state = ?1 AND a.step_started_at < ?2"
-	" ORDER BY a.step_started_at LIMIT ?3";
+    "SELECT a.number, a.step_started_at, ap.full_name, ap.work_unit FROM applications a"
+    " JOIN applicants ap ON ap.id = a.applicant_id"
+    " WHERE a.state = ?1 AND a.step_started_at < ?2"
+    " ORDER BY a.step_started_at LIMIT ?3";
 static const char overdue_count_sql[] =
-	"SELECT count(*) FROM applications WHERE state = ?1 AND step_started_at < ?2";
+    "SELECT count(*) FROM applications WHERE state = ?1 AND step_started_at < ?2";
 
 /* The SOP step an application in this state waits for; 0 if it waits for none. */
 static int
@@ -331,8 +332,8 @@ overdue_row(struct wf_report *report, sqlite3_stmt *stmt, enum wf_state state,
 
 /* Count, then read at most limit of, the overdue applications in one state. */
 static int
-overdue_in_state(struct wf_store *store, struct wf_report *report, enum wf_state state,
-		 int64_t now, size_t limit, struct wf_error *err)
+overdue_in_state(struct wf_store *store, struct wf_report *report, enum wf_state state, int64_t now,
+		 size_t limit, struct wf_error *err)
 {
 	const struct wf_step *step = wf_step(waiting_step(state));
 	sqlite3_stmt *count = NULL, *rows = NULL;
@@ -401,8 +402,8 @@ wf_report_overdue(struct wf_store *store, int64_t now, size_t limit, struct wf_r
 	if (now == 0)
 		now = wf_store_now(store);
 	report = wf_report_new("overdue", "Permohonan melewati waktu standar",
-			    "Applications past their step's standard time", overdue_columns,
-			    sizeof(overdue_columns) / sizeof(overdue_columns[0]));
+			       "Applications past their step's standard time", overdue_columns,
+			       sizeof(overdue_columns) / sizeof(overdue_columns[0]));
 	if (report == NULL)
 		return wf_report_oom(err);
 	for (int s = 0; s < WF_STATE_COUNT && r == WF_OK; s++)

@@ -13,7 +13,7 @@
 
 struct wf_report *
 wf_report_new(const char *key, const char *title_id, const char *title_en,
-	   const struct wf_report_column *columns, size_t column_count)
+	      const struct wf_report_column *columns, size_t column_count)
 {
 	struct wf_report *report = calloc(1, sizeof(*report));
 
@@ -101,21 +101,21 @@ wf_report_bounds(const struct wf_period *period, int64_t *from, int64_t *until)
 /* ---------------------------------------------------------------- states */
 
 static const struct wf_report_column state_columns[] = {
-	{ "state", "Status", "State", WF_CELL_TEXT },
-	{ "label_id", "Keterangan", "Label (Indonesian)", WF_CELL_TEXT },
-	{ "label_en", "Keterangan (Inggris)", "Label", WF_CELL_TEXT },
-	{ "applications", "Permohonan", "Applications", WF_CELL_INTEGER },
+    {"state", "Status", "State", WF_CELL_TEXT},
+    {"label_id", "Keterangan", "Label (Indonesian)", WF_CELL_TEXT},
+    {"label_en", "Keterangan (Inggris)", "Label", WF_CELL_TEXT},
+    {"applications", "Permohonan", "Applications", WF_CELL_INTEGER},
 };
 
 /* Without a period the (state, updated_at) index alone answers. */
 static const char states_sql[] = "SELECT state, count(*) FROM applications GROUP BY state";
 static const char states_period_sql[] =
-	"SELECT state, count(*) FROM applications"
-	" WHERE created_at >= ?1 AND created_at < ?2 GROUP BY state";
+    "SELECT state, count(*) FROM applications"
+    " WHERE created_at >= ?1 AND created_at < ?2 GROUP BY state";
 
 static int
-count_states(struct wf_store *store, const struct wf_period *period,
-	     int64_t counts[WF_STATE_COUNT], struct wf_error *err)
+count_states(struct wf_store *store, const struct wf_period *period, int64_t counts[WF_STATE_COUNT],
+	     struct wf_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	int64_t from, until;
@@ -145,10 +145,10 @@ count_states(struct wf_store *store, const struct wf_period *period,
 }
 
 int
-wf_report_states(struct wf_store *store, const struct wf_period *period,
-		 struct wf_report **out, struct wf_error *err)
+wf_report_states(struct wf_store *store, const struct wf_period *period, struct wf_report **out,
+		 struct wf_error *err)
 {
-	int64_t counts[WF_STATE_COUNT] = { 0 };
+	int64_t counts[WF_STATE_COUNT] = {0};
 	struct wf_report *report = NULL;
 	struct wf_report_cell *row;
 	int r;
@@ -158,7 +158,7 @@ wf_report_states(struct wf_store *store, const struct wf_period *period,
 	if ((r = count_states(store, period, counts, err)) != WF_OK)
 		goto out;
 	report = wf_report_new("states", "Permohonan menurut status", "Applications by state",
-			    state_columns, sizeof(state_columns) / sizeof(state_columns[0]));
+			       state_columns, sizeof(state_columns) / sizeof(state_columns[0]));
 	for (int s = 0; s < WF_STATE_COUNT && r == WF_OK; s++) {
 		if (report == NULL || (row = wf_report_row_add(report)) == NULL) {
 			r = wf_report_oom(err);

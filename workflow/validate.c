@@ -20,44 +20,44 @@ static const struct {
 	int code;
 	const char *name;
 } provinces[] = {
-	{ 11, "Aceh" },
-	{ 12, "Sumatera Utara" },
-	{ 13, "Sumatera Barat" },
-	{ 14, "Riau" },
-	{ 15, "Jambi" },
-	{ 16, "Sumatera Selatan" },
-	{ 17, "Bengkulu" },
-	{ 18, "Lampung" },
-	{ 19, "Kepulauan Bangka Belitung" },
-	{ 21, "Kepulauan Riau" },
-	{ 31, "DKI Jakarta" },
-	{ 32, "Jawa Barat" },
-	{ 33, "Jawa Tengah" },
-	{ 34, "DI Yogyakarta" },
-	{ 35, "Jawa Timur" },
-	{ 36, "Banten" },
-	{ 51, "Bali" },
-	{ 52, "Nusa Tenggara Barat" },
-	{ 53, "Nusa Tenggara Timur" },
-	{ 61, "Kalimantan Barat" },
-	{ 62, "Kalimantan Tengah" },
-	{ 63, "Kalimantan Selatan" },
-	{ 64, "Kalimantan Timur" },
-	{ 65, "Kalimantan Utara" },
-	{ 71, "Sulawesi Utara" },
-	{ 72, "Sulawesi Tengah" },
-	{ 73, "Sulawesi Selatan" },
-	{ 74, "Sulawesi Tenggara" },
-	{ 75, "Gorontalo" },
-	{ 76, "Sulawesi Barat" },
-	{ 81, "Maluku" },
-	{ 82, "Maluku Utara" },
-	{ 91, "Papua" },
-	{ 92, "Papua Barat" },
-	{ 93, "Papua Selatan" },
-	{ 94, "Papua Tengah" },
-	{ 95, "Papua Pegunungan" },
-	{ 96, "Papua Barat Daya" },
+    {11, "Aceh"},
+    {12, "Sumatera Utara"},
+    {13, "Sumatera Barat"},
+    {14, "Riau"},
+    {15, "Jambi"},
+    {16, "Sumatera Selatan"},
+    {17, "Bengkulu"},
+    {18, "Lampung"},
+    {19, "Kepulauan Bangka Belitung"},
+    {21, "Kepulauan Riau"},
+    {31, "DKI Jakarta"},
+    {32, "Jawa Barat"},
+    {33, "Jawa Tengah"},
+    {34, "DI Yogyakarta"},
+    {35, "Jawa Timur"},
+    {36, "Banten"},
+    {51, "Bali"},
+    {52, "Nusa Tenggara Barat"},
+    {53, "Nusa Tenggara Timur"},
+    {61, "Kalimantan Barat"},
+    {62, "Kalimantan Tengah"},
+    {63, "Kalimantan Selatan"},
+    {64, "Kalimantan Timur"},
+    {65, "Kalimantan Utara"},
+    {71, "Sulawesi Utara"},
+    {72, "Sulawesi Tengah"},
+    {73, "Sulawesi Selatan"},
+    {74, "Sulawesi Tenggara"},
+    {75, "Gorontalo"},
+    {76, "Sulawesi Barat"},
+    {81, "Maluku"},
+    {82, "Maluku Utara"},
+    {91, "Papua"},
+    {92, "Papua Barat"},
+    {93, "Papua Selatan"},
+    {94, "Papua Tengah"},
+    {95, "Papua Pegunungan"},
+    {96, "Papua Barat Daya"},
 };
 
 /*
@@ -78,9 +78,8 @@ static const char email_local_specials[] = "!#$%&'*+/=?^_`{|}~-";
 /* A NIP holder must have been at least this old when appointed (UU ASN's minimum age). */
 #define NIP_MIN_AGE_YEARS 18
 
-static int
-invalid(struct wf_error *err, const char *field, const char *format, ...)
-	__attribute__((format(printf, 3, 4)));
+static int invalid(struct wf_error *err, const char *field, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Fills err: WF_ERR_INVALID, the field's name ("nik", "email", ...), the reason. */
 static int
@@ -107,7 +106,7 @@ is_leap_year(int year)
 static int
 days_in_month(int year, int month)
 {
-	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
 	if (month == 2 && is_leap_year(year))
 		return 29;
@@ -180,7 +179,8 @@ check_digit_string(const char *field, const char *label, const char *value, size
 		return invalid(err, field, "%s is empty: it must be %zu digits", label, length);
 	n = strlen(value);
 	if (!all_digits(value, n))
-		return invalid(err, field, "%s must contain only digits (no spaces or dots)", label);
+		return invalid(err, field, "%s must contain only digits (no spaces or dots)",
+			       label);
 	if (n != length)
 		return invalid(err, field, "%s has %zu digits: it must be exactly %zu", label, n,
 			       length);
@@ -210,8 +210,10 @@ check_nik_region(const char *nik, struct wf_nik_info *out, struct wf_error *err)
 	const char *name = province_name(province);
 
 	if (name == NULL)
-		return invalid(err, "nik", "NIK digits 1-2 (province code) %02d is not an Indonesian "
-				    "province", province);
+		return invalid(err, "nik",
+			       "NIK digits 1-2 (province code) %02d is not an Indonesian "
+			       "province",
+			       province);
 	if (digits_value(nik + 2, 2) == 0)
 		return invalid(err, "nik", "NIK digits 3-4 (regency/city code) must not be 00");
 	if (digits_value(nik + 4, 2) == 0)
@@ -238,15 +240,19 @@ check_nik_birth(const char *nik, int64_t now, struct wf_nik_info *out, struct wf
 		female = true;
 	}
 	if (day == 0)
-		return invalid(err, "nik", "NIK digits 7-8 (day of birth, +40 for women) must be 01-31 "
-				    "or 41-71, not %.2s", nik + 6);
+		return invalid(err, "nik",
+			       "NIK digits 7-8 (day of birth, +40 for women) must be 01-31 "
+			       "or 41-71, not %.2s",
+			       nik + 6);
 	if (month < 1 || month > 12)
-		return invalid(err, "nik", "NIK digits 9-10 (month of birth) must be 01-12, not %.2s",
-			       nik + 8);
+		return invalid(err, "nik",
+			       "NIK digits 9-10 (month of birth) must be 01-12, not %.2s", nik + 8);
 	year = nik_birth_year(digits_value(nik + 10, 2), month, day, now);
 	if (!is_calendar_date(year, month, day))
-		return invalid(err, "nik", "NIK digits 7-12 (date of birth) %.6s: %04d-%02d has no day "
-				    "%d%s", nik + 6, year, month, day,
+		return invalid(err, "nik",
+			       "NIK digits 7-12 (date of birth) %.6s: %04d-%02d has no day "
+			       "%d%s",
+			       nik + 6, year, month, day,
 			       female ? " (after removing the 40 added for women)" : "");
 	out->birth_year = year;
 	out->birth_month = month;
@@ -290,10 +296,13 @@ check_nip_birth(const char *nip, long today, struct wf_nip_info *out, struct wf_
 	int day = digits_value(nip + 6, 2);
 
 	if (year < 1900 || !is_calendar_date(year, month, day))
-		return invalid(err, "nip", "NIP digits 1-8 (date of birth, YYYYMMDD) %.8s is not a "
-				    "calendar date", nip);
+		return invalid(err, "nip",
+			       "NIP digits 1-8 (date of birth, YYYYMMDD) %.8s is not a "
+			       "calendar date",
+			       nip);
 	if (date_key(year, month, day) > today)
-		return invalid(err, "nip", "NIP digits 1-8 (date of birth) %.8s is in the future", nip);
+		return invalid(err, "nip", "NIP digits 1-8 (date of birth) %.8s is in the future",
+			       nip);
 	out->birth_year = year;
 	out->birth_month = month;
 	out->birth_day = day;
@@ -301,8 +310,7 @@ check_nip_birth(const char *nip, long today, struct wf_nip_info *out, struct wf_
 }
 
 static int
-check_nip_appointment(const char *nip, long today, struct wf_nip_info *out,
-		      struct wf_error *err)
+check_nip_appointment(const char *nip, long today, struct wf_nip_info *out, struct wf_error *err)
 {
 	int year = digits_value(nip + 8, 4);
 	int month = digits_value(nip + 12, 2);
@@ -310,14 +318,19 @@ check_nip_appointment(const char *nip, long today, struct wf_nip_info *out,
 	long adult = (long)(out->birth_year + NIP_MIN_AGE_YEARS) * 100 + out->birth_month;
 
 	if (month < 1 || month > 12)
-		return invalid(err, "nip", "NIP digits 13-14 (month of appointment) must be 01-12, "
-				    "not %.2s", nip + 12);
+		return invalid(err, "nip",
+			       "NIP digits 13-14 (month of appointment) must be 01-12, "
+			       "not %.2s",
+			       nip + 12);
 	if (appointed > today / 100)
-		return invalid(err, "nip", "NIP digits 9-14 (appointment, YYYYMM) %.6s is in the future",
+		return invalid(err, "nip",
+			       "NIP digits 9-14 (appointment, YYYYMM) %.6s is in the future",
 			       nip + 8);
 	if (appointed < adult)
-		return invalid(err, "nip", "NIP digits 9-14 (appointment) %.6s is before the holder "
-				    "turned %d (born %.8s)", nip + 8, NIP_MIN_AGE_YEARS, nip);
+		return invalid(err, "nip",
+			       "NIP digits 9-14 (appointment) %.6s is before the holder "
+			       "turned %d (born %.8s)",
+			       nip + 8, NIP_MIN_AGE_YEARS, nip);
 	out->appointment_year = year;
 	out->appointment_month = month;
 	return WF_OK;
@@ -340,7 +353,8 @@ wf_validate_nip_at(const char *nip, int64_t now, struct wf_nip_info *out, struct
 	if ((r = check_nip_appointment(nip, today, &info, err)) != WF_OK)
 		return r;
 	if (nip[14] != '1' && nip[14] != '2')
-		return invalid(err, "nip", "NIP digit 15 (sex) must be 1 (male) or 2 (female), not %c",
+		return invalid(err, "nip",
+			       "NIP digit 15 (sex) must be 1 (male) or 2 (female), not %c",
 			       nip[14]);
 	if ((info.sequence = digits_value(nip + 15, 3)) == 0)
 		return invalid(err, "nip", "NIP digits 16-18 (sequence number) must not be 000");
@@ -362,18 +376,22 @@ check_email_local(const char *local, size_t n, struct wf_error *err)
 	if (n == 0)
 		return invalid(err, "email", "email has nothing before the @");
 	if (n > EMAIL_LOCAL_MAX)
-		return invalid(err, "email", "email's part before the @ is %zu characters: at most %d",
-			       n, EMAIL_LOCAL_MAX);
+		return invalid(err, "email",
+			       "email's part before the @ is %zu characters: at most %d", n,
+			       EMAIL_LOCAL_MAX);
 	if (local[0] == '.' || local[n - 1] == '.')
-		return invalid(err, "email", "email's part before the @ must not start or end with a dot");
+		return invalid(err, "email",
+			       "email's part before the @ must not start or end with a dot");
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)local[i];
 
 		if (c == '.' && local[i + 1] == '.')
 			return invalid(err, "email", "email must not contain two dots in a row");
 		if (!isalnum(c) && c != '.' && strchr(email_local_specials, c) == NULL)
-			return invalid(err, "email", "email contains a character not allowed before the "
-					    "@ (0x%02x)", c);
+			return invalid(err, "email",
+				       "email contains a character not allowed before the "
+				       "@ (0x%02x)",
+				       c);
 	}
 	return WF_OK;
 }
@@ -382,24 +400,30 @@ static int
 check_email_label(const char *label, size_t n, bool last, struct wf_error *err)
 {
 	if (n == 0)
-		return invalid(err, "email", "email's domain has an empty part (a dot at the start, the "
-				    "end, or two in a row)");
+		return invalid(err, "email",
+			       "email's domain has an empty part (a dot at the start, the "
+			       "end, or two in a row)");
 	if (n > EMAIL_LABEL_MAX)
 		return invalid(err, "email", "email's domain has a part longer than %d characters",
 			       EMAIL_LABEL_MAX);
 	if (label[0] == '-' || label[n - 1] == '-')
-		return invalid(err, "email", "email's domain has a part starting or ending with '-'");
+		return invalid(err, "email",
+			       "email's domain has a part starting or ending with '-'");
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)label[i];
 
 		if (!isalnum(c) && c != '-')
-			return invalid(err, "email", "email's domain contains a character not allowed "
-					    "(0x%02x)", c);
+			return invalid(err, "email",
+				       "email's domain contains a character not allowed "
+				       "(0x%02x)",
+				       c);
 		if (last && !isalpha(c))
-			return invalid(err, "email", "email's top-level domain must be letters only");
+			return invalid(err, "email",
+				       "email's top-level domain must be letters only");
 	}
 	if (last && n < 2)
-		return invalid(err, "email", "email's top-level domain must be at least two letters");
+		return invalid(err, "email",
+			       "email's top-level domain must be at least two letters");
 	return WF_OK;
 }
 
@@ -463,8 +487,10 @@ wf_validate_email_domain(const char *email, const char *domain_suffix, struct wf
 		return r;
 	if (domain_suffix != NULL && *domain_suffix != '\0' &&
 	    !domain_has_suffix(at + 1, domain_suffix))
-		return invalid(err, "email", "email's domain \"%s\" is not the office's (must end with "
-				    "\"%s\")", at + 1, domain_suffix);
+		return invalid(err, "email",
+			       "email's domain \"%s\" is not the office's (must end with "
+			       "\"%s\")",
+			       at + 1, domain_suffix);
 	return WF_OK;
 }
 
@@ -488,8 +514,10 @@ phone_digits(const char *input, char *digits, size_t size, bool *plus, struct wf
 				return invalid(err, "phone", "phone number has too many digits");
 			digits[n++] = (char)c;
 		} else if (strchr(" -.()", c) == NULL)
-			return invalid(err, "phone", "phone number contains '%c': only digits, spaces, "
-					    "dashes and a leading + are allowed", c);
+			return invalid(err, "phone",
+				       "phone number contains '%c': only digits, spaces, "
+				       "dashes and a leading + are allowed",
+				       c);
 	}
 	digits[n] = '\0';
 	return WF_OK;
@@ -505,7 +533,8 @@ phone_national(const char *digits, bool plus, const char **national, struct wf_e
 		if (**national == '0')
 			(*national)++;
 	} else if (plus)
-		return invalid(err, "phone", "phone number must be Indonesian (+62), not +%.3s", digits);
+		return invalid(err, "phone", "phone number must be Indonesian (+62), not +%.3s",
+			       digits);
 	else if (digits[0] == '0')
 		*national = digits + 1;
 	else
@@ -532,12 +561,15 @@ wf_validate_phone(const char *input, char *normalized, size_t size, struct wf_er
 		return r;
 	if (national[0] != '8' || national[1] == '\0' ||
 	    strchr(mobile_second_digits, national[1]) == NULL)
-		return invalid(err, "phone", "phone number must be a mobile number (08 then 1, 2, 3, "
-				    "5, 7, 8 or 9)");
+		return invalid(err, "phone",
+			       "phone number must be a mobile number (08 then 1, 2, 3, "
+			       "5, 7, 8 or 9)");
 	n = strlen(national);
 	if (n < PHONE_NATIONAL_MIN || n > PHONE_NATIONAL_MAX)
-		return invalid(err, "phone", "phone number has %zu digits after 0: a mobile number has "
-				    "%d to %d", n, PHONE_NATIONAL_MIN, PHONE_NATIONAL_MAX);
+		return invalid(err, "phone",
+			       "phone number has %zu digits after 0: a mobile number has "
+			       "%d to %d",
+			       n, PHONE_NATIONAL_MIN, PHONE_NATIONAL_MAX);
 	if (normalized != NULL && size < 4 + n)
 		return invalid(err, "phone", "phone number does not fit the %zu bytes given", size);
 	if (normalized != NULL)
