@@ -63,12 +63,54 @@ print_token(const struct tok_info *t, bool details)
 	printf("\n");
 }
 
+/* Readers and their cards over PC/SC, each with the PKCS#11 tokens in it (OpenSC names
+ * slots after readers). Without pcscd only the tokens are listed (SoftHSM needs none). */
+static struct json_object *
+list_readers(const struct tok_info *tokens, size_t n, bool print)
+{
+	struct pcsc_ctx *pcsc;
+	struct pcsc_reader *readers = NULL;
+	struct tok_error err;
+	struct json_object *array = json_object_new_array();
+	size_t nreaders = 0;
+
+	if ((pcsc = pcsc_ctx_new(&err)) == NULL || pcsc_list_readers(pcsc, &readers, &nreaders, &err) != TOK_OK) {
+		if (print)
+			printf("%s\n", _("Smart card readers: pcscd is not running (tokens below only)."));
+		pcsc_ctx_free(pcsc);
+		return array;
+	}
+	for (size_t i = 0; i < nreaders; i++) {
+		struct json_object *o = json_object_new_object(), *serials = json_object_new_array();
+
+		cli_json_add_string(o, "reader", readers[i].name);
+		cli_json_add_string(o, "state", pcsc_card_state_name(readers[i].state));
+		cli_json_add_string(o, "atr", readers[i].atr_hex);
+		cli_json_add_string(o, "model", readers[i].model.name);
+		if (print)
+			printf("%s: %s%s%s\n", readers[i].name, pcsc_card_state_name(readers[i].state),
+			       readers[i].model.name[0] ? ", " : "", readers[i].model.name);
+		for (size_t t = 0; t < n; t++) {
+			if (!pcsc_reader_matches_slot(readers[i].name, tokens[t].slot_description))
+				continue;
+			json_object_array_add(serials, json_object_new_string(tokens[t].serial));
+			if (print)
+				printf("  %s %s (%s %s)\n", _("token"), tokens[t].label, _("serial"), tokens[t].serial);
+		}
+		json_object_object_add(o, "tokens", serials);
+		json_object_array_add(array, o);
+	}
+	free(readers);
+	pcsc_ctx_free(pcsc);
+	return array;
+}
+
 int
 cmd_token_list(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	struct tok_info *tokens = NULL;
 	struct tok_error err;
-	struct json_object *array;
+	struct json_object *readers, *array, *o;
 	char **rest;
 	size_t n = 0;
 	int nrest, r;
@@ -78,16 +120,24 @@ cmd_token_list(struct cli *cli, const struct cli_command *self, int argc, char *
 		return r;
 	if (tok_list(cli->tok, &tokens, &n, &err) != TOK_OK)
 		return cli_fail_tok(cli, &err);
-	if (cli->json) {
-		array = json_object_new_array();
-		for (size_t i = 0; i < n; i++)
-			json_object_array_add(array, token_json(&tokens[i]));
-		cli_print_json(array);
-	} else if (n == 0) {
-		printf("%s\n", _("No token present."));
+	readers = list_readers(tokens, n, !cli->json);
+	array = json_object_new_array();
+	if (!cli->json)
+		printf("%s\n", n == 0 ? _("No token present.") : _("Tokens:"));
+	for (size_t i = 0; i < n; i++) {
+		json_object_array_add(array, token_json(&tokens[i]));
+		if (!cli->json)
+			print_token(&tokens[i], false);
 	}
-	for (size_t i = 0; i < n && !cli->json; i++)
-		print_token(&tokens[i], false);
+	if (cli->json) {
+		o = json_object_new_object();
+		json_object_object_add(o, "readers", readers);
+		json_object_object_add(o, "tokens", array);
+		cli_print_json(o);
+	} else {
+		json_object_put(readers);
+		json_object_put(array);
+	}
 	free(tokens);
 	return 0;
 }
