@@ -66,7 +66,7 @@ cli report_holders "SELECT work_unit, substr(day, 1, 7), sum(holders) FROM holde
 cli report_states "SELECT state, count(*) FROM applications GROUP BY state"
 last_year=$(( $(date +%s) - 365 * 86400 ))
 cli report_states_last_year "SELECT state, count(*) FROM applications
- WHERE created_at >= $last_year GROUP BY state"
+ WHERE created_at >= $last_year AND created_at < 9223372036854775807 GROUP BY state"
 cli report_step_times "SELECT step, action, minutes, acts FROM step_time_days"
 t=$(date +%s)
 cli report_overdue "SELECT a.number, a.state, a.step_started_at, ap.full_name, ap.work_unit
