@@ -453,6 +453,31 @@ phone_does_not_overflow_a_small_buffer(void)
 	check_str(out, "xxxxxxx");
 }
 
+static void
+nik_and_nip_of_one_person_agree_on_birth_date_and_sex(void)
+{
+	struct wf_nik_info nik;
+	struct wf_nip_info nip;
+	struct wf_error err = {0};
+
+	check_int(wf_validate_nik_at("6172011501900001", TODAY, &nik, &err), WF_OK);
+	check_int(wf_validate_nip_at("199001152015031001", TODAY, &nip, &err), WF_OK);
+	check_int(wf_validate_nik_nip_agree(&nik, &nip, &err), WF_OK);
+	/* One digit off in the NIP's day of birth. */
+	check_int(wf_validate_nip_at("199001162015031001", TODAY, &nip, &err), WF_OK);
+	check_int(wf_validate_nik_nip_agree(&nik, &nip, &err), WF_ERR_INVALID);
+	check_str(err.field, "nip");
+	check(strstr(err.message, "date of birth") != NULL);
+	/* Same date, but the NIK is a woman's (day + 40) and the NIP a man's. */
+	check_int(wf_validate_nik_at("6172015501900001", TODAY, &nik, &err), WF_OK);
+	check_int(wf_validate_nip_at("199001152015031001", TODAY, &nip, &err), WF_OK);
+	check_int(wf_validate_nik_nip_agree(&nik, &nip, &err), WF_ERR_INVALID);
+	check(strstr(err.message, "sex") != NULL);
+	check_int(wf_validate_nip_at("199001152015032001", TODAY, &nip, &err), WF_OK);
+	check_int(wf_validate_nik_nip_agree(&nik, &nip, &err), WF_OK);
+	check_int(wf_validate_nik_nip_agree(NULL, &nip, &err), WF_ERR_INVALID);
+}
+
 int
 main(void)
 {
@@ -473,5 +498,6 @@ main(void)
 	TAP_TEST(phone_numbers_as_typed_are_normalized_to_plus_62);
 	TAP_TEST(phone_not_an_indonesian_mobile_is_refused_saying_why);
 	TAP_TEST(phone_does_not_overflow_a_small_buffer);
+	TAP_TEST(nik_and_nip_of_one_person_agree_on_birth_date_and_sex);
 	return tap_done();
 }

@@ -576,3 +576,23 @@ wf_validate_phone(const char *input, char *normalized, size_t size, struct wf_er
 		snprintf(normalized, size, "+62%s", national);
 	return WF_OK;
 }
+
+int
+wf_validate_nik_nip_agree(const struct wf_nik_info *nik, const struct wf_nip_info *nip,
+			  struct wf_error *err)
+{
+	if (nik == NULL || nip == NULL)
+		return invalid(err, "nip", "NIP cannot be compared: NIK or NIP missing");
+	/* The NIK holds only two digits of the year. */
+	if (nik->birth_year2 != nip->birth_year % 100 || nik->birth_month != nip->birth_month ||
+	    nik->birth_day != nip->birth_day)
+		return invalid(err, "nip",
+			       "NIP date of birth %04d-%02d-%02d differs from the NIK's "
+			       "(day %02d, month %02d, year ..%02d)",
+			       nip->birth_year, nip->birth_month, nip->birth_day, nik->birth_day,
+			       nik->birth_month, nik->birth_year2);
+	if (nik->female != nip->female)
+		return invalid(err, "nip", "NIP sex (%s) differs from the NIK's (%s)",
+			       nip->female ? "female" : "male", nik->female ? "female" : "male");
+	return WF_OK;
+}

@@ -562,6 +562,14 @@ int wf_validate_email_domain(const char *email, const char *domain_suffix,
  */
 int wf_validate_phone(const char *phone, char *normalized, size_t size, struct wf_error *err);
 
+/*
+ * Check that a NIK and a NIP (both already validated) describe the same person: the
+ * same date of birth and sex. A mismatch is almost always a typing error in one of them.
+ * WF_ERR_INVALID, field "nip", the message says which part differs.
+ */
+int wf_validate_nik_nip_agree(const struct wf_nik_info *nik, const struct wf_nip_info *nip,
+			      struct wf_error *err);
+
 /* ---------------------------------------------------------------- reports (report.c) */
 
 /*
