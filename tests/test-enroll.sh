@@ -183,6 +183,39 @@ foreign_and_untrusted_certificates_are_refused() {
 t_ok "foreign_untrusted_or_malformed_certificates_are_refused_and_the_token_unchanged" \
 	foreign_and_untrusted_certificates_are_refused
 
+# Issued by the station's own CA for the right key, but no longer valid.
+expired_certificate_is_refused() {
+	t_softhsm 25
+	a=$(t_apply "Lama") && t_to_sent "$a" && t_keygen "$a" "" || return 1
+	ca="$ENROLL_DB.files/ca"
+	e kasi --json show "$a" | jq -r .key.csr >"$T_DIR/lama.csr"
+	mkdir -p "$T_DIR/oldca" && : >"$T_DIR/oldca/index.txt" && echo 01 >"$T_DIR/oldca/serial"
+	cat >"$T_DIR/oldca.cnf" <<CNF
+[ca]
+default_ca = old
+[old]
+database = $T_DIR/oldca/index.txt
+new_certs_dir = $T_DIR/oldca
+serial = $T_DIR/oldca/serial
+default_md = sha256
+policy = any
+x509_extensions = ext
+[any]
+commonName = supplied
+[ext]
+keyUsage = critical, digitalSignature, nonRepudiation
+CNF
+	openssl ca -batch -config "$T_DIR/oldca.cnf" -cert "$ca/ca.pem" -keyfile "$ca/ca.key" \
+		-in "$T_DIR/lama.csr" -startdate 20200101000000Z -enddate 20220101000000Z \
+		-out "$T_DIR/expired.pem" 2>/dev/null || return 1
+	cat "$ca/ca.pem" >>"$T_DIR/expired.pem"
+	t_expect_status 16 t_import "$a" --cert "$T_DIR/expired.pem" 2>"$T_DIR/err" &&
+	grep -q "expired" "$T_DIR/err" && [ "$(t_state "$a")" = key_generated ] &&
+	[ "$(t_objects Lama cert)" -eq 0 ]
+}
+t_ok "expired_certificate_from_the_right_ca_is_refused_and_the_token_unchanged" \
+	expired_certificate_is_refused
+
 json_listing_and_reports() {
 	e kasi --json list | grep -q '"state":"active"' &&
 	e kasi --json report holders | grep -q '"holders":' &&
