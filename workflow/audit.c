@@ -282,16 +282,12 @@ wf_audit_list(struct wf_store *store, int64_t after_seq, size_t limit, const cha
 	if (application)
 		wf_bind_text(stmt, 3, application);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t grown = cap ? 2 * cap : 32;
-			struct wf_audit_row *bigger = realloc(rows, grown * sizeof(*bigger));
-			if (!bigger) {
-				r = wf_fail(err, WF_ERR_INTERNAL, "out of memory");
-				goto out;
-			}
-			rows = bigger;
-			cap = grown;
+		struct wf_audit_row *bigger = wf_array_reserve(rows, n, &cap, sizeof(*rows), err);
+		if (!bigger) {
+			r = WF_ERR_INTERNAL;
+			goto out;
 		}
+		rows = bigger;
 		read_audit_row(stmt, &rows[n++]);
 	}
 	if (rc != SQLITE_DONE)

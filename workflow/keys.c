@@ -372,16 +372,12 @@ collect_due(struct wf_store *store, char (**numbers)[WF_NUMBER_MAX], size_t *cou
 		return r;
 	sqlite3_bind_int64(stmt, 1, wf_store_now(store));
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t grown = cap ? 2 * cap : 16;
-			char(*bigger)[WF_NUMBER_MAX] = realloc(list, grown * sizeof(*bigger));
-			if (!bigger) {
-				r = wf_fail(err, WF_ERR_INTERNAL, "out of memory");
-				goto out;
-			}
-			list = bigger;
-			cap = grown;
+		char(*bigger)[WF_NUMBER_MAX] = wf_array_reserve(list, n, &cap, sizeof(*list), err);
+		if (!bigger) {
+			r = WF_ERR_INTERNAL;
+			goto out;
 		}
+		list = bigger;
 		wf_column_copy(stmt, 0, list[n++], WF_NUMBER_MAX);
 	}
 	if (rc != SQLITE_DONE)

@@ -161,16 +161,12 @@ wf_official_list(struct wf_store *store, struct wf_official **out, size_t *count
 			    err)) != WF_OK)
 		return r;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t grown = cap ? 2 * cap : 8;
-			struct wf_official *bigger = realloc(list, grown * sizeof(*list));
-			if (!bigger) {
-				r = wf_fail(err, WF_ERR_INTERNAL, "out of memory");
-				goto out;
-			}
-			list = bigger;
-			cap = grown;
+		struct wf_official *bigger = wf_array_reserve(list, n, &cap, sizeof(*list), err);
+		if (!bigger) {
+			r = WF_ERR_INTERNAL;
+			goto out;
 		}
+		list = bigger;
 		read_official(stmt, &list[n++]);
 	}
 	if (rc != SQLITE_DONE)

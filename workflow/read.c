@@ -133,16 +133,13 @@ read_events(struct wf_store *store, struct wf_application *app, struct wf_error 
 		return r;
 	sqlite3_bind_int64(stmt, 1, app->id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (app->event_count == cap) {
-			size_t grown = cap ? 2 * cap : 8;
-			struct wf_event *bigger = realloc(app->events, grown * sizeof(*bigger));
-			if (!bigger) {
-				r = wf_fail(err, WF_ERR_INTERNAL, "out of memory");
-				goto out;
-			}
-			app->events = bigger;
-			cap = grown;
+		struct wf_event *bigger = wf_array_reserve(app->events, app->event_count, &cap,
+							   sizeof(*app->events), err);
+		if (!bigger) {
+			r = WF_ERR_INTERNAL;
+			goto out;
 		}
+		app->events = bigger;
 		struct wf_event *e = &app->events[app->event_count++];
 		memset(e, 0, sizeof(*e));
 		read_event(stmt, e);
@@ -271,16 +268,12 @@ wf_list(struct wf_store *store, int state, size_t limit, size_t offset, struct w
 	sqlite3_bind_int64(stmt, 2, limit ? (sqlite3_int64)limit : -1);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t grown = cap ? 2 * cap : 16;
-			struct wf_summary *bigger = realloc(list, grown * sizeof(*bigger));
-			if (!bigger) {
-				r = wf_fail(err, WF_ERR_INTERNAL, "out of memory");
-				goto out;
-			}
-			list = bigger;
-			cap = grown;
+		struct wf_summary *bigger = wf_array_reserve(list, n, &cap, sizeof(*list), err);
+		if (!bigger) {
+			r = WF_ERR_INTERNAL;
+			goto out;
 		}
+		list = bigger;
 		struct wf_summary *s = &list[n++];
 		wf_column_copy(stmt, 0, s->number, sizeof(s->number));
 		s->state = wf_state_parse((const char *)sqlite3_column_text(stmt, 1));

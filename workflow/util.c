@@ -4,6 +4,7 @@
  * instead of failing), and the sqlite binding and column copies.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,22 @@ wf_column_dup(sqlite3_stmt *stmt, int column)
 	const unsigned char *text = sqlite3_column_text(stmt, column);
 
 	return text ? strdup((const char *)text) : NULL;
+}
+
+void *
+wf_array_reserve(void *array, size_t count, size_t *cap, size_t size, struct wf_error *err)
+{
+	if (count < *cap)
+		return array;
+	size_t grown = *cap ? 2 * *cap : 16;
+	/* Doubling keeps a list read row by row linear; refuse a size that would wrap. */
+	void *bigger = grown <= SIZE_MAX / size ? realloc(array, grown * size) : NULL;
+	if (!bigger) {
+		wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+		return NULL;
+	}
+	*cap = grown;
+	return bigger;
 }
 
 bool

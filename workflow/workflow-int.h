@@ -53,6 +53,12 @@ int wf_bind_text(sqlite3_stmt *stmt, int index, const char *text);
 void wf_column_copy(sqlite3_stmt *stmt, int column, char *buf, size_t size);
 /* Column text malloc'd, NULL for SQL NULL. */
 char *wf_column_dup(sqlite3_stmt *stmt, int column);
+/*
+ * Room for element count of a growable array of size-byte elements holding *cap:
+ * returns the array, moved and *cap raised when full; on out of memory NULL with
+ * WF_ERR_INTERNAL in err, the old array still the caller's to free.
+ */
+void *wf_array_reserve(void *array, size_t count, size_t *cap, size_t size, struct wf_error *err);
 
 /* One audit row; appended inside the caller's transaction. */
 struct wf_audit_entry {
