@@ -9,6 +9,19 @@
 
 #include "workflow-int.h"
 
+/* The admin audit row, then COMMIT: a change to the office and its record go together. */
+static int
+commit_admin(struct wf_store *store, const char *by_login, const char *action, const char *detail,
+	     struct wf_error *err)
+{
+	struct wf_audit_entry entry = {by_login, "admin", "", action, "ok", detail};
+	int r;
+
+	if ((r = wf_audit_append(store, &entry, err)) != WF_OK)
+		return r;
+	return wf_tx_commit(store, err);
+}
+
 int
 wf_office_set(struct wf_store *store, const struct wf_office *office, const char *by_login,
 	      struct wf_error *err)
@@ -37,10 +50,7 @@ wf_office_set(struct wf_store *store, const struct wf_office *office, const char
 	}
 	char detail[2 * WF_NAME_MAX + 8];
 	snprintf(detail, sizeof(detail), "%s, %s", office->name, office->city);
-	struct wf_audit_entry entry = {by_login, "admin", "", "office_set", "ok", detail};
-	if ((r = wf_audit_append(store, &entry, err)) != WF_OK)
-		goto out;
-	r = wf_tx_commit(store, err);
+	r = commit_admin(store, by_login, "office_set", detail, err);
 out:
 	sqlite3_finalize(stmt);
 	if (r != WF_OK)
@@ -120,10 +130,7 @@ wf_official_add(struct wf_store *store, const struct wf_official *official, cons
 	char detail[WF_NAME_MAX + 128];
 	snprintf(detail, sizeof(detail), "%s (%s), %s, NIP %s", official->login,
 		 wf_role_name(official->role), official->name, official->nip);
-	struct wf_audit_entry entry = {by_login, "admin", "", "official_add", "ok", detail};
-	if ((r = wf_audit_append(store, &entry, err)) != WF_OK)
-		goto out;
-	r = wf_tx_commit(store, err);
+	r = commit_admin(store, by_login, "official_add", detail, err);
 out:
 	sqlite3_finalize(stmt);
 	if (r != WF_OK)
@@ -230,12 +237,8 @@ wf_official_set_active(struct wf_store *store, const char *login, bool active, c
 		r = wf_fail(err, WF_ERR_NOT_FOUND, "login %s is not a registered official", login);
 		goto out;
 	}
-	struct wf_audit_entry entry = {
-	    by_login, "admin", "", active ? "official_activate" : "official_deactivate",
-	    "ok",     login};
-	if ((r = wf_audit_append(store, &entry, err)) != WF_OK)
-		goto out;
-	r = wf_tx_commit(store, err);
+	r = commit_admin(store, by_login, active ? "official_activate" : "official_deactivate",
+			 login, err);
 out:
 	sqlite3_finalize(stmt);
 	if (r != WF_OK)

@@ -247,7 +247,7 @@ wf_report_step_times(struct wf_store *store, const struct wf_period *period, str
 	steps = wf_steps(&step_count);
 	report = wf_report_new("step_times", "Waktu per langkah", "Time taken per step",
 			       step_columns, sizeof(step_columns) / sizeof(step_columns[0]));
-	for (size_t i = 0; i < step_count && r == WF_OK; i++) {
+	for (size_t i = 0; i < step_count; i++) {
 		if (report == NULL || (row = wf_report_row_add(report)) == NULL) {
 			r = wf_report_oom(err);
 			goto out;
@@ -256,12 +256,10 @@ wf_report_step_times(struct wf_store *store, const struct wf_period *period, str
 		histogram_summary(&reader.steps[steps[i].number], steps[i].standard_minutes, row);
 		report->total += row[3].number;
 		if ((r = wf_report_text(&row[1], steps[i].activity_id, err)) ||
-		    (r = wf_report_text(&row[2], steps[i].activity_en, err)))
+		    (r = wf_report_text(&row[2], steps[i].activity_en, err)) ||
+		    (r = wf_report_row_finish(report, row, err)))
 			goto out;
-		r = wf_report_row_finish(report, row, err);
 	}
-	if (r != WF_OK)
-		goto out;
 	*out = report;
 	report = NULL;
 out:

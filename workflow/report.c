@@ -159,7 +159,7 @@ wf_report_states(struct wf_store *store, const struct wf_period *period, struct 
 		goto out;
 	report = wf_report_new("states", "Permohonan menurut status", "Applications by state",
 			       state_columns, sizeof(state_columns) / sizeof(state_columns[0]));
-	for (int s = 0; s < WF_STATE_COUNT && r == WF_OK; s++) {
+	for (int s = 0; s < WF_STATE_COUNT; s++) {
 		if (report == NULL || (row = wf_report_row_add(report)) == NULL) {
 			r = wf_report_oom(err);
 			goto out;
@@ -168,12 +168,10 @@ wf_report_states(struct wf_store *store, const struct wf_period *period, struct 
 		report->total += counts[s];
 		if ((r = wf_report_text(&row[0], wf_state_name(s), err)) ||
 		    (r = wf_report_text(&row[1], wf_state_label(s, true), err)) ||
-		    (r = wf_report_text(&row[2], wf_state_label(s, false), err)))
+		    (r = wf_report_text(&row[2], wf_state_label(s, false), err)) ||
+		    (r = wf_report_row_finish(report, row, err)))
 			goto out;
-		r = wf_report_row_finish(report, row, err);
 	}
-	if (r != WF_OK)
-		goto out;
 	*out = report;
 	report = NULL;
 out:
