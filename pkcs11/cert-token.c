@@ -11,47 +11,6 @@
 
 #include "cert-int.h"
 
-#define FIND_BATCH 64
-
-/* All objects matching template. *handles malloc'd (free()), *count may be 0. */
-static int
-find_objects(struct tok_token *token, CK_ATTRIBUTE *template, CK_ULONG template_count,
-	     CK_OBJECT_HANDLE **handles, size_t *count, struct tok_error *err)
-{
-	CK_FUNCTION_LIST_PTR fn = token->ctx->fn;
-	CK_OBJECT_HANDLE batch[FIND_BATCH], *all = NULL, *grown;
-	CK_ULONG found;
-	size_t used = 0;
-	CK_RV rv;
-	int r = TOK_ERR_INTERNAL;
-
-	if ((rv = fn->C_FindObjectsInit(token->session, template, template_count)) != CKR_OK)
-		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_FindObjectsInit failed");
-	for (;;) {
-		if ((rv = fn->C_FindObjects(token->session, batch, FIND_BATCH, &found)) != CKR_OK) {
-			r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_FindObjects failed");
-			goto out;
-		}
-		if (found == 0)
-			break;
-		if ((grown = realloc(all, (used + found) * sizeof(*all))) == NULL) {
-			r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
-			goto out;
-		}
-		all = grown;
-		memcpy(all + used, batch, found * sizeof(*all));
-		used += found;
-	}
-	*handles = all;
-	*count = used;
-	all = NULL;
-	r = TOK_OK;
-out:
-	fn->C_FindObjectsFinal(token->session);
-	free(all);
-	return r;
-}
-
 /* One attribute's value, malloc'd (free()). TOK_ERR_NOT_FOUND if the object lacks it. */
 static int
 get_attribute(struct tok_token *token, CK_OBJECT_HANDLE handle, CK_ATTRIBUTE_TYPE type,
@@ -122,7 +81,7 @@ key_matches(struct tok_token *token, CK_OBJECT_HANDLE private_key, const unsigne
 		free(stored);
 		return same;
 	}
-	if (find_objects(token, template, 2, &publics, &count, NULL) != 0)
+	if (tok_find_objects(token, template, 2, &publics, &count, NULL) != 0)
 		return false;
 	for (size_t i = 0; i < count && !same; i++) {
 		if (get_attribute(token, publics[i], CKA_EC_POINT, &stored, &length, NULL) != 0)
@@ -166,7 +125,7 @@ tok_cert_find_key(struct tok_token *token, EVP_PKEY *pkey, struct tok_cert_key *
 	if ((value_length = tok_public_key_value(pkey, value, sizeof(value))) == 0)
 		return tok_error_set(err, TOK_ERR_CERT_MISMATCH,
 				     "certificate key is neither RSA nor EC");
-	if ((r = find_objects(token, template, 1, &keys, &count, err)) != TOK_OK)
+	if ((r = tok_find_objects(token, template, 1, &keys, &count, err)) != TOK_OK)
 		return r;
 	r = TOK_ERR_NOT_FOUND;
 	for (size_t i = 0; i < count && r != TOK_OK; i++) {
@@ -201,7 +160,7 @@ tok_cert_present(struct tok_token *token, const unsigned char *der, size_t lengt
 	int r, present = 0;
 
 	/* Compared here rather than by a CKA_VALUE template: not every token matches on it. */
-	if ((r = find_objects(token, template, 1, &certs, &count, err)) != TOK_OK)
+	if ((r = tok_find_objects(token, template, 1, &certs, &count, err)) != TOK_OK)
 		return r;
 	for (size_t i = 0; i < count && !present; i++) {
 		if (get_attribute(token, certs[i], CKA_VALUE, &value, &value_length, NULL) != 0)
@@ -238,7 +197,7 @@ tok_read_certificate(struct tok_token *token, const struct tok_key_id *id, unsig
 	template[1].type = CKA_ID;
 	template[1].pValue = (void *)id->bytes;
 	template[1].ulValueLen = id->length;
-	if ((r = find_objects(token, template, 2, &certs, &count, err)) != TOK_OK)
+	if ((r = tok_find_objects(token, template, 2, &certs, &count, err)) != TOK_OK)
 		return r;
 	if (count == 0)
 		r = tok_error_set(err, TOK_ERR_NOT_FOUND, "no certificate under this key id");
