@@ -55,6 +55,18 @@ fixture_path(const char *name)
 	return path;
 }
 
+char *
+fixture_tmp_path(const char *name)
+{
+	/* A ring, not one buffer: a call may name several paths at once (argv, redirects). */
+	static char paths[4][4096];
+	static unsigned int next;
+	char *path = paths[next++ % 4];
+
+	snprintf(path, sizeof(paths[0]), "%s/%s", fixture_tmpdir(), name);
+	return path;
+}
+
 const char *
 fixture_softhsm(void)
 {

@@ -24,8 +24,10 @@ int fixture_softhsm_token(const char *label);
 const char *fixture_module(void);
 /* A PIN buffer holding text; abort()s on failure. */
 struct tok_pin *fixture_pin(const char *text);
-/* Write a file in the fixture directory; returns its path (static buffer per call site). */
+/* The path of name in the fixture directory, malloc'd (free()). */
 char *fixture_path(const char *name);
+/* The same path in one of four static buffers, reused in turn: nothing to free. */
+char *fixture_tmp_path(const char *name);
 /* Run a shell command; returns its exit status (-1 if it could not run). */
 int fixture_run(const char *command);
 

@@ -11,18 +11,6 @@
 #include "pcsc.h"
 #include "tap.h"
 
-/* A path in the test's own directory (tmp_path() returns memory to free; this does not). */
-static char *
-tmp_path(const char *name)
-{
-	static char paths[4][4096];
-	static unsigned int next;
-	char *path = paths[next++ % 4];
-
-	snprintf(path, sizeof paths[0], "%s/%s", fixture_tmpdir(), name);
-	return path;
-}
-
 static size_t
 atr_from_hex(const char *hex, unsigned char *out)
 {
@@ -124,7 +112,7 @@ missing_device_table_is_an_io_error(void)
 	struct tok_error err;
 	struct pcsc_model model;
 
-	pcsc_set_data_files(tmp_path("no-such-devices.conf"), NULL);
+	pcsc_set_data_files(fixture_tmp_path("no-such-devices.conf"), NULL);
 	check_int(name_atr("3B 02 14 50", &model, &err), TOK_ERR_IO);
 	check(strstr(err.message, "no-such-devices.conf") != NULL);
 	pcsc_set_data_files(DEVICES_CONF, NULL);
@@ -136,7 +124,7 @@ missing_smartcard_list_only_leaves_cards_unnamed(void)
 	struct tok_error err;
 	struct pcsc_model model;
 
-	pcsc_set_data_files(DEVICES_CONF, tmp_path("no-smartcard_list.txt"));
+	pcsc_set_data_files(DEVICES_CONF, fixture_tmp_path("no-smartcard_list.txt"));
 	check_int(name_atr("3B 0F 00 65 46 53 05 16 05 71 DF 00 00 00 80 6A 82", &model, &err), 0);
 	check_int(model.source, PCSC_MODEL_UNKNOWN);
 	pcsc_set_data_files(DEVICES_CONF, NULL);

@@ -27,18 +27,6 @@
 static pid_t pcscd_pid = -1;
 static pid_t vcard_pid = -1;
 
-/* A path in the test's own directory (tmp_path() returns memory to free; this does not). */
-static char *
-tmp_path(const char *name)
-{
-	static char paths[4][4096];
-	static unsigned int next;
-	char *path = paths[next++ % 4];
-
-	snprintf(path, sizeof paths[0], "%s/%s", fixture_tmpdir(), name);
-	return path;
-}
-
 static long long
 now_ms(void)
 {
@@ -114,7 +102,7 @@ pcscd_lock(void)
 static bool
 pcscd_start(void)
 {
-	char *confdir = tmp_path("reader.conf.d"), *command;
+	char *confdir = fixture_tmp_path("reader.conf.d"), *command;
 	char *argv[] = { "pcscd", "-f", "-c", confdir, NULL };
 	struct pcsc_reader *readers = NULL;
 	struct tok_error err;
@@ -131,7 +119,7 @@ pcscd_start(void)
 	free(command);
 	if (!copied)
 		return false;
-	pcscd_pid = spawn(argv, tmp_path("pcscd.log"));
+	pcscd_pid = spawn(argv, fixture_tmp_path("pcscd.log"));
 	for (i = 0; i < 100 && count == 0; i++) {
 		usleep(50 * 1000);
 		if ((ctx = pcsc_ctx_new(&err)) == NULL)
@@ -150,11 +138,11 @@ card_insert(const char *atr, int delay_ms)
 {
 	char delay[16];
 	char *argv[] = { VCARD, "--atr", (char *)atr, "--delay-ms", delay, "--stamp",
-		tmp_path("vcard.stamp"), NULL };
+		fixture_tmp_path("vcard.stamp"), NULL };
 
 	snprintf(delay, sizeof delay, "%d", delay_ms);
 	unlink(argv[6]);
-	vcard_pid = spawn(argv, tmp_path("vcard.log"));
+	vcard_pid = spawn(argv, fixture_tmp_path("vcard.log"));
 }
 
 /* When vcard connected (CLOCK_MONOTONIC ms, system-wide), -1 if it has not. */
@@ -162,7 +150,7 @@ static long long
 card_inserted_at(void)
 {
 	long long at = -1;
-	FILE *f = fopen(tmp_path("vcard.stamp"), "r");
+	FILE *f = fopen(fixture_tmp_path("vcard.stamp"), "r");
 
 	if (f) {
 		if (fscanf(f, "%lld", &at) != 1)
@@ -411,7 +399,7 @@ main(void)
 	TAP_TEST(pcscd_not_running_is_reported_with_how_to_start_it);
 	if (!pcscd_start()) {
 		printf("Bail out! pcscd with vpcd did not start (see %s)\n",
-		       tmp_path("pcscd.log"));
+		       fixture_tmp_path("pcscd.log"));
 		return 1;
 	}
 	TAP_TEST(reader_without_card_is_reported_empty);
