@@ -253,6 +253,8 @@ cert_bench_open(struct cert_bench *b, enum tok_key_type type)
 	struct tok_error err = { 0 };
 	struct tok_pin *pin = fixture_pin(FIXTURE_USER_PIN);
 
+	b->cert = NULL;
+	b->pem = NULL;
 	fixture_softhsm();
 	if (fixture_softhsm_token("cert-test") != 0 ||
 	    (b->ctx = tok_ctx_new(fixture_module(), &err)) == NULL ||
@@ -266,9 +268,23 @@ cert_bench_open(struct cert_bench *b, enum tok_key_type type)
 	b->public_key = cert_fixture_public_key(b->key);
 }
 
+X509 *
+cert_bench_issue(struct cert_bench *b, const struct cert_ca *ca, char **pem)
+{
+	if (b->cert != NULL)
+		abort();
+	b->cert = cert_fixture_issue(ca, b->public_key, 0, 730, CERT_SIGNING);
+	b->pem = cert_fixture_pem(b->cert, ca->issuing, NULL);
+	if (pem != NULL)
+		*pem = b->pem;
+	return b->cert;
+}
+
 void
 cert_bench_close(struct cert_bench *b)
 {
+	free(b->pem);
+	X509_free(b->cert);
 	EVP_PKEY_free(b->public_key);
 	tok_key_free(b->key);
 	tok_close(b->token);

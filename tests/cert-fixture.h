@@ -48,12 +48,20 @@ struct cert_bench {
 	struct tok_token *token;
 	struct tok_key *key;
 	EVP_PKEY *public_key;
+	X509 *cert; /* from cert_bench_issue(), freed by cert_bench_close() */
+	char *pem;
 };
 void cert_bench_open(struct cert_bench *b, enum tok_key_type type);
 void cert_bench_close(struct cert_bench *b);
 /* Another key on the bench's token. abort()s on failure. */
 struct tok_key *cert_bench_generate(struct cert_bench *b, enum tok_key_type type,
 				    const char *label);
+/*
+ * The usual certificate for the bench's key from ca: valid from now for 730 days, for
+ * signing; *pem (if not NULL) gets it followed by ca's issuing CA. Both belong to the
+ * bench, which frees them at cert_bench_close(); one issue per bench.
+ */
+X509 *cert_bench_issue(struct cert_bench *b, const struct cert_ca *ca, char **pem);
 /* tok_import_certificate, with the error as a TAP diagnostic. */
 int cert_bench_import(struct cert_bench *b, const void *data, size_t length, const char *anchors,
 		      struct tok_cert_info *info);

@@ -84,8 +84,7 @@ pem_bundle_is_accepted_with_the_keys_id_and_label(void)
 	char *pem, hex[41];
 
 	cert_bench_open(&b, TOK_KEY_EC_P256);
-	cert = cert_fixture_issue(ca, b.public_key, 0, 730, CERT_SIGNING);
-	pem = cert_fixture_pem(cert, ca->issuing, NULL);
+	cert = cert_bench_issue(&b, ca, &pem);
 	check_int(cert_bench_import(&b, pem, strlen(pem), ca->anchors, &info), 0);
 	check(!info.already_present);
 	check_int(info.chain_written, 2);
@@ -100,8 +99,6 @@ pem_bundle_is_accepted_with_the_keys_id_and_label(void)
 	check_certificate_object(&b, ca->root, 2);
 	tok_key_id_hex(tok_key_get_id(b.key), hex);
 	check_pair_listed(hex);
-	free(pem);
-	X509_free(cert);
 	cert_bench_close(&b);
 }
 
@@ -120,7 +117,7 @@ der_certificate_is_accepted_for_an_rsa_key(void)
 	X509 *cert;
 
 	cert_bench_open(&b, TOK_KEY_RSA2048);
-	cert = cert_fixture_issue(ca, b.public_key, 0, 730, CERT_SIGNING);
+	cert = cert_bench_issue(&b, ca, NULL);
 	der = cert_fixture_der(cert, &length);
 	check_int(cert_bench_import(&b, der, length, anchors, &info), 0);
 	check_int(info.chain_written, 2);
@@ -128,7 +125,6 @@ der_certificate_is_accepted_for_an_rsa_key(void)
 	free(der);
 	free(anchors);
 	free(anchors_pem);
-	X509_free(cert);
 	cert_bench_close(&b);
 }
 
@@ -145,11 +141,9 @@ pkcs7_bundles_are_accepted_pem_and_der(void)
 		char command[8400], *pem, *in, *out;
 		unsigned char *p7;
 		size_t length = 0;
-		X509 *cert;
 
 		cert_bench_open(&b, TOK_KEY_EC_P256);
-		cert = cert_fixture_issue(ca, b.public_key, 0, 730, CERT_SIGNING);
-		pem = cert_fixture_pem(cert, ca->issuing, NULL);
+		cert_bench_issue(&b, ca, &pem);
 		in = cert_fixture_write("bundle.pem", pem, strlen(pem));
 		out = fixture_path("bundle.p7b");
 		snprintf(command, sizeof(command),
@@ -164,8 +158,6 @@ pkcs7_bundles_are_accepted_pem_and_der(void)
 		free(p7);
 		free(out);
 		free(in);
-		free(pem);
-		X509_free(cert);
 		cert_bench_close(&b);
 	}
 }
@@ -176,12 +168,10 @@ importing_the_same_certificate_twice_is_a_no_op(void)
 	const struct cert_ca *ca = cert_fixture_ca();
 	struct tok_cert_info info = { 0 };
 	struct cert_bench b;
-	X509 *cert;
 	char *pem, *before, *after;
 
 	cert_bench_open(&b, TOK_KEY_EC_P256);
-	cert = cert_fixture_issue(ca, b.public_key, 0, 730, CERT_SIGNING);
-	pem = cert_fixture_pem(cert, ca->issuing, NULL);
+	cert_bench_issue(&b, ca, &pem);
 	check_int(cert_bench_import(&b, pem, strlen(pem), ca->anchors, &info), 0);
 	before = cert_fixture_object_list();
 	check_int(cert_bench_import(&b, pem, strlen(pem), ca->anchors, &info), 0);
@@ -191,8 +181,6 @@ importing_the_same_certificate_twice_is_a_no_op(void)
 	check_str(after, before);
 	free(before);
 	free(after);
-	free(pem);
-	X509_free(cert);
 	cert_bench_close(&b);
 }
 
@@ -324,15 +312,12 @@ chain_missing_its_issuing_ca_is_refused_and_token_unchanged(void)
 {
 	const struct cert_ca *ca = cert_fixture_ca();
 	struct cert_bench b;
-	X509 *cert;
 	char *pem;
 
 	cert_bench_open(&b, TOK_KEY_EC_P256);
-	cert = cert_fixture_issue(ca, b.public_key, 0, 730, CERT_SIGNING);
-	pem = cert_fixture_pem(cert, NULL);
+	pem = cert_fixture_pem(cert_bench_issue(&b, ca, NULL), NULL);
 	check_refused(&b, pem, strlen(pem), ca->anchors, TOK_ERR_CERT_UNTRUSTED);
 	free(pem);
-	X509_free(cert);
 	cert_bench_close(&b);
 }
 
@@ -364,7 +349,7 @@ malformed_der_is_refused_and_token_unchanged(void)
 	X509 *cert;
 
 	cert_bench_open(&b, TOK_KEY_EC_P256);
-	cert = cert_fixture_issue(ca, b.public_key, 0, 730, CERT_SIGNING);
+	cert = cert_bench_issue(&b, ca, NULL);
 	der = cert_fixture_der(cert, &length);
 	check_refused(&b, der, length / 2, ca->anchors, TOK_ERR_MALFORMED);
 	check_refused(&b, garbage, sizeof(garbage) - 1, ca->anchors, TOK_ERR_MALFORMED);
@@ -375,7 +360,6 @@ malformed_der_is_refused_and_token_unchanged(void)
 	check_refused(&b, padded, length + 4, ca->anchors, TOK_ERR_MALFORMED);
 	free(padded);
 	free(der);
-	X509_free(cert);
 	cert_bench_close(&b);
 }
 
@@ -384,17 +368,13 @@ truncated_pem_is_refused_and_token_unchanged(void)
 {
 	const struct cert_ca *ca = cert_fixture_ca();
 	struct cert_bench b;
-	X509 *cert;
 	char *pem;
 
 	cert_bench_open(&b, TOK_KEY_EC_P256);
-	cert = cert_fixture_issue(ca, b.public_key, 0, 730, CERT_SIGNING);
-	pem = cert_fixture_pem(cert, ca->issuing, NULL);
+	cert_bench_issue(&b, ca, &pem);
 	/* Cut inside the second block: the first alone would do, but half a file is not one. */
 	check_refused(&b, pem, strlen(pem) - 200, ca->anchors, TOK_ERR_MALFORMED);
 	check_refused(&b, pem, 300, ca->anchors, TOK_ERR_MALFORMED);
-	free(pem);
-	X509_free(cert);
 	cert_bench_close(&b);
 }
 
@@ -403,16 +383,12 @@ import_needs_the_user_logged_in(void)
 {
 	const struct cert_ca *ca = cert_fixture_ca();
 	struct cert_bench b;
-	X509 *cert;
 	char *pem;
 
 	cert_bench_open(&b, TOK_KEY_EC_P256);
-	cert = cert_fixture_issue(ca, b.public_key, 0, 730, CERT_SIGNING);
-	pem = cert_fixture_pem(cert, ca->issuing, NULL);
+	cert_bench_issue(&b, ca, &pem);
 	check_int(b.token->ctx->fn->C_Logout(b.token->session), CKR_OK);
 	check_refused(&b, pem, strlen(pem), ca->anchors, TOK_ERR_NOT_LOGGED_IN);
-	free(pem);
-	X509_free(cert);
 	cert_bench_close(&b);
 }
 
@@ -421,16 +397,12 @@ missing_trust_anchors_are_an_io_error_and_token_unchanged(void)
 {
 	const struct cert_ca *ca = cert_fixture_ca();
 	struct cert_bench b;
-	X509 *cert;
 	char *pem, *missing = fixture_path("no-such-anchors.pem");
 
 	cert_bench_open(&b, TOK_KEY_EC_P256);
-	cert = cert_fixture_issue(ca, b.public_key, 0, 730, CERT_SIGNING);
-	pem = cert_fixture_pem(cert, ca->issuing, NULL);
+	cert_bench_issue(&b, ca, &pem);
 	check_refused(&b, pem, strlen(pem), missing, TOK_ERR_IO);
 	free(missing);
-	free(pem);
-	X509_free(cert);
 	cert_bench_close(&b);
 }
 
@@ -439,19 +411,15 @@ trust_anchors_others_may_write_are_refused_and_token_unchanged(void)
 {
 	const struct cert_ca *ca = cert_fixture_ca();
 	struct cert_bench b;
-	X509 *cert;
 	char *pem, *anchors_pem = cert_fixture_pem(ca->root, NULL);
 	char *anchors = cert_fixture_write("writable-anchors.pem", anchors_pem, strlen(anchors_pem));
 
 	check_int(chmod(anchors, 0666), 0);
 	cert_bench_open(&b, TOK_KEY_EC_P256);
-	cert = cert_fixture_issue(ca, b.public_key, 0, 730, CERT_SIGNING);
-	pem = cert_fixture_pem(cert, ca->issuing, NULL);
+	cert_bench_issue(&b, ca, &pem);
 	check_refused(&b, pem, strlen(pem), anchors, TOK_ERR_IO);
 	free(anchors);
 	free(anchors_pem);
-	free(pem);
-	X509_free(cert);
 	cert_bench_close(&b);
 }
 
