@@ -11,469 +11,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "wf-bench.h"
 #include "workflow-int.h"
 
-#define DAY (24 * 60 * 60)
-#define YEAR (365 * DAY)
-
-static const char *const work_units[] = {
-    "Sekretariat Daerah",
-    "Dinas Pendidikan dan Kebudayaan",
-    "Dinas Kesehatan",
-    "Dinas Pekerjaan Umum dan Penataan Ruang",
-    "Dinas Perumahan Rakyat dan Kawasan Permukiman",
-    "Satuan Polisi Pamong Praja",
-    "Dinas Sosial",
-    "Dinas Tenaga Kerja",
-    "Dinas Lingkungan Hidup",
-    "Dinas Kependudukan dan Pencatatan Sipil",
-    "Dinas Perhubungan",
-    "Dinas Komunikasi dan Informatika",
-    "Dinas Koperasi dan UKM",
-    "Dinas Penanaman Modal dan PTSP",
-    "Dinas Kepemudaan dan Olahraga",
-    "Dinas Pariwisata",
-    "Dinas Perpustakaan dan Kearsipan",
-    "Dinas Perikanan",
-    "Dinas Pertanian",
-    "Dinas Perdagangan",
-    "Badan Perencanaan Pembangunan Daerah",
-    "Badan Keuangan Daerah",
-    "Badan Kepegawaian dan Pengembangan SDM",
-    "Inspektorat",
-    "RSUD Abdul Aziz",
-    "Kecamatan Singkawang Barat",
-    "Kecamatan Singkawang Timur",
-    "Kecamatan Singkawang Utara",
-    "Kecamatan Singkawang Selatan",
-    "Kecamatan Singkawang Tengah",
-    "Sekretariat DPRD",
-    "Badan Kesatuan Bangsa dan Politik",
-    "Badan Penanggulangan Bencana Daerah",
-};
-#define WORK_UNIT_COUNT (sizeof(work_units) / sizeof(work_units[0]))
-
-/*
- * Where a million applications end up, in tenths of a percent: most certificates are
- * in use or past their two years; a few applications are still on their way.
- */
-static const struct {
-	enum wf_state state;
-	int per_mille;
-} state_mix[] = {
-    {WF_STATE_ACTIVE, 600},	  {WF_STATE_EXPIRED, 200},	{WF_STATE_RENEWED, 100},
-    {WF_STATE_REVOKED, 26},	  {WF_STATE_LOST, 15},		{WF_STATE_REJECTED, 20},
-    {WF_STATE_CANCELLED, 20},	  {WF_STATE_RETURNED, 5},	{WF_STATE_SUBMITTED, 2},
-    {WF_STATE_DISPOSED_KADIS, 2}, {WF_STATE_DISPOSED_KABID, 2}, {WF_STATE_REGISTERED, 2},
-    {WF_STATE_SENT, 3},		  {WF_STATE_KEY_GENERATED, 2},	{WF_STATE_CERTIFICATE_IMPORTED, 1},
-};
-
-/* A small deterministic generator: the same N gives the same database. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t
-rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static int
-rng_below(int n)
-{
-	return (int)(rng() % (uint64_t)n);
-}
-
-static double
-seconds_since(const struct timespec *start)
+double
+bench_seconds_since(const struct timespec *start)
 {
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
-static enum wf_state
-pick_state(void)
-{
-	int x = rng_below(1000);
-
-	for (size_t i = 0; i < sizeof(state_mix) / sizeof(state_mix[0]); i++) {
-		if (x < state_mix[i].per_mille)
-			return state_mix[i].state;
-		x -= state_mix[i].per_mille;
-	}
-	return WF_STATE_ACTIVE;
-}
-
-/* Most acts keep to the standard; some take a few times longer; a few wait for days. */
-static int
-pick_minutes(int standard)
-{
-	int x = rng_below(100);
-
-	if (x < 70)
-		return 1 + rng_below(standard);
-	if (x < 95)
-		return standard + 1 + rng_below(3 * standard);
-	return 60 + rng_below(3 * 24 * 60);
-}
-
-/* ---------------------------------------------------------------- fill */
-
-struct filler {
-	sqlite3 *db;
-	sqlite3_stmt *applicant, *application, *event, *document;
-	int64_t officials[WF_ROLE_COUNT]; /* by role; the kasi records the applicant's acts */
-	int64_t now;
-	int seq_by_year[3000];
-};
-
-static const char applicant_sql[] =
-    "INSERT INTO applicants (full_name, nik, nip, email, phone, position, employment,"
-    " work_unit, agency, city, created_at, rank_grade, province)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, 'Analis', 'pns', ?6, 'Pemerintah Kota Singkawang',"
-    " 'Singkawang', ?7, 'Penata Muda / III-a', 'Kalimantan Barat')";
-static const char application_sql[] =
-    "INSERT INTO applications (number, year, seq, applicant_id, state, step, created_at,"
-    " updated_at, step_started_at, request_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8,"
-    " 'new')";
-static const char event_sql[] =
-    "INSERT INTO events (application_id, step, action, from_state, to_state, actor_id,"
-    " role, started_at, ended_at, minutes, standard_minutes, note)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL)";
-static const char document_sql[] =
-    "INSERT INTO documents (application_id, kind, received, received_at) VALUES (?1, ?2, 1, ?3)";
-
-/* The forward transition out of a state, NULL at the end of the path. */
-static const struct wf_transition *
-forward_from(enum wf_state state)
-{
-	size_t count;
-	const struct wf_transition *t = wf_transitions(&count);
-
-	for (size_t i = 0; i < count; i++)
-		if (t[i].from == state && t[i].step >= 1 && t[i].to != WF_STATE_RETURNED &&
-		    t[i].to != WF_STATE_REJECTED && t[i].to != WF_STATE_CANCELLED)
-			return &t[i];
-	return NULL;
-}
-
-/* The transition from a state that lands in target, NULL if there is none. */
-static const struct wf_transition *
-leading_to(enum wf_state from, enum wf_state target)
-{
-	size_t count;
-	const struct wf_transition *t = wf_transitions(&count);
-
-	for (size_t i = 0; i < count; i++)
-		if (t[i].from == from && t[i].to == target)
-			return &t[i];
-	return NULL;
-}
-
-static int
-put_event(struct filler *f, int64_t app, int step, const char *action, const char *from,
-	  const char *to, enum wf_role role, int64_t started, int minutes)
-{
-	const struct wf_step *s = wf_step(step);
-	sqlite3_stmt *e = f->event;
-
-	sqlite3_bind_int64(e, 1, app);
-	sqlite3_bind_int(e, 2, step);
-	sqlite3_bind_text(e, 3, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(e, 4, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(e, 5, to, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(e, 6, f->officials[role == WF_ROLE_APPLICANT ? WF_ROLE_KASI : role]);
-	sqlite3_bind_text(e, 7, wf_role_name(role), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(e, 8, started);
-	sqlite3_bind_int64(e, 9, started + (int64_t)minutes * 60);
-	sqlite3_bind_int(e, 10, minutes);
-	sqlite3_bind_int(e, 11, s != NULL ? s->standard_minutes : 0);
-	if (sqlite3_step(e) != SQLITE_DONE)
-		return -1;
-	sqlite3_reset(e);
-	return 0;
-}
-
-/* One application's history before it is written. */
-struct plan {
-	const struct wf_transition *acts[16];
-	size_t count;
-	enum wf_state state;
-};
-
-static void
-plan_add(struct plan *p, const struct wf_transition *t)
-{
-	if (t != NULL && p->count < sizeof(p->acts) / sizeof(p->acts[0])) {
-		p->acts[p->count++] = t;
-		p->state = t->to;
-	}
-}
-
-static bool
-state_before_handover(enum wf_state s)
-{
-	return s <= WF_STATE_CERTIFICATE_IMPORTED;
-}
-
-/* The acts that bring a new application to target, taken from the transition table. */
-static void
-plan_path(struct plan *p, enum wf_state target)
-{
-	const struct wf_transition *t;
-	int stop = rng_below(6);
-
-	p->count = 0;
-	p->state = WF_STATE_SUBMITTED;
-	if (target == WF_STATE_RETURNED || target == WF_STATE_REJECTED ||
-	    target == WF_STATE_CANCELLED) {
-		while (stop-- > 0 && (t = forward_from(p->state)) != NULL &&
-		       leading_to(t->to, target) != NULL)
-			plan_add(p, t);
-		plan_add(p, leading_to(p->state, target));
-		return;
-	}
-	while (p->state != target && state_before_handover(p->state) &&
-	       (t = forward_from(p->state)) != NULL)
-		plan_add(p, t);
-	if (target == WF_STATE_REVOKED && rng_below(3) == 0)
-		plan_add(p, leading_to(p->state, WF_STATE_LOST));
-	if (target == WF_STATE_RENEWED && rng_below(2) == 0)
-		plan_add(p, leading_to(p->state, WF_STATE_EXPIRED));
-	if (p->state != target)
-		plan_add(p, leading_to(p->state, target));
-}
-
-/* When an application was created, so that its history fits the state it is in. */
-static int64_t
-pick_created(struct filler *f, enum wf_state target)
-{
-	switch (target) {
-	case WF_STATE_EXPIRED:
-	case WF_STATE_RENEWED:
-		return f->now - 7 * (int64_t)YEAR + rng_below(5 * YEAR - 30 * DAY);
-	case WF_STATE_ACTIVE:
-	case WF_STATE_REVOKED:
-	case WF_STATE_LOST:
-		return f->now - 700 * (int64_t)DAY + rng_below(690 * DAY);
-	default:
-		if (state_before_handover(target))
-			return f->now - 5 * DAY + rng_below(5 * DAY - 3600);
-		return f->now - 7 * (int64_t)YEAR + rng_below(7 * YEAR - 10 * DAY);
-	}
-}
-
-/* Lifecycle acts happen long after the handover: expiry exactly two years later. */
-static int64_t
-lifecycle_time(struct filler *f, const struct wf_transition *t, int64_t clock)
-{
-	if (t->action == WF_ACTION_EXPIRE)
-		clock += 2 * (int64_t)YEAR;
-	else if (t->action == WF_ACTION_RENEW && t->from == WF_STATE_ACTIVE)
-		clock += 2 * (int64_t)YEAR - rng_below(30 * DAY);
-	else
-		clock += rng_below(300 * DAY);
-	return clock < f->now ? clock : f->now - 60;
-}
-
-static int
-put_applicant(struct filler *f, int64_t n, int64_t created, int64_t *id)
-{
-	sqlite3_stmt *a = f->applicant;
-	char name[64], nik[17], nip[19], email[80], phone[24];
-
-	snprintf(name, sizeof(name), "Pegawai %07lld", (long long)n);
-	snprintf(nik, sizeof(nik), "6172%02d%02d%02d%02d%04d", 1 + rng_below(5),
-		 1 + rng_below(28) + 40 * rng_below(2), 1 + rng_below(12), rng_below(100),
-		 1 + rng_below(9999));
-	snprintf(nip, sizeof(nip), "19%02d0101%04d01%d%03d", 60 + rng_below(40),
-		 2000 + rng_below(20), 1 + rng_below(2), 1 + rng_below(999));
-	snprintf(email, sizeof(email), "pegawai%07lld@singkawangkota.go.id", (long long)n);
-	snprintf(phone, sizeof(phone), "+62812%08d", rng_below(100000000));
-	sqlite3_bind_text(a, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(a, 2, nik, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(a, 3, nip, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(a, 4, email, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(a, 5, phone, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(a, 6, work_units[rng_below(WORK_UNIT_COUNT)], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(a, 7, created);
-	if (sqlite3_step(a) != SQLITE_DONE)
-		return -1;
-	sqlite3_reset(a);
-	*id = sqlite3_last_insert_rowid(f->db);
-	return 0;
-}
-
-static int
-put_application_row(struct filler *f, int64_t applicant, const struct plan *p, int step,
-		    int64_t created, int64_t updated, int64_t *id)
-{
-	sqlite3_stmt *a = f->application;
-	time_t t = (time_t)created;
-	struct tm tm;
-	char number[40];
-	int year, seq;
-
-	localtime_r(&t, &tm);
-	year = tm.tm_year + 1900;
-	seq = ++f->seq_by_year[year % 3000];
-	snprintf(number, sizeof(number), "TTE/%d/%04d", year, seq);
-	sqlite3_bind_text(a, 1, number, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(a, 2, year);
-	sqlite3_bind_int(a, 3, seq);
-	sqlite3_bind_int64(a, 4, applicant);
-	sqlite3_bind_text(a, 5, wf_state_name(p->state), -1, SQLITE_STATIC);
-	sqlite3_bind_int(a, 6, step);
-	sqlite3_bind_int64(a, 7, created);
-	sqlite3_bind_int64(a, 8, updated);
-	if (sqlite3_step(a) != SQLITE_DONE)
-		return -1;
-	sqlite3_reset(a);
-	*id = sqlite3_last_insert_rowid(f->db);
-	return 0;
-}
-
-/* Times of the acts, the last one clipped to now: the bench's clock is the real one. */
-static void
-plan_times(struct filler *f, const struct plan *p, int64_t created, int64_t started[],
-	   int minutes[])
-{
-	int64_t clock = created;
-
-	for (size_t i = 0; i < p->count; i++) {
-		const struct wf_step *s = wf_step(p->acts[i]->step);
-
-		if (p->acts[i]->step == 0 && !state_before_handover(p->acts[i]->from))
-			clock = lifecycle_time(f, p->acts[i], clock);
-		minutes[i] = pick_minutes(s != NULL ? s->standard_minutes : 15);
-		if (clock + (int64_t)minutes[i] * 60 > f->now)
-			minutes[i] = (int)((f->now - clock) / 60);
-		if (minutes[i] < 0)
-			minutes[i] = 0;
-		started[i] = clock;
-		clock += (int64_t)minutes[i] * 60;
-	}
-}
-
-static int
-put_application(struct filler *f, int64_t n)
-{
-	enum wf_state target = pick_state();
-	int64_t created = pick_created(f, target), started[16], applicant, app;
-	int minutes[16], step = 1, submit_minutes = pick_minutes(15);
-	struct plan p;
-
-	plan_path(&p, target);
-	plan_times(f, &p, created, started, minutes);
-	for (size_t i = 0; i < p.count; i++)
-		if (p.acts[i]->step > step && forward_from(p.acts[i]->from) == p.acts[i])
-			step = p.acts[i]->step;
-	if (put_applicant(f, n, created, &applicant) != 0 ||
-	    put_application_row(f, applicant, &p, step, created,
-				p.count > 0 ? started[p.count - 1] + minutes[p.count - 1] * 60
-					    : created,
-				&app) != 0 ||
-	    put_event(f, app, 1, "submit", "", "submitted", WF_ROLE_APPLICANT,
-		      created - submit_minutes * 60, submit_minutes) != 0)
-		return -1;
-	for (size_t i = 0; i < p.count; i++)
-		if (put_event(f, app, p.acts[i]->step, wf_action_name(p.acts[i]->action),
-			      wf_state_name(p.acts[i]->from), wf_state_name(p.acts[i]->to),
-			      p.acts[i]->role, started[i], minutes[i]) != 0)
-			return -1;
-	for (int kind = 0; kind < WF_DOC_COUNT; kind++) {
-		sqlite3_bind_int64(f->document, 1, app);
-		sqlite3_bind_text(f->document, 2, wf_document_name(kind), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(f->document, 3, created);
-		if (sqlite3_step(f->document) != SQLITE_DONE)
-			return -1;
-		sqlite3_reset(f->document);
-	}
-	return 0;
-}
-
-static int
-prepare_filler(struct filler *f, struct wf_store *store)
-{
-	static const struct {
-		const char *name, *nip, *login;
-		enum wf_role role;
-	} officials[] = {
-	    {"Kepala Dinas", "197001011995031001", "kadis", WF_ROLE_KEPALA_DINAS},
-	    {"Kabid Statistik dan Persandian", "197502022000032002", "kabid", WF_ROLE_KABID},
-	    {"Kasi Persandian", "198003032005011003", "kasi", WF_ROLE_KASI},
-	};
-	struct wf_error err = {0};
-	struct wf_official o;
-
-	for (size_t i = 0; i < sizeof(officials) / sizeof(officials[0]); i++) {
-		memset(&o, 0, sizeof(o));
-		snprintf(o.name, sizeof(o.name), "%s", officials[i].name);
-		snprintf(o.nip, sizeof(o.nip), "%s", officials[i].nip);
-		snprintf(o.login, sizeof(o.login), "%s", officials[i].login);
-		o.role = officials[i].role;
-		if (wf_official_add(store, &o, NULL, &f->officials[o.role], &err) != WF_OK) {
-			fprintf(stderr, "wf-bench: %s\n", err.message);
-			return -1;
-		}
-	}
-	f->db = wf_store_db(store);
-	f->now = (int64_t)time(NULL);
-	/* A bulk load of a new file: nothing to lose if it stops halfway. */
-	if (sqlite3_exec(f->db,
-			 "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF;"
-			 "PRAGMA cache_size = -262144; BEGIN",
-			 NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(f->db, applicant_sql, -1, &f->applicant, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(f->db, application_sql, -1, &f->application, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(f->db, event_sql, -1, &f->event, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(f->db, document_sql, -1, &f->document, NULL) != SQLITE_OK) {
-		fprintf(stderr, "wf-bench: %s\n", sqlite3_errmsg(f->db));
-		return -1;
-	}
-	return 0;
-}
-
-static int
-fill(const char *path, long count)
-{
-	struct filler f;
-	struct wf_error err = {0};
-	struct wf_store *store = wf_store_open(path, &err);
-	struct timespec start;
-	int r = -1;
-
-	memset(&f, 0, sizeof(f));
-	if (store == NULL) {
-		fprintf(stderr, "wf-bench: %s\n", err.message);
-		return 1;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	if (prepare_filler(&f, store) != 0)
-		goto out;
-	for (long n = 1; n <= count; n++)
-		if (put_application(&f, n) != 0) {
-			fprintf(stderr, "wf-bench: application %ld: %s\n", n, sqlite3_errmsg(f.db));
-			goto out;
-		}
-	if (sqlite3_exec(f.db, "COMMIT; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", NULL,
-			 NULL, NULL) != SQLITE_OK) {
-		fprintf(stderr, "wf-bench: %s\n", sqlite3_errmsg(f.db));
-		goto out;
-	}
-	printf("fill %.3f %ld\n", seconds_since(&start), count);
-	r = 0;
-out:
-	sqlite3_finalize(f.applicant);
-	sqlite3_finalize(f.application);
-	sqlite3_finalize(f.event);
-	sqlite3_finalize(f.document);
-	wf_store_close(store);
-	return r == 0 ? 0 : 1;
 }
 
 /* ---------------------------------------------------------------- measure */
@@ -489,7 +36,7 @@ measure_lists(struct wf_store *store)
 	for (int s = -1; s < WF_STATE_COUNT; s++) {
 		for (int whole = 0; whole < 2; whole++) {
 			/* Whole lists only of the states an operator works through. */
-			if (whole && (s < 0 || !state_before_handover(s)))
+			if (whole && (s < 0 || !bench_state_before_handover(s)))
 				continue;
 			clock_gettime(CLOCK_MONOTONIC, &start);
 			if (wf_list(store, s, whole ? 0 : 100, 0, &rows, &count, &err) != WF_OK) {
@@ -497,7 +44,7 @@ measure_lists(struct wf_store *store)
 				return -1;
 			}
 			printf("list_%s%s %.6f %zu\n", s < 0 ? "all" : wf_state_name(s),
-			       whole ? "_whole" : "_first100", seconds_since(&start), count);
+			       whole ? "_whole" : "_first100", bench_seconds_since(&start), count);
 			free(rows);
 		}
 	}
@@ -531,7 +78,8 @@ measure_report(const char *name, struct wf_store *store, int which, const struct
 		fprintf(stderr, "wf-bench: report %s: %s\n", name, err.message);
 		return -1;
 	}
-	printf("report_%s %.6f %lld\n", name, seconds_since(&start), (long long)report->total);
+	printf("report_%s %.6f %lld\n", name, bench_seconds_since(&start),
+	       (long long)report->total);
 	wf_report_free(report);
 	return 0;
 }
@@ -581,7 +129,7 @@ measure_transitions(struct wf_store *store, size_t k)
 		}
 		done++;
 	}
-	double seconds = seconds_since(&start);
+	double seconds = bench_seconds_since(&start);
 	printf("transitions %.6f %zu\n", seconds, done);
 	printf("transitions_per_second %.1f %zu\n", seconds > 0 ? done / seconds : 0.0, done);
 	free(rows);
@@ -611,7 +159,7 @@ int
 main(int argc, char **argv)
 {
 	if (argc >= 4 && strcmp(argv[1], "fill") == 0)
-		return fill(argv[2], atol(argv[3]));
+		return bench_fill(argv[2], atol(argv[3]));
 	if (argc == 3 && strcmp(argv[1], "measure") == 0)
 		return measure(argv[2], 0);
 	if (argc == 4 && strcmp(argv[1], "transitions") == 0 && atol(argv[3]) > 0)
