@@ -60,7 +60,8 @@ PIN
 step "Step 7: the token is handed over"
 run handover "$number" --note "Diserahkan langsung kepada pemilik"
 
-step "What is on the token now (pkcs11-tool, independent of enroll)"
+step "On the token now, as pkcs11-tool sees it without the PIN: the certificates and the public key
+(the private key is shown only after login; the import's readiness check signed with it)"
 pkcs11-tool --module "$module" --list-objects 2>/dev/null | sed 's/^/  /'
 step "The application's record"
 run show "$number"
