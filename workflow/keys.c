@@ -354,15 +354,20 @@ wf_certificate_record(struct wf_store *store, const char *number, const struct w
 				 err);
 }
 
+static void
+read_number(sqlite3_stmt *stmt, void *row)
+{
+	wf_column_copy(stmt, 0, row, WF_NUMBER_MAX);
+}
+
 /* Numbers of active applications whose certificate has run out, malloc'd. */
 static int
 collect_due(struct wf_store *store, char (**numbers)[WF_NUMBER_MAX], size_t *count,
 	    struct wf_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
-	char(*list)[WF_NUMBER_MAX] = NULL;
-	size_t n = 0, cap = 0;
-	int r, rc;
+	void *rows = NULL;
+	int r;
 
 	if ((r = wf_prepare(store,
 			    "SELECT p.number FROM applications p WHERE p.state = 'active' AND"
@@ -371,26 +376,10 @@ collect_due(struct wf_store *store, char (**numbers)[WF_NUMBER_MAX], size_t *cou
 			    &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int64(stmt, 1, wf_store_now(store));
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		char(*bigger)[WF_NUMBER_MAX] = wf_array_reserve(list, n, &cap, sizeof(*list), err);
-		if (!bigger) {
-			r = WF_ERR_INTERNAL;
-			goto out;
-		}
-		list = bigger;
-		wf_column_copy(stmt, 0, list[n++], WF_NUMBER_MAX);
-	}
-	if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "find expired certificates");
-out:
-	sqlite3_finalize(stmt);
-	if (r != WF_OK) {
-		free(list);
-		return r;
-	}
-	*numbers = list;
-	*count = n;
-	return WF_OK;
+	if ((r = wf_collect_rows(store, stmt, WF_NUMBER_MAX, read_number, "find expired certificates",
+			       &rows, count, err)) == WF_OK)
+		*numbers = rows;
+	return r;
 }
 
 int

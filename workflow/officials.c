@@ -154,39 +154,28 @@ read_official(sqlite3_stmt *stmt, struct wf_official *out)
 
 #define OFFICIAL_COLUMNS "id, name, nip, role, login, active"
 
+static void
+read_official_row(sqlite3_stmt *stmt, void *row)
+{
+	read_official(stmt, row);
+}
+
 int
 wf_official_list(struct wf_store *store, struct wf_official **out, size_t *count,
 		 struct wf_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
-	struct wf_official *list = NULL;
-	size_t n = 0, cap = 0;
-	int r, rc;
+	void *rows = NULL;
+	int r;
 
 	wf_error_clear(err);
 	if ((r = wf_prepare(store, "SELECT " OFFICIAL_COLUMNS " FROM officials ORDER BY id", &stmt,
 			    err)) != WF_OK)
 		return r;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct wf_official *bigger = wf_array_reserve(list, n, &cap, sizeof(*list), err);
-		if (!bigger) {
-			r = WF_ERR_INTERNAL;
-			goto out;
-		}
-		list = bigger;
-		read_official(stmt, &list[n++]);
-	}
-	if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "list officials");
-out:
-	sqlite3_finalize(stmt);
-	if (r != WF_OK) {
-		free(list);
-		return r;
-	}
-	*out = list;
-	*count = n;
-	return WF_OK;
+	if ((r = wf_collect_rows(store, stmt, sizeof(**out), read_official_row, "list officials",
+			       &rows, count, err)) == WF_OK)
+		*out = rows;
+	return r;
 }
 
 int

@@ -237,14 +237,27 @@ wf_application_free(struct wf_application *app)
 	free(app);
 }
 
+static void
+read_summary(sqlite3_stmt *stmt, void *row)
+{
+	struct wf_summary *s = row;
+
+	wf_column_copy(stmt, 0, s->number, sizeof(s->number));
+	s->state = wf_state_parse((const char *)sqlite3_column_text(stmt, 1));
+	s->step = sqlite3_column_int(stmt, 2);
+	wf_column_copy(stmt, 3, s->full_name, sizeof(s->full_name));
+	wf_column_copy(stmt, 4, s->work_unit, sizeof(s->work_unit));
+	s->created_at = sqlite3_column_int64(stmt, 5);
+	s->updated_at = sqlite3_column_int64(stmt, 6);
+}
+
 int
 wf_list(struct wf_store *store, int state, size_t limit, size_t offset, struct wf_summary **out,
 	size_t *count, struct wf_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
-	struct wf_summary *list = NULL;
-	size_t n = 0, cap = 0;
-	int r, rc;
+	void *rows = NULL;
+	int r;
 
 	wf_error_clear(err);
 	if (state < -1 || state >= WF_STATE_COUNT)
@@ -267,31 +280,8 @@ wf_list(struct wf_store *store, int state, size_t limit, size_t offset, struct w
 	wf_bind_text(stmt, 1, state < 0 ? NULL : wf_state_name((enum wf_state)state));
 	sqlite3_bind_int64(stmt, 2, limit ? (sqlite3_int64)limit : -1);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct wf_summary *bigger = wf_array_reserve(list, n, &cap, sizeof(*list), err);
-		if (!bigger) {
-			r = WF_ERR_INTERNAL;
-			goto out;
-		}
-		list = bigger;
-		struct wf_summary *s = &list[n++];
-		wf_column_copy(stmt, 0, s->number, sizeof(s->number));
-		s->state = wf_state_parse((const char *)sqlite3_column_text(stmt, 1));
-		s->step = sqlite3_column_int(stmt, 2);
-		wf_column_copy(stmt, 3, s->full_name, sizeof(s->full_name));
-		wf_column_copy(stmt, 4, s->work_unit, sizeof(s->work_unit));
-		s->created_at = sqlite3_column_int64(stmt, 5);
-		s->updated_at = sqlite3_column_int64(stmt, 6);
-	}
-	if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "list applications");
-out:
-	sqlite3_finalize(stmt);
-	if (r != WF_OK) {
-		free(list);
-		return r;
-	}
-	*out = list;
-	*count = n;
-	return WF_OK;
+	if ((r = wf_collect_rows(store, stmt, sizeof(**out), read_summary, "list applications",
+			       &rows, count, err)) == WF_OK)
+		*out = rows;
+	return r;
 }

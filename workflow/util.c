@@ -139,6 +139,36 @@ wf_array_reserve(void *array, size_t count, size_t *cap, size_t size, struct wf_
 	return bigger;
 }
 
+int
+wf_collect_rows(struct wf_store *store, sqlite3_stmt *stmt, size_t size, wf_read_row_fn read_row,
+		const char *what, void **out, size_t *count, struct wf_error *err)
+{
+	unsigned char *list = NULL, *bigger;
+	size_t n = 0, cap = 0;
+	int r = WF_OK, rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if ((bigger = wf_array_reserve(list, n, &cap, size, err)) == NULL) {
+			r = WF_ERR_INTERNAL;
+			goto out;
+		}
+		list = bigger;
+		memset(list + n * size, 0, size);
+		read_row(stmt, list + n++ * size);
+	}
+	if (rc != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, what);
+out:
+	sqlite3_finalize(stmt);
+	if (r != WF_OK) {
+		free(list);
+		return r;
+	}
+	*out = list;
+	*count = n;
+	return WF_OK;
+}
+
 bool
 wf_text_empty(const char *text)
 {

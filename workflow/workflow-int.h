@@ -60,6 +60,15 @@ char *wf_column_dup(sqlite3_stmt *stmt, int column);
  */
 void *wf_array_reserve(void *array, size_t count, size_t *cap, size_t size, struct wf_error *err);
 
+/*
+ * Step stmt to the end, reading each row into a new element of size bytes with read_row,
+ * then finalize stmt. *out (malloc'd, the caller frees it) and *count are set only on
+ * success; what names the query in a database error. For rows that own no memory.
+ */
+typedef void (*wf_read_row_fn)(sqlite3_stmt *stmt, void *row);
+int wf_collect_rows(struct wf_store *store, sqlite3_stmt *stmt, size_t size, wf_read_row_fn read_row,
+		    const char *what, void **out, size_t *count, struct wf_error *err);
+
 /* One audit row; appended inside the caller's transaction. */
 struct wf_audit_entry {
 	const char *login;
