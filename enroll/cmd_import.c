@@ -54,7 +54,8 @@ fetch_certificate(struct cli *cli, const struct wf_application *app, const char 
 
 	if (path != NULL)
 		return read_file(path, data, length);
-	if ((r = station_request_init(cli, app, app->key.key_id_hex, app->key.csr_pem, &req)) != 0 ||
+	station_request_init(cli, app, &req);
+	if ((r = station_request_add_csr(cli, app, app->key.key_id_hex, app->key.csr_pem, &req)) != 0 ||
 	    (r = station_issuer(cli, &issuer)) != 0)
 		goto out;
 	if (issuer_fetch(issuer, &req.request, data, length, &err) != TOK_OK)
@@ -63,25 +64,6 @@ out:
 	issuer_free(issuer);
 	station_request_clear(&req);
 	return r;
-}
-
-/* Refuse before the token is touched when the table says the import is not allowed now. */
-static int
-check_allowed(struct cli *cli, const struct wf_application *app)
-{
-	const struct wf_actor actor = { .login = cli->login };
-	const struct wf_transition *t = wf_transition_find(app->state, WF_ACTION_IMPORT_CERTIFICATE);
-	struct wf_official official;
-	struct wf_error err;
-
-	if (t != NULL && wf_official_find_by_login(cli->store, cli->login, &official, &err) == WF_OK &&
-	    official.role == t->role && official.active && app->has_key &&
-	    app->key.status == WF_KEY_COMPLETE)
-		return 0;
-	/* The workflow refuses it in its own words and records the refusal. */
-	if (wf_certificate_record(cli->store, app->number, &actor, "", "", "", 0, 0, &err) != WF_OK)
-		return cli_fail_wf(cli, &err);
-	return EXIT_INTERNAL;
 }
 
 static int
@@ -138,8 +120,12 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		return cli_fail_wf(cli, &err);
 	if (cli->token_selector == NULL)
 		cli->token_selector = app->key.token_serial;
-	if ((r = check_allowed(cli, app)) != 0 ||
-	    (r = fetch_certificate(cli, app, cert_path, &data, &length)) != 0 ||
+	/* Refused (and audited) before the token is touched when step 7 is not allowed now. */
+	if (wf_check(cli->store, number, WF_ACTION_IMPORT_CERTIFICATE, &actor, &err) != WF_OK) {
+		r = cli_fail_wf(cli, &err);
+		goto out;
+	}
+	if ((r = fetch_certificate(cli, app, cert_path, &data, &length)) != 0 ||
 	    (r = cli_open_token(cli, &token)) != 0 || (r = cli_login(cli, token)) != 0 ||
 	    (r = import_onto_token(cli, token, app, data, length, &info)) != 0)
 		goto out;

@@ -219,22 +219,21 @@ make_key_and_csr(struct cli *cli, struct tok_token *token, const struct wf_appli
 			return cli_fail_tok(cli, &job.err);
 		key = job.key;
 		cli_crash_point("keygen-after-generate");
-		tok_key_id_hex(tok_key_get_id(key), id_hex);
+	}
+	tok_key_id_hex(tok_key_get_id(key), id_hex);
+	if (job.key != NULL) {
 		if (wf_key_set_id(cli->store, app->number, id_hex, &werr) != WF_OK) {
 			r = cli_fail_wf(cli, &werr);
 			goto out;
 		}
 		cli_crash_point("keygen-after-record-id");
 	}
-	tok_key_id_hex(tok_key_get_id(key), id_hex);
-	if ((r = station_request_init(cli, app, NULL, NULL, &req)) != 0)
-		goto out;
+	station_request_init(cli, app, &req);
 	if (tok_make_csr(key, &req.subject, &csr, &terr) != TOK_OK) {
 		r = cli_fail_tok(cli, &terr);
 		goto out;
 	}
-	station_request_clear(&req);
-	if ((r = station_request_init(cli, app, id_hex, csr, &req)) != 0 ||
+	if ((r = station_request_add_csr(cli, app, id_hex, csr, &req)) != 0 ||
 	    (r = station_issuer(cli, &issuer)) != 0)
 		goto out;
 	if (issuer_submit(issuer, &req.request, &terr) != TOK_OK) {
@@ -256,26 +255,6 @@ out:
 	return r;
 }
 
-/* Refuse before the token is touched when the table says step 6 is not allowed now. */
-static int
-check_allowed(struct cli *cli, const struct wf_application *app, enum tok_key_type type)
-{
-	const struct wf_actor actor = { .login = cli->login };
-	const struct wf_transition *t = wf_transition_find(app->state, WF_ACTION_RECORD_KEY);
-	struct wf_official official;
-	struct wf_error err;
-
-	if (t != NULL && wf_official_find_by_login(cli->store, cli->login, &official, &err) == WF_OK &&
-	    official.role == t->role && official.active)
-		return 0;
-	/* The workflow refuses it in its own words and records the refusal. */
-	if (wf_key_begin(cli->store, app->number, &actor, "(not read)", "", tok_key_type_name(type),
-			 app->applicant.full_name, &err) != WF_OK)
-		return cli_fail_wf(cli, &err);
-	wf_key_abandon(cli->store, app->number, "begun by a pre-check", &err);
-	return 0;
-}
-
 int
 cmd_keygen(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
@@ -288,6 +267,7 @@ cmd_keygen(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		{ "restart", OPT_FLAG, &restart, NULL, N_("abandon a key begun on another token") },
 		{ NULL },
 	};
+	const struct wf_actor actor = { .login = cli->login };
 	struct wf_application *app = NULL;
 	struct tok_token *token = NULL;
 	struct tok_key *key = NULL;
@@ -308,7 +288,12 @@ cmd_keygen(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		r = cli_fail_wf(cli, &err);
 		goto out;
 	}
-	if ((r = check_allowed(cli, app, type)) != 0 || (r = find_token(cli, wait_seconds, &token)) != 0 ||
+	/* Refused (and audited) before the token is touched when step 6 is not allowed now. */
+	if (wf_check(cli->store, number, WF_ACTION_RECORD_KEY, &actor, &err) != WF_OK) {
+		r = cli_fail_wf(cli, &err);
+		goto out;
+	}
+	if ((r = find_token(cli, wait_seconds, &token)) != 0 ||
 	    (r = prepare_token(cli, token, app->applicant.full_name)) != 0 ||
 	    (r = resume_or_begin(cli, token, app, type, restart, &key)) != 0)
 		goto out;

@@ -215,11 +215,16 @@ int
 cmd_backup(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	struct wf_error err;
-	const char *path;
-	int r;
+	char **rest;
+	int nrest, r;
 
-	if ((r = cli_parse_id(cli, self, argc, argv, NULL, &path)) != 0 || (r = cli_store(cli)) != 0)
+	if ((r = cli_parse(cli, self, argc, argv, NULL, &rest, &nrest)) != 0)
 		return r;
+	if (nrest != 1)
+		return cli_fail_usage(_("give the file to write the backup to"));
+	if ((r = cli_store(cli)) != 0)
+		return r;
+	const char *path = rest[0];
 	if (wf_backup(cli->store, path, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
 	printf(_("Backup written to %s.\n"), path);

@@ -97,15 +97,11 @@ applicant_sheet(const struct wf_application *app)
 	return text;
 }
 
-int
-station_request_init(struct cli *cli, const struct wf_application *app, const char *key_id_hex,
-		     const char *csr_pem, struct station_request *out)
+void
+station_request_init(struct cli *cli, const struct wf_application *app,
+		     struct station_request *out)
 {
-	struct wf_office office = { 0 };
-	struct wf_error err;
-
 	memset(out, 0, sizeof(*out));
-	wf_office_get(cli->store, &office, &err);
 	out->organization = station_setting(cli, SETTING_ORGANIZATION);
 	out->province = station_setting(cli, SETTING_PROVINCE);
 	out->subject = (struct tok_subject){
@@ -117,18 +113,28 @@ station_request_init(struct cli *cli, const struct wf_application *app, const ch
 		.country = "ID",
 		.email = app->applicant.email,
 	};
-	if (csr_pem == NULL)
-		return 0;
-	out->json = applicant_json(app, out->organization ? out->organization : office.name, csr_pem);
-	out->sheet = applicant_sheet(app);
-	if (out->json == NULL || out->sheet == NULL)
+}
+
+int
+station_request_add_csr(struct cli *cli, const struct wf_application *app, const char *key_id_hex,
+			const char *csr_pem, struct station_request *request)
+{
+	struct wf_office office = { 0 };
+	struct wf_error err;
+
+	if (request->organization == NULL)
+		wf_office_get(cli->store, &office, &err);
+	request->json = applicant_json(app, request->organization ? request->organization : office.name,
+				       csr_pem);
+	request->sheet = applicant_sheet(app);
+	if (request->json == NULL || request->sheet == NULL)
 		return EXIT_INTERNAL;
-	out->request = (struct issuer_request){
+	request->request = (struct issuer_request){
 		.reference = app->number,
 		.key_id_hex = key_id_hex,
 		.csr_pem = csr_pem,
-		.applicant_json = out->json,
-		.applicant_sheet = out->sheet,
+		.applicant_json = request->json,
+		.applicant_sheet = request->sheet,
 	};
 	return 0;
 }

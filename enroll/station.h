@@ -34,9 +34,13 @@ struct station_request {
 	char *json;
 	char *sheet;
 };
-/* Fill a request for app; key_id_hex and csr_pem may be NULL (subject only). */
-int station_request_init(struct cli *cli, const struct wf_application *app, const char *key_id_hex,
-			 const char *csr_pem, struct station_request *out);
+/* The CSR subject for app, from its data and the station's settings. */
+void station_request_init(struct cli *cli, const struct wf_application *app,
+			  struct station_request *out);
+/* Then the issuer request: the CSR and the applicant's data (JSON, sheet) for the portal. */
+int station_request_add_csr(struct cli *cli, const struct wf_application *app,
+			    const char *key_id_hex, const char *csr_pem,
+			    struct station_request *request);
 void station_request_clear(struct station_request *request);
 
 #endif

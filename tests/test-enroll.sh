@@ -77,6 +77,20 @@ keygen_before_send_is_refused_and_the_token_untouched() {
 t_ok "keygen_before_send_is_refused_and_the_token_is_untouched" \
 	keygen_before_send_is_refused_and_the_token_untouched
 
+# Import before step 6: refused before the token is touched, and the refusal audited.
+import_before_keygen_is_refused_and_audited() {
+	t_softhsm 11
+	t_softhsm_token early || return 1
+	number=$(t_apply "Eka") && t_to_sent "$number" || return 1
+	refusals=$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE result != 'ok'")
+	t_expect_status 5 t_import "$number" --token early 2>"$T_DIR/err" &&
+	grep -q "allowed" "$T_DIR/err" && [ "$(t_state "$number")" = sent ] &&
+	[ "$(t_objects early cert)" -eq 0 ] &&
+	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE result != 'ok'")" -gt "$refusals" ]
+}
+t_ok "import_before_keygen_is_refused_before_the_token_is_touched_and_audited" \
+	import_before_keygen_is_refused_and_audited
+
 # Missing documents: send names them; once received, send goes through.
 send_refuses_missing_documents_then_accepts() {
 	number=$(e kasi apply --name "Yanti" --nik 6172014101900002 --email yanti@singkawangkota.go.id \

@@ -304,6 +304,57 @@ record_act(struct wf_store *store, const struct wf_transition *t, const struct w
 	return wf_audit_append(store, &entry, err);
 }
 
+/*
+ * Inside the caller's transaction: the application exists, the table allows the action
+ * in its state, and the actor holds the step's role. A refusal appends its audit row and
+ * sets *keep so that the caller commits that row.
+ */
+static int
+check_transition(struct wf_store *store, const char *number, enum wf_action action,
+		 const struct wf_actor *actor, struct wf_app_ref *app,
+		 const struct wf_transition **t, struct wf_acting *acting, bool *keep,
+		 struct wf_error *err)
+{
+	char allowed[256];
+	int r;
+
+	*keep = false;
+	if ((r = wf_application_lookup(store, number, app, err)) != WF_OK)
+		return r;
+	if (!(*t = wf_transition_find(app->state, action))) {
+		wf_fail(err, WF_ERR_STATE, "cannot %s application %s in state %s; allowed: %s",
+			wf_action_name(action), number, wf_state_name(app->state),
+			wf_allowed_actions(app->state, allowed, sizeof(allowed)));
+		r = refuse(store, actor, number, wf_action_name(action), WF_ERR_STATE, err);
+		*keep = r == WF_ERR_STATE;
+		return r;
+	}
+	r = wf_authorize(store, actor, (*t)->role, (*t)->step, number, wf_action_name(action),
+			 acting, err);
+	*keep = r == WF_ERR_ROLE || r == WF_ERR_INVALID;
+	return r;
+}
+
+/* End the transaction: commit on success or to keep a refusal's audit row, else roll back. */
+static int
+finish(struct wf_store *store, int r, bool keep, struct wf_error *err)
+{
+	struct wf_error commit_err;
+
+	if (r == WF_OK && (r = wf_tx_commit(store, err)) == WF_OK)
+		return WF_OK;
+	if (!keep) {
+		wf_tx_rollback(store);
+		return r;
+	}
+	if (wf_tx_commit(store, &commit_err) != WF_OK) {
+		if (err)
+			*err = commit_err;
+		return commit_err.code;
+	}
+	return r;
+}
+
 int
 wf_transition_run(struct wf_store *store, const char *number, enum wf_action action,
 		  const struct wf_actor *actor, const char *note, const struct wf_hook *hook,
@@ -312,48 +363,42 @@ wf_transition_run(struct wf_store *store, const char *number, enum wf_action act
 	struct wf_app_ref app;
 	struct wf_acting acting;
 	const struct wf_transition *t;
-	char allowed[256];
-	bool keep = false; /* commit although refused: the refusal's audit row */
+	bool keep; /* commit although refused: the refusal's audit row */
 	int r;
 
 	wf_error_clear(err);
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
-	if ((r = wf_application_lookup(store, number, &app, err)) != WF_OK)
-		goto out;
-	if (!(t = wf_transition_find(app.state, action))) {
-		wf_fail(err, WF_ERR_STATE, "cannot %s application %s in state %s; allowed: %s",
-			wf_action_name(action), number, wf_state_name(app.state),
-			wf_allowed_actions(app.state, allowed, sizeof(allowed)));
-		r = refuse(store, actor, number, wf_action_name(action), WF_ERR_STATE, err);
-		keep = r == WF_ERR_STATE;
-		goto out;
-	}
-	r = wf_authorize(store, actor, t->role, t->step, number, wf_action_name(action), &acting,
-			 err);
-	if (r == WF_ERR_ROLE || r == WF_ERR_INVALID)
-		keep = true;
-	if (r != WF_OK)
-		goto out;
-	if ((r = check_needs(store, t, &app, note, hook != NULL, err)) != WF_OK)
-		goto out;
-	if (hook && (r = hook->fn(store, &app, &acting, hook->arg, err)) != WF_OK)
-		goto out;
-	if ((r = record_act(store, t, &app, &acting, number, note, err)) != WF_OK)
-		goto out;
-	r = wf_tx_commit(store, err);
-out:
-	if (r != WF_OK && keep) {
-		struct wf_error commit_err;
-		if (wf_tx_commit(store, &commit_err) != WF_OK) {
-			r = commit_err.code;
-			if (err)
-				*err = commit_err;
-		}
-	} else if (r != WF_OK) {
+	if ((r = check_transition(store, number, action, actor, &app, &t, &acting, &keep, err)) ==
+		    WF_OK &&
+	    (r = check_needs(store, t, &app, note, hook != NULL, err)) == WF_OK &&
+	    (!hook || (r = hook->fn(store, &app, &acting, hook->arg, err)) == WF_OK))
+		r = record_act(store, t, &app, &acting, number, note, err);
+	return finish(store, r, keep, err);
+}
+
+int
+wf_check(struct wf_store *store, const char *number, enum wf_action action,
+	 const struct wf_actor *actor, struct wf_error *err)
+{
+	struct wf_app_ref app;
+	struct wf_acting acting;
+	const struct wf_transition *t;
+	bool keep;
+	int r;
+
+	wf_error_clear(err);
+	if (!store || (int)action < 0 || action >= WF_ACTION_COUNT)
+		return wf_fail(err, WF_ERR_INTERNAL, "wf_check: bad argument");
+	if ((r = wf_tx_begin(store, err)) != WF_OK)
+		return r;
+	r = check_transition(store, number, action, actor, &app, &t, &acting, &keep, err);
+	if (r == WF_OK) {
+		/* Nothing to write: the act itself comes later, checked again. */
 		wf_tx_rollback(store);
+		return WF_OK;
 	}
-	return r;
+	return finish(store, r, keep, err);
 }
 
 int

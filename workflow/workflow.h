@@ -330,6 +330,14 @@ int wf_document_set(struct wf_store *store, const char *number, enum wf_document
 int wf_act(struct wf_store *store, const char *number, enum wf_action action,
 	   const struct wf_actor *actor, const char *note, struct wf_error *err);
 
+/*
+ * Would wf_act() (or wf_key_begin/wf_key_complete, wf_certificate_record) let actor do
+ * action on the application now? The state and role checks only, nothing written but a
+ * refusal's audit row: the command asks before it touches a token. Errors as wf_act.
+ */
+int wf_check(struct wf_store *store, const char *number, enum wf_action action,
+	     const struct wf_actor *actor, struct wf_error *err);
+
 /* ---------------------------------------------------------------- keys (step 6) */
 
 /*
