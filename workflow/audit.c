@@ -134,21 +134,6 @@ wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry, stru
 	return r;
 }
 
-int
-wf_audit_append_alone(struct wf_store *store, const struct wf_audit_entry *entry,
-		      struct wf_error *err)
-{
-	int r;
-
-	if ((r = wf_tx_begin(store, err)) != WF_OK)
-		return r;
-	if ((r = wf_audit_append(store, entry, err)) != WF_OK) {
-		wf_tx_rollback(store);
-		return r;
-	}
-	return wf_tx_commit(store, err);
-}
-
 /* Check one row against the running chain; the first bad seq goes to *bad. */
 static int
 verify_row(sqlite3_stmt *stmt, int64_t expected_seq, char running[HASH_HEX], int64_t *bad,

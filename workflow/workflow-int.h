@@ -80,9 +80,6 @@ struct wf_audit_entry {
 };
 int wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry,
 		    struct wf_error *err);
-/* Append in a transaction of its own (for refusals after the act's rollback). */
-int wf_audit_append_alone(struct wf_store *store, const struct wf_audit_entry *entry,
-			  struct wf_error *err);
 
 /* What a transition needs to know of an application. */
 struct wf_app_ref {
