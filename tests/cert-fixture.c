@@ -250,20 +250,10 @@ cert_bench_generate(struct cert_bench *b, enum tok_key_type type, const char *la
 void
 cert_bench_open(struct cert_bench *b, enum tok_key_type type)
 {
-	struct tok_error err = { 0 };
-	struct tok_pin *pin = fixture_pin(FIXTURE_USER_PIN);
-
 	b->cert = NULL;
 	b->pem = NULL;
-	fixture_softhsm();
-	if (fixture_softhsm_token("cert-test") != 0 ||
-	    (b->ctx = tok_ctx_new(fixture_module(), &err)) == NULL ||
-	    (b->token = tok_open(b->ctx, "cert-test", &err)) == NULL ||
-	    tok_login(b->token, TOK_USER, pin, &err) != 0) {
-		fprintf(stderr, "bench: %s\n", err.message);
+	if ((b->token = fixture_open_token("cert-test", true, &b->ctx)) == NULL)
 		abort();
-	}
-	tok_pin_free(pin);
 	b->key = cert_bench_generate(b, type, "Siti Rahayu");
 	b->public_key = cert_fixture_public_key(b->key);
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "tap.h"
 
 static char tmpdir[4096];
 static pid_t owner;
@@ -108,6 +109,28 @@ fixture_softhsm_token(const char *label)
 		 "softhsm2-util --init-token --free --label '%s' --so-pin %s --pin %s >/dev/null",
 		 label, FIXTURE_SO_PIN, FIXTURE_USER_PIN);
 	return fixture_run(command);
+}
+
+struct tok_token *
+fixture_open_token(const char *label, bool login, struct tok_ctx **ctx)
+{
+	struct tok_error err = { 0 };
+	struct tok_pin *pin = fixture_pin(FIXTURE_USER_PIN);
+	struct tok_token *token = NULL;
+
+	*ctx = NULL;
+	fixture_softhsm();
+	if (label != NULL && fixture_softhsm_token(label) != 0)
+		tap_diag("softhsm2-util could not make token %s", label);
+	else if ((*ctx = tok_ctx_new(fixture_module(), &err)) == NULL ||
+		 (token = tok_open(*ctx, label, &err)) == NULL ||
+		 (login && tok_login(token, TOK_USER, pin, &err) != TOK_OK)) {
+		tap_diag("setup: %s", err.message);
+		tok_close(token);
+		token = NULL;
+	}
+	tok_pin_free(pin);
+	return token;
 }
 
 const char *

@@ -5,6 +5,8 @@
 #ifndef ENROLL_FIXTURE_H
 #define ENROLL_FIXTURE_H
 
+#include <stdbool.h>
+
 #include "token.h"
 
 /* The PINs of fixture tokens: they pass the office's PIN policy. */
@@ -20,6 +22,12 @@ const char *fixture_tmpdir(void);
 const char *fixture_softhsm(void);
 /* Initialize a token in the store (SO PIN, user PIN as above) with this label. 0 on success. */
 int fixture_softhsm_token(const char *label);
+/*
+ * A fresh store with a token of this label (NULL: only the blank slot), a context on it
+ * in *ctx and the token opened, logged in as user if login. NULL with a TAP diagnostic if
+ * any of it fails; *ctx is then what was made (NULL or a context), for tok_ctx_free().
+ */
+struct tok_token *fixture_open_token(const char *label, bool login, struct tok_ctx **ctx);
 /* The SoftHSM2 module path. */
 const char *fixture_module(void);
 /* A PIN buffer holding text; abort()s on failure. */

@@ -37,18 +37,7 @@ test_key_type(void)
 static struct tok_token *
 logged_in_token(void)
 {
-	struct tok_error err = { 0 };
-	struct tok_pin *pin = fixture_pin(FIXTURE_USER_PIN);
-	struct tok_token *token = NULL;
-
-	fixture_softhsm();
-	if (fixture_softhsm_token("Alpha") != 0 ||
-	    (ctx = tok_ctx_new(fixture_module(), &err)) == NULL ||
-	    (token = tok_open(ctx, "Alpha", &err)) == NULL ||
-	    tok_login(token, TOK_USER, pin, &err) != TOK_OK)
-		tap_diag("setup: %s", err.message);
-	tok_pin_free(pin);
-	return token;
+	return fixture_open_token("Alpha", true, &ctx);
 }
 
 static void

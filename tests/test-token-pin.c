@@ -17,15 +17,7 @@ static struct tok_ctx *ctx;
 static struct tok_token *
 open_token(const char *label)
 {
-	struct tok_error err = { 0 };
-	struct tok_token *token = NULL;
-
-	fixture_softhsm();
-	if ((label != NULL && fixture_softhsm_token(label) != 0) ||
-	    (ctx = tok_ctx_new(fixture_module(), &err)) == NULL ||
-	    (token = tok_open(ctx, label, &err)) == NULL)
-		tap_diag("setup: %s", err.message);
-	return token;
+	return fixture_open_token(label, false, &ctx);
 }
 
 static void

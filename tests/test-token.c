@@ -196,24 +196,11 @@ a_module_that_does_not_exist_is_a_module_error(void)
 	check(strstr(err.message, "/nonexistent/module.so") != NULL);
 }
 
-static struct tok_token *
-open_alpha(struct tok_ctx **ctx)
-{
-	struct tok_error err = { 0 };
-	struct tok_token *token;
-
-	*ctx = store_with("Alpha", NULL);
-	token = tok_open(*ctx, "Alpha", &err);
-	if (token == NULL)
-		tap_diag("tok_open: %s", err.message);
-	return token;
-}
-
 static void
 user_login_with_the_right_pin_succeeds(void)
 {
 	struct tok_ctx *ctx;
-	struct tok_token *token = open_alpha(&ctx);
+	struct tok_token *token = fixture_open_token("Alpha", false, &ctx);
 	struct tok_pin *pin = fixture_pin(FIXTURE_USER_PIN);
 	struct tok_error err = { 0 };
 
@@ -228,7 +215,7 @@ static void
 a_wrong_pin_is_refused_with_its_ckr_name(void)
 {
 	struct tok_ctx *ctx;
-	struct tok_token *token = open_alpha(&ctx);
+	struct tok_token *token = fixture_open_token("Alpha", false, &ctx);
 	struct tok_pin *pin = fixture_pin("000111");
 	struct tok_error err = { 0 };
 
@@ -245,7 +232,7 @@ static void
 so_login_with_the_so_pin_succeeds_and_user_pin_is_refused(void)
 {
 	struct tok_ctx *ctx;
-	struct tok_token *token = open_alpha(&ctx);
+	struct tok_token *token = fixture_open_token("Alpha", false, &ctx);
 	struct tok_pin *so = fixture_pin(FIXTURE_SO_PIN), *user = fixture_pin(FIXTURE_USER_PIN);
 	struct tok_error err = { 0 };
 
@@ -261,7 +248,7 @@ static void
 login_without_pin_needs_a_pinpad(void)
 {
 	struct tok_ctx *ctx;
-	struct tok_token *token = open_alpha(&ctx);
+	struct tok_token *token = fixture_open_token("Alpha", false, &ctx);
 	struct tok_error err = { 0 };
 
 	/* SoftHSM has no protected authentication path: NULL must not reach C_Login. */
