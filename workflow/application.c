@@ -224,18 +224,7 @@ wf_application_create(struct wf_store *store, const struct wf_applicant *applica
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
 	r = record_submission(store, &clean, type, actor, note, made, &keep, err);
-	if (r == WF_OK || keep) {
-		struct wf_error commit_err;
-		int c = wf_tx_commit(store, &commit_err);
-		if (c != WF_OK) {
-			r = c;
-			if (err)
-				*err = commit_err;
-		}
-	} else {
-		wf_tx_rollback(store);
-	}
-	if (r == WF_OK)
+	if ((r = wf_tx_end(store, r, keep, err)) == WF_OK)
 		memcpy(number, made, WF_NUMBER_MAX);
 	return r;
 }

@@ -208,16 +208,7 @@ wf_document_set(struct wf_store *store, const char *number, enum wf_document_kin
 		goto out;
 	r = record_document(store, number, kind, received, copied ? dest : NULL,
 			    copied ? sha256 : NULL, actor, &keep, err);
-	if (r == WF_OK || keep) {
-		struct wf_error commit_err;
-		if (wf_tx_commit(store, &commit_err) != WF_OK) {
-			r = commit_err.code;
-			if (err)
-				*err = commit_err;
-		}
-	} else {
-		wf_tx_rollback(store);
-	}
+	r = wf_tx_end(store, r, keep, err);
 out:
 	if (r != WF_OK && copied)
 		unlink(dest);

@@ -42,22 +42,6 @@ exec_on_open_key(struct wf_store *store, int64_t app_id, const char *sql, const 
 }
 
 static int
-commit_or_rollback(struct wf_store *store, int r, bool keep, struct wf_error *err)
-{
-	if (r == WF_OK || keep) {
-		struct wf_error commit_err;
-		if (wf_tx_commit(store, &commit_err) != WF_OK) {
-			if (err)
-				*err = commit_err;
-			return commit_err.code;
-		}
-		return r;
-	}
-	wf_tx_rollback(store);
-	return r;
-}
-
-static int
 insert_intent(struct wf_store *store, int64_t app_id, const struct wf_acting *acting,
 	      const char *const texts[4], struct wf_error *err)
 {
@@ -130,7 +114,7 @@ wf_key_begin(struct wf_store *store, const char *number, const struct wf_actor *
 				       "key_begin",	   "ok",  detail};
 	r = wf_audit_append(store, &entry, err);
 out:
-	return commit_or_rollback(store, r, keep, err);
+	return wf_tx_end(store, r, keep, err);
 }
 
 /* These acts take no actor: the row names the official who began the intent. */
@@ -182,7 +166,7 @@ wf_key_set_id(struct wf_store *store, const char *number, const char *key_id_hex
 		goto out;
 	r = audit_key_act(store, app.id, number, "key_set_id", key_id_hex, err);
 out:
-	return commit_or_rollback(store, r, false, err);
+	return wf_tx_end(store, r, false, err);
 }
 
 /* Inside the step-6 transition: the open intent must know its key; it becomes complete. */
@@ -246,7 +230,7 @@ wf_key_abandon(struct wf_store *store, const char *number, const char *reason, s
 		goto out;
 	r = audit_key_act(store, app.id, number, "key_abandon", reason, err);
 out:
-	return commit_or_rollback(store, r, false, err);
+	return wf_tx_end(store, r, false, err);
 }
 
 int

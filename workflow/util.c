@@ -88,6 +88,23 @@ wf_tx_rollback(struct wf_store *store)
 }
 
 int
+wf_tx_end(struct wf_store *store, int r, bool keep, struct wf_error *err)
+{
+	struct wf_error commit_err;
+
+	if (r != WF_OK && !keep) {
+		wf_tx_rollback(store);
+		return r;
+	}
+	if (wf_tx_commit(store, &commit_err) != WF_OK) {
+		if (err)
+			*err = commit_err;
+		return commit_err.code;
+	}
+	return r;
+}
+
+int
 wf_prepare(struct wf_store *store, const char *sql, sqlite3_stmt **stmt, struct wf_error *err)
 {
 	*stmt = NULL;

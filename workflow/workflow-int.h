@@ -44,6 +44,12 @@ void wf_error_clear(struct wf_error *err);
 int wf_tx_begin(struct wf_store *store, struct wf_error *err);
 int wf_tx_commit(struct wf_store *store, struct wf_error *err);
 void wf_tx_rollback(struct wf_store *store);
+/*
+ * End the transaction for an act that returned r: commit on success, and also on a
+ * refusal when keep is set (its audit row must stay, err keeps the refusal's words);
+ * otherwise roll back. Returns r, or the commit's error.
+ */
+int wf_tx_end(struct wf_store *store, int r, bool keep, struct wf_error *err);
 
 /* Prepare, or fill err. */
 int wf_prepare(struct wf_store *store, const char *sql, sqlite3_stmt **stmt, struct wf_error *err);
