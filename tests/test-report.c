@@ -6,34 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "fixture.h"
 #include "tap.h"
+#include "wf-fixture.h"
 #include "workflow.h"
 
 #define MINUTE 60
-
-static int64_t clock_now;
-
-static int64_t
-test_clock(void *arg)
-{
-	(void)arg;
-	return clock_now;
-}
-
-static int64_t
-local_time(int year, int month, int day, int hour)
-{
-	struct tm tm = {.tm_year = year - 1900,
-			.tm_mon = month - 1,
-			.tm_mday = day,
-			.tm_hour = hour,
-			.tm_isdst = -1};
-
-	return (int64_t)mktime(&tm);
-}
 
 static void
 must(int r, const struct wf_error *err, const char *what)
@@ -45,38 +23,19 @@ must(int r, const struct wf_error *err, const char *what)
 	}
 }
 
-/* A fresh store with a Kepala Dinas, a Kabid and a Kasi. */
+/* A fresh store with the fixture's officials, the clock at 1 October 2026 08:00. */
 static struct wf_store *
 office_store(const char *name)
 {
-	static const struct {
-		const char *name, *nip, *login;
-		enum wf_role role;
-	} officials[] = {
-	    {"Kepala Dinas", "197803122005011003", "kadis", WF_ROLE_KEPALA_DINAS},
-	    {"Kabid Persandian", "198204252008012004", "kabid", WF_ROLE_KABID},
-	    {"Kasi Persandian", "199001152015031001", "kasi", WF_ROLE_KASI},
-	};
-	char path[4096];
-	struct wf_error err = {0};
+	static int opened;
+	char unique[256];
 	struct wf_store *store;
 
-	static int opened;
-
 	/* A file of its own for each store: a test never sees another's records. */
-	snprintf(path, sizeof(path), "%s/%d-%s", fixture_tmpdir(), ++opened, name);
-	store = wf_store_open(path, &err);
-	must(store != NULL ? WF_OK : err.code, &err, "open");
-	clock_now = local_time(2026, 10, 1, 8);
-	wf_store_set_clock(store, test_clock, NULL);
-	for (size_t i = 0; i < sizeof(officials) / sizeof(officials[0]); i++) {
-		struct wf_official o = {.role = officials[i].role, .active = true};
-
-		snprintf(o.name, sizeof(o.name), "%s", officials[i].name);
-		snprintf(o.nip, sizeof(o.nip), "%s", officials[i].nip);
-		snprintf(o.login, sizeof(o.login), "%s", officials[i].login);
-		must(wf_official_add(store, &o, NULL, NULL, &err), &err, "official");
-	}
+	snprintf(unique, sizeof(unique), "%d-%s", ++opened, name);
+	wft_now = wft_local_time(2026, 10, 1, 8);
+	store = wft_store(unique);
+	wft_officials(store);
 	return store;
 }
 
@@ -86,20 +45,11 @@ submit(struct wf_store *store, const char *work_unit, char number[WF_NUMBER_MAX]
 {
 	static int serial;
 	struct wf_actor kasi = {"kasi", NULL, NULL};
-	struct wf_applicant a = {.employment = WF_EMPLOYMENT_PNS};
+	struct wf_applicant a;
 	struct wf_error err = {0};
 
-	serial++;
-	snprintf(a.full_name, sizeof(a.full_name), "Pegawai %d", serial);
-	snprintf(a.nik, sizeof(a.nik), "6172011501900001");
-	snprintf(a.nip, sizeof(a.nip), "199001152015031001");
-	snprintf(a.email, sizeof(a.email), "pegawai%d@singkawangkota.go.id", serial);
-	snprintf(a.phone, sizeof(a.phone), "081234567890");
-	snprintf(a.position, sizeof(a.position), "Analis");
+	wft_applicant(&a, ++serial);
 	snprintf(a.work_unit, sizeof(a.work_unit), "%s", work_unit);
-	snprintf(a.agency, sizeof(a.agency), "Pemerintah Kota Singkawang");
-	snprintf(a.city, sizeof(a.city), "Singkawang");
-	snprintf(a.province, sizeof(a.province), "Kalimantan Barat");
 	must(wf_application_create(store, &a, WF_REQUEST_NEW, &kasi, NULL, number, &err), &err,
 	     "create");
 	for (int kind = 0; kind < WF_DOC_COUNT; kind++)
@@ -115,7 +65,7 @@ act(struct wf_store *store, const char *number, enum wf_action action, const cha
 	struct wf_actor actor = {login, NULL, NULL};
 	struct wf_error err = {0};
 
-	clock_now += (int64_t)minutes * MINUTE;
+	wft_now += (int64_t)minutes * MINUTE;
 	switch (action) {
 	case WF_ACTION_RECORD_KEY:
 		must(wf_key_begin(store, number, &actor, "0123456789abcdef", "SoftHSM v2",
@@ -128,8 +78,7 @@ act(struct wf_store *store, const char *number, enum wf_action action, const cha
 		break;
 	case WF_ACTION_IMPORT_CERTIFICATE:
 		must(wf_certificate_record(store, number, &actor, "0a1b", "CN=Test CA (not BSrE)",
-					   "CN=Pegawai", clock_now, clock_now + 2 * 365 * 86400,
-					   &err),
+					   "CN=Pegawai", wft_now, wft_now + 2 * 365 * 86400, &err),
 		     &err, "certificate");
 		break;
 	default:
@@ -188,7 +137,7 @@ holders_office(void)
 
 	submit(store, "Dinas Kesehatan", n[0]);
 	advance(store, n[0], TO_ACTIVE, 10);
-	clock_now = local_time(2026, 11, 3, 8);
+	wft_now = wft_local_time(2026, 11, 3, 8);
 	submit(store, "Dinas Kesehatan", n[1]);
 	submit(store, "Dinas Pendidikan", n[2]);
 	submit(store, "Dinas Kesehatan", n[3]);
@@ -246,8 +195,9 @@ static void
 tte_holders_in_a_period_count_only_handovers_within_it(void)
 {
 	struct wf_store *store = holders_office();
-	struct wf_period november = {local_time(2026, 11, 1, 0), local_time(2026, 12, 1, 0)};
-	struct wf_period october = {local_time(2026, 10, 1, 0), local_time(2026, 11, 1, 0)};
+	struct wf_period november = {wft_local_time(2026, 11, 1, 0),
+				     wft_local_time(2026, 12, 1, 0)};
+	struct wf_period october = {wft_local_time(2026, 10, 1, 0), wft_local_time(2026, 11, 1, 0)};
 	struct wf_report *report = NULL;
 	struct wf_error err = {0};
 
@@ -266,7 +216,7 @@ static void
 applications_by_state_list_every_state_with_its_count(void)
 {
 	struct wf_store *store = holders_office();
-	struct wf_period before = {0, local_time(2026, 11, 1, 0)};
+	struct wf_period before = {0, wft_local_time(2026, 11, 1, 0)};
 	struct wf_report *report = NULL;
 	struct wf_error err = {0};
 
@@ -292,7 +242,7 @@ static void
 step_times_give_median_and_worst_against_the_standard(void)
 {
 	struct wf_store *store = office_store("steps.db");
-	int64_t start = clock_now;
+	int64_t start = wft_now;
 	struct wf_actor kabid = {"kabid", NULL, NULL};
 	struct wf_period late = {start + 15 * MINUTE, 0};
 	struct wf_report *report = NULL;
@@ -306,7 +256,7 @@ step_times_give_median_and_worst_against_the_standard(void)
 	act(store, n[1], WF_ACTION_DISPOSE, "kadis", 5);
 	act(store, n[2], WF_ACTION_DISPOSE, "kadis", 20);
 	/* Step 3: one disposition after 20 minutes; a return is not a completed step. */
-	clock_now = start + 50 * MINUTE;
+	wft_now = start + 50 * MINUTE;
 	must(wf_act(store, n[2], WF_ACTION_RETURN, &kabid, "SK copy missing", &err), &err,
 	     "return");
 	act(store, n[0], WF_ACTION_DISPOSE, "kabid", 0);
@@ -363,20 +313,20 @@ static void
 overdue_lists_applications_past_their_step_standard_longest_first(void)
 {
 	struct wf_store *store = office_store("overdue.db");
-	int64_t start = local_time(2026, 11, 24, 8);
+	int64_t start = wft_local_time(2026, 11, 24, 8);
 	struct wf_report *report = NULL;
 	struct wf_error err = {0};
 	char waiting[WF_NUMBER_MAX], sent[WF_NUMBER_MAX], done[WF_NUMBER_MAX], fresh[WF_NUMBER_MAX];
 
-	clock_now = start;
+	wft_now = start;
 	submit(store, "Dinas Sosial", waiting);
 	submit(store, "Dinas Sosial", sent);
 	advance(store, sent, 4, 1); /* sent at 08:04; step 6's standard is 10 minutes */
 	submit(store, "Dinas Sosial", done);
 	advance(store, done, TO_ACTIVE, 1);
-	clock_now = start + 11 * MINUTE;
+	wft_now = start + 11 * MINUTE;
 	submit(store, "Dinas Sosial", fresh);
-	clock_now = start + 21 * MINUTE;
+	wft_now = start + 21 * MINUTE;
 
 	check_int(wf_report_overdue(store, 0, 0, &report, &err), WF_OK);
 	check_int(report->total, 2);
@@ -436,8 +386,10 @@ tte_holders_in_a_period_cut_mid_day_are_exact(void)
 {
 	struct wf_store *store = holders_office();
 	/* The October holder was handed the token at 09:10 on 1 October. */
-	struct wf_period from_nine = {local_time(2026, 10, 1, 9), local_time(2026, 11, 3, 9)};
-	struct wf_period from_ten = {local_time(2026, 10, 1, 10), local_time(2026, 11, 3, 11)};
+	struct wf_period from_nine = {wft_local_time(2026, 10, 1, 9),
+				      wft_local_time(2026, 11, 3, 9)};
+	struct wf_period from_ten = {wft_local_time(2026, 10, 1, 10),
+				     wft_local_time(2026, 11, 3, 11)};
 	struct wf_report *report = NULL;
 	struct wf_error err = {0};
 
@@ -458,7 +410,7 @@ static void
 step_times_over_several_days_add_whole_days_and_cut_ends(void)
 {
 	struct wf_store *store = office_store("days.db");
-	int64_t day1 = local_time(2026, 10, 5, 8);
+	int64_t day1 = wft_local_time(2026, 10, 5, 8);
 	struct wf_period middle = {day1 + 4 * 3600, day1 + 2 * 86400 + 2 * 60 + 30};
 	struct wf_report *report = NULL;
 	struct wf_error err = {0};
@@ -466,7 +418,7 @@ step_times_over_several_days_add_whole_days_and_cut_ends(void)
 
 	/* One disposition a day at 08:00 + 1, 2 and 3 minutes, on three days. */
 	for (int d = 0; d < 3; d++) {
-		clock_now = day1 + d * 86400;
+		wft_now = day1 + d * 86400;
 		submit(store, "Dinas Pertanian", n[d]);
 		act(store, n[d], WF_ACTION_DISPOSE, "kadis", d + 1);
 	}
@@ -522,7 +474,8 @@ report_cells_are_typed_text_is_never_null(void)
 	check_int(wf_report_holders(store, NULL, WF_PERIOD_MONTH, &reports[0], &err), WF_OK);
 	check_int(wf_report_states(store, NULL, &reports[1], &err), WF_OK);
 	check_int(wf_report_step_times(store, NULL, &reports[2], &err), WF_OK);
-	check_int(wf_report_overdue(store, local_time(2027, 1, 1, 0), 0, &reports[3], &err), WF_OK);
+	check_int(wf_report_overdue(store, wft_local_time(2027, 1, 1, 0), 0, &reports[3], &err),
+		  WF_OK);
 	check_int(reports[3]->total, 1); /* the one left in sent */
 	for (int i = 0; i < 4; i++) {
 		const struct wf_report *r = reports[i];

@@ -31,17 +31,26 @@ wft_db_path(const char *name)
 	return path;
 }
 
+int64_t
+wft_local_time(int year, int month, int day, int hour)
+{
+	struct tm tm = {.tm_year = year - 1900,
+			.tm_mon = month - 1,
+			.tm_mday = day,
+			.tm_hour = hour,
+			.tm_isdst = -1};
+
+	return (int64_t)mktime(&tm);
+}
+
 struct wf_store *
 wft_store(const char *name)
 {
 	struct wf_error err;
 	struct wf_store *store;
 
-	if (wft_now == 0) {
-		struct tm tm = {
-		    .tm_year = 126, .tm_mon = 10, .tm_mday = 24, .tm_hour = 8, .tm_isdst = -1};
-		wft_now = (int64_t)mktime(&tm);
-	}
+	if (wft_now == 0)
+		wft_now = wft_local_time(2026, 11, 24, 8);
 	store = wf_store_open(wft_db_path(name), &err);
 	if (!store) {
 		fprintf(stderr, "wf_store_open: %s\n", err.message);

@@ -17,6 +17,8 @@
 /* The fixture clock, Unix seconds; starts at 2026-11-24 08:00 local. Tests move it. */
 extern int64_t wft_now;
 
+/* Unix seconds of a local date and hour (daylight saving as the zone says). */
+int64_t wft_local_time(int year, int month, int day, int hour);
 /* A fresh database file in the fixture directory, named name; the clock installed. */
 struct wf_store *wft_store(const char *name);
 /* Path of that database file. */
