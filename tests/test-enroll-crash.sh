@@ -44,6 +44,7 @@ consistent() {
 	case $status in
 	none | intent | generated | abandoned) [ "$(t_state "$number")" = sent ] ;;
 	complete) [ "$(t_state "$number")" = key_generated ] && [ "$keys" -eq 1 ] ;;
+	*) echo "unknown key status $status"; return 1 ;;
 	esac
 }
 
