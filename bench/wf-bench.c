@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "wf-bench.h"
-#include "workflow-int.h"
 
 double
 bench_seconds_since(const struct timespec *start)
