@@ -6,7 +6,8 @@
 
 TOOL=${top_builddir:-..}/tests/token-tool
 LABEL="Siti Rahayu"
-ENGINE=/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so
+# libengine-pkcs11-openssl installs into OpenSSL's own engines directory (per architecture).
+ENGINE=$(openssl version -e | sed -n 's/^ENGINESDIR: "\(.*\)"$/\1/p')/pkcs11.so
 PINFILE=$T_DIR/pin
 printf '%s\n' "$T_USER_PIN" >"$PINFILE"
 chmod 600 "$PINFILE"
