@@ -335,26 +335,6 @@ check_transition(struct wf_store *store, const char *number, enum wf_action acti
 	return r;
 }
 
-/* End the transaction: commit on success or to keep a refusal's audit row, else roll back. */
-static int
-finish(struct wf_store *store, int r, bool keep, struct wf_error *err)
-{
-	struct wf_error commit_err;
-
-	if (r == WF_OK && (r = wf_tx_commit(store, err)) == WF_OK)
-		return WF_OK;
-	if (!keep) {
-		wf_tx_rollback(store);
-		return r;
-	}
-	if (wf_tx_commit(store, &commit_err) != WF_OK) {
-		if (err)
-			*err = commit_err;
-		return commit_err.code;
-	}
-	return r;
-}
-
 int
 wf_transition_run(struct wf_store *store, const char *number, enum wf_action action,
 		  const struct wf_actor *actor, const char *note, const struct wf_hook *hook,
@@ -374,7 +354,7 @@ wf_transition_run(struct wf_store *store, const char *number, enum wf_action act
 	    (r = check_needs(store, t, &app, note, hook != NULL, err)) == WF_OK &&
 	    (!hook || (r = hook->fn(store, &app, &acting, hook->arg, err)) == WF_OK))
 		r = record_act(store, t, &app, &acting, number, note, err);
-	return finish(store, r, keep, err);
+	return wf_tx_end(store, r, keep, err);
 }
 
 int
@@ -398,7 +378,7 @@ wf_check(struct wf_store *store, const char *number, enum wf_action action,
 		wf_tx_rollback(store);
 		return WF_OK;
 	}
-	return finish(store, r, keep, err);
+	return wf_tx_end(store, r, keep, err);
 }
 
 int
