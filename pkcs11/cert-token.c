@@ -11,33 +11,6 @@
 
 #include "cert-int.h"
 
-/* One attribute's value, malloc'd (free()). TOK_ERR_NOT_FOUND if the object lacks it. */
-static int
-get_attribute(struct tok_token *token, CK_OBJECT_HANDLE handle, CK_ATTRIBUTE_TYPE type,
-	      unsigned char **value, size_t *length, struct tok_error *err)
-{
-	CK_FUNCTION_LIST_PTR fn = token->ctx->fn;
-	CK_ATTRIBUTE attribute = { type, NULL, 0 };
-	CK_RV rv;
-
-	rv = fn->C_GetAttributeValue(token->session, handle, &attribute, 1);
-	if (rv == CKR_ATTRIBUTE_TYPE_INVALID || rv == CKR_ATTRIBUTE_SENSITIVE ||
-	    attribute.ulValueLen == CK_UNAVAILABLE_INFORMATION)
-		return tok_error_set(err, TOK_ERR_NOT_FOUND, "attribute not available");
-	if (rv != CKR_OK)
-		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_GetAttributeValue failed");
-	if ((attribute.pValue = malloc(attribute.ulValueLen + 1)) == NULL)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
-	if ((rv = fn->C_GetAttributeValue(token->session, handle, &attribute, 1)) != CKR_OK) {
-		free(attribute.pValue);
-		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_GetAttributeValue failed");
-	}
-	((unsigned char *)attribute.pValue)[attribute.ulValueLen] = '\0';
-	*value = attribute.pValue;
-	*length = attribute.ulValueLen;
-	return TOK_OK;
-}
-
 /* Tokens store CKA_EC_POINT DER-wrapped (the standard) or raw (some older ones): try both. */
 static bool
 ec_point_equal(const unsigned char *stored, size_t stored_length, const unsigned char *point,
@@ -76,7 +49,7 @@ key_matches(struct tok_token *token, CK_OBJECT_HANDLE private_key, const unsigne
 
 	if (is_rsa) {
 		/* The modulus is public on the private key object itself. */
-		if (get_attribute(token, private_key, CKA_MODULUS, &stored, &length, NULL) == 0)
+		if (tok_read_attribute(token, private_key, CKA_MODULUS, &stored, &length, NULL) == 0)
 			same = length == value_length && memcmp(stored, value, length) == 0;
 		free(stored);
 		return same;
@@ -84,7 +57,7 @@ key_matches(struct tok_token *token, CK_OBJECT_HANDLE private_key, const unsigne
 	if (tok_find_objects(token, template, 2, &publics, &count, NULL) != 0)
 		return false;
 	for (size_t i = 0; i < count && !same; i++) {
-		if (get_attribute(token, publics[i], CKA_EC_POINT, &stored, &length, NULL) != 0)
+		if (tok_read_attribute(token, publics[i], CKA_EC_POINT, &stored, &length, NULL) != 0)
 			continue;
 		same = ec_point_equal(stored, length, value, value_length);
 		free(stored);
@@ -101,7 +74,7 @@ copy_label(struct tok_token *token, CK_OBJECT_HANDLE handle, char *label, size_t
 	size_t length = 0;
 
 	label[0] = '\0';
-	if (get_attribute(token, handle, CKA_LABEL, &value, &length, NULL) != 0)
+	if (tok_read_attribute(token, handle, CKA_LABEL, &value, &length, NULL) != 0)
 		return;
 	if (length >= size)
 		length = size - 1;
@@ -129,7 +102,7 @@ tok_cert_find_key(struct tok_token *token, EVP_PKEY *pkey, struct tok_cert_key *
 		return r;
 	r = TOK_ERR_NOT_FOUND;
 	for (size_t i = 0; i < count && r != TOK_OK; i++) {
-		if (get_attribute(token, keys[i], CKA_ID, &id, &id_length, NULL) != 0)
+		if (tok_read_attribute(token, keys[i], CKA_ID, &id, &id_length, NULL) != 0)
 			continue;
 		if (id_length <= TOK_KEY_ID_LEN &&
 		    key_matches(token, keys[i], id, id_length, is_rsa, value, value_length)) {
@@ -163,7 +136,7 @@ tok_cert_present(struct tok_token *token, const unsigned char *der, size_t lengt
 	if ((r = tok_find_objects(token, template, 1, &certs, &count, err)) != TOK_OK)
 		return r;
 	for (size_t i = 0; i < count && !present; i++) {
-		if (get_attribute(token, certs[i], CKA_VALUE, &value, &value_length, NULL) != 0)
+		if (tok_read_attribute(token, certs[i], CKA_VALUE, &value, &value_length, NULL) != 0)
 			continue;
 		present = value_length == length && memcmp(value, der, length) == 0;
 		free(value);
@@ -202,7 +175,7 @@ tok_read_certificate(struct tok_token *token, const struct tok_key_id *id, unsig
 	if (count == 0)
 		r = tok_error_set(err, TOK_ERR_NOT_FOUND, "no certificate under this key id");
 	else
-		r = get_attribute(token, certs[0], CKA_VALUE, der, length, err);
+		r = tok_read_attribute(token, certs[0], CKA_VALUE, der, length, err);
 	free(certs);
 	return r;
 }

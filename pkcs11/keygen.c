@@ -116,7 +116,10 @@ tok_check_key_support(struct tok_token *token, enum tok_key_type type, struct to
 	return r;
 }
 
-/* Read one attribute into a malloc'd buffer. */
+/*
+ * Read one attribute into a malloc'd, NUL-terminated buffer. An attribute the object lacks
+ * or keeps secret is TOK_ERR_NOT_FOUND; its length is checked before anything is allocated.
+ */
 int
 tok_read_attribute(struct tok_token *token, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type,
 		   unsigned char **value, size_t *length, struct tok_error *err)
@@ -125,6 +128,10 @@ tok_read_attribute(struct tok_token *token, CK_OBJECT_HANDLE object, CK_ATTRIBUT
 	CK_RV rv;
 
 	rv = token->ctx->fn->C_GetAttributeValue(token->session, object, &attribute, 1);
+	if (rv == CKR_ATTRIBUTE_TYPE_INVALID || rv == CKR_ATTRIBUTE_SENSITIVE ||
+	    (rv == CKR_OK && attribute.ulValueLen == CK_UNAVAILABLE_INFORMATION))
+		return tok_error_ckr(err, TOK_ERR_NOT_FOUND, rv, "attribute 0x%lx not available",
+				     (unsigned long)type);
 	if (rv != CKR_OK)
 		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "cannot read attribute 0x%lx",
 				     (unsigned long)type);
@@ -136,6 +143,7 @@ tok_read_attribute(struct tok_token *token, CK_OBJECT_HANDLE object, CK_ATTRIBUT
 		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "cannot read attribute 0x%lx",
 				     (unsigned long)type);
 	}
+	((unsigned char *)attribute.pValue)[attribute.ulValueLen] = '\0';
 	*value = attribute.pValue;
 	*length = attribute.ulValueLen;
 	return TOK_OK;

@@ -86,7 +86,10 @@ int tok_slot_attach(struct tok_token *token, const char *selector, bool label_on
 		    struct tok_error *err);
 /* Log out, close our session, release the enumeration. */
 void tok_slot_detach(struct tok_token *token);
-/* Read one attribute of an object through our session into a malloc'd buffer. */
+/*
+ * Read one attribute of an object through our session into a malloc'd, NUL-terminated
+ * buffer (free()). TOK_ERR_NOT_FOUND if the object lacks it or keeps it secret.
+ */
 int tok_read_attribute(struct tok_token *token, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type,
 		       unsigned char **value, size_t *length, struct tok_error *err);
 /* Every object matching template, through our session. *handles malloc'd, free(). */
