@@ -21,9 +21,5 @@ int issuer_read_file(const char *path, size_t max, unsigned char **data, size_t 
 /* Write a file atomically (temporary file, then rename) with this mode. */
 int issuer_write_file(const char *path, const void *data, size_t length, mode_t mode,
 		      struct tok_error *err);
-/* A key id in hex as we write them: 2..40 lower-case or upper-case hex digits. */
-bool issuer_key_id_hex_valid(const char *hex);
-/* The key id (hex, lower case) of the public key in a PEM CSR; the CSR must verify. */
-int issuer_csr_key_id(const char *csr_pem, char *hex, size_t size, struct tok_error *err);
 
 #endif

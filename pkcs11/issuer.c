@@ -1,13 +1,14 @@
 /*
  * issuer.c: the connector interface (dispatch through struct issuer_ops) and what the
  * connectors share: files written atomically and privately, names checked before they
- * become paths, the key id of a CSR.
+ * become paths, the CSR checked against the key id of its request.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,16 +24,60 @@ issuer_name(const struct issuer *issuer)
 	return issuer != NULL ? issuer->ops->name : "";
 }
 
+/* The key id (hex, lower case) of the public key in a PEM CSR; the CSR must verify. */
+static int
+csr_key_id(const char *csr_pem, char *hex, size_t size, struct tok_error *err)
+{
+	struct tok_key_id id;
+	X509_REQ *csr = NULL;
+	EVP_PKEY *key;
+	BIO *bio;
+	int r = TOK_ERR_INTERNAL;
+
+	if (size < 2 * TOK_KEY_ID_LEN + 1)
+		return tok_error_set(err, TOK_ERR_INTERNAL, "key id buffer too small");
+	if ((bio = BIO_new_mem_buf(csr_pem, -1)) == NULL)
+		return tok_error_set(err, TOK_ERR_INTERNAL, "BIO_new_mem_buf failed");
+	if ((csr = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL)) == NULL ||
+	    (key = X509_REQ_get0_pubkey(csr)) == NULL || X509_REQ_verify(csr, key) != 1) {
+		r = tok_error_set(err, TOK_ERR_MALFORMED, "CSR unreadable or its signature wrong");
+		goto out;
+	}
+	if ((r = tok_public_key_id(key, &id, err)) != TOK_OK)
+		goto out;
+	tok_key_id_hex(&id, hex);
+	r = TOK_OK;
+out:
+	X509_REQ_free(csr);
+	BIO_free(bio);
+	ERR_clear_error();
+	return r;
+}
+
+/*
+ * The answer to a request is filed and found under its key id: every connector gets only
+ * requests whose CSR is for the key they name.
+ */
 int
 issuer_submit(struct issuer *issuer, const struct issuer_request *request,
 	      struct tok_error *err)
 {
+	char csr_id[2 * TOK_KEY_ID_LEN + 1];
+	struct tok_key_id id;
+	int r;
+
 	if (issuer == NULL || request == NULL || request->reference == NULL ||
 	    request->key_id_hex == NULL || request->csr_pem == NULL)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
 				     "a request needs a reference, a key id and a CSR");
-	if (!issuer_key_id_hex_valid(request->key_id_hex))
+	if (tok_key_id_parse(request->key_id_hex, &id) != TOK_OK)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "key id is not hex");
+	if ((r = csr_key_id(request->csr_pem, csr_id, sizeof(csr_id), err)) != TOK_OK)
+		return r;
+	if (strcasecmp(csr_id, request->key_id_hex) != 0)
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     "the CSR is for key %s, the request names %s", csr_id,
+				     request->key_id_hex);
 	return issuer->ops->submit(issuer, request, err);
 }
 
@@ -40,11 +85,13 @@ int
 issuer_fetch(struct issuer *issuer, const struct issuer_request *request, unsigned char **data,
 	     size_t *length, struct tok_error *err)
 {
+	struct tok_key_id id;
+
 	if (issuer == NULL || request == NULL || request->key_id_hex == NULL || data == NULL ||
 	    length == NULL)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
 				     "fetching needs a request with a key id");
-	if (!issuer_key_id_hex_valid(request->key_id_hex))
+	if (tok_key_id_parse(request->key_id_hex, &id) != TOK_OK)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "key id is not hex");
 	return issuer->ops->fetch(issuer, request, data, length, err);
 }
@@ -54,16 +101,6 @@ issuer_free(struct issuer *issuer)
 {
 	if (issuer != NULL)
 		issuer->ops->free(issuer);
-}
-
-bool
-issuer_key_id_hex_valid(const char *hex)
-{
-	size_t length = strlen(hex);
-
-	if (length < 2 || length > 2 * TOK_KEY_ID_LEN || length % 2 != 0)
-		return false;
-	return strspn(hex, "0123456789abcdefABCDEF") == length;
 }
 
 int
@@ -160,35 +197,5 @@ out:
 		unlink(temporary);
 	}
 	free(temporary);
-	return r;
-}
-
-int
-issuer_csr_key_id(const char *csr_pem, char *hex, size_t size, struct tok_error *err)
-{
-	struct tok_key_id id;
-	X509_REQ *csr = NULL;
-	EVP_PKEY *key;
-	BIO *bio;
-	int r = TOK_ERR_INTERNAL;
-
-	if (size < 2 * TOK_KEY_ID_LEN + 1)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "key id buffer too small");
-	if ((bio = BIO_new_mem_buf(csr_pem, -1)) == NULL)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "BIO_new_mem_buf failed");
-	if ((csr = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL)) == NULL ||
-	    (key = X509_REQ_get0_pubkey(csr)) == NULL || X509_REQ_verify(csr, key) != 1) {
-		r = tok_error_set(err, TOK_ERR_MALFORMED, "CSR unreadable or its signature wrong");
-		goto out;
-	}
-	if ((r = tok_public_key_id(key, &id, err)) != TOK_OK)
-		goto out;
-	for (size_t i = 0; i < id.length; i++)
-		snprintf(hex + 2 * i, 3, "%02x", id.bytes[i]);
-	r = TOK_OK;
-out:
-	X509_REQ_free(csr);
-	BIO_free(bio);
-	ERR_clear_error();
 	return r;
 }

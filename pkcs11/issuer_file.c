@@ -81,16 +81,11 @@ static int
 file_submit(struct issuer *issuer, const struct issuer_request *request, struct tok_error *err)
 {
 	struct file_issuer *file = (struct file_issuer *)issuer;
-	char name[REFERENCE_MAX + 1], csr_id[2 * TOK_KEY_ID_LEN + 1];
+	char name[REFERENCE_MAX + 1];
 	int r;
 
-	if ((r = reference_file_name(request->reference, name, sizeof(name), err)) != TOK_OK ||
-	    (r = issuer_csr_key_id(request->csr_pem, csr_id, sizeof(csr_id), err)) != TOK_OK)
+	if ((r = reference_file_name(request->reference, name, sizeof(name), err)) != TOK_OK)
 		return r;
-	if (strcasecmp(csr_id, request->key_id_hex) != 0)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
-				     "the CSR is for key %s, the request names %s", csr_id,
-				     request->key_id_hex);
 	/* The applicant's data is personal (NIK, phone): readable by the operator only. */
 	if ((r = write_outbox(file, name, ".csr.pem", request->csr_pem, 0644, err)) != TOK_OK ||
 	    (request->applicant_json != NULL &&
@@ -134,8 +129,7 @@ holds_key(const unsigned char *data, size_t length, const char *key_id_hex)
 	for (int i = 0; i < sk_X509_num(certs) && !found; i++) {
 		if (tok_public_key_id(X509_get0_pubkey(sk_X509_value(certs, i)), &id, NULL) != 0)
 			continue;
-		for (size_t j = 0; j < id.length; j++)
-			snprintf(hex + 2 * j, 3, "%02x", id.bytes[j]);
+		tok_key_id_hex(&id, hex);
 		found = strcasecmp(hex, key_id_hex) == 0;
 	}
 	sk_X509_pop_free(certs, X509_free);

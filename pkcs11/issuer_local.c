@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -375,21 +374,12 @@ local_submit(struct issuer *issuer, const struct issuer_request *request, struct
 {
 	struct local_issuer *local = (struct local_issuer *)issuer;
 	STACK_OF(X509_EXTENSION) *alt_name = NULL;
-	char csr_id[2 * TOK_KEY_ID_LEN + 1];
 	X509_REQ *csr = NULL;
 	X509 *cert = NULL;
 	BIO *bio = NULL;
 	int r;
 
-	/* The CSR must be for the key the request names: the answer is filed under that id. */
-	if ((r = issuer_csr_key_id(request->csr_pem, csr_id, sizeof(csr_id), err)) != TOK_OK)
-		goto out;
-	if (strcasecmp(csr_id, request->key_id_hex) != 0) {
-		r = tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
-				  "the CSR is for key %s, the request names %s", csr_id,
-				  request->key_id_hex);
-		goto out;
-	}
+	/* issuer_submit has checked that the CSR verifies and is for the request's key. */
 	if ((bio = BIO_new_mem_buf(request->csr_pem, -1)) == NULL ||
 	    (csr = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL)) == NULL ||
 	    (alt_name = requested_alt_name(csr)) == NULL) {
@@ -402,7 +392,7 @@ local_submit(struct issuer *issuer, const struct issuer_request *request, struct
 	    (r = store_issued(local, cert, request->key_id_hex, err)) != TOK_OK)
 		goto out;
 	tok_log(TOK_LOG_INFO, "local test CA issued a certificate for %s (%s)", request->reference,
-		csr_id);
+		request->key_id_hex);
 out:
 	X509_free(cert);
 	sk_X509_EXTENSION_pop_free(alt_name, X509_EXTENSION_free);
