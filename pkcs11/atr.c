@@ -99,30 +99,17 @@ atr_pattern_matches(const char *pattern, const char *atr_hex)
 	return match;
 }
 
-/*
- * Key type words in devices.conf: the token layer's names (tok_key_type_name()). Kept here
- * as a table so that the device table can be read without the rest of the token layer.
- */
-static const struct {
-	const char *word;
-	enum tok_key_type type;
-} key_type_words[] = {
-	{ "rsa2048", TOK_KEY_RSA2048 }, { "rsa3072", TOK_KEY_RSA3072 },
-	{ "rsa4096", TOK_KEY_RSA4096 }, { "ec-p256", TOK_KEY_EC_P256 },
-	{ "ec-p384", TOK_KEY_EC_P384 },
-};
-
+/* Key type words in devices.conf are the token layer's names (tok_key_type_parse()). */
 static unsigned int
 parse_key_types(char *value)
 {
+	enum tok_key_type type;
 	unsigned int bits = 0;
 	char *save = NULL, *word;
-	size_t i;
 
 	for (word = strtok_r(value, " \t,", &save); word; word = strtok_r(NULL, " \t,", &save))
-		for (i = 0; i < sizeof key_type_words / sizeof key_type_words[0]; i++)
-			if (strcmp(word, key_type_words[i].word) == 0)
-				bits |= 1u << key_type_words[i].type;
+		if (tok_key_type_parse(word, &type) == TOK_OK)
+			bits |= 1u << type;
 	return bits;
 }
 
