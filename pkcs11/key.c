@@ -3,7 +3,6 @@
  * private key as an EVP_PKEY that signs on the token), listed, deleted, exported as PEM.
  */
 #include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,9 +213,7 @@ tok_find_key(struct tok_token *token, const struct tok_key_id *id, struct tok_ke
 		r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
 		goto out;
 	}
-	key->token = token;
 	key->id = *id;
-	snprintf(key->label, sizeof(key->label), "%s", found->label ? found->label : "");
 	if ((key->private_key = PKCS11_get_private_key(found)) == NULL) {
 		r = tok_error_set(err, TOK_ERR_INTERNAL, "libp11 cannot use the private key");
 		tok_error_openssl(err);

@@ -47,7 +47,6 @@ tok_check_pin_policy(struct tok_token *token, const struct tok_pin *pin, size_t 
 {
 	CK_TOKEN_INFO ti;
 	const char *value;
-	char label[33] = "", serial[17] = "";
 	size_t length, minimum;
 	int r;
 
@@ -73,10 +72,8 @@ tok_check_pin_policy(struct tok_token *token, const struct tok_pin *pin, size_t 
 	if (length > 2 && (is_run(value, length, 1) || is_run(value, length, -1)))
 		return tok_error_set(err, TOK_ERR_PIN_POLICY,
 				     "PIN is an ascending or descending run");
-	snprintf(label, sizeof(label), "%s", token->label);
-	snprintf(serial, sizeof(serial), "%s", token->serial);
-	if ((label[0] != '\0' && strcasecmp(value, label) == 0) ||
-	    (serial[0] != '\0' && strcasecmp(value, serial) == 0))
+	if ((token->label[0] != '\0' && strcasecmp(value, token->label) == 0) ||
+	    (token->serial[0] != '\0' && strcasecmp(value, token->serial) == 0))
 		return tok_error_set(err, TOK_ERR_PIN_POLICY,
 				     "PIN is the token's label or serial number");
 	return TOK_OK;
@@ -165,22 +162,20 @@ tok_login(struct tok_token *token, enum tok_user user, const struct tok_pin *pin
 	return TOK_OK;
 }
 
-/* Log out whoever is logged in, and log in as SO (the user's state would refuse it). */
-static int
-login_so(struct tok_token *token, const struct tok_pin *so_pin, struct tok_error *err)
-{
-	if (token->logged_in) {
-		token->ctx->fn->C_Logout(token->session);
-		token->logged_in = false;
-	}
-	return tok_login(token, TOK_SO, so_pin, err);
-}
-
 static void
 logout(struct tok_token *token)
 {
 	token->ctx->fn->C_Logout(token->session);
 	token->logged_in = false;
+}
+
+/* Log out whoever is logged in, and log in as SO (the user's state would refuse it). */
+static int
+login_so(struct tok_token *token, const struct tok_pin *so_pin, struct tok_error *err)
+{
+	if (token->logged_in)
+		logout(token);
+	return tok_login(token, TOK_SO, so_pin, err);
 }
 
 int

@@ -29,10 +29,8 @@ struct tok_token {
 };
 
 struct tok_key {
-	struct tok_token *token;
 	struct tok_key_id id;
 	enum tok_key_type type;
-	char label[65];
 	EVP_PKEY *private_key;		/* libp11-backed: signs on the token */
 	EVP_PKEY *public_key;		/* plain OpenSSL copy (via i2d/d2i_PUBKEY) */
 };
