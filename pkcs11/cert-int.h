@@ -30,6 +30,11 @@ int tok_public_key_id(EVP_PKEY *pkey, struct tok_key_id *out, struct tok_error *
 /* The raw public key value the id is made of (modulus or point), into buf. Length, 0 if none. */
 size_t tok_public_key_value(EVP_PKEY *pkey, unsigned char *buf, size_t size);
 
+/* A name on one line, RFC 2253 (UTF-8 kept as it is), into out. "" if it cannot be printed. */
+void tok_name_text(X509_NAME *name, char *out, size_t size);
+/* A certificate's serial number in lower-case hex, into out. */
+void tok_serial_hex(X509 *cert, char *out, size_t size);
+
 /* A private key found on the token by its public key. */
 struct tok_cert_key {
 	CK_OBJECT_HANDLE handle;

@@ -32,11 +32,23 @@ check_logged_in(struct tok_token *token, struct tok_error *err)
 	return TOK_OK;
 }
 
-/* The first certificate in the input that is not a CA and whose key is on the token. */
-static int
-select_end_entity(struct tok_token *token, STACK_OF(X509) *certs, X509 **cert,
-		  struct tok_cert_key *key, struct tok_error *err)
+static bool
+same_id(const struct tok_key_id *a, const struct tok_key_id *b)
 {
+	return a->length == b->length && memcmp(a->bytes, b->bytes, a->length) == 0;
+}
+
+/*
+ * The first certificate in the input that is not a CA and whose key is on the token, and
+ * is the expected key when one is named: a certificate for another key is refused here,
+ * before anything is written.
+ */
+static int
+select_end_entity(struct tok_token *token, STACK_OF(X509) *certs,
+		  const struct tok_key_id *expected, X509 **cert, struct tok_cert_key *key,
+		  struct tok_error *err)
+{
+	char want[2 * TOK_KEY_ID_LEN + 1], got[2 * TOK_KEY_ID_LEN + 1];
 	int r;
 
 	for (int i = 0; i < sk_X509_num(certs); i++) {
@@ -45,6 +57,13 @@ select_end_entity(struct tok_token *token, STACK_OF(X509) *certs, X509 **cert,
 		if (X509_check_ca(candidate) != 0)
 			continue;
 		r = tok_cert_find_key(token, X509_get0_pubkey(candidate), key, err);
+		if (r == TOK_OK && expected != NULL && !same_id(&key->id, expected)) {
+			tok_key_id_hex(expected, want);
+			tok_key_id_hex(&key->id, got);
+			return tok_error_set(err, TOK_ERR_CERT_MISMATCH,
+					     "the certificate belongs to key %s on this token, not "
+					     "to key %s", got, want);
+		}
 		if (r == TOK_OK) {
 			*cert = candidate;
 			return TOK_OK;
@@ -199,46 +218,24 @@ write_all(struct tok_token *token, STACK_OF(X509) *chain, const struct tok_cert_
 }
 
 static void
-name_text(X509_NAME *name, char *out, size_t size)
-{
-	BIO *bio = BIO_new(BIO_s_mem());
-	int length = 0;
-
-	out[0] = '\0';
-	if (bio == NULL)
-		return;
-	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0)
-		length = BIO_read(bio, out, (int)size - 1);
-	out[length > 0 ? length : 0] = '\0';
-	BIO_free(bio);
-}
-
-static void
 fill_info(X509 *cert, const struct tok_cert_key *key, struct tok_cert_info *info)
 {
-	BIGNUM *serial = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
-	char *hex = serial != NULL ? BN_bn2hex(serial) : NULL;
 	struct tm tm;
 
 	info->key_id = key->id;
-	snprintf(info->serial_hex, sizeof(info->serial_hex), "%s", hex != NULL ? hex : "");
-	for (char *c = info->serial_hex; *c != '\0'; c++)
-		if (*c >= 'A' && *c <= 'F')
-			*c = (char)(*c - 'A' + 'a');
-	name_text(X509_get_subject_name(cert), info->subject, sizeof(info->subject));
-	name_text(X509_get_issuer_name(cert), info->issuer, sizeof(info->issuer));
+	tok_serial_hex(cert, info->serial_hex, sizeof(info->serial_hex));
+	tok_name_text(X509_get_subject_name(cert), info->subject, sizeof(info->subject));
+	tok_name_text(X509_get_issuer_name(cert), info->issuer, sizeof(info->issuer));
 	if (ASN1_TIME_to_tm(X509_get0_notBefore(cert), &tm))
 		info->not_before = timegm(&tm);
 	if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm))
 		info->not_after = timegm(&tm);
-	OPENSSL_free(hex);
-	BN_free(serial);
 }
 
 int
 tok_import_certificate(struct tok_token *token, const unsigned char *data, size_t length,
-		       const char *trust_anchors, struct tok_cert_info *info,
-		       struct tok_error *err)
+		       const char *trust_anchors, const struct tok_key_id *expected,
+		       struct tok_cert_info *info, struct tok_error *err)
 {
 	STACK_OF(X509) *certs = NULL, *chain = NULL;
 	struct tok_cert_info result = { 0 };
@@ -251,7 +248,7 @@ tok_import_certificate(struct tok_token *token, const unsigned char *data, size_
 				     "token, data, trust anchors and info are required");
 	if ((r = check_logged_in(token, err)) != TOK_OK ||
 	    (r = tok_cert_parse(data, length, &certs, err)) != TOK_OK ||
-	    (r = select_end_entity(token, certs, &cert, &key, err)) != TOK_OK ||
+	    (r = select_end_entity(token, certs, expected, &cert, &key, err)) != TOK_OK ||
 	    (r = check_validity(cert, err)) != TOK_OK ||
 	    (r = check_key_usage(cert, err)) != TOK_OK ||
 	    (r = verify_chain(cert, certs, trust_anchors, &chain, err)) != TOK_OK)

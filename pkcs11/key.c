@@ -231,50 +231,6 @@ out:
 }
 
 int
-tok_list_keys(struct tok_token *token, const char *label, struct tok_key_id **ids,
-	      size_t *count, struct tok_error *err)
-{
-	CK_OBJECT_CLASS class = CKO_PRIVATE_KEY;
-	CK_ATTRIBUTE template[] = {
-		{ CKA_CLASS, &class, sizeof(class) },
-		{ CKA_LABEL, (void *)label, label ? strlen(label) : 0 },
-	};
-	CK_OBJECT_HANDLE *handles = NULL;
-	struct tok_key_id *list = NULL;
-	unsigned char *value;
-	size_t found = 0, length, listed = 0;
-	int r;
-
-	if (token == NULL || ids == NULL || count == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_list_keys: bad argument");
-	r = tok_find_objects(token, template, label ? 2 : 1, &handles, &found, err);
-	if (r != TOK_OK)
-		goto out;
-	if ((list = calloc(found + 1, sizeof(*list))) == NULL) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < found; i++) {
-		if (tok_read_attribute(token, handles[i], CKA_ID, &value, &length, err) != TOK_OK)
-			continue;
-		/* Keys with no id, or a foreign one too long for ours, are not the station's. */
-		if (length > 0 && length <= TOK_KEY_ID_LEN) {
-			memcpy(list[listed].bytes, value, length);
-			list[listed++].length = length;
-		}
-		free(value);
-	}
-	*ids = list;
-	*count = listed;
-	list = NULL;
-	r = TOK_OK;
-out:
-	free(handles);
-	free(list);
-	return r;
-}
-
-int
 tok_delete_key(struct tok_token *token, const struct tok_key_id *id, struct tok_error *err)
 {
 	CK_ATTRIBUTE template[] = { { CKA_ID, NULL, 0 } };

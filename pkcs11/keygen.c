@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <openssl/asn1.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include "token-int.h"
@@ -154,7 +155,7 @@ tok_read_attribute(struct tok_token *token, CK_OBJECT_HANDLE object, CK_ATTRIBUT
  * DER OCTET STRING; a few tokens give the raw point, which we take as it is).
  */
 static int
-compute_id(struct tok_token *token, const struct tok_key_spec *spec, CK_OBJECT_HANDLE public,
+compute_id(struct tok_token *token, CK_KEY_TYPE key_type, CK_OBJECT_HANDLE public,
 	   struct tok_key_id *id, struct tok_error *err)
 {
 	unsigned char *value = NULL;
@@ -163,13 +164,12 @@ compute_id(struct tok_token *token, const struct tok_key_spec *spec, CK_OBJECT_H
 	size_t length;
 	int r;
 
-	r = tok_read_attribute(token, public, spec->key_type == CKK_RSA ? CKA_MODULUS : CKA_EC_POINT,
+	r = tok_read_attribute(token, public, key_type == CKK_RSA ? CKA_MODULUS : CKA_EC_POINT,
 			       &value, &length, err);
 	if (r != TOK_OK)
 		return r;
 	p = value;
-	if (spec->key_type == CKK_EC &&
-	    (point = d2i_ASN1_OCTET_STRING(NULL, &p, (long)length)) != NULL &&
+	if (key_type == CKK_EC && (point = d2i_ASN1_OCTET_STRING(NULL, &p, (long)length)) != NULL &&
 	    p == value + length)
 		SHA1(ASN1_STRING_get0_data(point), (size_t)ASN1_STRING_length(point), id->bytes);
 	else
@@ -199,7 +199,7 @@ static CK_BBOOL ck_true = CK_TRUE, ck_false = CK_FALSE;
 
 static CK_RV
 generate_pair(struct tok_token *token, const struct tok_key_spec *spec, const char *label,
-	      CK_OBJECT_HANDLE *public, CK_OBJECT_HANDLE *private)
+	      const struct tok_key_id *marker, CK_OBJECT_HANDLE *public, CK_OBJECT_HANDLE *private)
 {
 	static const unsigned char exponent[] = { 0x01, 0x00, 0x01 };	/* 65537 */
 	CK_OBJECT_CLASS public_class = CKO_PUBLIC_KEY, private_class = CKO_PRIVATE_KEY;
@@ -211,6 +211,7 @@ generate_pair(struct tok_token *token, const struct tok_key_spec *spec, const ch
 		ATTR(CKA_TOKEN, ck_true), ATTR(CKA_PRIVATE, ck_false),
 		ATTR(CKA_VERIFY, ck_true), ATTR(CKA_ENCRYPT, ck_false),
 		ATTR(CKA_WRAP, ck_false), ATTR_BYTES(CKA_LABEL, label, strlen(label)),
+		ATTR_BYTES(CKA_ID, marker->bytes, marker->length),
 		/* last: the RSA or the EC parameters */
 		ATTR(CKA_MODULUS_BITS, modulus_bits),
 		ATTR_BYTES(CKA_PUBLIC_EXPONENT, exponent, sizeof(exponent)),
@@ -222,6 +223,7 @@ generate_pair(struct tok_token *token, const struct tok_key_spec *spec, const ch
 		ATTR(CKA_SIGN, ck_true), ATTR(CKA_DECRYPT, ck_false),
 		ATTR(CKA_UNWRAP, ck_false), ATTR(CKA_DERIVE, ck_false),
 		ATTR_BYTES(CKA_LABEL, label, strlen(label)),
+		ATTR_BYTES(CKA_ID, marker->bytes, marker->length),
 	};
 	CK_ULONG public_count = sizeof(public_template) / sizeof(public_template[0]);
 
@@ -237,38 +239,120 @@ generate_pair(struct tok_token *token, const struct tok_key_spec *spec, const ch
 }
 
 int
-tok_generate_key(struct tok_token *token, enum tok_key_type type, const char *label,
-		 struct tok_key **out, struct tok_error *err)
+tok_key_id_random(struct tok_key_id *out)
+{
+	if (RAND_bytes(out->bytes, TOK_KEY_ID_LEN) != 1)
+		return TOK_ERR_INTERNAL;
+	out->length = TOK_KEY_ID_LEN;
+	return TOK_OK;
+}
+
+int
+tok_generate_pending_key(struct tok_token *token, enum tok_key_type type, const char *label,
+			 const struct tok_key_id *marker, struct tok_key_id *id,
+			 struct tok_error *err)
 {
 	const struct tok_key_spec *spec = tok_key_spec(type);
 	CK_OBJECT_HANDLE public = CK_INVALID_HANDLE, private = CK_INVALID_HANDLE;
-	struct tok_key_id id;
 	CK_RV rv;
-	int r = TOK_ERR_INTERNAL;
+	int r;
 
-	if (token == NULL || spec == NULL || label == NULL || out == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_generate_key: bad argument");
+	if (token == NULL || spec == NULL || label == NULL || marker == NULL ||
+	    marker->length == 0 || id == NULL)
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     "tok_generate_pending_key: bad argument");
 	if ((r = tok_check_key_support(token, type, err)) != TOK_OK)
 		return r;
 	tok_log(TOK_LOG_INFO, "generating a %s key pair on token '%s'", spec->name, token->label);
-	rv = generate_pair(token, spec, label, &public, &private);
-	if (rv != CKR_OK) {
-		public = private = CK_INVALID_HANDLE;
-		r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_GenerateKeyPair (%s) failed",
-				  spec->name);
-		goto out;
-	}
-	if ((r = compute_id(token, spec, public, &id, err)) != TOK_OK ||
-	    (r = set_id(token, public, &id, err)) != TOK_OK ||
-	    (r = set_id(token, private, &id, err)) != TOK_OK ||
-	    (r = tok_find_key(token, &id, out, err)) != TOK_OK)
-		goto out;
-	r = TOK_OK;
-out:
-	/* Half a key pair is worse than none: roll back whatever was made. */
-	if (r != TOK_OK && private != CK_INVALID_HANDLE)
+	rv = generate_pair(token, spec, label, marker, &public, &private);
+	if (rv != CKR_OK)
+		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_GenerateKeyPair (%s) failed",
+				     spec->name);
+	if ((r = compute_id(token, spec->key_type, public, id, err)) != TOK_OK) {
+		/* Half a key pair is worse than none: roll back what was made. */
 		token->ctx->fn->C_DestroyObject(token->session, private);
-	if (r != TOK_OK && public != CK_INVALID_HANDLE)
 		token->ctx->fn->C_DestroyObject(token->session, public);
+	}
+	return r;
+}
+
+/* The public key carrying marker: its type, for recomputing the id it must get. */
+static int
+pending_public_key(struct tok_token *token, const struct tok_key_id *marker,
+		   CK_OBJECT_HANDLE *public, CK_KEY_TYPE *key_type, struct tok_error *err)
+{
+	CK_OBJECT_CLASS public_class = CKO_PUBLIC_KEY;
+	CK_ATTRIBUTE template[] = {
+		ATTR(CKA_CLASS, public_class),
+		ATTR_BYTES(CKA_ID, marker->bytes, marker->length),
+	};
+	CK_OBJECT_HANDLE *handles = NULL;
+	unsigned char *value = NULL;
+	size_t found = 0, length = 0;
+	int r;
+
+	if ((r = tok_find_objects(token, template, 2, &handles, &found, err)) != TOK_OK)
+		return r;
+	if (found != 1)
+		r = tok_error_set(err, TOK_ERR_NOT_FOUND, "%zu public keys carry the marker", found);
+	else if ((r = tok_read_attribute(token, handles[0], CKA_KEY_TYPE, &value, &length, err)) ==
+		 TOK_OK && length != sizeof(*key_type))
+		r = tok_error_set(err, TOK_ERR_INTERNAL, "unreadable key type");
+	if (r == TOK_OK) {
+		memcpy(key_type, value, sizeof(*key_type));
+		*public = handles[0];
+	}
+	free(value);
+	free(handles);
+	return r;
+}
+
+int
+tok_finish_pending_key(struct tok_token *token, const struct tok_key_id *marker,
+		       const struct tok_key_id *id, struct tok_error *err)
+{
+	CK_ATTRIBUTE template[] = { ATTR_BYTES(CKA_ID, marker->bytes, marker->length) };
+	CK_OBJECT_HANDLE *handles = NULL, public;
+	CK_KEY_TYPE key_type;
+	struct tok_key_id computed;
+	size_t found = 0;
+	int r;
+
+	if (token == NULL || marker == NULL || id == NULL || marker->length == 0)
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     "tok_finish_pending_key: bad argument");
+	/* Only the pair whose public key gives this id: the marker alone proves nothing more. */
+	if ((r = pending_public_key(token, marker, &public, &key_type, err)) != TOK_OK ||
+	    (r = compute_id(token, key_type, public, &computed, err)) != TOK_OK)
+		return r;
+	if (computed.length != id->length || memcmp(computed.bytes, id->bytes, id->length) != 0)
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     "the pending key's public key does not give this id");
+	if ((r = tok_find_objects(token, template, 1, &handles, &found, err)) != TOK_OK)
+		return r;
+	for (size_t i = 0; i < found && r == TOK_OK; i++)
+		r = set_id(token, handles[i], id, err);
+	free(handles);
+	return r;
+}
+
+int
+tok_generate_key(struct tok_token *token, enum tok_key_type type, const char *label,
+		 struct tok_key **out, struct tok_error *err)
+{
+	struct tok_key_id marker, id;
+	int r;
+
+	if (out == NULL)
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_generate_key: bad argument");
+	if (tok_key_id_random(&marker) != TOK_OK)
+		return tok_error_set(err, TOK_ERR_INTERNAL, "no random bytes for the marker");
+	if ((r = tok_generate_pending_key(token, type, label, &marker, &id, err)) != TOK_OK)
+		return r;
+	if ((r = tok_finish_pending_key(token, &marker, &id, err)) != TOK_OK ||
+	    (r = tok_find_key(token, &id, out, err)) != TOK_OK) {
+		tok_delete_key(token, &marker, NULL);
+		tok_delete_key(token, &id, NULL);
+	}
 	return r;
 }

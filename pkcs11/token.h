@@ -206,15 +206,46 @@ struct tok_key;
  */
 int tok_generate_key(struct tok_token *token, enum tok_key_type type, const char *label,
 		     struct tok_key **out, struct tok_error *err);
+/*
+ * The same in two steps, so that a crash in between is provably resolved: the pair is
+ * generated carrying marker as its CKA_ID (a random id the caller chose and recorded
+ * before), and *id gets the id it is to have. tok_finish_pending_key then gives the pair
+ * carrying marker its id, after checking that its public key gives that id; TOK_ERR_NOT_FOUND
+ * if no public key carries the marker. Objects carrying a marker nobody recorded were not
+ * made by this station.
+ */
+int tok_generate_pending_key(struct tok_token *token, enum tok_key_type type, const char *label,
+			     const struct tok_key_id *marker, struct tok_key_id *id,
+			     struct tok_error *err);
+int tok_finish_pending_key(struct tok_token *token, const struct tok_key_id *marker,
+			   const struct tok_key_id *id, struct tok_error *err);
+/* A fresh random 20-byte id for a marker. TOK_ERR_INTERNAL if no randomness. */
+int tok_key_id_random(struct tok_key_id *out);
 /* Find a key pair by id (user logged in). TOK_ERR_NOT_FOUND if absent. */
 int tok_find_key(struct tok_token *token, const struct tok_key_id *id, struct tok_key **out,
 		 struct tok_error *err);
+
+/* What the token shows of an object: keys and certificates, visible to this session. */
+enum tok_object_kind {
+	TOK_OBJECT_PRIVATE_KEY,
+	TOK_OBJECT_PUBLIC_KEY,
+	TOK_OBJECT_CERTIFICATE,
+	TOK_OBJECT_OTHER, /* data objects, secret keys, ... */
+};
+struct tok_object {
+	enum tok_object_kind kind;
+	char id_hex[129];	/* CKA_ID in hex ("" if none; up to 64 bytes) */
+	char label[65];
+	bool authority;		/* a CA certificate (a chain's, not a person's) */
+	char subject[256];	/* certificates: the subject, one line (RFC 2253) */
+	char serial_hex[129];	/* certificates: the serial number */
+};
 /*
- * Ids of the private keys on the token with this label (NULL: all), for finding what a
- * crashed run left behind. *ids malloc'd, free().
+ * Every object this session sees: without login the public ones (certificates, public
+ * keys), logged in the private keys too. *out malloc'd (free()); *count may be 0.
  */
-int tok_list_keys(struct tok_token *token, const char *label, struct tok_key_id **ids,
-		  size_t *count, struct tok_error *err);
+int tok_list_objects(struct tok_token *token, struct tok_object **out, size_t *count,
+		     struct tok_error *err);
 /* Delete every object with this id (private key, public key, certificate). */
 int tok_delete_key(struct tok_token *token, const struct tok_key_id *id, struct tok_error *err);
 void tok_key_free(struct tok_key *key);
@@ -256,12 +287,14 @@ struct tok_cert_info {
  * data. Finds the end-entity certificate whose key matches a key on the token; refuses,
  * writing nothing, if none matches (TOK_ERR_CERT_MISMATCH), if not valid now, if its key
  * usage does not allow digitalSignature/nonRepudiation, or if its chain does not verify
- * against trust_anchors (a PEM file of CA certificates). Stored with the key's id and label.
- * User must be logged in.
+ * against trust_anchors (a PEM file of CA certificates). expected (NULL: any key) is the
+ * key it must belong to: a certificate for another key on the token is TOK_ERR_CERT_MISMATCH,
+ * found before anything is written. Stored with the key's id and label. User must be
+ * logged in.
  */
 int tok_import_certificate(struct tok_token *token, const unsigned char *data, size_t length,
-			   const char *trust_anchors, struct tok_cert_info *info,
-			   struct tok_error *err);
+			   const char *trust_anchors, const struct tok_key_id *expected,
+			   struct tok_cert_info *info, struct tok_error *err);
 /*
  * Readiness: sign a test message with the key of this id and verify it with the
  * certificate stored under the same id. TOK_ERR_NOT_READY if they disagree.

@@ -286,7 +286,7 @@ cert_bench_import(struct cert_bench *b, const void *data, size_t length, const c
 	    struct tok_cert_info *info)
 {
 	struct tok_error err = { 0 };
-	int r = tok_import_certificate(b->token, data, length, anchors, info, &err);
+	int r = tok_import_certificate(b->token, data, length, anchors, NULL, info, &err);
 
 	if (r != 0)
 		tap_diag("import: %s: %s", tok_status_name(r), err.message);

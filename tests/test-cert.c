@@ -240,7 +240,7 @@ check_refused(struct cert_bench *b, const void *data, size_t length, const char 
 	struct tok_cert_info info = { 0 };
 	struct tok_error err = { 0 };
 	char *before = cert_fixture_object_list(), *after;
-	int r = tok_import_certificate(b->token, data, length, anchors, &info, &err);
+	int r = tok_import_certificate(b->token, data, length, anchors, NULL, &info, &err);
 
 	if (r != expected)
 		tap_diag("    %s: %s", tok_status_name(r), err.message);

@@ -295,12 +295,27 @@ a_key_is_found_again_by_id_after_reopening(void)
 	finish(token, again);
 }
 
+/* How many listed objects are of this kind and carry this id. */
+static size_t
+listed(const struct tok_object *objects, size_t count, enum tok_object_kind kind,
+       const struct tok_key_id *id)
+{
+	char hex[2 * TOK_KEY_ID_LEN + 1];
+	size_t n = 0;
+
+	tok_key_id_hex(id, hex);
+	for (size_t i = 0; i < count; i++)
+		n += objects[i].kind == kind && strcmp(objects[i].id_hex, hex) == 0;
+	return n;
+}
+
 static void
-keys_are_listed_by_label_and_deleted_with_every_object(void)
+keys_are_listed_as_objects_and_deleted_with_every_object(void)
 {
 	struct tok_token *token = logged_in_token();
 	struct tok_key *first = NULL, *second = NULL, *gone = NULL;
-	struct tok_key_id *ids = NULL, id;
+	struct tok_object *objects = NULL;
+	struct tok_key_id id;
 	struct tok_error err = { 0 };
 	size_t count = 0;
 
@@ -308,15 +323,13 @@ keys_are_listed_by_label_and_deleted_with_every_object(void)
 	check_int(tok_generate_key(token, test_key_type(), "Sari", &second, &err), TOK_OK);
 	if (first == NULL || second == NULL)
 		goto out;
-	check_int(tok_list_keys(token, NULL, &ids, &count, &err), TOK_OK);
-	check_int(count, 2);
-	free(ids);
-	check_int(tok_list_keys(token, "Sari", &ids, &count, &err), TOK_OK);
-	check(count == 1 && memcmp(ids[0].bytes, tok_key_get_id(second)->bytes, 20) == 0);
-	free(ids);
-	check_int(tok_list_keys(token, "Nobody", &ids, &count, &err), TOK_OK);
-	check_int(count, 0);
-	free(ids);
+	check_int(tok_list_objects(token, &objects, &count, &err), TOK_OK);
+	check_int(count, 4);
+	check_int(listed(objects, count, TOK_OBJECT_PRIVATE_KEY, tok_key_get_id(second)), 1);
+	check_int(listed(objects, count, TOK_OBJECT_PUBLIC_KEY, tok_key_get_id(second)), 1);
+	for (size_t i = 0; i < count; i++)
+		check(strcmp(objects[i].label, "Budi") == 0 || strcmp(objects[i].label, "Sari") == 0);
+	free(objects);
 	id = *tok_key_get_id(first);
 	tok_key_free(first);
 	first = NULL;
@@ -329,6 +342,61 @@ keys_are_listed_by_label_and_deleted_with_every_object(void)
 out:
 	tok_key_free(first);
 	finish(token, second);
+}
+
+static void
+a_pending_key_carries_its_marker_until_finished_with_its_own_id(void)
+{
+	struct tok_token *token = logged_in_token();
+	struct tok_key *key = NULL;
+	struct tok_key_id marker, id, other;
+	struct tok_error err = { 0 };
+
+	check_int(tok_key_id_random(&marker), TOK_OK);
+	check_int(tok_generate_pending_key(token, test_key_type(), "Budi", &marker, &id, &err), TOK_OK);
+	check(object_of(token, CKO_PRIVATE_KEY, &marker) != CK_INVALID_HANDLE);
+	check(object_of(token, CKO_PUBLIC_KEY, &marker) != CK_INVALID_HANDLE);
+	check_int(tok_find_key(token, &id, &key, &err), TOK_ERR_NOT_FOUND);
+	/* another id than its public key gives is refused, and nothing changes */
+	other = id;
+	other.bytes[0] ^= 1;
+	check_int(tok_finish_pending_key(token, &marker, &other, &err), TOK_ERR_INVALID_ARGUMENT);
+	check(object_of(token, CKO_PRIVATE_KEY, &marker) != CK_INVALID_HANDLE);
+	check_int(tok_finish_pending_key(token, &marker, &id, &err), TOK_OK);
+	check(object_of(token, CKO_PRIVATE_KEY, &marker) == CK_INVALID_HANDLE);
+	check(object_of(token, CKO_PUBLIC_KEY, &id) != CK_INVALID_HANDLE);
+	check_int(tok_find_key(token, &id, &key, &err), TOK_OK);
+	check(key != NULL && id_is_sha1_of_public_key(key));
+	/* no key carries the marker any more */
+	check_int(tok_finish_pending_key(token, &marker, &id, &err), TOK_ERR_NOT_FOUND);
+	finish(token, key);
+}
+
+static void
+without_login_only_the_public_objects_are_listed(void)
+{
+	struct tok_token *token = logged_in_token();
+	struct tok_key *key = NULL;
+	struct tok_object *objects = NULL;
+	struct tok_key_id id;
+	struct tok_error err = { 0 };
+	size_t count = 0;
+
+	check_int(tok_generate_key(token, test_key_type(), "Budi", &key, &err), TOK_OK);
+	if (key == NULL)
+		goto out;
+	id = *tok_key_get_id(key);
+	tok_key_free(key);
+	key = NULL;
+	tok_close(token);
+	token = tok_open(ctx, "Alpha", &err);
+	check_int(tok_list_objects(token, &objects, &count, &err), TOK_OK);
+	check_int(count, 1);
+	check_int(listed(objects, count, TOK_OBJECT_PUBLIC_KEY, &id), 1);
+	check(count == 1 && strcmp(objects[0].label, "Budi") == 0 && !objects[0].authority);
+	free(objects);
+out:
+	finish(token, key);
 }
 
 /* Run a command, return the first line of its output that contains needle ("" if none). */
@@ -465,7 +533,9 @@ main(void)
 	TAP_TEST(unsupported_size_or_mechanism_is_refused_before_generating);
 	TAP_TEST(generation_without_login_is_refused_and_leaves_nothing);
 	TAP_TEST(a_key_is_found_again_by_id_after_reopening);
-	TAP_TEST(keys_are_listed_by_label_and_deleted_with_every_object);
+	TAP_TEST(keys_are_listed_as_objects_and_deleted_with_every_object);
+	TAP_TEST(a_pending_key_carries_its_marker_until_finished_with_its_own_id);
+	TAP_TEST(without_login_only_the_public_objects_are_listed);
 	TAP_TEST(pkcs11_tool_sees_the_key_private_sensitive_never_extractable_local);
 	TAP_TEST(csr_is_signed_on_the_token_with_subject_and_email_san);
 	TAP_TEST(csr_without_a_common_name_is_refused);

@@ -87,7 +87,7 @@ enroll(struct enrollment *e)
 	    issuer_fetch(e->ca, &request, &e->issued, &e->issued_length, &err) != 0)
 		return fail("issue", &err);
 	snprintf(anchors, sizeof(anchors), "%s/trust-anchors.pem", e->ca_dir);
-	if (tok_import_certificate(e->token, e->issued, e->issued_length, anchors, &info,
+	if (tok_import_certificate(e->token, e->issued, e->issued_length, anchors, NULL, &info,
 				   &err) != 0)
 		return fail("import", &err);
 	if (tok_check_ready(e->token, tok_key_get_id(e->key), &err) != 0)
