@@ -69,7 +69,7 @@ act(struct wf_store *store, const char *number, enum wf_action action, const cha
 	switch (action) {
 	case WF_ACTION_RECORD_KEY:
 		must(wf_key_begin(store, number, &actor, "0123456789abcdef", "SoftHSM v2",
-				  "rsa2048", "TTE", &err),
+				  "rsa2048", "TTE", "5eed5eed", &err),
 		     &err, "key begin");
 		must(wf_key_set_id(store, number, "a1b2", &err), &err, "key id");
 		must(wf_key_complete(store, number, &actor, "-----BEGIN CERTIFICATE REQUEST-----",

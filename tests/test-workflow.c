@@ -371,20 +371,20 @@ key_intent_is_recorded_before_the_token_and_resolved_after(void)
 	const char *csr = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n";
 
 	check_int(wft_create(store, number), WF_OK);
-	check_int(wf_key_begin(store, number, &kasi, "SER1", "SoftHSM", "rsa2048", "k", &err),
+	check_int(wf_key_begin(store, number, &kasi, "SER1", "SoftHSM", "rsa2048", "k", "00aa11bb", &err),
 		  WF_ERR_STATE);
 	check_int(wft_drive_to(store, number, WF_STATE_SENT, &err), WF_OK);
-	check_int(wf_key_begin(store, number, &kabid, "SER1", "SoftHSM", "rsa2048", "k", &err),
+	check_int(wf_key_begin(store, number, &kabid, "SER1", "SoftHSM", "rsa2048", "k", "00aa11bb", &err),
 		  WF_ERR_ROLE);
 	check_int(wf_key_complete(store, number, &kasi, csr, &err), WF_ERR_INCOMPLETE);
-	check_int(wf_key_begin(store, number, &kasi, "SER1", "SoftHSM", "rsa2048", "k", &err),
+	check_int(wf_key_begin(store, number, &kasi, "SER1", "SoftHSM", "rsa2048", "k", "00aa11bb", &err),
 		  WF_OK);
 	/* a crash here: the intent is there for the command to find */
 	check_int(wf_key_get(store, number, &key, &err), WF_OK);
 	check_int(key.status, WF_KEY_INTENT);
 	check_str(key.token_serial, "SER1");
 	wf_key_record_clear(&key);
-	check_int(wf_key_begin(store, number, &kasi, "SER2", "SoftHSM", "rsa2048", "k", &err),
+	check_int(wf_key_begin(store, number, &kasi, "SER2", "SoftHSM", "rsa2048", "k", "00aa11bb", &err),
 		  WF_ERR_EXISTS);
 	check_int(wf_key_complete(store, number, &kasi, csr, &err), WF_ERR_INCOMPLETE);
 	check_int(wf_act(store, number, WF_ACTION_RETURN, &kasi, "x", &err), WF_ERR_EXISTS);
@@ -396,7 +396,7 @@ key_intent_is_recorded_before_the_token_and_resolved_after(void)
 	wf_key_record_clear(&key);
 	check_int(wft_state(store, number), WF_STATE_SENT);
 	/* second attempt goes through */
-	check_int(wf_key_begin(store, number, &kasi, "SER2", "SoftHSM", "ec-p256", "TTE", &err),
+	check_int(wf_key_begin(store, number, &kasi, "SER2", "SoftHSM", "ec-p256", "TTE", "00aa11bb", &err),
 		  WF_OK);
 	check_int(wf_key_set_id(store, number, "zz", &err), WF_ERR_INVALID);
 	check_int(wf_key_set_id(store, number, "0102a0ff", &err), WF_OK);

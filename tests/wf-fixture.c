@@ -157,7 +157,7 @@ wft_perform(struct wf_store *store, const char *number, const struct wf_transiti
 	wft_now += 60 * 7;
 	if (t->action == WF_ACTION_RECORD_KEY) {
 		if ((r = wf_key_begin(store, number, &actor, "0123456789abcdef", "SoftHSM v2",
-				      "rsa2048", "TTE key", err)) != WF_OK ||
+				      "rsa2048", "TTE key", "5eed5eed", err)) != WF_OK ||
 		    (r = wf_key_set_id(store, number, "a1b2c3d4", err)) != WF_OK)
 			return r;
 		return wf_key_complete(store, number, &actor, csr, err);

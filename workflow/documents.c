@@ -30,20 +30,6 @@ documents_open(enum wf_state state)
 	return false;
 }
 
-static int
-make_private_dir(const char *path, struct wf_error *err)
-{
-	struct stat st;
-
-	if (mkdir(path, 0700) != 0 && errno != EEXIST)
-		return wf_fail(err, WF_ERR_IO, "%s: %s", path, strerror(errno));
-	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		return wf_fail(err, WF_ERR_UNSAFE, "%s is not a directory", path);
-	if (st.st_uid != getuid() || (st.st_mode & 077))
-		return wf_fail(err, WF_ERR_UNSAFE, "%s must be this user's, mode 0700", path);
-	return WF_OK;
-}
-
 /* Copy in to a new file out (0600) while hashing; hex digest into sha256. */
 static int
 copy_hashing(int in, int out, char sha256[65], struct wf_error *err)
@@ -98,8 +84,8 @@ copy_scan(struct wf_store *store, const char *number, enum wf_document_kind kind
 	if (n1 < 0 || n2 < 0 || n3 < 0 || (size_t)n1 >= sizeof(dir) || n2 >= 4096 ||
 	    (size_t)n3 >= sizeof(temp))
 		return wf_fail(err, WF_ERR_IO, "the data directory's path is too long");
-	if ((r = make_private_dir(store->data_dir, err)) != WF_OK ||
-	    (r = make_private_dir(dir, err)) != WF_OK)
+	if ((r = wf_make_private_dir(store->data_dir, err)) != WF_OK ||
+	    (r = wf_make_private_dir(dir, err)) != WF_OK)
 		return r;
 	if ((in = open(source, O_RDONLY | O_CLOEXEC)) < 0) {
 		r = wf_fail(err, WF_ERR_IO, "%s: %s", source, strerror(errno));

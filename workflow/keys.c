@@ -43,43 +43,53 @@ exec_on_open_key(struct wf_store *store, int64_t app_id, const char *sql, const 
 
 static int
 insert_intent(struct wf_store *store, int64_t app_id, const struct wf_acting *acting,
-	      const char *const texts[4], struct wf_error *err)
+	      const char *const texts[5], struct wf_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	int r;
 
 	if ((r = wf_prepare(store,
 			    "INSERT INTO keys (application_id, status, token_serial, token_model,"
-			    " key_type, key_label, actor_id, begun_at)"
-			    " VALUES (?1, 'intent', ?2, ?3, ?4, ?5, ?6, ?7)",
+			    " key_type, key_label, marker, actor_id, begun_at)"
+			    " VALUES (?1, 'intent', ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 			    &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int64(stmt, 1, app_id);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		wf_bind_text(stmt, 2 + i, texts[i]);
-	sqlite3_bind_int64(stmt, 6, acting->actor.id);
-	sqlite3_bind_int64(stmt, 7, wf_store_now(store));
+	sqlite3_bind_int64(stmt, 7, acting->actor.id);
+	sqlite3_bind_int64(stmt, 8, wf_store_now(store));
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_CONSTRAINT)
 		r = wf_fail(err, WF_ERR_EXISTS,
-			    "a key generation is already open for this"
-			    " application: complete or abandon it first");
+			    "a key generation is already open for this application");
 	else if (rc != SQLITE_DONE)
 		r = wf_fail_db(err, store->db, "record key intent");
 	sqlite3_finalize(stmt);
 	return r;
 }
 
+static bool
+is_hex(const char *text)
+{
+	if (!text || !*text || strlen(text) % 2 || strlen(text) > 128)
+		return false;
+	for (; *text; text++)
+		if (!strchr("0123456789abcdefABCDEF", *text))
+			return false;
+	return true;
+}
+
 int
 wf_key_begin(struct wf_store *store, const char *number, const struct wf_actor *actor,
 	     const char *token_serial, const char *token_model, const char *key_type,
-	     const char *key_label, struct wf_error *err)
+	     const char *key_label, const char *marker_hex, struct wf_error *err)
 {
-	const char *const texts[4] = {token_serial, token_model ? token_model : "", key_type,
-				      key_label};
+	const char *const texts[5] = {token_serial, token_model ? token_model : "", key_type,
+				      key_label, marker_hex};
 	struct wf_app_ref app;
 	struct wf_acting acting;
-	char allowed[256], detail[400];
+	char allowed[256], detail[600];
 	bool keep = false;
 	int r;
 
@@ -90,6 +100,8 @@ wf_key_begin(struct wf_store *store, const char *number, const struct wf_actor *
 		return wf_fail_field(err, "key_type", "the key type is required");
 	if (wf_text_empty(key_label))
 		return wf_fail_field(err, "key_label", "the key label is required");
+	if (!is_hex(marker_hex))
+		return wf_fail_field(err, "marker", "the key's marker is 1 to 64 bytes in hex");
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
 	if ((r = wf_application_lookup(store, number, &app, err)) != WF_OK)
@@ -108,8 +120,8 @@ wf_key_begin(struct wf_store *store, const char *number, const struct wf_actor *
 	}
 	if ((r = insert_intent(store, app.id, &acting, texts, err)) != WF_OK)
 		goto out;
-	snprintf(detail, sizeof(detail), "token %s (%s), %s, label %s", token_serial, texts[1],
-		 key_type, key_label);
+	snprintf(detail, sizeof(detail), "token %s (%s), %s, label %s, marker %s", token_serial,
+		 texts[1], key_type, key_label, marker_hex);
 	struct wf_audit_entry entry = {acting.actor.login, "key", number,
 				       "key_begin",	   "ok",  detail};
 	r = wf_audit_append(store, &entry, err);
@@ -132,17 +144,6 @@ audit_key_act(struct wf_store *store, int64_t app_id, const char *number, const 
 	}
 	wf_key_record_clear(&key);
 	return r;
-}
-
-static bool
-is_hex(const char *text)
-{
-	if (!text || !*text || strlen(text) % 2 || strlen(text) > 128)
-		return false;
-	for (; *text; text++)
-		if (!strchr("0123456789abcdefABCDEF", *text))
-			return false;
-	return true;
 }
 
 int
@@ -244,7 +245,7 @@ wf_key_read(struct wf_store *store, int64_t app_id, struct wf_key_record *out, s
 		 store,
 		 "SELECT k.status, k.token_serial, k.token_model, k.key_type, k.key_label,"
 		 " k.key_id, o.login, k.begun_at, k.completed_at, k.csr_pem,"
-		 " k.abandon_reason FROM keys k JOIN officials o ON o.id = k.actor_id"
+		 " k.abandon_reason, k.marker FROM keys k JOIN officials o ON o.id = k.actor_id"
 		 " WHERE k.application_id = ?1 ORDER BY k.id DESC LIMIT 1",
 		 &stmt, err)) != WF_OK)
 		return r;
@@ -262,6 +263,7 @@ wf_key_read(struct wf_store *store, int64_t app_id, struct wf_key_record *out, s
 		out->completed_at = sqlite3_column_int64(stmt, 8);
 		out->csr_pem = wf_column_dup(stmt, 9);
 		out->abandon_reason = wf_column_dup(stmt, 10);
+		wf_column_copy(stmt, 11, out->marker_hex, sizeof(out->marker_hex));
 	} else if (rc == SQLITE_DONE) {
 		r = wf_fail(err, WF_ERR_NOT_FOUND, "no key recorded for this application");
 	} else {

@@ -201,11 +201,32 @@ static const char schema_v3[] =
 	"    AND work_unit = (SELECT work_unit FROM applicants WHERE id = OLD.applicant_id);"
 	"  END;";
 
+/*
+ * Version 4: one token, one holder. A key generation's marker (the random CKA_ID its key
+ * carries until its real id is recorded: proof that this run made it), the keys of a token
+ * found by its serial, and what the station removed from a token besides a transition (an
+ * interrupted run's key, a renewed pair, a reset), each with the official who did it.
+ */
+static const char schema_v4[] =
+	"ALTER TABLE keys ADD COLUMN marker TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX keys_token ON keys(token_serial);"
+	"CREATE TABLE token_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token_serial TEXT NOT NULL,"
+	"  application_id INTEGER REFERENCES applications(id),"
+	"  action TEXT NOT NULL CHECK (action IN ('key_removed', 'token_reset')),"
+	"  key_id TEXT NOT NULL DEFAULT '',"
+	"  detail TEXT NOT NULL,"
+	"  actor_id INTEGER NOT NULL REFERENCES officials(id),"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX token_events_serial ON token_events(token_serial);";
+
 /* migrations[i] takes the file from version i to version i + 1. */
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
+	schema_v4,
 };
 
 int

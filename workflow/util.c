@@ -3,11 +3,15 @@
  * transaction frame (BEGIN IMMEDIATE, so that writers queue on the busy timeout
  * instead of failing), and the sqlite binding and column copies.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "workflow-int.h"
 
@@ -195,4 +199,18 @@ wf_text_empty(const char *text)
 		if (*text != ' ' && *text != '\t' && *text != '\n' && *text != '\r')
 			return false;
 	return true;
+}
+
+int
+wf_make_private_dir(const char *path, struct wf_error *err)
+{
+	struct stat st;
+
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return wf_fail(err, WF_ERR_IO, "%s: %s", path, strerror(errno));
+	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return wf_fail(err, WF_ERR_UNSAFE, "%s is not a directory", path);
+	if (st.st_uid != getuid() || (st.st_mode & 077))
+		return wf_fail(err, WF_ERR_UNSAFE, "%s must be this user's, mode 0700", path);
+	return WF_OK;
 }

@@ -40,6 +40,9 @@ int wf_key_status_parse(const char *name);
 /* Reset err to success. */
 void wf_error_clear(struct wf_error *err);
 
+/* Make (or accept) a directory of this user's, mode 0700; WF_ERR_UNSAFE otherwise. */
+int wf_make_private_dir(const char *path, struct wf_error *err);
+
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
 int wf_tx_begin(struct wf_store *store, struct wf_error *err);
 int wf_tx_commit(struct wf_store *store, struct wf_error *err);

@@ -27,6 +27,7 @@ enum wf_status {
 	WF_ERR_UNSAFE = -11,	 /* db file/dir owned by another user or group/other-writable */
 	WF_ERR_SCHEMA = -12,	 /* the database is newer than this program */
 	WF_ERR_IO = -13,	 /* copying a scan or writing a backup failed */
+	WF_ERR_BUSY = -14,	 /* another run of enroll holds the application or token (wf_lock) */
 };
 
 /*
@@ -360,6 +361,7 @@ struct wf_key_record {
 	char key_type[32];  /* "rsa2048", "ec-p256", ... as the command names them */
 	char key_label[128];
 	char key_id_hex[130]; /* CKA_ID in hex, "" until wf_key_set_id() */
+	char marker_hex[130]; /* the CKA_ID the key carries until its id is set: proof it is ours */
 	char actor_login[64];
 	int64_t begun_at;
 	int64_t completed_at; /* 0 unless complete or abandoned */
@@ -371,12 +373,13 @@ void wf_key_record_clear(struct wf_key_record *record);
 
 /*
  * Record the intent to generate a key for an application in state sent (no state
- * change). Role: kasi. WF_ERR_EXISTS if an intent is already open (not complete or
- * abandoned): resolve it first.
+ * change). Role: kasi. marker_hex is the random CKA_ID the key is generated with and
+ * carries until its real id is recorded, so that what a crash leaves is provably this
+ * intent's. WF_ERR_EXISTS if an intent is already open (not complete or abandoned).
  */
 int wf_key_begin(struct wf_store *store, const char *number, const struct wf_actor *actor,
 		 const char *token_serial, const char *token_model, const char *key_type,
-		 const char *key_label, struct wf_error *err);
+		 const char *key_label, const char *marker_hex, struct wf_error *err);
 /* Record the CKA_ID (hex) of the generated key on the open intent. WF_ERR_NOT_FOUND if none. */
 int wf_key_set_id(struct wf_store *store, const char *number, const char *key_id_hex,
 		  struct wf_error *err);
@@ -389,6 +392,69 @@ int wf_key_abandon(struct wf_store *store, const char *number, const char *reaso
 /* The latest key record of an application (any status). Clear it with wf_key_record_clear. */
 int wf_key_get(struct wf_store *store, const char *number, struct wf_key_record *out,
 	       struct wf_error *err);
+
+/* ---------------------------------------------------------------- tokens */
+
+/* True in the states whose application still has its key on its token as its own. */
+bool wf_state_holds_key(enum wf_state state);
+
+/* One key record on a token, with its application, holder and certificate. */
+struct wf_token_use {
+	char number[WF_NUMBER_MAX];
+	enum wf_state state;
+	char full_name[WF_NAME_MAX];
+	char nik[17];
+	enum wf_key_status key_status;
+	char key_type[32];
+	char key_id_hex[130];	   /* "" until the id was recorded */
+	char marker_hex[130];
+	int64_t begun_at;
+	int64_t completed_at;
+	char certificate_serial[130]; /* "" unless the key is complete and has one */
+	int64_t not_before, not_after;
+	char token_serial[64];
+};
+/*
+ * Every key record the station made on the token with this serial, oldest first.
+ * *out malloc'd (free() it), *count may be 0.
+ */
+int wf_token_history(struct wf_store *store, const char *token_serial, struct wf_token_use **out,
+		     size_t *count, struct wf_error *err);
+/* The same for every key the station made for one person (NIK), on any token. */
+int wf_person_keys(struct wf_store *store, const char *nik, struct wf_token_use **out,
+		   size_t *count, struct wf_error *err);
+
+/* What was removed from a token outside a transition. */
+struct wf_token_event {
+	int64_t at;
+	char action[16]; /* "key_removed", "token_reset" */
+	char number[WF_NUMBER_MAX]; /* "" if it belonged to no application */
+	char key_id_hex[130];
+	char detail[1024];
+	char actor_login[64];
+};
+/* The token's events, oldest first. *out malloc'd (free() it). */
+int wf_token_events(struct wf_store *store, const char *token_serial, struct wf_token_event **out,
+		    size_t *count, struct wf_error *err);
+/*
+ * Record (and audit) a removal: action "key_removed" (key_id_hex the key's id, number the
+ * application it belonged to, or NULL) or "token_reset" (detail lists what was on it).
+ * Role: kasi; a refusal is audited (WF_ERR_ROLE).
+ */
+int wf_token_record(struct wf_store *store, const struct wf_actor *actor, const char *token_serial,
+		    const char *number, const char *action, const char *key_id_hex,
+		    const char *detail, struct wf_error *err);
+
+/*
+ * One run per application, one writer per token: hold the station's lock named kind
+ * ("application", "token") and name for as long as the work lasts. WF_ERR_BUSY if another
+ * process holds it. The lock ends with wf_unlock() or with the process, however it ends.
+ */
+struct wf_lock;
+int wf_lock(struct wf_store *store, const char *kind, const char *name, struct wf_lock **out,
+	    struct wf_error *err);
+/* Release. NULL is a no-op. */
+void wf_unlock(struct wf_lock *lock);
 
 /* ---------------------------------------------------------------- certificates (step 7) */
 
