@@ -46,6 +46,7 @@ enum cli_exit {
 	EXIT_AUDIT = 22,
 	EXIT_FILE = 23,
 	EXIT_NOT_READY = 24,
+	EXIT_TOKEN_HELD = 25,
 };
 
 /* The invocation: global options and what the commands open on demand. */
@@ -171,5 +172,7 @@ int cmd_token_info(struct cli *cli, const struct cli_command *self, int argc, ch
 int cmd_token_wait(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_token_change_pin(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_token_unblock(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_token_reset(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_token_history(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 
 #endif

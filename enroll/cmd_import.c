@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "holder.h"
 #include "station.h"
 
 static int
@@ -73,26 +74,79 @@ import_onto_token(struct cli *cli, struct tok_token *token, const struct wf_appl
 	char *anchors = station_setting(cli, SETTING_TRUST_ANCHORS);
 	struct tok_key_id expected;
 	struct tok_error err;
-	char got[2 * TOK_KEY_ID_LEN + 1];
 	int r = 0;
 
-	if (tok_import_certificate(token, data, length, anchors, info, &err) != TOK_OK) {
+	if (tok_key_id_parse(app->key.key_id_hex, &expected) != TOK_OK) {
+		fprintf(stderr, "enroll: %s\n", _("no key is recorded for this application"));
+		r = EXIT_NOT_FOUND;
+		goto out;
+	}
+	/* Every check, that it is this application's key included, before the first write. */
+	if (tok_import_certificate(token, data, length, anchors, &expected, info, &err) != TOK_OK) {
 		r = cli_fail_tok(cli, &err);
 		goto out;
 	}
 	cli_crash_point("import-after-write");
-	tok_key_id_hex(&info->key_id, got);
-	if (tok_key_id_parse(app->key.key_id_hex, &expected) != TOK_OK ||
-	    strcmp(got, app->key.key_id_hex) != 0) {
-		fprintf(stderr, _("enroll: the certificate belongs to key %s on this token, not to this application's key %s\n"),
-			got, app->key.key_id_hex);
-		r = EXIT_CERT_MISMATCH;
-		goto out;
-	}
 	if (tok_check_ready(token, &expected, &err) != TOK_OK)
 		r = cli_fail_tok(cli, &err);
 out:
 	free(anchors);
+	return r;
+}
+
+/* A renewal on this token keeps one identity: the same person's earlier pair goes. */
+static int
+remove_renewed_pair(struct cli *cli, struct tok_token *token, const struct wf_application *app,
+		    const struct wf_token_use *old)
+{
+	const struct wf_actor actor = { .login = cli->login };
+	struct tok_key_id id;
+	struct tok_error terr;
+	struct wf_error werr;
+	char detail[160];
+
+	if (strcmp(old->token_serial, app->key.token_serial) != 0 ||
+	    tok_key_id_parse(old->key_id_hex, &id) != TOK_OK ||
+	    strcmp(old->key_id_hex, app->key.key_id_hex) == 0)
+		return 0;
+	if (tok_delete_key(token, &id, &terr) != TOK_OK)
+		return terr.code == TOK_ERR_NOT_FOUND ? 0 : cli_fail_tok(cli, &terr);
+	fprintf(stderr, _("Removed the renewed key %s and certificate of %s from the token.\n"),
+		old->key_id_hex, old->number);
+	snprintf(detail, sizeof(detail), "renewed by %s: the new certificate passed the readiness check",
+		 app->number);
+	if (wf_token_record(cli->store, &actor, app->key.token_serial, old->number, "key_removed",
+			    old->key_id_hex, detail, &werr) != WF_OK)
+		return cli_fail_wf(cli, &werr);
+	return 0;
+}
+
+/*
+ * After the new certificate passed the readiness check: the same person's handed-over
+ * (or expired) applications are recorded renewed, and on this token lose their pair.
+ */
+static int
+renew_previous(struct cli *cli, struct tok_token *token, const struct wf_application *app)
+{
+	const struct wf_actor actor = { .login = cli->login };
+	struct wf_token_use *uses = NULL;
+	struct wf_error err;
+	char note[64];
+	size_t n = 0;
+	int r = 0;
+
+	if (wf_person_keys(cli->store, app->applicant.nik, &uses, &n, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	snprintf(note, sizeof(note), "renewed by %s", app->number);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		if (!holder_is_renewal(app, &uses[i]))
+			continue;
+		r = remove_renewed_pair(cli, token, app, &uses[i]);
+		if (r == 0 &&
+		    wf_act(cli->store, uses[i].number, WF_ACTION_RENEW, &actor, note, &err) != WF_OK)
+			r = cli_fail_wf(cli, &err);
+	}
+	free(uses);
 	return r;
 }
 
@@ -106,6 +160,7 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	};
 	const struct wf_actor actor = { .login = cli->login };
 	struct wf_application *app = NULL;
+	struct wf_lock *app_lock = NULL, *token_lock = NULL;
 	struct tok_token *token = NULL;
 	struct tok_cert_info info;
 	struct wf_error err;
@@ -116,8 +171,12 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 
 	if ((r = cli_parse_id(cli, self, argc, argv, options, &number)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
-	if (wf_application_get(cli->store, number, &app, &err) != WF_OK)
+	if (wf_lock(cli->store, "application", number, &app_lock, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
+	if (wf_application_get(cli->store, number, &app, &err) != WF_OK) {
+		r = cli_fail_wf(cli, &err);
+		goto out;
+	}
 	if (cli->token_selector == NULL)
 		cli->token_selector = app->key.token_serial;
 	/* Refused (and audited) before the token is touched when step 7 is not allowed now. */
@@ -126,8 +185,11 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		goto out;
 	}
 	if ((r = fetch_certificate(cli, app, cert_path, &data, &length)) != 0 ||
-	    (r = cli_open_token(cli, &token)) != 0 || (r = cli_login(cli, token)) != 0 ||
-	    (r = import_onto_token(cli, token, app, data, length, &info)) != 0)
+	    (r = cli_open_token(cli, &token)) != 0 ||
+	    (r = holder_guard(cli, token, app, true, &token_lock)) != 0 ||
+	    (r = cli_login(cli, token)) != 0 || (r = holder_guard(cli, token, app, false, &token_lock)) != 0 ||
+	    (r = import_onto_token(cli, token, app, data, length, &info)) != 0 ||
+	    (r = renew_previous(cli, token, app)) != 0)
 		goto out;
 	if (wf_certificate_record(cli->store, number, &actor, info.serial_hex, info.issuer, info.subject,
 				  (int64_t)info.not_before, (int64_t)info.not_after, &err) != WF_OK) {
@@ -139,6 +201,8 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	       info.serial_hex, info.already_present ? _(" (it was already there)") : "", until);
 out:
 	tok_close(token);
+	wf_unlock(token_lock);
+	wf_unlock(app_lock);
 	free(data);
 	wf_application_free(app);
 	return r;

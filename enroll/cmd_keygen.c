@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "holder.h"
 #include "pcsc.h"
 #include "station.h"
 
@@ -14,6 +15,8 @@ struct keygen_job {
 	struct tok_token *token;
 	enum tok_key_type type;
 	const char *label;
+	struct tok_key_id marker; /* the CKA_ID the key carries until its id is recorded */
+	struct tok_key_id id;
 	struct tok_key *key;
 	struct tok_error err;
 };
@@ -23,7 +26,8 @@ generate(void *arg)
 {
 	struct keygen_job *job = arg;
 
-	return tok_generate_key(job->token, job->type, job->label, &job->key, &job->err);
+	return tok_generate_pending_key(job->token, job->type, job->label, &job->marker, &job->id,
+					&job->err);
 }
 
 /* Copy text into out (size bytes) without cutting a UTF-8 character in two. */
@@ -121,40 +125,52 @@ out:
 	return r;
 }
 
-/* Remove keys an interrupted run made before it could record their id. */
+/* The pending key of this application's interrupted run, which never got its id recorded. */
 static int
-remove_unrecorded_keys(struct cli *cli, struct tok_token *token, const char *label)
+remove_pending_key(struct cli *cli, struct tok_token *token, const struct wf_application *app,
+		   const struct tok_key_id *marker)
 {
-	struct tok_key_id *ids = NULL;
-	struct tok_error err;
-	unsigned char *der = NULL;
-	size_t n = 0, len;
-	int r = 0;
+	const struct wf_actor actor = { .login = cli->login };
+	struct tok_error terr;
+	struct wf_error werr;
+	char hex[2 * TOK_KEY_ID_LEN + 1];
 
-	if (tok_list_keys(token, label, &ids, &n, &err) != TOK_OK)
+	if (tok_delete_key(token, marker, &terr) != TOK_OK)
+		return terr.code == TOK_ERR_NOT_FOUND ? 0 : cli_fail_tok(cli, &terr);
+	tok_key_id_hex(marker, hex);
+	fprintf(stderr, _("Removed key %s, left by this application's interrupted run.\n"), hex);
+	if (wf_token_record(cli->store, &actor, app->key.token_serial, app->number, "key_removed",
+			    hex, "left by an interrupted key generation before its id was recorded",
+			    &werr) != WF_OK)
+		return cli_fail_wf(cli, &werr);
+	return 0;
+}
+
+/* The recorded key, or the pending key that carries the marker and gets the recorded id. */
+static int
+find_recorded_key(struct cli *cli, struct tok_token *token, const struct tok_key_id *marker,
+		  const struct tok_key_id *id, struct tok_key **key)
+{
+	struct tok_error err;
+
+	if (tok_find_key(token, id, key, &err) == TOK_OK)
+		return 0;
+	if (err.code != TOK_ERR_NOT_FOUND)
 		return cli_fail_tok(cli, &err);
-	for (size_t i = 0; i < n && r == 0; i++) {
-		/* A key with a certificate belongs to an earlier, finished enrollment. */
-		if (tok_read_certificate(token, &ids[i], &der, &len, &err) == TOK_OK) {
-			free(der);
-			continue;
-		}
-		if (tok_delete_key(token, &ids[i], &err) != TOK_OK)
-			r = cli_fail_tok(cli, &err);
-		else
-			fprintf(stderr, "%s\n", _("Removed a key left by an interrupted run."));
-	}
-	free(ids);
-	return r;
+	if (tok_finish_pending_key(token, marker, id, &err) == TOK_OK &&
+	    tok_find_key(token, id, key, &err) == TOK_OK)
+		return 0;
+	return err.code == TOK_ERR_NOT_FOUND ? 0 : cli_fail_tok(cli, &err);
 }
 
 /*
  * Bring the key record and the token into agreement: *key is the key of an earlier run
- * that got as far as recording it, NULL if one must be generated (the intent is open).
+ * that got as far as recording it, NULL if one must be generated carrying *marker (the
+ * intent is open).
  */
 static int
 resume_or_begin(struct cli *cli, struct tok_token *token, const struct wf_application *app,
-		enum tok_key_type type, bool restart, struct tok_key **key)
+		enum tok_key_type type, bool restart, struct tok_key **key, struct tok_key_id *marker)
 {
 	const struct wf_actor actor = { .login = cli->login };
 	const struct wf_key_record *rec = &app->key;
@@ -162,7 +178,9 @@ resume_or_begin(struct cli *cli, struct tok_token *token, const struct wf_applic
 	struct tok_key_id id;
 	struct tok_error terr;
 	struct wf_error werr;
+	char marker_hex[2 * TOK_KEY_ID_LEN + 1];
 	bool open = app->has_key && (rec->status == WF_KEY_INTENT || rec->status == WF_KEY_GENERATED);
+	int r;
 
 	*key = NULL;
 	if (tok_get_info(token, &info, &terr) != TOK_OK)
@@ -178,31 +196,65 @@ resume_or_begin(struct cli *cli, struct tok_token *token, const struct wf_applic
 			return cli_fail_wf(cli, &werr);
 		open = false;
 	}
+	/* An intent of this station's always has a marker; one from before markers has none. */
+	if (open && tok_key_id_parse(rec->marker_hex, marker) != TOK_OK)
+		marker->length = 0;
 	if (open && rec->key_id_hex[0] != '\0' && tok_key_id_parse(rec->key_id_hex, &id) == TOK_OK) {
-		if (tok_find_key(token, &id, key, &terr) == TOK_OK)
-			return 0;
-		if (terr.code != TOK_ERR_NOT_FOUND)
-			return cli_fail_tok(cli, &terr);
+		if ((r = find_recorded_key(cli, token, marker, &id, key)) != 0 || *key != NULL)
+			return r;
 		if (wf_key_abandon(cli->store, app->number, "recorded key not on the token", &werr) != WF_OK)
 			return cli_fail_wf(cli, &werr);
 		open = false;
 	}
-	if (open)
-		return remove_unrecorded_keys(cli, token, rec->key_label);
+	if (open && marker->length > 0)
+		return remove_pending_key(cli, token, app, marker);
+	if (open && wf_key_abandon(cli->store, app->number,
+				   "begun before keys carried a marker: nothing on the token is provably its",
+				   &werr) != WF_OK)
+		return cli_fail_wf(cli, &werr);
+	if (tok_key_id_random(marker) != TOK_OK)
+		return EXIT_INTERNAL;
+	tok_key_id_hex(marker, marker_hex);
 	if (wf_key_begin(cli->store, app->number, &actor, info.serial, info.model,
-			 tok_key_type_name(type), app->applicant.full_name, &werr) != WF_OK)
+			 tok_key_type_name(type), app->applicant.full_name, marker_hex, &werr) != WF_OK)
 		return cli_fail_wf(cli, &werr);
 	cli_crash_point("keygen-after-intent");
-	return remove_unrecorded_keys(cli, token, app->applicant.full_name);
+	return 0;
+}
+
+/* The key pair, generated carrying the marker, its id recorded, then given that id. */
+static int
+generate_and_record(struct cli *cli, struct keygen_job *job, const char *number)
+{
+	struct tok_error terr;
+	struct wf_error werr;
+	char id_hex[2 * TOK_KEY_ID_LEN + 1];
+
+	if (tok_check_key_support(job->token, job->type, &terr) != TOK_OK) {
+		wf_key_abandon(cli->store, number, "token cannot generate this key type", &werr);
+		return cli_fail_tok(cli, &terr);
+	}
+	if (cli_with_progress(_("Generating the key on the token..."), generate, job) != TOK_OK)
+		return cli_fail_tok(cli, &job->err);
+	cli_crash_point("keygen-after-generate");
+	tok_key_id_hex(&job->id, id_hex);
+	if (wf_key_set_id(cli->store, number, id_hex, &werr) != WF_OK)
+		return cli_fail_wf(cli, &werr);
+	cli_crash_point("keygen-after-record-id");
+	if (tok_finish_pending_key(job->token, &job->marker, &job->id, &terr) != TOK_OK ||
+	    tok_find_key(job->token, &job->id, &job->key, &terr) != TOK_OK)
+		return cli_fail_tok(cli, &terr);
+	return 0;
 }
 
 /* Generate (pre-flight first), record the id, make the CSR, hand it over, complete step 6. */
 static int
 make_key_and_csr(struct cli *cli, struct tok_token *token, const struct wf_application *app,
-		 enum tok_key_type type, struct tok_key *key)
+		 enum tok_key_type type, struct tok_key *key, const struct tok_key_id *marker)
 {
 	const struct wf_actor actor = { .login = cli->login };
-	struct keygen_job job = { .token = token, .type = type, .label = app->applicant.full_name };
+	struct keygen_job job = { .token = token, .type = type, .label = app->applicant.full_name,
+				  .marker = *marker };
 	struct station_request req = { 0 };
 	struct issuer *issuer = NULL;
 	struct tok_error terr;
@@ -210,24 +262,12 @@ make_key_and_csr(struct cli *cli, struct tok_token *token, const struct wf_appli
 	char id_hex[2 * TOK_KEY_ID_LEN + 1], *csr = NULL;
 	int r;
 
-	if (key == NULL) {
-		if (tok_check_key_support(token, type, &terr) != TOK_OK) {
-			wf_key_abandon(cli->store, app->number, "token cannot generate this key type", &werr);
-			return cli_fail_tok(cli, &terr);
-		}
-		if (cli_with_progress(_("Generating the key on the token..."), generate, &job) != TOK_OK)
-			return cli_fail_tok(cli, &job.err);
+	if (key == NULL && (r = generate_and_record(cli, &job, app->number)) != 0)
+		goto out;
+	if (key == NULL)
 		key = job.key;
-		cli_crash_point("keygen-after-generate");
-	}
+	job.key = NULL;
 	tok_key_id_hex(tok_key_get_id(key), id_hex);
-	if (job.key != NULL) {
-		if (wf_key_set_id(cli->store, app->number, id_hex, &werr) != WF_OK) {
-			r = cli_fail_wf(cli, &werr);
-			goto out;
-		}
-		cli_crash_point("keygen-after-record-id");
-	}
 	station_request_init(cli, app, &req);
 	if (tok_make_csr(key, &req.subject, &csr, &terr) != TOK_OK) {
 		r = cli_fail_tok(cli, &terr);
@@ -251,6 +291,7 @@ out:
 	issuer_free(issuer);
 	station_request_clear(&req);
 	free(csr);
+	tok_key_free(job.key);
 	tok_key_free(key);
 	return r;
 }
@@ -269,8 +310,10 @@ cmd_keygen(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	};
 	const struct wf_actor actor = { .login = cli->login };
 	struct wf_application *app = NULL;
+	struct wf_lock *app_lock = NULL, *token_lock = NULL;
 	struct tok_token *token = NULL;
 	struct tok_key *key = NULL;
+	struct tok_key_id marker = { .length = 0 };
 	enum tok_key_type type;
 	struct wf_error err;
 	char *configured = NULL;
@@ -278,6 +321,9 @@ cmd_keygen(struct cli *cli, const struct cli_command *self, int argc, char **arg
 
 	if ((r = cli_parse_id(cli, self, argc, argv, options, &number)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
+	/* One run per application: a second one is refused before anything is read or written. */
+	if (wf_lock(cli->store, "application", number, &app_lock, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
 	if (type_name == NULL)
 		type_name = configured = station_setting(cli, SETTING_KEY_TYPE);
 	if (tok_key_type_parse(type_name ? type_name : "rsa2048", &type) != TOK_OK) {
@@ -293,13 +339,19 @@ cmd_keygen(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		r = cli_fail_wf(cli, &err);
 		goto out;
 	}
+	/* The token shown and checked before any PIN, checked again once logged in (private
+	 * keys show only then), and nobody else's run writes to it meanwhile. */
 	if ((r = find_token(cli, wait_seconds, &token)) != 0 ||
+	    (r = holder_guard(cli, token, app, true, &token_lock)) != 0 ||
 	    (r = prepare_token(cli, token, app->applicant.full_name)) != 0 ||
-	    (r = resume_or_begin(cli, token, app, type, restart, &key)) != 0)
+	    (r = holder_guard(cli, token, app, false, &token_lock)) != 0 ||
+	    (r = resume_or_begin(cli, token, app, type, restart, &key, &marker)) != 0)
 		goto out;
-	r = make_key_and_csr(cli, token, app, type, key);
+	r = make_key_and_csr(cli, token, app, type, key, &marker);
 out:
 	tok_close(token);
+	wf_unlock(token_lock);
+	wf_unlock(app_lock);
 	wf_application_free(app);
 	free(configured);
 	return r;

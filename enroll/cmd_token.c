@@ -1,11 +1,13 @@
 /*
- * cmd_token.c: the operator's token commands: list, info, wait, change-pin, unblock.
+ * cmd_token.c: the operator's token commands: list, info, wait, change-pin, unblock
+ * (reset and history are in cmd_token_reset.c).
  */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "holder.h"
 #include "pcsc.h"
 
 static struct json_object *
@@ -171,7 +173,11 @@ replace_pin(struct cli *cli, const struct cli_command *self, int argc, char **ar
 {
 	struct tok_token *token = NULL;
 	struct tok_pin *old_pin = tok_pin_new(), *new_pin = tok_pin_new();
+	struct tok_object *objects = NULL;
+	struct tok_info info;
+	struct wf_lock *lock = NULL;
 	struct tok_error err;
+	size_t count = 0;
 	char **rest;
 	int nrest, r;
 
@@ -179,9 +185,13 @@ replace_pin(struct cli *cli, const struct cli_command *self, int argc, char **ar
 		r = EXIT_INTERNAL;
 		goto out;
 	}
+	/* Whose token it is, shown before any PIN; nobody else's run writes to it meanwhile. */
 	if ((r = cli_parse(cli, self, argc, argv, NULL, &rest, &nrest)) != 0 ||
-	    (r = cli_open_token(cli, &token)) != 0)
+	    (r = cli_store(cli)) != 0 || (r = cli_open_token(cli, &token)) != 0 ||
+	    (r = holder_list(cli, token, &info, &objects, &count)) != 0 ||
+	    (r = holder_lock_token(cli, &info, &lock)) != 0)
 		goto out;
+	holder_show(&info, objects, count);
 	r = cli_read_pin(cli, unblock, unblock ? _("SO PIN: ") : _("Current PIN: "), old_pin);
 	if (r != 0 || (r = cli_read_new_pin(cli, false, token, new_pin)) != 0)
 		goto out;
@@ -196,6 +206,8 @@ replace_pin(struct cli *cli, const struct cli_command *self, int argc, char **ar
 	printf("%s\n", unblock ? _("The PIN is unblocked and set.") : _("The PIN is changed."));
 out:
 	tok_close(token);
+	wf_unlock(lock);
+	free(objects);
 	tok_pin_free(old_pin);
 	tok_pin_free(new_pin);
 	return r;

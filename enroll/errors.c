@@ -86,6 +86,8 @@ static const struct error_entry workflow_errors[] = {
 	  N_("check the path and the free disk space") },
 	{ WF_ERR_SCHEMA, EXIT_DATABASE, N_("the database is newer than this program"),
 	  N_("install the newer version of enroll") },
+	{ WF_ERR_BUSY, EXIT_CONFLICT, N_("another operator is working on this application or token now"),
+	  N_("wait until their command has finished, then run yours again") },
 };
 
 static const struct cli_exit_code exit_codes[] = {
@@ -114,6 +116,7 @@ static const struct cli_exit_code exit_codes[] = {
 	{ EXIT_AUDIT, N_("audit log verification failed") },
 	{ EXIT_FILE, N_("a file could not be read, written or parsed") },
 	{ EXIT_NOT_READY, N_("token failed the readiness check") },
+	{ EXIT_TOKEN_HELD, N_("the token holds another person's key or certificate, or one the station did not make") },
 };
 
 const struct cli_exit_code *

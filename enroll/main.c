@@ -27,7 +27,7 @@ static const struct cli_command commands[] = {
 	  N_("record the data collection and registration through the verifier") },
 	{ "send", NULL, 5, cmd_send, "ID [--note TEXT]",
 	  N_("check the documents are complete and hand the request to the issuer") },
-	{ "keygen", NULL, 6, cmd_keygen, "ID [--key-type TYPE] [--token T]",
+	{ "keygen", NULL, 6, cmd_keygen, "ID [--key-type TYPE] [--token T] [--wait SECONDS] [--restart]",
 	  N_("the passphrase step: PIN, key generated on the token, CSR to the issuer") },
 	{ "import", NULL, 7, cmd_import, "ID [--cert FILE]",
 	  N_("import the issued certificate onto the token and check it is ready") },
@@ -55,6 +55,10 @@ static const struct cli_command commands[] = {
 	  N_("change the token's user PIN") },
 	{ "token", "unblock", 0, cmd_token_unblock, "[--token T]",
 	  N_("unblock the user PIN with the SO PIN") },
+	{ "token", "reset", 0, cmd_token_reset, "[--token T] [--confirm SERIAL] [--label LABEL]",
+	  N_("clear a token for its next holder (SO PIN; audited)") },
+	{ "token", "history", 0, cmd_token_history, "[SERIAL|URI]",
+	  N_("every application, key and certificate recorded on a token") },
 };
 
 const struct cli_command *

@@ -17,9 +17,9 @@ crash_at() {
 	return $crash_status
 }
 
-# The key record of an application, from the database: "status key_id".
+# The key record of an application, from the database: "status marker key_id".
 key_record() {
-	sqlite3 -separator ' ' "$ENROLL_DB" "SELECT k.status, k.key_id FROM keys k
+	sqlite3 -separator ' ' "$ENROLL_DB" "SELECT k.status, k.marker, k.key_id FROM keys k
 		JOIN applications a ON a.id = k.application_id WHERE a.number = '$1'
 		ORDER BY k.id DESC LIMIT 1"
 }
@@ -30,16 +30,21 @@ token_key_ids() {
 		--list-objects --type privkey 2>/dev/null | awk '/ID:/ { print $2 }'
 }
 
-# Consistent: no key recorded that is not on the token, at most one key on the token,
-# and a recorded id is that key's.
+# Consistent: at most one key on the token, and it is the recorded one: by its id, or (killed
+# between recording the id and giving it to the key) by the marker of the same record; a key
+# on the token that is not recorded carries the open intent's marker.
 consistent() {
 	number=$1 label=$2
 	set -- $(key_record "$number")
-	status=${1:-none} recorded=${2:-}
+	status=${1:-none} marker=${2:-} recorded=${3:-}
 	keys=$(token_key_ids "$label" | wc -l)
+	on_token=$(token_key_ids "$label")
 	[ "$keys" -le 1 ] || { echo "$keys keys on the token"; return 1; }
 	if [ -n "$recorded" ]; then
-		[ "$(token_key_ids "$label")" = "$recorded" ] || { echo "recorded $recorded not on token"; return 1; }
+		[ "$on_token" = "$recorded" ] || [ "$on_token" = "$marker" ] ||
+			{ echo "recorded $recorded not on token"; return 1; }
+	elif [ "$keys" -eq 1 ]; then
+		[ "$on_token" = "$marker" ] || { echo "key $on_token on the token is not provably ours"; return 1; }
 	fi
 	case $status in
 	none | intent | generated | abandoned) [ "$(t_state "$number")" = sent ] ;;
@@ -53,7 +58,7 @@ finished() {
 	number=$1 label=$2
 	set -- $(key_record "$number")
 	[ "$1" = complete ] && [ "$(t_state "$number")" = key_generated ] &&
-	[ "$(token_key_ids "$label")" = "$2" ] &&
+	[ "$(token_key_ids "$label")" = "$3" ] &&
 	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM keys k JOIN applications a ON a.id = k.application_id
 		WHERE a.number = '$number' AND k.status != 'abandoned'")" -eq 1 ]
 }

@@ -1,0 +1,208 @@
+/*
+ * holder.c: one token, one holder. Before any PIN is typed the operator and the applicant
+ * are shown which token it is and what it visibly holds; a token that holds another
+ * person's key or certificate, or one the station did not make, is refused until it is
+ * reset. Only one run of enroll writes to a token at a time.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "holder.h"
+
+static const char *
+kind_label(enum tok_object_kind kind)
+{
+	switch (kind) {
+	case TOK_OBJECT_PRIVATE_KEY:
+		return _("private key");
+	case TOK_OBJECT_PUBLIC_KEY:
+		return _("public key");
+	case TOK_OBJECT_CERTIFICATE:
+		return _("certificate");
+	default:
+		return _("other object");
+	}
+}
+
+/* A person's object: keys and end-entity certificates, not a chain's CA certificates. */
+static bool
+is_personal(const struct tok_object *o)
+{
+	return o->kind != TOK_OBJECT_OTHER && !(o->kind == TOK_OBJECT_CERTIFICATE && o->authority);
+}
+
+void
+holder_print_object(const struct tok_object *o)
+{
+	fprintf(stderr, "    %-14s %s", kind_label(o->kind), o->subject[0] ? o->subject : o->label);
+	fprintf(stderr, " (%s %s)\n", _("id"), o->id_hex[0] ? o->id_hex : "-");
+}
+
+void
+holder_show(const struct tok_info *info, const struct tok_object *objects, size_t count)
+{
+	if (!info->initialized) {
+		fprintf(stderr, _("Token: %s %s, blank (not initialized yet)\n"), info->manufacturer,
+			info->model);
+		return;
+	}
+	fprintf(stderr, _("Token: %s %s, serial %s, label \"%s\"\n"), info->manufacturer, info->model,
+		info->serial, info->label);
+	if (count == 0)
+		fprintf(stderr, "  %s\n", _("It holds nothing that can be seen without the PIN."));
+	else
+		fprintf(stderr, "  %s\n", _("It holds:"));
+	for (size_t i = 0; i < count; i++)
+		holder_print_object(&objects[i]);
+}
+
+/* Is this key record on the token still its application's? (Not abandoned, not ended.) */
+static bool
+use_is_open(const struct wf_token_use *use)
+{
+	if (use->key_status == WF_KEY_ABANDONED)
+		return false;
+	if (use->key_status == WF_KEY_COMPLETE)
+		return wf_state_holds_key(use->state);
+	return use->state == WF_STATE_SENT;	/* a key generation under way */
+}
+
+bool
+holder_is_renewal(const struct wf_application *app, const struct wf_token_use *use)
+{
+	return strcmp(use->number, app->number) != 0 && strcmp(use->nik, app->applicant.nik) == 0 &&
+	       use->key_status == WF_KEY_COMPLETE &&
+	       (use->state == WF_STATE_ACTIVE || use->state == WF_STATE_EXPIRED);
+}
+
+static bool
+same_id(const char *a, const char *b)
+{
+	return a[0] != '\0' && strcasecmp(a, b) == 0;
+}
+
+/* The key record an object carries the id (or marker) of, NULL if the station has none. */
+static const struct wf_token_use *
+owner_of(const struct tok_object *o, const struct wf_token_use *uses, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (same_id(o->id_hex, uses[i].key_id_hex) || same_id(o->id_hex, uses[i].marker_hex))
+			return &uses[i];
+	return NULL;
+}
+
+static int
+refuse_use(const struct wf_token_use *use)
+{
+	fprintf(stderr, _("enroll: this token belongs to %s (%s, %s): one token holds one person's key\n"),
+		use->number, use->full_name, wf_state_label(use->state, cli_indonesian()));
+	if (use->state == WF_STATE_ACTIVE)
+		fprintf(stderr, _("  end that certificate's life first (enroll lifecycle %s lost|revoke|expire --reason ...), then clear the token with 'enroll token reset'\n"),
+			use->number);
+	else if (wf_state_holds_key(use->state))
+		fprintf(stderr, _("  finish or cancel %s first, or use another token\n"), use->number);
+	else if (use->state == WF_STATE_SENT)
+		fprintf(stderr, _("  a key generation for %s is under way on it: finish it (enroll keygen %s), or use another token\n"),
+			use->number, use->number);
+	else
+		fprintf(stderr, "  %s\n", _("clear the token with 'enroll token reset' before it is given to someone else"));
+	return EXIT_TOKEN_HELD;
+}
+
+static int
+refuse_unknown(const struct tok_object *o)
+{
+	fprintf(stderr, "enroll: %s\n", _("this token holds a key or certificate the station did not make:"));
+	holder_print_object(o);
+	fprintf(stderr, "  %s\n", _("if it may be erased, clear the token with 'enroll token reset'; otherwise use another token"));
+	return EXIT_TOKEN_HELD;
+}
+
+/* Is this object app's own: its recorded key, or the marker of its key generation? */
+static bool
+is_own(const struct wf_application *app, const char *serial, const struct tok_object *o)
+{
+	const struct wf_key_record *key = &app->key;
+
+	return app->has_key && key->status != WF_KEY_ABANDONED &&
+	       strcmp(key->token_serial, serial) == 0 &&
+	       (same_id(o->id_hex, key->key_id_hex) || same_id(o->id_hex, key->marker_hex));
+}
+
+int
+holder_check(struct cli *cli, const struct wf_application *app, const struct tok_info *info,
+	     const struct tok_object *objects, size_t count)
+{
+	struct wf_token_use *uses = NULL;
+	const struct wf_token_use *owner;
+	struct wf_error err;
+	size_t n = 0;
+	int r = 0;
+
+	/* A blank token has no serial yet, and nothing on it. */
+	if (info->serial[0] != '\0' &&
+	    wf_token_history(cli->store, info->serial, &uses, &n, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	/* What the records say, even of a token emptied outside the station. */
+	for (size_t i = 0; i < n && r == 0; i++)
+		if (strcmp(uses[i].number, app->number) != 0 && use_is_open(&uses[i]) &&
+		    !holder_is_renewal(app, &uses[i]))
+			r = refuse_use(&uses[i]);
+	/* What the token shows. */
+	for (size_t i = 0; i < count && r == 0; i++) {
+		if (!is_personal(&objects[i]) || is_own(app, info->serial, &objects[i]))
+			continue;
+		if ((owner = owner_of(&objects[i], uses, n)) == NULL)
+			r = refuse_unknown(&objects[i]);
+		else if (strcmp(owner->number, app->number) != 0 && !holder_is_renewal(app, owner))
+			r = refuse_use(owner);
+	}
+	free(uses);
+	return r;
+}
+
+int
+holder_list(struct cli *cli, struct tok_token *token, struct tok_info *info,
+	    struct tok_object **objects, size_t *count)
+{
+	struct tok_error err;
+
+	if (tok_get_info(token, info, &err) != TOK_OK ||
+	    tok_list_objects(token, objects, count, &err) != TOK_OK)
+		return cli_fail_tok(cli, &err);
+	return 0;
+}
+
+int
+holder_lock_token(struct cli *cli, const struct tok_info *info, struct wf_lock **lock)
+{
+	struct wf_error err;
+
+	/* A blank token may have no serial yet: its reader (OpenSC's slot) stands in. */
+	if (*lock == NULL &&
+	    wf_lock(cli->store, info->serial[0] ? "token" : "reader",
+		    info->serial[0] ? info->serial : info->slot_description, lock, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	return 0;
+}
+
+int
+holder_guard(struct cli *cli, struct tok_token *token, const struct wf_application *app,
+	     bool show, struct wf_lock **lock)
+{
+	struct tok_object *objects = NULL;
+	struct tok_info info;
+	size_t count = 0;
+	int r;
+
+	if ((r = holder_list(cli, token, &info, &objects, &count)) != 0)
+		return r;
+	if ((r = holder_lock_token(cli, &info, lock)) != 0)
+		goto out;
+	if (show)
+		holder_show(&info, objects, count);
+	r = holder_check(cli, app, &info, objects, count);
+out:
+	free(objects);
+	return r;
+}
