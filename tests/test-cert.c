@@ -234,13 +234,13 @@ chain_ca_certificates_are_written_once(void)
 
 /* Refused with this status, and pkcs11-tool lists exactly what it listed before. */
 static void
-check_refused(struct cert_bench *b, const void *data, size_t length, const char *anchors,
-	      int expected)
+check_refused_for(struct cert_bench *b, const void *data, size_t length, const char *anchors,
+		  const struct tok_key_id *key, int expected)
 {
 	struct tok_cert_info info = { 0 };
 	struct tok_error err = { 0 };
 	char *before = cert_fixture_object_list(), *after;
-	int r = tok_import_certificate(b->token, data, length, anchors, NULL, &info, &err);
+	int r = tok_import_certificate(b->token, data, length, anchors, key, &info, &err);
 
 	if (r != expected)
 		tap_diag("    %s: %s", tok_status_name(r), err.message);
@@ -250,6 +250,13 @@ check_refused(struct cert_bench *b, const void *data, size_t length, const char 
 	check_str(after, before);
 	free(before);
 	free(after);
+}
+
+static void
+check_refused(struct cert_bench *b, const void *data, size_t length, const char *anchors,
+	      int expected)
+{
+	check_refused_for(b, data, length, anchors, NULL, expected);
 }
 
 /* Issue for the bench's key from ca with these dates and usage; check the refusal. */
@@ -286,6 +293,31 @@ certificate_for_another_key_is_refused_and_token_unchanged(void)
 	free(pem);
 	X509_free(cert);
 	EVP_PKEY_free(foreign);
+	cert_bench_close(&b);
+}
+
+/* Both keys on the token; the certificate is the second's, the import is for the first. */
+static void
+certificate_for_another_key_on_the_token_is_refused_before_any_write(void)
+{
+	const struct cert_ca *ca = cert_fixture_ca();
+	struct cert_bench b;
+	struct tok_key *second;
+	EVP_PKEY *second_public;
+	X509 *cert;
+	char *pem;
+
+	cert_bench_open(&b, TOK_KEY_EC_P256);
+	second = cert_bench_generate(&b, TOK_KEY_EC_P256, "Siti Rahayu");
+	second_public = cert_fixture_public_key(second);
+	cert = cert_fixture_issue(ca, second_public, 0, 730, CERT_SIGNING);
+	pem = cert_fixture_pem(cert, ca->issuing, NULL);
+	check_refused_for(&b, pem, strlen(pem), ca->anchors, tok_key_get_id(b.key),
+			  TOK_ERR_CERT_MISMATCH);
+	free(pem);
+	X509_free(cert);
+	EVP_PKEY_free(second_public);
+	tok_key_free(second);
 	cert_bench_close(&b);
 }
 
@@ -432,6 +464,7 @@ main(void)
 	TAP_TEST(importing_the_same_certificate_twice_is_a_no_op);
 	TAP_TEST(chain_ca_certificates_are_written_once);
 	TAP_TEST(certificate_for_another_key_is_refused_and_token_unchanged);
+	TAP_TEST(certificate_for_another_key_on_the_token_is_refused_before_any_write);
 	TAP_TEST(expired_certificate_is_refused_and_token_unchanged);
 	TAP_TEST(not_yet_valid_certificate_is_refused_and_token_unchanged);
 	TAP_TEST(certificate_not_for_signing_is_refused_and_token_unchanged);
