@@ -32,16 +32,20 @@ confirm_serial(const char *given, const char *serial)
 
 	if (given == NULL) {
 		if ((tty = fopen("/dev/tty", "r+")) == NULL)
-			return cli_fail_usage(_("give --confirm SERIAL to reset a token without a terminal"));
-		fprintf(tty, _("Everything on this token will be erased. Type its serial (%s) to go on: "),
-			serial);
+			return cli_fail_usage(
+			    _("give --confirm SERIAL to reset a token without a terminal"));
+		fprintf(
+		    tty,
+		    _("Everything on this token will be erased. Type its serial (%s) to go on: "),
+		    serial);
 		fflush(tty);
 		given = fgets(line, sizeof(line), tty) ? line : "";
 		line[strcspn(line, "\r\n")] = '\0';
 		fclose(tty);
 	}
 	if (strcmp(given, serial) != 0) {
-		fprintf(stderr, "enroll: %s\n", _("the serial typed is not this token's: nothing was erased"));
+		fprintf(stderr, "enroll: %s\n",
+			_("the serial typed is not this token's: nothing was erased"));
 		return EXIT_CANCELLED;
 	}
 	return 0;
@@ -54,18 +58,22 @@ describe_objects(const struct tok_object *objects, size_t count, char *out, size
 	size_t used = (size_t)snprintf(out, size, "%zu object(s) visible without the PIN", count);
 
 	for (size_t i = 0; i < count && used < size; i++)
-		used += (size_t)snprintf(out + used, size - used, "; %s id %s",
-					 objects[i].subject[0] ? objects[i].subject : objects[i].label,
-					 objects[i].id_hex[0] ? objects[i].id_hex : "-");
+		used +=
+		    (size_t)snprintf(out + used, size - used, "; %s id %s",
+				     objects[i].subject[0] ? objects[i].subject : objects[i].label,
+				     objects[i].id_hex[0] ? objects[i].id_hex : "-");
 }
 
 static int
 refuse_reset(const struct wf_token_use *holder)
 {
-	fprintf(stderr, _("enroll: the token still holds the key of %s (%s, %s): it is not reset\n"),
+	fprintf(stderr,
+		_("enroll: the token still holds the key of %s (%s, %s): it is not reset\n"),
 		holder->number, holder->full_name, wf_state_label(holder->state, cli_indonesian()));
 	if (holder->state == WF_STATE_ACTIVE)
-		fprintf(stderr, _("  end that certificate's life first: enroll lifecycle %s lost|revoke|expire --reason ...\n"),
+		fprintf(stderr,
+			_("  end that certificate's life first: enroll lifecycle %s "
+			  "lost|revoke|expire --reason ...\n"),
 			holder->number);
 	else
 		fprintf(stderr, _("  finish or cancel %s first\n"), holder->number);
@@ -77,7 +85,7 @@ static int
 erase(struct cli *cli, struct tok_token *token, const struct tok_info *info, const char *label,
       const char *detail)
 {
-	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_actor actor = {.login = cli->login};
 	struct tok_pin *so_pin = tok_pin_new();
 	struct tok_error terr;
 	struct wf_error werr;
@@ -108,9 +116,10 @@ cmd_token_reset(struct cli *cli, const struct cli_command *self, int argc, char 
 {
 	const char *confirm = NULL, *label = "TTE";
 	const struct cli_option options[] = {
-		{ "confirm", OPT_STRING, &confirm, "SERIAL", N_("the token's serial, instead of typing it") },
-		{ "label", OPT_STRING, &label, "LABEL", N_("the token's new label (default TTE)") },
-		{ NULL },
+	    {"confirm", OPT_STRING, &confirm, "SERIAL",
+	     N_("the token's serial, instead of typing it")},
+	    {"label", OPT_STRING, &label, "LABEL", N_("the token's new label (default TTE)")},
+	    {NULL},
 	};
 	struct tok_token *token = NULL;
 	struct tok_object *objects = NULL;
@@ -250,7 +259,8 @@ print_history(struct cli *cli, const char *serial, const struct wf_token_use *us
 		if (u->certificate_serial[0] != '\0') {
 			cli_format_time(u->not_before, from, sizeof(from));
 			cli_format_time(u->not_after, until, sizeof(until));
-			printf(_("    certificate %s, valid %s - %s\n"), u->certificate_serial, from, until);
+			printf(_("    certificate %s, valid %s - %s\n"), u->certificate_serial,
+			       from, until);
 		}
 		if (i + 1 == n || strcmp(uses[i + 1].number, u->number) != 0)
 			print_lifecycle(cli, u->number);
@@ -258,7 +268,8 @@ print_history(struct cli *cli, const char *serial, const struct wf_token_use *us
 	for (size_t i = 0; i < m; i++) {
 		cli_format_time(events[i].at, begun, sizeof(begun));
 		printf(_("  %s  %s by %s: %s\n"), begun,
-		       strcmp(events[i].action, "token_reset") == 0 ? _("token reset") : _("key removed"),
+		       strcmp(events[i].action, "token_reset") == 0 ? _("token reset")
+								    : _("key removed"),
 		       events[i].actor_login, events[i].detail);
 	}
 }

@@ -42,12 +42,12 @@ void
 holder_show(const struct tok_info *info, const struct tok_object *objects, size_t count)
 {
 	if (!info->initialized) {
-		fprintf(stderr, _("Token: %s %s, blank (not initialized yet)\n"), info->manufacturer,
-			info->model);
+		fprintf(stderr, _("Token: %s %s, blank (not initialized yet)\n"),
+			info->manufacturer, info->model);
 		return;
 	}
-	fprintf(stderr, _("Token: %s %s, serial %s, label \"%s\"\n"), info->manufacturer, info->model,
-		info->serial, info->label);
+	fprintf(stderr, _("Token: %s %s, serial %s, label \"%s\"\n"), info->manufacturer,
+		info->model, info->serial, info->label);
 	if (count == 0)
 		fprintf(stderr, "  %s\n", _("It holds nothing that can be seen without the PIN."));
 	else
@@ -64,7 +64,7 @@ use_is_open(const struct wf_token_use *use)
 		return false;
 	if (use->key_status == WF_KEY_COMPLETE)
 		return wf_state_holds_key(use->state);
-	return use->state == WF_STATE_SENT;	/* a key generation under way */
+	return use->state == WF_STATE_SENT; /* a key generation under way */
 }
 
 bool
@@ -86,7 +86,8 @@ static const struct wf_token_use *
 owner_of(const struct tok_object *o, const struct wf_token_use *uses, size_t count)
 {
 	for (size_t i = 0; i < count; i++)
-		if (same_id(o->id_hex, uses[i].key_id_hex) || same_id(o->id_hex, uses[i].marker_hex))
+		if (same_id(o->id_hex, uses[i].key_id_hex) ||
+		    same_id(o->id_hex, uses[i].marker_hex))
 			return &uses[i];
 	return NULL;
 }
@@ -94,27 +95,39 @@ owner_of(const struct tok_object *o, const struct wf_token_use *uses, size_t cou
 static int
 refuse_use(const struct wf_token_use *use)
 {
-	fprintf(stderr, _("enroll: this token belongs to %s (%s, %s): one token holds one person's key\n"),
+	fprintf(stderr,
+		_("enroll: this token belongs to %s (%s, %s): one token holds one person's key\n"),
 		use->number, use->full_name, wf_state_label(use->state, cli_indonesian()));
 	if (use->state == WF_STATE_ACTIVE)
-		fprintf(stderr, _("  end that certificate's life first (enroll lifecycle %s lost|revoke|expire --reason ...), then clear the token with 'enroll token reset'\n"),
-			use->number);
+		fprintf(
+		    stderr,
+		    _("  end that certificate's life first (enroll lifecycle %s lost|revoke|expire "
+		      "--reason ...), then clear the token with 'enroll token reset'\n"),
+		    use->number);
 	else if (wf_state_holds_key(use->state))
-		fprintf(stderr, _("  finish or cancel %s first, or use another token\n"), use->number);
+		fprintf(stderr, _("  finish or cancel %s first, or use another token\n"),
+			use->number);
 	else if (use->state == WF_STATE_SENT)
-		fprintf(stderr, _("  a key generation for %s is under way on it: finish it (enroll keygen %s), or use another token\n"),
+		fprintf(stderr,
+			_("  a key generation for %s is under way on it: finish it (enroll keygen "
+			  "%s), or use another token\n"),
 			use->number, use->number);
 	else
-		fprintf(stderr, "  %s\n", _("clear the token with 'enroll token reset' before it is given to someone else"));
+		fprintf(stderr, "  %s\n",
+			_("clear the token with 'enroll token reset' before it is given to someone "
+			  "else"));
 	return EXIT_TOKEN_HELD;
 }
 
 static int
 refuse_unknown(const struct tok_object *o)
 {
-	fprintf(stderr, "enroll: %s\n", _("this token holds a key or certificate the station did not make:"));
+	fprintf(stderr, "enroll: %s\n",
+		_("this token holds a key or certificate the station did not make:"));
 	holder_print_object(o);
-	fprintf(stderr, "  %s\n", _("if it may be erased, clear the token with 'enroll token reset'; otherwise use another token"));
+	fprintf(stderr, "  %s\n",
+		_("if it may be erased, clear the token with 'enroll token reset'; otherwise use "
+		  "another token"));
 	return EXIT_TOKEN_HELD;
 }
 
@@ -187,8 +200,8 @@ holder_lock_token(struct cli *cli, const struct tok_info *info, struct wf_lock *
 }
 
 int
-holder_guard(struct cli *cli, struct tok_token *token, const struct wf_application *app,
-	     bool show, struct wf_lock **lock)
+holder_guard(struct cli *cli, struct tok_token *token, const struct wf_application *app, bool show,
+	     struct wf_lock **lock)
 {
 	struct tok_object *objects = NULL;
 	struct tok_info info;

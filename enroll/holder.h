@@ -13,7 +13,8 @@ int holder_list(struct cli *cli, struct tok_token *token, struct tok_info *info,
 /* Print (stderr) which token it is and what it holds. */
 void holder_show(const struct tok_info *info, const struct tok_object *objects, size_t count);
 void holder_print_object(const struct tok_object *object);
-/* The station's lock on the token, unless *lock is held already (exit 7 if another run holds it). */
+/* The station's lock on the token, unless *lock is held already (exit 7 if another run holds it).
+ */
 int holder_lock_token(struct cli *cli, const struct tok_info *info, struct wf_lock **lock);
 /*
  * May app's key be on this token? Refused (EXIT_TOKEN_HELD, with whose objects they are

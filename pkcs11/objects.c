@@ -133,7 +133,8 @@ tok_list_objects(struct tok_token *token, struct tok_object **out, size_t *count
 	int r = TOK_OK;
 
 	if (token == NULL || out == NULL || count == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_list_objects: bad argument");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     "tok_list_objects: bad argument");
 	/* A blank token has no session, and nothing on it. */
 	if (token->session != CK_INVALID_HANDLE &&
 	    (r = tok_find_objects(token, NULL, 0, &handles, &found, err)) != TOK_OK)

@@ -13,14 +13,48 @@
 #include <p11-kit/pkcs11.h>
 
 static const CK_ATTRIBUTE_TYPE attributes[] = {
-	CKA_CLASS, CKA_TOKEN, CKA_PRIVATE, CKA_LABEL, CKA_APPLICATION, CKA_VALUE, CKA_OBJECT_ID,
-	CKA_CERTIFICATE_TYPE, CKA_ISSUER, CKA_SERIAL_NUMBER, CKA_TRUSTED,
-	CKA_CERTIFICATE_CATEGORY, CKA_KEY_TYPE, CKA_SUBJECT, CKA_ID, CKA_SENSITIVE, CKA_ENCRYPT,
-	CKA_DECRYPT, CKA_WRAP, CKA_UNWRAP, CKA_SIGN, CKA_SIGN_RECOVER, CKA_VERIFY,
-	CKA_VERIFY_RECOVER, CKA_DERIVE, CKA_START_DATE, CKA_END_DATE, CKA_MODULUS,
-	CKA_MODULUS_BITS, CKA_PUBLIC_EXPONENT, CKA_EXTRACTABLE, CKA_LOCAL, CKA_NEVER_EXTRACTABLE,
-	CKA_ALWAYS_SENSITIVE, CKA_KEY_GEN_MECHANISM, CKA_MODIFIABLE, CKA_EC_PARAMS, CKA_EC_POINT,
-	CKA_ALWAYS_AUTHENTICATE, CKA_WRAP_WITH_TRUSTED, CKA_COPYABLE, CKA_DESTROYABLE,
+    CKA_CLASS,
+    CKA_TOKEN,
+    CKA_PRIVATE,
+    CKA_LABEL,
+    CKA_APPLICATION,
+    CKA_VALUE,
+    CKA_OBJECT_ID,
+    CKA_CERTIFICATE_TYPE,
+    CKA_ISSUER,
+    CKA_SERIAL_NUMBER,
+    CKA_TRUSTED,
+    CKA_CERTIFICATE_CATEGORY,
+    CKA_KEY_TYPE,
+    CKA_SUBJECT,
+    CKA_ID,
+    CKA_SENSITIVE,
+    CKA_ENCRYPT,
+    CKA_DECRYPT,
+    CKA_WRAP,
+    CKA_UNWRAP,
+    CKA_SIGN,
+    CKA_SIGN_RECOVER,
+    CKA_VERIFY,
+    CKA_VERIFY_RECOVER,
+    CKA_DERIVE,
+    CKA_START_DATE,
+    CKA_END_DATE,
+    CKA_MODULUS,
+    CKA_MODULUS_BITS,
+    CKA_PUBLIC_EXPONENT,
+    CKA_EXTRACTABLE,
+    CKA_LOCAL,
+    CKA_NEVER_EXTRACTABLE,
+    CKA_ALWAYS_SENSITIVE,
+    CKA_KEY_GEN_MECHANISM,
+    CKA_MODIFIABLE,
+    CKA_EC_PARAMS,
+    CKA_EC_POINT,
+    CKA_ALWAYS_AUTHENTICATE,
+    CKA_WRAP_WITH_TRUSTED,
+    CKA_COPYABLE,
+    CKA_DESTROYABLE,
 };
 
 /* One object as lines "attribute=hex" in one malloc'd string. */
@@ -31,11 +65,12 @@ dump_object(CK_FUNCTION_LIST_PTR fn, CK_SESSION_HANDLE session, CK_OBJECT_HANDLE
 	char *text = calloc(1, 1), *grown;
 
 	for (size_t i = 0; text && i < sizeof(attributes) / sizeof(attributes[0]); i++) {
-		CK_ATTRIBUTE a = { attributes[i], NULL, 0 };
+		CK_ATTRIBUTE a = {attributes[i], NULL, 0};
 		unsigned char *value;
 
 		if (fn->C_GetAttributeValue(session, object, &a, 1) != CKR_OK ||
-		    a.ulValueLen == CK_UNAVAILABLE_INFORMATION || (value = malloc(a.ulValueLen + 1)) == NULL)
+		    a.ulValueLen == CK_UNAVAILABLE_INFORMATION ||
+		    (value = malloc(a.ulValueLen + 1)) == NULL)
 			continue;
 		a.pValue = value;
 		if (fn->C_GetAttributeValue(session, object, &a, 1) == CKR_OK &&
@@ -94,7 +129,8 @@ main(int argc, char **argv)
 	if (argc != 3)
 		return fprintf(stderr, "usage: token-dump MODULE TOKEN_LABEL\n"), 2;
 	if ((module = dlopen(argv[1], RTLD_NOW)) == NULL ||
-	    (get_list = (CK_RV(*)(CK_FUNCTION_LIST_PTR_PTR))dlsym(module, "C_GetFunctionList")) == NULL ||
+	    (get_list = (CK_RV(*)(CK_FUNCTION_LIST_PTR_PTR))dlsym(module, "C_GetFunctionList")) ==
+		NULL ||
 	    get_list(&fn) != CKR_OK || fn->C_Initialize(NULL) != CKR_OK)
 		return fprintf(stderr, "token-dump: cannot load %s\n", argv[1]), 1;
 	if ((slot = find_slot(fn, argv[2])) == (CK_SLOT_ID)-1 ||

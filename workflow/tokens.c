@@ -15,9 +15,9 @@ bool
 wf_state_holds_key(enum wf_state state)
 {
 	static const enum wf_state holding[] = {
-		WF_STATE_KEY_GENERATED,
-		WF_STATE_CERTIFICATE_IMPORTED,
-		WF_STATE_ACTIVE,
+	    WF_STATE_KEY_GENERATED,
+	    WF_STATE_CERTIFICATE_IMPORTED,
+	    WF_STATE_ACTIVE,
 	};
 
 	for (size_t i = 0; i < sizeof(holding) / sizeof(holding[0]); i++)
@@ -51,12 +51,12 @@ read_use(sqlite3_stmt *stmt, void *row)
  * Key records with their applications, holders and certificates, by token or by person. A
  * certificate is the completed key's: an abandoned attempt of the same application shows none.
  */
-#define USES_SELECT                                                                            \
-	"SELECT a.number, a.state, ap.full_name, ap.nik, k.status, k.key_type, k.key_id,"      \
-	" k.marker, k.begun_at, k.completed_at, c.serial, c.not_before, c.not_after,"          \
-	" k.token_serial FROM keys k JOIN applications a ON a.id = k.application_id"           \
-	" JOIN applicants ap ON ap.id = a.applicant_id LEFT JOIN certificates c"               \
-	" ON k.status = 'complete' AND c.id ="                                                 \
+#define USES_SELECT                                                                                \
+	"SELECT a.number, a.state, ap.full_name, ap.nik, k.status, k.key_type, k.key_id,"          \
+	" k.marker, k.begun_at, k.completed_at, c.serial, c.not_before, c.not_after,"              \
+	" k.token_serial FROM keys k JOIN applications a ON a.id = k.application_id"               \
+	" JOIN applicants ap ON ap.id = a.applicant_id LEFT JOIN certificates c"                   \
+	" ON k.status = 'complete' AND c.id ="                                                     \
 	" (SELECT max(id) FROM certificates WHERE application_id = a.id)"
 
 static int
@@ -91,8 +91,8 @@ wf_token_history(struct wf_store *store, const char *token_serial, struct wf_tok
 }
 
 int
-wf_person_keys(struct wf_store *store, const char *nik, struct wf_token_use **out,
-	       size_t *count, struct wf_error *err)
+wf_person_keys(struct wf_store *store, const char *nik, struct wf_token_use **out, size_t *count,
+	       struct wf_error *err)
 {
 	return collect_uses(store, false, nik, out, count, err);
 }
@@ -141,10 +141,11 @@ insert_event(struct wf_store *store, const char *token_serial, const struct wf_a
 	sqlite3_stmt *stmt = NULL;
 	int r;
 
-	if ((r = wf_prepare(store,
-			    "INSERT INTO token_events (token_serial, application_id, action, key_id,"
-			    " detail, actor_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-			    &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(
+		 store,
+		 "INSERT INTO token_events (token_serial, application_id, action, key_id,"
+		 " detail, actor_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		 &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, token_serial);
 	if (app != NULL)
@@ -174,7 +175,8 @@ wf_token_record(struct wf_store *store, const struct wf_actor *actor, const char
 	wf_error_clear(err);
 	if (wf_text_empty(token_serial))
 		return wf_fail_field(err, "token_serial", "the token's serial is required");
-	if (action == NULL || (strcmp(action, "key_removed") != 0 && strcmp(action, "token_reset") != 0))
+	if (action == NULL ||
+	    (strcmp(action, "key_removed") != 0 && strcmp(action, "token_reset") != 0))
 		return wf_fail_field(err, "action", "a token event is key_removed or token_reset");
 	if (wf_text_empty(detail))
 		return wf_fail_field(err, "detail", "say what was removed and why");
@@ -184,14 +186,13 @@ wf_token_record(struct wf_store *store, const struct wf_actor *actor, const char
 		goto out;
 	r = wf_authorize(store, actor, WF_ROLE_KASI, 0, number ? number : "", action, &acting, err);
 	keep = r == WF_ERR_ROLE || r == WF_ERR_INVALID;
-	if (r != WF_OK ||
-	    (r = insert_event(store, token_serial, number ? &app : NULL, action, key_id_hex, detail,
-			      &acting, err)) != WF_OK)
+	if (r != WF_OK || (r = insert_event(store, token_serial, number ? &app : NULL, action,
+					    key_id_hex, detail, &acting, err)) != WF_OK)
 		goto out;
 	snprintf(line, sizeof(line), "token %s%s%s: %s", token_serial, key_id_hex ? ", key " : "",
 		 key_id_hex ? key_id_hex : "", detail);
-	struct wf_audit_entry entry = {acting.actor.login, "key", number ? number : "", action,
-				       "ok", line};
+	struct wf_audit_entry entry = {
+	    acting.actor.login, "key", number ? number : "", action, "ok", line};
 	r = wf_audit_append(store, &entry, err);
 out:
 	return wf_tx_end(store, r, keep, err);
