@@ -99,26 +99,21 @@ static int
 remove_renewed_pair(struct cli *cli, struct tok_token *token, const struct wf_application *app,
 		    const struct wf_token_use *old)
 {
-	const struct wf_actor actor = { .login = cli->login };
-	struct tok_key_id id;
-	struct tok_error terr;
-	struct wf_error werr;
-	char detail[160];
+	char why[160];
+	bool removed;
+	int r;
 
 	if (strcmp(old->token_serial, app->key.token_serial) != 0 ||
-	    tok_key_id_parse(old->key_id_hex, &id) != TOK_OK ||
 	    strcmp(old->key_id_hex, app->key.key_id_hex) == 0)
 		return 0;
-	if (tok_delete_key(token, &id, &terr) != TOK_OK)
-		return terr.code == TOK_ERR_NOT_FOUND ? 0 : cli_fail_tok(cli, &terr);
-	fprintf(stderr, _("Removed the renewed key %s and certificate of %s from the token.\n"),
-		old->key_id_hex, old->number);
-	snprintf(detail, sizeof(detail), "renewed by %s: the new certificate passed the readiness check",
+	snprintf(why, sizeof(why), "renewed by %s: the new certificate passed the readiness check",
 		 app->number);
-	if (wf_token_record(cli->store, &actor, app->key.token_serial, old->number, "key_removed",
-			    old->key_id_hex, detail, &werr) != WF_OK)
-		return cli_fail_wf(cli, &werr);
-	return 0;
+	r = holder_remove_key(cli, token, old->token_serial, old->number, old->key_id_hex, why,
+			      &removed);
+	if (removed)
+		fprintf(stderr, _("Removed the renewed key %s and certificate of %s from the token.\n"),
+			old->key_id_hex, old->number);
+	return r;
 }
 
 /*

@@ -130,20 +130,17 @@ static int
 remove_pending_key(struct cli *cli, struct tok_token *token, const struct wf_application *app,
 		   const struct tok_key_id *marker)
 {
-	const struct wf_actor actor = { .login = cli->login };
-	struct tok_error terr;
-	struct wf_error werr;
 	char hex[2 * TOK_KEY_ID_LEN + 1];
+	bool removed;
+	int r;
 
-	if (tok_delete_key(token, marker, &terr) != TOK_OK)
-		return terr.code == TOK_ERR_NOT_FOUND ? 0 : cli_fail_tok(cli, &terr);
 	tok_key_id_hex(marker, hex);
-	fprintf(stderr, _("Removed key %s, left by this application's interrupted run.\n"), hex);
-	if (wf_token_record(cli->store, &actor, app->key.token_serial, app->number, "key_removed",
-			    hex, "left by an interrupted key generation before its id was recorded",
-			    &werr) != WF_OK)
-		return cli_fail_wf(cli, &werr);
-	return 0;
+	r = holder_remove_key(cli, token, app->key.token_serial, app->number, hex,
+			      "left by an interrupted key generation before its id was recorded",
+			      &removed);
+	if (removed)
+		fprintf(stderr, _("Removed key %s, left by this application's interrupted run.\n"), hex);
+	return r;
 }
 
 /* The recorded key, or the pending key that carries the marker and gets the recorded id. */

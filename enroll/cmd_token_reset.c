@@ -13,13 +13,9 @@
 static const struct wf_token_use *
 current_holder(const struct wf_token_use *uses, size_t count)
 {
-	for (size_t i = 0; i < count; i++) {
-		if (uses[i].key_status == WF_KEY_ABANDONED)
-			continue;
-		if (wf_state_holds_key(uses[i].state) ||
-		    (uses[i].state == WF_STATE_SENT && uses[i].key_status != WF_KEY_COMPLETE))
+	for (size_t i = 0; i < count; i++)
+		if (holder_use_is_open(&uses[i]))
 			return &uses[i];
-	}
 	return NULL;
 }
 
@@ -62,22 +58,6 @@ describe_objects(const struct tok_object *objects, size_t count, char *out, size
 		    (size_t)snprintf(out + used, size - used, "; %s id %s",
 				     objects[i].subject[0] ? objects[i].subject : objects[i].label,
 				     objects[i].id_hex[0] ? objects[i].id_hex : "-");
-}
-
-static int
-refuse_reset(const struct wf_token_use *holder)
-{
-	fprintf(stderr,
-		_("enroll: the token still holds the key of %s (%s, %s): it is not reset\n"),
-		holder->number, holder->full_name, wf_state_label(holder->state, cli_indonesian()));
-	if (holder->state == WF_STATE_ACTIVE)
-		fprintf(stderr,
-			_("  end that certificate's life first: enroll lifecycle %s "
-			  "lost|revoke|expire --reason ...\n"),
-			holder->number);
-	else
-		fprintf(stderr, _("  finish or cancel %s first\n"), holder->number);
-	return EXIT_TOKEN_HELD;
 }
 
 /* Checks done: the SO PIN, the re-initialization, the record of what was removed. */
@@ -143,7 +123,7 @@ cmd_token_reset(struct cli *cli, const struct cli_command *self, int argc, char 
 		goto out;
 	}
 	if ((holder = current_holder(uses, n)) != NULL) {
-		r = refuse_reset(holder);
+		r = holder_refuse(holder);
 		goto out;
 	}
 	describe_objects(objects, count, detail, sizeof(detail));

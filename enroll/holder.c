@@ -57,8 +57,8 @@ holder_show(const struct tok_info *info, const struct tok_object *objects, size_
 }
 
 /* Is this key record on the token still its application's? (Not abandoned, not ended.) */
-static bool
-use_is_open(const struct wf_token_use *use)
+bool
+holder_use_is_open(const struct wf_token_use *use)
 {
 	if (use->key_status == WF_KEY_ABANDONED)
 		return false;
@@ -92,8 +92,8 @@ owner_of(const struct tok_object *o, const struct wf_token_use *uses, size_t cou
 	return NULL;
 }
 
-static int
-refuse_use(const struct wf_token_use *use)
+int
+holder_refuse(const struct wf_token_use *use)
 {
 	fprintf(stderr,
 		_("enroll: this token belongs to %s (%s, %s): one token holds one person's key\n"),
@@ -158,9 +158,9 @@ holder_check(struct cli *cli, const struct wf_application *app, const struct tok
 		return cli_fail_wf(cli, &err);
 	/* What the records say, even of a token emptied outside the station. */
 	for (size_t i = 0; i < n && r == 0; i++)
-		if (strcmp(uses[i].number, app->number) != 0 && use_is_open(&uses[i]) &&
+		if (strcmp(uses[i].number, app->number) != 0 && holder_use_is_open(&uses[i]) &&
 		    !holder_is_renewal(app, &uses[i]))
-			r = refuse_use(&uses[i]);
+			r = holder_refuse(&uses[i]);
 	/* What the token shows. */
 	for (size_t i = 0; i < count && r == 0; i++) {
 		if (!is_personal(&objects[i]) || is_own(app, info->serial, &objects[i]))
@@ -168,7 +168,7 @@ holder_check(struct cli *cli, const struct wf_application *app, const struct tok
 		if ((owner = owner_of(&objects[i], uses, n)) == NULL)
 			r = refuse_unknown(&objects[i]);
 		else if (strcmp(owner->number, app->number) != 0 && !holder_is_renewal(app, owner))
-			r = refuse_use(owner);
+			r = holder_refuse(owner);
 	}
 	free(uses);
 	return r;
@@ -218,4 +218,25 @@ holder_guard(struct cli *cli, struct tok_token *token, const struct wf_applicati
 out:
 	free(objects);
 	return r;
+}
+
+int
+holder_remove_key(struct cli *cli, struct tok_token *token, const char *serial, const char *number,
+		  const char *key_id_hex, const char *why, bool *removed)
+{
+	const struct wf_actor actor = {.login = cli->login};
+	struct tok_key_id id;
+	struct tok_error terr;
+	struct wf_error werr;
+
+	*removed = false;
+	if (tok_key_id_parse(key_id_hex, &id) != TOK_OK)
+		return 0;
+	if (tok_delete_key(token, &id, &terr) != TOK_OK)
+		return terr.code == TOK_ERR_NOT_FOUND ? 0 : cli_fail_tok(cli, &terr);
+	*removed = true;
+	if (wf_token_record(cli->store, &actor, serial, number, "key_removed", key_id_hex, why,
+			    &werr) != WF_OK)
+		return cli_fail_wf(cli, &werr);
+	return 0;
 }

@@ -30,6 +30,16 @@ int holder_check(struct cli *cli, const struct wf_application *app, const struct
  */
 int holder_guard(struct cli *cli, struct tok_token *token, const struct wf_application *app,
 		 bool show, struct wf_lock **lock);
+/* Does this key record still hold its token (a key generation under way, or a key kept)? */
+bool holder_use_is_open(const struct wf_token_use *use);
+/* Say whose the token is and what to do (stderr); returns EXIT_TOKEN_HELD. */
+int holder_refuse(const struct wf_token_use *use);
+/*
+ * Remove the key pair (and certificate) with this recorded id from the token, and record
+ * the removal with why; *removed false (and nothing recorded) if it was not there.
+ */
+int holder_remove_key(struct cli *cli, struct tok_token *token, const char *serial,
+		      const char *number, const char *key_id_hex, const char *why, bool *removed);
 /* Is use the same person's handed-over (or expired) key, which app renews? */
 bool holder_is_renewal(const struct wf_application *app, const struct wf_token_use *use);
 

@@ -7,7 +7,6 @@
 . "$top_srcdir/tests/enroll-lib.sh"
 
 DUMP=${top_builddir:-..}/tests/token-dump
-ENGINE=$(openssl version -e | sed -n 's/^ENGINESDIR: "\(.*\)"$/\1/p')/pkcs11.so
 ROUNDS=${ENROLL_TEST_RACE_ROUNDS:-100}
 printf '%s\n' "$T_USER_PIN" >"$T_DIR/pin"
 
@@ -172,18 +171,7 @@ t_ok "reset_is_refused_while_the_holder_is_active_then_clears_after_confirmation
 # openssl_signs URI: OpenSSL's pkcs11 engine signs with the key the URI picks; the new
 # certificate (read back by its id) verifies the signature.
 openssl_signs() {
-	cat >"$T_DIR/openssl.cnf" <<CNF
-openssl_conf = openssl_init
-[openssl_init]
-engines = engine_section
-[engine_section]
-pkcs11 = pkcs11_section
-[pkcs11_section]
-engine_id = pkcs11
-dynamic_path = $ENGINE
-MODULE_PATH = $T_MODULE
-init = 0
-CNF
+	t_engine_conf "$T_DIR/openssl.cnf"
 	OPENSSL_CONF=$T_DIR/openssl.cnf openssl dgst -sha256 -engine pkcs11 -keyform engine \
 		-sign "$1" -passin "file:$T_DIR/pin" -out "$T_DIR/signature" "$T_DIR/message" \
 		2>/dev/null &&

@@ -6,8 +6,6 @@
 
 TOOL=${top_builddir:-..}/tests/token-tool
 LABEL="Siti Rahayu"
-# libengine-pkcs11-openssl installs into OpenSSL's own engines directory (per architecture).
-ENGINE=$(openssl version -e | sed -n 's/^ENGINESDIR: "\(.*\)"$/\1/p')/pkcs11.so
 PINFILE=$T_DIR/pin
 printf '%s\n' "$T_USER_PIN" >"$PINFILE"
 chmod 600 "$PINFILE"
@@ -63,18 +61,7 @@ uri_id() {
 # openssl_engine_signs_by_uri_and_the_certificate_verifies TOKEN
 openssl_engine_signs_by_uri_and_the_certificate_verifies() {
 	read_certificate || return 1
-	cat >"$T_DIR/openssl.cnf" <<CNF
-openssl_conf = openssl_init
-[openssl_init]
-engines = engine_section
-[engine_section]
-pkcs11 = pkcs11_section
-[pkcs11_section]
-engine_id = pkcs11
-dynamic_path = $ENGINE
-MODULE_PATH = $T_MODULE
-init = 0
-CNF
+	t_engine_conf "$T_DIR/openssl.cnf"
 	head -c 1000 /dev/urandom >"$T_DIR/message"
 	OPENSSL_CONF=$T_DIR/openssl.cnf openssl dgst -sha256 -engine pkcs11 -keyform engine \
 		-sign "pkcs11:token=$1;id=$(uri_id);type=private" -passin "file:$PINFILE" \
