@@ -166,12 +166,8 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 
 	if ((r = cli_parse_id(cli, self, argc, argv, options, &number)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
-	if (wf_lock(cli->store, "application", number, &app_lock, &err) != WF_OK)
-		return cli_fail_wf(cli, &err);
-	if (wf_application_get(cli->store, number, &app, &err) != WF_OK) {
-		r = cli_fail_wf(cli, &err);
+	if ((r = holder_lock_application(cli, number, &app_lock, &app)) != 0)
 		goto out;
-	}
 	if (cli->token_selector == NULL)
 		cli->token_selector = app->key.token_serial;
 	/* Refused (and audited) before the token is touched when step 7 is not allowed now. */

@@ -318,19 +318,15 @@ cmd_keygen(struct cli *cli, const struct cli_command *self, int argc, char **arg
 
 	if ((r = cli_parse_id(cli, self, argc, argv, options, &number)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
-	/* One run per application: a second one is refused before anything is read or written. */
-	if (wf_lock(cli->store, "application", number, &app_lock, &err) != WF_OK)
-		return cli_fail_wf(cli, &err);
 	if (type_name == NULL)
 		type_name = configured = station_setting(cli, SETTING_KEY_TYPE);
 	if (tok_key_type_parse(type_name ? type_name : "rsa2048", &type) != TOK_OK) {
 		r = cli_fail_usage(_("unknown key type: %s"), type_name);
 		goto out;
 	}
-	if (wf_application_get(cli->store, number, &app, &err) != WF_OK) {
-		r = cli_fail_wf(cli, &err);
+	/* One run per application: a second one is refused before anything is written. */
+	if ((r = holder_lock_application(cli, number, &app_lock, &app)) != 0)
 		goto out;
-	}
 	/* Refused (and audited) before the token is touched when step 6 is not allowed now. */
 	if (wf_check(cli->store, number, WF_ACTION_RECORD_KEY, &actor, &err) != WF_OK) {
 		r = cli_fail_wf(cli, &err);

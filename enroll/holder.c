@@ -240,3 +240,20 @@ holder_remove_key(struct cli *cli, struct tok_token *token, const char *serial, 
 		return cli_fail_wf(cli, &werr);
 	return 0;
 }
+
+int
+holder_lock_application(struct cli *cli, const char *number, struct wf_lock **lock,
+			struct wf_application **app)
+{
+	struct wf_error err;
+
+	/* Only a recorded application gets a lock file; then it is read again under the lock. */
+	if (wf_application_get(cli->store, number, app, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	wf_application_free(*app);
+	*app = NULL;
+	if (wf_lock(cli->store, "application", number, lock, &err) != WF_OK ||
+	    wf_application_get(cli->store, number, app, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	return 0;
+}

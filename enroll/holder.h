@@ -40,6 +40,12 @@ int holder_refuse(const struct wf_token_use *use);
  */
 int holder_remove_key(struct cli *cli, struct tok_token *token, const char *serial,
 		      const char *number, const char *key_id_hex, const char *why, bool *removed);
+/*
+ * One run per application: take its lock (exit 7 if another run holds it) and read the
+ * application as it is under the lock (*app: wf_application_free(); *lock: wf_unlock()).
+ */
+int holder_lock_application(struct cli *cli, const char *number, struct wf_lock **lock,
+			    struct wf_application **app);
 /* Is use the same person's handed-over (or expired) key, which app renews? */
 bool holder_is_renewal(const struct wf_application *app, const struct wf_token_use *use);
 

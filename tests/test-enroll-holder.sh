@@ -206,6 +206,14 @@ clients_pick_the_new_pair() {
 		{ cat "$T_DIR/nss-keys"; echo "NSS"; return 1; }
 }
 
+# renewal NAME NIK: step 1 of a renewal for a holder; prints the number.
+renewal() {
+	e kasi apply --name "$1" --nik "$2" --nip 198504152010012001 \
+		--email renewal@singkawangkota.go.id --phone 081234567890 --position Analis \
+		--status pns --unit "Bagian Umum" --agency Setda --request renewal \
+		--document letter --document form --document ktp --document sk
+}
+
 # Findings 3 and 5: a renewal on the same token. Importing it with the old certificate is
 # refused before anything is written; the right one leaves one key pair and one certificate
 # under the holder's label, the old application renewed, and every client on the new pair.
@@ -213,11 +221,8 @@ renewal_leaves_one_identity() {
 	t_softhsm 6
 	old=$(enrolled "Rahmawati" "$(nik 401)") || return 1
 	old_id=$(recorded "$old")
-	new=$(e kasi apply --name Rahmawati --nik "$(nik 401)" --nip 198504152010012001 \
-		--email rahmawati@singkawangkota.go.id --phone 081234567890 --position Analis \
-		--status pns --unit "Bagian Umum" --agency Setda --request renewal \
-		--document letter --document form --document ktp --document sk) &&
-	t_to_sent "$new" && t_keygen "$new" "" >/dev/null || return 1
+	new=$(renewal Rahmawati "$(nik 401)") && t_to_sent "$new" && t_keygen "$new" "" >/dev/null ||
+		return 1
 	new_id=$(recorded "$new")
 	pkcs11-tool --module "$T_MODULE" --read-object --type cert --id "$old_id" -o "$T_DIR/old.der" \
 		>/dev/null 2>&1 && dump Rahmawati "$T_DIR/before" || return 1
@@ -236,5 +241,18 @@ renewal_leaves_one_identity() {
 }
 t_ok "renewal_on_the_same_token_leaves_one_identity_that_every_client_picks" \
 	renewal_leaves_one_identity
+
+# A renewal on a new token: the old token is not touched, its application is recorded renewed.
+renewal_on_a_new_token_records_the_old_one() {
+	t_softhsm 7
+	old=$(enrolled "Kurniasih" "$(nik 501)") && dump Kurniasih "$T_DIR/before" || return 1
+	new=$(renewal Kurniasih "$(nik 501)") && t_to_sent "$new" || return 1
+	t_softhsm 8
+	t_keygen "$new" "" >/dev/null && t_import "$new" >/dev/null &&
+	[ "$(t_state "$old")" = renewed ] && [ "$(t_state "$new")" = certificate_imported ] &&
+	t_softhsm 7 && dump Kurniasih "$T_DIR/after" && cmp "$T_DIR/before" "$T_DIR/after"
+}
+t_ok "renewal_on_a_new_token_leaves_the_old_token_alone_and_records_it_renewed" \
+	renewal_on_a_new_token_records_the_old_one
 
 t_done
