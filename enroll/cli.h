@@ -135,7 +135,10 @@ void cli_format_time(long long when, char *out, size_t size);
 /* Progress line with elapsed seconds while fn runs (on-card key generation). */
 int cli_with_progress(const char *what, int (*fn)(void *arg), void *arg);
 
-/* Test builds only: die here (SIGKILL) when ENROLL_TEST_CRASH_AT names this point. */
+/*
+ * Test builds only: die here (SIGKILL) when ENROLL_TEST_CRASH_AT names this point; wait here
+ * MS milliseconds when ENROLL_TEST_HOLD is "NAME:MS".
+ */
 void cli_crash_point(const char *name);
 
 /* Parse the global options before the command name; returns the command's index or -status. */

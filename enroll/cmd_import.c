@@ -94,53 +94,72 @@ out:
 	return r;
 }
 
-/* A renewal on this token keeps one identity: the same person's earlier pair goes. */
+/*
+ * A renewal on this token keeps one identity: the same person's earlier pair goes (the
+ * removal recorded first), then the earlier application is recorded renewed. Each part is
+ * skipped when done, so a run that dies in between is finished by running it again.
+ */
 static int
-remove_renewed_pair(struct cli *cli, struct tok_token *token, const struct wf_application *app,
-		    const struct wf_token_use *old)
+renew_one(struct cli *cli, struct tok_token *token, const struct wf_application *app,
+	  const struct wf_token_use *old)
 {
-	char why[160];
-	bool removed;
-	int r;
+	const struct wf_actor actor = {.login = cli->login};
+	struct wf_error err;
+	char why[160], note[64];
+	bool removed = false;
+	int r = 0;
 
-	if (strcmp(old->token_serial, app->key.token_serial) != 0 ||
-	    strcmp(old->key_id_hex, app->key.key_id_hex) == 0)
-		return 0;
+	/* Refused (and audited) before anything is removed if it may not be renewed now. */
+	if (wf_check(cli->store, old->number, WF_ACTION_RENEW, &actor, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
 	snprintf(why, sizeof(why), "renewed by %s: the new certificate passed the readiness check",
 		 app->number);
-	r = holder_remove_key(cli, token, old->token_serial, old->number, old->key_id_hex, why,
-			      &removed);
+	if (strcmp(old->token_serial, app->key.token_serial) == 0 &&
+	    strcmp(old->key_id_hex, app->key.key_id_hex) != 0)
+		r = holder_remove_key(cli, token, old->token_serial, old->number, old->key_id_hex,
+				      old->key_id_hex, why, &removed);
 	if (removed)
 		fprintf(stderr, _("Removed the renewed key %s and certificate of %s from the token.\n"),
 			old->key_id_hex, old->number);
+	snprintf(note, sizeof(note), "renewed by %s", app->number);
+	if (r == 0 && wf_act(cli->store, old->number, WF_ACTION_RENEW, &actor, note, &err) != WF_OK)
+		r = cli_fail_wf(cli, &err);
 	return r;
 }
 
 /*
- * After the new certificate passed the readiness check: the same person's handed-over
- * (or expired) applications are recorded renewed, and on this token lose their pair.
+ * After the new certificate passed the readiness check, for a renewal: the same person's
+ * handed-over (or expired) applications on this token, or else the latest one on another
+ * token, are renewed.
  */
 static int
 renew_previous(struct cli *cli, struct tok_token *token, const struct wf_application *app)
 {
-	const struct wf_actor actor = { .login = cli->login };
 	struct wf_token_use *uses = NULL;
+	const struct wf_token_use *latest = NULL;
 	struct wf_error err;
-	char note[64];
+	bool on_this_token = false;
 	size_t n = 0;
 	int r = 0;
 
 	if (wf_person_keys(cli->store, app->applicant.nik, &uses, &n, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
-	snprintf(note, sizeof(note), "renewed by %s", app->number);
-	for (size_t i = 0; i < n && r == 0; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (!holder_is_renewal(app, &uses[i]))
 			continue;
-		r = remove_renewed_pair(cli, token, app, &uses[i]);
-		if (r == 0 &&
-		    wf_act(cli->store, uses[i].number, WF_ACTION_RENEW, &actor, note, &err) != WF_OK)
-			r = cli_fail_wf(cli, &err);
+		if (strcmp(uses[i].token_serial, app->key.token_serial) == 0)
+			on_this_token = true;
+		else
+			latest = &uses[i];
 	}
+	for (size_t i = 0; i < n && r == 0 && on_this_token; i++)
+		if (holder_is_renewal(app, &uses[i]) &&
+		    strcmp(uses[i].token_serial, app->key.token_serial) == 0)
+			r = renew_one(cli, token, app, &uses[i]);
+	if (on_this_token)
+		latest = NULL;
+	if (r == 0 && latest != NULL)
+		r = renew_one(cli, token, app, latest);
 	free(uses);
 	return r;
 }
@@ -155,7 +174,8 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	};
 	const struct wf_actor actor = { .login = cli->login };
 	struct wf_application *app = NULL;
-	struct wf_lock *app_lock = NULL, *token_lock = NULL;
+	struct wf_lock *app_lock = NULL;
+	struct holder_lock token_lock = {0};
 	struct tok_token *token = NULL;
 	struct tok_cert_info info;
 	struct wf_error err;
@@ -192,7 +212,7 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	       info.serial_hex, info.already_present ? _(" (it was already there)") : "", until);
 out:
 	tok_close(token);
-	wf_unlock(token_lock);
+	holder_unlock(&token_lock);
 	wf_unlock(app_lock);
 	free(data);
 	wf_application_free(app);

@@ -130,32 +130,39 @@ static int
 remove_pending_key(struct cli *cli, struct tok_token *token, const struct wf_application *app,
 		   const struct tok_key_id *marker)
 {
-	char hex[2 * TOK_KEY_ID_LEN + 1];
+	struct tok_key_id id;
+	struct tok_error err;
+	char marker_hex[2 * TOK_KEY_ID_LEN + 1], id_hex[2 * TOK_KEY_ID_LEN + 1], why[160];
 	bool removed;
 	int r;
 
-	tok_key_id_hex(marker, hex);
-	r = holder_remove_key(cli, token, app->key.token_serial, app->number, hex,
-			      "left by an interrupted key generation before its id was recorded",
-			      &removed);
+	tok_key_id_hex(marker, marker_hex);
+	snprintf(why, sizeof(why), "left by an interrupted key generation (marker %s) before its id was recorded",
+		 marker_hex);
+	/* Recorded by the id the key would have had; a half-made pair has none, then the marker. */
+	if (tok_pending_key_id(token, marker, &id, &err) == TOK_OK)
+		tok_key_id_hex(&id, id_hex);
+	else
+		memcpy(id_hex, marker_hex, sizeof(id_hex));
+	r = holder_remove_key(cli, token, app->key.token_serial, app->number, marker_hex, id_hex,
+			      why, &removed);
 	if (removed)
-		fprintf(stderr, _("Removed key %s, left by this application's interrupted run.\n"), hex);
+		fprintf(stderr, _("Removed key %s, left by this application's interrupted run.\n"),
+			id_hex);
 	return r;
 }
 
-/* The recorded key, or the pending key that carries the marker and gets the recorded id. */
+/* The recorded key, once the pending key that carries the marker has its recorded id. */
 static int
 find_recorded_key(struct cli *cli, struct tok_token *token, const struct tok_key_id *marker,
 		  const struct tok_key_id *id, struct tok_key **key)
 {
 	struct tok_error err;
 
-	if (tok_find_key(token, id, key, &err) == TOK_OK)
-		return 0;
-	if (err.code != TOK_ERR_NOT_FOUND)
+	if (marker->length > 0 && tok_finish_pending_key(token, marker, id, &err) != TOK_OK &&
+	    err.code != TOK_ERR_NOT_FOUND)
 		return cli_fail_tok(cli, &err);
-	if (tok_finish_pending_key(token, marker, id, &err) == TOK_OK &&
-	    tok_find_key(token, id, key, &err) == TOK_OK)
+	if (tok_find_key(token, id, key, &err) == TOK_OK)
 		return 0;
 	return err.code == TOK_ERR_NOT_FOUND ? 0 : cli_fail_tok(cli, &err);
 }
@@ -307,7 +314,8 @@ cmd_keygen(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	};
 	const struct wf_actor actor = { .login = cli->login };
 	struct wf_application *app = NULL;
-	struct wf_lock *app_lock = NULL, *token_lock = NULL;
+	struct wf_lock *app_lock = NULL;
+	struct holder_lock token_lock = {0};
 	struct tok_token *token = NULL;
 	struct tok_key *key = NULL;
 	struct tok_key_id marker = { .length = 0 };
@@ -327,6 +335,7 @@ cmd_keygen(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	/* One run per application: a second one is refused before anything is written. */
 	if ((r = holder_lock_application(cli, number, &app_lock, &app)) != 0)
 		goto out;
+	cli_crash_point("keygen-locked");
 	/* Refused (and audited) before the token is touched when step 6 is not allowed now. */
 	if (wf_check(cli->store, number, WF_ACTION_RECORD_KEY, &actor, &err) != WF_OK) {
 		r = cli_fail_wf(cli, &err);
@@ -335,15 +344,18 @@ cmd_keygen(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	/* The token shown and checked before any PIN, checked again once logged in (private
 	 * keys show only then), and nobody else's run writes to it meanwhile. */
 	if ((r = find_token(cli, wait_seconds, &token)) != 0 ||
-	    (r = holder_guard(cli, token, app, true, &token_lock)) != 0 ||
-	    (r = prepare_token(cli, token, app->applicant.full_name)) != 0 ||
+	    (r = holder_guard(cli, token, app, true, &token_lock)) != 0)
+		goto out;
+	cli_crash_point("keygen-token-locked");
+	if ((r = prepare_token(cli, token, app->applicant.full_name)) != 0 ||
 	    (r = holder_guard(cli, token, app, false, &token_lock)) != 0 ||
+	    (r = holder_remove_abandoned(cli, token, app)) != 0 ||
 	    (r = resume_or_begin(cli, token, app, type, restart, &key, &marker)) != 0)
 		goto out;
 	r = make_key_and_csr(cli, token, app, type, key, &marker);
 out:
 	tok_close(token);
-	wf_unlock(token_lock);
+	holder_unlock(&token_lock);
 	wf_unlock(app_lock);
 	wf_application_free(app);
 	free(configured);

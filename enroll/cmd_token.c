@@ -175,7 +175,7 @@ replace_pin(struct cli *cli, const struct cli_command *self, int argc, char **ar
 	struct tok_pin *old_pin = tok_pin_new(), *new_pin = tok_pin_new();
 	struct tok_object *objects = NULL;
 	struct tok_info info;
-	struct wf_lock *lock = NULL;
+	struct holder_lock lock = {0};
 	struct tok_error err;
 	size_t count = 0;
 	char **rest;
@@ -188,8 +188,7 @@ replace_pin(struct cli *cli, const struct cli_command *self, int argc, char **ar
 	/* Whose token it is, shown before any PIN; nobody else's run writes to it meanwhile. */
 	if ((r = cli_parse(cli, self, argc, argv, NULL, &rest, &nrest)) != 0 ||
 	    (r = cli_store(cli)) != 0 || (r = cli_open_token(cli, &token)) != 0 ||
-	    (r = holder_list(cli, token, &info, &objects, &count)) != 0 ||
-	    (r = holder_lock_token(cli, &info, &lock)) != 0)
+	    (r = holder_inspect(cli, token, &lock, &info, &objects, &count)) != 0)
 		goto out;
 	holder_show(&info, objects, count);
 	r = cli_read_pin(cli, unblock, unblock ? _("SO PIN: ") : _("Current PIN: "), old_pin);
@@ -206,7 +205,7 @@ replace_pin(struct cli *cli, const struct cli_command *self, int argc, char **ar
 	printf("%s\n", unblock ? _("The PIN is unblocked and set.") : _("The PIN is changed."));
 out:
 	tok_close(token);
-	wf_unlock(lock);
+	holder_unlock(&lock);
 	free(objects);
 	tok_pin_free(old_pin);
 	tok_pin_free(new_pin);

@@ -105,19 +105,31 @@ cmd_token_reset(struct cli *cli, const struct cli_command *self, int argc, char 
 	struct tok_object *objects = NULL;
 	struct wf_token_use *uses = NULL;
 	const struct wf_token_use *holder;
+	const struct wf_actor actor = {.login = cli->login};
 	struct tok_info info;
-	struct wf_lock *lock = NULL;
+	struct holder_lock lock = {0};
 	struct wf_error err;
 	char detail[1024], **rest;
 	size_t count = 0, n = 0;
 	int nrest, r;
 
 	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0 ||
-	    (r = cli_store(cli)) != 0 || (r = cli_open_token(cli, &token)) != 0 ||
-	    (r = holder_list(cli, token, &info, &objects, &count)) != 0 ||
-	    (r = holder_lock_token(cli, &info, &lock)) != 0)
+	    (r = cli_store(cli)) != 0)
+		goto out;
+	/* Only the Kasi clears a token: refused (and audited) before it is even opened. */
+	if (wf_token_check(cli->store, &actor, "token_reset", &err) != WF_OK) {
+		r = cli_fail_wf(cli, &err);
+		goto out;
+	}
+	if ((r = cli_open_token(cli, &token)) != 0 ||
+	    (r = holder_inspect(cli, token, &lock, &info, &objects, &count)) != 0)
 		goto out;
 	holder_show(&info, objects, count);
+	if (!info.initialized) {
+		printf("%s\n", _("The token is blank: there is nothing to clear; 'enroll keygen' "
+				 "initializes it."));
+		goto out;
+	}
 	if (wf_token_history(cli->store, info.serial, &uses, &n, &err) != WF_OK) {
 		r = cli_fail_wf(cli, &err);
 		goto out;
@@ -131,7 +143,7 @@ cmd_token_reset(struct cli *cli, const struct cli_command *self, int argc, char 
 		r = erase(cli, token, &info, label, detail);
 out:
 	tok_close(token);
-	wf_unlock(lock);
+	holder_unlock(&lock);
 	free(uses);
 	free(objects);
 	return r;

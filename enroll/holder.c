@@ -19,6 +19,8 @@ kind_label(enum tok_object_kind kind)
 		return _("public key");
 	case TOK_OBJECT_CERTIFICATE:
 		return _("certificate");
+	case TOK_OBJECT_SECRET_KEY:
+		return _("secret key");
 	default:
 		return _("other object");
 	}
@@ -70,7 +72,9 @@ holder_use_is_open(const struct wf_token_use *use)
 bool
 holder_is_renewal(const struct wf_application *app, const struct wf_token_use *use)
 {
-	return strcmp(use->number, app->number) != 0 && strcmp(use->nik, app->applicant.nik) == 0 &&
+	return (app->request_type == WF_REQUEST_RENEWAL ||
+		app->request_type == WF_REQUEST_DATA_CHANGE) &&
+	       strcmp(use->number, app->number) != 0 && strcmp(use->nik, app->applicant.nik) == 0 &&
 	       use->key_status == WF_KEY_COMPLETE &&
 	       (use->state == WF_STATE_ACTIVE || use->state == WF_STATE_EXPIRED);
 }
@@ -95,27 +99,35 @@ owner_of(const struct tok_object *o, const struct wf_token_use *uses, size_t cou
 int
 holder_refuse(const struct wf_token_use *use)
 {
+	const char *state = wf_state_label(use->state, cli_indonesian());
+
+	if (!holder_use_is_open(use)) {
+		fprintf(stderr,
+			_("enroll: this token still holds a key of %s (%s, %s), which no longer "
+			  "belongs on it\n"),
+			use->number, use->full_name, state);
+		fprintf(stderr, "  %s\n",
+			_("clear the token with 'enroll token reset' before it is given to someone "
+			  "else"));
+		return EXIT_TOKEN_HELD;
+	}
 	fprintf(stderr,
 		_("enroll: this token belongs to %s (%s, %s): one token holds one person's key\n"),
-		use->number, use->full_name, wf_state_label(use->state, cli_indonesian()));
+		use->number, use->full_name, state);
 	if (use->state == WF_STATE_ACTIVE)
 		fprintf(
 		    stderr,
 		    _("  end that certificate's life first (enroll lifecycle %s lost|revoke|expire "
 		      "--reason ...), then clear the token with 'enroll token reset'\n"),
 		    use->number);
-	else if (wf_state_holds_key(use->state))
-		fprintf(stderr, _("  finish or cancel %s first, or use another token\n"),
-			use->number);
 	else if (use->state == WF_STATE_SENT)
 		fprintf(stderr,
 			_("  a key generation for %s is under way on it: finish it (enroll keygen "
 			  "%s), or use another token\n"),
 			use->number, use->number);
 	else
-		fprintf(stderr, "  %s\n",
-			_("clear the token with 'enroll token reset' before it is given to someone "
-			  "else"));
+		fprintf(stderr, _("  finish or cancel %s first, or use another token\n"),
+			use->number);
 	return EXIT_TOKEN_HELD;
 }
 
@@ -186,31 +198,54 @@ holder_list(struct cli *cli, struct tok_token *token, struct tok_info *info,
 	return 0;
 }
 
+/* One lock per name the token has had: its reader (a blank token has no serial yet), its serial. */
 int
-holder_lock_token(struct cli *cli, const struct tok_info *info, struct wf_lock **lock)
+holder_lock_token(struct cli *cli, const struct tok_info *info, struct holder_lock *lock)
 {
 	struct wf_error err;
 
-	/* A blank token may have no serial yet: its reader (OpenSC's slot) stands in. */
-	if (*lock == NULL &&
-	    wf_lock(cli->store, info->serial[0] ? "token" : "reader",
-		    info->serial[0] ? info->serial : info->slot_description, lock, &err) != WF_OK)
+	if (lock->reader == NULL &&
+	    wf_lock(cli->store, "reader", info->slot_description, &lock->reader, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	if (lock->token == NULL && info->serial[0] != '\0' &&
+	    wf_lock(cli->store, "token", info->serial, &lock->token, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
 	return 0;
 }
 
+void
+holder_unlock(struct holder_lock *lock)
+{
+	wf_unlock(lock->token);
+	wf_unlock(lock->reader);
+	lock->token = lock->reader = NULL;
+}
+
+int
+holder_inspect(struct cli *cli, struct tok_token *token, struct holder_lock *lock,
+	       struct tok_info *info, struct tok_object **objects, size_t *count)
+{
+	struct tok_error err;
+	int r;
+
+	/* The lock first, so that what is shown and checked is what stays. */
+	if (tok_get_info(token, info, &err) != TOK_OK)
+		return cli_fail_tok(cli, &err);
+	if ((r = holder_lock_token(cli, info, lock)) != 0)
+		return r;
+	return holder_list(cli, token, info, objects, count);
+}
+
 int
 holder_guard(struct cli *cli, struct tok_token *token, const struct wf_application *app, bool show,
-	     struct wf_lock **lock)
+	     struct holder_lock *lock)
 {
 	struct tok_object *objects = NULL;
 	struct tok_info info;
 	size_t count = 0;
 	int r;
 
-	if ((r = holder_list(cli, token, &info, &objects, &count)) != 0)
-		return r;
-	if ((r = holder_lock_token(cli, &info, lock)) != 0)
+	if ((r = holder_inspect(cli, token, lock, &info, &objects, &count)) != 0)
 		goto out;
 	if (show)
 		holder_show(&info, objects, count);
@@ -220,25 +255,92 @@ out:
 	return r;
 }
 
+/* Is an object with this id (hex) on the token, as this session sees it? */
+static int
+present(struct cli *cli, struct tok_token *token, const char *id_hex, bool *found)
+{
+	struct tok_object *objects = NULL;
+	struct tok_error err;
+	size_t count = 0;
+
+	*found = false;
+	if (tok_list_objects(token, &objects, &count, &err) != TOK_OK)
+		return cli_fail_tok(cli, &err);
+	for (size_t i = 0; i < count && !*found; i++)
+		*found = same_id(objects[i].id_hex, id_hex);
+	free(objects);
+	return 0;
+}
+
 int
 holder_remove_key(struct cli *cli, struct tok_token *token, const char *serial, const char *number,
-		  const char *key_id_hex, const char *why, bool *removed)
+		  const char *id_hex, const char *key_id_hex, const char *why, bool *removed)
 {
 	const struct wf_actor actor = {.login = cli->login};
 	struct tok_key_id id;
 	struct tok_error terr;
 	struct wf_error werr;
+	int r;
 
+	/* Recorded before it is done: a removal is never left out of the records. */
 	*removed = false;
-	if (tok_key_id_parse(key_id_hex, &id) != TOK_OK)
+	if (tok_key_id_parse(id_hex, &id) != TOK_OK ||
+	    (r = present(cli, token, id_hex, removed)) != 0 || !*removed)
 		return 0;
-	if (tok_delete_key(token, &id, &terr) != TOK_OK)
-		return terr.code == TOK_ERR_NOT_FOUND ? 0 : cli_fail_tok(cli, &terr);
-	*removed = true;
+	*removed = false;
 	if (wf_token_record(cli->store, &actor, serial, number, "key_removed", key_id_hex, why,
 			    &werr) != WF_OK)
 		return cli_fail_wf(cli, &werr);
+	if (tok_delete_key(token, &id, &terr) != TOK_OK)
+		return cli_fail_tok(cli, &terr);
+	*removed = true;
 	return 0;
+}
+
+/* A key this application began on this token and abandoned (by its marker or its id). */
+static int
+remove_abandoned(struct cli *cli, struct tok_token *token, const struct wf_token_use *use)
+{
+	const char *ids[] = {use->key_id_hex, use->marker_hex};
+	bool removed;
+	int r = 0;
+
+	for (size_t i = 0; i < 2 && r == 0; i++) {
+		r = holder_remove_key(cli, token, use->token_serial, use->number, ids[i],
+				      use->key_id_hex[0] ? use->key_id_hex : ids[i],
+				      "left by an abandoned key generation of this application",
+				      &removed);
+		if (r == 0 && removed)
+			fprintf(
+			    stderr,
+			    _("Removed key %s, left by this application's abandoned attempt.\n"),
+			    ids[i]);
+	}
+	return r;
+}
+
+int
+holder_remove_abandoned(struct cli *cli, struct tok_token *token, const struct wf_application *app)
+{
+	struct wf_token_use *uses = NULL;
+	struct tok_info info;
+	struct tok_error terr;
+	struct wf_error werr;
+	size_t n = 0;
+	int r = 0;
+
+	if (tok_get_info(token, &info, &terr) != TOK_OK)
+		return cli_fail_tok(cli, &terr);
+	if (info.serial[0] == '\0')
+		return 0;
+	if (wf_token_history(cli->store, info.serial, &uses, &n, &werr) != WF_OK)
+		return cli_fail_wf(cli, &werr);
+	for (size_t i = 0; i < n && r == 0; i++)
+		if (strcmp(uses[i].number, app->number) == 0 &&
+		    uses[i].key_status == WF_KEY_ABANDONED)
+			r = remove_abandoned(cli, token, &uses[i]);
+	free(uses);
+	return r;
 }
 
 int

@@ -213,6 +213,12 @@ void
 cli_crash_point(const char *name)
 {
 #ifdef ENROLL_TEST_HOOKS
+	const char *hold = getenv("ENROLL_TEST_HOLD");
+	size_t n = strlen(name);
+
+	/* "NAME:MS": stay here that long, holding whatever is held (for the race tests). */
+	if (hold != NULL && strncmp(hold, name, n) == 0 && hold[n] == ':')
+		usleep((useconds_t)strtoul(hold + n + 1, NULL, 10) * 1000);
 	const char *at = getenv("ENROLL_TEST_CRASH_AT");
 
 	if (at != NULL && strcmp(at, name) == 0)

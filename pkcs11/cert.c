@@ -40,15 +40,16 @@ same_id(const struct tok_key_id *a, const struct tok_key_id *b)
 
 /*
  * The first certificate in the input that is not a CA and whose key is on the token, and
- * is the expected key when one is named: a certificate for another key is refused here,
- * before anything is written.
+ * is the expected key when one is named; certificates for other keys are passed over, and
+ * named in the refusal if none is for the expected key. Nothing is written before this.
  */
 static int
 select_end_entity(struct tok_token *token, STACK_OF(X509) *certs,
 		  const struct tok_key_id *expected, X509 **cert, struct tok_cert_key *key,
 		  struct tok_error *err)
 {
-	char want[2 * TOK_KEY_ID_LEN + 1], got[2 * TOK_KEY_ID_LEN + 1];
+	char want[2 * TOK_KEY_ID_LEN + 1], other[2 * TOK_KEY_ID_LEN + 1] = "";
+	struct tok_cert_key found;
 	int r;
 
 	for (int i = 0; i < sk_X509_num(certs); i++) {
@@ -56,20 +57,24 @@ select_end_entity(struct tok_token *token, STACK_OF(X509) *certs,
 
 		if (X509_check_ca(candidate) != 0)
 			continue;
-		r = tok_cert_find_key(token, X509_get0_pubkey(candidate), key, err);
-		if (r == TOK_OK && expected != NULL && !same_id(&key->id, expected)) {
-			tok_key_id_hex(expected, want);
-			tok_key_id_hex(&key->id, got);
-			return tok_error_set(err, TOK_ERR_CERT_MISMATCH,
-					     "the certificate belongs to key %s on this token, not "
-					     "to key %s", got, want);
+		r = tok_cert_find_key(token, X509_get0_pubkey(candidate), &found, err);
+		if (r == TOK_OK && expected != NULL && !same_id(&found.id, expected)) {
+			tok_key_id_hex(&found.id, other);
+			continue;
 		}
 		if (r == TOK_OK) {
 			*cert = candidate;
+			*key = found;
 			return TOK_OK;
 		}
 		if (r != TOK_ERR_NOT_FOUND)
 			return r;
+	}
+	if (other[0] != '\0') {
+		tok_key_id_hex(expected, want);
+		return tok_error_set(err, TOK_ERR_CERT_MISMATCH,
+				     "the certificate belongs to key %s on this token, not to key %s",
+				     other, want);
 	}
 	return tok_error_set(err, TOK_ERR_CERT_MISMATCH,
 			     "none of the %d certificate(s) belongs to a key on this token",

@@ -174,7 +174,7 @@ compute_id(struct tok_token *token, CK_KEY_TYPE key_type, CK_OBJECT_HANDLE publi
 		SHA1(ASN1_STRING_get0_data(point), (size_t)ASN1_STRING_length(point), id->bytes);
 	else
 		SHA1(value, length, id->bytes);
-	id->length = TOK_KEY_ID_LEN;
+	id->length = TOK_KEY_ID_LEN; /* set together with the bytes, never half */
 	ASN1_OCTET_STRING_free(point);
 	free(value);
 	return TOK_OK;
@@ -276,15 +276,15 @@ tok_generate_pending_key(struct tok_token *token, enum tok_key_type type, const 
 	return r;
 }
 
-/* The public key carrying marker: its type, for recomputing the id it must get. */
+/* The one public key with this CKA_ID, and its key type. */
 static int
-pending_public_key(struct tok_token *token, const struct tok_key_id *marker,
-		   CK_OBJECT_HANDLE *public, CK_KEY_TYPE *key_type, struct tok_error *err)
+public_key_by_id(struct tok_token *token, const struct tok_key_id *id, CK_OBJECT_HANDLE *public,
+		 CK_KEY_TYPE *key_type, struct tok_error *err)
 {
 	CK_OBJECT_CLASS public_class = CKO_PUBLIC_KEY;
 	CK_ATTRIBUTE template[] = {
 		ATTR(CKA_CLASS, public_class),
-		ATTR_BYTES(CKA_ID, marker->bytes, marker->length),
+		ATTR_BYTES(CKA_ID, id->bytes, id->length),
 	};
 	CK_OBJECT_HANDLE *handles = NULL;
 	unsigned char *value = NULL;
@@ -294,7 +294,7 @@ pending_public_key(struct tok_token *token, const struct tok_key_id *marker,
 	if ((r = tok_find_objects(token, template, 2, &handles, &found, err)) != TOK_OK)
 		return r;
 	if (found != 1)
-		r = tok_error_set(err, TOK_ERR_NOT_FOUND, "%zu public keys carry the marker", found);
+		r = tok_error_set(err, TOK_ERR_NOT_FOUND, "%zu public keys carry this id", found);
 	else if ((r = tok_read_attribute(token, handles[0], CKA_KEY_TYPE, &value, &length, err)) ==
 		 TOK_OK && length != sizeof(*key_type))
 		r = tok_error_set(err, TOK_ERR_INTERNAL, "unreadable key type");
@@ -307,6 +307,29 @@ pending_public_key(struct tok_token *token, const struct tok_key_id *marker,
 	return r;
 }
 
+int
+tok_pending_key_id(struct tok_token *token, const struct tok_key_id *marker, struct tok_key_id *id,
+		   struct tok_error *err)
+{
+	CK_OBJECT_HANDLE public;
+	CK_KEY_TYPE key_type;
+	struct tok_key_id computed;
+	int r;
+
+	if (token == NULL || marker == NULL || id == NULL || marker->length == 0)
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_pending_key_id: bad argument");
+	if ((r = public_key_by_id(token, marker, &public, &key_type, err)) != TOK_OK ||
+	    (r = compute_id(token, key_type, public, &computed, err)) != TOK_OK)
+		return r;
+	*id = computed;
+	return TOK_OK;
+}
+
+/*
+ * Idempotent: the pair's public key carries the marker, or already the id (a run that died
+ * half-way through); either way its public key must give the id, and every object still
+ * carrying the marker gets it.
+ */
 int
 tok_finish_pending_key(struct tok_token *token, const struct tok_key_id *marker,
 		       const struct tok_key_id *id, struct tok_error *err)
@@ -321,9 +344,10 @@ tok_finish_pending_key(struct tok_token *token, const struct tok_key_id *marker,
 	if (token == NULL || marker == NULL || id == NULL || marker->length == 0)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
 				     "tok_finish_pending_key: bad argument");
-	/* Only the pair whose public key gives this id: the marker alone proves nothing more. */
-	if ((r = pending_public_key(token, marker, &public, &key_type, err)) != TOK_OK ||
-	    (r = compute_id(token, key_type, public, &computed, err)) != TOK_OK)
+	r = public_key_by_id(token, marker, &public, &key_type, err);
+	if (r == TOK_ERR_NOT_FOUND)
+		r = public_key_by_id(token, id, &public, &key_type, err);
+	if (r != TOK_OK || (r = compute_id(token, key_type, public, &computed, err)) != TOK_OK)
 		return r;
 	if (computed.length != id->length || memcmp(computed.bytes, id->bytes, id->length) != 0)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,

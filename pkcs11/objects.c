@@ -53,6 +53,8 @@ kind_of(CK_OBJECT_CLASS class)
 		return TOK_OBJECT_PUBLIC_KEY;
 	case CKO_CERTIFICATE:
 		return TOK_OBJECT_CERTIFICATE;
+	case CKO_SECRET_KEY:
+		return TOK_OBJECT_SECRET_KEY;
 	default:
 		return TOK_OBJECT_OTHER;
 	}
@@ -73,7 +75,8 @@ describe_certificate(struct tok_token *token, CK_OBJECT_HANDLE handle, struct to
 	if ((cert = d2i_X509(NULL, &p, (long)length)) != NULL) {
 		tok_name_text(X509_get_subject_name(cert), out->subject, sizeof(out->subject));
 		tok_serial_hex(cert, out->serial_hex, sizeof(out->serial_hex));
-		out->authority = X509_check_ca(cert) != 0;
+		/* 1: basicConstraints says CA; a self-signed v1 certificate (3) is a person's. */
+		out->authority = X509_check_ca(cert) == 1;
 		X509_free(cert);
 	}
 	ERR_clear_error();

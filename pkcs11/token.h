@@ -210,8 +210,8 @@ int tok_generate_key(struct tok_token *token, enum tok_key_type type, const char
  * The same in two steps, so that a crash in between is provably resolved: the pair is
  * generated carrying marker as its CKA_ID (a random id the caller chose and recorded
  * before), and *id gets the id it is to have. tok_finish_pending_key then gives the pair
- * carrying marker its id, after checking that its public key gives that id; TOK_ERR_NOT_FOUND
- * if no public key carries the marker. Objects carrying a marker nobody recorded were not
+ * carrying marker its id, after checking that its public key gives that id (it may carry the
+ * id already, from a run that died half-way); TOK_ERR_NOT_FOUND if no public key carries either. Objects carrying a marker nobody recorded were not
  * made by this station.
  */
 int tok_generate_pending_key(struct tok_token *token, enum tok_key_type type, const char *label,
@@ -219,6 +219,9 @@ int tok_generate_pending_key(struct tok_token *token, enum tok_key_type type, co
 			     struct tok_error *err);
 int tok_finish_pending_key(struct tok_token *token, const struct tok_key_id *marker,
 			   const struct tok_key_id *id, struct tok_error *err);
+/* The id the pending key carrying marker is to have (from its public key). NOT_FOUND if none. */
+int tok_pending_key_id(struct tok_token *token, const struct tok_key_id *marker,
+		       struct tok_key_id *id, struct tok_error *err);
 /* A fresh random 20-byte id for a marker. TOK_ERR_INTERNAL if no randomness. */
 int tok_key_id_random(struct tok_key_id *out);
 /* Find a key pair by id (user logged in). TOK_ERR_NOT_FOUND if absent. */
@@ -230,13 +233,14 @@ enum tok_object_kind {
 	TOK_OBJECT_PRIVATE_KEY,
 	TOK_OBJECT_PUBLIC_KEY,
 	TOK_OBJECT_CERTIFICATE,
-	TOK_OBJECT_OTHER, /* data objects, secret keys, ... */
+	TOK_OBJECT_SECRET_KEY,
+	TOK_OBJECT_OTHER, /* data objects, profiles, mechanisms, ... */
 };
 struct tok_object {
 	enum tok_object_kind kind;
 	char id_hex[129];	/* CKA_ID in hex ("" if none; up to 64 bytes) */
 	char label[65];
-	bool authority;		/* a CA certificate (a chain's, not a person's) */
+	bool authority;		/* a CA certificate by its basicConstraints (a chain's, not a person's) */
 	char subject[256];	/* certificates: the subject, one line (RFC 2253) */
 	char serial_hex[129];	/* certificates: the serial number */
 };

@@ -83,12 +83,12 @@ for point in keygen-after-intent keygen-after-generate keygen-after-record-id ke
 done
 
 # The key killed after generation, before its id was recorded, is removed by its marker alone,
-# and the removal is in the records with that key's id.
+# and the removal is in the records with that key's id (from its public key) and the marker.
 interrupted_key_removal_is_recorded() {
 	number=$(sqlite3 "$ENROLL_DB" "SELECT a.number FROM applications a JOIN applicants p ON p.id = a.applicant_id WHERE p.full_name = 'Korban2'")
 	marker=$(sqlite3 "$ENROLL_DB" "SELECT k.marker FROM keys k JOIN applications a ON a.id = k.application_id WHERE a.number = '$number'")
 	[ -n "$marker" ] &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM token_events WHERE action = 'key_removed' AND key_id = '$marker'")" -eq 1 ] &&
+	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM token_events WHERE action = 'key_removed' AND detail LIKE '%marker $marker%' AND length(key_id) = 40 AND key_id != '$marker'")" -eq 1 ] &&
 	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE action = 'key_removed' AND application = '$number' AND detail LIKE '%$marker%'")" -eq 1 ]
 }
 t_ok "the_interrupted_runs_key_is_removed_by_its_marker_and_the_removal_recorded" \

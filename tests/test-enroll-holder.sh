@@ -80,15 +80,9 @@ race_round() {
 	round=$1
 	t_softhsm "race$round"
 	number=$(t_apply "Lomba $round" "$(nik $((1000 + round)))") && t_to_sent "$number" || return 1
-	for who in 1 2; do
-		printf '%s\n%s\n' "$T_SO_PIN" "$T_SO_PIN" >"$T_DIR/so.$who"
-		printf '%s\n%s\n' "$T_USER_PIN" "$T_USER_PIN" >"$T_DIR/user.$who"
-	done
-	(e kasi --so-pin-fd 3 --pin-fd 4 keygen "$number" --key-type ec-p256 \
-		3<"$T_DIR/so.1" 4<"$T_DIR/user.1" >/dev/null 2>"$T_DIR/race.1"; echo $? >"$T_DIR/status.1") &
-	(e kasi --so-pin-fd 3 --pin-fd 4 keygen "$number" --key-type ec-p256 \
-		3<"$T_DIR/so.2" 4<"$T_DIR/user.2" >/dev/null 2>"$T_DIR/race.2"; echo $? >"$T_DIR/status.2") &
-	wait
+	# whoever takes the application first holds it a little longer, so the two overlap
+	# even when one process starts late
+	both_keygen "$number" "$number" keygen-locked
 	statuses=$(sort "$T_DIR/status.1" "$T_DIR/status.2" | tr '\n' ' ')
 	[ "$statuses" = "0 7 " ] || { echo "round $round: exit statuses $statuses"; cat "$T_DIR/race.1" "$T_DIR/race.2"; return 1; }
 	grep -q "another operator is working" "$T_DIR/race.1" "$T_DIR/race.2" || return 1
@@ -97,6 +91,20 @@ race_round() {
 	[ "$keys" = "$(recorded "$number")" ] || { echo "round $round: keys '$keys', recorded '$(recorded "$number")'"; return 1; }
 	[ "$(t_state "$number")" = key_generated ]
 }
+# both_keygen NUMBER1 NUMBER2 HOLD_POINT: two keygen runs started together, each with its own
+# PIN files; exit statuses in $T_DIR/status.1 and .2, stderr in race.1 and .2.
+both_keygen() {
+	for who in 1 2; do
+		printf '%s\n%s\n' "$T_SO_PIN" "$T_SO_PIN" >"$T_DIR/so.$who"
+		printf '%s\n%s\n' "$T_USER_PIN" "$T_USER_PIN" >"$T_DIR/user.$who"
+	done
+	(ENROLL_TEST_HOLD=$3:100 e kasi --so-pin-fd 3 --pin-fd 4 keygen "$1" --key-type ec-p256 \
+		3<"$T_DIR/so.1" 4<"$T_DIR/user.1" >/dev/null 2>"$T_DIR/race.1"; echo $? >"$T_DIR/status.1") &
+	(ENROLL_TEST_HOLD=$3:100 e kasi --so-pin-fd 3 --pin-fd 4 keygen "$2" --key-type ec-p256 \
+		3<"$T_DIR/so.2" 4<"$T_DIR/user.2" >/dev/null 2>"$T_DIR/race.2"; echo $? >"$T_DIR/status.2") &
+	wait
+}
+
 race() {
 	i=1
 	while [ "$i" -le "$ROUNDS" ]; do
@@ -106,6 +114,66 @@ race() {
 	echo "$ROUNDS rounds"
 }
 t_ok "two_keygen_runs_at_once_leave_exactly_one_recorded_key_and_the_loser_exits_7" race
+
+# One writer per token: two applicants' keygen on one blank token at once. One gets the
+# token; the other is refused (exit 7) before it touches it, and its application has no key.
+two_applications_race_for_one_token() {
+	t_softhsm race-token
+	a=$(t_apply "Rina" "$(nik 150)") && t_to_sent "$a" &&
+	b=$(t_apply "Dodi" "$(nik 151)") && t_to_sent "$b" || return 1
+	both_keygen "$a" "$b" keygen-token-locked
+	statuses=$(sort "$T_DIR/status.1" "$T_DIR/status.2" | tr '\n' ' ')
+	[ "$statuses" = "0 7 " ] || { echo "exit statuses $statuses"; cat "$T_DIR/race.1" "$T_DIR/race.2"; return 1; }
+	keys=$(pkcs11-tool --module "$T_MODULE" --login --pin "$T_USER_PIN" --list-objects \
+		--type privkey 2>/dev/null | awk '/ID:/ { print $2 }')
+	[ -n "$keys" ] && [ "$keys" = "$(recorded "$a")$(recorded "$b")" ] &&
+	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM keys k JOIN applications p ON p.id = k.application_id
+		WHERE p.number IN ('$a', '$b')")" -eq 1 ]
+}
+t_ok "two_applicants_at_once_on_one_token_one_is_refused_with_7_before_touching_it" \
+	two_applications_race_for_one_token
+
+# A private key only the logged-in session sees, made by another tool: refused after the PIN,
+# before anything is written.
+foreign_private_key_seen_after_login_is_refused() {
+	t_softhsm 9
+	t_softhsm_token Rahasia &&
+	pkcs11-tool --module "$T_MODULE" --token-label Rahasia --login --pin "$T_USER_PIN" \
+		--keypairgen --key-type EC:prime256v1 --label "Lain" --id 0a0b >/dev/null 2>&1 &&
+	pkcs11-tool --module "$T_MODULE" --token-label Rahasia --login --pin "$T_USER_PIN" \
+		--delete-object --type pubkey --id 0a0b >/dev/null 2>&1 || return 1
+	n=$(t_apply "Wulan" "$(nik 160)") && t_to_sent "$n" && dump Rahasia "$T_DIR/before" || return 1
+	printf '%s\n' "$T_USER_PIN" >"$T_DIR/login.pin"
+	t_expect_status 25 e kasi --pin-fd 3 keygen "$n" --key-type ec-p256 3<"$T_DIR/login.pin" \
+		2>"$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	grep -q "It holds nothing" "$T_DIR/err" && grep -q "private key .*(id 0a0b)" "$T_DIR/err" &&
+	dump Rahasia "$T_DIR/after" && cmp "$T_DIR/before" "$T_DIR/after" && [ -z "$(recorded "$n")" ]
+}
+t_ok "a_foreign_private_key_seen_only_after_login_is_refused_before_any_write" \
+	foreign_private_key_seen_after_login_is_refused
+
+# An attempt abandoned with --restart leaves its pending key on the first token: offered to
+# someone else, that token is refused as holding that application's leftover (reset it), not
+# with advice to revoke the certificate the application got on its other token.
+abandoned_attempt_is_named_as_such() {
+	t_softhsm 10
+	first=$(t_apply "Yusuf" "$(nik 170)") && t_to_sent "$first" || return 1
+	ENROLL_TEST_CRASH_AT=keygen-after-generate t_keygen "$first" "" >/dev/null 2>&1
+	t_softhsm 11
+	t_keygen "$first" "" >/dev/null 2>&1
+	printf '%s\n%s\n' "$T_SO_PIN" "$T_SO_PIN" >"$T_DIR/so.pin"
+	printf '%s\n%s\n' "$T_USER_PIN" "$T_USER_PIN" >"$T_DIR/user.pin"
+	e kasi --so-pin-fd 3 --pin-fd 4 keygen "$first" --key-type ec-p256 --restart \
+		3<"$T_DIR/so.pin" 4<"$T_DIR/user.pin" >/dev/null 2>&1 &&
+	t_import "$first" >/dev/null && e kasi handover "$first" >/dev/null || return 1
+	other=$(t_apply "Zahra" "$(nik 171)") && t_to_sent "$other" || return 1
+	t_softhsm 10
+	t_expect_status 25 t_keygen "$other" "" 2>"$T_DIR/err" &&
+	grep -q "still holds a key of $first" "$T_DIR/err" && grep -q "token reset" "$T_DIR/err" &&
+	! grep -q "lifecycle" "$T_DIR/err"
+}
+t_ok "an_abandoned_attempts_leftover_is_named_as_such_not_as_a_live_certificate" \
+	abandoned_attempt_is_named_as_such
 
 # Finding 4: a handed-over token comes back into the station for someone else.
 token_of_another_holder_is_refused_before_the_pin() {
@@ -149,6 +217,9 @@ reset_clears_after_confirmation() {
 	t_expect_status 25 e kasi --so-pin-fd 3 token reset --confirm "$sn" 3<"$T_DIR/so.reset" 2>"$T_DIR/err" &&
 	grep -q "enroll lifecycle $siti" "$T_DIR/err" &&
 	dump Siti "$T_DIR/after" && cmp "$T_DIR/before" "$T_DIR/after" &&
+	# an official other than the Kasi is refused before the token is opened, and audited
+	t_expect_status 6 e kabid --so-pin-fd 3 token reset --confirm "$sn" 3<"$T_DIR/so.reset" 2>/dev/null &&
+	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE action = 'token_reset' AND result != 'ok'")" -eq 1 ] &&
 	e kasi lifecycle "$siti" revoke --reason "pindah tugas" >/dev/null &&
 	t_expect_status 21 e kasi --so-pin-fd 3 token reset --confirm 0000 3<"$T_DIR/so.reset" 2>/dev/null &&
 	dump Siti "$T_DIR/after" && cmp "$T_DIR/before" "$T_DIR/after" &&
@@ -254,5 +325,18 @@ renewal_on_a_new_token_records_the_old_one() {
 }
 t_ok "renewal_on_a_new_token_leaves_the_old_token_alone_and_records_it_renewed" \
 	renewal_on_a_new_token_records_the_old_one
+
+# A new application (not a renewal) of a holder who keeps her certificate: her first token
+# is refused for it, and on a token of its own her first certificate stays active.
+second_certificate_is_not_a_renewal() {
+	t_softhsm 12
+	old=$(enrolled "Purnama" "$(nik 601)") || return 1
+	new=$(t_apply "Purnama" "$(nik 601)") && t_to_sent "$new" || return 1
+	t_expect_status 25 t_keygen "$new" "" 2>/dev/null &&
+	t_softhsm 13 && t_keygen "$new" "" >/dev/null && t_import "$new" >/dev/null &&
+	[ "$(t_state "$old")" = active ]
+}
+t_ok "a_new_application_of_a_holder_is_not_a_renewal_and_ends_nothing" \
+	second_certificate_is_not_a_renewal
 
 t_done

@@ -197,3 +197,22 @@ wf_token_record(struct wf_store *store, const struct wf_actor *actor, const char
 out:
 	return wf_tx_end(store, r, keep, err);
 }
+
+int
+wf_token_check(struct wf_store *store, const struct wf_actor *actor, const char *action,
+	       struct wf_error *err)
+{
+	struct wf_acting acting;
+	int r;
+
+	wf_error_clear(err);
+	if ((r = wf_tx_begin(store, err)) != WF_OK)
+		return r;
+	r = wf_authorize(store, actor, WF_ROLE_KASI, 0, "", action, &acting, err);
+	if (r == WF_OK) {
+		/* Nothing to write: the act is recorded with wf_token_record, checked again. */
+		wf_tx_rollback(store);
+		return WF_OK;
+	}
+	return wf_tx_end(store, r, r == WF_ERR_ROLE || r == WF_ERR_INVALID, err);
+}

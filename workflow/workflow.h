@@ -446,6 +446,13 @@ int wf_token_record(struct wf_store *store, const struct wf_actor *actor, const 
 		    const char *detail, struct wf_error *err);
 
 /*
+ * May actor record this token act ("key_removed", "token_reset")? The role check of
+ * wf_token_record alone, before the token is touched; a refusal is audited (WF_ERR_ROLE).
+ */
+int wf_token_check(struct wf_store *store, const struct wf_actor *actor, const char *action,
+		   struct wf_error *err);
+
+/*
  * One run per application, one writer per token: hold the station's lock named kind
  * ("application", "token") and name for as long as the work lasts. WF_ERR_BUSY if another
  * process holds it. The lock ends with wf_unlock() or with the process, however it ends.
