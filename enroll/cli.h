@@ -58,6 +58,7 @@ struct cli {
 	int pin_fd;		/* -1: prompt on the terminal */
 	int so_pin_fd;
 	char login[64];		/* the OS login acting */
+	bool so_pin_hex16;	/* this token's SO PIN is 16 hexadecimal digits (device table) */
 	struct wf_store *store;
 	struct tok_ctx *tok;
 };

@@ -76,16 +76,41 @@ find_token(struct cli *cli, int wait_seconds, struct tok_token **out)
 }
 
 /*
- * A blank token gets an SO PIN from the operator and the applicant's name as label; a
- * token without a user PIN gets the applicant's new PIN, typed twice. Then log in.
+ * A blank token gets an SO PIN from the operator (in the card's format) and the
+ * applicant's name as label. Some drivers report a blank card initialized: the device
+ * table names the label it shows then.
+ */
+static int
+initialize_blank(struct cli *cli, struct tok_token *token, const char *name,
+		 struct tok_pin *so_pin)
+{
+	struct tok_error err;
+	char label[33];
+	int r;
+
+	fprintf(stderr, "%s\n", _("The token is blank: the operator sets its SO PIN."));
+	if (cli->so_pin_hex16)
+		fprintf(stderr, "  %s\n", _("This card's SO PIN is 16 hexadecimal digits (0-9, A-F); keep it with the station's records."));
+	utf8_truncate(label, sizeof(label), name);
+	if ((r = cli_read_new_pin(cli, true, token, so_pin)) != 0)
+		return r;
+	if (tok_init_token(token, so_pin, label, &err) != TOK_OK)
+		return cli_fail_tok(cli, &err);
+	return 0;
+}
+
+/*
+ * A blank token is initialized; a token without a user PIN gets the applicant's new PIN,
+ * typed twice, under the operator's SO PIN. Then log in.
  */
 static int
 prepare_token(struct cli *cli, struct tok_token *token, const char *name)
 {
 	struct tok_pin *so_pin = tok_pin_new(), *pin = tok_pin_new();
+	struct pcsc_model model;
 	struct tok_info info;
 	struct tok_error err;
-	char label[33];
+	bool blank;
 	int r = EXIT_INTERNAL;
 
 	if (so_pin == NULL || pin == NULL)
@@ -94,22 +119,19 @@ prepare_token(struct cli *cli, struct tok_token *token, const char *name)
 		r = cli_fail_tok(cli, &err);
 		goto out;
 	}
-	if (info.initialized && info.user_pin_initialized) {
+	station_token_model(&info, &model);
+	cli->so_pin_hex16 = pcsc_model_has_quirk(&model, "so-pin-hex16");
+	blank = station_token_is_blank(&info, &model);
+	if (!blank && info.user_pin_initialized) {
 		r = cli_login(cli, token);
 		goto out;
 	}
-	if (!info.initialized) {
-		fprintf(stderr, "%s\n", _("The token is blank: the operator sets its SO PIN."));
-		utf8_truncate(label, sizeof(label), name);
-		if ((r = cli_read_new_pin(cli, true, token, so_pin)) != 0)
-			goto out;
-		if (tok_init_token(token, so_pin, label, &err) != TOK_OK) {
-			r = cli_fail_tok(cli, &err);
-			goto out;
-		}
-	} else if ((r = cli_read_pin(cli, true, _("SO PIN: "), so_pin)) != 0) {
+	if (blank)
+		r = initialize_blank(cli, token, name, so_pin);
+	else
+		r = cli_read_pin(cli, true, _("SO PIN: "), so_pin);
+	if (r != 0)
 		goto out;
-	}
 	fprintf(stderr, "%s\n", _("The applicant now chooses the token PIN (passphrase)."));
 	if ((r = cli_read_new_pin(cli, false, token, pin)) != 0)
 		goto out;

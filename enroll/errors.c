@@ -59,6 +59,10 @@ static const struct error_entry token_errors[] = {
 	{ TOK_ERR_INVALID_ARGUMENT, EXIT_USAGE, N_("invalid argument"), NULL },
 	{ TOK_ERR_TOKEN_NOT_INITIALIZED, EXIT_TOKEN, N_("the token is not initialized"),
 	  N_("run 'enroll keygen', which initializes a blank token") },
+	{ TOK_ERR_SO_PIN_INCORRECT, EXIT_PIN_INCORRECT, N_("wrong SO PIN"),
+	  N_("the operator types the token's SO PIN again (not the applicant's PIN); it locks after too many tries") },
+	{ TOK_ERR_SO_PIN_LOCKED, EXIT_PIN_LOCKED, N_("the SO PIN is blocked"),
+	  N_("the token can no longer be initialized or unblocked: set it aside and use another token") },
 	{ TOK_ERR_ISSUER, EXIT_ISSUER, N_("the issuer has no certificate for this application yet"),
 	  N_("wait for the issuer, or give the file with --cert FILE") },
 };

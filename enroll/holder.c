@@ -43,6 +43,8 @@ holder_print_object(const struct tok_object *o)
 void
 holder_show(const struct tok_info *info, const struct tok_object *objects, size_t count)
 {
+	size_t shown = 0;
+
 	if (!info->initialized) {
 		fprintf(stderr, _("Token: %s %s, blank (not initialized yet)\n"),
 			info->manufacturer, info->model);
@@ -50,12 +52,16 @@ holder_show(const struct tok_info *info, const struct tok_object *objects, size_
 	}
 	fprintf(stderr, _("Token: %s %s, serial %s, label \"%s\"\n"), info->manufacturer,
 		info->model, info->serial, info->label);
-	if (count == 0)
-		fprintf(stderr, "  %s\n", _("It holds nothing that can be seen without the PIN."));
-	else
-		fprintf(stderr, "  %s\n", _("It holds:"));
-	for (size_t i = 0; i < count; i++)
+	/* Keys and certificates; the profile and data objects drivers add say nothing of whose. */
+	for (size_t i = 0; i < count; i++) {
+		if (objects[i].kind == TOK_OBJECT_OTHER)
+			continue;
+		if (shown++ == 0)
+			fprintf(stderr, "  %s\n", _("It holds:"));
 		holder_print_object(&objects[i]);
+	}
+	if (shown == 0)
+		fprintf(stderr, "  %s\n", _("It holds nothing that can be seen without the PIN."));
 }
 
 /* Is this key record on the token still its application's? (Not abandoned, not ended.) */

@@ -103,7 +103,10 @@ cli_read_new_pin(struct cli *cli, bool so, struct tok_token *token, struct tok_p
 	if (again == NULL)
 		return EXIT_INTERNAL;
 	for (int attempt = 0; attempt < NEW_PIN_ATTEMPTS; attempt++) {
-		if ((r = cli_read_pin(cli, so, so ? _("New SO PIN: ") : _("New PIN: "), pin)) != 0 ||
+		if ((r = cli_read_pin(cli, so, !so ? _("New PIN: ")
+						  : cli->so_pin_hex16 ? _("New SO PIN (16 hexadecimal digits): ")
+								      : _("New SO PIN: "),
+				      pin)) != 0 ||
 		    (r = cli_read_pin(cli, so, so ? _("New SO PIN again: ") : _("New PIN again: "),
 				      again)) != 0)
 			break;
@@ -111,6 +114,8 @@ cli_read_new_pin(struct cli *cli, bool so, struct tok_token *token, struct tok_p
 			fprintf(stderr, "enroll: %s\n", _("the two PINs differ"));
 			r = EXIT_PIN_POLICY;
 		} else if (!so && tok_check_pin_policy(token, pin, OFFICE_MIN_PIN, &err) != TOK_OK) {
+			r = cli_fail_tok(cli, &err);
+		} else if (so && tok_check_so_pin(pin, cli->so_pin_hex16, &err) != TOK_OK) {
 			r = cli_fail_tok(cli, &err);
 		} else {
 			r = 0;

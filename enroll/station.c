@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcsc.h"
 #include "station.h"
 
 char *
@@ -147,4 +148,38 @@ station_request_clear(struct station_request *request)
 	free(request->json);
 	free(request->sheet);
 	memset(request, 0, sizeof(*request));
+}
+
+void
+station_token_model(const struct tok_info *info, struct pcsc_model *out)
+{
+	struct pcsc_ctx *pcsc;
+	struct pcsc_reader *readers = NULL;
+	struct tok_error err;
+	size_t n = 0;
+
+	/* SoftHSM and other software tokens have no reader: nothing to know. */
+	memset(out, 0, sizeof(*out));
+	if ((pcsc = pcsc_ctx_new(&err)) == NULL)
+		return;
+	if (pcsc_list_readers(pcsc, &readers, &n, &err) == TOK_OK)
+		for (size_t i = 0; i < n; i++)
+			if (readers[i].atr_len > 0 &&
+			    pcsc_reader_matches_slot(readers[i].name, info->slot_description))
+				*out = readers[i].model;
+	free(readers);
+	pcsc_ctx_free(pcsc);
+}
+
+bool
+station_token_is_blank(const struct tok_info *info, const struct pcsc_model *model)
+{
+	size_t n = strlen(model->blank_label);
+
+	if (!info->initialized)
+		return true;
+	/* OpenSC shows "LABEL (UserPIN)" for a card whose label is LABEL. */
+	return pcsc_model_has_quirk(model, "initialized-flag-unreliable") && n > 0 &&
+	       strncmp(info->label, model->blank_label, n) == 0 &&
+	       (info->label[n] == '\0' || strncmp(info->label + n, " (", 2) == 0);
 }

@@ -43,4 +43,14 @@ int station_request_add_csr(struct cli *cli, const struct wf_application *app,
 			    struct station_request *request);
 void station_request_clear(struct station_request *request);
 
+struct pcsc_model;
+/*
+ * What the device table says of the card in the reader this token's slot names, by its
+ * ATR over PC/SC: quirks, blank label, note. All zero when there is no reader (SoftHSM),
+ * pcscd is not running or the card is not in the table.
+ */
+void station_token_model(const struct tok_info *info, struct pcsc_model *out);
+/* Blank: not initialized, or (where the driver cannot tell) showing its factory label. */
+bool station_token_is_blank(const struct tok_info *info, const struct pcsc_model *model);
+
 #endif

@@ -135,6 +135,17 @@ block_start(struct device_block *block, char *header)
 	block->is_reader = strcmp(kind, "reader") == 0;
 }
 
+bool
+pcsc_model_has_quirk(const struct pcsc_model *model, const char *quirk)
+{
+	size_t n = strlen(quirk);
+
+	for (const char *p = model->quirks; (p = strstr(p, quirk)) != NULL; p += n)
+		if ((p == model->quirks || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return true;
+	return false;
+}
+
 /* What a lookup in devices.conf asks for: an ATR or a USB id. */
 struct device_query {
 	const char *atr_hex;
@@ -153,6 +164,10 @@ block_line(struct device_block *block, const char *key, char *value,
 		snprintf(block->model.driver, sizeof block->model.driver, "%s", value);
 	else if (strcmp(key, "quirks") == 0)
 		snprintf(block->model.quirks, sizeof block->model.quirks, "%s", value);
+	else if (strcmp(key, "blank_label") == 0)
+		snprintf(block->model.blank_label, sizeof block->model.blank_label, "%s", value);
+	else if (strcmp(key, "note") == 0)
+		snprintf(block->model.note, sizeof block->model.note, "%s", value);
 	else if (strcmp(key, "keys") == 0)
 		block->model.key_types = parse_key_types(value);
 	else if (strcmp(key, "atr") == 0 && query->atr_hex)

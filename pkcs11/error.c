@@ -41,6 +41,8 @@ static const struct {
 	{ TOK_ERR_INVALID_ARGUMENT, "TOK_ERR_INVALID_ARGUMENT" },
 	{ TOK_ERR_TOKEN_NOT_INITIALIZED, "TOK_ERR_TOKEN_NOT_INITIALIZED" },
 	{ TOK_ERR_ISSUER, "TOK_ERR_ISSUER" },
+	{ TOK_ERR_SO_PIN_INCORRECT, "TOK_ERR_SO_PIN_INCORRECT" },
+	{ TOK_ERR_SO_PIN_LOCKED, "TOK_ERR_SO_PIN_LOCKED" },
 };
 
 /* The return values a token can give us, with the status each one means. */

@@ -79,6 +79,25 @@ tok_check_pin_policy(struct tok_token *token, const struct tok_pin *pin, size_t 
 	return TOK_OK;
 }
 
+int
+tok_check_so_pin(const struct tok_pin *pin, bool hex16, struct tok_error *err)
+{
+	const char *value = tok_pin_value(pin);
+	size_t length = tok_pin_length(pin);
+
+	if (hex16 && (length != 16 || strspn(value, "0123456789abcdefABCDEF") != 16))
+		return tok_error_set(err, TOK_ERR_PIN_POLICY,
+				     "this token's SO PIN is exactly 16 hexadecimal digits (0-9, A-F)");
+	if (length < 6)
+		return tok_error_set(err, TOK_ERR_PIN_POLICY,
+				     "SO PIN too short: %zu characters, at least 6 needed", length);
+	if (all_one_character(value, length))
+		return tok_error_set(err, TOK_ERR_PIN_POLICY, "SO PIN is one character repeated");
+	if (is_run(value, length, 1) || is_run(value, length, -1))
+		return tok_error_set(err, TOK_ERR_PIN_POLICY, "SO PIN is an ascending or descending run");
+	return TOK_OK;
+}
+
 /*
  * A PIN-related failure: name the return value, then read the token's flags to say
  * whether the PIN is now blocked or on its last try.
@@ -97,11 +116,16 @@ pin_failure(struct tok_token *token, enum tok_user user, CK_RV rv, const char *w
 	r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "%s failed", what);
 	if (r != TOK_ERR_PIN_INCORRECT && r != TOK_ERR_PIN_LOCKED)
 		return r;
+	/* The operator's secret, not the applicant's: the command says whose fault it is. */
+	if (user == TOK_SO)
+		r = tok_error_ckr(err, r == TOK_ERR_PIN_LOCKED ? TOK_ERR_SO_PIN_LOCKED
+							: TOK_ERR_SO_PIN_INCORRECT,
+				  rv, "%s failed: wrong SO PIN", what);
 	if (tok_slot_token_info(token->ctx, tok_token_slot_id(token), &ti, NULL) != TOK_OK)
 		return r;
 	if (ti.flags & locked) {
-		r = tok_error_ckr(err, TOK_ERR_PIN_LOCKED, rv, "%s failed: the %s is blocked",
-				  what, who);
+		r = tok_error_ckr(err, user == TOK_SO ? TOK_ERR_SO_PIN_LOCKED : TOK_ERR_PIN_LOCKED,
+				  rv, "%s failed: the %s is blocked", what, who);
 		if (err != NULL)
 			err->retries_left = 0;
 	} else if (ti.flags & final_try) {
@@ -225,6 +249,9 @@ set_user_pin_as_so(struct tok_token *token, const struct tok_pin *so_pin,
 		return r;
 	rv = token->ctx->fn->C_InitPIN(token->session, pin_bytes(user_pin), pin_length(user_pin));
 	logout(token);
+	/* OpenSC's SmartCard-HSM takes any SO login and checks the SO PIN only here. */
+	if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LOCKED)
+		return pin_failure(token, TOK_SO, rv, what, err);
 	if (rv != CKR_OK)
 		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "%s: C_InitPIN failed", what);
 	return TOK_OK;

@@ -27,8 +27,13 @@ struct pcsc_model {
 	char name[128];		/* "" when unknown */
 	char driver[32];	/* OpenSC card driver, "" if not known */
 	char quirks[256];	/* space-separated quirk words, e.g. "needs-pkcs15-init" */
+	char blank_label[33];	/* the label the driver shows for a card never initialized */
+	char note[256];		/* one line for the operator, "" if none */
 	unsigned int key_types;	/* bit (1u << enum tok_key_type) per type; 0 if unknown */
 };
+
+/* Does the model carry this quirk word? */
+bool pcsc_model_has_quirk(const struct pcsc_model *model, const char *quirk);
 
 /*
  * Name the model of a card from its ATR: our device table first, then smartcard_list.txt

@@ -140,7 +140,7 @@ out:
 	return r;
 }
 
-enum select_by { SELECT_ANY, SELECT_URI, SELECT_SERIAL, SELECT_LABEL };
+enum select_by { SELECT_ANY, SELECT_URI, SELECT_SERIAL, SELECT_LABEL, SELECT_NEW_LABEL };
 
 static bool
 slot_matches(enum select_by by, const char *selector, P11KitUri *uri,
@@ -159,6 +159,13 @@ slot_matches(enum select_by by, const char *selector, P11KitUri *uri,
 	case SELECT_LABEL:
 		copy_padded(text, sizeof(text), ti->label, sizeof(ti->label));
 		return strcmp(text, selector) == 0;
+	case SELECT_NEW_LABEL:
+		/* OpenSC names an emulated card's token after its PIN too: "LABEL (UserPIN)",
+		 * cut at 32 bytes. */
+		copy_padded(text, sizeof(text), ti->label, sizeof(ti->label));
+		return strcmp(text, selector) == 0 ||
+		       (strncmp(text, selector, strlen(selector)) == 0 &&
+			strncmp(text + strlen(selector), " (", 2) == 0);
 	}
 	return false;
 }
@@ -230,7 +237,7 @@ select_slot(struct tok_token *token, const char *selector, bool label_only,
 	int matches, r = TOK_ERR_INTERNAL;
 
 	if (label_only) {
-		matches = count_matches(token, SELECT_LABEL, selector, NULL, true, &match);
+		matches = count_matches(token, SELECT_NEW_LABEL, selector, NULL, true, &match);
 	} else if (selector == NULL) {
 		matches = count_matches(token, SELECT_ANY, NULL, NULL, true, &match);
 		if (matches == 0)

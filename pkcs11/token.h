@@ -39,6 +39,8 @@ enum tok_status {
 	TOK_ERR_INVALID_ARGUMENT = -24,
 	TOK_ERR_TOKEN_NOT_INITIALIZED = -25,
 	TOK_ERR_ISSUER = -26,		/* the issuer could not issue or has nothing yet */
+	TOK_ERR_SO_PIN_INCORRECT = -27, /* the SO PIN is wrong (some cards tell only at C_InitPIN) */
+	TOK_ERR_SO_PIN_LOCKED = -28,	/* the SO PIN is blocked: only the vendor can help */
 };
 
 /*
@@ -157,6 +159,13 @@ int tok_get_info(struct tok_token *token, struct tok_info *out, struct tok_error
  */
 int tok_check_pin_policy(struct tok_token *token, const struct tok_pin *pin, size_t office_min,
 			 struct tok_error *err);
+
+/*
+ * An SO PIN as the operator chooses it: not one repeated character, not a run, 6 to 64
+ * characters; hex16 (the SmartCard-HSM's 8-byte code): exactly 16 hexadecimal digits.
+ * TOK_ERR_PIN_POLICY with the reason.
+ */
+int tok_check_so_pin(const struct tok_pin *pin, bool hex16, struct tok_error *err);
 
 enum tok_user { TOK_USER, TOK_SO };
 /*

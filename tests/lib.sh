@@ -117,3 +117,44 @@ MODULE_PATH = $T_MODULE
 init = 0
 CNF
 }
+
+# t_card_insert [ARGS...]: the emulated SmartCard-HSM (tests/sc-hsm-card.py) into "Virtual
+# PCD 00 00", its state in $T_DIR/card.json (the same card each time: pulled out and put
+# back), and wait until OpenSC shows its token. Needs t_card_station and t_pcscd_start; ARGS go to the card
+# (--die-before INS, --pinpad PIN, --keygen-delay-ms N, ...). Sets T_CARD_PID. The serial
+# is $T_CARD_SERIAL: 11 characters, as a real card's (its CV holder name is 16).
+t_card_insert() {
+	/usr/bin/python3 "$top_srcdir/tests/sc-hsm-card.py" --state "$T_DIR/card.json" \
+		--serial "${T_CARD_SERIAL:-ENRL0000001}" "$@" >>"$T_DIR/card.log" 2>&1 &
+	T_CARD_PID=$!
+	T_PIDS="$T_CARD_PID $T_PIDS"
+	for _ in $(seq 100); do
+		pkcs11-tool --module "$T_OPENSC" --list-token-slots 2>/dev/null |
+			grep -q "serial num *: ${T_CARD_SERIAL:-ENRL0000001}\$" && return 0
+		sleep 0.1
+	done
+	echo "# the emulated card did not appear:" >&2
+	sed 's/^/# /' "$T_DIR/card.log" >&2
+	return 1
+}
+
+# t_card_remove: pull the card out (a card that died on its own is gone already).
+t_card_remove() {
+	kill -TERM "$T_CARD_PID" 2>/dev/null
+	wait "$T_CARD_PID" 2>/dev/null
+	T_CARD_PID=""
+}
+
+# t_card_station: what a station with OpenSC sees: p11-kit's proxy with no SoftHSM token
+# (the test machine registers SoftHSM too: with a token directory that does not exist it
+# fails to start and p11-kit leaves it out), OpenSC's file cache off (the card changes
+# under it). T_OPENSC is OpenSC's module, for the tools that check what enroll did.
+t_card_station() {
+	printf 'directories.tokendir = %s/no-softhsm\nlog.level = ERROR\n' "$T_DIR" \
+		>"$T_DIR/no-softhsm.conf"
+	printf 'app default {\n\tframework pkcs15 { use_file_caching = no; }\n}\n' \
+		>"$T_DIR/opensc.conf"
+	export SOFTHSM2_CONF="$T_DIR/no-softhsm.conf" OPENSC_CONF="$T_DIR/opensc.conf"
+	export ENROLL_DEVICES_CONF="$top_srcdir/pkcs11/devices.conf"
+	T_OPENSC=$(find /usr/lib -name opensc-pkcs11.so -path '*-linux-gnu/opensc-pkcs11.so' | head -n 1)
+}
