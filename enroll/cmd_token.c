@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "holder.h"
 #include "pcsc.h"
+#include "station.h"
 
 static struct json_object *
 token_json(const struct tok_info *t)
@@ -176,6 +177,7 @@ replace_pin(struct cli *cli, const struct cli_command *self, int argc, char **ar
 	struct tok_object *objects = NULL;
 	struct tok_info info;
 	struct holder_lock lock = {0};
+	struct pcsc_model model;
 	struct tok_error err;
 	size_t count = 0;
 	char **rest;
@@ -191,6 +193,10 @@ replace_pin(struct cli *cli, const struct cli_command *self, int argc, char **ar
 	    (r = holder_inspect(cli, token, &lock, &info, &objects, &count)) != 0)
 		goto out;
 	holder_show(&info, objects, count);
+	station_token_model(&info, &model);
+	cli->so_pin_hex16 = pcsc_model_has_quirk(&model, "so-pin-hex16");
+	if (!unblock)
+		cli_warn_tries(&info);
 	r = cli_read_pin(cli, unblock, unblock ? _("SO PIN: ") : _("Current PIN: "), old_pin);
 	if (r != 0 || (r = cli_read_new_pin(cli, false, token, new_pin)) != 0)
 		goto out;

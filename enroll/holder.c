@@ -26,11 +26,30 @@ kind_label(enum tok_object_kind kind)
 	}
 }
 
-/* A person's object: keys and end-entity certificates, not a chain's CA certificates. */
+/* A CA certificate on the token carries this id: a public key with it is that CA's. */
 static bool
-is_personal(const struct tok_object *o)
+is_authority_id(const char *id_hex, const struct tok_object *objects, size_t count)
 {
-	return o->kind != TOK_OBJECT_OTHER && !(o->kind == TOK_OBJECT_CERTIFICATE && o->authority);
+	for (size_t i = 0; i < count; i++)
+		if (objects[i].kind == TOK_OBJECT_CERTIFICATE && objects[i].authority &&
+		    strcmp(objects[i].id_hex, id_hex) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A person's object: keys and end-entity certificates, not a chain's CA certificates nor
+ * the public keys OpenSC shows for them.
+ */
+static bool
+is_personal(const struct tok_object *o, const struct tok_object *objects, size_t count)
+{
+	if (o->kind == TOK_OBJECT_OTHER)
+		return false;
+	if (o->kind == TOK_OBJECT_CERTIFICATE && o->authority)
+		return false;
+	return !(o->kind == TOK_OBJECT_PUBLIC_KEY && o->id_hex[0] != '\0' &&
+		 is_authority_id(o->id_hex, objects, count));
 }
 
 void
@@ -181,7 +200,8 @@ holder_check(struct cli *cli, const struct wf_application *app, const struct tok
 			r = holder_refuse(&uses[i]);
 	/* What the token shows. */
 	for (size_t i = 0; i < count && r == 0; i++) {
-		if (!is_personal(&objects[i]) || is_own(app, info->serial, &objects[i]))
+		if (!is_personal(&objects[i], objects, count) ||
+		    is_own(app, info->serial, &objects[i]))
 			continue;
 		if ((owner = owner_of(&objects[i], uses, n)) == NULL)
 			r = refuse_unknown(&objects[i]);

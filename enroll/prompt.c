@@ -131,6 +131,15 @@ cli_read_new_pin(struct cli *cli, bool so, struct tok_token *token, struct tok_p
 	return r;
 }
 
+void
+cli_warn_tries(const struct tok_info *info)
+{
+	if (info->user_pin_final_try)
+		fprintf(stderr, "enroll: %s\n", _("warning: this is the last try before the PIN is blocked"));
+	else if (info->user_pin_count_low)
+		fprintf(stderr, "enroll: %s\n", _("warning: the PIN was typed wrong before; few tries are left"));
+}
+
 int
 cli_login(struct cli *cli, struct tok_token *token)
 {
@@ -141,10 +150,7 @@ cli_login(struct cli *cli, struct tok_token *token)
 
 	if (tok_get_info(token, &info, &err) != TOK_OK)
 		return cli_fail_tok(cli, &err);
-	if (info.user_pin_final_try)
-		fprintf(stderr, "enroll: %s\n", _("warning: this is the last try before the PIN is blocked"));
-	else if (info.user_pin_count_low)
-		fprintf(stderr, "enroll: %s\n", _("warning: the PIN was typed wrong before; few tries are left"));
+	cli_warn_tries(&info);
 	if (info.protected_auth_path && cli->pin_fd < 0) {
 		fprintf(stderr, "%s\n", _("Type the PIN on the reader's pinpad."));
 	} else {

@@ -48,6 +48,13 @@ struct tok_cert_key {
  */
 int tok_cert_find_key(struct tok_token *token, EVP_PKEY *pkey, struct tok_cert_key *out,
 		      struct tok_error *err);
+/*
+ * The private key with this id, when pkey gives this id (our ids are the SHA-1 of the
+ * public key): for a token that lost the public half (a SmartCard-HSM pulled out while its
+ * certificate replaced the key's request). TOK_ERR_NOT_FOUND otherwise.
+ */
+int tok_cert_find_key_by_id(struct tok_token *token, EVP_PKEY *pkey, const struct tok_key_id *id,
+			    struct tok_cert_key *out, struct tok_error *err);
 /* Is a certificate with exactly this DER value on the token? 1 yes, 0 no, <0 error. */
 int tok_cert_present(struct tok_token *token, const unsigned char *der, size_t length,
 		     struct tok_error *err);

@@ -122,6 +122,38 @@ tok_cert_find_key(struct tok_token *token, EVP_PKEY *pkey, struct tok_cert_key *
 }
 
 int
+tok_cert_find_key_by_id(struct tok_token *token, EVP_PKEY *pkey, const struct tok_key_id *id,
+			struct tok_cert_key *out, struct tok_error *err)
+{
+	CK_OBJECT_CLASS private_class = CKO_PRIVATE_KEY;
+	CK_ATTRIBUTE template[] = {
+		{ CKA_CLASS, &private_class, sizeof(private_class) },
+		{ CKA_ID, (void *)id->bytes, id->length },
+	};
+	CK_OBJECT_HANDLE *keys = NULL;
+	struct tok_key_id computed;
+	size_t count = 0;
+	int r;
+
+	/* The id is the SHA-1 of the public key: the certificate's key gives it, or not. */
+	if ((r = tok_public_key_id(pkey, &computed, err)) != TOK_OK)
+		return r;
+	if (computed.length != id->length || memcmp(computed.bytes, id->bytes, id->length) != 0)
+		return tok_error_set(err, TOK_ERR_NOT_FOUND, "the certificate's key is not this id's");
+	if ((r = tok_find_objects(token, template, 2, &keys, &count, err)) != TOK_OK)
+		return r;
+	if (count == 1) {
+		out->handle = keys[0];
+		out->id = *id;
+		copy_label(token, keys[0], out->label, sizeof(out->label));
+	} else {
+		r = tok_error_set(err, TOK_ERR_NOT_FOUND, "%zu private keys with this id", count);
+	}
+	free(keys);
+	return r;
+}
+
+int
 tok_cert_present(struct tok_token *token, const unsigned char *der, size_t length,
 		 struct tok_error *err)
 {

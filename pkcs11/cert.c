@@ -58,6 +58,9 @@ select_end_entity(struct tok_token *token, STACK_OF(X509) *certs,
 		if (X509_check_ca(candidate) != 0)
 			continue;
 		r = tok_cert_find_key(token, X509_get0_pubkey(candidate), &found, err);
+		if (r == TOK_ERR_NOT_FOUND && expected != NULL)
+			r = tok_cert_find_key_by_id(token, X509_get0_pubkey(candidate), expected,
+						    &found, err);
 		if (r == TOK_OK && expected != NULL && !same_id(&found.id, expected)) {
 			tok_key_id_hex(&found.id, other);
 			continue;
@@ -219,7 +222,7 @@ write_all(struct tok_token *token, STACK_OF(X509) *chain, const struct tok_cert_
 		while (count > 0)
 			tok_cert_destroy(token, written[--count]);
 	free(written);
-	return r;
+	return r == TOK_OK ? r : tok_removed_or(token, r, err);
 }
 
 static void

@@ -266,8 +266,10 @@ tok_generate_pending_key(struct tok_token *token, enum tok_key_type type, const 
 	tok_log(TOK_LOG_INFO, "generating a %s key pair on token '%s'", spec->name, token->label);
 	rv = generate_pair(token, spec, label, marker, &public, &private);
 	if (rv != CKR_OK)
-		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_GenerateKeyPair (%s) failed",
-				     spec->name);
+		return tok_removed_or(token,
+				      tok_error_ckr(err, TOK_ERR_INTERNAL, rv,
+						    "C_GenerateKeyPair (%s) failed", spec->name),
+				      err);
 	if ((r = compute_id(token, spec->key_type, public, id, err)) != TOK_OK) {
 		/* Half a key pair is worse than none: roll back what was made. */
 		token->ctx->fn->C_DestroyObject(token->session, private);

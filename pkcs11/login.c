@@ -136,7 +136,8 @@ pin_failure(struct tok_token *token, enum tok_user user, CK_RV rv, const char *w
 	} else if (ti.flags & count_low) {
 		r = tok_error_ckr(err, r, rv, "%s failed: wrong %s, few tries left", what, who);
 	}
-	tok_log(TOK_LOG_WARNING, "%s", err ? err->message : "wrong PIN");
+	/* Debug only: the command says it once, in the operator's language. */
+	tok_log(TOK_LOG_DEBUG, "%s", err ? err->message : "wrong PIN");
 	return r;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <p11-kit/uri.h>
 
@@ -384,4 +385,24 @@ CK_SLOT_ID
 tok_token_slot_id(const struct tok_token *token)
 {
 	return PKCS11_get_slotid_from_slot(token->slot);
+}
+
+int
+tok_removed_or(struct tok_token *token, int code, struct tok_error *err)
+{
+	CK_SLOT_INFO info;
+
+	/* A card that left in the middle of a command shows as a failed command first; the
+	 * reader notices it is gone a moment later (pcscd polls some readers). */
+	for (int i = 0; i < 15; i++) {
+		if (token->ctx->fn->C_GetSlotInfo(tok_token_slot_id(token), &info) == CKR_OK &&
+		    !(info.flags & CKF_TOKEN_PRESENT))
+			return tok_error_set(err, TOK_ERR_TOKEN_REMOVED,
+					     "the token was removed in the middle of a command");
+		if (code != TOK_ERR_INTERNAL)
+			break;
+		struct timespec pause = {0, 100 * 1000 * 1000};
+		nanosleep(&pause, NULL);
+	}
+	return code;
 }

@@ -93,6 +93,12 @@ int tok_read_attribute(struct tok_token *token, CK_OBJECT_HANDLE object, CK_ATTR
 /* Every object matching template, through our session. *handles malloc'd, free(). */
 int tok_find_objects(struct tok_token *token, CK_ATTRIBUTE *template, CK_ULONG count,
 		     CK_OBJECT_HANDLE **handles, size_t *found, struct tok_error *err);
+/*
+ * After a command failed with code: TOK_ERR_TOKEN_REMOVED (err rewritten) if the token is
+ * no longer in its reader, else code. An unexplained failure (TOK_ERR_INTERNAL) waits up
+ * to 1.5 s for the reader to notice a card pulled out.
+ */
+int tok_removed_or(struct tok_token *token, int code, struct tok_error *err);
 /* The slot id of the open token. */
 CK_SLOT_ID tok_token_slot_id(const struct tok_token *token);
 

@@ -12,8 +12,8 @@ as a real chip does, die before a chosen instruction (a card pulled out mid-comm
 the PIN on the device itself (--pinpad), and count APDUs and bytes (--stats).
 
 usage: sc-hsm-card.py --state FILE [--port 35963] [--serial TEXT] [--apdu-delay-ms N]
-                      [--keygen-delay-ms N] [--die-before INS[:N]] [--pinpad PIN]
-                      [--stats FILE]
+                      [--keygen-delay-ms N] [--die-before INS[:N] [--die-after]]
+                      [--pinpad PIN] [--stats FILE]
 """
 
 import argparse
@@ -625,16 +625,18 @@ def serve(args):
             else:				# power off, on, reset: the PIN is forgotten
                 card.verified = False
             continue
-        if len(message) >= 2 and message[1] == die_ins:
-            seen += 1
-            if seen == die_count:
-                sock.close()			# pulled out before it could answer
-                sys.exit(3)
+        dying = len(message) >= 2 and message[1] == die_ins and (seen := seen + 1) == die_count
+        if dying and not args.die_after:
+            sock.close()			# pulled out before it could do the command
+            sys.exit(3)
         time.sleep(args.apdu_delay_ms / 1000)
         try:
             response = applet.process(message)
         except ValueError:
             response = WRONG_DATA
+        if dying:
+            sock.close()			# did it, pulled out before it could answer
+            sys.exit(3)
         stats.count(message, response)
         sock.sendall(len(response).to_bytes(2, "big") + response)
 
@@ -656,6 +658,8 @@ def main():
     parser.add_argument("--apdu-delay-ms", type=float, default=0)
     parser.add_argument("--keygen-delay-ms", type=float, default=0)
     parser.add_argument("--die-before", help="INS[:N]: leave the reader at the Nth INS")
+    parser.add_argument("--die-after", action="store_true",
+                        help="with --die-before: do that command first, then leave")
     parser.add_argument("--pinpad", help="the PIN the holder types on the device")
     parser.add_argument("--stats")
     args = parser.parse_args()

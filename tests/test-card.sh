@@ -19,7 +19,7 @@ card_keygen() {
 	printf '%s\n%s\n' "$T_USER_PIN" "$T_USER_PIN" >"$T_DIR/user.pin"
 	number=$1 type=${2:-ec-p256}
 	shift 2 2>/dev/null || shift $#
-	e kasi --so-pin-fd 3 --pin-fd 4 "$@" keygen "$number" --key-type "$type" \
+	e kasi --so-pin-fd 3 --pin-fd 4 keygen "$number" --key-type "$type" "$@" \
 		3<"$T_DIR/so.pin" 4<"$T_DIR/user.pin"
 }
 
@@ -77,5 +77,158 @@ for type in ec-p256 ec-p384 rsa2048 rsa3072 rsa4096; do
 		sop_on_a_blank_card "$type" "Kartu $type" "ENRL000000$n"
 	t_card_remove
 done
+
+# enrolled_card SERIAL NAME: a fresh card through steps 6 and 7 (EC P-256); the number.
+enrolled_card() {
+	rm -f "$T_DIR/card.json"
+	T_CARD_SERIAL=$1
+	t_card_insert || return 1
+	number=$(t_apply "$2") && t_to_sent "$number" && card_keygen "$number" >/dev/null 2>&1 &&
+		t_import "$number" >/dev/null && echo "$number"
+}
+
+# change_pin OLD NEW: enroll token change-pin with the old PIN and the new one twice.
+change_pin() {
+	printf '%s\n%s\n%s\n' "$1" "$2" "$2" >"$T_DIR/change.pin"
+	e kasi --pin-fd 3 token change-pin 3<"$T_DIR/change.pin"
+}
+
+# unblock SO NEW: enroll token unblock with the SO code and the new PIN twice.
+unblock() {
+	printf '%s\n' "$1" >"$T_DIR/unblock.so"
+	printf '%s\n%s\n' "$2" "$2" >"$T_DIR/unblock.pin"
+	e kasi --so-pin-fd 3 --pin-fd 4 token unblock 3<"$T_DIR/unblock.so" 4<"$T_DIR/unblock.pin"
+}
+
+# A PIN that blocks: the tries left said, the final try warned, blocked with what to do; a
+# wrong SO code blamed on the SO code; unblocked with the right one; the new PIN changed.
+pins_block_and_unblock() {
+	enrolled_card ENRL0000011 "Pin Blok" >/dev/null || return 1
+	t_expect_status 11 change_pin 111111 246810 2>"$T_DIR/err1" &&
+	t_expect_status 11 change_pin 111111 246810 2>"$T_DIR/err2" &&
+	grep -qi "one try left\|1 try left" "$T_DIR/err2" &&
+	t_expect_status 12 change_pin 111111 246810 2>"$T_DIR/err3" &&
+	grep -q "last try" "$T_DIR/err3" && grep -q "enroll token unblock" "$T_DIR/err3" &&
+	t_expect_status 11 unblock 0000000000000001 246810 2>"$T_DIR/err4" &&
+	grep -q "wrong SO PIN" "$T_DIR/err4" && grep -q "not the applicant's PIN" "$T_DIR/err4" &&
+	unblock "$SO_CODE" 246810 >/dev/null 2>&1 &&
+	change_pin 246810 975318 >/dev/null 2>&1 &&
+	printf '%s\n' 975318 >"$T_DIR/pin" &&
+	pkcs11-tool --module "$T_OPENSC" --login --pin 975318 --list-objects --type privkey 2>/dev/null |
+		grep -q "Private Key Object" || { cat "$T_DIR/err1" "$T_DIR/err2" "$T_DIR/err3" "$T_DIR/err4"; return 1; }
+}
+t_ok "a_wrong_pin_counts_down_warns_of_the_final_try_blocks_and_the_so_code_unblocks_it" \
+	pins_block_and_unblock
+t_card_remove
+
+# The PIN typed on the device itself: the applicant is told to type it there; a wrong
+# entry is a wrong PIN and changes nothing, the right one lets the import go on.
+pin_on_the_device() {
+	rm -f "$T_DIR/card.json"
+	T_CARD_SERIAL=ENRL0000012
+	t_card_insert || return 1
+	number=$(t_apply "Pin Pad") && t_to_sent "$number" && card_keygen "$number" >/dev/null 2>&1 ||
+		return 1
+	t_card_remove
+	t_card_insert --pinpad 999999 || return 1
+	t_expect_status 11 e kasi import "$number" </dev/null 2>"$T_DIR/err" &&
+	grep -q "pinpad" "$T_DIR/err" && [ "$(t_state "$number")" = key_generated ] || { cat "$T_DIR/err"; return 1; }
+	t_card_remove
+	t_card_insert --pinpad "$T_USER_PIN" || return 1
+	e kasi import "$number" </dev/null >/dev/null 2>"$T_DIR/err" &&
+	[ "$(t_state "$number")" = certificate_imported ] || { cat "$T_DIR/err"; return 1; }
+}
+t_ok "the_pin_typed_on_the_device_is_asked_for_there_wrong_refused_right_accepted" pin_on_the_device
+t_card_remove
+
+# key_count: the private keys OpenSC shows on the card.
+key_count() {
+	card_objects privkey
+}
+
+# The card pulled out in the middle of step 6 and of step 7: exit 10, nothing half-recorded;
+# put back, the same command again finishes with exactly one key and one certificate.
+pulled_out_mid_command() {
+	rm -f "$T_DIR/card.json"
+	T_CARD_SERIAL=ENRL0000013
+	t_card_insert --die-before 46 || return 1
+	number=$(t_apply "Cabut") && t_to_sent "$number" || return 1
+	t_expect_status 10 card_keygen "$number" 2>"$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	[ "$(t_state "$number")" = sent ] || return 1
+	t_card_remove
+	t_card_insert || return 1
+	card_keygen "$number" >/dev/null 2>"$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	[ "$(t_state "$number")" = key_generated ] && [ "$(key_count)" -eq 1 ] || return 1
+	t_card_remove
+	# pulled out at the import's first write: nothing changed, the rerun finishes
+	t_card_insert --die-before E4 || return 1
+	t_expect_status 10 t_import "$number" 2>"$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	[ "$(t_state "$number")" = key_generated ] || return 1
+	t_card_remove
+	t_card_insert || return 1
+	t_import "$number" >/dev/null 2>"$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	[ "$(t_state "$number")" = certificate_imported ] && [ "$(key_count)" -eq 1 ] &&
+	[ "$(card_objects cert)" -eq 3 ]
+}
+t_ok "a_card_pulled_out_during_keygen_or_import_exits_10_and_the_rerun_finishes_with_one_key" \
+	pulled_out_mid_command
+t_card_remove
+
+# Pulled out after OpenSC deleted the key's request to put the certificate in its place: the
+# card has lost the key's public half. The rerun still puts the certificate on (bound to the
+# key by its id, the SHA-1 of its public key) but OpenSC cannot sign with the key until it
+# reads the card anew: the readiness check says so (exit 24), and the next run finishes.
+pulled_out_after_the_request_was_deleted() {
+	rm -f "$T_DIR/card.json"
+	T_CARD_SERIAL=ENRL0000016
+	t_card_insert || return 1
+	number=$(t_apply "Cabut Lagi") && t_to_sent "$number" && card_keygen "$number" >/dev/null 2>&1 ||
+		return 1
+	t_card_remove
+	t_card_insert --die-before D7 || return 1
+	t_expect_status 10 t_import "$number" 2>"$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	t_card_remove
+	t_card_insert || return 1
+	t_import "$number" >/dev/null 2>"$T_DIR/err"
+	status=$?
+	[ "$status" -eq 0 ] || { [ "$status" -eq 24 ] && grep -q "import the matching certificate again" "$T_DIR/err"; } ||
+		{ cat "$T_DIR/err"; return 1; }
+	[ "$status" -eq 0 ] || t_import "$number" >/dev/null 2>"$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	[ "$(t_state "$number")" = certificate_imported ] && [ "$(key_count)" -eq 1 ] &&
+	[ "$(card_objects cert)" -eq 3 ]
+}
+
+t_ok "a_card_that_lost_its_key_request_gets_its_certificate_and_is_ready_on_the_next_run" \
+	pulled_out_after_the_request_was_deleted
+t_card_remove
+
+# keygen --wait: the applicant's card goes in after the command started.
+keygen_waits_for_the_card() {
+	rm -f "$T_DIR/card.json"
+	T_CARD_SERIAL=ENRL0000014
+	number=$(t_apply "Tunggu") && t_to_sent "$number" || return 1
+	card_keygen "$number" ec-p256 >"$T_DIR/out" 2>"$T_DIR/err" --wait 30 &
+	keygen=$!
+	sleep 2
+	t_card_insert || return 1
+	wait "$keygen" || { cat "$T_DIR/err"; return 1; }
+	grep -q "Insert the applicant's token" "$T_DIR/err" && [ "$(t_state "$number")" = key_generated ]
+}
+t_ok "keygen_wait_takes_the_card_inserted_after_it_started" keygen_waits_for_the_card
+t_card_remove
+
+# OpenSC's module named directly with --module, without p11-kit, on a card enroll made.
+module_named_directly() {
+	rm -f "$T_DIR/card.json"
+	T_CARD_SERIAL=ENRL0000015
+	t_card_insert || return 1
+	number=$(t_apply "Modul") && t_to_sent "$number" &&
+	card_keygen "$number" rsa2048 --module "$T_OPENSC" >/dev/null 2>&1 &&
+	t_import "$number" --module "$T_OPENSC" >/dev/null 2>&1 &&
+	[ "$(t_state "$number")" = certificate_imported ] &&
+	engine_signs "$(sqlite3 "$ENROLL_DB" "SELECT k.key_id FROM keys k JOIN applications a ON a.id = k.application_id WHERE a.number = '$number' AND k.status = 'complete'")"
+}
+t_ok "the_sop_with_opensc_named_by_module_without_p11_kit" module_named_directly
+t_card_remove
 
 t_done
