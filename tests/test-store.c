@@ -200,13 +200,56 @@ scan_is_copied_privately_with_its_sha256(void)
 	check_str(d->scan_sha256,
 		  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	check(strstr(d->scan_path, ".files/") != NULL);
-	check(strstr(d->scan_path, "ktp_copy.pdf") != NULL);
+	/* named by its kind and its hash, so a new scan never lands on the recorded one */
+	check(strstr(d->scan_path, "/ktp_copy-ba7816bf8f01cfea.pdf") != NULL);
 	check_int(stat(d->scan_path, &st), 0);
 	check_int(st.st_mode & 0777, 0600);
 	check_int(st.st_size, 3);
 	check_int(
 	    wf_document_set(store, number, WF_DOC_SK, true, "/nonexistent/sk.pdf", &kasi, &err),
 	    WF_ERR_IO);
+	wf_application_free(app);
+}
+
+/* A refused scan (documents closed) changes neither the record nor the recorded file. */
+static void
+refused_scan_leaves_the_recorded_one_as_it_was(void)
+{
+	char number[WF_NUMBER_MAX], old[4096], scan[4096];
+	struct wf_actor kasi = wft_actor(WFT_KASI);
+	struct wf_application *app = NULL;
+	struct wf_error err;
+	struct stat st;
+	FILE *f;
+
+	snprintf(scan, sizeof(scan), "%s/ktp-first.pdf", fixture_tmpdir());
+	if (!check((f = fopen(scan, "w")) != NULL))
+		return;
+	fputs("abc", f);
+	fclose(f);
+	check_int(wft_create(store, number), WF_OK);
+	check_int(wf_document_set(store, number, WF_DOC_KTP, true, scan, &kasi, &err), WF_OK);
+	check_int(wft_drive_to(store, number, WF_STATE_SENT, &err), WF_OK);
+	check_int(wf_application_get(store, number, &app, &err), WF_OK);
+	if (!app)
+		return;
+	snprintf(old, sizeof(old), "%s", app->documents[WF_DOC_KTP].scan_path);
+	wf_application_free(app);
+	snprintf(scan, sizeof(scan), "%s/ktp-second.pdf", fixture_tmpdir());
+	if (!check((f = fopen(scan, "w")) != NULL))
+		return;
+	fputs("a different scan", f);
+	fclose(f);
+	check_int(wf_document_set(store, number, WF_DOC_KTP, true, scan, &kasi, &err),
+		  WF_ERR_STATE);
+	check_int(wf_application_get(store, number, &app, &err), WF_OK);
+	if (!app)
+		return;
+	check_str(app->documents[WF_DOC_KTP].scan_path, old);
+	check_str(app->documents[WF_DOC_KTP].scan_sha256,
+		  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	check_int(stat(old, &st), 0);
+	check_int(st.st_size, 3);
 	wf_application_free(app);
 }
 
@@ -286,6 +329,7 @@ main(void)
 	TAP_TEST(applicant_fields_are_checked_and_named);
 	TAP_TEST(numbers_count_up_per_year);
 	TAP_TEST(scan_is_copied_privately_with_its_sha256);
+	TAP_TEST(refused_scan_leaves_the_recorded_one_as_it_was);
 	TAP_TEST(lists_filter_by_state_newest_first);
 	TAP_TEST(backup_holds_everything_and_verifies);
 	wf_store_close(store);
