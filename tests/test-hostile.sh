@@ -51,6 +51,89 @@ applicants() {
 	sqlite3 "$ENROLL_DB" 'SELECT count(*) FROM applicants'
 }
 
+# ---------------------------------------------------------------- applicant data
+# Each value is one byte past its field's room, or not what it claims to be; apply is
+# given it after a valid set of options (the last one given wins), and must refuse it
+# whole: exit 8, the field and its limit named, and no applicant recorded.
+
+# case name | option | value (expanded) | fragment
+apply_cases() {
+	cat <<'EOF'
+nik_of_17_digits_is_refused_not_cut|--nik|61720155048500011|nik is 17 bytes long: at most 16
+nip_of_19_digits_is_refused_not_cut|--nip|1985041520100120011|nip is 19 bytes long: at most 18
+phone_longer_than_its_field_is_refused_not_normalized|--phone|0812 3456 7890          ;rm -rf /|phone is 33 bytes long: at most 23
+phone_with_a_shell_command_past_its_room_is_refused_not_normalized|--phone|0812 3456 7890 ;rm -rf /|phone is 24 bytes long: at most 23
+phone_with_a_shell_command_is_refused_not_normalized|--phone|0812 3456 7890;rm -rf /|phone number contains ';'
+name_of_256_bytes_is_refused_not_cut|--name|$(long 256)|full_name is 256 bytes long: at most 255
+name_of_128_two_byte_letters_is_refused_not_cut|--name|$(long 128 é)|full_name is 256 bytes long: at most 255
+unit_of_256_bytes_is_refused_not_cut|--unit|$(long 256)|work_unit is 256 bytes long: at most 255
+position_of_300_bytes_is_refused_not_cut|--position|$(long 300)|position is 300 bytes long: at most 255
+agency_of_256_bytes_is_refused_not_cut|--agency|$(long 256)|agency is 256 bytes long: at most 255
+email_of_256_bytes_is_refused_not_cut|--email|$(long 240)@singkawangkota.go.id|email is 261 bytes long: at most 255
+rank_of_64_bytes_is_refused_not_cut|--rank|$(long 64)|rank_grade is 64 bytes long: at most 63
+city_of_256_bytes_is_refused_not_cut|--city|$(long 256)|city is 256 bytes long: at most 255
+province_of_256_bytes_is_refused_not_cut|--province|$(long 256)|province is 256 bytes long: at most 255
+EOF
+}
+
+apply_refused() {
+	option=$1 value=$2 fragment=$3
+	count=$(applicants)
+	refused 8 "$fragment" e kasi apply --name "Uji Coba" --nik 6172015504850099 \
+		--nip 198504152010012001 --email uji@singkawangkota.go.id --phone 081234567890 \
+		--position Analis --unit "Bagian Umum" --agency Setda "$option" "$value" || return 1
+	[ "$(applicants)" -eq "$count" ] || { echo "an applicant was recorded"; return 1; }
+	store_intact
+}
+
+apply_cases >"$T_DIR/apply.cases"
+while IFS='|' read -r name option value fragment; do
+	value=$(eval "printf '%s' \"$value\"")
+	t_ok "$name" apply_refused "$option" "$value" "$fragment"
+done <"$T_DIR/apply.cases"
+
+# At the limit, the value is stored exactly as typed.
+name_of_255_bytes_is_stored_whole() {
+	name=$(long 255 n)
+	number=$(t_apply "$name") &&
+	e kasi --json show "$number" | grep -qF "\"name\":\"$name\"" &&
+	[ "$(sqlite3 "$ENROLL_DB" "SELECT length(full_name) FROM applicants ORDER BY id DESC LIMIT 1")" -eq 255 ]
+}
+t_ok "name_of_255_bytes_is_stored_whole" name_of_255_bytes_is_stored_whole
+
+# Officials and the office: the same rule.
+official_cases() {
+	cat <<'EOF'
+official_nip_of_19_digits_is_refused_not_cut|--nip|1980010120050110011|nip is 19 bytes long: at most 18
+official_name_of_256_bytes_is_refused_not_cut|--name|$(long 256)|name is 256 bytes long: at most 255
+official_login_of_64_bytes_is_refused_not_cut|--login|$(long 64 l)|login is 64 bytes long: at most 63
+EOF
+}
+
+official_refused() {
+	option=$1 value=$2 fragment=$3
+	count=$(sqlite3 "$ENROLL_DB" 'SELECT count(*) FROM officials')
+	refused 8 "$fragment" e kasi official add --name "Pejabat Baru" \
+		--nip 198001012005011001 --role kabid --login baru "$option" "$value" &&
+	[ "$(sqlite3 "$ENROLL_DB" 'SELECT count(*) FROM officials')" -eq "$count" ] &&
+	store_intact
+}
+
+official_cases >"$T_DIR/official.cases"
+while IFS='|' read -r name option value fragment; do
+	value=$(eval "printf '%s' \"$value\"")
+	t_ok "$name" official_refused "$option" "$value" "$fragment"
+done <"$T_DIR/official.cases"
+
+init_with_an_office_name_too_long_creates_nothing() {
+	db=$T_DIR/long-office/enroll.db
+	refused 8 "office is 256 bytes long: at most 255" \
+		e kasi --db "$db" init --office "$(long 256)" --city Singkawang &&
+	[ ! -e "$db" ]
+}
+t_ok "init_with_an_office_name_too_long_creates_nothing" \
+	init_with_an_office_name_too_long_creates_nothing
+
 # ---------------------------------------------------------------- documents
 # An application with its four scans recorded, then sent: its documents are closed.
 scan() {

@@ -273,6 +273,21 @@ struct wf_applicant {
 	char province[WF_NAME_MAX];
 };
 
+/*
+ * Copy value ("" for NULL) into dst, a buffer of size bytes with its NUL, as it is, or
+ * refuse it: WF_ERR_INVALID naming field and its limit in bytes, dst untouched. Input
+ * is never cut: what does not fit is refused, never stored as something shorter.
+ */
+int wf_text_copy(char *dst, size_t size, const char *value, const char *field,
+		 struct wf_error *err);
+/*
+ * Set one field of an applicant by its name ("full_name", "nik", "nip", "email", "phone",
+ * "position", "rank_grade", "work_unit", "agency", "city", "province") by wf_text_copy's
+ * rule. WF_ERR_INVALID also for a name that is not a field.
+ */
+int wf_applicant_set(struct wf_applicant *applicant, const char *field, const char *value,
+		     struct wf_error *err);
+
 /* ---------------------------------------------------------------- acting */
 
 /*
