@@ -83,7 +83,7 @@ cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	snprintf(dir, sizeof(dir), "%s", cli->db_path);
 	if (make_directories(dirname(dir)) != 0)
 		return cli_fail_file(dir, errno);
-	if ((r = cli_store(cli)) != 0)
+	if ((r = cli_store_create(cli)) != 0)
 		return r;
 	if (wf_office_get(cli->store, &existing, &werr) == WF_OK) {
 		fprintf(stderr, "enroll: %s %s\n", _("already initialized:"), cli->db_path);

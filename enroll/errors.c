@@ -82,6 +82,8 @@ static const struct error_entry workflow_errors[] = {
 	  N_("stop using this database and report it; restore from a backup") },
 	{ WF_ERR_UNSAFE, EXIT_DATABASE, N_("the database file is not safe to use"),
 	  N_("it must belong to you and not be writable by others (chmod 600)") },
+	{ WF_ERR_NO_DATABASE, EXIT_DATABASE, N_("there is no database"),
+	  N_("run `enroll init` to create one, or check --db (or ENROLL_DB)") },
 	{ WF_ERR_IO, EXIT_FILE, N_("a file could not be copied or written"),
 	  N_("check the path and the free disk space") },
 	{ WF_ERR_SCHEMA, EXIT_DATABASE, N_("the database is newer than this program"),

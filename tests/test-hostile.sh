@@ -203,4 +203,72 @@ same_scan_twice_is_kept() {
 }
 t_ok "the_same_scan_recorded_twice_is_kept" same_scan_twice_is_kept
 
+# ---------------------------------------------------------------- the store
+# Only init creates a database. case name | how the path is prepared | command
+store_cases() {
+	cat <<'EOF'
+show_with_a_mistyped_db_creates_nothing|missing|show TTE/2026/0001
+list_with_a_mistyped_db_creates_nothing|missing|list
+apply_with_a_mistyped_db_creates_nothing|missing|apply --name X --nik 6172015504850001 --email x@singkawangkota.go.id --phone 081234567890
+audit_verify_with_a_mistyped_db_creates_nothing|missing|audit verify
+report_with_a_mistyped_db_creates_nothing|missing|report holders --csv
+official_add_with_a_mistyped_db_creates_nothing|missing|official add --name X --nip 198001012005011001 --role kasi --login x
+backup_with_a_mistyped_db_creates_nothing|missing|backup BACKUP
+show_in_a_missing_directory_creates_nothing|nodir|show TTE/2026/0001
+show_with_an_empty_db_file_leaves_it_empty|empty|show TTE/2026/0001
+list_with_an_empty_db_file_leaves_it_empty|empty|list
+apply_with_an_empty_db_file_leaves_it_empty|empty|apply --name X --nik 6172015504850001 --email x@singkawangkota.go.id --phone 081234567890
+official_add_with_an_empty_db_file_leaves_it_empty|empty|official add --name X --nip 198001012005011001 --role kasi --login x
+EOF
+}
+
+no_database_is_refused() {
+	how=$1
+	shift
+	case $how in
+	missing) db=$T_DIR/typo-$T_COUNT.db ;;
+	nodir) db=$T_DIR/no-such-dir-$T_COUNT/enroll.db ;;
+	empty) db=$T_DIR/empty-$T_COUNT.db && : >"$db" && chmod 600 "$db" ;;
+	esac
+	# shellcheck disable=SC2046 # the command's words, with BACKUP a path of the test's
+	refused 3 "run \`enroll init\` to create one" \
+		e kasi --db "$db" $(echo "$@" | sed "s|BACKUP|$T_DIR/backup-$T_COUNT.db|") &&
+	grep -qF "$db" "$T_DIR/err" || { echo "the path is not named"; return 1; }
+	case $how in
+	empty) [ -f "$db" ] && [ ! -s "$db" ] || { echo "$db was written"; return 1; } ;;
+	*) [ ! -e "$db" ] || { echo "$db was created"; return 1; } ;;
+	esac
+	[ ! -e "$T_DIR/backup-$T_COUNT.db" ] && [ ! -e "$db-wal" ] && [ ! -e "$db.files" ]
+}
+
+store_cases >"$T_DIR/store.cases"
+while IFS='|' read -r name how command; do
+	t_ok "$name" no_database_is_refused "$how" $command
+done <"$T_DIR/store.cases"
+
+# A sqlite file this program never set up is not a station either.
+foreign_sqlite_file_is_refused() {
+	db=$T_DIR/foreign.db
+	sqlite3 "$db" 'CREATE TABLE notes (x); INSERT INTO notes VALUES (1)' && chmod 600 "$db" &&
+	refused 3 "run \`enroll init\` to create one" e kasi --db "$db" list &&
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM sqlite_master")" -eq 1 ]
+}
+t_ok "a_sqlite_file_enroll_never_set_up_is_refused_and_left_alone" foreign_sqlite_file_is_refused
+
+empty_db_path_is_a_usage_error() {
+	refused 1 "--db" e kasi --db '' list &&
+	refused 1 "--db" e kasi list --db '' &&
+	refused 1 "--db" e kasi --db '' init --office X --city Y &&
+	refused 1 "--db" env ENROLL_DB= ENROLL_TEST_LOGIN=kasi "$ENROLL" show TTE/2026/0001
+}
+t_ok "an_empty_db_path_is_a_usage_error" empty_db_path_is_a_usage_error
+
+init_creates_the_database_private() {
+	db=$T_DIR/fresh/enroll.db
+	e kasi --db "$db" init --office "Dinas Kominfo" --city Singkawang >/dev/null &&
+	[ "$(stat -c %a "$db")" = 600 ] && e kasi --db "$db" list >/dev/null
+}
+t_ok "init_creates_the_database_mode_600_and_other_commands_then_open_it" \
+	init_creates_the_database_private
+
 t_done

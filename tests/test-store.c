@@ -1,6 +1,6 @@
 /*
  * test-store.c: the records around the procedure: the database file itself (private,
- * refused when others could write it), backup, office and settings, officials,
+ * opened only once created, refused when others could write it), backup, office and settings, officials,
  * applicants as BSrE will check them, numbering per year, scans, and lists.
  */
 #include <stdio.h>
@@ -48,6 +48,41 @@ database_writable_by_others_is_refused(void)
 	check_int(symlink(wft_db_path("shared.db"), dir), 0);
 	check(wf_store_open(dir, &err) == NULL);
 	check_int(err.code, WF_ERR_UNSAFE);
+}
+
+/* Only wf_store_create makes a database: open refuses a missing, empty or foreign file. */
+static void
+database_is_opened_only_once_created(void)
+{
+	char path[4096];
+	struct wf_error err;
+	struct wf_store *s;
+	struct stat st;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/typo.db", fixture_tmpdir());
+	check(wf_store_open(path, &err) == NULL);
+	check_int(err.code, WF_ERR_NO_DATABASE);
+	check(strstr(err.message, path) != NULL);
+	check(access(path, F_OK) != 0);
+	snprintf(path, sizeof(path), "%s/no-such-dir/enroll.db", fixture_tmpdir());
+	check(wf_store_open(path, &err) == NULL);
+	check_int(err.code, WF_ERR_NO_DATABASE);
+	snprintf(path, sizeof(path), "%s/empty.db", fixture_tmpdir());
+	if (!check((f = fopen(path, "w")) != NULL))
+		return;
+	fclose(f);
+	check_int(chmod(path, 0600), 0);
+	check(wf_store_open(path, &err) == NULL);
+	check_int(err.code, WF_ERR_NO_DATABASE);
+	check_int(stat(path, &st), 0);
+	check_int(st.st_size, 0);
+	s = wf_store_create(path, &err);
+	check(s != NULL);
+	wf_store_close(s);
+	s = wf_store_open(path, &err);
+	check(s != NULL);
+	wf_store_close(s);
 }
 
 static void
@@ -324,6 +359,7 @@ main(void)
 	wft_officials(store);
 	TAP_TEST(database_is_created_private);
 	TAP_TEST(database_writable_by_others_is_refused);
+	TAP_TEST(database_is_opened_only_once_created);
 	TAP_TEST(office_and_settings_round_trip);
 	TAP_TEST(officials_are_registered_once_per_login);
 	TAP_TEST(applicant_fields_are_checked_and_named);

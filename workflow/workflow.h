@@ -28,6 +28,7 @@ enum wf_status {
 	WF_ERR_SCHEMA = -12,	 /* the database is newer than this program */
 	WF_ERR_IO = -13,	 /* copying a scan or writing a backup failed */
 	WF_ERR_BUSY = -14,	 /* another run of enroll holds the application or token (wf_lock) */
+	WF_ERR_NO_DATABASE = -15, /* no database at the path, or an empty file (wf_store_open) */
 };
 
 /*
@@ -167,14 +168,21 @@ char *wf_allowed_actions(enum wf_state from, char *buf, size_t size);
 struct wf_store;
 
 /*
- * Open (creating on first use, mode 0600) the database at path and bring its schema to
- * the current version. Refuses (WF_ERR_UNSAFE) a file or directory owned by another
- * user (other than root for the directory) or writable by group or others, as OpenSSH's
- * safe_path() does. WAL, foreign keys on, a 10 s busy timeout. WF_ERR_SCHEMA if the file
- * is newer than this program. Scans go into the data directory "<path>.files/".
- * Returns NULL on failure with err filled. Free with wf_store_close().
+ * Open the existing database at path and bring its schema to the current version.
+ * Only wf_store_create() makes a database: a path where nothing is, an empty (0-byte)
+ * file or a file no version of this program set up is WF_ERR_NO_DATABASE. Refuses
+ * (WF_ERR_UNSAFE) a file or directory owned by another user (other than root for the
+ * directory) or writable by group or others, as OpenSSH's safe_path() does. WAL, foreign
+ * keys on, a 10 s busy timeout. WF_ERR_SCHEMA if the file is newer than this program.
+ * Scans go into the data directory "<path>.files/". Returns NULL on failure with err
+ * filled. Free with wf_store_close().
  */
 struct wf_store *wf_store_open(const char *path, struct wf_error *err);
+/*
+ * The same, creating the file (mode 0600) and its schema if there is none or it is
+ * empty: for "enroll init" only. An existing database is opened as wf_store_open does.
+ */
+struct wf_store *wf_store_create(const char *path, struct wf_error *err);
 /* Close and free. NULL is a no-op. */
 void wf_store_close(struct wf_store *store);
 /* The schema version this program writes (PRAGMA user_version). */
