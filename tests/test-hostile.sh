@@ -271,4 +271,33 @@ init_creates_the_database_private() {
 t_ok "init_creates_the_database_mode_600_and_other_commands_then_open_it" \
 	init_creates_the_database_private
 
+# The database holds personal data: any access by group or others is refused.
+# case name | mode
+mode_cases() {
+	cat <<'EOF'
+database_readable_by_group_is_refused|640
+database_readable_by_others_is_refused|604
+database_readable_by_all_is_refused|644
+database_executable_by_group_is_refused|610
+database_writable_by_group_is_refused|620
+EOF
+}
+
+open_database_is_refused() {
+	mode=$1
+	number=$(sqlite3 "$ENROLL_DB" 'SELECT number FROM applications LIMIT 1') &&
+	snapshot before "$number" && chmod "$mode" "$ENROLL_DB" &&
+	refused 3 "chmod 600" e kasi show "$number" &&
+	refused 3 "chmod 600" e kasi apply --name X --nik 6172015504850001 \
+		--email x@singkawangkota.go.id --phone 081234567890
+	r=$?
+	chmod 600 "$ENROLL_DB"
+	[ "$r" -eq 0 ] && unchanged "$number"
+}
+
+mode_cases >"$T_DIR/mode.cases"
+while IFS='|' read -r name mode; do
+	t_ok "$name" open_database_is_refused "$mode"
+done <"$T_DIR/mode.cases"
+
 t_done

@@ -1,6 +1,6 @@
 /*
  * test-store.c: the records around the procedure: the database file itself (private,
- * opened only once created, refused when others could write it), backup, office and settings, officials,
+ * opened only once created, refused when others could read or write it), backup, office and settings, officials,
  * applicants as BSrE will check them, numbering per year, scans, and lists.
  */
 #include <stdio.h>
@@ -83,6 +83,26 @@ database_is_opened_only_once_created(void)
 	s = wf_store_open(path, &err);
 	check(s != NULL);
 	wf_store_close(s);
+}
+
+/* It holds NIKs and addresses: readable by anyone but its owner is refused, with the fix. */
+static void
+database_readable_by_group_or_others_is_refused(void)
+{
+	static const mode_t modes[] = {0640, 0604, 0644, 0610, 0601};
+	struct wf_error err;
+
+	wf_store_close(wft_store("private.db"));
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		check_int(chmod(wft_db_path("private.db"), modes[i]), 0);
+		check(wf_store_open(wft_db_path("private.db"), &err) == NULL);
+		check_int(err.code, WF_ERR_UNSAFE);
+		check(strstr(err.message, "chmod 600") != NULL);
+		check(wf_store_create(wft_db_path("private.db"), &err) == NULL);
+		check_int(err.code, WF_ERR_UNSAFE);
+	}
+	check_int(chmod(wft_db_path("private.db"), 0600), 0);
+	wf_store_close(wft_store("private.db"));
 }
 
 static void
@@ -360,6 +380,7 @@ main(void)
 	TAP_TEST(database_is_created_private);
 	TAP_TEST(database_writable_by_others_is_refused);
 	TAP_TEST(database_is_opened_only_once_created);
+	TAP_TEST(database_readable_by_group_or_others_is_refused);
 	TAP_TEST(office_and_settings_round_trip);
 	TAP_TEST(officials_are_registered_once_per_login);
 	TAP_TEST(applicant_fields_are_checked_and_named);

@@ -17,7 +17,10 @@
 
 #define BUSY_TIMEOUT_MS 10000
 
-/* As OpenSSH's safe_path(): ours (or root's, for the directory) and not writable by others. */
+/*
+ * As OpenSSH's safe_path(): ours (or root's, for the directory) and not writable by others.
+ * The file itself holds personal data (NIK, NIP, addresses): no one else may even read it.
+ */
 static int
 check_owner_mode(const char *path, const struct stat *st, bool directory, struct wf_error *err)
 {
@@ -29,6 +32,11 @@ check_owner_mode(const char *path, const struct stat *st, bool directory, struct
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
 		return wf_fail(err, WF_ERR_UNSAFE, "%s is writable by group or others (mode %03o)",
 			       path, (unsigned)(st->st_mode & 0777));
+	if (!directory && (st->st_mode & 077))
+		return wf_fail(err, WF_ERR_UNSAFE,
+			       "%s is open to group or others (mode %03o), but it holds personal"
+			       " data: chmod 600 %s",
+			       path, (unsigned)(st->st_mode & 0777), path);
 	return WF_OK;
 }
 

@@ -24,7 +24,7 @@ enum wf_status {
 	WF_ERR_INCOMPLETE = -8,	 /* documents missing; message lists them */
 	WF_ERR_EXISTS = -9,	 /* already there (login, open key intent, ...) */
 	WF_ERR_AUDIT = -10,	 /* the audit chain is broken (wf_audit_verify) */
-	WF_ERR_UNSAFE = -11,	 /* db file/dir owned by another user or group/other-writable */
+	WF_ERR_UNSAFE = -11,	 /* db file not ours or not 0600, its dir other-writable */
 	WF_ERR_SCHEMA = -12,	 /* the database is newer than this program */
 	WF_ERR_IO = -13,	 /* copying a scan or writing a backup failed */
 	WF_ERR_BUSY = -14,	 /* another run of enroll holds the application or token (wf_lock) */
@@ -171,8 +171,9 @@ struct wf_store;
  * Open the existing database at path and bring its schema to the current version.
  * Only wf_store_create() makes a database: a path where nothing is, an empty (0-byte)
  * file or a file no version of this program set up is WF_ERR_NO_DATABASE. Refuses
- * (WF_ERR_UNSAFE) a file or directory owned by another user (other than root for the
- * directory) or writable by group or others, as OpenSSH's safe_path() does. WAL, foreign
+ * (WF_ERR_UNSAFE) a file owned by another user or open to group or others in any way
+ * (it holds personal data: mode 0600 only), a directory owned by another user (other
+ * than root) or writable by group or others, as OpenSSH's safe_path() does. WAL, foreign
  * keys on, a 10 s busy timeout. WF_ERR_SCHEMA if the file is newer than this program.
  * Scans go into the data directory "<path>.files/". Returns NULL on failure with err
  * filled. Free with wf_store_close().
