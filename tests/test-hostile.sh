@@ -300,4 +300,40 @@ while IFS='|' read -r name mode; do
 	t_ok "$name" open_database_is_refused "$mode"
 done <"$T_DIR/mode.cases"
 
+# ---------------------------------------------------------------- CSV output
+# Cells a spreadsheet would run as formulas are written as text (a leading quote).
+# case name | name | work unit | the CSV cell expected
+csv_cases() {
+	cat <<'EOF'
+csv_cell_starting_with_equals_is_neutralized|=HYPERLINK("http://x","y")|Bagian Umum|"'=HYPERLINK(""http://x"",""y"")"
+csv_cell_starting_with_plus_is_neutralized|Ani|+cmd calc|'+cmd calc
+csv_cell_starting_with_minus_is_neutralized|-2+3|Bagian Umum|'-2+3
+csv_cell_starting_with_at_is_neutralized|Ana|@SUM(A1)|'@SUM(A1)
+csv_cell_starting_with_a_tab_is_neutralized|Aji|	=1+1|'	=1+1
+csv_cell_with_an_equals_inside_is_left_as_it_is|Ali = Ale|Bagian Umum|,Ali = Ale,
+EOF
+}
+
+csv_neutralized() {
+	name=$1 unit=$2 cell=$3
+	T_SEQ=$(($(cat "$T_DIR/seq") + 1))
+	echo "$T_SEQ" >"$T_DIR/seq"
+	number=$(e kasi apply --name "$name" --nik "617201550485$(printf %04d "$T_SEQ")" \
+		--nip 198504152010012001 --email "csv$T_SEQ@singkawangkota.go.id" \
+		--phone 081234567890 --position Analis --unit "$unit" --agency Setda) || return 1
+	# two days waiting at step 2: overdue, so the report lists name and unit
+	sqlite3 "$ENROLL_DB" "UPDATE applications SET step_started_at = step_started_at - 172800
+		WHERE number = '$number'" &&
+	e kasi report overdue --csv >"$T_DIR/csv" &&
+	grep -F "$number" "$T_DIR/csv" | grep -qF -- "$cell" || { echo "no cell $cell in:"; grep -F "$number" "$T_DIR/csv"; return 1; }
+	# and the value itself is stored as given
+	[ "$(sqlite3 "$ENROLL_DB" "SELECT full_name FROM applicants a JOIN applications p
+		ON p.applicant_id = a.id WHERE p.number = '$number'")" = "$name" ]
+}
+
+csv_cases >"$T_DIR/csv.cases"
+while IFS='|' read -r name applicant unit cell; do
+	t_ok "$name" csv_neutralized "$applicant" "$unit" "$cell"
+done <"$T_DIR/csv.cases"
+
 t_done
