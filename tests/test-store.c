@@ -1,7 +1,8 @@
 /*
  * test-store.c: the records around the procedure: the database file itself (private,
- * opened only once created, refused when others could read or write it), backup, office and settings, officials,
- * applicants as BSrE will check them, numbering per year, scans, and lists.
+ * opened only once created, refused when others could read or write it), backup, office
+ * and settings, officials, applicants as BSrE will check them, numbering per year, scans
+ * (a refused one changes nothing), and lists.
  */
 #include <stdio.h>
 #include <stdlib.h>

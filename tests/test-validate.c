@@ -486,10 +486,17 @@ applicant_fields_are_stored_whole_or_refused_naming_the_limit(void)
 		const char *field;
 		size_t limit; /* bytes without the NUL */
 	} fields[] = {
-	    {"full_name", WF_NAME_MAX - 1}, {"nik", 16},	   {"nip", 18},
-	    {"email", WF_NAME_MAX - 1},	    {"phone", 23},	   {"position", WF_NAME_MAX - 1},
-	    {"rank_grade", 63},		    {"work_unit", WF_NAME_MAX - 1}, {"agency", WF_NAME_MAX - 1},
-	    {"city", WF_NAME_MAX - 1},	    {"province", WF_NAME_MAX - 1},
+	    {"full_name", WF_NAME_MAX - 1},
+	    {"nik", 16},
+	    {"nip", 18},
+	    {"email", WF_NAME_MAX - 1},
+	    {"phone", 23},
+	    {"position", WF_NAME_MAX - 1},
+	    {"rank_grade", 63},
+	    {"work_unit", WF_NAME_MAX - 1},
+	    {"agency", WF_NAME_MAX - 1},
+	    {"city", WF_NAME_MAX - 1},
+	    {"province", WF_NAME_MAX - 1},
 	};
 	char value[WF_NAME_MAX + 8], limit[48];
 	struct wf_applicant a;

@@ -8,16 +8,18 @@
 
 #include "workflow-int.h"
 
-#define FIELD(name) {#name, offsetof(struct wf_applicant, name), sizeof(((struct wf_applicant *)0)->name)}
+/* One row: the member's name, where it is and its room in bytes (with the NUL). */
+#define ROOM(member) sizeof(((struct wf_applicant *)0)->member)
+#define FIELD(member) #member, offsetof(struct wf_applicant, member), ROOM(member)
 
 static const struct {
 	const char *name;
 	size_t offset;
 	size_t size; /* bytes, with the NUL */
 } applicant_fields[] = {
-    FIELD(full_name), FIELD(nik),	FIELD(nip),	  FIELD(email),
-    FIELD(phone),     FIELD(position),	FIELD(rank_grade), FIELD(work_unit),
-    FIELD(agency),    FIELD(city),	FIELD(province),
+    {FIELD(full_name)}, {FIELD(nik)},	   {FIELD(nip)},	{FIELD(email)},
+    {FIELD(phone)},	{FIELD(position)}, {FIELD(rank_grade)}, {FIELD(work_unit)},
+    {FIELD(agency)},	{FIELD(city)},	   {FIELD(province)},
 };
 
 #define FIELD_COUNT (sizeof(applicant_fields) / sizeof(applicant_fields[0]))
@@ -59,10 +61,9 @@ wf_applicant_check_terminated(const struct wf_applicant *applicant, struct wf_er
 		const char *text = (const char *)applicant + applicant_fields[i].offset;
 
 		if (!memchr(text, '\0', applicant_fields[i].size))
-			return wf_fail_field(err, applicant_fields[i].name,
-					     "%s does not end within its %zu bytes",
-					     applicant_fields[i].name,
-					     applicant_fields[i].size - 1);
+			return wf_fail_field(
+			    err, applicant_fields[i].name, "%s does not end within its %zu bytes",
+			    applicant_fields[i].name, applicant_fields[i].size - 1);
 	}
 	return WF_OK;
 }

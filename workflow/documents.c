@@ -108,8 +108,8 @@ copy_scan(struct wf_store *store, const char *number, enum wf_document_kind kind
 	}
 	if ((r = copy_hashing(in, out, copy->sha256, err)) != WF_OK)
 		goto out;
-	n1 = snprintf(copy->path, sizeof(copy->path), "%s/%s-%.16s%s", dir,
-		      wf_document_name(kind), copy->sha256, dot);
+	n1 = snprintf(copy->path, sizeof(copy->path), "%s/%s-%.16s%s", dir, wf_document_name(kind),
+		      copy->sha256, dot);
 	if (n1 < 0 || (size_t)n1 >= sizeof(copy->path)) {
 		r = wf_fail(err, WF_ERR_IO, "the data directory's path is too long");
 		goto out;
@@ -129,15 +129,15 @@ out:
 
 /* The scan the record names now ("" if none), to be removed once a new one replaced it. */
 static int
-recorded_scan(struct wf_store *store, int64_t app_id, enum wf_document_kind kind,
-	      char path[4096], struct wf_error *err)
+recorded_scan(struct wf_store *store, int64_t app_id, enum wf_document_kind kind, char path[4096],
+	      struct wf_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	int r;
 
-	if ((r = wf_prepare(store,
-			    "SELECT scan_path FROM documents WHERE application_id = ?1 AND kind = ?2",
-			    &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(
+		 store, "SELECT scan_path FROM documents WHERE application_id = ?1 AND kind = ?2",
+		 &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int64(stmt, 1, app_id);
 	wf_bind_text(stmt, 2, wf_document_name(kind));
