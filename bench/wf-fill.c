@@ -427,7 +427,7 @@ bench_fill(const char *path, long count)
 {
 	struct filler f;
 	struct wf_error err = {0};
-	struct wf_store *store = wf_store_open(path, &err);
+	struct wf_store *store = wf_store_create(path, &err);
 	struct timespec start;
 	int r = -1;
 

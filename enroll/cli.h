@@ -100,8 +100,12 @@ int cli_parse(struct cli *cli, const struct cli_command *command, int argc, char
 int cli_parse_id(struct cli *cli, const struct cli_command *command, int argc, char **argv,
 		 const struct cli_option *options, const char **id);
 
-/* Open the store / the PKCS#11 module on first use. Return an exit status. */
+/*
+ * Open the store / the PKCS#11 module on first use. Return an exit status. Only init
+ * creates the database (cli_store_create); every other command needs one there already.
+ */
 int cli_store(struct cli *cli);
+int cli_store_create(struct cli *cli);
 int cli_tokens(struct cli *cli);
 /* Open the selected token (--token), or the only one present. */
 int cli_open_token(struct cli *cli, struct tok_token **out);

@@ -8,14 +8,24 @@
 
 #include "cli.h"
 
+/*
+ * A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...),
+ * +cmd|...): such a cell is written with a leading single quote, which makes it text.
+ */
+static const char csv_formula_starts[] = "=+-@\t\r";
+
 static void
 print_csv_text(const char *text)
 {
-	if (strpbrk(text, ",\"\n") == NULL) {
-		fputs(text, stdout);
+	bool formula = text[0] != '\0' && strchr(csv_formula_starts, text[0]) != NULL;
+
+	if (strpbrk(text, ",\"\n\r") == NULL) {
+		printf("%s%s", formula ? "'" : "", text);
 		return;
 	}
 	putchar('"');
+	if (formula)
+		putchar('\'');
 	for (; *text != '\0'; text++) {
 		if (*text == '"')
 			putchar('"');

@@ -59,7 +59,7 @@ cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		{ "email-domain", OPT_STRING, &email_domain, "DOMAIN", N_("applicants' email must be in this domain") },
 		{ NULL },
 	};
-	struct wf_office record = { 0 };
+	struct wf_office record = { 0 }, existing;
 	struct wf_error werr;
 	struct tok_error terr;
 	enum tok_key_type type;
@@ -76,17 +76,19 @@ cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		return cli_fail_usage(_("--issuer file needs --trust-anchors FILE (BSrE's root certificates)"));
 	if (tok_key_type_parse(key_type, &type) != TOK_OK)
 		return cli_fail_usage(_("unknown key type: %s"), key_type);
+	/* Before anything is created: a name too long is refused, never cut to fit. */
+	if (wf_text_copy(record.name, sizeof(record.name), office, "office", &werr) != WF_OK ||
+	    wf_text_copy(record.city, sizeof(record.city), city, "city", &werr) != WF_OK)
+		return cli_fail_wf(cli, &werr);
 	snprintf(dir, sizeof(dir), "%s", cli->db_path);
 	if (make_directories(dirname(dir)) != 0)
 		return cli_fail_file(dir, errno);
-	if ((r = cli_store(cli)) != 0)
+	if ((r = cli_store_create(cli)) != 0)
 		return r;
-	if (wf_office_get(cli->store, &record, &werr) == WF_OK) {
+	if (wf_office_get(cli->store, &existing, &werr) == WF_OK) {
 		fprintf(stderr, "enroll: %s %s\n", _("already initialized:"), cli->db_path);
 		return EXIT_INVALID;
 	}
-	snprintf(record.name, sizeof(record.name), "%s", office);
-	snprintf(record.city, sizeof(record.city), "%s", city);
 	snprintf(default_org, sizeof(default_org), "Pemerintah Kota %s", city);
 	snprintf(ca, sizeof(ca), "%s.files/ca", cli->db_path);
 	snprintf(out, sizeof(out), "%s", outbox ? outbox : "");
@@ -144,9 +146,11 @@ cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char
 		return cli_fail_usage(_("--role is kepala_dinas, kabid or kasi"));
 	if ((r = cli_store(cli)) != 0)
 		return r;
-	snprintf(official.name, sizeof(official.name), "%s", name);
-	snprintf(official.nip, sizeof(official.nip), "%s", nip);
-	snprintf(official.login, sizeof(official.login), "%s", login);
+	/* Stored whole or refused: a 19-digit NIP must not become an 18-digit one. */
+	if (wf_text_copy(official.name, sizeof(official.name), name, "name", &err) != WF_OK ||
+	    wf_text_copy(official.nip, sizeof(official.nip), nip, "nip", &err) != WF_OK ||
+	    wf_text_copy(official.login, sizeof(official.login), login, "login", &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
 	official.role = (enum wf_role)parsed;
 	if (wf_official_add(cli->store, &official, cli->login, NULL, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);

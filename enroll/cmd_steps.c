@@ -77,20 +77,41 @@ record_documents(struct cli *cli, const char *number, const struct cli_list *doc
 }
 
 /* City and province default to the office's: most applicants work in the city itself. */
-static void
+static int
 fill_place(struct cli *cli, struct wf_applicant *a, const char *city, const char *province)
 {
 	struct wf_office office = { 0 };
 	struct wf_error err;
 	char *configured = NULL;
+	int r = 0;
 
 	if (city[0] == '\0' && wf_office_get(cli->store, &office, &err) == WF_OK)
 		city = office.city;
 	if (province[0] == '\0' && (configured = station_setting(cli, SETTING_PROVINCE)) != NULL)
 		province = configured;
-	snprintf(a->city, sizeof(a->city), "%s", city);
-	snprintf(a->province, sizeof(a->province), "%s", province);
+	if (wf_applicant_set(a, "city", city, &err) != WF_OK ||
+	    wf_applicant_set(a, "province", province, &err) != WF_OK)
+		r = cli_fail_wf(cli, &err);
 	free(configured);
+	return r;
+}
+
+/* What was typed, whole: a value too long for its field is refused, never cut to fit. */
+struct applicant_input {
+	const char *field;
+	const char *value;
+};
+
+static int
+fill_applicant(struct cli *cli, struct wf_applicant *a, const struct applicant_input *input,
+	       size_t count)
+{
+	struct wf_error err;
+
+	for (size_t i = 0; i < count; i++)
+		if (wf_applicant_set(a, input[i].field, input[i].value, &err) != WF_OK)
+			return cli_fail_wf(cli, &err);
+	return 0;
 }
 
 int
@@ -132,18 +153,15 @@ cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 		return cli_fail_usage(_("--status is pns, pppk or other"));
 	if ((type = wf_request_type_parse(request)) < 0)
 		return cli_fail_usage(_("--request is new, renewal, data_change or revocation"));
-	if ((r = check_documents(&documents)) != 0 || (r = cli_store(cli)) != 0)
+	const struct applicant_input input[] = {
+		{ "full_name", name }, { "nik", nik }, { "nip", nip }, { "email", email },
+		{ "phone", phone }, { "position", position }, { "rank_grade", rank },
+		{ "work_unit", unit }, { "agency", agency },
+	};
+	if ((r = fill_applicant(cli, &a, input, sizeof(input) / sizeof(input[0]))) != 0 ||
+	    (r = check_documents(&documents)) != 0 || (r = cli_store(cli)) != 0 ||
+	    (r = fill_place(cli, &a, city, province)) != 0)
 		return r;
-	snprintf(a.full_name, sizeof(a.full_name), "%s", name);
-	snprintf(a.nik, sizeof(a.nik), "%s", nik);
-	snprintf(a.nip, sizeof(a.nip), "%s", nip);
-	snprintf(a.email, sizeof(a.email), "%s", email);
-	snprintf(a.phone, sizeof(a.phone), "%s", phone);
-	snprintf(a.position, sizeof(a.position), "%s", position);
-	snprintf(a.rank_grade, sizeof(a.rank_grade), "%s", rank);
-	snprintf(a.work_unit, sizeof(a.work_unit), "%s", unit);
-	snprintf(a.agency, sizeof(a.agency), "%s", agency);
-	fill_place(cli, &a, city, province);
 	a.employment = (enum wf_employment)employment;
 	if (wf_application_create(cli->store, &a, (enum wf_request_type)type, &actor, note, number,
 				  &err) != WF_OK)

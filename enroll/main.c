@@ -133,16 +133,31 @@ find_command(int argc, char **argv, int *consumed)
 	return NULL;
 }
 
-int
-cli_store(struct cli *cli)
+static int
+store_with(struct cli *cli, struct wf_store *(*open_fn)(const char *, struct wf_error *))
 {
 	struct wf_error err;
 
 	if (cli->store != NULL)
 		return 0;
-	if ((cli->store = wf_store_open(cli->db_path, &err)) == NULL)
+	/* An empty path would be the current directory's business, never a database. */
+	if (cli->db_path == NULL || cli->db_path[0] == '\0')
+		return cli_fail_usage(_("the database path is empty: give a file with --db FILE"));
+	if ((cli->store = open_fn(cli->db_path, &err)) == NULL)
 		return cli_fail_wf(cli, &err);
 	return 0;
+}
+
+int
+cli_store(struct cli *cli)
+{
+	return store_with(cli, wf_store_open);
+}
+
+int
+cli_store_create(struct cli *cli)
+{
+	return store_with(cli, wf_store_create);
 }
 
 int

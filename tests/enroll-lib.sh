@@ -28,7 +28,7 @@ t_station() {
 t_apply() {
 	T_SEQ=$(($(cat "$T_DIR/seq") + 1))
 	echo "$T_SEQ" >"$T_DIR/seq"
-	e kasi apply --name "$1" --nik "${2:-617201550485000$T_SEQ}" --nip 198504152010012001 \
+	e kasi apply --name "$1" --nik "${2:-617201550485$(printf %04d "$T_SEQ")}" --nip 198504152010012001 \
 		--email "applicant$T_SEQ@singkawangkota.go.id" --phone 081234567890 \
 		--position Analis --status pns --unit "Bagian Umum" --agency Setda \
 		--city Singkawang --province "Kalimantan Barat" \

@@ -1,7 +1,8 @@
 /*
  * test-store.c: the records around the procedure: the database file itself (private,
- * refused when others could write it), backup, office and settings, officials,
- * applicants as BSrE will check them, numbering per year, scans, and lists.
+ * opened only once created, refused when others could read or write it), backup, office
+ * and settings, officials, applicants as BSrE will check them, numbering per year, scans
+ * (a refused one changes nothing), and lists.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,61 @@ database_writable_by_others_is_refused(void)
 	check_int(symlink(wft_db_path("shared.db"), dir), 0);
 	check(wf_store_open(dir, &err) == NULL);
 	check_int(err.code, WF_ERR_UNSAFE);
+}
+
+/* Only wf_store_create makes a database: open refuses a missing, empty or foreign file. */
+static void
+database_is_opened_only_once_created(void)
+{
+	char path[4096];
+	struct wf_error err;
+	struct wf_store *s;
+	struct stat st;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/typo.db", fixture_tmpdir());
+	check(wf_store_open(path, &err) == NULL);
+	check_int(err.code, WF_ERR_NO_DATABASE);
+	check(strstr(err.message, path) != NULL);
+	check(access(path, F_OK) != 0);
+	snprintf(path, sizeof(path), "%s/no-such-dir/enroll.db", fixture_tmpdir());
+	check(wf_store_open(path, &err) == NULL);
+	check_int(err.code, WF_ERR_NO_DATABASE);
+	snprintf(path, sizeof(path), "%s/empty.db", fixture_tmpdir());
+	if (!check((f = fopen(path, "w")) != NULL))
+		return;
+	fclose(f);
+	check_int(chmod(path, 0600), 0);
+	check(wf_store_open(path, &err) == NULL);
+	check_int(err.code, WF_ERR_NO_DATABASE);
+	check_int(stat(path, &st), 0);
+	check_int(st.st_size, 0);
+	s = wf_store_create(path, &err);
+	check(s != NULL);
+	wf_store_close(s);
+	s = wf_store_open(path, &err);
+	check(s != NULL);
+	wf_store_close(s);
+}
+
+/* It holds NIKs and addresses: readable by anyone but its owner is refused, with the fix. */
+static void
+database_readable_by_group_or_others_is_refused(void)
+{
+	static const mode_t modes[] = {0640, 0604, 0644, 0610, 0601};
+	struct wf_error err;
+
+	wf_store_close(wft_store("private.db"));
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		check_int(chmod(wft_db_path("private.db"), modes[i]), 0);
+		check(wf_store_open(wft_db_path("private.db"), &err) == NULL);
+		check_int(err.code, WF_ERR_UNSAFE);
+		check(strstr(err.message, "chmod 600") != NULL);
+		check(wf_store_create(wft_db_path("private.db"), &err) == NULL);
+		check_int(err.code, WF_ERR_UNSAFE);
+	}
+	check_int(chmod(wft_db_path("private.db"), 0600), 0);
+	wf_store_close(wft_store("private.db"));
 }
 
 static void
@@ -200,13 +256,56 @@ scan_is_copied_privately_with_its_sha256(void)
 	check_str(d->scan_sha256,
 		  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	check(strstr(d->scan_path, ".files/") != NULL);
-	check(strstr(d->scan_path, "ktp_copy.pdf") != NULL);
+	/* named by its kind and its hash, so a new scan never lands on the recorded one */
+	check(strstr(d->scan_path, "/ktp_copy-ba7816bf8f01cfea.pdf") != NULL);
 	check_int(stat(d->scan_path, &st), 0);
 	check_int(st.st_mode & 0777, 0600);
 	check_int(st.st_size, 3);
 	check_int(
 	    wf_document_set(store, number, WF_DOC_SK, true, "/nonexistent/sk.pdf", &kasi, &err),
 	    WF_ERR_IO);
+	wf_application_free(app);
+}
+
+/* A refused scan (documents closed) changes neither the record nor the recorded file. */
+static void
+refused_scan_leaves_the_recorded_one_as_it_was(void)
+{
+	char number[WF_NUMBER_MAX], old[4096], scan[4096];
+	struct wf_actor kasi = wft_actor(WFT_KASI);
+	struct wf_application *app = NULL;
+	struct wf_error err;
+	struct stat st;
+	FILE *f;
+
+	snprintf(scan, sizeof(scan), "%s/ktp-first.pdf", fixture_tmpdir());
+	if (!check((f = fopen(scan, "w")) != NULL))
+		return;
+	fputs("abc", f);
+	fclose(f);
+	check_int(wft_create(store, number), WF_OK);
+	check_int(wf_document_set(store, number, WF_DOC_KTP, true, scan, &kasi, &err), WF_OK);
+	check_int(wft_drive_to(store, number, WF_STATE_SENT, &err), WF_OK);
+	check_int(wf_application_get(store, number, &app, &err), WF_OK);
+	if (!app)
+		return;
+	snprintf(old, sizeof(old), "%s", app->documents[WF_DOC_KTP].scan_path);
+	wf_application_free(app);
+	snprintf(scan, sizeof(scan), "%s/ktp-second.pdf", fixture_tmpdir());
+	if (!check((f = fopen(scan, "w")) != NULL))
+		return;
+	fputs("a different scan", f);
+	fclose(f);
+	check_int(wf_document_set(store, number, WF_DOC_KTP, true, scan, &kasi, &err),
+		  WF_ERR_STATE);
+	check_int(wf_application_get(store, number, &app, &err), WF_OK);
+	if (!app)
+		return;
+	check_str(app->documents[WF_DOC_KTP].scan_path, old);
+	check_str(app->documents[WF_DOC_KTP].scan_sha256,
+		  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	check_int(stat(old, &st), 0);
+	check_int(st.st_size, 3);
 	wf_application_free(app);
 }
 
@@ -281,11 +380,14 @@ main(void)
 	wft_officials(store);
 	TAP_TEST(database_is_created_private);
 	TAP_TEST(database_writable_by_others_is_refused);
+	TAP_TEST(database_is_opened_only_once_created);
+	TAP_TEST(database_readable_by_group_or_others_is_refused);
 	TAP_TEST(office_and_settings_round_trip);
 	TAP_TEST(officials_are_registered_once_per_login);
 	TAP_TEST(applicant_fields_are_checked_and_named);
 	TAP_TEST(numbers_count_up_per_year);
 	TAP_TEST(scan_is_copied_privately_with_its_sha256);
+	TAP_TEST(refused_scan_leaves_the_recorded_one_as_it_was);
 	TAP_TEST(lists_filter_by_state_newest_first);
 	TAP_TEST(backup_holds_everything_and_verifies);
 	wf_store_close(store);

@@ -478,6 +478,75 @@ nik_and_nip_of_one_person_agree_on_birth_date_and_sex(void)
 	check_int(wf_validate_nik_nip_agree(NULL, &nip, &err), WF_ERR_INVALID);
 }
 
+/* A field at its limit is stored whole; one byte more is refused whole, never cut. */
+static void
+applicant_fields_are_stored_whole_or_refused_naming_the_limit(void)
+{
+	static const struct {
+		const char *field;
+		size_t limit; /* bytes without the NUL */
+	} fields[] = {
+	    {"full_name", WF_NAME_MAX - 1},
+	    {"nik", 16},
+	    {"nip", 18},
+	    {"email", WF_NAME_MAX - 1},
+	    {"phone", 23},
+	    {"position", WF_NAME_MAX - 1},
+	    {"rank_grade", 63},
+	    {"work_unit", WF_NAME_MAX - 1},
+	    {"agency", WF_NAME_MAX - 1},
+	    {"city", WF_NAME_MAX - 1},
+	    {"province", WF_NAME_MAX - 1},
+	};
+	char value[WF_NAME_MAX + 8], limit[48];
+	struct wf_applicant a;
+	struct wf_error err;
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		memset(&a, 0, sizeof(a));
+		memset(value, '7', fields[i].limit);
+		value[fields[i].limit] = '\0';
+		check_int(wf_applicant_set(&a, fields[i].field, value, &err), WF_OK);
+		strcat(value, "8");
+		memset(&err, 0, sizeof(err));
+		struct wf_applicant before = a;
+		snprintf(limit, sizeof(limit), "at most %zu", fields[i].limit);
+		struct refused c = {value, limit};
+		check_refused(wf_applicant_set(&a, fields[i].field, value, &err), &err,
+			      fields[i].field, &c);
+		/* the value stored before is still there, unchanged */
+		if (!check(memcmp(&a, &before, sizeof(a)) == 0))
+			tap_diag("    field %s was changed by a refused value", fields[i].field);
+	}
+	check_int(wf_applicant_set(&a, "password", "x", &err), WF_ERR_INVALID);
+}
+
+/* The cases: what BSrE would be sent must be what the operator typed. */
+static void
+overlong_identifiers_and_phones_are_refused_not_shortened(void)
+{
+	struct wf_applicant a = {0};
+	struct wf_error err = {0};
+	char out[24];
+
+	check_int(wf_applicant_set(&a, "nik", "61720115019000011", &err), WF_ERR_INVALID);
+	check_str(a.nik, "");
+	check(strstr(err.message, "17 bytes") != NULL && strstr(err.message, "16") != NULL);
+	check_int(wf_applicant_set(&a, "nip", "1990011520150310011", &err), WF_ERR_INVALID);
+	check_str(a.nip, "");
+	check_int(wf_applicant_set(&a, "phone", "0812 3456 7890          ;rm -rf /", &err),
+		  WF_ERR_INVALID);
+	check_str(err.field, "phone");
+	check_str(a.phone, "");
+	/* short enough to fit, and still refused: it is not a phone number */
+	check_int(wf_applicant_set(&a, "phone", "0812 3456 7890 ;rm -rf /", &err), WF_ERR_INVALID);
+	check_int(wf_applicant_set(&a, "phone", "0812 3456 7890;rm -rf /", &err), WF_OK);
+	check_int(wf_validate_phone(a.phone, out, sizeof(out), &err), WF_ERR_INVALID);
+	check(strstr(err.message, "';'") != NULL);
+	check_int(wf_text_copy(out, sizeof(out), "", "x", &err), WF_OK);
+	check_str(out, "");
+}
+
 int
 main(void)
 {
@@ -499,5 +568,7 @@ main(void)
 	TAP_TEST(phone_not_an_indonesian_mobile_is_refused_saying_why);
 	TAP_TEST(phone_does_not_overflow_a_small_buffer);
 	TAP_TEST(nik_and_nip_of_one_person_agree_on_birth_date_and_sex);
+	TAP_TEST(applicant_fields_are_stored_whole_or_refused_naming_the_limit);
+	TAP_TEST(overlong_identifiers_and_phones_are_refused_not_shortened);
 	return tap_done();
 }

@@ -51,9 +51,9 @@ wft_store(const char *name)
 
 	if (wft_now == 0)
 		wft_now = wft_local_time(2026, 11, 24, 8);
-	store = wf_store_open(wft_db_path(name), &err);
+	store = wf_store_create(wft_db_path(name), &err);
 	if (!store) {
-		fprintf(stderr, "wf_store_open: %s\n", err.message);
+		fprintf(stderr, "wf_store_create: %s\n", err.message);
 		abort();
 	}
 	wf_store_set_clock(store, fixture_clock, NULL);

@@ -56,6 +56,8 @@ check_applicant(struct wf_store *store, const struct wf_applicant *a, struct wf_
 	char *domain = NULL;
 	int r;
 
+	if ((r = wf_applicant_check_terminated(a, err)) != WF_OK)
+		return r;
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if ((r = need_text((const char *)a + required[i].offset, required[i].field, err)))
 			return r;

@@ -64,9 +64,22 @@ out:
 	return r;
 }
 
+/* A scan copied into the data directory, not yet (or now) named by the record. */
+struct scan_copy {
+	char path[4096];
+	char sha256[65];
+	bool created; /* false if a file of the same name, hence content, was there already */
+};
+
+/*
+ * The copy is written under a temporary name, then linked to a name of its own: the kind,
+ * the first 16 hex digits of its SHA-256 and the source's extension
+ * ("ktp_copy-ba7816bf8f01cfea.pdf"). link() never replaces a file, so the scan the
+ * record names stays as it is until the record names the new one.
+ */
 static int
 copy_scan(struct wf_store *store, const char *number, enum wf_document_kind kind,
-	  const char *source, char dest[4096], char sha256[65], struct wf_error *err)
+	  const char *source, struct scan_copy *copy, struct wf_error *err)
 {
 	char dir[4096], temp[4200], name[WF_NUMBER_MAX];
 	const char *dot = strrchr(source, '.'), *slash = strrchr(source, '/');
@@ -79,10 +92,8 @@ copy_scan(struct wf_store *store, const char *number, enum wf_document_kind kind
 	if (!dot || (slash && dot < slash) || strlen(dot) > 8)
 		dot = "";
 	int n1 = snprintf(dir, sizeof(dir), "%s/%s", store->data_dir, name);
-	int n2 = snprintf(dest, 4096, "%s/%s%s", dir, wf_document_name(kind), dot);
-	int n3 = snprintf(temp, sizeof(temp), "%s.tmp", dest);
-	if (n1 < 0 || n2 < 0 || n3 < 0 || (size_t)n1 >= sizeof(dir) || n2 >= 4096 ||
-	    (size_t)n3 >= sizeof(temp))
+	int n2 = snprintf(temp, sizeof(temp), "%s/.%s.XXXXXX", dir, wf_document_name(kind));
+	if (n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof(dir) || (size_t)n2 >= sizeof(temp))
 		return wf_fail(err, WF_ERR_IO, "the data directory's path is too long");
 	if ((r = wf_make_private_dir(store->data_dir, err)) != WF_OK ||
 	    (r = wf_make_private_dir(dir, err)) != WF_OK)
@@ -91,21 +102,51 @@ copy_scan(struct wf_store *store, const char *number, enum wf_document_kind kind
 		r = wf_fail(err, WF_ERR_IO, "%s: %s", source, strerror(errno));
 		goto out;
 	}
-	if ((out = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
+	if ((out = mkostemp(temp, O_CLOEXEC)) < 0) {
 		r = wf_fail(err, WF_ERR_IO, "%s: %s", temp, strerror(errno));
 		goto out;
 	}
-	if ((r = copy_hashing(in, out, sha256, err)) != WF_OK)
+	if ((r = copy_hashing(in, out, copy->sha256, err)) != WF_OK)
 		goto out;
-	if (rename(temp, dest) != 0)
-		r = wf_fail(err, WF_ERR_IO, "%s: %s", dest, strerror(errno));
+	n1 = snprintf(copy->path, sizeof(copy->path), "%s/%s-%.16s%s", dir, wf_document_name(kind),
+		      copy->sha256, dot);
+	if (n1 < 0 || (size_t)n1 >= sizeof(copy->path)) {
+		r = wf_fail(err, WF_ERR_IO, "the data directory's path is too long");
+		goto out;
+	}
+	copy->created = link(temp, copy->path) == 0;
+	if (!copy->created && errno != EEXIST)
+		r = wf_fail(err, WF_ERR_IO, "%s: %s", copy->path, strerror(errno));
 out:
 	if (in >= 0)
 		close(in);
-	if (out >= 0)
+	if (out >= 0) {
 		close(out);
-	if (r != WF_OK && out >= 0)
 		unlink(temp);
+	}
+	return r;
+}
+
+/* The scan the record names now ("" if none), to be removed once a new one replaced it. */
+static int
+recorded_scan(struct wf_store *store, int64_t app_id, enum wf_document_kind kind, char path[4096],
+	      struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	if ((r = wf_prepare(
+		 store, "SELECT scan_path FROM documents WHERE application_id = ?1 AND kind = ?2",
+		 &stmt, err)) != WF_OK)
+		return r;
+	sqlite3_bind_int64(stmt, 1, app_id);
+	wf_bind_text(stmt, 2, wf_document_name(kind));
+	path[0] = '\0';
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		wf_column_copy(stmt, 0, path, 4096);
+	else
+		r = wf_fail(err, WF_ERR_DB, "document row missing");
+	sqlite3_finalize(stmt);
 	return r;
 }
 
@@ -139,13 +180,24 @@ update_document(struct wf_store *store, int64_t app_id, enum wf_document_kind ki
 }
 
 static int
+refuse_closed(const char *number, enum wf_state state, struct wf_error *err)
+{
+	char allowed[256];
+
+	return wf_fail(err, WF_ERR_STATE,
+		       "documents of %s are closed in state %s (sent to BSrE); allowed: %s", number,
+		       wf_state_name(state), wf_allowed_actions(state, allowed, sizeof(allowed)));
+}
+
+/* Inside the transaction; old_scan gets the path the record named before. */
+static int
 record_document(struct wf_store *store, const char *number, enum wf_document_kind kind,
-		bool received, const char *scan, const char *sha256, const struct wf_actor *actor,
-		bool *keep, struct wf_error *err)
+		bool received, const struct scan_copy *scan, const struct wf_actor *actor,
+		char old_scan[4096], bool *keep, struct wf_error *err)
 {
 	struct wf_app_ref app;
 	struct wf_acting acting;
-	char allowed[256], detail[4200];
+	char detail[4200];
 	int r;
 
 	if ((r = wf_application_lookup(store, number, &app, err)) != WF_OK)
@@ -156,26 +208,44 @@ record_document(struct wf_store *store, const char *number, enum wf_document_kin
 	if (r != WF_OK)
 		return r;
 	if (!documents_open(app.state))
-		return wf_fail(err, WF_ERR_STATE,
-			       "documents of %s are closed in state %s (sent to BSrE); allowed: %s",
-			       number, wf_state_name(app.state),
-			       wf_allowed_actions(app.state, allowed, sizeof(allowed)));
-	if ((r = update_document(store, app.id, kind, received, scan, sha256, err)) != WF_OK)
+		return refuse_closed(number, app.state, err);
+	if ((r = recorded_scan(store, app.id, kind, old_scan, err)) != WF_OK ||
+	    (r = update_document(store, app.id, kind, received, scan ? scan->path : NULL,
+				 scan ? scan->sha256 : NULL, err)) != WF_OK)
 		return r;
 	snprintf(detail, sizeof(detail), "%s %s%s%s", wf_document_name(kind),
-		 received ? "received" : "not received", sha256 ? ", scan sha256 " : "",
-		 sha256 ? sha256 : "");
+		 received ? "received" : "not received", scan ? ", scan sha256 " : "",
+		 scan ? scan->sha256 : "");
 	struct wf_audit_entry entry = {acting.actor.login, "act", number, "document", "ok", detail};
 	return wf_audit_append(store, &entry, err);
 }
 
+/* Only a file of our own data directory is ever removed, whatever the row says. */
+static void
+remove_replaced(struct wf_store *store, const char *old_scan, const struct scan_copy *scan)
+{
+	size_t n = strlen(store->data_dir);
+
+	if (old_scan[0] == '\0' || strcmp(old_scan, scan->path) == 0 ||
+	    strncmp(old_scan, store->data_dir, n) != 0 || old_scan[n] != '/' ||
+	    strstr(old_scan, "/../") != NULL)
+		return;
+	unlink(old_scan);
+}
+
+/*
+ * Check the state before anything is copied, and again in the transaction (it may have
+ * changed in between): a refused document leaves the recorded scan and its file as they
+ * were. The new scan is written beside the old one; the old one goes only after the commit.
+ */
 int
 wf_document_set(struct wf_store *store, const char *number, enum wf_document_kind kind,
 		bool received, const char *scan_path, const struct wf_actor *actor,
 		struct wf_error *err)
 {
 	struct wf_app_ref app;
-	char dest[4096] = "", sha256[65] = "";
+	struct scan_copy scan = {"", "", false};
+	char old_scan[4096] = "";
 	bool keep = false, copied = false;
 	int r;
 
@@ -185,18 +255,22 @@ wf_document_set(struct wf_store *store, const char *number, enum wf_document_kin
 	/* Look first so that no scan is copied for an application that does not exist. */
 	if ((r = wf_application_lookup(store, number, &app, err)) != WF_OK)
 		return r;
+	if (!documents_open(app.state))
+		return refuse_closed(number, app.state, err);
 	if (scan_path) {
-		if ((r = copy_scan(store, number, kind, scan_path, dest, sha256, err)) != WF_OK)
+		if ((r = copy_scan(store, number, kind, scan_path, &scan, err)) != WF_OK)
 			return r;
 		copied = true;
 	}
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		goto out;
-	r = record_document(store, number, kind, received, copied ? dest : NULL,
-			    copied ? sha256 : NULL, actor, &keep, err);
+	r = record_document(store, number, kind, received, copied ? &scan : NULL, actor, old_scan,
+			    &keep, err);
 	r = wf_tx_end(store, r, keep, err);
 out:
-	if (r != WF_OK && copied)
-		unlink(dest);
+	if (r != WF_OK && copied && scan.created)
+		unlink(scan.path);
+	if (r == WF_OK && copied)
+		remove_replaced(store, old_scan, &scan);
 	return r;
 }

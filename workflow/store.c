@@ -1,7 +1,7 @@
 /*
  * store.c: opening the one database file: ownership and permission checks before it is
- * trusted, creation with mode 0600, the pragmas every connection needs, the forward
- * migrations, the online backup, and the office and settings records.
+ * trusted, creation with mode 0600 (by wf_store_create only), the pragmas every connection
+ * needs, the forward migrations, the online backup, and the office and settings records.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +17,10 @@
 
 #define BUSY_TIMEOUT_MS 10000
 
-/* As OpenSSH's safe_path(): ours (or root's, for the directory) and not writable by others. */
+/*
+ * As OpenSSH's safe_path(): ours (or root's, for the directory) and not writable by others.
+ * The file itself holds personal data (NIK, NIP, addresses): no one else may even read it.
+ */
 static int
 check_owner_mode(const char *path, const struct stat *st, bool directory, struct wf_error *err)
 {
@@ -29,11 +32,17 @@ check_owner_mode(const char *path, const struct stat *st, bool directory, struct
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
 		return wf_fail(err, WF_ERR_UNSAFE, "%s is writable by group or others (mode %03o)",
 			       path, (unsigned)(st->st_mode & 0777));
+	if (!directory && (st->st_mode & 077))
+		return wf_fail(err, WF_ERR_UNSAFE,
+			       "%s is open to group or others (mode %03o), but it holds personal"
+			       " data: chmod 600 %s",
+			       path, (unsigned)(st->st_mode & 0777), path);
 	return WF_OK;
 }
 
+/* *size gets the file's size, -1 if there is no file at path. */
 static int
-check_safe_path(const char *path, bool *exists, struct wf_error *err)
+check_safe_path(const char *path, bool create, off_t *size, struct wf_error *err)
 {
 	struct stat st;
 	char *copy = strdup(path);
@@ -43,18 +52,26 @@ check_safe_path(const char *path, bool *exists, struct wf_error *err)
 		return wf_fail(err, WF_ERR_INTERNAL, "out of memory");
 	const char *dir = dirname(copy);
 	if (stat(dir, &st) != 0) {
-		r = wf_fail(err, WF_ERR_IO, "%s: %s", dir, strerror(errno));
+		if (errno == ENOENT && !create)
+			r = wf_fail(err, WF_ERR_NO_DATABASE, "%s does not exist", path);
+		else
+			r = wf_fail(err, WF_ERR_IO, "%s: %s", dir, strerror(errno));
 		goto out;
 	}
 	if ((r = check_owner_mode(dir, &st, true, err)) != WF_OK)
 		goto out;
-	*exists = lstat(path, &st) == 0;
-	if (*exists && !S_ISREG(st.st_mode)) {
+	*size = -1;
+	if (lstat(path, &st) != 0) {
+		if (errno != ENOENT)
+			r = wf_fail(err, WF_ERR_IO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		r = wf_fail(err, WF_ERR_UNSAFE, "%s is not a regular file", path);
 		goto out;
 	}
-	if (*exists)
-		r = check_owner_mode(path, &st, false, err);
+	*size = st.st_size;
+	r = check_owner_mode(path, &st, false, err);
 out:
 	free(copy);
 	return r;
@@ -92,7 +109,7 @@ read_user_version(struct wf_store *store, int *version, struct wf_error *err)
 
 /* One transaction for all steps: a failed migration leaves the file as it was. */
 static int
-migrate(struct wf_store *store, struct wf_error *err)
+migrate(struct wf_store *store, bool create, struct wf_error *err)
 {
 	int version = 0, r, target = wf_schema_version();
 	char sql[64];
@@ -101,6 +118,12 @@ migrate(struct wf_store *store, struct wf_error *err)
 		return r;
 	if ((r = read_user_version(store, &version, err)) != WF_OK)
 		goto out;
+	/* Version 0 is a file this program never set up: only "enroll init" may. */
+	if (version == 0 && !create) {
+		r = wf_fail(err, WF_ERR_NO_DATABASE, "%s is not an enroll database (no schema)",
+			    store->path);
+		goto out;
+	}
 	if (version > target) {
 		r = wf_fail(err, WF_ERR_SCHEMA,
 			    "%s has schema version %d; this program knows up to %d", store->path,
@@ -157,11 +180,11 @@ join(const char *a, const char *b)
 	return s;
 }
 
-struct wf_store *
-wf_store_open(const char *path, struct wf_error *err)
+static struct wf_store *
+store_open(const char *path, bool create, struct wf_error *err)
 {
 	struct wf_store *store = NULL, *ret = NULL;
-	bool exists = false;
+	off_t size = -1;
 	int r;
 
 	wf_error_clear(err);
@@ -169,9 +192,15 @@ wf_store_open(const char *path, struct wf_error *err)
 		wf_fail_field(err, "path", "no database path");
 		return NULL;
 	}
-	if (check_safe_path(path, &exists, err) != WF_OK)
+	if (check_safe_path(path, create, &size, err) != WF_OK)
 		return NULL;
-	if (!exists && (r = create_private_file(path, err)) != WF_OK && r != WF_ERR_EXISTS)
+	/* A typo in --db must not become a new, empty station. */
+	if (size <= 0 && !create) {
+		wf_fail(err, WF_ERR_NO_DATABASE, size < 0 ? "%s does not exist" : "%s is empty",
+			path);
+		return NULL;
+	}
+	if (size < 0 && (r = create_private_file(path, err)) != WF_OK && r != WF_ERR_EXISTS)
 		return NULL;
 	if (!(store = calloc(1, sizeof(*store))) || !(store->path = strdup(path)) ||
 	    !(store->data_dir = join(path, ".files"))) {
@@ -183,13 +212,25 @@ wf_store_open(const char *path, struct wf_error *err)
 		wf_fail_db(err, store->db, path);
 		goto out;
 	}
-	if (configure_connection(store, err) != WF_OK || migrate(store, err) != WF_OK)
+	if (configure_connection(store, err) != WF_OK || migrate(store, create, err) != WF_OK)
 		goto out;
 	ret = store;
 	store = NULL;
 out:
 	wf_store_close(store);
 	return ret;
+}
+
+struct wf_store *
+wf_store_open(const char *path, struct wf_error *err)
+{
+	return store_open(path, false, err);
+}
+
+struct wf_store *
+wf_store_create(const char *path, struct wf_error *err)
+{
+	return store_open(path, true, err);
 }
 
 void

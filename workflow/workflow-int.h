@@ -40,6 +40,9 @@ int wf_key_status_parse(const char *name);
 /* Reset err to success. */
 void wf_error_clear(struct wf_error *err);
 
+/* WF_ERR_INVALID naming the first text field of applicant that lacks its NUL. */
+int wf_applicant_check_terminated(const struct wf_applicant *applicant, struct wf_error *err);
+
 /* Make (or accept) a directory of this user's, mode 0700; WF_ERR_UNSAFE otherwise. */
 int wf_make_private_dir(const char *path, struct wf_error *err);
 

@@ -24,10 +24,11 @@ enum wf_status {
 	WF_ERR_INCOMPLETE = -8,	 /* documents missing; message lists them */
 	WF_ERR_EXISTS = -9,	 /* already there (login, open key intent, ...) */
 	WF_ERR_AUDIT = -10,	 /* the audit chain is broken (wf_audit_verify) */
-	WF_ERR_UNSAFE = -11,	 /* db file/dir owned by another user or group/other-writable */
+	WF_ERR_UNSAFE = -11,	 /* db file not ours or not 0600, its dir other-writable */
 	WF_ERR_SCHEMA = -12,	 /* the database is newer than this program */
 	WF_ERR_IO = -13,	 /* copying a scan or writing a backup failed */
 	WF_ERR_BUSY = -14,	 /* another run of enroll holds the application or token (wf_lock) */
+	WF_ERR_NO_DATABASE = -15, /* no database at the path, or an empty file (wf_store_open) */
 };
 
 /*
@@ -167,14 +168,22 @@ char *wf_allowed_actions(enum wf_state from, char *buf, size_t size);
 struct wf_store;
 
 /*
- * Open (creating on first use, mode 0600) the database at path and bring its schema to
- * the current version. Refuses (WF_ERR_UNSAFE) a file or directory owned by another
- * user (other than root for the directory) or writable by group or others, as OpenSSH's
- * safe_path() does. WAL, foreign keys on, a 10 s busy timeout. WF_ERR_SCHEMA if the file
- * is newer than this program. Scans go into the data directory "<path>.files/".
- * Returns NULL on failure with err filled. Free with wf_store_close().
+ * Open the existing database at path and bring its schema to the current version.
+ * Only wf_store_create() makes a database: a path where nothing is, an empty (0-byte)
+ * file or a file no version of this program set up is WF_ERR_NO_DATABASE. Refuses
+ * (WF_ERR_UNSAFE) a file owned by another user or open to group or others in any way
+ * (it holds personal data: mode 0600 only), a directory owned by another user (other
+ * than root) or writable by group or others, as OpenSSH's safe_path() does. WAL, foreign
+ * keys on, a 10 s busy timeout. WF_ERR_SCHEMA if the file is newer than this program.
+ * Scans go into the data directory "<path>.files/". Returns NULL on failure with err
+ * filled. Free with wf_store_close().
  */
 struct wf_store *wf_store_open(const char *path, struct wf_error *err);
+/*
+ * The same, creating the file (mode 0600) and its schema if there is none or it is
+ * empty: for "enroll init" only. An existing database is opened as wf_store_open does.
+ */
+struct wf_store *wf_store_create(const char *path, struct wf_error *err);
 /* Close and free. NULL is a no-op. */
 void wf_store_close(struct wf_store *store);
 /* The schema version this program writes (PRAGMA user_version). */
@@ -272,6 +281,21 @@ struct wf_applicant {
 	char city[WF_NAME_MAX];
 	char province[WF_NAME_MAX];
 };
+
+/*
+ * Copy value ("" for NULL) into dst, a buffer of size bytes with its NUL, as it is, or
+ * refuse it: WF_ERR_INVALID naming field and its limit in bytes, dst untouched. Input
+ * is never cut: what does not fit is refused, never stored as something shorter.
+ */
+int wf_text_copy(char *dst, size_t size, const char *value, const char *field,
+		 struct wf_error *err);
+/*
+ * Set one field of an applicant by its name ("full_name", "nik", "nip", "email", "phone",
+ * "position", "rank_grade", "work_unit", "agency", "city", "province") by wf_text_copy's
+ * rule. WF_ERR_INVALID also for a name that is not a field.
+ */
+int wf_applicant_set(struct wf_applicant *applicant, const char *field, const char *value,
+		     struct wf_error *err);
 
 /* ---------------------------------------------------------------- acting */
 

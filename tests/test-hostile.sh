@@ -1,0 +1,339 @@
+#!/bin/sh
+# test-hostile.sh: hostile input (issue 12), table by table. Each case states the input,
+# the exit status and a fragment of the message it must show; each then checks that
+# nothing was lost or changed: the application's record (enroll --json show), the
+# database's integrity (PRAGMA integrity_check), the audit chain (enroll audit verify)
+# and, for documents, the scans in the data directory with their SHA-256.
+. "$top_srcdir/tests/enroll-lib.sh"
+
+t_station || { echo "Bail out! the station cannot be set up"; exit 1; }
+
+# long N [CHAR]: N bytes of CHAR (default x).
+long() {
+	awk -v n="$1" -v c="${2:-x}" 'BEGIN { while (n-- > 0) printf "%s", c }'
+}
+
+# refused STATUS FRAGMENT COMMAND...: the command fails with exactly STATUS and says
+# FRAGMENT (a fixed string) on stderr; stdout and stderr are kept in $T_DIR/out, err.
+refused() {
+	want=$1 fragment=$2
+	shift 2
+	"$@" >"$T_DIR/out" 2>"$T_DIR/err"
+	got=$?
+	[ "$got" -eq "$want" ] || { echo "exit status $got, expected $want"; cat "$T_DIR/err"; return 1; }
+	grep -qF -- "$fragment" "$T_DIR/err" || { echo "missing: $fragment"; cat "$T_DIR/err"; return 1; }
+}
+
+# store_intact: the file passes sqlite's own check and the audit chain verifies.
+store_intact() {
+	check=$(sqlite3 "$ENROLL_DB" 'PRAGMA integrity_check') &&
+	[ "$check" = ok ] || { echo "integrity_check: $check"; return 1; }
+	e kasi audit verify >/dev/null || { echo "audit verify failed"; return 1; }
+}
+
+# snapshot NAME NUMBER: the application's record and every file of the data directory
+# with its SHA-256, to compare with a later snapshot.
+snapshot() {
+	e kasi --json show "$2" >"$T_DIR/$1.show" || return 1
+	(cd "$ENROLL_DB.files" && find . -type f ! -path './ca/*' -exec sha256sum {} + | sort) \
+		>"$T_DIR/$1.files"
+}
+
+# unchanged NUMBER: nothing differs from the snapshot "before".
+unchanged() {
+	snapshot after "$1" &&
+	cmp -s "$T_DIR/before.show" "$T_DIR/after.show" || { echo "record changed:"; diff "$T_DIR/before.show" "$T_DIR/after.show"; return 1; }
+	cmp -s "$T_DIR/before.files" "$T_DIR/after.files" || { echo "files changed:"; diff "$T_DIR/before.files" "$T_DIR/after.files"; return 1; }
+	store_intact
+}
+
+applicants() {
+	sqlite3 "$ENROLL_DB" 'SELECT count(*) FROM applicants'
+}
+
+# ---------------------------------------------------------------- applicant data
+# Each value is one byte past its field's room, or not what it claims to be; apply is
+# given it after a valid set of options (the last one given wins), and must refuse it
+# whole: exit 8, the field and its limit named, and no applicant recorded.
+
+# case name | option | value (expanded) | fragment
+apply_cases() {
+	cat <<'EOF'
+nik_of_17_digits_is_refused_not_cut|--nik|61720155048500011|nik is 17 bytes long: at most 16
+nip_of_19_digits_is_refused_not_cut|--nip|1985041520100120011|nip is 19 bytes long: at most 18
+phone_longer_than_its_field_is_refused_not_normalized|--phone|0812 3456 7890          ;rm -rf /|phone is 33 bytes long: at most 23
+phone_with_a_shell_command_past_its_room_is_refused_not_normalized|--phone|0812 3456 7890 ;rm -rf /|phone is 24 bytes long: at most 23
+phone_with_a_shell_command_is_refused_not_normalized|--phone|0812 3456 7890;rm -rf /|phone number contains ';'
+name_of_256_bytes_is_refused_not_cut|--name|$(long 256)|full_name is 256 bytes long: at most 255
+name_of_128_two_byte_letters_is_refused_not_cut|--name|$(long 128 é)|full_name is 256 bytes long: at most 255
+unit_of_256_bytes_is_refused_not_cut|--unit|$(long 256)|work_unit is 256 bytes long: at most 255
+position_of_300_bytes_is_refused_not_cut|--position|$(long 300)|position is 300 bytes long: at most 255
+agency_of_256_bytes_is_refused_not_cut|--agency|$(long 256)|agency is 256 bytes long: at most 255
+email_of_256_bytes_is_refused_not_cut|--email|$(long 240)@singkawangkota.go.id|email is 261 bytes long: at most 255
+rank_of_64_bytes_is_refused_not_cut|--rank|$(long 64)|rank_grade is 64 bytes long: at most 63
+city_of_256_bytes_is_refused_not_cut|--city|$(long 256)|city is 256 bytes long: at most 255
+province_of_256_bytes_is_refused_not_cut|--province|$(long 256)|province is 256 bytes long: at most 255
+EOF
+}
+
+apply_refused() {
+	option=$1 value=$2 fragment=$3
+	count=$(applicants)
+	refused 8 "$fragment" e kasi apply --name "Uji Coba" --nik 6172015504850099 \
+		--nip 198504152010012001 --email uji@singkawangkota.go.id --phone 081234567890 \
+		--position Analis --unit "Bagian Umum" --agency Setda "$option" "$value" || return 1
+	[ "$(applicants)" -eq "$count" ] || { echo "an applicant was recorded"; return 1; }
+	store_intact
+}
+
+apply_cases >"$T_DIR/apply.cases"
+while IFS='|' read -r name option value fragment; do
+	value=$(eval "printf '%s' \"$value\"")
+	t_ok "$name" apply_refused "$option" "$value" "$fragment"
+done <"$T_DIR/apply.cases"
+
+# At the limit, the value is stored exactly as typed.
+name_of_255_bytes_is_stored_whole() {
+	name=$(long 255 n)
+	number=$(t_apply "$name") &&
+	e kasi --json show "$number" | grep -qF "\"name\":\"$name\"" &&
+	[ "$(sqlite3 "$ENROLL_DB" "SELECT length(full_name) FROM applicants ORDER BY id DESC LIMIT 1")" -eq 255 ]
+}
+t_ok "name_of_255_bytes_is_stored_whole" name_of_255_bytes_is_stored_whole
+
+# Officials and the office: the same rule.
+official_cases() {
+	cat <<'EOF'
+official_nip_of_19_digits_is_refused_not_cut|--nip|1980010120050110011|nip is 19 bytes long: at most 18
+official_name_of_256_bytes_is_refused_not_cut|--name|$(long 256)|name is 256 bytes long: at most 255
+official_login_of_64_bytes_is_refused_not_cut|--login|$(long 64 l)|login is 64 bytes long: at most 63
+EOF
+}
+
+official_refused() {
+	option=$1 value=$2 fragment=$3
+	count=$(sqlite3 "$ENROLL_DB" 'SELECT count(*) FROM officials')
+	refused 8 "$fragment" e kasi official add --name "Pejabat Baru" \
+		--nip 198001012005011001 --role kabid --login baru "$option" "$value" &&
+	[ "$(sqlite3 "$ENROLL_DB" 'SELECT count(*) FROM officials')" -eq "$count" ] &&
+	store_intact
+}
+
+official_cases >"$T_DIR/official.cases"
+while IFS='|' read -r name option value fragment; do
+	value=$(eval "printf '%s' \"$value\"")
+	t_ok "$name" official_refused "$option" "$value" "$fragment"
+done <"$T_DIR/official.cases"
+
+init_with_an_office_name_too_long_creates_nothing() {
+	db=$T_DIR/long-office/enroll.db
+	refused 8 "office is 256 bytes long: at most 255" \
+		e kasi --db "$db" init --office "$(long 256)" --city Singkawang &&
+	[ ! -e "$db" ]
+}
+t_ok "init_with_an_office_name_too_long_creates_nothing" \
+	init_with_an_office_name_too_long_creates_nothing
+
+# ---------------------------------------------------------------- documents
+# An application with its four scans recorded, then sent: its documents are closed.
+scan() {
+	printf '%%PDF-1.4\n%s\n' "$1" >"$T_DIR/$1.pdf"
+	echo "$T_DIR/$1.pdf"
+}
+
+sent_with_scans() {
+	T_SEQ=$(($(cat "$T_DIR/seq") + 1))
+	echo "$T_SEQ" >"$T_DIR/seq"
+	number=$(e kasi apply --name "$1" --nik "617201550485$(printf %04d "$T_SEQ")" \
+		--nip 198504152010012001 --email "scan$T_SEQ@singkawangkota.go.id" \
+		--phone 081234567890 --position Analis --unit "Bagian Umum" --agency Setda \
+		--document "letter=$(scan "letter-$T_SEQ")" --document "form=$(scan "form-$T_SEQ")" \
+		--document "ktp=$(scan "ktp-$T_SEQ")" --document "sk=$(scan "sk-$T_SEQ")") &&
+	t_to_sent "$number" && echo "$number"
+}
+
+# recorded_scan NUMBER KIND: "PATH SHA256" as the database has them.
+recorded_scan() {
+	sqlite3 -separator ' ' "$ENROLL_DB" "SELECT d.scan_path, d.scan_sha256 FROM documents d
+		JOIN applications a ON a.id = d.application_id
+		WHERE a.number = '$1' AND d.kind = '$2'"
+}
+
+# The recorded file exists and its SHA-256 is the recorded one and the original's.
+scan_is_kept() {
+	set -- $(recorded_scan "$1" "$2") "$3"
+	[ -f "$1" ] || { echo "recorded scan $1 is gone"; return 1; }
+	[ "$(sha256sum <"$1" | cut -d' ' -f1)" = "$2" ] || { echo "$1 does not match its record"; return 1; }
+	[ "$(sha256sum <"$3" | cut -d' ' -f1)" = "$2" ] || { echo "$1 is not the scan received"; return 1; }
+}
+
+refused_document_keeps_the_recorded_scan() {
+	kind=$1 option=$2
+	number=$(sent_with_scans "Dokumen $kind") && seq=$(cat "$T_DIR/seq") &&
+	snapshot before "$number" &&
+	refused 5 "documents of $number are closed in state sent" \
+		e kasi document "$number" --document "$option=$(scan "$option-new-$seq")" &&
+	unchanged "$number" && scan_is_kept "$number" "$kind" "$T_DIR/$option-$seq.pdf" &&
+	[ "$(t_state "$number")" = sent ]
+}
+t_ok "refused_ktp_after_send_keeps_the_recorded_scan_and_its_file" \
+	refused_document_keeps_the_recorded_scan ktp_copy ktp
+t_ok "refused_sk_after_send_keeps_the_recorded_scan_and_its_file" \
+	refused_document_keeps_the_recorded_scan sk_copy sk
+
+# Before send a new scan replaces the old one: the record and the file agree, and the
+# scan of the other kinds stay as they were.
+new_scan_before_send_replaces_the_old_one() {
+	number=$(t_apply "Ganti Pindaian") && e kasi document "$number" --document "ktp=$(scan ktp-old)" >/dev/null &&
+	set -- $(recorded_scan "$number" ktp_copy) && old=$1 &&
+	e kasi document "$number" --document "ktp=$(scan ktp-new)" >/dev/null &&
+	scan_is_kept "$number" ktp_copy "$T_DIR/ktp-new.pdf" &&
+	[ ! -e "$old" ] || { echo "the replaced scan $old is still there"; return 1; }
+	store_intact
+}
+t_ok "new_scan_before_send_replaces_the_old_one_and_record_and_file_agree" \
+	new_scan_before_send_replaces_the_old_one
+
+# The same scan twice is one file, kept.
+same_scan_twice_is_kept() {
+	number=$(t_apply "Pindaian Sama") &&
+	e kasi document "$number" --document "ktp=$(scan ktp-same)" >/dev/null &&
+	e kasi document "$number" --document "ktp=$T_DIR/ktp-same.pdf" >/dev/null &&
+	scan_is_kept "$number" ktp_copy "$T_DIR/ktp-same.pdf" && store_intact
+}
+t_ok "the_same_scan_recorded_twice_is_kept" same_scan_twice_is_kept
+
+# ---------------------------------------------------------------- the store
+# Only init creates a database. case name | how the path is prepared | command
+store_cases() {
+	cat <<'EOF'
+show_with_a_mistyped_db_creates_nothing|missing|show TTE/2026/0001
+list_with_a_mistyped_db_creates_nothing|missing|list
+apply_with_a_mistyped_db_creates_nothing|missing|apply --name X --nik 6172015504850001 --email x@singkawangkota.go.id --phone 081234567890
+audit_verify_with_a_mistyped_db_creates_nothing|missing|audit verify
+report_with_a_mistyped_db_creates_nothing|missing|report holders --csv
+official_add_with_a_mistyped_db_creates_nothing|missing|official add --name X --nip 198001012005011001 --role kasi --login x
+backup_with_a_mistyped_db_creates_nothing|missing|backup BACKUP
+show_in_a_missing_directory_creates_nothing|nodir|show TTE/2026/0001
+show_with_an_empty_db_file_leaves_it_empty|empty|show TTE/2026/0001
+list_with_an_empty_db_file_leaves_it_empty|empty|list
+apply_with_an_empty_db_file_leaves_it_empty|empty|apply --name X --nik 6172015504850001 --email x@singkawangkota.go.id --phone 081234567890
+official_add_with_an_empty_db_file_leaves_it_empty|empty|official add --name X --nip 198001012005011001 --role kasi --login x
+EOF
+}
+
+no_database_is_refused() {
+	how=$1
+	shift
+	case $how in
+	missing) db=$T_DIR/typo-$T_COUNT.db ;;
+	nodir) db=$T_DIR/no-such-dir-$T_COUNT/enroll.db ;;
+	empty) db=$T_DIR/empty-$T_COUNT.db && : >"$db" && chmod 600 "$db" ;;
+	esac
+	# shellcheck disable=SC2046 # the command's words, with BACKUP a path of the test's
+	refused 3 "run \`enroll init\` to create one" \
+		e kasi --db "$db" $(echo "$@" | sed "s|BACKUP|$T_DIR/backup-$T_COUNT.db|") &&
+	grep -qF "$db" "$T_DIR/err" || { echo "the path is not named"; return 1; }
+	case $how in
+	empty) [ -f "$db" ] && [ ! -s "$db" ] || { echo "$db was written"; return 1; } ;;
+	*) [ ! -e "$db" ] || { echo "$db was created"; return 1; } ;;
+	esac
+	[ ! -e "$T_DIR/backup-$T_COUNT.db" ] && [ ! -e "$db-wal" ] && [ ! -e "$db.files" ]
+}
+
+store_cases >"$T_DIR/store.cases"
+while IFS='|' read -r name how command; do
+	t_ok "$name" no_database_is_refused "$how" $command
+done <"$T_DIR/store.cases"
+
+# A sqlite file this program never set up is not a station either.
+foreign_sqlite_file_is_refused() {
+	db=$T_DIR/foreign.db
+	sqlite3 "$db" 'CREATE TABLE notes (x); INSERT INTO notes VALUES (1)' && chmod 600 "$db" &&
+	refused 3 "run \`enroll init\` to create one" e kasi --db "$db" list &&
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM sqlite_master")" -eq 1 ]
+}
+t_ok "a_sqlite_file_enroll_never_set_up_is_refused_and_left_alone" foreign_sqlite_file_is_refused
+
+empty_db_path_is_a_usage_error() {
+	refused 1 "--db" e kasi --db '' list &&
+	refused 1 "--db" e kasi list --db '' &&
+	refused 1 "--db" e kasi --db '' init --office X --city Y &&
+	refused 1 "--db" env ENROLL_DB= ENROLL_TEST_LOGIN=kasi "$ENROLL" show TTE/2026/0001
+}
+t_ok "an_empty_db_path_is_a_usage_error" empty_db_path_is_a_usage_error
+
+init_creates_the_database_private() {
+	db=$T_DIR/fresh/enroll.db
+	e kasi --db "$db" init --office "Dinas Kominfo" --city Singkawang >/dev/null &&
+	[ "$(stat -c %a "$db")" = 600 ] && e kasi --db "$db" list >/dev/null
+}
+t_ok "init_creates_the_database_mode_600_and_other_commands_then_open_it" \
+	init_creates_the_database_private
+
+# The database holds personal data: any access by group or others is refused.
+# case name | mode
+mode_cases() {
+	cat <<'EOF'
+database_readable_by_group_is_refused|640
+database_readable_by_others_is_refused|604
+database_readable_by_all_is_refused|644
+database_executable_by_group_is_refused|610
+database_writable_by_group_is_refused|620
+EOF
+}
+
+open_database_is_refused() {
+	mode=$1
+	number=$(sqlite3 "$ENROLL_DB" 'SELECT number FROM applications LIMIT 1') &&
+	snapshot before "$number" && chmod "$mode" "$ENROLL_DB" &&
+	refused 3 "chmod 600" e kasi show "$number" &&
+	refused 3 "chmod 600" e kasi apply --name X --nik 6172015504850001 \
+		--email x@singkawangkota.go.id --phone 081234567890
+	r=$?
+	chmod 600 "$ENROLL_DB"
+	[ "$r" -eq 0 ] && unchanged "$number"
+}
+
+mode_cases >"$T_DIR/mode.cases"
+while IFS='|' read -r name mode; do
+	t_ok "$name" open_database_is_refused "$mode"
+done <"$T_DIR/mode.cases"
+
+# ---------------------------------------------------------------- CSV output
+# Cells a spreadsheet would run as formulas are written as text (a leading quote).
+# case name | name | work unit | the CSV cell expected
+csv_cases() {
+	cat <<'EOF'
+csv_cell_starting_with_equals_is_neutralized|=HYPERLINK("http://x","y")|Bagian Umum|"'=HYPERLINK(""http://x"",""y"")"
+csv_cell_starting_with_plus_is_neutralized|Ani|+cmd calc|'+cmd calc
+csv_cell_starting_with_minus_is_neutralized|-2+3|Bagian Umum|'-2+3
+csv_cell_starting_with_at_is_neutralized|Ana|@SUM(A1)|'@SUM(A1)
+csv_cell_starting_with_a_tab_is_neutralized|Aji|	=1+1|'	=1+1
+csv_cell_with_an_equals_inside_is_left_as_it_is|Ali = Ale|Bagian Umum|,Ali = Ale,
+EOF
+}
+
+csv_neutralized() {
+	name=$1 unit=$2 cell=$3
+	T_SEQ=$(($(cat "$T_DIR/seq") + 1))
+	echo "$T_SEQ" >"$T_DIR/seq"
+	number=$(e kasi apply --name "$name" --nik "617201550485$(printf %04d "$T_SEQ")" \
+		--nip 198504152010012001 --email "csv$T_SEQ@singkawangkota.go.id" \
+		--phone 081234567890 --position Analis --unit "$unit" --agency Setda) || return 1
+	# two days waiting at step 2: overdue, so the report lists name and unit
+	sqlite3 "$ENROLL_DB" "UPDATE applications SET step_started_at = step_started_at - 172800
+		WHERE number = '$number'" &&
+	e kasi report overdue --csv >"$T_DIR/csv" &&
+	grep -F "$number" "$T_DIR/csv" | grep -qF -- "$cell" || { echo "no cell $cell in:"; grep -F "$number" "$T_DIR/csv"; return 1; }
+	# and the value itself is stored as given
+	[ "$(sqlite3 "$ENROLL_DB" "SELECT full_name FROM applicants a JOIN applications p
+		ON p.applicant_id = a.id WHERE p.number = '$number'")" = "$name" ]
+}
+
+csv_cases >"$T_DIR/csv.cases"
+while IFS='|' read -r name applicant unit cell; do
+	t_ok "$name" csv_neutralized "$applicant" "$unit" "$cell"
+done <"$T_DIR/csv.cases"
+
+t_done
