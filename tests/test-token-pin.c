@@ -170,7 +170,7 @@ the_so_unblocks_with_a_new_user_pin_and_a_wrong_so_pin_changes_nothing(void)
 	struct tok_pin *new = fixture_pin("716203");
 	struct tok_error err = { 0 };
 
-	check_int(tok_unblock_pin(token, wrong, new, &err), TOK_ERR_PIN_INCORRECT);
+	check_int(tok_unblock_pin(token, wrong, new, &err), TOK_ERR_SO_PIN_INCORRECT);
 	check(strstr(err.message, "SO PIN") != NULL);
 	check_int(login_with(token, TOK_USER, FIXTURE_USER_PIN, &err), TOK_OK);
 	check_int(tok_unblock_pin(token, so, new, &err), TOK_OK);

@@ -236,7 +236,7 @@ so_login_with_the_so_pin_succeeds_and_user_pin_is_refused(void)
 	struct tok_pin *so = fixture_pin(FIXTURE_SO_PIN), *user = fixture_pin(FIXTURE_USER_PIN);
 	struct tok_error err = { 0 };
 
-	check_int(tok_login(token, TOK_SO, user, &err), TOK_ERR_PIN_INCORRECT);
+	check_int(tok_login(token, TOK_SO, user, &err), TOK_ERR_SO_PIN_INCORRECT);
 	check_int(tok_login(token, TOK_SO, so, &err), TOK_OK);
 	tok_pin_free(so);
 	tok_pin_free(user);
