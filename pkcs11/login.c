@@ -169,6 +169,7 @@ tok_login(struct tok_token *token, enum tok_user user, const struct tok_pin *pin
 				     "the token is not initialized");
 	if (pin == NULL && (r = require_pinpad(token, err)) != TOK_OK)
 		return r;
+	tok_info_stale(token);	/* the PIN's flags change with a try, right or wrong */
 	/* Our session first: it tells us the return value, libp11 would not. */
 	rv = token->ctx->fn->C_Login(token->session, user == TOK_SO ? CKU_SO : CKU_USER,
 				     pin_bytes(pin), pin_length(pin));
@@ -190,6 +191,7 @@ tok_login(struct tok_token *token, enum tok_user user, const struct tok_pin *pin
 static void
 logout(struct tok_token *token)
 {
+	tok_info_stale(token);
 	token->ctx->fn->C_Logout(token->session);
 	token->logged_in = false;
 }
@@ -285,6 +287,7 @@ tok_change_pin(struct tok_token *token, const struct tok_pin *old_pin,
 		return r;
 	if ((old_pin == NULL || new_pin == NULL) && (r = require_pinpad(token, err)) != TOK_OK)
 		return r;
+	tok_info_stale(token);
 	rv = token->ctx->fn->C_SetPIN(token->session, pin_bytes(old_pin), pin_length(old_pin),
 				      pin_bytes(new_pin), pin_length(new_pin));
 	if (rv != CKR_OK)

@@ -303,6 +303,7 @@ tok_slot_attach(struct tok_token *token, const char *selector, bool label_only,
 
 	token->session = CK_INVALID_HANDLE;
 	token->logged_in = false;
+	tok_info_stale(token);
 	if (PKCS11_enumerate_slots(token->ctx->p11, &token->slots, &token->slot_count) != 0) {
 		tok_error_set(err, TOK_ERR_MODULE, "cannot list the module's slots");
 		tok_error_openssl(err);
@@ -376,9 +377,26 @@ tok_close(struct tok_token *token)
 int
 tok_get_info(struct tok_token *token, struct tok_info *out, struct tok_error *err)
 {
+	int r;
+
 	if (token == NULL || token->slot == NULL || out == NULL)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_get_info: no token");
-	return tok_slot_info(token->ctx, PKCS11_get_slotid_from_slot(token->slot), out, err);
+	/* Each C_GetTokenInfo costs a card a PIN status command: ask once until it changes. */
+	if (!token->info_fresh) {
+		r = tok_slot_info(token->ctx, PKCS11_get_slotid_from_slot(token->slot), &token->info,
+				  err);
+		if (r != TOK_OK)
+			return r;
+		token->info_fresh = true;
+	}
+	*out = token->info;
+	return TOK_OK;
+}
+
+void
+tok_info_stale(struct tok_token *token)
+{
+	token->info_fresh = false;
 }
 
 CK_SLOT_ID

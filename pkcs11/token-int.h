@@ -26,6 +26,8 @@ struct tok_token {
 	char label[33];
 	CK_SESSION_HANDLE session;	/* our raw read-write session on the same slot */
 	bool logged_in;
+	struct tok_info info;		/* what tok_get_info read last ... */
+	bool info_fresh;		/* ... still true: no login or PIN change since */
 };
 
 struct tok_key {
@@ -99,6 +101,8 @@ int tok_find_objects(struct tok_token *token, CK_ATTRIBUTE *template, CK_ULONG c
  * to 1.5 s for the reader to notice a card pulled out.
  */
 int tok_removed_or(struct tok_token *token, int code, struct tok_error *err);
+/* After a login, a PIN or a token change: tok_get_info asks the token again. */
+void tok_info_stale(struct tok_token *token);
 /* The slot id of the open token. */
 CK_SLOT_ID tok_token_slot_id(const struct tok_token *token);
 

@@ -568,17 +568,23 @@ def parse_apdu(apdu):
 
 
 class Stats:
+    """APDUs and bytes both ways, and a count per instruction (for the benchmark)."""
+
     def __init__(self, path):
         self.path = path
         self.apdus = self.sent = self.received = 0
+        self.by_ins = {}
 
     def count(self, command, response):
         self.apdus += 1
         self.received += len(command)
         self.sent += len(response)
+        ins = f"{command[1]:02X}"
+        self.by_ins[ins] = self.by_ins.get(ins, 0) + 1
         if self.path:
             with open(self.path, "w") as f:
                 f.write(f"apdus {self.apdus}\nbytes {self.received + self.sent}\n")
+                f.writelines(f"ins {k} {v}\n" for k, v in sorted(self.by_ins.items()))
 
 
 def connect(port):
