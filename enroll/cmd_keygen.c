@@ -126,6 +126,8 @@ prepare_token(struct cli *cli, struct tok_token *token, const char *name)
 		r = cli_login(cli, token);
 		goto out;
 	}
+	if (blank && (r = station_vendor_step(&model)) != 0)
+		goto out;
 	if (blank)
 		r = initialize_blank(cli, token, name, so_pin);
 	else

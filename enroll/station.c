@@ -183,3 +183,29 @@ station_token_is_blank(const struct tok_info *info, const struct pcsc_model *mod
 	       strncmp(info->label, model->blank_label, n) == 0 &&
 	       (info->label[n] == '\0' || strncmp(info->label + n, " (", 2) == 0);
 }
+
+/* The quirks that mean a blank token needs a step outside enroll, and why, in words. */
+static const struct {
+	const char *quirk;
+	const char *why;
+} vendor_steps[] = {
+	{"needs-pkcs15-init", N_("OpenSC must first give it a PKCS#15 file system")},
+	{"piv-management-key", N_("a PIV token is set up with its PIN, PUK and management key")},
+	{"vendor-middleware", N_("only the vendor's software can initialize it")},
+};
+
+int
+station_vendor_step(const struct pcsc_model *model)
+{
+	for (size_t i = 0; i < sizeof(vendor_steps) / sizeof(vendor_steps[0]); i++) {
+		if (!pcsc_model_has_quirk(model, vendor_steps[i].quirk))
+			continue;
+		fprintf(stderr, _("enroll: a blank %s cannot be initialized by enroll: %s\n"),
+			model->name, _(vendor_steps[i].why));
+		if (model->note[0] != '\0')
+			fprintf(stderr, "  %s\n", model->note);
+		fprintf(stderr, "  %s\n", _("do that step, then run 'enroll keygen' again"));
+		return EXIT_TOKEN;
+	}
+	return 0;
+}

@@ -50,6 +50,12 @@ struct pcsc_model;
  * pcscd is not running or the card is not in the table.
  */
 void station_token_model(const struct tok_info *info, struct pcsc_model *out);
+/*
+ * A blank token of a model that needs a step outside enroll (device table quirks
+ * needs-pkcs15-init, piv-management-key, vendor-middleware): say which and why, with the
+ * table's note, and return EXIT_TOKEN; 0 when enroll can initialize it itself.
+ */
+int station_vendor_step(const struct pcsc_model *model);
 /* Blank: not initialized, or (where the driver cannot tell) showing its factory label. */
 bool station_token_is_blank(const struct tok_info *info, const struct pcsc_model *model);
 

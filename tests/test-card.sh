@@ -231,4 +231,34 @@ module_named_directly() {
 t_ok "the_sop_with_opensc_named_by_module_without_p11_kit" module_named_directly
 t_card_remove
 
+# A model whose blank tokens need a step outside enroll (here the device table says so of
+# this card): keygen names the step and why, and leaves the card as it was.
+vendor_step_is_named_and_the_card_left_alone() {
+	sed 's/^quirks = so-pin-hex16 initialized-flag-unreliable$/quirks = needs-pkcs15-init initialized-flag-unreliable/;
+	     s/^note = The SO PIN is 16.*/note = Blank tokens: pkcs15-init --erase-card, then --create-pkcs15/' \
+		"$top_srcdir/pkcs11/devices.conf" >"$T_DIR/devices.conf"
+	rm -f "$T_DIR/card.json"
+	T_CARD_SERIAL=ENRL0000017
+	t_card_insert || return 1
+	before=$(sha256sum <"$T_DIR/card.json")
+	number=$(t_apply "Vendor") && t_to_sent "$number" || return 1
+	ENROLL_DEVICES_CONF=$T_DIR/devices.conf t_expect_status 10 card_keygen "$number" 2>"$T_DIR/err" &&
+	grep -q "cannot be initialized by enroll: OpenSC must first give it a PKCS#15 file system" "$T_DIR/err" &&
+	grep -q "pkcs15-init --erase-card" "$T_DIR/err" &&
+	[ "$(sha256sum <"$T_DIR/card.json")" = "$before" ] && [ "$(t_state "$number")" = sent ] ||
+		{ cat "$T_DIR/err"; return 1; }
+}
+t_ok "a_blank_token_that_needs_a_vendor_step_is_refused_naming_it_and_left_alone" \
+	vendor_step_is_named_and_the_card_left_alone
+t_card_remove
+
+# Every quirk word of the device table is read by code that acts on it.
+every_quirk_is_acted_on() {
+	for quirk in $(sed -n 's/^quirks = //p' "$top_srcdir/pkcs11/devices.conf" | tr ' ' '\n' | sort -u); do
+		grep -q "\"$quirk\"" "$top_srcdir"/enroll/*.c "$top_srcdir"/pkcs11/*.c ||
+			{ echo "quirk $quirk is read by nothing"; return 1; }
+	done
+}
+t_ok "every_quirk_word_in_the_device_table_is_read_by_code_that_acts_on_it" every_quirk_is_acted_on
+
 t_done
