@@ -22,7 +22,6 @@ card=$top/tests/sc-hsm-card.py
 so=3537363231383830
 pin=830571
 opensc=$(find /usr/lib -name opensc-pkcs11.so -path '*-linux-gnu/opensc-pkcs11.so' | head -n 1)
-engine=$(openssl version -e | sed -n 's/^ENGINESDIR: "\(.*\)"$/\1/p')/pkcs11.so
 for need in pcscd pkcs11-tool openssl sqlite3 /usr/bin/python3; do
 	command -v "$need" >/dev/null || { echo "card-bench: $need missing" >&2; exit 1; }
 done
@@ -51,18 +50,7 @@ pcscd -f -c "$dir/reader.conf.d" >"$dir/pcscd.log" 2>&1 &
 pcscd_pid=$!
 sleep 1
 printf '%s\n' "$pin" >"$dir/pin"
-cat >"$dir/openssl.cnf" <<CNF
-openssl_conf = openssl_init
-[openssl_init]
-engines = engine_section
-[engine_section]
-pkcs11 = pkcs11_section
-[pkcs11_section]
-engine_id = pkcs11
-dynamic_path = $engine
-MODULE_PATH = $opensc
-init = 0
-CNF
+sh "$top/scripts/engine-conf.sh" "$dir/openssl.cnf" "$opensc"
 printf 'keyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=emailProtection\n' >"$dir/ext"
 
 as() {

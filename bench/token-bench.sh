@@ -13,7 +13,7 @@ count=${2:-10}
 shift 2 2>/dev/null || shift $#
 types=${*:-ec-p256 rsa2048}
 module=${SOFTHSM_MODULE:-/usr/lib/softhsm/libsofthsm2.so}
-engine=/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so
+engine=$(openssl version -e | sed -n 's/^ENGINESDIR: "\(.*\)"$/\1/p')/pkcs11.so
 tool=$build/tests/token-tool
 make -C "$build/tests" token-tool >/dev/null
 for need in pkcs11-tool openssl softhsm2-util; do
@@ -27,18 +27,7 @@ so_pin=51928374
 pin=830571
 printf '%s\n' "$pin" >"$dir/pin"
 "$tool" create-ca "$dir/ca" >/dev/null
-cat >"$dir/openssl.cnf" <<CNF
-openssl_conf = openssl_init
-[openssl_init]
-engines = engine_section
-[engine_section]
-pkcs11 = pkcs11_section
-[pkcs11_section]
-engine_id = pkcs11
-dynamic_path = $engine
-MODULE_PATH = $module
-init = 0
-CNF
+sh "$here/../scripts/engine-conf.sh" "$dir/openssl.cnf" "$module"
 printf 'keyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=emailProtection\n' >"$dir/ext"
 
 # A fresh store with one token per enrollment, so both sides start from the same state.

@@ -152,7 +152,7 @@ cli_login(struct cli *cli, struct tok_token *token)
 		return cli_fail_tok(cli, &err);
 	cli_warn_tries(&info);
 	if (info.protected_auth_path && cli->pin_fd < 0) {
-		fprintf(stderr, "%s\n", _("Type the PIN on the reader's pinpad."));
+		fprintf(stderr, "%s\n", _("Type the PIN on the reader's pinpad, or on the token itself."));
 	} else {
 		if ((pin = tok_pin_new()) == NULL)
 			return EXIT_INTERNAL;

@@ -101,21 +101,10 @@ t_vcard_remove() {
 	T_VCARD_PID=""
 }
 
-# t_engine_conf FILE: an OpenSSL configuration that loads libp11's pkcs11 engine (installed
-# into OpenSSL's own engines directory, per architecture) for the module under test.
+# t_engine_conf FILE [MODULE]: an OpenSSL configuration that loads libp11's pkcs11 engine
+# for the module under test (or MODULE).
 t_engine_conf() {
-	cat >"$1" <<CNF
-openssl_conf = openssl_init
-[openssl_init]
-engines = engine_section
-[engine_section]
-pkcs11 = pkcs11_section
-[pkcs11_section]
-engine_id = pkcs11
-dynamic_path = $(openssl version -e | sed -n 's/^ENGINESDIR: "\(.*\)"$/\1/p')/pkcs11.so
-MODULE_PATH = $T_MODULE
-init = 0
-CNF
+	sh "$top_srcdir/scripts/engine-conf.sh" "$1" "${2:-$T_MODULE}"
 }
 
 # t_card_insert [ARGS...]: the emulated SmartCard-HSM (tests/sc-hsm-card.py) into "Virtual

@@ -23,6 +23,14 @@ card_keygen() {
 		3<"$T_DIR/so.pin" 4<"$T_DIR/user.pin"
 }
 
+# new_card SERIAL [ARGS...]: a factory-fresh card of this serial in the reader.
+new_card() {
+	rm -f "$T_DIR/card.json"
+	T_CARD_SERIAL=$1
+	shift
+	t_card_insert "$@"
+}
+
 # card_objects TYPE: how many objects of TYPE (privkey, cert) OpenSC shows, logged in.
 card_objects() {
 	pkcs11-tool --module "$T_OPENSC" --login --pin "$T_USER_PIN" --list-objects --type "$1" \
@@ -33,9 +41,7 @@ card_objects() {
 # its certificate under one id and label, and OpenSSL's engine signs with it by URI.
 sop_on_a_blank_card() {
 	type=$1 name=$2
-	rm -f "$T_DIR/card.json"
-	T_CARD_SERIAL=$3
-	t_card_insert || return 1
+	new_card "$3" || return 1
 	number=$(t_apply "$name") && t_to_sent "$number" || return 1
 	card_keygen "$number" "$type" 2>"$T_DIR/err" >/dev/null || { cat "$T_DIR/err"; return 1; }
 	grep -q "blank" "$T_DIR/err" && grep -q "16 hexadecimal digits" "$T_DIR/err" &&
@@ -57,8 +63,7 @@ engine_signs() {
 	pkcs11-tool --module "$T_OPENSC" --read-object --type cert --id "$1" -o "$T_DIR/cert.der" \
 		>/dev/null 2>&1 &&
 	openssl x509 -inform DER -in "$T_DIR/cert.der" -noout -pubkey >"$T_DIR/pub.pem" || return 1
-	t_engine_conf "$T_DIR/openssl.cnf"
-	sed -i "s|^MODULE_PATH = .*|MODULE_PATH = $T_OPENSC|" "$T_DIR/openssl.cnf"
+	t_engine_conf "$T_DIR/openssl.cnf" "$T_OPENSC"
 	printf '%s\n' "$T_USER_PIN" >"$T_DIR/pin"
 	head -c 500 /dev/urandom >"$T_DIR/message"
 	OPENSSL_CONF=$T_DIR/openssl.cnf openssl dgst -sha256 -engine pkcs11 -keyform engine \
@@ -81,9 +86,7 @@ done
 
 # enrolled_card SERIAL NAME: a fresh card through steps 6 and 7 (EC P-256); the number.
 enrolled_card() {
-	rm -f "$T_DIR/card.json"
-	T_CARD_SERIAL=$1
-	t_card_insert || return 1
+	new_card "$1" || return 1
 	number=$(t_apply "$2") && t_to_sent "$number" && card_keygen "$number" >/dev/null 2>&1 &&
 		t_import "$number" >/dev/null && echo "$number"
 }
@@ -125,9 +128,7 @@ t_card_remove
 # The PIN typed on the device itself: the applicant is told to type it there; a wrong
 # entry is a wrong PIN and changes nothing, the right one lets the import go on.
 pin_on_the_device() {
-	rm -f "$T_DIR/card.json"
-	T_CARD_SERIAL=ENRL0000012
-	t_card_insert || return 1
+	new_card ENRL0000012 || return 1
 	number=$(t_apply "Pin Pad") && t_to_sent "$number" && card_keygen "$number" >/dev/null 2>&1 ||
 		return 1
 	t_card_remove
@@ -150,9 +151,7 @@ key_count() {
 # The card pulled out in the middle of step 6 and of step 7: exit 10, nothing half-recorded;
 # put back, the same command again finishes with exactly one key and one certificate.
 pulled_out_mid_command() {
-	rm -f "$T_DIR/card.json"
-	T_CARD_SERIAL=ENRL0000013
-	t_card_insert --die-before 46 || return 1
+	new_card ENRL0000013 --die-before 46 || return 1
 	number=$(t_apply "Cabut") && t_to_sent "$number" || return 1
 	t_expect_status 10 card_keygen "$number" 2>"$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
 	[ "$(t_state "$number")" = sent ] || return 1
@@ -180,9 +179,7 @@ t_card_remove
 # key by its id, the SHA-1 of its public key) but OpenSC cannot sign with the key until it
 # reads the card anew: the readiness check says so (exit 24), and the next run finishes.
 pulled_out_after_the_request_was_deleted() {
-	rm -f "$T_DIR/card.json"
-	T_CARD_SERIAL=ENRL0000016
-	t_card_insert || return 1
+	new_card ENRL0000016 || return 1
 	number=$(t_apply "Cabut Lagi") && t_to_sent "$number" && card_keygen "$number" >/dev/null 2>&1 ||
 		return 1
 	t_card_remove
@@ -220,9 +217,7 @@ t_card_remove
 
 # OpenSC's module named directly with --module, without p11-kit, on a card enroll made.
 module_named_directly() {
-	rm -f "$T_DIR/card.json"
-	T_CARD_SERIAL=ENRL0000015
-	t_card_insert || return 1
+	new_card ENRL0000015 || return 1
 	number=$(t_apply "Modul") && t_to_sent "$number" &&
 	card_keygen "$number" rsa2048 --module "$T_OPENSC" >/dev/null 2>&1 &&
 	t_import "$number" --module "$T_OPENSC" >/dev/null 2>&1 &&
@@ -238,9 +233,7 @@ vendor_step_is_named_and_the_card_left_alone() {
 	sed 's/^quirks = so-pin-hex16 initialized-flag-unreliable$/quirks = needs-pkcs15-init initialized-flag-unreliable/;
 	     s/^note = The SO PIN is 16.*/note = Blank tokens: pkcs15-init --erase-card, then --create-pkcs15/' \
 		"$top_srcdir/pkcs11/devices.conf" >"$T_DIR/devices.conf"
-	rm -f "$T_DIR/card.json"
-	T_CARD_SERIAL=ENRL0000017
-	t_card_insert || return 1
+	new_card ENRL0000017 || return 1
 	before=$(sha256sum <"$T_DIR/card.json")
 	number=$(t_apply "Vendor") && t_to_sent "$number" || return 1
 	ENROLL_DEVICES_CONF=$T_DIR/devices.conf t_expect_status 10 card_keygen "$number" 2>"$T_DIR/err" &&
