@@ -26,7 +26,9 @@ module_bind(struct tok_ctx *ctx, struct tok_error *err)
 	CK_C_INITIALIZE_ARGS args;
 	CK_RV rv;
 
-	ctx->module_handle = dlopen(ctx->module_path, RTLD_NOW | RTLD_LOCAL);
+	/* Never unmapped: a module's threads and exit handlers (OpenSC's, p11-kit's) outlive
+	 * C_Finalize, and what it leaves stays attributable to it in leak reports. */
+	ctx->module_handle = dlopen(ctx->module_path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (ctx->module_handle == NULL)
 		return tok_error_set(err, TOK_ERR_MODULE, "cannot load %s: %s", ctx->module_path,
 				     dlerror());

@@ -219,9 +219,9 @@ t_card_remove
 module_named_directly() {
 	new_card ENRL0000015 || return 1
 	number=$(t_apply "Modul") && t_to_sent "$number" &&
-	card_keygen "$number" rsa2048 --module "$T_OPENSC" >/dev/null 2>&1 &&
-	t_import "$number" --module "$T_OPENSC" >/dev/null 2>&1 &&
-	[ "$(t_state "$number")" = certificate_imported ] &&
+	card_keygen "$number" rsa2048 --module "$T_OPENSC" >/dev/null 2>"$T_DIR/err" &&
+	t_import "$number" --module "$T_OPENSC" >/dev/null 2>>"$T_DIR/err" &&
+	[ "$(t_state "$number")" = certificate_imported ] || { cat "$T_DIR/err"; return 1; }
 	engine_signs "$(sqlite3 "$ENROLL_DB" "SELECT k.key_id FROM keys k JOIN applications a ON a.id = k.application_id WHERE a.number = '$number' AND k.status = 'complete'")"
 }
 t_ok "the_sop_with_opensc_named_by_module_without_p11_kit" module_named_directly
