@@ -47,6 +47,8 @@ module_bind(struct tok_ctx *ctx, struct tok_error *err)
 	if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED)
 		return tok_error_ckr(err, TOK_ERR_MODULE, rv, "C_Initialize of %s failed",
 				     ctx->module_path);
+	/* p11-kit's proxy gives each C_GetFunctionList an instance of its own: ours. */
+	ctx->own_initialize = rv == CKR_OK;
 	return TOK_OK;
 }
 
@@ -95,9 +97,11 @@ tok_ctx_free(struct tok_ctx *ctx)
 	if (ctx == NULL)
 		return;
 	/*
-	 * Never C_Finalize through our own handle: libp11 owns the initialization and
-	 * finalizes in PKCS11_CTX_unload; our dlclose only drops a reference.
+	 * C_Finalize through our own handle only when it was initialized for us (p11-kit's
+	 * proxy); otherwise libp11 owns the initialization and finalizes in PKCS11_CTX_unload.
 	 */
+	if (ctx->own_initialize)
+		ctx->fn->C_Finalize(NULL);
 	if (ctx->p11 != NULL) {
 		PKCS11_CTX_unload(ctx->p11);
 		PKCS11_CTX_free(ctx->p11);

@@ -14,6 +14,7 @@ struct tok_ctx {
 	PKCS11_CTX *p11;		/* libp11: slots, login, keys as EVP_PKEY, objects */
 	void *module_handle;		/* our own dlopen of the same module ... */
 	CK_FUNCTION_LIST_PTR fn;	/* ... for C_GenerateKeyPair, C_CreateObject etc. */
+	bool own_initialize;		/* fn was initialized for us, not shared with libp11's */
 	char *module_path;
 };
 

@@ -205,9 +205,13 @@ keygen_waits_for_the_card() {
 	rm -f "$T_DIR/card.json"
 	T_CARD_SERIAL=ENRL0000014
 	number=$(t_apply "Tunggu") && t_to_sent "$number" || return 1
-	card_keygen "$number" ec-p256 >"$T_DIR/out" 2>"$T_DIR/err" --wait 30 &
+	card_keygen "$number" ec-p256 >"$T_DIR/out" 2>"$T_DIR/err" --wait 60 &
 	keygen=$!
-	sleep 2
+	# the card goes in once the command is waiting for it, however slowly it started
+	for _ in $(seq 600); do
+		grep -q "Insert the applicant's token" "$T_DIR/err" 2>/dev/null && break
+		sleep 0.1
+	done
 	t_card_insert || return 1
 	wait "$keygen" || { cat "$T_DIR/err"; return 1; }
 	grep -q "Insert the applicant's token" "$T_DIR/err" && [ "$(t_state "$number")" = key_generated ]
