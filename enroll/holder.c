@@ -212,18 +212,6 @@ holder_check(struct cli *cli, const struct wf_application *app, const struct tok
 	return r;
 }
 
-int
-holder_list(struct cli *cli, struct tok_token *token, struct tok_info *info,
-	    struct tok_object **objects, size_t *count)
-{
-	struct tok_error err;
-
-	if (tok_get_info(token, info, &err) != TOK_OK ||
-	    tok_list_objects(token, objects, count, &err) != TOK_OK)
-		return cli_fail_tok(cli, &err);
-	return 0;
-}
-
 /* One lock per name the token has had: its reader (a blank token has no serial yet), its serial. */
 int
 holder_lock_token(struct cli *cli, const struct tok_info *info, struct holder_lock *lock)
@@ -259,7 +247,9 @@ holder_inspect(struct cli *cli, struct tok_token *token, struct holder_lock *loc
 		return cli_fail_tok(cli, &err);
 	if ((r = holder_lock_token(cli, info, lock)) != 0)
 		return r;
-	return holder_list(cli, token, info, objects, count);
+	if (tok_list_objects(token, objects, count, &err) != TOK_OK)
+		return cli_fail_tok(cli, &err);
+	return 0;
 }
 
 int

@@ -7,9 +7,6 @@
 
 #include "cli.h"
 
-/* The token's info and every object this session sees (*objects malloc'd). Exit status. */
-int holder_list(struct cli *cli, struct tok_token *token, struct tok_info *info,
-		struct tok_object **objects, size_t *count);
 /* Print (stderr) which token it is and what it holds. */
 void holder_show(const struct tok_info *info, const struct tok_object *objects, size_t count);
 void holder_print_object(const struct tok_object *object);
