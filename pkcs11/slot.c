@@ -304,7 +304,16 @@ tok_slot_attach(struct tok_token *token, const char *selector, bool label_only,
 	token->session = CK_INVALID_HANDLE;
 	token->logged_in = false;
 	tok_info_stale(token);
-	if (PKCS11_enumerate_slots(token->ctx->p11, &token->slots, &token->slot_count) != 0) {
+	/* A reader whose card just left may fail a listing for a moment (OpenSC: "device
+	 * removed"): asked again for up to 2 s. */
+	int listed = PKCS11_enumerate_slots(token->ctx->p11, &token->slots, &token->slot_count);
+	for (int i = 0; i < 10 && listed != 0; i++) {
+		struct timespec pause = {0, 200 * 1000 * 1000};
+
+		nanosleep(&pause, NULL);
+		listed = PKCS11_enumerate_slots(token->ctx->p11, &token->slots, &token->slot_count);
+	}
+	if (listed != 0) {
 		tok_error_set(err, TOK_ERR_MODULE, "cannot list the module's slots");
 		tok_error_openssl(err);
 		return TOK_ERR_MODULE;

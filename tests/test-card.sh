@@ -250,6 +250,25 @@ t_ok "a_blank_token_that_needs_a_vendor_step_is_refused_naming_it_and_left_alone
 	vendor_step_is_named_and_the_card_left_alone
 t_card_remove
 
+# An SO PIN not in the card's format (16 hexadecimal digits) is refused before the card is
+# initialized: the card's file is as it was, no key is recorded.
+so_pin_in_the_wrong_format_is_refused() {
+	new_card ENRL0000018 || return 1
+	before=$(sha256sum <"$T_DIR/card.json")
+	number=$(t_apply "Format") && t_to_sent "$number" || return 1
+	printf '51928374\n51928374\n' >"$T_DIR/so.pin"
+	printf '%s\n%s\n' "$T_USER_PIN" "$T_USER_PIN" >"$T_DIR/user.pin"
+	t_expect_status 13 e kasi --so-pin-fd 3 --pin-fd 4 keygen "$number" --key-type ec-p256 \
+		3<"$T_DIR/so.pin" 4<"$T_DIR/user.pin" 2>"$T_DIR/err" &&
+	grep -q "16 hexadecimal digits" "$T_DIR/err" &&
+	[ "$(sha256sum <"$T_DIR/card.json")" = "$before" ] && [ "$(t_state "$number")" = sent ] &&
+	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM keys k JOIN applications a ON a.id = k.application_id WHERE a.number = '$number'")" -eq 0 ] ||
+		{ cat "$T_DIR/err"; return 1; }
+}
+t_ok "an_so_pin_not_in_the_cards_format_is_refused_and_the_card_left_as_it_was" \
+	so_pin_in_the_wrong_format_is_refused
+t_card_remove
+
 # Every quirk word of the device table is read by code that acts on it.
 every_quirk_is_acted_on() {
 	for quirk in $(sed -n 's/^quirks = //p' "$top_srcdir/pkcs11/devices.conf" | tr ' ' '\n' | sort -u); do

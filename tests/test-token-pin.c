@@ -83,6 +83,35 @@ pin_policy_refuses_short_trivial_and_identifying_pins(void)
  * SoftHSM 2.6.1 raises "count low" after a wrong PIN but never blocks one (checked: 20
  * wrong tries), so the blocked and final-try paths cannot be shown on it.
  */
+/* so_pin_check TEXT HEX16: tok_check_so_pin on a PIN of this text. */
+static int
+so_pin_check(const char *text, bool hex16, struct tok_error *err)
+{
+	struct tok_pin *pin = fixture_pin(text);
+	int r = tok_check_so_pin(pin, hex16, err);
+
+	tok_pin_free(pin);
+	return r;
+}
+
+static void
+so_pin_policy_refuses_trivial_pins_and_a_hex16_card_takes_only_16_hex_digits(void)
+{
+	struct tok_error err = { 0 };
+
+	check_int(so_pin_check("51928374", false, &err), TOK_OK);
+	check_int(so_pin_check("12345", false, &err), TOK_ERR_PIN_POLICY);
+	check(strstr(err.message, "too short") != NULL);
+	check_int(so_pin_check("00000000", false, &err), TOK_ERR_PIN_POLICY);
+	check_int(so_pin_check("12345678", false, &err), TOK_ERR_PIN_POLICY);
+	check_int(so_pin_check("3537363231383830", true, &err), TOK_OK);
+	check_int(so_pin_check("51928374", true, &err), TOK_ERR_PIN_POLICY);
+	check(strstr(err.message, "16 hexadecimal") != NULL);
+	check_int(so_pin_check("353736323138383G", true, &err), TOK_ERR_PIN_POLICY);
+	check_int(so_pin_check("AAAAAAAAAAAAAAAA", true, &err), TOK_ERR_PIN_POLICY);
+	check(strstr(err.message, "repeated") != NULL);
+}
+
 static void
 a_wrong_pin_is_reported_with_the_tokens_count_low_flag(void)
 {
@@ -186,6 +215,7 @@ int
 main(void)
 {
 	TAP_TEST(pin_policy_refuses_short_trivial_and_identifying_pins);
+	TAP_TEST(so_pin_policy_refuses_trivial_pins_and_a_hex16_card_takes_only_16_hex_digits);
 	TAP_TEST(a_wrong_pin_is_reported_with_the_tokens_count_low_flag);
 	TAP_TEST(a_blank_token_is_initialized_and_given_a_user_pin);
 	TAP_TEST(a_trivial_user_pin_is_refused_when_set);
