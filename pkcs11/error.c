@@ -138,6 +138,9 @@ ckr_status(unsigned long rv)
 	return TOK_ERR_INTERNAL;
 }
 
+static int error_vset(struct tok_error *err, int code, const char *format, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 static int
 error_vset(struct tok_error *err, int code, const char *format, va_list ap)
 {

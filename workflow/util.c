@@ -15,6 +15,9 @@
 
 #include "workflow-int.h"
 
+static int fail_v(struct wf_error *err, int code, const char *field, const char *format, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
 static int
 fail_v(struct wf_error *err, int code, const char *field, const char *format, va_list ap)
 {
