@@ -177,6 +177,7 @@ int cmd_list(struct cli *cli, const struct cli_command *self, int argc, char **a
 int cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_audit_verify(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_backup(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_restore(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_token_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_token_info(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_token_wait(struct cli *cli, const struct cli_command *self, int argc, char **argv);

@@ -1,6 +1,6 @@
 /*
  * cmd_show.c: reading the records: one application with its history, lists, the audit
- * chain check, and the online backup.
+ * chain check.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -208,25 +208,5 @@ cmd_audit_verify(struct cli *cli, const struct cli_command *self, int argc, char
 		return cli_fail_wf(cli, &err);
 	}
 	printf(_("Audit log intact: %lld rows verified.\n"), (long long)rows);
-	return 0;
-}
-
-int
-cmd_backup(struct cli *cli, const struct cli_command *self, int argc, char **argv)
-{
-	struct wf_error err;
-	char **rest;
-	int nrest, r;
-
-	if ((r = cli_parse(cli, self, argc, argv, NULL, &rest, &nrest)) != 0)
-		return r;
-	if (nrest != 1)
-		return cli_fail_usage(_("give the file to write the backup to"));
-	if ((r = cli_store(cli)) != 0)
-		return r;
-	const char *path = rest[0];
-	if (wf_backup(cli->store, path, &err) != WF_OK)
-		return cli_fail_wf(cli, &err);
-	printf(_("Backup written to %s.\n"), path);
 	return 0;
 }

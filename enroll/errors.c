@@ -81,7 +81,7 @@ static const struct error_entry workflow_errors[] = {
 	{ WF_ERR_INVALID, EXIT_INVALID, N_("invalid data"), N_("correct the field and try again") },
 	{ WF_ERR_INCOMPLETE, EXIT_INCOMPLETE, N_("documents are missing"),
 	  N_("return the application to the applicant: 'enroll return ID --reason ...'") },
-	{ WF_ERR_EXISTS, EXIT_INVALID, N_("already recorded"), NULL },
+	{ WF_ERR_EXISTS, EXIT_INVALID, N_("already there"), NULL },
 	{ WF_ERR_AUDIT, EXIT_AUDIT, N_("the audit log has been tampered with"),
 	  N_("stop using this database and report it; restore from a backup") },
 	{ WF_ERR_UNSAFE, EXIT_DATABASE, N_("the database file is not safe to use"),
@@ -92,6 +92,8 @@ static const struct error_entry workflow_errors[] = {
 	  N_("check the path and the free disk space") },
 	{ WF_ERR_SCHEMA, EXIT_DATABASE, N_("the database is newer than this program"),
 	  N_("install the newer version of enroll") },
+	{ WF_ERR_BACKUP, EXIT_AUDIT, N_("the backup is not intact"),
+	  N_("do not restore from it: take another backup, or report it") },
 	{ WF_ERR_BUSY, EXIT_CONFLICT, N_("another operator is working on this application or token now"),
 	  N_("wait until their command has finished, then run yours again") },
 };

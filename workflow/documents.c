@@ -30,9 +30,8 @@ documents_open(enum wf_state state)
 	return false;
 }
 
-/* Copy in to a new file out (0600) while hashing; hex digest into sha256. */
-static int
-copy_hashing(int in, int out, char sha256[65], struct wf_error *err)
+int
+wf_copy_hashing(int in, int out, char sha256[65], struct wf_error *err)
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned char buf[16384], digest[EVP_MAX_MD_SIZE];
@@ -43,12 +42,13 @@ copy_hashing(int in, int out, char sha256[65], struct wf_error *err)
 	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
 		goto out;
 	while ((n = read(in, buf, sizeof(buf))) > 0) {
-		if (!EVP_DigestUpdate(md, buf, (size_t)n) || write(out, buf, (size_t)n) != n) {
+		if (!EVP_DigestUpdate(md, buf, (size_t)n) ||
+		    (out >= 0 && write(out, buf, (size_t)n) != n)) {
 			r = wf_fail(err, WF_ERR_IO, "copying the scan: %s", strerror(errno));
 			goto out;
 		}
 	}
-	if (n < 0 || fsync(out) != 0) {
+	if (n < 0 || (out >= 0 && fsync(out) != 0)) {
 		r = wf_fail(err, WF_ERR_IO, "copying the scan: %s", strerror(errno));
 		goto out;
 	}
@@ -106,7 +106,7 @@ copy_scan(struct wf_store *store, const char *number, enum wf_document_kind kind
 		r = wf_fail(err, WF_ERR_IO, "%s: %s", temp, strerror(errno));
 		goto out;
 	}
-	if ((r = copy_hashing(in, out, copy->sha256, err)) != WF_OK)
+	if ((r = wf_copy_hashing(in, out, copy->sha256, err)) != WF_OK)
 		goto out;
 	n1 = snprintf(copy->path, sizeof(copy->path), "%s/%s-%.16s%s", dir, wf_document_name(kind),
 		      copy->sha256, dot);

@@ -43,6 +43,12 @@ void wf_error_clear(struct wf_error *err);
 /* WF_ERR_INVALID naming the first text field of applicant that lacks its NUL. */
 int wf_applicant_check_terminated(const struct wf_applicant *applicant, struct wf_error *err);
 
+/*
+ * Copy in to out while hashing (out -1: only hash), out then synced; the hex SHA-256 into
+ * sha256. WF_ERR_IO with the system's words when reading or writing fails.
+ */
+int wf_copy_hashing(int in, int out, char sha256[65], struct wf_error *err);
+
 /* Make (or accept) a directory of this user's, mode 0700; WF_ERR_UNSAFE otherwise. */
 int wf_make_private_dir(const char *path, struct wf_error *err);
 

@@ -29,6 +29,7 @@ enum wf_status {
 	WF_ERR_IO = -13,	 /* copying a scan or writing a backup failed */
 	WF_ERR_BUSY = -14,	 /* another run of enroll holds the application or token (wf_lock) */
 	WF_ERR_NO_DATABASE = -15, /* no database at the path, or an empty file (wf_store_open) */
+	WF_ERR_BACKUP = -16,	  /* a backup differs from its manifest (wf_backup_check) */
 };
 
 /*
@@ -198,6 +199,37 @@ void wf_store_set_clock(struct wf_store *store, wf_clock_fn fn, void *arg);
 
 /* Copy the whole database into a new file at path (sqlite online backup, mode 0600). */
 int wf_backup(struct wf_store *store, const char *path, struct wf_error *err);
+
+/* What a backup holds: its audit head, and how many files beside the database. */
+struct wf_backup_info {
+	int64_t audit_rows;
+	char audit_head[65];
+	size_t files;
+};
+/*
+ * Write a backup the station can be restored from into the new directory dir (its parents
+ * made, mode 0700): the database, every file of the data directory under files/, and a
+ * MANIFEST with the database's path, the audit head and each file's SHA-256 (the lines
+ * sha256sum(1) writes). Made as <dir>.partial, renamed when complete. WF_ERR_EXISTS if
+ * dir is there; WF_ERR_IO. info (may be NULL) on success.
+ */
+int wf_backup_create(struct wf_store *store, const char *dir, struct wf_backup_info *info,
+		     struct wf_error *err);
+/*
+ * Check a backup in full, changing nothing: every file listed with its hash and none
+ * more, the database's audit chain intact and its head the manifest's. WF_ERR_AUDIT names
+ * what differs; WF_ERR_IO.
+ */
+int wf_backup_check(const char *dir, struct wf_backup_info *info, struct wf_error *err);
+/*
+ * Restore the backup in dir to the station at db_path, which must be the path it was
+ * taken from (the records name their scans by absolute path: WF_ERR_INVALID otherwise).
+ * Everything is checked as wf_backup_check does while being copied beside the database;
+ * only then is a station already there (with replace; WF_ERR_EXISTS without) moved aside
+ * to <db>.replaced-<date> (nothing is deleted) and the restored one moved in.
+ */
+int wf_restore(const char *dir, const char *db_path, bool replace, struct wf_backup_info *info,
+	       struct wf_error *err);
 
 /* ---------------------------------------------------------------- office, settings */
 
