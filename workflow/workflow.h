@@ -289,10 +289,43 @@ struct wf_applicant {
  */
 int wf_text_copy(char *dst, size_t size, const char *value, const char *field,
 		 struct wf_error *err);
+/* What is checked of an applicant field when an application is recorded. */
+enum wf_field_check {
+	WF_CHECK_TEXT,	     /* any text that fits its room */
+	WF_CHECK_NIK,	     /* wf_validate_nik() */
+	WF_CHECK_NIP,	     /* wf_validate_nip(); none, and only none, for employment "other" */
+	WF_CHECK_EMAIL,	     /* wf_validate_email_domain() with the office's "email_domain" */
+	WF_CHECK_PHONE,	     /* wf_validate_phone(): stored in its +62 form */
+	WF_CHECK_EMPLOYMENT, /* one of wf_employment_name()'s names */
+};
+
 /*
- * Set one field of an applicant by its name ("full_name", "nik", "nip", "email", "phone",
- * "position", "rank_grade", "work_unit", "agency", "city", "province") by wf_text_copy's
- * rule. WF_ERR_INVALID also for a name that is not a field.
+ * The one applicant field table: validation, storage, `show`, --json, the BSrE data file
+ * and the CSR subject all read it, in this order. Static data, never freed.
+ */
+struct wf_applicant_field {
+	const char *key;	/* "full_name": wf_applicant_set()'s name and the JSON member */
+	const char *label;	/* English, marked N_(): the command translates it */
+	const char *column;	/* the applicants table's column */
+	size_t offset;		/* where it is in struct wf_applicant */
+	size_t limit;		/* bytes at most (without the NUL); 0 for the employment enum */
+	bool required;		/* refused empty */
+	enum wf_field_check check;
+	const char *subject;	/* the CSR subject's attribute ("CN", "OU"), NULL: not in it */
+	const char *bsre_key;	/* the member in BSrE's data file ("nama") */
+	const char *bsre_label; /* the line's label on the sheet for BSrE's portal ("Nama") */
+};
+/* The table; *count set to its length. */
+const struct wf_applicant_field *wf_applicant_fields(size_t *count);
+/* The field of that key, NULL if an applicant has none. */
+const struct wf_applicant_field *wf_applicant_field(const char *key);
+/* A field's value as text (employment by wf_employment_name()). Never NULL. */
+const char *wf_applicant_value(const struct wf_applicant *applicant,
+			       const struct wf_applicant_field *field);
+/*
+ * Set one field of an applicant by its key (the table's keys; "employment" takes
+ * wf_employment_name()'s names) by wf_text_copy's rule. WF_ERR_INVALID also for a key
+ * that is not a field and an unknown employment status.
  */
 int wf_applicant_set(struct wf_applicant *applicant, const char *field, const char *value,
 		     struct wf_error *err);
@@ -375,6 +408,7 @@ enum wf_key_status {
 	WF_KEY_GENERATED, /* key id known: the key exists on the token */
 	WF_KEY_COMPLETE,  /* CSR recorded, application in key_generated */
 	WF_KEY_ABANDONED, /* rolled back; reason in abandon_reason */
+	WF_KEY_STATUS_COUNT
 };
 const char *wf_key_status_name(enum wf_key_status status);
 
@@ -588,7 +622,7 @@ int wf_list(struct wf_store *store, int state, size_t limit, size_t offset,
 int wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows,
 		    struct wf_error *err);
 
-/* One audit row as stored (for the command's "audit show"). */
+/* One audit row as stored. */
 struct wf_audit_row {
 	int64_t seq;
 	int64_t at;
