@@ -12,6 +12,8 @@
 #define REPORT_WIDTH 100
 /* A text column is never cut narrower than this. */
 #define COLUMN_MIN 8
+/* Nor a number column's label narrower than this. */
+#define INTEGER_LABEL_MIN 6
 #define ELLIPSIS "\u2026"
 
 /* Code points a terminal shows in no column or in two (combining marks; CJK, emoji). */
@@ -115,28 +117,35 @@ column_label(const struct wf_report_column *column, bool indonesian)
 	return indonesian ? column->label_id : column->label_en;
 }
 
-/* Each column as wide as its widest cell; the widest text columns give way to fit. */
+/*
+ * Each column as wide as its widest cell and label. To fit, the widest column that can
+ * gives way, one column at a time: a text column down to COLUMN_MIN, a number column's
+ * label down to its widest number (and INTEGER_LABEL_MIN), both cut with an ellipsis.
+ */
 static void
-measure(const struct wf_report *report, bool indonesian, int *widths)
+measure(const struct wf_report *report, bool indonesian, int *widths, int *floors)
 {
 	char number[32];
-	int total;
 
 	for (size_t c = 0; c < report->column_count; c++) {
+		bool integer = report->columns[c].type == WF_CELL_INTEGER;
+
 		widths[c] = display_width(column_label(&report->columns[c], indonesian));
+		floors[c] = integer ? INTEGER_LABEL_MIN : COLUMN_MIN;
 		for (size_t r = 0; r < report->row_count; r++) {
 			int w = display_width(cell_text(report, r, c, number, sizeof(number)));
 
 			widths[c] = w > widths[c] ? w : widths[c];
+			floors[c] = integer && w > floors[c] ? w : floors[c];
 		}
 	}
 	for (;;) {
 		size_t widest = report->column_count;
+		int total = 0;
 
-		total = 0;
 		for (size_t c = 0; c < report->column_count; c++) {
 			total += widths[c] + (c ? 2 : 0);
-			if (report->columns[c].type == WF_CELL_TEXT && widths[c] > COLUMN_MIN &&
+			if (widths[c] > floors[c] &&
 			    (widest == report->column_count || widths[c] > widths[widest]))
 				widest = c;
 		}
@@ -149,12 +158,12 @@ measure(const struct wf_report *report, bool indonesian, int *widths)
 static void
 print_table(const struct wf_report *report, bool indonesian)
 {
-	int *widths = calloc(report->column_count, sizeof(*widths));
+	int *widths = calloc(2 * report->column_count, sizeof(*widths));
 	char number[32];
 
 	if (widths == NULL)
 		return;
-	measure(report, indonesian, widths);
+	measure(report, indonesian, widths, widths + report->column_count);
 	for (size_t c = 0; c < report->column_count; c++) {
 		printf("%s", c ? "  " : "");
 		print_cell(column_label(&report->columns[c], indonesian), widths[c],
