@@ -11,10 +11,11 @@
 
 #define ROOM(member) sizeof(((struct wf_applicant *)0)->member)
 /* A text field: its key is its member's and its column's name; limit without the NUL. */
-#define TEXT(member, label, required, check, subject, bsre_key, bsre_label)                        \
-	{#member,   label,	  #member,   offsetof(struct wf_applicant, member),                    \
-	 ROOM(member) - 1, required, check,	 subject,                                              \
-	 bsre_key,  bsre_label}
+/* clang-format off */
+#define TEXT(member, label, required, check, subject, bsre_key, bsre_label) \
+	{#member, label, #member, offsetof(struct wf_applicant, member), ROOM(member) - 1, \
+	 required, check, subject, bsre_key, bsre_label}
+/* clang-format on */
 
 static const struct wf_applicant_field applicant_fields[] = {
     TEXT(full_name, N_("Name"), true, WF_CHECK_TEXT, "CN", "nama", "Nama"),
@@ -134,7 +135,8 @@ void
 wf_applicant_bind(sqlite3_stmt *stmt, int first, const struct wf_applicant *applicant)
 {
 	for (size_t i = 0; i < FIELD_COUNT; i++)
-		wf_bind_text(stmt, first + (int)i, wf_applicant_value(applicant, &applicant_fields[i]));
+		wf_bind_text(stmt, first + (int)i,
+			     wf_applicant_value(applicant, &applicant_fields[i]));
 }
 
 /* Read every field, in the table's order, from result column first on. */

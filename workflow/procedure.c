@@ -293,7 +293,8 @@ static const char *const document_labels_id[WF_DOC_COUNT] = {
     "Fotokopi SK terakhir"};
 static const char *const document_labels_en[WF_DOC_COUNT] = {
     "Application letter", "BSrE form (filled and signed)", "Copy of KTP", "Copy of latest SK"};
-static const char *const key_status_names[WF_KEY_STATUS_COUNT] = {"intent", "generated", "complete", "abandoned"};
+static const char *const key_status_names[WF_KEY_STATUS_COUNT] = {"intent", "generated",
+								   "complete", "abandoned"};
 
 const char *
 wf_employment_name(enum wf_employment employment)

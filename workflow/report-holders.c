@@ -34,7 +34,7 @@ const struct wf_report_column wf_holders_columns[WF_HOLDERS_COLUMN_COUNT] = {
 #define HOLDERS_SQL(period_expression)                                                             \
 	"WITH handed AS (SELECT a.id, a.state, a.request_type, ap.nik, ap.agency, ap.work_unit,"   \
 	" COALESCE((SELECT max(e.ended_at) FROM events e WHERE e.application_id = a.id"            \
-	" AND e.action = 'handover'), a.updated_at) AS at"                                          \
+	" AND e.action = 'handover'), a.updated_at) AS at"                                         \
 	" FROM applications a JOIN applicants ap ON ap.id = a.applicant_id"                        \
 	" WHERE a.state IN ('active', 'renewed', 'revoked', 'lost', 'expired')),"                  \
 	" ranked AS (SELECT *, row_number() OVER"                                                  \

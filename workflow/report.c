@@ -187,10 +187,12 @@ wf_report_states(struct wf_store *store, const struct wf_period *period, struct 
 		}
 		row[WF_STATES_APPLICATIONS].number = counts[s];
 		report->total += counts[s];
-		if ((r = wf_report_text(&row[WF_STATES_STATE], wf_state_name(s), err)) ||
-		    (r = wf_report_text(&row[WF_STATES_LABEL_ID], wf_state_label(s, true), err)) ||
-		    (r = wf_report_text(&row[WF_STATES_LABEL_EN], wf_state_label(s, false), err)) ||
-		    (r = wf_report_row_finish(report, row, err)))
+		if ((r = wf_report_text(&row[WF_STATES_STATE], wf_state_name(s), err)) != WF_OK ||
+		    (r = wf_report_text(&row[WF_STATES_LABEL_ID], wf_state_label(s, true), err)) !=
+			WF_OK ||
+		    (r = wf_report_text(&row[WF_STATES_LABEL_EN], wf_state_label(s, false), err)) !=
+			WF_OK ||
+		    (r = wf_report_row_finish(report, row, err)) != WF_OK)
 			goto out;
 	}
 	*out = report;
