@@ -8,18 +8,198 @@
 
 #include "cli.h"
 
+/* The text output fits a terminal of this many columns. */
+#define REPORT_WIDTH 100
+/* A text column is never cut narrower than this. */
+#define COLUMN_MIN 8
+/* Nor a number column's label narrower than this. */
+#define INTEGER_LABEL_MIN 6
+#define ELLIPSIS "\u2026"
+
+/* Code points a terminal shows in no column or in two (combining marks; CJK, emoji). */
+static const struct {
+	unsigned first, last;
+	int width;
+} wide_or_zero[] = {
+	{ 0x0300, 0x036f, 0 }, { 0x200b, 0x200f, 0 }, { 0xfe00, 0xfe0f, 0 },
+	{ 0x1100, 0x115f, 2 }, { 0x2e80, 0xa4cf, 2 }, { 0xac00, 0xd7a3, 2 },
+	{ 0xf900, 0xfaff, 2 }, { 0xfe30, 0xfe4f, 2 }, { 0xff00, 0xff60, 2 },
+	{ 0xffe0, 0xffe6, 2 }, { 0x1f300, 0x1f64f, 2 }, { 0x1f900, 0x1f9ff, 2 },
+	{ 0x20000, 0x3fffd, 2 },
+};
+
+/* The code point at text (UTF-8), its length in *len; a stray byte is one column. */
+static unsigned
+utf8_next(const char *text, size_t *len)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	size_t n = u[0] >= 0xf0 ? 4 : u[0] >= 0xe0 ? 3 : u[0] >= 0xc0 ? 2 : 1;
+	unsigned cp = n == 1 ? u[0] : u[0] & (0x3f >> (n - 1));
+
+	for (size_t i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80) {
+			*len = 1;
+			return u[0];
+		}
+		cp = (cp << 6) | (u[i] & 0x3f);
+	}
+	*len = n;
+	return cp;
+}
+
+static int
+code_point_width(unsigned cp)
+{
+	for (size_t i = 0; i < sizeof(wide_or_zero) / sizeof(wide_or_zero[0]); i++)
+		if (cp >= wide_or_zero[i].first && cp <= wide_or_zero[i].last)
+			return wide_or_zero[i].width;
+	return 1;
+}
+
+/* Columns text takes on a terminal. */
+static int
+display_width(const char *text)
+{
+	int width = 0;
+	size_t len;
+
+	for (; *text != '\0'; text += len)
+		width += code_point_width(utf8_next(text, &len));
+	return width;
+}
+
+/* Print text in width columns: left- or right-aligned, cut with an ellipsis if longer. */
+static void
+print_cell(const char *text, int width, bool right)
+{
+	int used = display_width(text);
+	size_t len;
+
+	if (used <= width) {
+		printf("%*s%s%*s", right ? width - used : 0, "", text, right ? 0 : width - used, "");
+		return;
+	}
+	used = 0;
+	for (; *text != '\0'; text += len) {
+		int w = code_point_width(utf8_next(text, &len));
+
+		if (used + w > width - 1)
+			break;
+		fwrite(text, 1, len, stdout);
+		used += w;
+	}
+	printf("%s%*s", ELLIPSIS, width - 1 - used, "");
+}
+
+/* A row of a subtotal or the total names itself in its first empty text cell. */
+static const char *
+cell_text(const struct wf_report *report, size_t row, size_t column, char *number, size_t size)
+{
+	const struct wf_report_cell *cell = wf_report_cell(report, row, column);
+	size_t c;
+
+	if (report->columns[column].type == WF_CELL_INTEGER) {
+		snprintf(number, size, "%lld", (long long)cell->number);
+		return number;
+	}
+	if (wf_report_row_kind(report, row) == WF_ROW_DATA || cell->text[0] != '\0')
+		return cell->text;
+	for (c = 0; c < column; c++)
+		if (report->columns[c].type == WF_CELL_TEXT &&
+		    wf_report_cell(report, row, c)->text[0] == '\0')
+			return "";
+	return _("Total");
+}
+
+static const char *
+column_label(const struct wf_report_column *column, bool indonesian)
+{
+	return indonesian ? column->label_id : column->label_en;
+}
+
+/*
+ * Each column as wide as its widest cell and label. To fit, the widest column that can
+ * gives way, one column at a time: a text column down to COLUMN_MIN, a number column's
+ * label down to its widest number (and INTEGER_LABEL_MIN), both cut with an ellipsis.
+ */
+static void
+measure(const struct wf_report *report, bool indonesian, int *widths, int *floors)
+{
+	char number[32];
+
+	for (size_t c = 0; c < report->column_count; c++) {
+		bool integer = report->columns[c].type == WF_CELL_INTEGER;
+
+		widths[c] = display_width(column_label(&report->columns[c], indonesian));
+		floors[c] = integer ? INTEGER_LABEL_MIN : COLUMN_MIN;
+		for (size_t r = 0; r < report->row_count; r++) {
+			int w = display_width(cell_text(report, r, c, number, sizeof(number)));
+
+			widths[c] = w > widths[c] ? w : widths[c];
+			floors[c] = integer && w > floors[c] ? w : floors[c];
+		}
+	}
+	for (;;) {
+		size_t widest = report->column_count;
+		int total = 0;
+
+		for (size_t c = 0; c < report->column_count; c++) {
+			total += widths[c] + (c ? 2 : 0);
+			if (widths[c] > floors[c] &&
+			    (widest == report->column_count || widths[c] > widths[widest]))
+				widest = c;
+		}
+		if (total <= REPORT_WIDTH || widest == report->column_count)
+			return;
+		widths[widest]--;
+	}
+}
+
+static void
+print_table(const struct wf_report *report, bool indonesian)
+{
+	int *widths = calloc(2 * report->column_count, sizeof(*widths));
+	char number[32];
+
+	if (widths == NULL)
+		return;
+	measure(report, indonesian, widths, widths + report->column_count);
+	for (size_t c = 0; c < report->column_count; c++) {
+		printf("%s", c ? "  " : "");
+		print_cell(column_label(&report->columns[c], indonesian), widths[c],
+			   report->columns[c].type == WF_CELL_INTEGER);
+	}
+	printf("\n");
+	for (size_t r = 0; r < report->row_count; r++) {
+		for (size_t c = 0; c < report->column_count; c++) {
+			printf("%s", c ? "  " : "");
+			print_cell(cell_text(report, r, c, number, sizeof(number)), widths[c],
+				   report->columns[c].type == WF_CELL_INTEGER);
+		}
+		printf("\n");
+	}
+	free(widths);
+}
+
 /*
  * A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...),
  * +cmd|...): such a cell is written with a leading single quote, which makes it text.
  */
 static const char csv_formula_starts[] = "=+-@\t\r";
 
+/* How the CSV is written: a spreadsheet set to Indonesian splits on ';' and wants a BOM. */
+struct csv_style {
+	char separator;
+	bool bom;
+};
+
 static void
-print_csv_text(const char *text)
+print_csv_text(const char *text, const struct csv_style *style)
 {
 	bool formula = text[0] != '\0' && strchr(csv_formula_starts, text[0]) != NULL;
+	const char special[] = { style->separator, '"', '\n', '\r', '\0' };
 
-	if (strpbrk(text, ",\"\n\r") == NULL) {
+	if (strpbrk(text, special) == NULL) {
 		printf("%s%s", formula ? "'" : "", text);
 		return;
 	}
@@ -35,30 +215,23 @@ print_csv_text(const char *text)
 }
 
 static void
-print_report(const struct wf_report *report, bool csv, bool indonesian)
+print_csv(const struct wf_report *report, bool indonesian, const struct csv_style *style)
 {
-	for (size_t c = 0; c < report->column_count; c++) {
-		const char *label = indonesian ? report->columns[c].label_id : report->columns[c].label_en;
+	char number[32];
 
-		if (csv)
-			printf("%s%s", c ? "," : "", report->columns[c].key);
-		else
-			printf("%s%-*s", c ? "  " : "", c + 1 < report->column_count ? 20 : 0, label);
+	if (style->bom)
+		printf("\xef\xbb\xbf");
+	for (size_t c = 0; c < report->column_count; c++) {
+		if (c > 0)
+			putchar(style->separator);
+		print_csv_text(column_label(&report->columns[c], indonesian), style);
 	}
 	printf("\n");
 	for (size_t r = 0; r < report->row_count; r++) {
 		for (size_t c = 0; c < report->column_count; c++) {
-			const struct wf_report_cell *cell = wf_report_cell(report, r, c);
-			int width = c + 1 < report->column_count ? 20 : 0;
-
 			if (c > 0)
-				printf(csv ? "," : "  ");
-			if (report->columns[c].type == WF_CELL_INTEGER)
-				printf("%*lld", csv ? 0 : width, (long long)cell->number);
-			else if (csv)
-				print_csv_text(cell->text);
-			else
-				printf("%-*s", width, cell->text);
+				putchar(style->separator);
+			print_csv_text(cell_text(report, r, c, number, sizeof(number)), style);
 		}
 		printf("\n");
 	}
@@ -82,6 +255,9 @@ report_json(const struct wf_report *report)
 						       json_object_new_int64(cell->number) :
 						       json_object_new_string(cell->text));
 		}
+		if (wf_report_row_kind(report, r) != WF_ROW_DATA)
+			cli_json_add_string(row, "row", wf_report_row_kind(report, r) == WF_ROW_TOTAL ?
+								"total" : "subtotal");
 		json_object_array_add(rows, row);
 	}
 	json_object_object_add(o, "rows", rows);
@@ -116,63 +292,91 @@ static const struct {
 	{ "all", WF_PERIOD_ALL },
 };
 
-static int
-make_report(struct cli *cli, const char *which, const struct wf_period *period,
-	    enum wf_period_unit unit, struct wf_report **report, struct wf_error *err)
+/* "holders, states, steps or overdue", from the report table. */
+static void
+report_names(char *buf, size_t size)
 {
-	if (strcmp(which, "holders") == 0)
-		return wf_report_holders(cli->store, period, unit, report, err);
-	if (strcmp(which, "states") == 0)
-		return wf_report_states(cli->store, period, report, err);
-	if (strcmp(which, "steps") == 0)
-		return wf_report_step_times(cli->store, period, report, err);
-	return wf_report_overdue(cli->store, 0, 0, report, err);
+	const struct wf_report_kind *reports;
+	size_t count, used = 0;
+
+	reports = wf_reports(&count);
+	buf[0] = '\0';
+	for (size_t i = 0; i < count && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s",
+					 i == 0 ? "" : i + 1 < count ? ", " : _(" or "),
+					 reports[i].name);
 }
 
-int
-cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+static int
+parse_request(const char *from, const char *to, const char *by, struct wf_report_request *request)
 {
-	const char *from = NULL, *to = NULL, *by = "month", *which = "holders";
-	bool csv = false;
-	const struct cli_option options[] = {
-		{ "from", OPT_STRING, &from, "DATE", N_("from this date (YYYY-MM-DD)") },
-		{ "to", OPT_STRING, &to, "DATE", N_("up to this date, exclusive") },
-		{ "by", OPT_STRING, &by, "month|quarter|year|all", N_("group holders by period") },
-		{ "csv", OPT_FLAG, &csv, NULL, N_("CSV output") },
-		{ NULL },
-	};
-	struct wf_period period;
-	struct wf_report *report = NULL;
-	struct wf_error err;
-	enum wf_period_unit unit;
-	char **rest;
-	int nrest, r;
 	size_t u;
+	int r;
 
-	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0)
-		return r;
-	if (nrest > 1 || (nrest == 1 && strcmp(rest[0], "holders") != 0 && strcmp(rest[0], "states") != 0 &&
-			  strcmp(rest[0], "steps") != 0 && strcmp(rest[0], "overdue") != 0))
-		return cli_fail_usage(_("which report: holders, states, steps or overdue"));
-	which = nrest == 1 ? rest[0] : which;
 	for (u = 0; u < sizeof(period_units) / sizeof(period_units[0]); u++)
 		if (strcmp(period_units[u].name, by) == 0)
 			break;
 	if (u == sizeof(period_units) / sizeof(period_units[0]))
 		return cli_fail_usage(_("--by is month, quarter, year or all"));
-	unit = period_units[u].unit;
-	if ((r = parse_date(from, &period.from)) != 0 || (r = parse_date(to, &period.until)) != 0 ||
-	    (r = cli_store(cli)) != 0)
+	request->unit = period_units[u].unit;
+	if ((r = parse_date(from, &request->period.from)) != 0 ||
+	    (r = parse_date(to, &request->period.until)) != 0)
 		return r;
-	if (make_report(cli, which, &period, unit, &report, &err) != WF_OK)
+	return 0;
+}
+
+static int
+parse_csv_style(const char *separator, bool bom, struct csv_style *style)
+{
+	if (strcmp(separator, ",") != 0 && strcmp(separator, ";") != 0)
+		return cli_fail_usage(_("--csv-separator is ',' or ';'"));
+	style->separator = separator[0];
+	style->bom = bom;
+	return 0;
+}
+
+int
+cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const char *from = NULL, *to = NULL, *by = "month", *separator = ",";
+	bool csv = false, bom = false;
+	const struct cli_option options[] = {
+		{ "from", OPT_STRING, &from, "DATE", N_("from this date (YYYY-MM-DD)") },
+		{ "to", OPT_STRING, &to, "DATE", N_("up to this date, exclusive") },
+		{ "by", OPT_STRING, &by, "month|quarter|year|all", N_("group holders by period") },
+		{ "csv", OPT_FLAG, &csv, NULL, N_("CSV output") },
+		{ "csv-separator", OPT_STRING, &separator, "','|';'", N_("CSV field separator (';' for a spreadsheet set to Indonesian)") },
+		{ "bom", OPT_FLAG, &bom, NULL, N_("begin the CSV with a UTF-8 byte order mark") },
+		{ NULL },
+	};
+	const struct wf_report_kind *kind;
+	struct wf_report_request request = { 0 };
+	struct wf_report *report = NULL;
+	struct csv_style style = { ',', false };
+	struct wf_error err;
+	char **rest, names[128];
+	int nrest, r;
+
+	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0)
+		return r;
+	kind = wf_report_find(nrest == 1 ? rest[0] : "holders");
+	if (nrest > 1 || kind == NULL) {
+		report_names(names, sizeof(names));
+		return cli_fail_usage(_("which report: %s"), names);
+	}
+	if ((r = parse_request(from, to, by, &request)) != 0 ||
+	    (r = parse_csv_style(separator, bom, &style)) != 0 || (r = cli_store(cli)) != 0)
+		return r;
+	if (kind->run(cli->store, &request, &report, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
 	if (cli->json) {
 		cli_print_json(report_json(report));
+	} else if (csv) {
+		print_csv(report, cli_indonesian(), &style);
 	} else {
-		if (!csv)
-			printf("%s (%lld)\n", cli_indonesian() ? report->title_id : report->title_en,
-			       (long long)report->total);
-		print_report(report, csv, cli_indonesian());
+		printf("%s (%lld)\n", cli_indonesian() ? report->title_id : report->title_en,
+		       (long long)report->total);
+		print_table(report, cli_indonesian());
 	}
 	wf_report_free(report);
 	return 0;

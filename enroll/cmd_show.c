@@ -35,23 +35,16 @@ application_json(const struct wf_application *app)
 	const struct wf_applicant *a = &app->applicant;
 	struct json_object *o = json_object_new_object(), *p = json_object_new_object();
 	struct json_object *docs = json_object_new_array(), *events = json_object_new_array();
+	const struct wf_applicant_field *fields;
+	size_t count;
 
 	cli_json_add_string(o, "number", app->number);
 	cli_json_add_string(o, "state", wf_state_name(app->state));
 	json_object_object_add(o, "step", json_object_new_int(app->step));
 	cli_json_add_string(o, "request_type", wf_request_type_name(app->request_type));
-	cli_json_add_string(p, "name", a->full_name);
-	cli_json_add_string(p, "nik", a->nik);
-	cli_json_add_string(p, "nip", a->nip);
-	cli_json_add_string(p, "email", a->email);
-	cli_json_add_string(p, "phone", a->phone);
-	cli_json_add_string(p, "position", a->position);
-	cli_json_add_string(p, "rank_grade", a->rank_grade);
-	cli_json_add_string(p, "employment", wf_employment_name(a->employment));
-	cli_json_add_string(p, "work_unit", a->work_unit);
-	cli_json_add_string(p, "agency", a->agency);
-	cli_json_add_string(p, "city", a->city);
-	cli_json_add_string(p, "province", a->province);
+	fields = wf_applicant_fields(&count);
+	for (size_t i = 0; i < count; i++)
+		cli_json_add_string(p, fields[i].key, wf_applicant_value(a, &fields[i]));
 	json_object_object_add(o, "applicant", p);
 	for (int k = 0; k < WF_DOC_COUNT; k++) {
 		struct json_object *d = json_object_new_object();
@@ -89,6 +82,25 @@ application_json(const struct wf_application *app)
 	return o;
 }
 
+/* Every field of the table that holds something, under its label in the output language. */
+static void
+print_applicant(const struct wf_applicant *a)
+{
+	const struct wf_applicant_field *fields;
+	size_t count;
+	char label[64];
+
+	fields = wf_applicant_fields(&count);
+	for (size_t i = 0; i < count; i++) {
+		const char *value = wf_applicant_value(a, &fields[i]);
+
+		if (value[0] == '\0')
+			continue;
+		snprintf(label, sizeof(label), "%s:", _(fields[i].label));
+		printf("  %-14s %s\n", label, value);
+	}
+}
+
 static void
 print_application(const struct wf_application *app)
 {
@@ -96,8 +108,7 @@ print_application(const struct wf_application *app)
 	char when[32], allowed[256];
 
 	printf("%s  %s  (%s)\n", app->number, app->applicant.full_name, wf_state_label(app->state, id));
-	printf("  %-14s %s / %s\n", _("Work unit:"), app->applicant.work_unit, app->applicant.agency);
-	printf("  %-14s %s, %s\n", _("Contact:"), app->applicant.email, app->applicant.phone);
+	print_applicant(&app->applicant);
 	printf("  %-14s", _("Documents:"));
 	for (int k = 0; k < WF_DOC_COUNT; k++)
 		printf(" %s[%s]", wf_document_label(k, id), app->documents[k].received ? "x" : " ");

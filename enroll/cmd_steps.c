@@ -77,31 +77,28 @@ record_documents(struct cli *cli, const char *number, const struct cli_list *doc
 }
 
 /* City and province default to the office's: most applicants work in the city itself. */
-static int
-fill_place(struct cli *cli, struct wf_applicant *a, const char *city, const char *province)
+static void
+default_place(struct cli *cli, struct wf_office *office, char **configured, const char **city,
+	      const char **province)
 {
-	struct wf_office office = { 0 };
 	struct wf_error err;
-	char *configured = NULL;
-	int r = 0;
 
-	if (city[0] == '\0' && wf_office_get(cli->store, &office, &err) == WF_OK)
-		city = office.city;
-	if (province[0] == '\0' && (configured = station_setting(cli, SETTING_PROVINCE)) != NULL)
-		province = configured;
-	if (wf_applicant_set(a, "city", city, &err) != WF_OK ||
-	    wf_applicant_set(a, "province", province, &err) != WF_OK)
-		r = cli_fail_wf(cli, &err);
-	free(configured);
-	return r;
+	if ((*city)[0] == '\0' && wf_office_get(cli->store, office, &err) == WF_OK)
+		*city = office->city;
+	if ((*province)[0] == '\0' && (*configured = station_setting(cli, SETTING_PROVINCE)) != NULL)
+		*province = *configured;
 }
 
-/* What was typed, whole: a value too long for its field is refused, never cut to fit. */
+/* An option's value for the field of the table it fills (key as wf_applicant_fields()). */
 struct applicant_input {
-	const char *field;
+	const char *key;
 	const char *value;
 };
 
+/*
+ * What was typed, whole, through the field table: a value too long for its field is
+ * refused, never cut to fit; the workflow's checks (required, NIK, NIP, ...) follow.
+ */
 static int
 fill_applicant(struct cli *cli, struct wf_applicant *a, const struct applicant_input *input,
 	       size_t count)
@@ -109,7 +106,7 @@ fill_applicant(struct cli *cli, struct wf_applicant *a, const struct applicant_i
 	struct wf_error err;
 
 	for (size_t i = 0; i < count; i++)
-		if (wf_applicant_set(a, input[i].field, input[i].value, &err) != WF_OK)
+		if (wf_applicant_set(a, input[i].key, input[i].value, &err) != WF_OK)
 			return cli_fail_wf(cli, &err);
 	return 0;
 }
@@ -117,7 +114,7 @@ fill_applicant(struct cli *cli, struct wf_applicant *a, const struct applicant_i
 int
 cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *name = NULL, *nik = NULL, *nip = "", *email = NULL, *phone = NULL;
+	const char *name = "", *nik = "", *nip = "", *email = "", *phone = "";
 	const char *position = "", *rank = "", *status = "pns", *unit = "", *agency = "";
 	const char *city = "", *province = "", *request = "new", *note = NULL;
 	struct cli_list documents = { 0 };
@@ -141,28 +138,28 @@ cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 	};
 	const struct wf_actor actor = { .login = cli->login };
 	struct wf_applicant a = { 0 };
+	struct wf_office office = { 0 };
 	struct wf_error err;
-	char **rest, number[WF_NUMBER_MAX];
-	int nrest, r, employment, type;
+	char **rest, number[WF_NUMBER_MAX], *configured = NULL;
+	int nrest, r, type;
 
 	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0)
 		return r;
-	if (name == NULL || nik == NULL || email == NULL || phone == NULL)
-		return cli_fail_usage(_("apply needs at least --name, --nik, --email and --phone"));
-	if ((employment = wf_employment_parse(status)) < 0)
-		return cli_fail_usage(_("--status is pns, pppk or other"));
 	if ((type = wf_request_type_parse(request)) < 0)
 		return cli_fail_usage(_("--request is new, renewal, data_change or revocation"));
+	if ((r = check_documents(&documents)) != 0 || (r = cli_store(cli)) != 0)
+		return r;
+	default_place(cli, &office, &configured, &city, &province);
 	const struct applicant_input input[] = {
 		{ "full_name", name }, { "nik", nik }, { "nip", nip }, { "email", email },
 		{ "phone", phone }, { "position", position }, { "rank_grade", rank },
-		{ "work_unit", unit }, { "agency", agency },
+		{ "employment", status }, { "work_unit", unit }, { "agency", agency },
+		{ "city", city }, { "province", province },
 	};
-	if ((r = fill_applicant(cli, &a, input, sizeof(input) / sizeof(input[0]))) != 0 ||
-	    (r = check_documents(&documents)) != 0 || (r = cli_store(cli)) != 0 ||
-	    (r = fill_place(cli, &a, city, province)) != 0)
+	r = fill_applicant(cli, &a, input, sizeof(input) / sizeof(input[0]));
+	free(configured);
+	if (r != 0)
 		return r;
-	a.employment = (enum wf_employment)employment;
 	if (wf_application_create(cli->store, &a, (enum wf_request_type)type, &actor, note, number,
 				  &err) != WF_OK)
 		return cli_fail_wf(cli, &err);

@@ -3,6 +3,7 @@
  * subject and the request for BSrE's portal (JSON by json-c, and a sheet for people).
  * The NIK stays out of the subject: it is personal data, sent only in the request.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,28 +49,20 @@ station_issuer(struct cli *cli, struct issuer **out)
 	return r;
 }
 
-/* The applicant's data as BSrE's registration form asks for it. */
+/* The applicant's data as BSrE's registration form asks for it: the field table's. */
 static char *
-applicant_json(const struct wf_application *app, const char *organization, const char *csr)
+applicant_json(const struct wf_application *app, const char *csr)
 {
-	const struct wf_applicant *a = &app->applicant;
+	const struct wf_applicant_field *fields;
 	struct json_object *o = json_object_new_object();
+	size_t count;
 	char *text;
 
 	cli_json_add_string(o, "nomor_permohonan", app->number);
 	cli_json_add_string(o, "jenis_permohonan", wf_request_type_name(app->request_type));
-	cli_json_add_string(o, "nik", a->nik);
-	cli_json_add_string(o, "nama", a->full_name);
-	cli_json_add_string(o, "nip", a->nip);
-	cli_json_add_string(o, "email", a->email);
-	cli_json_add_string(o, "jabatan", a->position);
-	cli_json_add_string(o, "pangkat_golongan", a->rank_grade);
-	cli_json_add_string(o, "status_kepegawaian", wf_employment_name(a->employment));
-	cli_json_add_string(o, "nomor_telepon", a->phone);
-	cli_json_add_string(o, "unit_kerja", a->work_unit);
-	cli_json_add_string(o, "instansi", a->agency[0] ? a->agency : organization);
-	cli_json_add_string(o, "kota", a->city);
-	cli_json_add_string(o, "provinsi", a->province);
+	fields = wf_applicant_fields(&count);
+	for (size_t i = 0; i < count; i++)
+		cli_json_add_string(o, fields[i].bsre_key, wf_applicant_value(&app->applicant, &fields[i]));
 	cli_json_add_string(o, "csr", csr);
 	text = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 							   JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -77,56 +70,82 @@ applicant_json(const struct wf_application *app, const char *organization, const
 	return text;
 }
 
+/* The same for people: one "Label : value" line a field, "-" for an empty one. */
 static char *
 applicant_sheet(const struct wf_application *app)
 {
-	const struct wf_applicant *a = &app->applicant;
-	char *text = NULL;
+	const struct wf_applicant_field *fields;
+	char *text = NULL, *longer;
+	size_t count;
 
 	if (asprintf(&text,
 		     "Permohonan Sertifikat Elektronik / Electronic certificate request\n"
-		     "Nomor: %s (%s)\n\n"
-		     "Nama          : %s\nNIK           : %s\nNIP           : %s\n"
-		     "Email         : %s\nJabatan       : %s\nPangkat/Gol.  : %s\n"
-		     "Status        : %s\nTelepon       : %s\nUnit kerja    : %s\n"
-		     "Instansi      : %s\nKota          : %s\nProvinsi      : %s\n",
-		     app->number, wf_request_type_name(app->request_type), a->full_name, a->nik,
-		     a->nip[0] ? a->nip : "-", a->email, a->position, a->rank_grade,
-		     wf_employment_name(a->employment), a->phone, a->work_unit, a->agency, a->city,
-		     a->province) < 0)
+		     "Nomor: %s (%s)\n\n",
+		     app->number, wf_request_type_name(app->request_type)) < 0)
 		return NULL;
+	fields = wf_applicant_fields(&count);
+	for (size_t i = 0; i < count; i++) {
+		const char *value = wf_applicant_value(&app->applicant, &fields[i]);
+
+		if (asprintf(&longer, "%s%-14s: %s\n", text, fields[i].bsre_label,
+			     value[0] ? value : "-") < 0) {
+			free(text);
+			return NULL;
+		}
+		free(text);
+		text = longer;
+	}
 	return text;
+}
+
+/* Where each attribute the field table names goes in the token layer's subject. */
+static const struct {
+	const char *attribute;
+	size_t offset;
+} subject_members[] = {
+	{ "CN", offsetof(struct tok_subject, common_name) },
+	{ "OU", offsetof(struct tok_subject, organizational_unit) },
+	{ "L", offsetof(struct tok_subject, locality) },
+	{ "ST", offsetof(struct tok_subject, state) },
+	{ "emailAddress", offsetof(struct tok_subject, email) },
+};
+
+/* The field's value into the subject member its attribute names; an empty one stays out. */
+static void
+subject_set(struct tok_subject *subject, const struct wf_applicant_field *field, const char *value)
+{
+	for (size_t i = 0; i < sizeof(subject_members) / sizeof(subject_members[0]); i++)
+		if (value[0] != '\0' && strcmp(subject_members[i].attribute, field->subject) == 0)
+			*(const char **)(void *)((char *)subject + subject_members[i].offset) = value;
 }
 
 void
 station_request_init(struct cli *cli, const struct wf_application *app,
 		     struct station_request *out)
 {
+	const struct wf_applicant_field *fields;
+	size_t count;
+
 	memset(out, 0, sizeof(*out));
 	out->organization = station_setting(cli, SETTING_ORGANIZATION);
 	out->province = station_setting(cli, SETTING_PROVINCE);
 	out->subject = (struct tok_subject){
-		.common_name = app->applicant.full_name,
-		.organizational_unit = app->applicant.work_unit[0] ? app->applicant.work_unit : NULL,
 		.organization = out->organization,
-		.locality = app->applicant.city[0] ? app->applicant.city : NULL,
-		.state = app->applicant.province[0] ? app->applicant.province : out->province,
+		.state = out->province,
 		.country = "ID",
-		.email = app->applicant.email,
 	};
+	fields = wf_applicant_fields(&count);
+	for (size_t i = 0; i < count; i++)
+		if (fields[i].subject != NULL)
+			subject_set(&out->subject, &fields[i],
+				    wf_applicant_value(&app->applicant, &fields[i]));
 }
 
 int
 station_request_add_csr(struct cli *cli, const struct wf_application *app, const char *key_id_hex,
 			const char *csr_pem, struct station_request *request)
 {
-	struct wf_office office = { 0 };
-	struct wf_error err;
-
-	if (request->organization == NULL)
-		wf_office_get(cli->store, &office, &err);
-	request->json = applicant_json(app, request->organization ? request->organization : office.name,
-				       csr_pem);
+	request->json = applicant_json(app, csr_pem);
 	request->sheet = applicant_sheet(app);
 	if (request->json == NULL || request->sheet == NULL)
 		return EXIT_INTERNAL;

@@ -234,7 +234,7 @@ json_listing_and_reports() {
 	e kasi --json list | grep -q '"state":"active"' &&
 	e kasi --json report holders | grep -q '"holders":' &&
 	e kasi report states | grep -q active &&
-	e kasi report steps --csv | head -1 | grep -q '^step,' &&
+	e kasi --lang en report steps --csv | head -1 | grep -q '^Step,' &&
 	e kasi backup "$T_DIR/backup.db" >/dev/null &&
 	[ "$(sqlite3 "$T_DIR/backup.db" "SELECT count(*) FROM applications")" = \
 		"$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM applications")" ]

@@ -96,7 +96,7 @@ done <"$T_DIR/apply.cases"
 name_of_255_bytes_is_stored_whole() {
 	name=$(long 255 n)
 	number=$(t_apply "$name") &&
-	e kasi --json show "$number" | grep -qF "\"name\":\"$name\"" &&
+	e kasi --json show "$number" | grep -qF "\"full_name\":\"$name\"" &&
 	[ "$(sqlite3 "$ENROLL_DB" "SELECT length(full_name) FROM applicants ORDER BY id DESC LIMIT 1")" -eq 255 ]
 }
 t_ok "name_of_255_bytes_is_stored_whole" name_of_255_bytes_is_stored_whole

@@ -1,6 +1,6 @@
 /*
  * test-report.c: the office's reports from a real database file filled through the
- * public API, on a clock the test moves: TTE holders by work unit and period,
+ * public API, on a clock the test moves: TTE holders by agency, work unit and period,
  * applications by state, step times against the standard, overdue applications.
  */
 #include <stdio.h>
@@ -39,22 +39,36 @@ office_store(const char *name)
 	return store;
 }
 
-/* Record an application from a work unit, its four documents received. */
+/*
+ * Record a request of person (a NIK of their own: the same person, the same NIK) from an
+ * agency's work unit, its four documents received.
+ */
 static void
-submit(struct wf_store *store, const char *work_unit, char number[WF_NUMBER_MAX])
+request(struct wf_store *store, int person, const char *agency, const char *work_unit,
+	enum wf_request_type type, char number[WF_NUMBER_MAX])
 {
-	static int serial;
 	struct wf_actor kasi = {"kasi", NULL, NULL};
 	struct wf_applicant a;
 	struct wf_error err = {0};
 
-	wft_applicant(&a, ++serial);
+	wft_applicant(&a, person);
+	snprintf(a.nik, sizeof(a.nik), "617201150190%04u", (unsigned)person % 10000);
+	snprintf(a.agency, sizeof(a.agency), "%s", agency);
 	snprintf(a.work_unit, sizeof(a.work_unit), "%s", work_unit);
-	must(wf_application_create(store, &a, WF_REQUEST_NEW, &kasi, NULL, number, &err), &err,
-	     "create");
+	must(wf_application_create(store, &a, type, &kasi, NULL, number, &err), &err, "create");
 	for (int kind = 0; kind < WF_DOC_COUNT; kind++)
 		must(wf_document_set(store, number, kind, true, NULL, &kasi, &err), &err,
 		     "document");
+}
+
+/* A new request of a new person of the office's own agency. */
+static void
+submit(struct wf_store *store, const char *work_unit, char number[WF_NUMBER_MAX])
+{
+	static int serial;
+
+	request(store, 1000 + ++serial, "Dinas Komunikasi dan Informatika", work_unit,
+		WF_REQUEST_NEW, number);
 }
 
 /* One forward act, minutes after the previous one ended. */
@@ -126,7 +140,27 @@ number_at(const struct wf_report *report, long row, const char *key)
 	return -1;
 }
 
-/* Two work units, holders in October and November, one not yet, one revoked. */
+/* The holders row of (agency, work unit, period); -1 if none. */
+static long
+find_holders(const struct wf_report *report, const char *agency, const char *unit,
+	     const char *period)
+{
+	for (size_t r = 0; r < report->row_count; r++)
+		if (strcmp(wf_report_cell(report, r, WF_HOLDERS_AGENCY)->text, agency) == 0 &&
+		    strcmp(wf_report_cell(report, r, WF_HOLDERS_WORK_UNIT)->text, unit) == 0 &&
+		    strcmp(wf_report_cell(report, r, WF_HOLDERS_PERIOD)->text, period) == 0)
+			return (long)r;
+	return -1;
+}
+
+#define KES "Dinas Kesehatan"
+#define DIK "Dinas Pendidikan"
+#define SEK "Sekretariat"
+
+/*
+ * Two agencies, each with a unit named "Sekretariat": holders in October and November,
+ * one application not handed over yet, one token revoked.
+ */
 static struct wf_store *
 holders_office(void)
 {
@@ -135,13 +169,13 @@ holders_office(void)
 	struct wf_actor kasi = {"kasi", NULL, NULL};
 	struct wf_error err = {0};
 
-	submit(store, "Dinas Kesehatan", n[0]);
+	request(store, 1, KES, SEK, WF_REQUEST_NEW, n[0]);
 	advance(store, n[0], TO_ACTIVE, 10);
 	wft_now = wft_local_time(2026, 11, 3, 8);
-	submit(store, "Dinas Kesehatan", n[1]);
-	submit(store, "Dinas Pendidikan", n[2]);
-	submit(store, "Dinas Kesehatan", n[3]);
-	submit(store, "Dinas Pendidikan", n[4]);
+	request(store, 2, KES, SEK, WF_REQUEST_NEW, n[1]);
+	request(store, 3, DIK, SEK, WF_REQUEST_NEW, n[2]);
+	request(store, 4, KES, "Bidang P2P", WF_REQUEST_NEW, n[3]);
+	request(store, 5, DIK, SEK, WF_REQUEST_NEW, n[4]);
 	advance(store, n[1], TO_ACTIVE, 10);
 	advance(store, n[2], TO_ACTIVE, 10);
 	advance(store, n[3], 4, 10);
@@ -151,20 +185,39 @@ holders_office(void)
 }
 
 static void
-tte_holders_are_counted_by_work_unit_and_month(void)
+tte_holders_are_counted_by_agency_work_unit_and_month(void)
 {
 	struct wf_store *store = holders_office();
 	struct wf_report *report = NULL;
 	struct wf_error err = {0};
+	long dik;
 
 	check_int(wf_report_holders(store, NULL, WF_PERIOD_MONTH, &report, &err), WF_OK);
 	check_str(report->key, "holders");
 	check_int(report->total, 3);
-	check_int(report->row_count, 3);
-	check_int(number_at(report, find_row(report, "Dinas Kesehatan", "2026-10"), "holders"), 1);
-	check_int(number_at(report, find_row(report, "Dinas Kesehatan", "2026-11"), "holders"), 1);
-	check_int(number_at(report, find_row(report, "Dinas Pendidikan", "2026-11"), "holders"), 1);
-	check_int(find_row(report, "Dinas Kesehatan", NULL), 0); /* ordered by unit, period */
+	/* Three groups, a subtotal for each of the two agencies, the total. */
+	check_int(report->row_count, 6);
+	check_int(number_at(report, find_holders(report, KES, SEK, "2026-10"), "holders"), 1);
+	check_int(number_at(report, find_holders(report, KES, SEK, "2026-11"), "holders"), 1);
+	/* The same unit name in another agency is a row of its own. */
+	dik = find_holders(report, DIK, SEK, "2026-11");
+	check_int(number_at(report, dik, "holders"), 1);
+	check_int(number_at(report, dik, "new"), 2);
+	check_int(number_at(report, dik, "revoked"), 1);
+	check_int(find_holders(report, KES, SEK, "2026-10"), 0); /* by agency, unit, period */
+	check_int(find_holders(report, KES, "", ""), 2);
+	check_int(wf_report_row_kind(report, 2), WF_ROW_SUBTOTAL);
+	check_int(number_at(report, 2, "holders"), 2);
+	check_int(number_at(report, 2, "new"), 2);
+	check_int(find_holders(report, DIK, "", ""), 4);
+	check_int(number_at(report, 4, "holders"), 1);
+	check_int(wf_report_row_kind(report, 5), WF_ROW_TOTAL);
+	check_int(find_holders(report, "", "", ""), 5);
+	check_int(number_at(report, 5, "holders"), 3);
+	check_int(number_at(report, 5, "new"), 4);
+	check_int(number_at(report, 5, "revoked"), 1);
+	check_int(number_at(report, 5, "renewed"), 0);
+	check_int(wf_report_row_kind(report, 0), WF_ROW_DATA);
 	wf_report_free(report);
 	wf_store_close(store);
 }
@@ -177,15 +230,15 @@ tte_holders_group_by_quarter_year_or_not_at_all(void)
 	struct wf_error err = {0};
 
 	check_int(wf_report_holders(store, NULL, WF_PERIOD_QUARTER, &report, &err), WF_OK);
-	check_int(report->row_count, 2);
-	check_int(number_at(report, find_row(report, "Dinas Kesehatan", "2026-Q4"), "holders"), 2);
-	check_int(number_at(report, find_row(report, "Dinas Pendidikan", "2026-Q4"), "holders"), 1);
+	check_int(report->row_count, 5);
+	check_int(number_at(report, find_holders(report, KES, SEK, "2026-Q4"), "holders"), 2);
+	check_int(number_at(report, find_holders(report, DIK, SEK, "2026-Q4"), "holders"), 1);
 	wf_report_free(report);
 	check_int(wf_report_holders(store, NULL, WF_PERIOD_YEAR, &report, &err), WF_OK);
-	check_int(number_at(report, find_row(report, "Dinas Kesehatan", "2026"), "holders"), 2);
+	check_int(number_at(report, find_holders(report, KES, SEK, "2026"), "holders"), 2);
 	wf_report_free(report);
 	check_int(wf_report_holders(store, NULL, WF_PERIOD_ALL, &report, &err), WF_OK);
-	check_int(number_at(report, find_row(report, "Dinas Kesehatan", ""), "holders"), 2);
+	check_int(number_at(report, find_holders(report, KES, SEK, ""), "holders"), 2);
 	check_int(report->total, 3);
 	wf_report_free(report);
 	wf_store_close(store);
@@ -203,11 +256,59 @@ tte_holders_in_a_period_count_only_handovers_within_it(void)
 
 	check_int(wf_report_holders(store, &november, WF_PERIOD_MONTH, &report, &err), WF_OK);
 	check_int(report->total, 2);
-	check(find_row(report, "Dinas Kesehatan", "2026-10") < 0);
+	check(find_holders(report, KES, SEK, "2026-10") < 0);
 	wf_report_free(report);
 	check_int(wf_report_holders(store, &october, WF_PERIOD_MONTH, &report, &err), WF_OK);
 	check_int(report->total, 1);
-	check(find_row(report, "Dinas Kesehatan", "2026-10") >= 0);
+	check(find_holders(report, KES, SEK, "2026-10") >= 0);
+	wf_report_free(report);
+	wf_store_close(store);
+}
+
+/* The holders of the whole report (the total row's). */
+static int64_t
+holders_total(struct wf_store *store)
+{
+	struct wf_report *report = NULL;
+	struct wf_error err = {0};
+	int64_t total;
+
+	must(wf_report_holders(store, NULL, WF_PERIOD_ALL, &report, &err), &err, "holders");
+	total = number_at(report, find_holders(report, "", "", ""), "holders");
+	wf_report_free(report);
+	return total;
+}
+
+static void
+a_renewal_keeps_its_person_one_holder_throughout(void)
+{
+	struct wf_store *store = office_store("renewal.db");
+	struct wf_actor kasi = {"kasi", NULL, NULL};
+	struct wf_report *report = NULL;
+	struct wf_error err = {0};
+	char old[WF_NUMBER_MAX], renewal[WF_NUMBER_MAX];
+	long row;
+
+	request(store, 7, KES, SEK, WF_REQUEST_NEW, old);
+	advance(store, old, TO_ACTIVE, 10);
+	wft_now = wft_local_time(2026, 11, 3, 8);
+	request(store, 7, KES, SEK, WF_REQUEST_RENEWAL, renewal);
+	advance(store, renewal, TO_ACTIVE - 1, 10); /* the new certificate on the token */
+	check_int(holders_total(store), 1);
+	must(wf_act(store, old, WF_ACTION_RENEW, &kasi, "renewed", &err), &err, "renew");
+	check_int(holders_total(store), 1); /* the old pair went; not handed over yet */
+	act(store, renewal, WF_ACTION_HANDOVER, "kasi", 10);
+	check_int(holders_total(store), 1);
+
+	check_int(wf_report_holders(store, NULL, WF_PERIOD_MONTH, &report, &err), WF_OK);
+	row = find_holders(report, KES, SEK, "2026-10");
+	check_int(number_at(report, row, "holders"), 0); /* counted with the newer token */
+	check_int(number_at(report, row, "new"), 1);
+	row = find_holders(report, KES, SEK, "2026-11");
+	check_int(number_at(report, row, "holders"), 1);
+	check_int(number_at(report, row, "renewed"), 1);
+	check_int(number_at(report, row, "new"), 0);
+	check_int(report->total, 1);
 	wf_report_free(report);
 	wf_store_close(store);
 }
@@ -362,7 +463,9 @@ reports_of_an_empty_office_are_empty_but_complete(void)
 	struct wf_error err = {0};
 
 	check_int(wf_report_holders(store, NULL, WF_PERIOD_MONTH, &report, &err), WF_OK);
-	check_int(report->row_count, 0);
+	check_int(report->row_count, 1); /* the total alone */
+	check_int(wf_report_row_kind(report, 0), WF_ROW_TOTAL);
+	check_int(number_at(report, 0, "holders"), 0);
 	check_int(report->total, 0);
 	wf_report_free(report);
 	check_int(wf_report_states(store, NULL, &report, &err), WF_OK);
@@ -395,13 +498,13 @@ tte_holders_in_a_period_cut_mid_day_are_exact(void)
 
 	check_int(wf_report_holders(store, &from_nine, WF_PERIOD_MONTH, &report, &err), WF_OK);
 	check_int(report->total, 1);
-	check(find_row(report, "Dinas Kesehatan", "2026-10") >= 0);
+	check(find_holders(report, KES, SEK, "2026-10") >= 0);
 	wf_report_free(report);
 	/* 10:00 on 1 October to 11:00 on 3 November: the handovers at 09:10 and 10:20. */
 	check_int(wf_report_holders(store, &from_ten, WF_PERIOD_MONTH, &report, &err), WF_OK);
 	check_int(report->total, 2);
-	check(find_row(report, "Dinas Kesehatan", "2026-10") < 0);
-	check_int(number_at(report, find_row(report, "Dinas Pendidikan", "2026-11"), "holders"), 1);
+	check(find_holders(report, KES, SEK, "2026-10") < 0);
+	check_int(number_at(report, find_holders(report, DIK, SEK, "2026-11"), "holders"), 1);
 	wf_report_free(report);
 	wf_store_close(store);
 }
@@ -493,10 +596,43 @@ report_cells_are_typed_text_is_never_null(void)
 	wf_store_close(store);
 }
 
+static void
+every_report_of_the_table_runs_with_its_own_columns(void)
+{
+	static const char *const names[] = {"holders", "states", "steps", "overdue"};
+	struct wf_store *store = holders_office();
+	struct wf_report_request request = {.unit = WF_PERIOD_MONTH};
+	const struct wf_report_kind *kinds;
+	struct wf_report *report = NULL;
+	struct wf_error err = {0};
+	size_t count;
+
+	kinds = wf_reports(&count);
+	check_int(count, 4);
+	for (size_t i = 0; i < count; i++) {
+		check_str(kinds[i].name, names[i]);
+		check(kinds[i].summary != NULL && kinds[i].summary[0] != '\0');
+		check(wf_report_find(names[i]) == &kinds[i]);
+		check_int(kinds[i].run(store, &request, &report, &err), WF_OK);
+		check(report->columns == kinds[i].columns);
+		check_int(report->column_count, kinds[i].column_count);
+		wf_report_free(report);
+	}
+	check(wf_report_find("holder") == NULL);
+	/* The holders' request reaches the report: all of it in one group of periods. */
+	request.unit = WF_PERIOD_ALL;
+	check_int(wf_reports(&count)[0].run(store, &request, &report, &err), WF_OK);
+	check(find_holders(report, KES, SEK, "") >= 0);
+	wf_report_free(report);
+	wf_store_close(store);
+}
+
 int
 main(void)
 {
-	TAP_TEST(tte_holders_are_counted_by_work_unit_and_month);
+	TAP_TEST(tte_holders_are_counted_by_agency_work_unit_and_month);
+	TAP_TEST(a_renewal_keeps_its_person_one_holder_throughout);
+	TAP_TEST(every_report_of_the_table_runs_with_its_own_columns);
 	TAP_TEST(tte_holders_group_by_quarter_year_or_not_at_all);
 	TAP_TEST(tte_holders_in_a_period_count_only_handovers_within_it);
 	TAP_TEST(applications_by_state_list_every_state_with_its_count);

@@ -1,7 +1,8 @@
 /*
  * test-workflow.c: the procedure as a state machine. Every state against every action,
  * generated from the transition table; who may do which step (and on whose behalf);
- * the return-and-resubmit path; the whole life of a certificate with its timings.
+ * the return-and-resubmit path; the whole life of a certificate with its timings; the
+ * applicant field table that validation, storage and reading go through.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -492,6 +493,76 @@ illegal_transition_message_lists_the_allowed_actions(void)
 		  WF_ERR_NOT_FOUND);
 }
 
+/* Every field by its key through wf_applicant_set, stored and read back as it was typed. */
+static void
+applicant_fields_are_set_stored_and_read_back_by_the_table(void)
+{
+	struct wf_actor kasi = wft_actor(WFT_KASI);
+	struct wf_applicant typed, a = {0};
+	struct wf_application *app = NULL;
+	struct wf_error err = {0};
+	const struct wf_applicant_field *fields = NULL;
+	char number[WF_NUMBER_MAX];
+	size_t count = 0;
+
+	wft_applicant(&typed, 40);
+	fields = wf_applicant_fields(&count);
+	check_int(count, 12);
+	for (size_t i = 0; i < count; i++) {
+		check_int(wf_applicant_set(&a, fields[i].key, wf_applicant_value(&typed, &fields[i]),
+					   &err),
+			  WF_OK);
+		check(wf_applicant_field(fields[i].key) == &fields[i]);
+		check(fields[i].label != NULL && fields[i].bsre_key != NULL);
+	}
+	check_int(wf_application_create(store, &a, WF_REQUEST_NEW, &kasi, NULL, number, &err), WF_OK);
+	check_int(wf_application_get(store, number, &app, &err), WF_OK);
+	for (size_t i = 0; app != NULL && i < count; i++)
+		if (strcmp(fields[i].key, "phone") != 0)
+			check_str(wf_applicant_value(&app->applicant, &fields[i]),
+				  wf_applicant_value(&typed, &fields[i]));
+	check_str(app->applicant.phone, "+6281234567890"); /* stored normalized */
+	wf_application_free(app);
+	check(wf_applicant_field("name") == NULL);
+	check_int(wf_applicant_set(&a, "name", "Siti", &err), WF_ERR_INVALID);
+	check_int(wf_applicant_set(&a, "employment", "honorer", &err), WF_ERR_INVALID);
+	check_str(err.field, "employment");
+}
+
+/* A required field left empty is refused naming it; a text at its limit fits, one more not. */
+static void
+applicant_fields_are_refused_by_their_table_row(void)
+{
+	struct wf_actor kasi = wft_actor(WFT_KASI);
+	const struct wf_applicant_field *fields = NULL;
+	struct wf_error err = {0};
+	struct wf_applicant a;
+	char number[WF_NUMBER_MAX], text[WF_NAME_MAX + 1];
+	size_t count = 0, required = 0;
+
+	fields = wf_applicant_fields(&count);
+	for (size_t i = 0; i < count; i++) {
+		wft_applicant(&a, 41);
+		if (fields[i].check == WF_CHECK_EMPLOYMENT)
+			continue;
+		memset(text, 'x', fields[i].limit);
+		text[fields[i].limit] = '\0';
+		check_int(wf_applicant_set(&a, fields[i].key, text, &err), WF_OK);
+		text[fields[i].limit] = 'x';
+		text[fields[i].limit + 1] = '\0';
+		check_int(wf_applicant_set(&a, fields[i].key, text, &err), WF_ERR_INVALID);
+		check_str(err.field, fields[i].key);
+		if (!fields[i].required)
+			continue;
+		required++;
+		check_int(wf_applicant_set(&a, fields[i].key, "", &err), WF_OK);
+		check_int(wf_application_create(store, &a, WF_REQUEST_NEW, &kasi, NULL, number, &err),
+			  WF_ERR_INVALID);
+		check_str(err.field, fields[i].key);
+	}
+	check_int(required, 9);
+}
+
 int
 main(void)
 {
@@ -514,6 +585,8 @@ main(void)
 	TAP_TEST(whole_life_is_recorded_with_timings_against_the_standard);
 	TAP_TEST(illegal_transition_message_lists_the_allowed_actions);
 	TAP_TEST(certificates_past_their_end_are_expired_in_one_sweep);
+	TAP_TEST(applicant_fields_are_set_stored_and_read_back_by_the_table);
+	TAP_TEST(applicant_fields_are_refused_by_their_table_row);
 	wf_store_close(store);
 	return tap_done();
 }

@@ -12,14 +12,6 @@
 #include "workflow-int.h"
 
 static int
-need_text(const char *text, const char *field, struct wf_error *err)
-{
-	if (wf_text_empty(text))
-		return wf_fail_field(err, field, "%s is required", field);
-	return WF_OK;
-}
-
-static int
 check_nip_for_employment(const struct wf_applicant *a, int64_t now, struct wf_error *err)
 {
 	if ((int)a->employment < 0 || a->employment >= WF_EMPLOYMENT_COUNT)
@@ -37,66 +29,88 @@ check_nip_for_employment(const struct wf_applicant *a, int64_t now, struct wf_er
 	return wf_validate_nip_at(a->nip, now, NULL, err);
 }
 
-/* Validate and normalize (the phone into +62 form) into *clean. */
+/* The office may require its own mail domain ("corporate email"). */
 static int
-check_applicant(struct wf_store *store, const struct wf_applicant *a, struct wf_applicant *clean,
-		int64_t now, struct wf_error *err)
+check_email(struct wf_store *store, const struct wf_applicant *a, struct wf_error *err)
 {
-	static const struct {
-		const char *field;
-		size_t offset;
-	} required[] = {
-	    {"full_name", offsetof(struct wf_applicant, full_name)},
-	    {"position", offsetof(struct wf_applicant, position)},
-	    {"work_unit", offsetof(struct wf_applicant, work_unit)},
-	    {"agency", offsetof(struct wf_applicant, agency)},
-	    {"city", offsetof(struct wf_applicant, city)},
-	    {"province", offsetof(struct wf_applicant, province)},
-	};
 	char *domain = NULL;
 	int r;
 
-	if ((r = wf_applicant_check_terminated(a, err)) != WF_OK)
-		return r;
-	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if ((r = need_text((const char *)a + required[i].offset, required[i].field, err)))
-			return r;
-	if ((r = wf_validate_nik_at(a->nik, now, NULL, err)) != WF_OK ||
-	    (r = check_nip_for_employment(a, now, err)) != WF_OK)
-		return r;
-	/* The office may require its own mail domain ("corporate email"). */
 	r = wf_setting_get(store, "email_domain", &domain, err);
 	if (r != WF_OK && r != WF_ERR_NOT_FOUND)
 		return r;
 	r = wf_validate_email_domain(a->email, domain, err);
 	free(domain);
-	if (r != WF_OK)
+	return r;
+}
+
+/* One field's check of the table (the employment is checked with the NIP). */
+static int
+check_field(struct wf_store *store, const struct wf_applicant_field *f, struct wf_applicant *clean,
+	    int64_t now, struct wf_error *err)
+{
+	const char *value = wf_applicant_value(clean, f);
+
+	if (f->required && f->check != WF_CHECK_EMPLOYMENT && wf_text_empty(value))
+		return wf_fail_field(err, f->key, "%s is required", f->key);
+	switch (f->check) {
+	case WF_CHECK_NIK:
+		return wf_validate_nik_at(value, now, NULL, err);
+	case WF_CHECK_NIP:
+		return check_nip_for_employment(clean, now, err);
+	case WF_CHECK_EMAIL:
+		return check_email(store, clean, err);
+	case WF_CHECK_PHONE:
+		return wf_validate_phone(value, clean->phone, sizeof(clean->phone), err);
+	case WF_CHECK_TEXT:
+	case WF_CHECK_EMPLOYMENT:
+		break;
+	}
+	return WF_OK;
+}
+
+/* Validate by the field table and normalize (the phone into +62 form) into *clean. */
+static int
+check_applicant(struct wf_store *store, const struct wf_applicant *a, struct wf_applicant *clean,
+		int64_t now, struct wf_error *err)
+{
+	const struct wf_applicant_field *fields;
+	size_t count;
+	int r;
+
+	if ((r = wf_applicant_check_terminated(a, err)) != WF_OK)
 		return r;
 	*clean = *a;
-	return wf_validate_phone(a->phone, clean->phone, sizeof(clean->phone), err);
+	fields = wf_applicant_fields(&count);
+	for (size_t i = 0; i < count; i++)
+		if ((r = check_field(store, &fields[i], clean, now, err)) != WF_OK)
+			return r;
+	return WF_OK;
 }
 
 static int
 insert_applicant(struct wf_store *store, const struct wf_applicant *a, int64_t now, int64_t *id,
 		 struct wf_error *err)
 {
+	char columns[WF_APPLICANT_COLUMNS_MAX], sql[2 * WF_APPLICANT_COLUMNS_MAX];
 	sqlite3_stmt *stmt = NULL;
+	size_t count, used;
 	int r;
 
-	if ((r = wf_prepare(
-		 store,
-		 "INSERT INTO applicants (full_name, nik, nip, email, phone, position,"
-		 " rank_grade, employment, work_unit, agency, city, province, created_at)"
-		 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-		 &stmt, err)) != WF_OK)
+	wf_applicant_fields(&count);
+	if ((r = wf_applicant_columns("", columns, sizeof(columns), err)) != WF_OK)
 		return r;
-	const char *texts[] = {
-	    a->full_name, a->nik,      a->nip,	      a->email,
-	    a->phone,	  a->position, a->rank_grade, wf_employment_name(a->employment),
-	    a->work_unit, a->agency,   a->city,	      a->province};
-	for (int i = 0; i < 12; i++)
-		wf_bind_text(stmt, i + 1, texts[i]);
-	sqlite3_bind_int64(stmt, 13, now);
+	used = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO applicants (%s, created_at) VALUES (",
+				columns);
+	for (size_t i = 1; i <= count + 1 && used < sizeof(sql); i++)
+		used += (size_t)snprintf(sql + used, sizeof(sql) - used, "?%zu%s", i,
+					 i <= count ? ", " : ")");
+	if (used >= sizeof(sql))
+		return wf_fail(err, WF_ERR_INTERNAL, "the applicant's INSERT does not fit");
+	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
+		return r;
+	wf_applicant_bind(stmt, 1, a);
+	sqlite3_bind_int64(stmt, (int)count + 1, now);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		r = wf_fail_db(err, store->db, "record applicant");
 	else

@@ -293,7 +293,8 @@ static const char *const document_labels_id[WF_DOC_COUNT] = {
     "Fotokopi SK terakhir"};
 static const char *const document_labels_en[WF_DOC_COUNT] = {
     "Application letter", "BSrE form (filled and signed)", "Copy of KTP", "Copy of latest SK"};
-static const char *const key_status_names[] = {"intent", "generated", "complete", "abandoned"};
+static const char *const key_status_names[WF_KEY_STATUS_COUNT] = {"intent", "generated",
+								   "complete", "abandoned"};
 
 const char *
 wf_employment_name(enum wf_employment employment)
@@ -341,13 +342,13 @@ wf_document_parse(const char *name)
 const char *
 wf_key_status_name(enum wf_key_status status)
 {
-	return name_of(key_status_names, 4, (int)status);
+	return name_of(key_status_names, WF_KEY_STATUS_COUNT, (int)status);
 }
 
 int
 wf_key_status_parse(const char *name)
 {
-	return parse_name(key_status_names, 4, name);
+	return parse_name(key_status_names, WF_KEY_STATUS_COUNT, name);
 }
 
 static const char *const status_names[] = {

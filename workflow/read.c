@@ -8,22 +8,34 @@
 
 #include "workflow-int.h"
 
+/* The application's own columns before the applicant's, in the SELECT of read_main. */
+enum main_column {
+	MAIN_ID,
+	MAIN_NUMBER,
+	MAIN_STATE,
+	MAIN_STEP,
+	MAIN_REQUEST_TYPE,
+	MAIN_CREATED_AT,
+	MAIN_UPDATED_AT,
+	MAIN_APPLICANT /* the field table's columns from here on */
+};
+
 static int
 read_main(struct wf_store *store, const char *number, struct wf_application *app,
 	  struct wf_error *err)
 {
+	char columns[WF_APPLICANT_COLUMNS_MAX], sql[2 * WF_APPLICANT_COLUMNS_MAX];
 	sqlite3_stmt *stmt = NULL;
-	struct wf_applicant *a = &app->applicant;
 	int r;
 
-	if ((r = wf_prepare(
-		 store,
+	if ((r = wf_applicant_columns("a.", columns, sizeof(columns), err)) != WF_OK)
+		return r;
+	snprintf(sql, sizeof(sql),
 		 "SELECT p.id, p.number, p.state, p.step, p.request_type, p.created_at,"
-		 " p.updated_at, a.full_name, a.nik, a.nip, a.email, a.phone, a.position,"
-		 " a.rank_grade, a.employment, a.work_unit, a.agency, a.city, a.province"
-		 " FROM applications p JOIN applicants a ON a.id = p.applicant_id"
+		 " p.updated_at, %s FROM applications p JOIN applicants a ON a.id = p.applicant_id"
 		 " WHERE p.number = ?1",
-		 &stmt, err)) != WF_OK)
+		 columns);
+	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, number);
 	int rc = sqlite3_step(stmt);
@@ -32,32 +44,15 @@ read_main(struct wf_store *store, const char *number, struct wf_application *app
 				      : wf_fail_db(err, store->db, "read application");
 		goto out;
 	}
-	app->id = sqlite3_column_int64(stmt, 0);
-	wf_column_copy(stmt, 1, app->number, sizeof(app->number));
-	app->state = wf_state_parse((const char *)sqlite3_column_text(stmt, 2));
-	app->step = sqlite3_column_int(stmt, 3);
-	app->request_type = wf_request_type_parse((const char *)sqlite3_column_text(stmt, 4));
-	app->created_at = sqlite3_column_int64(stmt, 5);
-	app->updated_at = sqlite3_column_int64(stmt, 6);
-	struct {
-		char *buf;
-		size_t size;
-	} texts[] = {
-	    {a->full_name, sizeof(a->full_name)},
-	    {a->nik, sizeof(a->nik)},
-	    {a->nip, sizeof(a->nip)},
-	    {a->email, sizeof(a->email)},
-	    {a->phone, sizeof(a->phone)},
-	    {a->position, sizeof(a->position)},
-	    {a->rank_grade, sizeof(a->rank_grade)},
-	};
-	for (int i = 0; i < 7; i++)
-		wf_column_copy(stmt, 7 + i, texts[i].buf, texts[i].size);
-	a->employment = wf_employment_parse((const char *)sqlite3_column_text(stmt, 14));
-	wf_column_copy(stmt, 15, a->work_unit, sizeof(a->work_unit));
-	wf_column_copy(stmt, 16, a->agency, sizeof(a->agency));
-	wf_column_copy(stmt, 17, a->city, sizeof(a->city));
-	wf_column_copy(stmt, 18, a->province, sizeof(a->province));
+	app->id = sqlite3_column_int64(stmt, MAIN_ID);
+	wf_column_copy(stmt, MAIN_NUMBER, app->number, sizeof(app->number));
+	app->state = wf_state_parse((const char *)sqlite3_column_text(stmt, MAIN_STATE));
+	app->step = sqlite3_column_int(stmt, MAIN_STEP);
+	app->request_type =
+	    wf_request_type_parse((const char *)sqlite3_column_text(stmt, MAIN_REQUEST_TYPE));
+	app->created_at = sqlite3_column_int64(stmt, MAIN_CREATED_AT);
+	app->updated_at = sqlite3_column_int64(stmt, MAIN_UPDATED_AT);
+	wf_applicant_read(stmt, MAIN_APPLICANT, &app->applicant);
 out:
 	sqlite3_finalize(stmt);
 	return r;

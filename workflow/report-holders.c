@@ -1,33 +1,51 @@
 /*
- * report-holders.c: the SOP's record duty, the number of TTE holders (applications in
- * state active) by work unit and by the period of their handover. Whole local days are
- * read from the holder_days summary the schema's triggers keep; the partial days at a
- * period's ends from the applications themselves, so any period is counted exactly.
+ * report-holders.c: the SOP's record duty, the number of TTE holders, by agency (OPD),
+ * work unit and the period of their handover, with a subtotal per agency and the total.
+ * Two agencies' units of the same name ("Sekretariat") stay two rows; a person counts once.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "report-int.h"
 
-static const struct wf_report_column holder_columns[] = {
-    {"work_unit", "Unit kerja", "Work unit", WF_CELL_TEXT},
-    {"period", "Periode", "Period", WF_CELL_TEXT},
-    {"holders", "Pemegang TTE", "TTE holders", WF_CELL_INTEGER},
+const struct wf_report_column wf_holders_columns[WF_HOLDERS_COLUMN_COUNT] = {
+    [WF_HOLDERS_AGENCY] = {"agency", "Instansi (OPD)", "Agency", WF_CELL_TEXT},
+    [WF_HOLDERS_WORK_UNIT] = {"work_unit", "Unit kerja", "Work unit", WF_CELL_TEXT},
+    [WF_HOLDERS_PERIOD] = {"period", "Periode", "Period", WF_CELL_TEXT},
+    [WF_HOLDERS_HOLDERS] = {"holders", "Pemegang TTE", "TTE holders", WF_CELL_INTEGER},
+    [WF_HOLDERS_NEW] = {"new", "Baru", "New", WF_CELL_INTEGER},
+    [WF_HOLDERS_RENEWED] = {"renewed", "Pembaruan", "Renewals", WF_CELL_INTEGER},
+    [WF_HOLDERS_REVOKED] = {"revoked", "Dicabut", "Revoked", WF_CELL_INTEGER},
+    [WF_HOLDERS_LOST] = {"lost", "Hilang", "Lost", WF_CELL_INTEGER},
+    [WF_HOLDERS_EXPIRED] = {"expired", "Kedaluwarsa", "Expired", WF_CELL_INTEGER},
 };
 
+/* The counted columns: the query returns them in this order after the three texts. */
+#define FIRST_COUNT WF_HOLDERS_HOLDERS
+
 /*
- * An active application changes only by leaving active, so its updated_at is the time
- * of its handover; the (state, updated_at) index serves the period's ends.
+ * Every application whose token was handed over, at the time of its handover (an active
+ * one changes only by leaving active, so its updated_at serves where no event says it).
+ * A person holds a TTE through the latest token handed to them while it is active, or
+ * renewed: its renewal is on the way and the person stays a holder through it.
  */
 #define HOLDERS_SQL(period_expression)                                                             \
-	"SELECT ap.work_unit, " period_expression ", count(*) FROM applications a"                 \
-	" JOIN applicants ap ON ap.id = a.applicant_id"                                            \
-	" WHERE a.state = 'active' AND a.updated_at >= ?1 AND a.updated_at < ?2 GROUP BY 1, 2"
-#define LOCAL_TIME "a.updated_at, 'unixepoch', 'localtime'"
-static const char *const holders_rows_sql[] = {
+	"WITH handed AS (SELECT a.id, a.state, a.request_type, ap.nik, ap.agency, ap.work_unit,"   \
+	" COALESCE((SELECT max(e.ended_at) FROM events e WHERE e.application_id = a.id"            \
+	" AND e.action = 'handover'), a.updated_at) AS at"                                         \
+	" FROM applications a JOIN applicants ap ON ap.id = a.applicant_id"                        \
+	" WHERE a.state IN ('active', 'renewed', 'revoked', 'lost', 'expired')),"                  \
+	" ranked AS (SELECT *, row_number() OVER"                                                  \
+	" (PARTITION BY nik ORDER BY at DESC, id DESC) AS latest FROM handed)"                     \
+	" SELECT agency, work_unit, " period_expression ","                                        \
+	" sum(latest = 1 AND state IN ('active', 'renewed')), sum(request_type = 'new'),"          \
+	" sum(request_type IN ('renewal', 'data_change')), sum(state = 'revoked'),"                \
+	" sum(state = 'lost'), sum(state = 'expired')"                                             \
+	" FROM ranked WHERE at >= ?1 AND at < ?2 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+#define LOCAL_TIME "at, 'unixepoch', 'localtime'"
+static const char *const holders_sql[] = {
     [WF_PERIOD_MONTH] = HOLDERS_SQL("strftime('%Y-%m', " LOCAL_TIME ")"),
     [WF_PERIOD_QUARTER] =
 	HOLDERS_SQL("strftime('%Y', " LOCAL_TIME ") || '-Q' || "
@@ -36,177 +54,113 @@ static const char *const holders_rows_sql[] = {
     [WF_PERIOD_ALL] = HOLDERS_SQL("''"),
 };
 
-/* The same periods from the summary's local dates, "YYYY-MM-DD". */
-#define HOLDER_DAYS_SQL(period_expression)                                                         \
-	"SELECT work_unit, " period_expression ", sum(holders) FROM holder_days"                   \
-	" WHERE day >= ?1 AND day < ?2 GROUP BY 1, 2"
-static const char *const holders_days_sql[] = {
-    [WF_PERIOD_MONTH] = HOLDER_DAYS_SQL("substr(day, 1, 7)"),
-    [WF_PERIOD_QUARTER] = HOLDER_DAYS_SQL("substr(day, 1, 4) || '-Q' || "
-					  "((CAST(substr(day, 6, 2) AS INTEGER) + 2) / 3)"),
-    [WF_PERIOD_YEAR] = HOLDER_DAYS_SQL("substr(day, 1, 4)"),
-    [WF_PERIOD_ALL] = HOLDER_DAYS_SQL("''"),
+/* Sums of the counted columns for an agency and for all. */
+struct holder_sums {
+	int64_t counts[WF_HOLDERS_COLUMN_COUNT];
 };
 
-/* Dates sort as text; these bound every date. */
-#define DATE_FIRST ""
-#define DATE_LAST "~"
-
-/* Local midnight at or before t, and that day's date. */
-static int64_t
-local_midnight(int64_t t, int days_later, char date[16])
+/* Append a row of texts and counts, marked kind. */
+static int
+add_row(struct wf_report *report, const char *const texts[FIRST_COUNT],
+	const struct holder_sums *sums, enum wf_row_kind kind, struct wf_error *err)
 {
-	time_t when = (time_t)t;
-	struct tm tm;
+	struct wf_report_cell *row = wf_report_row_add(report);
+	int r;
 
-	localtime_r(&when, &tm);
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_mday += days_later;
-	tm.tm_isdst = -1;
-	when = mktime(&tm);
-	localtime_r(&when, &tm);
-	strftime(date, 16, "%Y-%m-%d", &tm);
-	return (int64_t)when;
+	if (row == NULL)
+		return wf_report_oom(err);
+	wf_report_row_mark(report, kind);
+	for (int c = 0; c < FIRST_COUNT; c++)
+		if ((r = wf_report_text(&row[c], texts[c], err)) != WF_OK)
+			return r;
+	for (int c = FIRST_COUNT; c < WF_HOLDERS_COLUMN_COUNT; c++)
+		row[c].number = sums->counts[c];
+	return wf_report_row_finish(report, row, err);
 }
 
-/* Append what a prepared, bound statement returns: work unit, period, holders. */
+static void
+sums_add(struct holder_sums *to, const struct holder_sums *from)
+{
+	for (int c = FIRST_COUNT; c < WF_HOLDERS_COLUMN_COUNT; c++)
+		to->counts[c] += from->counts[c];
+}
+
+/* The agency's subtotal row, then its sums start again. */
+static int
+close_agency(struct wf_report *report, const char *agency, struct holder_sums *agency_sums,
+	     struct wf_error *err)
+{
+	const char *const texts[FIRST_COUNT] = {agency, "", ""};
+	int r = add_row(report, texts, agency_sums, WF_ROW_SUBTOTAL, err);
+
+	memset(agency_sums, 0, sizeof(*agency_sums));
+	return r;
+}
+
+/* The rows of the bound statement, a subtotal where the agency changes, and the total. */
 static int
 collect(struct wf_store *store, struct wf_report *report, sqlite3_stmt *stmt, struct wf_error *err)
 {
-	struct wf_report_cell *row;
+	struct holder_sums agency_sums = {{0}}, all = {{0}}, row;
+	char agency[WF_NAME_MAX] = "";
+	bool any = false;
 	int r = WF_OK, rc;
 
 	while (r == WF_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if ((row = wf_report_row_add(report)) == NULL)
-			return wf_report_oom(err);
-		row[2].number = sqlite3_column_int64(stmt, 2);
-		if ((r = wf_report_text(&row[0], (const char *)sqlite3_column_text(stmt, 0),
-					err)) ||
-		    (r = wf_report_text(&row[1], (const char *)sqlite3_column_text(stmt, 1), err)))
+		const char *texts[FIRST_COUNT];
+
+		for (int c = 0; c < FIRST_COUNT; c++)
+			texts[c] = (const char *)sqlite3_column_text(stmt, c);
+		if (any && strcmp(agency, texts[WF_HOLDERS_AGENCY]) != 0 &&
+		    (r = close_agency(report, agency, &agency_sums, err)) != WF_OK)
 			return r;
-		r = wf_report_row_finish(report, row, err);
+		any = true;
+		snprintf(agency, sizeof(agency), "%s", texts[WF_HOLDERS_AGENCY]);
+		for (int c = FIRST_COUNT; c < WF_HOLDERS_COLUMN_COUNT; c++)
+			row.counts[c] = sqlite3_column_int64(stmt, c);
+		sums_add(&agency_sums, &row);
+		sums_add(&all, &row);
+		r = add_row(report, texts, &row, WF_ROW_DATA, err);
 	}
 	if (r == WF_OK && rc != SQLITE_DONE)
-		r = wf_fail_db(err, wf_store_db(store), "counting TTE holders");
-	return r;
-}
+		return wf_fail_db(err, wf_store_db(store), "counting TTE holders");
+	if (r == WF_OK && any)
+		r = close_agency(report, agency, &agency_sums, err);
+	if (r == WF_OK) {
+		const char *const texts[FIRST_COUNT] = {"", "", ""};
 
-static int
-collect_rows(struct wf_store *store, struct wf_report *report, enum wf_period_unit unit,
-	     int64_t from, int64_t until, struct wf_error *err)
-{
-	sqlite3_stmt *stmt = NULL;
-	int r;
-
-	if (from >= until)
-		return WF_OK;
-	if ((r = wf_prepare(store, holders_rows_sql[unit], &stmt, err)) != WF_OK)
-		return r;
-	sqlite3_bind_int64(stmt, 1, from);
-	sqlite3_bind_int64(stmt, 2, until);
-	r = collect(store, report, stmt, err);
-	sqlite3_finalize(stmt);
-	return r;
-}
-
-static int
-collect_days(struct wf_store *store, struct wf_report *report, enum wf_period_unit unit,
-	     const char *from_date, const char *until_date, struct wf_error *err)
-{
-	sqlite3_stmt *stmt = NULL;
-	int r;
-
-	if ((r = wf_prepare(store, holders_days_sql[unit], &stmt, err)) != WF_OK)
-		return r;
-	sqlite3_bind_text(stmt, 1, from_date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, until_date, -1, SQLITE_STATIC);
-	r = collect(store, report, stmt, err);
-	sqlite3_finalize(stmt);
-	return r;
-}
-
-/* Whole days [first, end) from the summary; [from, first) and [end, until) from rows. */
-static int
-collect_period(struct wf_store *store, struct wf_report *report, enum wf_period_unit unit,
-	       const struct wf_period *period, struct wf_error *err)
-{
-	char first_date[16] = DATE_FIRST, end_date[16] = DATE_LAST;
-	int64_t from, until, first, end;
-	int r;
-
-	wf_report_bounds(period, &from, &until);
-	first = from;
-	end = until;
-	if (from != INT64_MIN && (first = local_midnight(from, 0, first_date)) != from)
-		first = local_midnight(from, 1, first_date);
-	if (until != INT64_MAX)
-		end = local_midnight(until, 0, end_date);
-	if (strcmp(first_date, end_date) >= 0)
-		return collect_rows(store, report, unit, from, until, err);
-	if ((r = collect_days(store, report, unit, first_date, end_date, err)) != WF_OK ||
-	    (from != INT64_MIN && (r = collect_rows(store, report, unit, from, first, err))) ||
-	    (until != INT64_MAX && (r = collect_rows(store, report, unit, end, until, err))))
-		return r;
-	return WF_OK;
-}
-
-static int
-compare_rows(const void *a, const void *b)
-{
-	const struct wf_report_cell *x = a, *y = b;
-	int c = strcmp(x[0].text, y[0].text);
-
-	return c != 0 ? c : strcmp(x[1].text, y[1].text);
-}
-
-/* Sort by work unit and period, add up the pieces of one period, drop empty ones. */
-static void
-merge_rows(struct wf_report *report)
-{
-	size_t n = report->column_count, kept = 0;
-	struct wf_report_cell *cells = report->cells;
-
-	if (report->row_count > 1) /* qsort must not see the NULL of an empty report */
-		qsort(cells, report->row_count, n * sizeof(cells[0]), compare_rows);
-	for (size_t r = 0; r < report->row_count; r++) {
-		struct wf_report_cell *row = &cells[r * n];
-		struct wf_report_cell *last = kept > 0 ? &cells[(kept - 1) * n] : NULL;
-
-		if (last != NULL && compare_rows(last, row) == 0) {
-			last[2].number += row[2].number;
-		} else if (row[2].number != 0) {
-			if (kept != r)
-				memcpy(&cells[kept * n], row, n * sizeof(cells[0]));
-			kept++;
-			continue;
-		}
-		for (size_t c = 0; c < n; c++)
-			free(row[c].text);
+		report->total = all.counts[WF_HOLDERS_HOLDERS];
+		r = add_row(report, texts, &all, WF_ROW_TOTAL, err);
 	}
-	report->row_count = kept;
-	report->total = 0;
-	for (size_t r = 0; r < kept; r++)
-		report->total += cells[r * n + 2].number;
+	return r;
 }
 
 int
 wf_report_holders(struct wf_store *store, const struct wf_period *period, enum wf_period_unit unit,
 		  struct wf_report **out, struct wf_error *err)
 {
-	struct wf_report *report;
+	struct wf_report *report = NULL;
+	sqlite3_stmt *stmt = NULL;
+	int64_t from, until;
 	int r;
 
 	if (store == NULL || out == NULL || (unsigned)unit > WF_PERIOD_ALL)
 		return wf_fail(err, WF_ERR_INTERNAL, "wf_report_holders: bad arguments");
-	report = wf_report_new("holders", "Jumlah pemegang TTE", "TTE holders", holder_columns,
-			       sizeof(holder_columns) / sizeof(holder_columns[0]));
+	report = wf_report_new("holders", "Jumlah pemegang TTE", "TTE holders", wf_holders_columns,
+			       WF_HOLDERS_COLUMN_COUNT);
 	if (report == NULL)
 		return wf_report_oom(err);
-	if ((r = collect_period(store, report, unit, period, err)) != WF_OK) {
-		wf_report_free(report);
-		return r;
-	}
-	merge_rows(report);
+	if ((r = wf_prepare(store, holders_sql[unit], &stmt, err)) != WF_OK)
+		goto out;
+	wf_report_bounds(period, &from, &until);
+	sqlite3_bind_int64(stmt, 1, from);
+	sqlite3_bind_int64(stmt, 2, until);
+	if ((r = collect(store, report, stmt, err)) != WF_OK)
+		goto out;
 	*out = report;
-	return WF_OK;
+	report = NULL;
+out:
+	sqlite3_finalize(stmt);
+	wf_report_free(report);
+	return r;
 }

@@ -11,15 +11,19 @@
 
 /* ---------------------------------------------------------------- step times */
 
-static const struct wf_report_column step_columns[] = {
-    {"step", "Langkah", "Step", WF_CELL_INTEGER},
-    {"activity_id", "Aktivitas", "Activity (Indonesian)", WF_CELL_TEXT},
-    {"activity_en", "Aktivitas (Inggris)", "Activity", WF_CELL_TEXT},
-    {"acts", "Jumlah", "Acts", WF_CELL_INTEGER},
-    {"median_minutes", "Median (menit)", "Median (minutes)", WF_CELL_INTEGER},
-    {"worst_minutes", "Terlama (menit)", "Worst (minutes)", WF_CELL_INTEGER},
-    {"standard_minutes", "Standar (menit)", "Standard (minutes)", WF_CELL_INTEGER},
-    {"over_standard", "Melebihi standar", "Over standard", WF_CELL_INTEGER},
+const struct wf_report_column wf_steps_columns[WF_STEPS_COLUMN_COUNT] = {
+    [WF_STEPS_STEP] = {"step", "Langkah", "Step", WF_CELL_INTEGER},
+    [WF_STEPS_ACTIVITY_ID] = {"activity_id", "Aktivitas", "Activity (Indonesian)", WF_CELL_TEXT},
+    [WF_STEPS_ACTIVITY_EN] = {"activity_en", "Aktivitas (Inggris)", "Activity", WF_CELL_TEXT},
+    [WF_STEPS_ACTS] = {"acts", "Jumlah", "Acts", WF_CELL_INTEGER},
+    [WF_STEPS_MEDIAN_MINUTES] = {"median_minutes", "Median (menit)", "Median (minutes)",
+				 WF_CELL_INTEGER},
+    [WF_STEPS_WORST_MINUTES] = {"worst_minutes", "Terlama (menit)", "Worst (minutes)",
+				WF_CELL_INTEGER},
+    [WF_STEPS_STANDARD_MINUTES] = {"standard_minutes", "Standar (menit)", "Standard (minutes)",
+				   WF_CELL_INTEGER},
+    [WF_STEPS_OVER_STANDARD] = {"over_standard", "Melebihi standar", "Over standard",
+				WF_CELL_INTEGER},
 };
 
 /*
@@ -221,11 +225,11 @@ histogram_summary(struct step_histogram *h, int standard, struct wf_report_cell 
 		acts += h->overflow[i].acts;
 		over += h->overflow[i].minutes > standard ? h->overflow[i].acts : 0;
 	}
-	row[3].number = acts;
-	row[4].number = acts > 0 ? histogram_rank(h, (acts - 1) / 2) : 0;
-	row[5].number = acts > 0 ? histogram_rank(h, acts - 1) : 0;
-	row[6].number = standard;
-	row[7].number = over;
+	row[WF_STEPS_ACTS].number = acts;
+	row[WF_STEPS_MEDIAN_MINUTES].number = acts > 0 ? histogram_rank(h, (acts - 1) / 2) : 0;
+	row[WF_STEPS_WORST_MINUTES].number = acts > 0 ? histogram_rank(h, acts - 1) : 0;
+	row[WF_STEPS_STANDARD_MINUTES].number = standard;
+	row[WF_STEPS_OVER_STANDARD].number = over;
 }
 
 int
@@ -246,18 +250,20 @@ wf_report_step_times(struct wf_store *store, const struct wf_period *period, str
 		goto out;
 	steps = wf_steps(&step_count);
 	report = wf_report_new("step_times", "Waktu per langkah", "Time taken per step",
-			       step_columns, sizeof(step_columns) / sizeof(step_columns[0]));
+			       wf_steps_columns, WF_STEPS_COLUMN_COUNT);
 	for (size_t i = 0; i < step_count; i++) {
 		if (report == NULL || (row = wf_report_row_add(report)) == NULL) {
 			r = wf_report_oom(err);
 			goto out;
 		}
-		row[0].number = steps[i].number;
+		row[WF_STEPS_STEP].number = steps[i].number;
 		histogram_summary(&reader.steps[steps[i].number], steps[i].standard_minutes, row);
-		report->total += row[3].number;
-		if ((r = wf_report_text(&row[1], steps[i].activity_id, err)) ||
-		    (r = wf_report_text(&row[2], steps[i].activity_en, err)) ||
-		    (r = wf_report_row_finish(report, row, err)))
+		report->total += row[WF_STEPS_ACTS].number;
+		if ((r = wf_report_text(&row[WF_STEPS_ACTIVITY_ID], steps[i].activity_id, err)) !=
+			WF_OK ||
+		    (r = wf_report_text(&row[WF_STEPS_ACTIVITY_EN], steps[i].activity_en, err)) !=
+			WF_OK ||
+		    (r = wf_report_row_finish(report, row, err)) != WF_OK)
 			goto out;
 	}
 	*out = report;
@@ -273,17 +279,21 @@ out:
 
 /* ---------------------------------------------------------------- overdue */
 
-static const struct wf_report_column overdue_columns[] = {
-    {"number", "Nomor", "Number", WF_CELL_TEXT},
-    {"state", "Status", "State", WF_CELL_TEXT},
-    {"step", "Langkah", "Step", WF_CELL_INTEGER},
-    {"role", "Pelaksana", "Role", WF_CELL_TEXT},
-    {"waiting_minutes", "Menunggu (menit)", "Waiting (minutes)", WF_CELL_INTEGER},
-    {"standard_minutes", "Standar (menit)", "Standard (minutes)", WF_CELL_INTEGER},
-    {"full_name", "Nama", "Name", WF_CELL_TEXT},
-    {"work_unit", "Unit kerja", "Work unit", WF_CELL_TEXT},
+const struct wf_report_column wf_overdue_columns[WF_OVERDUE_COLUMN_COUNT] = {
+    [WF_OVERDUE_NUMBER] = {"number", "Nomor", "Number", WF_CELL_TEXT},
+    [WF_OVERDUE_STATE] = {"state", "Status", "State", WF_CELL_TEXT},
+    [WF_OVERDUE_STEP] = {"step", "Langkah", "Step", WF_CELL_INTEGER},
+    [WF_OVERDUE_ROLE] = {"role", "Pelaksana", "Role", WF_CELL_TEXT},
+    [WF_OVERDUE_WAITING_MINUTES] = {"waiting_minutes", "Menunggu (menit)", "Waiting (minutes)",
+				    WF_CELL_INTEGER},
+    [WF_OVERDUE_STANDARD_MINUTES] = {"standard_minutes", "Standar (menit)", "Standard (minutes)",
+				     WF_CELL_INTEGER},
+    [WF_OVERDUE_FULL_NAME] = {"full_name", "Nama", "Name", WF_CELL_TEXT},
+    [WF_OVERDUE_WORK_UNIT] = {"work_unit", "Unit kerja", "Work unit", WF_CELL_TEXT},
 };
-enum { OVERDUE_WAITING = 4 };
+
+/* The columns of overdue_sql. */
+enum overdue_sql_column { SQL_NUMBER, SQL_STEP_STARTED_AT, SQL_FULL_NAME, SQL_WORK_UNIT };
 
 static const char overdue_sql[] =
     "SELECT a.number, a.step_started_at, ap.full_name, ap.work_unit FROM applications a"
@@ -316,14 +326,18 @@ overdue_row(struct wf_report *report, sqlite3_stmt *stmt, enum wf_state state,
 
 	if (row == NULL)
 		return wf_report_oom(err);
-	row[2].number = step->number;
-	row[OVERDUE_WAITING].number = (now - sqlite3_column_int64(stmt, 1)) / 60;
-	row[5].number = step->standard_minutes;
-	if ((r = wf_report_text(&row[0], (const char *)sqlite3_column_text(stmt, 0), err)) ||
-	    (r = wf_report_text(&row[1], wf_state_name(state), err)) ||
-	    (r = wf_report_text(&row[3], wf_role_name(step->role), err)) ||
-	    (r = wf_report_text(&row[6], (const char *)sqlite3_column_text(stmt, 2), err)) ||
-	    (r = wf_report_text(&row[7], (const char *)sqlite3_column_text(stmt, 3), err)))
+	row[WF_OVERDUE_STEP].number = step->number;
+	row[WF_OVERDUE_WAITING_MINUTES].number =
+	    (now - sqlite3_column_int64(stmt, SQL_STEP_STARTED_AT)) / 60;
+	row[WF_OVERDUE_STANDARD_MINUTES].number = step->standard_minutes;
+	if ((r = wf_report_text(&row[WF_OVERDUE_NUMBER],
+				(const char *)sqlite3_column_text(stmt, SQL_NUMBER), err)) != WF_OK ||
+	    (r = wf_report_text(&row[WF_OVERDUE_STATE], wf_state_name(state), err)) != WF_OK ||
+	    (r = wf_report_text(&row[WF_OVERDUE_ROLE], wf_role_name(step->role), err)) != WF_OK ||
+	    (r = wf_report_text(&row[WF_OVERDUE_FULL_NAME],
+				(const char *)sqlite3_column_text(stmt, SQL_FULL_NAME), err)) != WF_OK ||
+	    (r = wf_report_text(&row[WF_OVERDUE_WORK_UNIT],
+				(const char *)sqlite3_column_text(stmt, SQL_WORK_UNIT), err)) != WF_OK)
 		return r;
 	return wf_report_row_finish(report, row, err);
 }
@@ -366,8 +380,8 @@ out:
 static int
 compare_waiting(const void *a, const void *b)
 {
-	int64_t x = ((const struct wf_report_cell *)a)[OVERDUE_WAITING].number;
-	int64_t y = ((const struct wf_report_cell *)b)[OVERDUE_WAITING].number;
+	int64_t x = ((const struct wf_report_cell *)a)[WF_OVERDUE_WAITING_MINUTES].number;
+	int64_t y = ((const struct wf_report_cell *)b)[WF_OVERDUE_WAITING_MINUTES].number;
 
 	return (x < y) - (x > y);
 }
@@ -400,8 +414,8 @@ wf_report_overdue(struct wf_store *store, int64_t now, size_t limit, struct wf_r
 	if (now == 0)
 		now = wf_store_now(store);
 	report = wf_report_new("overdue", "Permohonan melewati waktu standar",
-			       "Applications past their step's standard time", overdue_columns,
-			       sizeof(overdue_columns) / sizeof(overdue_columns[0]));
+			       "Applications past their step's standard time", wf_overdue_columns,
+			       WF_OVERDUE_COLUMN_COUNT);
 	if (report == NULL)
 		return wf_report_oom(err);
 	for (int s = 0; s < WF_STATE_COUNT && r == WF_OK; s++)

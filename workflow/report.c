@@ -36,6 +36,7 @@ wf_report_free(struct wf_report *report)
 		for (size_t c = 0; c < report->column_count; c++)
 			free(report->cells[r * report->column_count + c].text);
 	free(report->cells);
+	free(report->row_kinds);
 	free(report);
 }
 
@@ -47,20 +48,40 @@ wf_report_cell(const struct wf_report *report, size_t row, size_t column)
 	return &report->cells[row * report->column_count + column];
 }
 
+enum wf_row_kind
+wf_report_row_kind(const struct wf_report *report, size_t row)
+{
+	if (report == NULL || row >= report->row_count)
+		return WF_ROW_DATA;
+	return report->row_kinds[row];
+}
+
 /* Append an empty row; its text cells are set by wf_report_text(). NULL if out of memory. */
 struct wf_report_cell *
 wf_report_row_add(struct wf_report *report)
 {
 	size_t n = report->column_count, rows = report->row_count + 1;
 	struct wf_report_cell *cells;
+	enum wf_row_kind *kinds;
 
+	if ((kinds = realloc(report->row_kinds, rows * sizeof(*kinds))) == NULL)
+		return NULL;
+	report->row_kinds = kinds;
 	cells = realloc(report->cells, rows * n * sizeof(*cells));
 	if (cells == NULL)
 		return NULL;
 	memset(&cells[(rows - 1) * n], 0, n * sizeof(*cells));
+	kinds[rows - 1] = WF_ROW_DATA;
 	report->cells = cells;
 	report->row_count = rows;
 	return &cells[(rows - 1) * n];
+}
+
+void
+wf_report_row_mark(struct wf_report *report, enum wf_row_kind kind)
+{
+	if (report->row_count > 0)
+		report->row_kinds[report->row_count - 1] = kind;
 }
 
 int
@@ -100,11 +121,11 @@ wf_report_bounds(const struct wf_period *period, int64_t *from, int64_t *until)
 
 /* ---------------------------------------------------------------- states */
 
-static const struct wf_report_column state_columns[] = {
-    {"state", "Status", "State", WF_CELL_TEXT},
-    {"label_id", "Keterangan", "Label (Indonesian)", WF_CELL_TEXT},
-    {"label_en", "Keterangan (Inggris)", "Label", WF_CELL_TEXT},
-    {"applications", "Permohonan", "Applications", WF_CELL_INTEGER},
+const struct wf_report_column wf_states_columns[WF_STATES_COLUMN_COUNT] = {
+    [WF_STATES_STATE] = {"state", "Status", "State", WF_CELL_TEXT},
+    [WF_STATES_LABEL_ID] = {"label_id", "Keterangan", "Label (Indonesian)", WF_CELL_TEXT},
+    [WF_STATES_LABEL_EN] = {"label_en", "Keterangan (Inggris)", "Label", WF_CELL_TEXT},
+    [WF_STATES_APPLICATIONS] = {"applications", "Permohonan", "Applications", WF_CELL_INTEGER},
 };
 
 /* Without a period the (state, updated_at) index alone answers. */
@@ -158,18 +179,20 @@ wf_report_states(struct wf_store *store, const struct wf_period *period, struct 
 	if ((r = count_states(store, period, counts, err)) != WF_OK)
 		goto out;
 	report = wf_report_new("states", "Permohonan menurut status", "Applications by state",
-			       state_columns, sizeof(state_columns) / sizeof(state_columns[0]));
+			       wf_states_columns, WF_STATES_COLUMN_COUNT);
 	for (int s = 0; s < WF_STATE_COUNT; s++) {
 		if (report == NULL || (row = wf_report_row_add(report)) == NULL) {
 			r = wf_report_oom(err);
 			goto out;
 		}
-		row[3].number = counts[s];
+		row[WF_STATES_APPLICATIONS].number = counts[s];
 		report->total += counts[s];
-		if ((r = wf_report_text(&row[0], wf_state_name(s), err)) ||
-		    (r = wf_report_text(&row[1], wf_state_label(s, true), err)) ||
-		    (r = wf_report_text(&row[2], wf_state_label(s, false), err)) ||
-		    (r = wf_report_row_finish(report, row, err)))
+		if ((r = wf_report_text(&row[WF_STATES_STATE], wf_state_name(s), err)) != WF_OK ||
+		    (r = wf_report_text(&row[WF_STATES_LABEL_ID], wf_state_label(s, true), err)) !=
+			WF_OK ||
+		    (r = wf_report_text(&row[WF_STATES_LABEL_EN], wf_state_label(s, false), err)) !=
+			WF_OK ||
+		    (r = wf_report_row_finish(report, row, err)) != WF_OK)
 			goto out;
 	}
 	*out = report;
@@ -177,4 +200,67 @@ wf_report_states(struct wf_store *store, const struct wf_period *period, struct 
 out:
 	wf_report_free(report);
 	return r;
+}
+
+/* ---------------------------------------------------------------- the reports as a table */
+
+static const struct wf_period *
+request_period(const struct wf_report_request *request)
+{
+	return request->period.from != 0 || request->period.until != 0 ? &request->period : NULL;
+}
+
+static int
+run_holders(struct wf_store *store, const struct wf_report_request *request,
+	    struct wf_report **out, struct wf_error *err)
+{
+	return wf_report_holders(store, request_period(request), request->unit, out, err);
+}
+
+static int
+run_states(struct wf_store *store, const struct wf_report_request *request,
+	   struct wf_report **out, struct wf_error *err)
+{
+	return wf_report_states(store, request_period(request), out, err);
+}
+
+static int
+run_steps(struct wf_store *store, const struct wf_report_request *request,
+	  struct wf_report **out, struct wf_error *err)
+{
+	return wf_report_step_times(store, request_period(request), out, err);
+}
+
+static int
+run_overdue(struct wf_store *store, const struct wf_report_request *request,
+	    struct wf_report **out, struct wf_error *err)
+{
+	return wf_report_overdue(store, request->now, request->limit, out, err);
+}
+
+static const struct wf_report_kind reports[] = {
+    {"holders", N_("TTE holders by agency, work unit and period of handover"),
+     wf_holders_columns, WF_HOLDERS_COLUMN_COUNT, run_holders},
+    {"states", N_("applications by state"), wf_states_columns, WF_STATES_COLUMN_COUNT,
+     run_states},
+    {"steps", N_("time taken per SOP step against its standard"), wf_steps_columns,
+     WF_STEPS_COLUMN_COUNT, run_steps},
+    {"overdue", N_("applications waiting past their step's standard time"), wf_overdue_columns,
+     WF_OVERDUE_COLUMN_COUNT, run_overdue},
+};
+
+const struct wf_report_kind *
+wf_reports(size_t *count)
+{
+	*count = sizeof(reports) / sizeof(reports[0]);
+	return reports;
+}
+
+const struct wf_report_kind *
+wf_report_find(const char *name)
+{
+	for (size_t i = 0; name != NULL && i < sizeof(reports) / sizeof(reports[0]); i++)
+		if (strcmp(reports[i].name, name) == 0)
+			return &reports[i];
+	return NULL;
 }

@@ -5,9 +5,15 @@
 #ifndef ENROLL_WORKFLOW_INT_H
 #define ENROLL_WORKFLOW_INT_H
 
+#include <libintl.h>
 #include <sqlite3.h>
 
+#include "config.h"
 #include "workflow.h"
+
+/* User-facing words: marked here, translated from the command's catalogue. */
+#define _(s) dgettext(PACKAGE, s)
+#define N_(s) (s)
 
 struct wf_store {
 	sqlite3 *db;
@@ -42,6 +48,17 @@ void wf_error_clear(struct wf_error *err);
 
 /* WF_ERR_INVALID naming the first text field of applicant that lacks its NUL. */
 int wf_applicant_check_terminated(const struct wf_applicant *applicant, struct wf_error *err);
+/*
+ * The field table's columns in its order, comma separated, each after prefix ("a."), into
+ * buf (WF_ERR_INTERNAL if it does not fit): the SQL that stores and reads an applicant.
+ */
+int wf_applicant_columns(const char *prefix, char *buf, size_t size, struct wf_error *err);
+/* Bind every field in the table's order to the parameters from first on. */
+void wf_applicant_bind(sqlite3_stmt *stmt, int first, const struct wf_applicant *applicant);
+/* Read every field in the table's order from the result columns from first on. */
+void wf_applicant_read(sqlite3_stmt *stmt, int first, struct wf_applicant *applicant);
+/* Room for the SQL column list of the applicant fields. */
+#define WF_APPLICANT_COLUMNS_MAX 512
 
 /*
  * Copy in to out while hashing (out -1: only hash), out then synced; the hex SHA-256 into

@@ -321,10 +321,43 @@ struct wf_applicant {
  */
 int wf_text_copy(char *dst, size_t size, const char *value, const char *field,
 		 struct wf_error *err);
+/* What is checked of an applicant field when an application is recorded. */
+enum wf_field_check {
+	WF_CHECK_TEXT,	     /* any text that fits its room */
+	WF_CHECK_NIK,	     /* wf_validate_nik() */
+	WF_CHECK_NIP,	     /* wf_validate_nip(); none, and only none, for employment "other" */
+	WF_CHECK_EMAIL,	     /* wf_validate_email_domain() with the office's "email_domain" */
+	WF_CHECK_PHONE,	     /* wf_validate_phone(): stored in its +62 form */
+	WF_CHECK_EMPLOYMENT, /* one of wf_employment_name()'s names */
+};
+
 /*
- * Set one field of an applicant by its name ("full_name", "nik", "nip", "email", "phone",
- * "position", "rank_grade", "work_unit", "agency", "city", "province") by wf_text_copy's
- * rule. WF_ERR_INVALID also for a name that is not a field.
+ * The one applicant field table: validation, storage, `show`, --json, the BSrE data file
+ * and the CSR subject all read it, in this order. Static data, never freed.
+ */
+struct wf_applicant_field {
+	const char *key;	/* "full_name": wf_applicant_set()'s name and the JSON member */
+	const char *label;	/* English, marked N_(): the command translates it */
+	const char *column;	/* the applicants table's column */
+	size_t offset;		/* where it is in struct wf_applicant */
+	size_t limit;		/* bytes at most (without the NUL); 0 for the employment enum */
+	bool required;		/* refused empty */
+	enum wf_field_check check;
+	const char *subject;	/* the CSR subject's attribute ("CN", "OU"), NULL: not in it */
+	const char *bsre_key;	/* the member in BSrE's data file ("nama") */
+	const char *bsre_label; /* the line's label on the sheet for BSrE's portal ("Nama") */
+};
+/* The table; *count set to its length. */
+const struct wf_applicant_field *wf_applicant_fields(size_t *count);
+/* The field of that key, NULL if an applicant has none. */
+const struct wf_applicant_field *wf_applicant_field(const char *key);
+/* A field's value as text (employment by wf_employment_name()). Never NULL. */
+const char *wf_applicant_value(const struct wf_applicant *applicant,
+			       const struct wf_applicant_field *field);
+/*
+ * Set one field of an applicant by its key (the table's keys; "employment" takes
+ * wf_employment_name()'s names) by wf_text_copy's rule. WF_ERR_INVALID also for a key
+ * that is not a field and an unknown employment status.
  */
 int wf_applicant_set(struct wf_applicant *applicant, const char *field, const char *value,
 		     struct wf_error *err);
@@ -407,6 +440,7 @@ enum wf_key_status {
 	WF_KEY_GENERATED, /* key id known: the key exists on the token */
 	WF_KEY_COMPLETE,  /* CSR recorded, application in key_generated */
 	WF_KEY_ABANDONED, /* rolled back; reason in abandon_reason */
+	WF_KEY_STATUS_COUNT
 };
 const char *wf_key_status_name(enum wf_key_status status);
 
@@ -620,7 +654,7 @@ int wf_list(struct wf_store *store, int state, size_t limit, size_t offset,
 int wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows,
 		    struct wf_error *err);
 
-/* One audit row as stored (for the command's "audit show"). */
+/* One audit row as stored. */
 struct wf_audit_row {
 	int64_t seq;
 	int64_t at;
@@ -729,6 +763,9 @@ struct wf_report_cell {
 	int64_t number; /* WF_CELL_INTEGER */
 };
 
+/* What a row of a report is: a group's own counts, an agency's subtotal, the total. */
+enum wf_row_kind { WF_ROW_DATA, WF_ROW_SUBTOTAL, WF_ROW_TOTAL };
+
 struct wf_report {
 	const char *key; /* "holders", "states", "step_times", "overdue" */
 	const char *title_id;
@@ -736,12 +773,15 @@ struct wf_report {
 	const struct wf_report_column *columns;
 	size_t column_count;
 	struct wf_report_cell *cells; /* row-major: row r, column c at [r * column_count + c] */
+	enum wf_row_kind *row_kinds;  /* one a row */
 	size_t row_count;
 	int64_t total; /* holders, applications or overdue counted; for step_times the acts */
 };
 /* The cell at (row, column); NULL if out of range. */
 const struct wf_report_cell *wf_report_cell(const struct wf_report *report, size_t row,
 					    size_t column);
+/* What the row is; WF_ROW_DATA if out of range. */
+enum wf_row_kind wf_report_row_kind(const struct wf_report *report, size_t row);
 /* Free a report and its cells. NULL is a no-op. */
 void wf_report_free(struct wf_report *report);
 
@@ -754,41 +794,113 @@ struct wf_period {
 /* How holders are grouped in time (local calendar): "2026-11", "2026-Q4", "2026". */
 enum wf_period_unit { WF_PERIOD_MONTH, WF_PERIOD_QUARTER, WF_PERIOD_YEAR, WF_PERIOD_ALL };
 
+/* The columns of wf_report_holders(), in order. */
+enum wf_holders_column {
+	WF_HOLDERS_AGENCY,
+	WF_HOLDERS_WORK_UNIT,
+	WF_HOLDERS_PERIOD,
+	WF_HOLDERS_HOLDERS,
+	WF_HOLDERS_NEW,
+	WF_HOLDERS_RENEWED,
+	WF_HOLDERS_REVOKED,
+	WF_HOLDERS_LOST,
+	WF_HOLDERS_EXPIRED,
+	WF_HOLDERS_COLUMN_COUNT
+};
+
 /*
- * The SOP's record duty: the number of TTE holders (applications in state active) by
- * work unit and by the period they were handed the token in (the time the application
- * became active), within period (NULL: all time). Columns: work_unit, period, holders;
- * rows by work unit then period. total is the number of holders counted.
+ * The SOP's record duty: the TTE holders by agency (OPD), work unit and the period of
+ * their handover (the handover event's time), within period (NULL: all time). Each person
+ * (NIK) counts once, in the group of the latest token handed to them, while that token is
+ * active or being renewed: a renewal keeps its person a holder. Besides the holders, the
+ * tokens handed over in the group: of new requests, of renewals and data changes, and how
+ * many of them are revoked, lost or expired now. Rows by agency, unit and period; after
+ * each agency a WF_ROW_SUBTOTAL row (work unit and period ""), last a WF_ROW_TOTAL row
+ * (agency too ""). total is the number of holders.
  */
 int wf_report_holders(struct wf_store *store, const struct wf_period *period,
 		      enum wf_period_unit unit, struct wf_report **out, struct wf_error *err);
 
+/* The columns of wf_report_states(), in order. */
+enum wf_states_column {
+	WF_STATES_STATE,
+	WF_STATES_LABEL_ID,
+	WF_STATES_LABEL_EN,
+	WF_STATES_APPLICATIONS,
+	WF_STATES_COLUMN_COUNT
+};
+
 /*
  * Applications by state, every state listed (zero included), in the state table's
- * order; period (NULL: all) filters on when the application was created. Columns:
- * state, label_id, label_en, applications. total is the number of applications.
+ * order; period (NULL: all) filters on when the application was created. total is the
+ * number of applications.
  */
 int wf_report_states(struct wf_store *store, const struct wf_period *period,
 		     struct wf_report **out, struct wf_error *err);
 
+/* The columns of wf_report_step_times(), in order. */
+enum wf_steps_column {
+	WF_STEPS_STEP,
+	WF_STEPS_ACTIVITY_ID,
+	WF_STEPS_ACTIVITY_EN,
+	WF_STEPS_ACTS,
+	WF_STEPS_MEDIAN_MINUTES,
+	WF_STEPS_WORST_MINUTES,
+	WF_STEPS_STANDARD_MINUTES,
+	WF_STEPS_OVER_STANDARD,
+	WF_STEPS_COLUMN_COUNT
+};
+
 /*
  * For each SOP step, over the acts that completed it (not returns, rejections or
  * cancellations) ending within period (NULL: all): acts, median and worst minutes
- * taken, the step's standard minutes and how many acts took longer than it. Columns:
- * step, activity_id, activity_en, acts, median_minutes, worst_minutes,
- * standard_minutes, over_standard. Step 7 counts its import and its handover as two
- * acts, each against the step's standard.
+ * taken, the step's standard minutes and how many acts took longer than it. Step 7
+ * counts its import and its handover as two acts, each against the step's standard.
  */
 int wf_report_step_times(struct wf_store *store, const struct wf_period *period,
 			 struct wf_report **out, struct wf_error *err);
 
+/* The columns of wf_report_overdue(), in order. */
+enum wf_overdue_column {
+	WF_OVERDUE_NUMBER,
+	WF_OVERDUE_STATE,
+	WF_OVERDUE_STEP,
+	WF_OVERDUE_ROLE,
+	WF_OVERDUE_WAITING_MINUTES,
+	WF_OVERDUE_STANDARD_MINUTES,
+	WF_OVERDUE_FULL_NAME,
+	WF_OVERDUE_WORK_UNIT,
+	WF_OVERDUE_COLUMN_COUNT
+};
+
 /*
  * Applications whose current step has waited longer than its standard minutes at now
  * (Unix seconds; 0: the store's clock), longest waiting first, at most limit rows (0:
- * all); total counts them all. Waiting starts when the previous step ended. Columns:
- * number, state, step, role, waiting_minutes, standard_minutes, full_name, work_unit.
+ * all); total counts them all. Waiting starts when the previous step ended.
  */
 int wf_report_overdue(struct wf_store *store, int64_t now, size_t limit,
 		      struct wf_report **out, struct wf_error *err);
+
+/* What a report is asked for; each report reads the members it needs. */
+struct wf_report_request {
+	struct wf_period period; /* both ends 0: all time */
+	enum wf_period_unit unit; /* holders */
+	int64_t now;		  /* overdue: 0 for the store's clock */
+	size_t limit;		  /* overdue: at most this many rows, 0 all */
+};
+
+/* The reports as one table: the command lists, chooses and runs them from it. */
+struct wf_report_kind {
+	const char *name;    /* "holders", "states", "steps", "overdue": as the operator types */
+	const char *summary; /* English, marked N_(): the command translates it */
+	const struct wf_report_column *columns;
+	size_t column_count;
+	int (*run)(struct wf_store *store, const struct wf_report_request *request,
+		   struct wf_report **out, struct wf_error *err);
+};
+/* The table (static); *count set to its length. */
+const struct wf_report_kind *wf_reports(size_t *count);
+/* The report of that name, NULL if none. */
+const struct wf_report_kind *wf_report_find(const char *name);
 
 #endif
