@@ -235,8 +235,8 @@ json_listing_and_reports() {
 	e kasi --json report holders | grep -q '"holders":' &&
 	e kasi report states | grep -q active &&
 	e kasi --lang en report steps --csv | head -1 | grep -q '^Step,' &&
-	e kasi backup "$T_DIR/backup.db" >/dev/null &&
-	[ "$(sqlite3 "$T_DIR/backup.db" "SELECT count(*) FROM applications")" = \
+	e kasi backup "$T_DIR/backup" >/dev/null &&
+	[ "$(sqlite3 "$T_DIR/backup/enroll.db" "SELECT count(*) FROM applications")" = \
 		"$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM applications")" ]
 }
 t_ok "listings_and_reports_come_as_json_csv_and_tables_and_backup_copies_everything" \

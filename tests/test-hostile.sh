@@ -73,6 +73,18 @@ email_of_256_bytes_is_refused_not_cut|--email|$(long 240)@singkawangkota.go.id|e
 rank_of_64_bytes_is_refused_not_cut|--rank|$(long 64)|rank_grade is 64 bytes long: at most 63
 city_of_256_bytes_is_refused_not_cut|--city|$(long 256)|city is 256 bytes long: at most 255
 province_of_256_bytes_is_refused_not_cut|--province|$(long 256)|province is 256 bytes long: at most 255
+name_longer_than_a_certificate_cn_is_refused_at_apply|--name|$(long 65 é)|full_name is 65 characters long: the certificate's CN holds at most 64
+unit_longer_than_a_certificate_ou_is_refused_at_apply|--unit|$(long 65)|work_unit is 65 characters long: the certificate's OU holds at most 64
+name_with_a_newline_is_refused|--name|$(printf 'Siti\n2026-12-01 10:00 forged line')|full_name contains a control character (U+000A, character 5)
+name_with_an_escape_sequence_is_refused|--name|$(printf 'Siti\033[2J')|full_name contains a control character (U+001B, character 5)
+unit_with_a_tab_is_refused|--unit|$(printf '\t=1+1')|work_unit contains a control character (U+0009, character 1)
+name_with_a_right_to_left_override_is_refused|--name|$(printf 'Siti\342\200\256ilA')|full_name contains an invisible formatting character (U+202E, character 5)
+name_with_a_zero_width_space_is_refused|--name|$(printf 'Si\342\200\213ti')|full_name contains an invisible formatting character (U+200B, character 3)
+name_of_invalid_utf8_is_refused|--name|$(printf 'Siti \377')|full_name is not valid UTF-8 (at byte 6)
+name_with_an_overlong_utf8_slash_is_refused|--name|$(printf 'Siti \300\257')|full_name is not valid UTF-8 (at byte 6)
+position_with_a_c1_control_is_refused|--position|$(printf 'Analis \302\233')|position contains a control character (U+009B, character 8)
+nip_of_another_birth_date_is_refused|--nip|198504162010012001|NIP date of birth 1985-04-16 differs from the NIK's (day 15, month 04, year ..85)
+nip_of_another_sex_is_refused|--nip|198504152010011001|NIP sex (male) differs from the NIK's (female)
 EOF
 }
 
@@ -92,14 +104,15 @@ while IFS='|' read -r name option value fragment; do
 	t_ok "$name" apply_refused "$option" "$value" "$fragment"
 done <"$T_DIR/apply.cases"
 
-# At the limit, the value is stored exactly as typed.
-name_of_255_bytes_is_stored_whole() {
-	name=$(long 255 n)
+# At the limit, the value is stored exactly as typed: a name as long as the certificate's
+# CN holds (64 characters, here 128 bytes).
+name_of_64_two_byte_letters_is_stored_whole() {
+	name=$(long 64 é)
 	number=$(t_apply "$name") &&
 	e kasi --json show "$number" | grep -qF "\"full_name\":\"$name\"" &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT length(full_name) FROM applicants ORDER BY id DESC LIMIT 1")" -eq 255 ]
+	[ "$(sqlite3 "$ENROLL_DB" "SELECT length(CAST(full_name AS BLOB)) FROM applicants ORDER BY id DESC LIMIT 1")" -eq 128 ]
 }
-t_ok "name_of_255_bytes_is_stored_whole" name_of_255_bytes_is_stored_whole
+t_ok "name_of_64_two_byte_letters_is_stored_whole" name_of_64_two_byte_letters_is_stored_whole
 
 # Officials and the office: the same rule.
 official_cases() {
@@ -309,7 +322,7 @@ csv_cell_starting_with_equals_is_neutralized|=HYPERLINK("http://x","y")|Bagian U
 csv_cell_starting_with_plus_is_neutralized|Ani|+cmd calc|'+cmd calc
 csv_cell_starting_with_minus_is_neutralized|-2+3|Bagian Umum|'-2+3
 csv_cell_starting_with_at_is_neutralized|Ana|@SUM(A1)|'@SUM(A1)
-csv_cell_starting_with_a_tab_is_neutralized|Aji|	=1+1|'	=1+1
+csv_cell_starting_with_a_tab_in_an_old_record_is_neutralized|Aji|	=1+1|'	=1+1
 csv_cell_with_an_equals_inside_is_left_as_it_is|Ali = Ale|Bagian Umum|,Ali = Ale,
 EOF
 }
@@ -320,7 +333,11 @@ csv_neutralized() {
 	echo "$T_SEQ" >"$T_DIR/seq"
 	number=$(e kasi apply --name "$name" --nik "617201550485$(printf %04d "$T_SEQ")" \
 		--nip 198504152010012001 --email "csv$T_SEQ@singkawangkota.go.id" \
-		--phone 081234567890 --position Analis --unit "$unit" --agency Setda) || return 1
+		--phone 081234567890 --position Analis --unit "${unit#	}" --agency Setda) || return 1
+	# A tab is refused at apply now; a record from before that may still hold one.
+	[ "$unit" = "${unit#	}" ] ||
+		sqlite3 "$ENROLL_DB" "UPDATE applicants SET work_unit = char(9) || '${unit#	}'
+			WHERE id = (SELECT max(id) FROM applicants)" || return 1
 	# two days waiting at step 2: overdue, so the report lists name and unit
 	sqlite3 "$ENROLL_DB" "UPDATE applications SET step_started_at = step_started_at - 172800
 		WHERE number = '$number'" &&

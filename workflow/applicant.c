@@ -4,6 +4,7 @@
  * whole or refused, never cut to fit, and every reader of the record lists the same fields.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,6 +36,86 @@ static const struct wf_applicant_field applicant_fields[] = {
 };
 
 #define FIELD_COUNT (sizeof(applicant_fields) / sizeof(applicant_fields[0]))
+
+/* The subject attributes' upper bounds in characters (X.520, RFC 5280 appendix A). */
+static const struct {
+	const char *attribute;
+	size_t max;
+} subject_bounds[] = {
+	{ "CN", 64 }, { "OU", 64 }, { "O", 64 }, { "L", 128 }, { "ST", 128 }, { "emailAddress", 255 },
+};
+
+size_t
+wf_subject_bound(const char *attribute)
+{
+	for (size_t i = 0; attribute && i < sizeof(subject_bounds) / sizeof(subject_bounds[0]); i++)
+		if (strcmp(subject_bounds[i].attribute, attribute) == 0)
+			return subject_bounds[i].max;
+	return 0;
+}
+
+/*
+ * One code point of strict UTF-8 at s (no overlong forms, no surrogates, nothing past
+ * U+10FFFF): its length in bytes, 0 if s does not start with one.
+ */
+static size_t
+utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t n = s[0] < 0x80 ? 1 : s[0] >> 5 == 6 ? 2 : s[0] >> 4 == 14 ? 3 : s[0] >> 3 == 30 ? 4 : 0;
+
+	if (n == 0)
+		return 0;
+	*cp = n == 1 ? s[0] : s[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++) {
+		if (s[i] >> 6 != 2)
+			return 0;
+		*cp = *cp << 6 | (s[i] & 0x3f);
+	}
+	if (*cp < min[n] || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Characters that change how text reads without being seen: bidi controls, zero widths. */
+static bool
+is_invisible_format(uint32_t cp)
+{
+	return cp == 0xad || cp == 0x61c || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
+	       (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+int
+wf_validate_text(const char *text, const char *field, size_t max_chars, const char *attribute,
+		 struct wf_error *err)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t chars = 0, n;
+	uint32_t cp;
+
+	for (; *s != '\0'; s += n, chars++) {
+		if ((n = utf8_decode(s, &cp)) == 0)
+			return wf_fail_field(err, field, "%s is not valid UTF-8 (at byte %zu)", field,
+					     (size_t)(s - (const unsigned char *)text) + 1);
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+			return wf_fail_field(err, field,
+					     "%s contains a control character (U+%04X, character "
+					     "%zu)",
+					     field, (unsigned)cp, chars + 1);
+		if (is_invisible_format(cp))
+			return wf_fail_field(err, field,
+					     "%s contains an invisible formatting character (U+%04X, "
+					     "character %zu): type it again without it",
+					     field, (unsigned)cp, chars + 1);
+	}
+	if (max_chars > 0 && chars > max_chars)
+		return wf_fail_field(err, field,
+				     "%s is %zu characters long: the certificate's %s holds at "
+				     "most %zu",
+				     field, chars, attribute, max_chars);
+	return WF_OK;
+}
 
 const struct wf_applicant_field *
 wf_applicant_fields(size_t *count)

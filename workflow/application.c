@@ -44,12 +44,29 @@ check_email(struct wf_store *store, const struct wf_applicant *a, struct wf_erro
 	return r;
 }
 
+/* A NIK and a NIP (both valid by now) must be one person's: birth date and sex. */
+static int
+check_nik_nip_agree(const struct wf_applicant *a, int64_t now, struct wf_error *err)
+{
+	struct wf_nik_info nik;
+	struct wf_nip_info nip;
+	int r;
+
+	if (a->nip[0] == '\0')
+		return WF_OK;
+	if ((r = wf_validate_nik_at(a->nik, now, &nik, err)) != WF_OK ||
+	    (r = wf_validate_nip_at(a->nip, now, &nip, err)) != WF_OK)
+		return r;
+	return wf_validate_nik_nip_agree(&nik, &nip, err);
+}
+
 /* One field's check of the table (the employment is checked with the NIP). */
 static int
 check_field(struct wf_store *store, const struct wf_applicant_field *f, struct wf_applicant *clean,
 	    int64_t now, struct wf_error *err)
 {
 	const char *value = wf_applicant_value(clean, f);
+	int r;
 
 	if (f->required && f->check != WF_CHECK_EMPLOYMENT && wf_text_empty(value))
 		return wf_fail_field(err, f->key, "%s is required", f->key);
@@ -59,10 +76,15 @@ check_field(struct wf_store *store, const struct wf_applicant_field *f, struct w
 	case WF_CHECK_NIP:
 		return check_nip_for_employment(clean, now, err);
 	case WF_CHECK_EMAIL:
-		return check_email(store, clean, err);
+		if ((r = check_email(store, clean, err)) != WF_OK)
+			return r;
+		return wf_validate_text(value, f->key, wf_subject_bound(f->subject), f->subject,
+					err);
 	case WF_CHECK_PHONE:
 		return wf_validate_phone(value, clean->phone, sizeof(clean->phone), err);
 	case WF_CHECK_TEXT:
+		return wf_validate_text(value, f->key, wf_subject_bound(f->subject), f->subject,
+					err);
 	case WF_CHECK_EMPLOYMENT:
 		break;
 	}
@@ -85,7 +107,7 @@ check_applicant(struct wf_store *store, const struct wf_applicant *a, struct wf_
 	for (size_t i = 0; i < count; i++)
 		if ((r = check_field(store, &fields[i], clean, now, err)) != WF_OK)
 			return r;
-	return WF_OK;
+	return check_nik_nip_agree(clean, now, err);
 }
 
 static int

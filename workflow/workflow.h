@@ -349,6 +349,16 @@ struct wf_applicant_field {
 };
 /* The table; *count set to its length. */
 const struct wf_applicant_field *wf_applicant_fields(size_t *count);
+/* A CSR subject attribute's upper bound in characters ("CN": 64), 0 if none is known. */
+size_t wf_subject_bound(const char *attribute);
+/*
+ * Check text a person typed: strict UTF-8, no control characters, no invisible
+ * formatting characters (bidi overrides, zero widths), and at most max_chars characters
+ * (0: no bound) because the certificate's attribute (named in the message) holds no more.
+ * WF_ERR_INVALID naming field.
+ */
+int wf_validate_text(const char *text, const char *field, size_t max_chars, const char *attribute,
+		     struct wf_error *err);
 /* The field of that key, NULL if an applicant has none. */
 const struct wf_applicant_field *wf_applicant_field(const char *key);
 /* A field's value as text (employment by wf_employment_name()). Never NULL. */

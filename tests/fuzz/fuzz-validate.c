@@ -41,6 +41,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wf_validate_email(text, &err);
 	wf_validate_email_domain(text, ".go.id", &err);
 	wf_validate_phone(text, phone, sizeof(phone), &err);
+	wf_validate_text(text, "full_name", wf_subject_bound("CN"), "CN", &err);
 	memset(&applicant, 0, sizeof(applicant));
 	wf_applicant_set(&applicant, fields[data[0] % (sizeof(fields) / sizeof(fields[0]))], text,
 			 &err);
