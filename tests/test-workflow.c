@@ -563,6 +563,43 @@ applicant_fields_are_refused_by_their_table_row(void)
 	check_int(required, 9);
 }
 
+/* The applicant's data is corrected by the Kasi, audited, until the key's request exists. */
+static void
+applicant_data_is_corrected_until_the_key_exists(void)
+{
+	struct wf_actor kasi = wft_actor(WFT_KASI), kabid = wft_actor(WFT_KABID);
+	struct wf_application *app = NULL;
+	struct wf_error err = {0};
+	struct wf_applicant a;
+	char number[WF_NUMBER_MAX], nik[sizeof(a.nik)];
+
+	check_int(wft_create(store, number), WF_OK);
+	check_int(wf_application_get(store, number, &app, &err), WF_OK);
+	a = app->applicant;
+	memcpy(nik, a.nik, sizeof(nik));
+	wf_application_free(app);
+	check_int(wf_applicant_set(&a, "full_name", "Siti Rahmawati Corrected", &err), WF_OK);
+	check_int(wf_applicant_edit(store, number, &a, &kabid, &err), WF_ERR_ROLE);
+	check_int(wf_applicant_edit(store, number, &a, &kasi, &err), WF_OK);
+	check_int(wf_application_get(store, number, &app, &err), WF_OK);
+	check_str(app->applicant.full_name, "Siti Rahmawati Corrected");
+	wf_application_free(app);
+	check_int(wft_audit_count(wft_db_path("workflow.db"), "admin", "edit_applicant", WFT_KASI), 1);
+	check_int(wf_applicant_edit(store, number, &a, &kasi, &err), WF_ERR_INVALID);
+	check_str(err.field, "applicant");
+	check_int(wf_applicant_set(&a, "nik", "1234567890123456", &err), WF_OK);
+	check_int(wf_applicant_edit(store, number, &a, &kasi, &err), WF_ERR_INVALID);
+	check_str(err.field, "nik");
+	check_int(wft_drive_to(store, number, WF_STATE_KEY_GENERATED, &err), WF_OK);
+	check_int(wf_applicant_set(&a, "nik", nik, &err), WF_OK);
+	check_int(wf_applicant_set(&a, "full_name", "Too Late", &err), WF_OK);
+	check_int(wf_applicant_edit(store, number, &a, &kasi, &err), WF_ERR_STATE);
+	check_int(wf_application_get(store, number, &app, &err), WF_OK);
+	check_str(app->applicant.full_name, "Siti Rahmawati Corrected");
+	wf_application_free(app);
+	check_int(wft_audit_count(wft_db_path("workflow.db"), "admin", "edit_applicant", WFT_KASI), 1);
+}
+
 int
 main(void)
 {
@@ -587,6 +624,7 @@ main(void)
 	TAP_TEST(certificates_past_their_end_are_expired_in_one_sweep);
 	TAP_TEST(applicant_fields_are_set_stored_and_read_back_by_the_table);
 	TAP_TEST(applicant_fields_are_refused_by_their_table_row);
+	TAP_TEST(applicant_data_is_corrected_until_the_key_exists);
 	wf_store_close(store);
 	return tap_done();
 }

@@ -266,3 +266,151 @@ wf_application_create(struct wf_store *store, const struct wf_applicant *applica
 		memcpy(number, made, WF_NUMBER_MAX);
 	return r;
 }
+
+/* Which states allow a correction: until the key and its CSR exist, the data is not in them. */
+static bool
+state_allows_edit(enum wf_state state)
+{
+	switch (state) {
+	case WF_STATE_SUBMITTED:
+	case WF_STATE_DISPOSED_KADIS:
+	case WF_STATE_DISPOSED_KABID:
+	case WF_STATE_REGISTERED:
+	case WF_STATE_SENT:
+	case WF_STATE_RETURNED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* "full_name 'Siti' -> 'Siti Rahma'; ..." for each field that differs; "" if none. */
+static void
+describe_changes(const struct wf_applicant *before, const struct wf_applicant *after, char *out,
+		 size_t size)
+{
+	const struct wf_applicant_field *fields;
+	size_t count, used = 0;
+
+	*out = '\0';
+	fields = wf_applicant_fields(&count);
+	for (size_t i = 0; i < count && used < size; i++) {
+		const char *old = wf_applicant_value(before, &fields[i]);
+		const char *new = wf_applicant_value(after, &fields[i]);
+
+		if (strcmp(old, new) != 0)
+			used += (size_t)snprintf(out + used, size - used, "%s%s '%s' -> '%s'",
+						 used ? "; " : "", fields[i].key, old, new);
+	}
+}
+
+static int
+update_applicant(struct wf_store *store, int64_t app_id, const struct wf_applicant *a,
+		 struct wf_error *err)
+{
+	char columns[WF_APPLICANT_COLUMNS_MAX], sql[2 * WF_APPLICANT_COLUMNS_MAX];
+	sqlite3_stmt *stmt = NULL;
+	size_t count, used;
+	int r;
+
+	wf_applicant_fields(&count);
+	if ((r = wf_applicant_columns("", columns, sizeof(columns), err)) != WF_OK)
+		return r;
+	used = (size_t)snprintf(sql, sizeof(sql), "UPDATE applicants SET (%s) = (", columns);
+	for (size_t i = 1; i <= count && used < sizeof(sql); i++)
+		used += (size_t)snprintf(sql + used, sizeof(sql) - used, "?%zu%s", i,
+					 i < count ? ", " : ")");
+	if (used < sizeof(sql))
+		used += (size_t)snprintf(sql + used, sizeof(sql) - used,
+					 " WHERE id = (SELECT applicant_id FROM applications"
+					 " WHERE id = ?%zu)",
+					 count + 1);
+	if (used >= sizeof(sql))
+		return wf_fail(err, WF_ERR_INTERNAL, "the applicant's UPDATE does not fit");
+	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
+		return r;
+	wf_applicant_bind(stmt, 1, a);
+	sqlite3_bind_int64(stmt, (int)count + 1, app_id);
+	if (sqlite3_step(stmt) != SQLITE_DONE || sqlite3_changes(store->db) != 1)
+		r = wf_fail_db(err, store->db, "correct applicant");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+/* The applicant of an application as recorded (inside the caller's transaction). */
+static int
+read_applicant(struct wf_store *store, int64_t app_id, struct wf_applicant *out,
+	       struct wf_error *err)
+{
+	char columns[WF_APPLICANT_COLUMNS_MAX], sql[2 * WF_APPLICANT_COLUMNS_MAX];
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	if ((r = wf_applicant_columns("p.", columns, sizeof(columns), err)) != WF_OK)
+		return r;
+	snprintf(sql, sizeof(sql),
+		 "SELECT %s FROM applicants p JOIN applications a ON a.applicant_id = p.id"
+		 " WHERE a.id = ?1",
+		 columns);
+	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
+		return r;
+	sqlite3_bind_int64(stmt, 1, app_id);
+	memset(out, 0, sizeof(*out));
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		wf_applicant_read(stmt, 0, out);
+	else
+		r = wf_fail_db(err, store->db, "read applicant");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int
+record_edit(struct wf_store *store, const char *number, const struct wf_applicant *clean,
+	    const struct wf_actor *actor, bool *keep, struct wf_error *err)
+{
+	struct wf_applicant current;
+	struct wf_acting acting;
+	struct wf_app_ref app;
+	char detail[16 * WF_NAME_MAX];
+	int r;
+
+	if ((r = wf_application_lookup(store, number, &app, err)) != WF_OK)
+		return r;
+	r = wf_authorize(store, actor, WF_ROLE_KASI, 0, number, "edit_applicant", &acting, err);
+	if ((*keep = r == WF_ERR_ROLE || r == WF_ERR_INVALID) || r != WF_OK)
+		return r;
+	if (!state_allows_edit(app.state))
+		return wf_fail(err, WF_ERR_STATE,
+			       "%s is %s: its data is in the key's request already and can no "
+			       "longer be corrected",
+			       number, wf_state_name(app.state));
+	if ((r = read_applicant(store, app.id, &current, err)) != WF_OK)
+		return r;
+	describe_changes(&current, clean, detail, sizeof(detail));
+	if (*detail == '\0')
+		return wf_fail_field(err, "applicant", "nothing to correct: every value is as recorded");
+	if ((r = update_applicant(store, app.id, clean, err)) != WF_OK)
+		return r;
+	struct wf_audit_entry entry = {acting.actor.login, "admin", number, "edit_applicant", "ok",
+				       detail};
+	return wf_audit_append(store, &entry, err);
+}
+
+int
+wf_applicant_edit(struct wf_store *store, const char *number, const struct wf_applicant *applicant,
+		  const struct wf_actor *actor, struct wf_error *err)
+{
+	struct wf_applicant clean;
+	bool keep = false;
+	int r;
+
+	wf_error_clear(err);
+	if (!store || !number || !applicant)
+		return wf_fail(err, WF_ERR_INTERNAL, "wf_applicant_edit: NULL argument");
+	if ((r = check_applicant(store, applicant, &clean, wf_store_now(store), err)) != WF_OK)
+		return r;
+	if ((r = wf_tx_begin(store, err)) != WF_OK)
+		return r;
+	r = record_edit(store, number, &clean, actor, &keep, err);
+	return wf_tx_end(store, r, keep, err);
+}

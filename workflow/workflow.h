@@ -635,6 +635,15 @@ int wf_application_get(struct wf_store *store, const char *number, struct wf_app
 		       struct wf_error *err);
 /* Free an application and all it owns. NULL is a no-op. */
 void wf_application_free(struct wf_application *application);
+/*
+ * Correct the applicant's data of an application (the whole record as it is to be, e.g.
+ * from wf_application_get() with fields changed by wf_applicant_set()), validated as at
+ * step 1. Only until the key is generated: the CSR carries the data (WF_ERR_STATE after).
+ * Role kasi; audited with each changed field's old and new value; WF_ERR_INVALID
+ * (field "applicant") when nothing differs.
+ */
+int wf_applicant_edit(struct wf_store *store, const char *number, const struct wf_applicant *applicant,
+		      const struct wf_actor *actor, struct wf_error *err);
 
 /* One line of a list. */
 struct wf_summary {
