@@ -116,45 +116,87 @@ static const struct {
 	{ "all", WF_PERIOD_ALL },
 };
 
-static int
-make_report(struct cli *cli, const char *which, const struct wf_period *period,
-	    enum wf_period_unit unit, struct wf_report **report, struct wf_error *err)
+const char *
+cli_period_name(size_t i)
 {
-	if (strcmp(which, "holders") == 0)
-		return wf_report_holders(cli->store, period, unit, report, err);
-	if (strcmp(which, "states") == 0)
-		return wf_report_states(cli->store, period, report, err);
-	if (strcmp(which, "steps") == 0)
-		return wf_report_step_times(cli->store, period, report, err);
-	return wf_report_overdue(cli->store, 0, 0, report, err);
+	return i < sizeof(period_units) / sizeof(period_units[0]) ? period_units[i].name : NULL;
 }
+
+static int
+report_holders(struct wf_store *store, const struct wf_period *period, enum wf_period_unit unit,
+	       struct wf_report **report, struct wf_error *err)
+{
+	return wf_report_holders(store, period, unit, report, err);
+}
+
+static int
+report_states(struct wf_store *store, const struct wf_period *period, enum wf_period_unit unit,
+	      struct wf_report **report, struct wf_error *err)
+{
+	return wf_report_states(store, period, report, err);
+}
+
+static int
+report_steps(struct wf_store *store, const struct wf_period *period, enum wf_period_unit unit,
+	     struct wf_report **report, struct wf_error *err)
+{
+	return wf_report_step_times(store, period, report, err);
+}
+
+static int
+report_overdue(struct wf_store *store, const struct wf_period *period, enum wf_period_unit unit,
+	       struct wf_report **report, struct wf_error *err)
+{
+	return wf_report_overdue(store, 0, 0, report, err);
+}
+
+/* The reports the command offers; the first is the default. */
+static const struct {
+	const char *name;
+	int (*make)(struct wf_store *store, const struct wf_period *period,
+		    enum wf_period_unit unit, struct wf_report **report, struct wf_error *err);
+} reports[] = {
+	{ "holders", report_holders },
+	{ "states", report_states },
+	{ "steps", report_steps },
+	{ "overdue", report_overdue },
+};
+#define REPORTS (sizeof(reports) / sizeof(reports[0]))
+
+const char *
+cli_report_name(size_t i)
+{
+	return i < REPORTS ? reports[i].name : NULL;
+}
+
+static const char *from, *to, *by = "month";
+static bool csv;
+
+const struct cli_option report_options[] = {
+	{ "from", OPT_STRING, &from, "DATE", N_("from this date (YYYY-MM-DD)"), false },
+	{ "to", OPT_STRING, &to, "DATE", N_("up to this date, exclusive"), false },
+	{ "by", OPT_STRING, &by, "month|quarter|year|all", N_("group holders by period"), false },
+	{ "csv", OPT_FLAG, &csv, NULL, N_("CSV output"), false },
+	{ NULL },
+};
 
 int
 cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *from = NULL, *to = NULL, *by = "month", *which = "holders";
-	bool csv = false;
-	const struct cli_option options[] = {
-		{ "from", OPT_STRING, &from, "DATE", N_("from this date (YYYY-MM-DD)") },
-		{ "to", OPT_STRING, &to, "DATE", N_("up to this date, exclusive") },
-		{ "by", OPT_STRING, &by, "month|quarter|year|all", N_("group holders by period") },
-		{ "csv", OPT_FLAG, &csv, NULL, N_("CSV output") },
-		{ NULL },
-	};
 	struct wf_period period;
 	struct wf_report *report = NULL;
 	struct wf_error err;
 	enum wf_period_unit unit;
 	char **rest;
 	int nrest, r;
-	size_t u;
+	size_t u, which = 0;
 
-	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0)
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
-	if (nrest > 1 || (nrest == 1 && strcmp(rest[0], "holders") != 0 && strcmp(rest[0], "states") != 0 &&
-			  strcmp(rest[0], "steps") != 0 && strcmp(rest[0], "overdue") != 0))
+	while (nrest == 1 && which < REPORTS && strcmp(reports[which].name, rest[0]) != 0)
+		which++;
+	if (nrest > 1 || which == REPORTS)
 		return cli_fail_usage(_("which report: holders, states, steps or overdue"));
-	which = nrest == 1 ? rest[0] : which;
 	for (u = 0; u < sizeof(period_units) / sizeof(period_units[0]); u++)
 		if (strcmp(period_units[u].name, by) == 0)
 			break;
@@ -164,7 +206,7 @@ cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	if ((r = parse_date(from, &period.from)) != 0 || (r = parse_date(to, &period.until)) != 0 ||
 	    (r = cli_store(cli)) != 0)
 		return r;
-	if (make_report(cli, which, &period, unit, &report, &err) != WF_OK)
+	if (reports[which].make(cli->store, &period, unit, &report, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
 	if (cli->json) {
 		cli_print_json(report_json(report));
