@@ -172,6 +172,8 @@ void cli_crash_point(const char *name);
 int cli_parse_globals(struct cli *cli, int argc, char **argv);
 /* Global help generated from the dispatch table and the exit statuses. */
 void cli_print_usage(void);
+/* "dispose ID [--note TEXT] ...": the command's usage line, from its tables, into out. */
+void cli_format_usage(const struct cli_command *command, char *out, size_t size);
 /* A command's help: its usage line, summary, steps and options, from its table. */
 void cli_print_help(const struct cli_command *command);
 /* "official" alone: its subcommands, as a usage error (exit 1). */

@@ -132,11 +132,11 @@ list_commands(void)
 	return 0;
 }
 
-/* A command's options, then the global ones: "--name" for a flag, "--name=" for a value. */
+/* A command's options (none without a command), then the global ones: "--name" for a flag, "--name=" for a value. */
 static int
 print_options(const struct cli_command *command)
 {
-	const struct cli_option *tables[] = {command->options, cli_global_options()};
+	const struct cli_option *tables[] = {command ? command->options : NULL, cli_global_options()};
 
 	for (size_t t = 0; t < 2; t++)
 		for (const struct cli_option *o = tables[t]; o != NULL && o->name != NULL; o++)
@@ -157,8 +157,48 @@ print_operands(const struct cli_command *command)
 	return 0;
 }
 
-static const char *const queries[] = {"--list-commands", "--list-options", "--list-operands",
-				      "--list-values"};
+/* A usage line as a man page's .B line: "-" escaped, metavariables (upper case) in italics. */
+static void
+print_roff(const char *usage)
+{
+	printf(".B ");
+	for (const char *p = usage; *p != '\0'; p++) {
+		size_t run = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+
+		if (run > 0) {
+			printf("\\fI%.*s\\fB", (int)run, p);
+			p += run - 1;
+		} else if (*p == '-') {
+			printf("\\-");
+		} else {
+			putchar(*p);
+		}
+	}
+	putchar('\n');
+}
+
+/* The synopsis and every command's usage line, as enroll(1) must show them (the man test). */
+static int
+print_man_usage(void)
+{
+	char line[1024] = "enroll";
+	size_t n;
+	const struct cli_command *commands = cli_commands(&n);
+
+	for (const struct cli_option *o = cli_global_options(); o->name != NULL; o++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), " [--%s%s%s]", o->name,
+			 o->argument ? " " : "", o->argument ? o->argument : "");
+	snprintf(line + strlen(line), sizeof(line) - strlen(line), " COMMAND [ARGS]");
+	print_roff(line);
+	for (size_t i = 0; i < n; i++) {
+		cli_format_usage(&commands[i], line, sizeof(line));
+		print_roff(line);
+	}
+	return 0;
+}
+
+static const char *const queries[] = { "--list-commands", "--list-options", "--list-operands",
+				       "--list-values", "--man-usage" };
 
 bool
 cli_is_query(const char *arg)
@@ -178,8 +218,12 @@ cli_query(struct cli *cli, int argc, char **argv)
 		return -1;
 	if (strcmp(argv[0], "--list-commands") == 0)
 		return list_commands();
+	if (strcmp(argv[0], "--man-usage") == 0)
+		return print_man_usage();
 	if (strcmp(argv[0], "--list-values") == 0)
 		return argc == 2 ? list_values(cli, argv[1]) : EXIT_USAGE;
+	if (strcmp(argv[0], "--list-options") == 0 && argc == 1)
+		return print_options(NULL);
 	if ((command = lookup(argc - 1, argv + 1)) == NULL)
 		return EXIT_USAGE;
 	return strcmp(argv[0], "--list-options") == 0 ? print_options(command)

@@ -73,9 +73,8 @@ append(char *out, size_t size, const char *text)
 	snprintf(out + used, size - used, "%s", text);
 }
 
-/* "ID [--note TEXT] --reason TEXT [--document KIND[=SCAN]]...", from the table. */
-static void
-format_usage(const struct cli_command *command, char *out, size_t size)
+void
+cli_format_usage(const struct cli_command *command, char *out, size_t size)
 {
 	char item[128];
 
@@ -115,7 +114,7 @@ cli_print_help(const struct cli_command *command)
 {
 	char usage[USAGE_MAX], steps[64];
 
-	format_usage(command, usage, sizeof(usage));
+	cli_format_usage(command, usage, sizeof(usage));
 	format_steps(command, N_("SOP step"), N_("SOP steps"), steps, sizeof(steps));
 	printf("%s: enroll %s\n%s", _("Usage"), usage, _(command->summary));
 	if (steps[0] != '\0')
