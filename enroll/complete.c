@@ -132,11 +132,13 @@ list_commands(void)
 	return 0;
 }
 
-/* A command's options (none without a command), then the global ones: "--name" for a flag, "--name=" for a value. */
+/* A command's options (none without a command), then the global ones: "--name" for a
+ * flag, "--name=" for one that takes a value. */
 static int
 print_options(const struct cli_command *command)
 {
-	const struct cli_option *tables[] = {command ? command->options : NULL, cli_global_options()};
+	const struct cli_option *tables[] = {command ? command->options : NULL,
+					     cli_global_options()};
 
 	for (size_t t = 0; t < 2; t++)
 		for (const struct cli_option *o = tables[t]; o != NULL && o->name != NULL; o++)
@@ -197,8 +199,8 @@ print_man_usage(void)
 	return 0;
 }
 
-static const char *const queries[] = { "--list-commands", "--list-options", "--list-operands",
-				       "--list-values", "--man-usage" };
+static const char *const queries[] = {"--list-commands", "--list-options", "--list-operands",
+				      "--list-values", "--man-usage"};
 
 bool
 cli_is_query(const char *arg)

@@ -49,10 +49,9 @@ cli_command_steps(const struct cli_command *command, int steps[], size_t max)
 	return count;
 }
 
-/* "2, 3" after the localized word for one or several steps ("SOP step", "step"). */
+/* "step 6" or "steps 2, 3" (the top-level help), "SOP steps 2, 3" (a command's help). */
 static void
-format_steps(const struct cli_command *command, const char *one, const char *many, char *out,
-	     size_t size)
+format_steps(const struct cli_command *command, bool sop, char *out, size_t size)
 {
 	int steps[WF_ACTION_COUNT];
 	size_t n = cli_command_steps(command, steps, WF_ACTION_COUNT), used;
@@ -60,7 +59,9 @@ format_steps(const struct cli_command *command, const char *one, const char *man
 	out[0] = '\0';
 	if (n == 0)
 		return;
-	used = (size_t)snprintf(out, size, "%s ", ngettext(one, many, n));
+	used = (size_t)snprintf(out, size, "%s ",
+				sop ? ngettext("SOP step", "SOP steps", n)
+				    : ngettext("step", "steps", n));
 	for (size_t i = 0; i < n && used < size; i++)
 		used += (size_t)snprintf(out + used, size - used, "%s%d", i ? ", " : "", steps[i]);
 }
@@ -115,7 +116,7 @@ cli_print_help(const struct cli_command *command)
 	char usage[USAGE_MAX], steps[64];
 
 	cli_format_usage(command, usage, sizeof(usage));
-	format_steps(command, N_("SOP step"), N_("SOP steps"), steps, sizeof(steps));
+	format_steps(command, true, steps, sizeof(steps));
 	printf("%s: enroll %s\n%s", _("Usage"), usage, _(command->summary));
 	if (steps[0] != '\0')
 		printf(" (%s)", steps);
@@ -143,7 +144,7 @@ cli_print_usage(void)
 		char name[40], steps[64];
 
 		format_name(&commands[i], name, sizeof(name));
-		format_steps(&commands[i], N_("step"), N_("steps"), steps, sizeof(steps));
+		format_steps(&commands[i], false, steps, sizeof(steps));
 		printf("  %-18s %s%s%s\n", name, steps, steps[0] ? ": " : "",
 		       _(commands[i].summary));
 	}

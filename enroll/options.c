@@ -262,7 +262,7 @@ cli_normalize_number(const char *text, char number[WF_NUMBER_MAX])
 	if (digits == len) {
 		int seq = (int)strtol(text, NULL, 10);
 
-		if (len > 4 || seq <= 0 || localtime_r(&now, &tm) == NULL)
+		if (len > 6 || seq <= 0 || localtime_r(&now, &tm) == NULL)
 			return cli_fail_usage(_("not an application number (e.g. TTE/2026/0001 or 1)"));
 		snprintf(number, WF_NUMBER_MAX, "TTE/%04d/%04d", (tm.tm_year + 1900) % 10000, seq);
 		return 0;
