@@ -74,7 +74,7 @@ struct cli_option {
 	void *target;		/* bool *, const char **, int *, struct cli_list * */
 	const char *argument;	/* e.g. "FILE"; NULL for flags */
 	const char *help;	/* N_() text */
-	bool required;		/* shown without brackets in the usage line */
+	bool required;		/* a string or list: cli_parse refuses it left out; no brackets in usage */
 };
 #define CLI_LIST_MAX 16
 struct cli_list {
@@ -176,6 +176,8 @@ void cli_print_usage(void);
 void cli_format_usage(const struct cli_command *command, char *out, size_t size);
 /* A command's help: its usage line, summary, steps and options, from its table. */
 void cli_print_help(const struct cli_command *command);
+/* Wrong operands: the command's generated usage line, as a usage error (exit 1). */
+int cli_fail_usage_line(const struct cli_command *command);
 /* "official" alone: its subcommands, as a usage error (exit 1). */
 int cli_list_subcommands(const char *name);
 /*

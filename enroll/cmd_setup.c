@@ -78,8 +78,6 @@ cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 
 	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
-	if (office == NULL || city == NULL)
-		return cli_fail_usage(_("init needs --office and --city"));
 	if (strcmp(issuer_kind, "local") != 0 && strcmp(issuer_kind, "file") != 0)
 		return cli_fail_usage(_("--issuer is 'local' or 'file'"));
 	if (strcmp(issuer_kind, "file") == 0 && anchors == NULL)
@@ -152,8 +150,6 @@ cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char
 
 	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
-	if (name == NULL || nip == NULL || role == NULL || login == NULL)
-		return cli_fail_usage(_("official add needs --name, --nip, --role and --login"));
 	if ((parsed = wf_role_parse(role)) < 0 || parsed == WF_ROLE_APPLICANT)
 		return cli_fail_usage(_("--role is kepala_dinas, kabid or kasi"));
 	if ((r = cli_store(cli)) != 0)

@@ -160,8 +160,6 @@ cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 
 	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
-	if (arg.name == NULL || arg.nik == NULL || arg.email == NULL || arg.phone == NULL)
-		return cli_fail_usage(_("apply needs at least --name, --nik, --email and --phone"));
 	if ((employment = wf_employment_parse(arg.status)) < 0)
 		return cli_fail_usage(_("--status is pns, pppk or other"));
 	if ((type = wf_request_type_parse(arg.request)) < 0)
@@ -204,8 +202,6 @@ cmd_document(struct cli *cli, const struct cli_command *self, int argc, char **a
 
 	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0)
 		return r;
-	if (arg.documents.count == 0)
-		return cli_fail_usage(_("name the documents received with --document KIND[=SCAN]"));
 	if ((r = check_documents(&arg.documents)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
 	if ((r = record_documents(cli, number, &arg.documents, true)) == 0)
@@ -258,14 +254,6 @@ const struct cli_option resubmit_options[] = {
 };
 
 static int
-need_reason(void)
-{
-	if (arg.reason == NULL || arg.reason[0] == '\0')
-		return cli_fail_usage(_("give the reason with --reason TEXT"));
-	return 0;
-}
-
-static int
 simple_action(struct cli *cli, const struct cli_command *self, int argc, char **argv,
 	      enum wf_action action)
 {
@@ -274,8 +262,6 @@ simple_action(struct cli *cli, const struct cli_command *self, int argc, char **
 	int r;
 
 	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0)
-		return r;
-	if (self->options == reason_options && (r = need_reason()) != 0)
 		return r;
 	return act(cli, number, action, &actor, self->options == reason_options ? arg.reason : arg.note);
 }
@@ -321,7 +307,7 @@ cmd_return(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	char number[WF_NUMBER_MAX];
 	int r;
 
-	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0 || (r = need_reason()) != 0 ||
+	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0 ||
 	    (r = check_documents(&arg.missing)) != 0)
 		return r;
 	if ((r = act(cli, number, WF_ACTION_RETURN, &actor, arg.reason)) != 0)
@@ -387,8 +373,8 @@ cmd_lifecycle(struct cli *cli, const struct cli_command *self, int argc, char **
 
 	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
-	if (nrest != 2 || arg.reason == NULL)
-		return cli_fail_usage(_("usage: enroll lifecycle ID lost|revoke|expire|renew --reason TEXT"));
+	if (nrest != 2)
+		return cli_fail_usage_line(self);
 	if ((r = cli_normalize_number(rest[0], number)) != 0)
 		return r;
 	for (size_t i = 0; i < sizeof(lifecycle_words) / sizeof(lifecycle_words[0]); i++)

@@ -281,7 +281,7 @@ cmd_token_history(struct cli *cli, const struct cli_command *self, int argc, cha
 	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
 	if (nrest > 1)
-		return cli_fail_usage(_("usage: enroll token history [SERIAL|URI]"));
+		return cli_fail_usage_line(self);
 	if ((r = cli_store(cli)) != 0 ||
 	    (r = history_serial(cli, nrest ? rest[0] : NULL, serial, sizeof(serial))) != 0)
 		return r;

@@ -155,6 +155,15 @@ cli_print_usage(void)
 }
 
 int
+cli_fail_usage_line(const struct cli_command *command)
+{
+	char usage[USAGE_MAX];
+
+	cli_format_usage(command, usage, sizeof(usage));
+	return cli_fail_usage(_("usage: enroll %s"), usage);
+}
+
+int
 cli_list_subcommands(const char *name)
 {
 	size_t n;

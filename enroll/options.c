@@ -217,6 +217,21 @@ take_option(struct cli *cli, const struct cli_option *local, int argc, char **ar
 			set_option(o, value);
 }
 
+/* A required option left out is named as the usage line shows it; an empty value counts as none. */
+static int
+check_required(const struct cli_command *command)
+{
+	for (const struct cli_option *o = command->options; o != NULL && o->name != NULL; o++) {
+		const char *text = o->kind == OPT_STRING ? *(const char **)o->target : NULL;
+		bool given = o->kind == OPT_LIST ? ((const struct cli_list *)o->target)->count > 0 :
+						   o->kind != OPT_STRING || (text != NULL && text[0] != '\0');
+
+		if (o->required && !given)
+			return cli_fail_usage(_("missing option: --%s %s"), o->name, o->argument);
+	}
+	return 0;
+}
+
 int
 cli_parse(struct cli *cli, const struct cli_command *command, int argc, char **argv,
 	  char ***positional, int *npositional)
@@ -244,6 +259,8 @@ cli_parse(struct cli *cli, const struct cli_command *command, int argc, char **a
 			return -1;
 		}
 	}
+	if ((r = check_required(command)) != 0)
+		return r;
 	*positional = argv + 1;
 	*npositional = n;
 	return 0;

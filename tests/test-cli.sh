@@ -64,6 +64,17 @@ every_usage_option_is_accepted_by_the_parser() {
 		usage_options resubmit | grep -qx -- '--document 1'
 }
 
+# Required options are the ones the usage line shows without brackets: the parser enforces it.
+a_required_option_left_out_is_named_as_the_usage_line_shows_it() {
+	fails 1 "$ENROLL" --lang en apply --name "Sari Dewi" && has "missing option: --nik NIK" &&
+		fails 1 "$ENROLL" --lang en reject TTE/2026/0001 --reason "" &&
+		has "missing option: --reason TEXT" &&
+		fails 1 "$ENROLL" --lang en document TTE/2026/0001 &&
+		has "missing option: --document KIND[=SCAN]" &&
+		fails 1 "$ENROLL" --lang en lifecycle TTE/2026/0001 --reason gone &&
+		has "usage: enroll lifecycle ID EVENT --reason TEXT"
+}
+
 help_takes_the_steps_from_the_transition_table() {
 	fails 0 "$ENROLL" --lang en --help && has "dispose            steps 2, 3: " &&
 		has "keygen             step 6: " && has "apply              step 1: " &&
@@ -176,6 +187,8 @@ return_records_the_missing_documents_and_resubmit_the_ones_brought() {
 }
 
 t_ok every_usage_option_is_accepted_by_the_parser every_usage_option_is_accepted_by_the_parser
+t_ok a_required_option_left_out_is_named_as_the_usage_line_shows_it \
+	a_required_option_left_out_is_named_as_the_usage_line_shows_it
 t_ok help_takes_the_steps_from_the_transition_table help_takes_the_steps_from_the_transition_table
 t_ok both_man_pages_list_every_command_with_its_options both_man_pages_list_every_command_with_its_options
 t_ok an_abbreviated_option_is_refused an_abbreviated_option_is_refused
