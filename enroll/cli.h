@@ -89,7 +89,7 @@ enum { CLI_NO_STEP = -1, CLI_CREATES_APPLICATION = -2 };
 struct cli_command {
 	const char *name;
 	const char *subname;	/* "add" for "official add", NULL otherwise */
-	int action;		/* its steps come from the transition table; or CLI_NO_STEP... */
+	int action;		/* enum wf_action: its steps are the table's; or the two above */
 	int (*run)(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 	const struct cli_option *options; /* NULL-terminated; NULL for none */
 	const char *operands;	/* after the options in the usage line, e.g. "ID"; NULL for none */
