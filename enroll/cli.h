@@ -178,8 +178,8 @@ void cli_format_usage(const struct cli_command *command, char *out, size_t size)
 void cli_print_help(const struct cli_command *command);
 /* Wrong operands: the command's generated usage line, as a usage error (exit 1). */
 int cli_fail_usage_line(const struct cli_command *command);
-/* "official" alone: its subcommands, as a usage error (exit 1). */
-int cli_list_subcommands(const char *name);
+/* "official" alone: its subcommands, as a usage error (exit 1); for --help on stdout (exit 0). */
+int cli_list_subcommands(const char *name, bool help);
 /*
  * The hidden interface of completion and the man page test (--list-commands, ...): when argv
  * names one, answer it and return the exit status; -1 when it names none.

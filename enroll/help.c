@@ -164,15 +164,16 @@ cli_fail_usage_line(const struct cli_command *command)
 }
 
 int
-cli_list_subcommands(const char *name)
+cli_list_subcommands(const char *name, bool help)
 {
 	size_t n;
 	const struct cli_command *commands = cli_commands(&n);
+	FILE *out = help ? stdout : stderr;
 
-	fprintf(stderr, _("enroll: %s needs a subcommand:\n"), name);
+	fprintf(out, _("enroll: %s needs a subcommand:\n"), name);
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(commands[i].name, name) == 0 && commands[i].subname != NULL)
-			fprintf(stderr, "  enroll %s %-12s %s\n", name, commands[i].subname,
+			fprintf(out, "  enroll %s %-12s %s\n", name, commands[i].subname,
 				_(commands[i].summary));
-	return EXIT_USAGE;
+	return help ? EXIT_OK : EXIT_USAGE;
 }

@@ -189,8 +189,8 @@ fail_command(int argc, char **argv)
 		if (n == 0 || strcmp(names[n - 1], commands[i].name) != 0)
 			names[n++] = commands[i].name;
 	}
-	if (group && argc < 2)
-		return cli_list_subcommands(argv[0]);
+	if (group && (argc < 2 || strcmp(argv[1], "--help") == 0))
+		return cli_list_subcommands(argv[0], argc >= 2);
 	if (group) {
 		n = 0;
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -200,7 +200,7 @@ fail_command(int argc, char **argv)
 			return cli_fail_usage(_("unknown command: %s %s (did you mean %s %s?)"),
 					      argv[0], argv[1], argv[0], nearest);
 		cli_fail_usage(_("unknown command: %s %s"), argv[0], argv[1]);
-		return cli_list_subcommands(argv[0]);
+		return cli_list_subcommands(argv[0], false);
 	}
 	if ((nearest = cli_nearest(argv[0], names, n)) != NULL)
 		return cli_fail_usage(_("unknown command: %s (did you mean %s?)"), argv[0], nearest);

@@ -132,7 +132,8 @@ a_group_alone_lists_its_subcommands() {
 	fails 1 "$ENROLL" --lang en official && has "enroll official add" &&
 		has "enroll official list" &&
 		fails 1 "$ENROLL" --lang en token && has "enroll token reset" && has "enroll token history" &&
-		fails 1 "$ENROLL" --lang en audit && has "enroll audit verify"
+		fails 1 "$ENROLL" --lang en audit && has "enroll audit verify" &&
+		"$ENROLL" --lang en official --help 2>/dev/null | grep -q "enroll official list"
 }
 
 an_unknown_state_lists_the_states() {
