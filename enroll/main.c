@@ -11,9 +11,7 @@
 #include "config.h"
 #include "cli.h"
 
-#define STEP(action) WF_ACTION_##action
-
-/* The operands' names are the value kinds completion asks for (complete.c). */
+/* Operands by name (ID, EVENT, REPORT, FILE): the usage line shows them; completion reads them. */
 static const struct cli_command commands[] = {
 	{ "init", NULL, CLI_NO_STEP, cmd_init, init_options, NULL,
 	  N_("create the database, the data directory and the issuer") },
@@ -24,21 +22,21 @@ static const struct cli_command commands[] = {
 	  N_("record an application and the documents received") },
 	{ "document", NULL, CLI_NO_STEP, cmd_document, document_options, "ID",
 	  N_("record documents received later (before the request is sent)") },
-	{ "dispose", NULL, STEP(DISPOSE), cmd_dispose, dispose_options, "ID",
+	{ "dispose", NULL, WF_ACTION_DISPOSE, cmd_dispose, dispose_options, "ID",
 	  N_("dispose the application (Kepala Dinas: step 2, Kabid: step 3)") },
-	{ "register", NULL, STEP(REGISTER), cmd_register, note_options, "ID",
+	{ "register", NULL, WF_ACTION_REGISTER, cmd_register, note_options, "ID",
 	  N_("record the data collection and registration through the verifier") },
-	{ "send", NULL, STEP(SEND), cmd_send, note_options, "ID",
+	{ "send", NULL, WF_ACTION_SEND, cmd_send, note_options, "ID",
 	  N_("check the documents are complete and hand the request to the issuer") },
-	{ "keygen", NULL, STEP(RECORD_KEY), cmd_keygen, keygen_options, "ID",
+	{ "keygen", NULL, WF_ACTION_RECORD_KEY, cmd_keygen, keygen_options, "ID",
 	  N_("the passphrase step: PIN, key generated on the token, CSR to the issuer") },
-	{ "import", NULL, STEP(IMPORT_CERTIFICATE), cmd_import, import_options, "ID",
+	{ "import", NULL, WF_ACTION_IMPORT_CERTIFICATE, cmd_import, import_options, "ID",
 	  N_("import the issued certificate onto the token and check it is ready") },
-	{ "handover", NULL, STEP(HANDOVER), cmd_handover, handover_options, "ID",
+	{ "handover", NULL, WF_ACTION_HANDOVER, cmd_handover, handover_options, "ID",
 	  N_("hand the token over to its owner and print the receipt") },
 	{ "return", NULL, CLI_NO_STEP, cmd_return, return_options, "ID",
 	  N_("return the application to the applicant (incomplete documents)") },
-	{ "resubmit", NULL, STEP(RESUBMIT), cmd_resubmit, resubmit_options, "ID",
+	{ "resubmit", NULL, WF_ACTION_RESUBMIT, cmd_resubmit, resubmit_options, "ID",
 	  N_("record the applicant's resubmission after a return") },
 	{ "reject", NULL, CLI_NO_STEP, cmd_reject, reason_options, "ID", N_("reject the application") },
 	{ "cancel", NULL, CLI_NO_STEP, cmd_cancel, reason_options, "ID", N_("cancel the application") },
@@ -64,8 +62,6 @@ static const struct cli_command commands[] = {
 	{ "token", "history", CLI_NO_STEP, cmd_token_history, NULL, "[TOKEN]",
 	  N_("every application, key and certificate recorded on a token") },
 };
-
-#undef STEP
 
 const struct cli_command *
 cli_commands(size_t *count)
