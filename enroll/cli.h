@@ -63,7 +63,10 @@ struct cli {
 	struct tok_ctx *tok;
 };
 
-/* One option of a command: parsed into *target; help text generated from the table. */
+/*
+ * One option of a command: parsed into *target (static storage of the command's file, one
+ * command runs per process); the usage line, --help, the man page and completion read it.
+ */
 enum cli_option_kind { OPT_FLAG, OPT_STRING, OPT_INT, OPT_LIST };
 struct cli_option {
 	const char *name;
@@ -71,6 +74,7 @@ struct cli_option {
 	void *target;		/* bool *, const char **, int *, struct cli_list * */
 	const char *argument;	/* e.g. "FILE"; NULL for flags */
 	const char *help;	/* N_() text */
+	bool required;		/* a string or list: cli_parse refuses it left out; no brackets in usage */
 };
 #define CLI_LIST_MAX 16
 struct cli_list {
@@ -78,27 +82,43 @@ struct cli_list {
 	int count;
 };
 
-/* A subcommand: the dispatch table in main.c; help and completion read it. */
+/* A command's place in the procedure, besides an enum wf_action of the transition table. */
+enum { CLI_NO_STEP = -1, CLI_CREATES_APPLICATION = -2 };
+
+/* A subcommand: the dispatch table in main.c; help, the man page and completion read it. */
 struct cli_command {
 	const char *name;
 	const char *subname;	/* "add" for "official add", NULL otherwise */
-	int step;		/* SOP step, 0 for none */
+	int action;		/* enum wf_action: its steps are the table's; or the two above */
 	int (*run)(struct cli *cli, const struct cli_command *self, int argc, char **argv);
-	const char *usage;	/* after the command name, e.g. "ID [--note TEXT]" */
+	const struct cli_option *options; /* NULL-terminated; NULL for none */
+	const char *operands;	/* after the options in the usage line, e.g. "ID"; NULL for none */
 	const char *summary;	/* N_() text */
 };
 const struct cli_command *cli_commands(size_t *count);
+/* The global options (NULL-terminated), accepted before or after the command name. */
+const struct cli_option *cli_global_options(void);
+/* The SOP steps a command does, ascending, into steps[]; returns how many (0 for none). */
+size_t cli_command_steps(const struct cli_command *command, int steps[], size_t max);
 
 /*
- * Parse argv (argv[0] is the command name) against options and the global options.
- * Positional arguments are returned in *positional / *npositional. Returns -1 after
- * printing help for --help (the caller returns EXIT_OK), an exit status > 0 on error.
+ * Parse argv (argv[0] is the command name) against the command's options and the global
+ * options; names are matched in full, never abbreviated. Positional arguments are returned
+ * in *positional / *npositional. Returns -1 after printing help for --help (the caller
+ * returns EXIT_OK), an exit status > 0 on error.
  */
 int cli_parse(struct cli *cli, const struct cli_command *command, int argc, char **argv,
-	      const struct cli_option *options, char ***positional, int *npositional);
-/* Exactly one positional argument (the application number) or a usage error. */
+	      char ***positional, int *npositional);
+/*
+ * Exactly one positional argument, the application number, or a usage error. The number is
+ * normalized into number: "tte/2026/0003" is TTE/2026/0003, a bare "3" this year's.
+ */
 int cli_parse_id(struct cli *cli, const struct cli_command *command, int argc, char **argv,
-		 const struct cli_option *options, const char **id);
+		 char number[WF_NUMBER_MAX]);
+/* The same normalization, for a command whose number is one of several operands. */
+int cli_normalize_number(const char *text, char number[WF_NUMBER_MAX]);
+/* "did you mean": the candidate nearest to word when it is close, NULL otherwise. */
+const char *cli_nearest(const char *word, const char *const *candidates, size_t count);
 
 /*
  * Open the store / the PKCS#11 module on first use. Return an exit status. Only init
@@ -152,8 +172,39 @@ void cli_crash_point(const char *name);
 int cli_parse_globals(struct cli *cli, int argc, char **argv);
 /* Global help generated from the dispatch table and the exit statuses. */
 void cli_print_usage(void);
+/* "dispose ID [--note TEXT] ...": the command's usage line, from its tables, into out. */
+void cli_format_usage(const struct cli_command *command, char *out, size_t size);
+/* A command's help: its usage line, summary, steps and options, from its table. */
+void cli_print_help(const struct cli_command *command);
+/* Wrong operands: the command's generated usage line, as a usage error (exit 1). */
+int cli_fail_usage_line(const struct cli_command *command);
+/* "official" alone: its subcommands, as a usage error (exit 1); for --help on stdout (exit 0). */
+int cli_list_subcommands(const char *name, bool help);
+/*
+ * The hidden interface of completion and the man page test (--list-commands, ...): when argv
+ * names one, answer it and return the exit status; -1 when it names none.
+ */
+int cli_query(struct cli *cli, int argc, char **argv);
+/* True when argv[i] names a hidden query. */
+bool cli_is_query(const char *arg);
 /* True when messages are shown in Indonesian (picks the workflow's labels). */
 bool cli_indonesian(void);
+/* The languages of messages (NULL-terminated): --lang takes one of them. */
+const char *const *cli_languages(void);
+
+/* The words a command takes, from its file's table, by index; NULL past the last. */
+const char *cli_report_name(size_t i);
+const char *cli_period_name(size_t i);
+const char *cli_lifecycle_event(size_t i);
+const char *cli_document_name(size_t i);
+const char *cli_issuer_name(size_t i);
+
+/* Option tables of the commands (NULL-terminated), in the files of their commands. */
+extern const struct cli_option init_options[], official_add_options[], apply_options[],
+	document_options[], dispose_options[], note_options[], return_options[],
+	resubmit_options[], reason_options[], lifecycle_options[], keygen_options[],
+	import_options[], handover_options[], list_options[], report_options[],
+	token_wait_options[], token_reset_options[], restore_options[];
 
 /* Commands. */
 int cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv);

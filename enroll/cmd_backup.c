@@ -9,12 +9,12 @@
 /* The one operand, a directory, or a usage error. */
 static int
 parse_dir(struct cli *cli, const struct cli_command *self, int argc, char **argv,
-	  const struct cli_option *options, const char **dir)
+	  const char **dir)
 {
 	char **rest;
 	int nrest, r;
 
-	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0)
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
 	if (nrest != 1)
 		return cli_fail_usage(_("give the backup's directory, e.g. /media/usb/enroll-2026-12-01"));
@@ -37,7 +37,7 @@ cmd_backup(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	const char *dir = NULL;
 	int r;
 
-	if ((r = parse_dir(cli, self, argc, argv, NULL, &dir)) != 0 ||
+	if ((r = parse_dir(cli, self, argc, argv, &dir)) != 0 ||
 	    (r = cli_store(cli)) != 0)
 		return r;
 	if (wf_backup_create(cli->store, dir, &info, &err) != WF_OK)
@@ -47,22 +47,24 @@ cmd_backup(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	return 0;
 }
 
+static bool replace, check;
+
+const struct cli_option restore_options[] = {
+	{ "replace", OPT_FLAG, &replace, NULL,
+	  N_("set the station there aside (kept as DB.replaced-DATE) and restore"), false },
+	{ "check", OPT_FLAG, &check, NULL, N_("only check the backup, change nothing"), false },
+	{ NULL },
+};
+
 int
 cmd_restore(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	bool replace = false, check = false;
-	const struct cli_option options[] = {
-		{ "replace", OPT_FLAG, &replace, NULL,
-		  N_("set the station there aside (kept as DB.replaced-DATE) and restore") },
-		{ "check", OPT_FLAG, &check, NULL, N_("only check the backup, change nothing") },
-		{ NULL },
-	};
 	struct wf_backup_info info;
 	struct wf_error err;
 	const char *dir = NULL;
 	int r;
 
-	if ((r = parse_dir(cli, self, argc, argv, options, &dir)) != 0)
+	if ((r = parse_dir(cli, self, argc, argv, &dir)) != 0)
 		return r;
 	if (check) {
 		if (wf_backup_check(dir, &info, &err) != WF_OK)

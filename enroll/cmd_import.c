@@ -164,14 +164,17 @@ renew_previous(struct cli *cli, struct tok_token *token, const struct wf_applica
 	return r;
 }
 
+static const char *cert_path;
+
+const struct cli_option import_options[] = {
+	{ "cert", OPT_STRING, &cert_path, "FILE", N_("the certificate (PEM, DER, PKCS#7); default: from the issuer"), false },
+	{ NULL },
+};
+
 int
 cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *number, *cert_path = NULL;
-	const struct cli_option options[] = {
-		{ "cert", OPT_STRING, &cert_path, "FILE", N_("the certificate (PEM, DER, PKCS#7); default: from the issuer") },
-		{ NULL },
-	};
+	char number[WF_NUMBER_MAX];
 	const struct wf_actor actor = { .login = cli->login };
 	struct wf_application *app = NULL;
 	struct wf_lock *app_lock = NULL;
@@ -184,7 +187,7 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	char until[32];
 	int r;
 
-	if ((r = cli_parse_id(cli, self, argc, argv, options, &number)) != 0 || (r = cli_store(cli)) != 0)
+	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
 	if ((r = holder_lock_application(cli, number, &app_lock, &app)) != 0)
 		goto out;
@@ -241,14 +244,17 @@ print_receipt(struct cli *cli, const struct wf_application *app, const struct wf
 			   "sent by email or WhatsApp."));
 }
 
+static const char *note;
+
+const struct cli_option handover_options[] = {
+	{ "note", OPT_STRING, &note, "TEXT", N_("a note"), false },
+	{ NULL },
+};
+
 int
 cmd_handover(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *number, *note = NULL;
-	const struct cli_option options[] = {
-		{ "note", OPT_STRING, &note, "TEXT", N_("a note") },
-		{ NULL },
-	};
+	char number[WF_NUMBER_MAX];
 	const struct wf_actor actor = { .login = cli->login };
 	struct wf_application *app = NULL;
 	struct wf_official operator = { 0 };
@@ -256,7 +262,7 @@ cmd_handover(struct cli *cli, const struct cli_command *self, int argc, char **a
 	struct json_object *o;
 	int r;
 
-	if ((r = cli_parse_id(cli, self, argc, argv, options, &number)) != 0 || (r = cli_store(cli)) != 0)
+	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
 	if (wf_act(cli->store, number, WF_ACTION_HANDOVER, &actor, note, &err) != WF_OK ||
 	    wf_application_get(cli->store, number, &app, &err) != WF_OK ||

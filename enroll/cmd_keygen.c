@@ -324,18 +324,21 @@ out:
 	return r;
 }
 
+static const char *type_name;
+static int wait_seconds;
+static bool restart;
+
+const struct cli_option keygen_options[] = {
+	{ "key-type", OPT_STRING, &type_name, "TYPE", N_("rsa2048, rsa3072, rsa4096, ec-p256 or ec-p384"), false },
+	{ "wait", OPT_INT, &wait_seconds, "SECONDS", N_("wait this long for the token to be inserted"), false },
+	{ "restart", OPT_FLAG, &restart, NULL, N_("abandon a key begun on another token"), false },
+	{ NULL },
+};
+
 int
 cmd_keygen(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *number, *type_name = NULL;
-	int wait_seconds = 0;
-	bool restart = false;
-	const struct cli_option options[] = {
-		{ "key-type", OPT_STRING, &type_name, "TYPE", N_("rsa2048, rsa3072, rsa4096, ec-p256 or ec-p384") },
-		{ "wait", OPT_INT, &wait_seconds, "SECONDS", N_("wait this long for the token to be inserted") },
-		{ "restart", OPT_FLAG, &restart, NULL, N_("abandon a key begun on another token") },
-		{ NULL },
-	};
+	char number[WF_NUMBER_MAX];
 	const struct wf_actor actor = { .login = cli->login };
 	struct wf_application *app = NULL;
 	struct wf_lock *app_lock = NULL;
@@ -348,7 +351,7 @@ cmd_keygen(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	char *configured = NULL;
 	int r;
 
-	if ((r = cli_parse_id(cli, self, argc, argv, options, &number)) != 0 || (r = cli_store(cli)) != 0)
+	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
 	if (type_name == NULL)
 		type_name = configured = station_setting(cli, SETTING_KEY_TYPE);

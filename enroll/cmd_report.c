@@ -292,6 +292,21 @@ static const struct {
 	{ "all", WF_PERIOD_ALL },
 };
 
+const char *
+cli_period_name(size_t i)
+{
+	return i < sizeof(period_units) / sizeof(period_units[0]) ? period_units[i].name : NULL;
+}
+
+const char *
+cli_report_name(size_t i)
+{
+	size_t count;
+	const struct wf_report_kind *reports = wf_reports(&count);
+
+	return i < count ? reports[i].name : NULL;
+}
+
 /* "holders, states, steps or overdue", from the report table. */
 static void
 report_names(char *buf, size_t size)
@@ -335,20 +350,23 @@ parse_csv_style(const char *separator, bool bom, struct csv_style *style)
 	return 0;
 }
 
+static const char *from, *to, *by = "month", *separator = ",";
+static bool csv, bom;
+
+const struct cli_option report_options[] = {
+	{ "from", OPT_STRING, &from, "DATE", N_("from this date (YYYY-MM-DD)"), false },
+	{ "to", OPT_STRING, &to, "DATE", N_("up to this date, exclusive"), false },
+	{ "by", OPT_STRING, &by, "month|quarter|year|all", N_("group holders by period"), false },
+	{ "csv", OPT_FLAG, &csv, NULL, N_("CSV output"), false },
+	{ "csv-separator", OPT_STRING, &separator, "SEP",
+	  N_("CSV field separator: ',' or ';' (for a spreadsheet set to Indonesian)"), false },
+	{ "bom", OPT_FLAG, &bom, NULL, N_("begin the CSV with a UTF-8 byte order mark"), false },
+	{ NULL },
+};
+
 int
 cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *from = NULL, *to = NULL, *by = "month", *separator = ",";
-	bool csv = false, bom = false;
-	const struct cli_option options[] = {
-		{ "from", OPT_STRING, &from, "DATE", N_("from this date (YYYY-MM-DD)") },
-		{ "to", OPT_STRING, &to, "DATE", N_("up to this date, exclusive") },
-		{ "by", OPT_STRING, &by, "month|quarter|year|all", N_("group holders by period") },
-		{ "csv", OPT_FLAG, &csv, NULL, N_("CSV output") },
-		{ "csv-separator", OPT_STRING, &separator, "','|';'", N_("CSV field separator (';' for a spreadsheet set to Indonesian)") },
-		{ "bom", OPT_FLAG, &bom, NULL, N_("begin the CSV with a UTF-8 byte order mark") },
-		{ NULL },
-	};
 	const struct wf_report_kind *kind;
 	struct wf_report_request request = { 0 };
 	struct wf_report *report = NULL;
@@ -357,7 +375,7 @@ cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	char **rest, names[128];
 	int nrest, r;
 
-	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0)
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
 	kind = wf_report_find(nrest == 1 ? rest[0] : "holders");
 	if (nrest > 1 || kind == NULL) {

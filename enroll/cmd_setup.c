@@ -40,25 +40,35 @@ save_settings(struct cli *cli, const char *const *pairs)
 	return 0;
 }
 
+/* The issuer connectors init sets up: the local test CA, or BSrE by file exchange. */
+static const char *const issuers[] = { "local", "file" };
+
+const char *
+cli_issuer_name(size_t i)
+{
+	return i < sizeof(issuers) / sizeof(issuers[0]) ? issuers[i] : NULL;
+}
+
+static const char *office, *city, *province, *issuer_kind = "local", *anchors, *outbox, *inbox;
+static const char *key_type = "rsa2048", *email_domain, *organization;
+
+const struct cli_option init_options[] = {
+	{ "office", OPT_STRING, &office, "NAME", N_("the office, e.g. 'Dinas Komunikasi dan Informatika'"), true },
+	{ "organization", OPT_STRING, &organization, "NAME", N_("O= of certificates (default: 'Pemerintah Kota CITY')"), false },
+	{ "city", OPT_STRING, &city, "CITY", N_("the city (L= of certificates)"), true },
+	{ "province", OPT_STRING, &province, "NAME", N_("the province (ST= of certificates)"), false },
+	{ "issuer", OPT_STRING, &issuer_kind, "local|file", N_("local test CA, or file exchange with BSrE"), false },
+	{ "trust-anchors", OPT_STRING, &anchors, "FILE", N_("BSrE root certificates (PEM), for --issuer file"), false },
+	{ "outbox", OPT_STRING, &outbox, "DIR", N_("where requests for the BSrE portal are written"), false },
+	{ "inbox", OPT_STRING, &inbox, "DIR", N_("where certificates from BSrE are picked up"), false },
+	{ "key-type", OPT_STRING, &key_type, "TYPE", N_("default key type (rsa2048)"), false },
+	{ "email-domain", OPT_STRING, &email_domain, "DOMAIN", N_("applicants' email must be in this domain"), false },
+	{ NULL },
+};
+
 int
 cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *office = NULL, *city = NULL, *province = NULL, *issuer_kind = "local";
-	const char *anchors = NULL, *outbox = NULL, *inbox = NULL, *key_type = "rsa2048";
-	const char *email_domain = NULL, *organization = NULL;
-	const struct cli_option options[] = {
-		{ "office", OPT_STRING, &office, "NAME", N_("the office, e.g. 'Dinas Komunikasi dan Informatika'") },
-		{ "organization", OPT_STRING, &organization, "NAME", N_("O= of certificates (default: 'Pemerintah Kota CITY')") },
-		{ "city", OPT_STRING, &city, "CITY", N_("the city (L= of certificates)") },
-		{ "province", OPT_STRING, &province, "NAME", N_("the province (ST= of certificates)") },
-		{ "issuer", OPT_STRING, &issuer_kind, "local|file", N_("local test CA, or file exchange with BSrE") },
-		{ "trust-anchors", OPT_STRING, &anchors, "FILE", N_("BSrE root certificates (PEM), for --issuer file") },
-		{ "outbox", OPT_STRING, &outbox, "DIR", N_("where requests for the BSrE portal are written") },
-		{ "inbox", OPT_STRING, &inbox, "DIR", N_("where certificates from BSrE are picked up") },
-		{ "key-type", OPT_STRING, &key_type, "TYPE", N_("default key type (rsa2048)") },
-		{ "email-domain", OPT_STRING, &email_domain, "DOMAIN", N_("applicants' email must be in this domain") },
-		{ NULL },
-	};
 	struct wf_office record = { 0 }, existing;
 	struct wf_error werr;
 	struct tok_error terr;
@@ -66,10 +76,8 @@ cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	char **rest, dir[4096], default_org[WF_NAME_MAX + 32], ca[4200], ta[4300], out[4200], in[4200];
 	int nrest, r;
 
-	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0)
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
-	if (office == NULL || city == NULL)
-		return cli_fail_usage(_("init needs --office and --city"));
 	if (strcmp(issuer_kind, "local") != 0 && strcmp(issuer_kind, "file") != 0)
 		return cli_fail_usage(_("--issuer is 'local' or 'file'"));
 	if (strcmp(issuer_kind, "file") == 0 && anchors == NULL)
@@ -122,26 +130,26 @@ cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	return 0;
 }
 
+static const char *name, *nip, *role, *login;
+
+const struct cli_option official_add_options[] = {
+	{ "name", OPT_STRING, &name, "NAME", N_("the official's full name"), true },
+	{ "nip", OPT_STRING, &nip, "NIP", N_("the official's NIP (18 digits)"), true },
+	{ "role", OPT_STRING, &role, "ROLE", N_("kepala_dinas, kabid or kasi"), true },
+	{ "login", OPT_STRING, &login, "LOGIN", N_("the OS login they act from"), true },
+	{ NULL },
+};
+
 int
 cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *name = NULL, *nip = NULL, *role = NULL, *login = NULL;
-	const struct cli_option options[] = {
-		{ "name", OPT_STRING, &name, "NAME", N_("the official's full name") },
-		{ "nip", OPT_STRING, &nip, "NIP", N_("the official's NIP (18 digits)") },
-		{ "role", OPT_STRING, &role, "ROLE", N_("kepala_dinas, kabid or kasi") },
-		{ "login", OPT_STRING, &login, "LOGIN", N_("the OS login they act from") },
-		{ NULL },
-	};
 	struct wf_official official = { .active = true };
 	struct wf_error err;
 	char **rest;
 	int nrest, r, parsed;
 
-	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0)
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
-	if (name == NULL || nip == NULL || role == NULL || login == NULL)
-		return cli_fail_usage(_("official add needs --name, --nip, --role and --login"));
 	if ((parsed = wf_role_parse(role)) < 0 || parsed == WF_ROLE_APPLICANT)
 		return cli_fail_usage(_("--role is kepala_dinas, kabid or kasi"));
 	if ((r = cli_store(cli)) != 0)
@@ -168,7 +176,7 @@ cmd_official_list(struct cli *cli, const struct cli_command *self, int argc, cha
 	size_t n = 0;
 	int nrest, r;
 
-	if ((r = cli_parse(cli, self, argc, argv, NULL, &rest, &nrest)) != 0 ||
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0 ||
 	    (r = cli_store(cli)) != 0)
 		return r;
 	if (wf_official_list(cli->store, &officials, &n, &err) != WF_OK)

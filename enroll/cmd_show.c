@@ -137,10 +137,10 @@ cmd_show(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	struct wf_application *app = NULL;
 	struct wf_error err;
-	const char *number;
+	char number[WF_NUMBER_MAX];
 	int r;
 
-	if ((r = cli_parse_id(cli, self, argc, argv, NULL, &number)) != 0 || (r = cli_store(cli)) != 0)
+	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
 	if (wf_application_get(cli->store, number, &app, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
@@ -152,16 +152,30 @@ cmd_show(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	return 0;
 }
 
+static const char *state_name;
+static int limit;
+
+const struct cli_option list_options[] = {
+	{ "state", OPT_STRING, &state_name, "STATE", N_("only applications in this state"), false },
+	{ "limit", OPT_INT, &limit, "N", N_("at most N applications"), false },
+	{ NULL },
+};
+
+/* An unknown --state: the valid ones listed, so the operator need not guess again. */
+static int
+fail_state(const char *typed)
+{
+	char valid[512] = "";
+
+	for (int s = 0; s < WF_STATE_COUNT; s++)
+		snprintf(valid + strlen(valid), sizeof(valid) - strlen(valid), "%s%s", s ? ", " : "",
+			 wf_state_name((enum wf_state)s));
+	return cli_fail_usage(_("unknown state: %s; the states are: %s"), typed, valid);
+}
+
 int
 cmd_list(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *state_name = NULL;
-	int limit = 0;
-	const struct cli_option options[] = {
-		{ "state", OPT_STRING, &state_name, "STATE", N_("only applications in this state") },
-		{ "limit", OPT_INT, &limit, "N", N_("at most N applications") },
-		{ NULL },
-	};
 	struct wf_summary *list = NULL;
 	struct wf_error err;
 	struct json_object *array;
@@ -169,10 +183,10 @@ cmd_list(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	size_t n = 0;
 	int nrest, r, state = -1;
 
-	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0)
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
 	if (state_name != NULL && (state = wf_state_parse(state_name)) < 0)
-		return cli_fail_usage(_("unknown state: %s"), state_name);
+		return fail_state(state_name);
 	if ((r = cli_store(cli)) != 0)
 		return r;
 	if (wf_list(cli->store, state, limit > 0 ? (size_t)limit : 0, 0, &list, &n, &err) != WF_OK)
@@ -210,7 +224,7 @@ cmd_audit_verify(struct cli *cli, const struct cli_command *self, int argc, char
 	char **rest;
 	int nrest, r;
 
-	if ((r = cli_parse(cli, self, argc, argv, NULL, &rest, &nrest)) != 0 || (r = cli_store(cli)) != 0)
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
 	if (wf_audit_verify(cli->store, &bad, &rows, &err) != WF_OK) {
 		if (err.code == WF_ERR_AUDIT)

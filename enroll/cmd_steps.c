@@ -20,6 +20,12 @@ static const struct {
 	{ "sk", WF_DOC_SK },
 };
 
+const char *
+cli_document_name(size_t i)
+{
+	return i < sizeof(document_names) / sizeof(document_names[0]) ? document_names[i].name : NULL;
+}
+
 static int
 parse_document(const char *text, enum wf_document_kind *kind, const char **scan)
 {
@@ -61,7 +67,8 @@ check_documents(const struct cli_list *documents)
 }
 
 static int
-record_documents(struct cli *cli, const char *number, const struct cli_list *documents)
+record_documents(struct cli *cli, const char *number, const struct cli_list *documents,
+		 bool received)
 {
 	const struct wf_actor actor = { .login = cli->login };
 	enum wf_document_kind kind;
@@ -70,7 +77,8 @@ record_documents(struct cli *cli, const char *number, const struct cli_list *doc
 
 	for (int i = 0; i < documents->count; i++) {
 		parse_document(documents->items[i], &kind, &scan);
-		if (wf_document_set(cli->store, number, kind, true, scan, &actor, &err) != WF_OK)
+		if (wf_document_set(cli->store, number, kind, received, received ? scan : NULL, &actor,
+				    &err) != WF_OK)
 			return cli_fail_wf(cli, &err);
 	}
 	return 0;
@@ -111,59 +119,67 @@ fill_applicant(struct cli *cli, struct wf_applicant *a, const struct applicant_i
 	return 0;
 }
 
+/* What the options were given as: one command runs per process. */
+static struct {
+	const char *name, *nik, *nip, *email, *phone, *position, *rank, *status, *unit, *agency;
+	const char *city, *province, *request, *note, *reason, *on_behalf, *reference;
+	struct cli_list documents, missing;
+} arg = { .nip = "", .position = "", .rank = "", .status = "pns", .unit = "", .agency = "",
+	  .city = "", .province = "", .request = "new" };
+
+const struct cli_option apply_options[] = {
+	{ "name", OPT_STRING, &arg.name, "NAME", N_("full name as on the KTP"), true },
+	{ "nik", OPT_STRING, &arg.nik, "NIK", N_("NIK, 16 digits"), true },
+	{ "nip", OPT_STRING, &arg.nip, "NIP", N_("NIP, 18 digits (none for status 'other')"), false },
+	{ "email", OPT_STRING, &arg.email, "EMAIL", N_("corporate email"), true },
+	{ "phone", OPT_STRING, &arg.phone, "PHONE", N_("phone, e.g. 0812-3456-7890"), true },
+	{ "position", OPT_STRING, &arg.position, "TEXT", N_("position (jabatan)"), false },
+	{ "rank", OPT_STRING, &arg.rank, "TEXT", N_("pangkat/golongan"), false },
+	{ "status", OPT_STRING, &arg.status, "pns|pppk|other", N_("employment status"), false },
+	{ "unit", OPT_STRING, &arg.unit, "TEXT", N_("work unit (unit kerja)"), false },
+	{ "agency", OPT_STRING, &arg.agency, "TEXT", N_("agency (instansi/OPD)"), false },
+	{ "city", OPT_STRING, &arg.city, "TEXT", N_("city (default: the office's)"), false },
+	{ "province", OPT_STRING, &arg.province, "TEXT", N_("province (default: the office's)"), false },
+	{ "request", OPT_STRING, &arg.request, "TYPE", N_("new, renewal, data_change or revocation"), false },
+	{ "document", OPT_LIST, &arg.documents, "KIND[=SCAN]", N_("a document received: letter, form, ktp, sk"), false },
+	{ "note", OPT_STRING, &arg.note, "TEXT", N_("a note"), false },
+	{ NULL },
+};
+
 int
 cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *name = "", *nik = "", *nip = "", *email = "", *phone = "";
-	const char *position = "", *rank = "", *status = "pns", *unit = "", *agency = "";
-	const char *city = "", *province = "", *request = "new", *note = NULL;
-	struct cli_list documents = { 0 };
-	const struct cli_option options[] = {
-		{ "name", OPT_STRING, &name, "NAME", N_("full name as on the KTP") },
-		{ "nik", OPT_STRING, &nik, "NIK", N_("NIK, 16 digits") },
-		{ "nip", OPT_STRING, &nip, "NIP", N_("NIP, 18 digits (none for status 'other')") },
-		{ "email", OPT_STRING, &email, "EMAIL", N_("corporate email") },
-		{ "phone", OPT_STRING, &phone, "PHONE", N_("phone, e.g. 0812-3456-7890") },
-		{ "position", OPT_STRING, &position, "TEXT", N_("position (jabatan)") },
-		{ "rank", OPT_STRING, &rank, "TEXT", N_("pangkat/golongan") },
-		{ "status", OPT_STRING, &status, "pns|pppk|other", N_("employment status") },
-		{ "unit", OPT_STRING, &unit, "TEXT", N_("work unit (unit kerja)") },
-		{ "agency", OPT_STRING, &agency, "TEXT", N_("agency (instansi/OPD)") },
-		{ "city", OPT_STRING, &city, "TEXT", N_("city (default: the office's)") },
-		{ "province", OPT_STRING, &province, "TEXT", N_("province (default: the office's)") },
-		{ "request", OPT_STRING, &request, "TYPE", N_("new, renewal, data_change or revocation") },
-		{ "document", OPT_LIST, &documents, "KIND[=SCAN]", N_("a document received: letter, form, ktp, sk") },
-		{ "note", OPT_STRING, &note, "TEXT", N_("a note") },
-		{ NULL },
-	};
 	const struct wf_actor actor = { .login = cli->login };
+	const char *city, *province;
 	struct wf_applicant a = { 0 };
 	struct wf_office office = { 0 };
 	struct wf_error err;
 	char **rest, number[WF_NUMBER_MAX], *configured = NULL;
 	int nrest, r, type;
 
-	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0)
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
-	if ((type = wf_request_type_parse(request)) < 0)
+	if ((type = wf_request_type_parse(arg.request)) < 0)
 		return cli_fail_usage(_("--request is new, renewal, data_change or revocation"));
-	if ((r = check_documents(&documents)) != 0 || (r = cli_store(cli)) != 0)
+	if ((r = check_documents(&arg.documents)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
+	city = arg.city;
+	province = arg.province;
 	default_place(cli, &office, &configured, &city, &province);
 	const struct applicant_input input[] = {
-		{ "full_name", name }, { "nik", nik }, { "nip", nip }, { "email", email },
-		{ "phone", phone }, { "position", position }, { "rank_grade", rank },
-		{ "employment", status }, { "work_unit", unit }, { "agency", agency },
-		{ "city", city }, { "province", province },
+		{ "full_name", arg.name }, { "nik", arg.nik }, { "nip", arg.nip },
+		{ "email", arg.email }, { "phone", arg.phone }, { "position", arg.position },
+		{ "rank_grade", arg.rank }, { "employment", arg.status }, { "work_unit", arg.unit },
+		{ "agency", arg.agency }, { "city", city }, { "province", province },
 	};
 	r = fill_applicant(cli, &a, input, sizeof(input) / sizeof(input[0]));
 	free(configured);
 	if (r != 0)
 		return r;
-	if (wf_application_create(cli->store, &a, (enum wf_request_type)type, &actor, note, number,
+	if (wf_application_create(cli->store, &a, (enum wf_request_type)type, &actor, arg.note, number,
 				  &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
-	r = record_documents(cli, number, &documents);
+	r = record_documents(cli, number, &arg.documents, true);
 	if (cli->json) {
 		struct json_object *o = json_object_new_object();
 
@@ -175,25 +191,23 @@ cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 	return r;
 }
 
+const struct cli_option document_options[] = {
+	{ "document", OPT_LIST, &arg.documents, "KIND[=SCAN]", N_("a document received: letter, form, ktp, sk"), true },
+	{ NULL },
+};
+
 int
 cmd_document(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	struct cli_list documents = { 0 };
-	const struct cli_option options[] = {
-		{ "document", OPT_LIST, &documents, "KIND[=SCAN]", N_("a document received: letter, form, ktp, sk") },
-		{ NULL },
-	};
-	const char *number;
+	char number[WF_NUMBER_MAX];
 	int r;
 
-	if ((r = cli_parse_id(cli, self, argc, argv, options, &number)) != 0)
+	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0)
 		return r;
-	if (documents.count == 0)
-		return cli_fail_usage(_("name the documents received with --document KIND[=SCAN]"));
-	if ((r = check_documents(&documents)) != 0 || (r = cli_store(cli)) != 0)
+	if ((r = check_documents(&arg.documents)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
-	if ((r = record_documents(cli, number, &documents)) == 0)
-		printf(_("%s: %d document(s) recorded as received.\n"), number, documents.count);
+	if ((r = record_documents(cli, number, &arg.documents, true)) == 0)
+		printf(_("%s: %d document(s) recorded as received.\n"), number, arg.documents.count);
 	return r;
 }
 
@@ -218,81 +232,116 @@ act(struct cli *cli, const char *number, enum wf_action action, const struct wf_
 	return 0;
 }
 
-/* Commands that are one action with an optional (or required) note. */
+/* The register, send, reject and cancel commands: one action with its note (or reason). */
+const struct cli_option note_options[] = {
+	{ "note", OPT_STRING, &arg.note, "TEXT", N_("a note"), false },
+	{ NULL },
+};
+
+const struct cli_option reason_options[] = {
+	{ "reason", OPT_STRING, &arg.reason, "TEXT", N_("the reason (required)"), true },
+	{ NULL },
+};
+
+const struct cli_option return_options[] = {
+	{ "reason", OPT_STRING, &arg.reason, "TEXT", N_("the reason (required)"), true },
+	{ "missing", OPT_LIST, &arg.missing, "KIND", N_("a document missing: letter, form, ktp, sk"), false },
+	{ NULL },
+};
+
+const struct cli_option resubmit_options[] = {
+	{ "document", OPT_LIST, &arg.documents, "KIND[=SCAN]", N_("a document brought: letter, form, ktp, sk"), false },
+	{ "note", OPT_STRING, &arg.note, "TEXT", N_("a note"), false },
+	{ NULL },
+};
+
 static int
 simple_action(struct cli *cli, const struct cli_command *self, int argc, char **argv,
-	      enum wf_action action, bool reason_required)
+	      enum wf_action action)
 {
-	const char *note = NULL, *number;
-	const struct cli_option options[] = {
-		{ reason_required ? "reason" : "note", OPT_STRING, &note, "TEXT",
-		  reason_required ? N_("the reason (required)") : N_("a note") },
-		{ NULL },
-	};
 	const struct wf_actor actor = { .login = cli->login };
+	char number[WF_NUMBER_MAX];
 	int r;
 
-	if ((r = cli_parse_id(cli, self, argc, argv, options, &number)) != 0)
+	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0)
 		return r;
-	if (reason_required && (note == NULL || note[0] == '\0'))
-		return cli_fail_usage(_("give the reason with --reason TEXT"));
-	return act(cli, number, action, &actor, note);
+	return act(cli, number, action, &actor, self->options == reason_options ? arg.reason : arg.note);
 }
+
+const struct cli_option dispose_options[] = {
+	{ "note", OPT_STRING, &arg.note, "TEXT", N_("the disposition's instruction"), false },
+	{ "on-behalf", OPT_STRING, &arg.on_behalf, "LOGIN", N_("record it for this official (Kasi only)"), false },
+	{ "reference", OPT_STRING, &arg.reference, "REF", N_("the paper disposition's number and date"), false },
+	{ NULL },
+};
 
 int
 cmd_dispose(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *note = NULL, *on_behalf = NULL, *reference = NULL, *number;
-	const struct cli_option options[] = {
-		{ "note", OPT_STRING, &note, "TEXT", N_("the disposition's instruction") },
-		{ "on-behalf", OPT_STRING, &on_behalf, "LOGIN", N_("record it for this official (Kasi only)") },
-		{ "reference", OPT_STRING, &reference, "REF", N_("the paper disposition's number and date") },
-		{ NULL },
-	};
 	struct wf_actor actor = { .login = cli->login };
+	char number[WF_NUMBER_MAX];
 	int r;
 
-	if ((r = cli_parse_id(cli, self, argc, argv, options, &number)) != 0)
+	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0)
 		return r;
-	actor.on_behalf_login = on_behalf;
-	actor.paper_reference = reference;
-	return act(cli, number, WF_ACTION_DISPOSE, &actor, note);
+	actor.on_behalf_login = arg.on_behalf;
+	actor.paper_reference = arg.reference;
+	return act(cli, number, WF_ACTION_DISPOSE, &actor, arg.note);
 }
 
 int
 cmd_register(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	return simple_action(cli, self, argc, argv, WF_ACTION_REGISTER, false);
+	return simple_action(cli, self, argc, argv, WF_ACTION_REGISTER);
 }
 
 int
 cmd_send(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	return simple_action(cli, self, argc, argv, WF_ACTION_SEND, false);
+	return simple_action(cli, self, argc, argv, WF_ACTION_SEND);
 }
 
+/* Returned, the documents are open again: the missing ones are marked not received. */
 int
 cmd_return(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	return simple_action(cli, self, argc, argv, WF_ACTION_RETURN, true);
+	const struct wf_actor actor = { .login = cli->login };
+	char number[WF_NUMBER_MAX];
+	int r;
+
+	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0 ||
+	    (r = check_documents(&arg.missing)) != 0)
+		return r;
+	if ((r = act(cli, number, WF_ACTION_RETURN, &actor, arg.reason)) != 0)
+		return r;
+	return record_documents(cli, number, &arg.missing, false);
 }
 
+/* The documents brought are recorded first: the application is back only with them. */
 int
 cmd_resubmit(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	return simple_action(cli, self, argc, argv, WF_ACTION_RESUBMIT, false);
+	const struct wf_actor actor = { .login = cli->login };
+	char number[WF_NUMBER_MAX];
+	int r;
+
+	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0 ||
+	    (r = check_documents(&arg.documents)) != 0 || (r = cli_store(cli)) != 0 ||
+	    (r = record_documents(cli, number, &arg.documents, true)) != 0)
+		return r;
+	return act(cli, number, WF_ACTION_RESUBMIT, &actor, arg.note);
 }
 
 int
 cmd_reject(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	return simple_action(cli, self, argc, argv, WF_ACTION_REJECT, true);
+	return simple_action(cli, self, argc, argv, WF_ACTION_REJECT);
 }
 
 int
 cmd_cancel(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	return simple_action(cli, self, argc, argv, WF_ACTION_CANCEL, true);
+	return simple_action(cli, self, argc, argv, WF_ACTION_CANCEL);
 }
 
 /* After handover: lost, revoke, expire, renew. */
@@ -306,24 +355,32 @@ static const struct {
 	{ "renew", WF_ACTION_RENEW },
 };
 
+const char *
+cli_lifecycle_event(size_t i)
+{
+	return i < sizeof(lifecycle_words) / sizeof(lifecycle_words[0]) ? lifecycle_words[i].word : NULL;
+}
+
+const struct cli_option lifecycle_options[] = {
+	{ "reason", OPT_STRING, &arg.reason, "TEXT", N_("what happened (required)"), true },
+	{ NULL },
+};
+
 int
 cmd_lifecycle(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *note = NULL;
-	const struct cli_option options[] = {
-		{ "reason", OPT_STRING, &note, "TEXT", N_("what happened (required)") },
-		{ NULL },
-	};
 	const struct wf_actor actor = { .login = cli->login };
-	char **rest;
+	char **rest, number[WF_NUMBER_MAX];
 	int nrest, r;
 
-	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0)
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
-	if (nrest != 2 || note == NULL)
-		return cli_fail_usage(_("usage: enroll lifecycle ID lost|revoke|expire|renew --reason TEXT"));
+	if (nrest != 2)
+		return cli_fail_usage_line(self);
+	if ((r = cli_normalize_number(rest[0], number)) != 0)
+		return r;
 	for (size_t i = 0; i < sizeof(lifecycle_words) / sizeof(lifecycle_words[0]); i++)
 		if (strcmp(lifecycle_words[i].word, rest[1]) == 0)
-			return act(cli, rest[0], lifecycle_words[i].action, &actor, note);
+			return act(cli, number, lifecycle_words[i].action, &actor, arg.reason);
 	return cli_fail_usage(_("unknown lifecycle event '%s': lost, revoke, expire or renew"), rest[1]);
 }

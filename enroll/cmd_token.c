@@ -118,7 +118,7 @@ cmd_token_list(struct cli *cli, const struct cli_command *self, int argc, char *
 	size_t n = 0;
 	int nrest, r;
 
-	if ((r = cli_parse(cli, self, argc, argv, NULL, &rest, &nrest)) != 0 ||
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0 ||
 	    (r = cli_tokens(cli)) != 0)
 		return r;
 	if (tok_list(cli->tok, &tokens, &n, &err) != TOK_OK)
@@ -154,7 +154,7 @@ cmd_token_info(struct cli *cli, const struct cli_command *self, int argc, char *
 	char **rest;
 	int nrest, r;
 
-	if ((r = cli_parse(cli, self, argc, argv, NULL, &rest, &nrest)) != 0 ||
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0 ||
 	    (r = cli_open_token(cli, &token)) != 0)
 		return r;
 	if (tok_get_info(token, &info, &err) != TOK_OK) {
@@ -188,7 +188,7 @@ replace_pin(struct cli *cli, const struct cli_command *self, int argc, char **ar
 		goto out;
 	}
 	/* Whose token it is, shown before any PIN; nobody else's run writes to it meanwhile. */
-	if ((r = cli_parse(cli, self, argc, argv, NULL, &rest, &nrest)) != 0 ||
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0 ||
 	    (r = cli_store(cli)) != 0 || (r = cli_open_token(cli, &token)) != 0 ||
 	    (r = holder_inspect(cli, token, &lock, &info, &objects, &count)) != 0)
 		goto out;
@@ -239,14 +239,16 @@ on_interrupt(int signo)
 	pcsc_cancel();
 }
 
+static int timeout = 60;
+
+const struct cli_option token_wait_options[] = {
+	{ "timeout", OPT_INT, &timeout, "SECONDS", N_("give up after this long (default 60; 0: never)"), false },
+	{ NULL },
+};
+
 int
 cmd_token_wait(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	int timeout = 60;
-	const struct cli_option options[] = {
-		{ "timeout", OPT_INT, &timeout, "SECONDS", N_("give up after this long (default 60; 0: never)") },
-		{ NULL },
-	};
 	struct sigaction sa = { .sa_handler = on_interrupt }, old;
 	struct pcsc_ctx *pcsc;
 	struct pcsc_event event;
@@ -255,7 +257,7 @@ cmd_token_wait(struct cli *cli, const struct cli_command *self, int argc, char *
 	char **rest;
 	int nrest, r;
 
-	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0)
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
 	if ((pcsc = pcsc_ctx_new(&err)) == NULL)
 		return cli_fail_tok(cli, &err);

@@ -91,16 +91,17 @@ out:
 	return r;
 }
 
+static const char *confirm, *label = "TTE";
+
+const struct cli_option token_reset_options[] = {
+    {"confirm", OPT_STRING, &confirm, "SERIAL", N_("the token's serial, instead of typing it"), false },
+    {"label", OPT_STRING, &label, "LABEL", N_("the token's new label (default TTE)"), false },
+    {NULL},
+};
+
 int
 cmd_token_reset(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *confirm = NULL, *label = "TTE";
-	const struct cli_option options[] = {
-	    {"confirm", OPT_STRING, &confirm, "SERIAL",
-	     N_("the token's serial, instead of typing it")},
-	    {"label", OPT_STRING, &label, "LABEL", N_("the token's new label (default TTE)")},
-	    {NULL},
-	};
 	struct tok_token *token = NULL;
 	struct tok_object *objects = NULL;
 	struct wf_token_use *uses = NULL;
@@ -113,7 +114,7 @@ cmd_token_reset(struct cli *cli, const struct cli_command *self, int argc, char 
 	size_t count = 0, n = 0;
 	int nrest, r;
 
-	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0 ||
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0 ||
 	    (r = cli_store(cli)) != 0)
 		goto out;
 	/* Only the Kasi clears a token: refused (and audited) before it is even opened. */
@@ -277,10 +278,10 @@ cmd_token_history(struct cli *cli, const struct cli_command *self, int argc, cha
 	size_t n = 0, m = 0;
 	int nrest, r;
 
-	if ((r = cli_parse(cli, self, argc, argv, NULL, &rest, &nrest)) != 0)
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
 	if (nrest > 1)
-		return cli_fail_usage(_("usage: enroll token history [SERIAL|URI]"));
+		return cli_fail_usage_line(self);
 	if ((r = cli_store(cli)) != 0 ||
 	    (r = history_serial(cli, nrest ? rest[0] : NULL, serial, sizeof(serial))) != 0)
 		return r;

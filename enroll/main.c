@@ -11,56 +11,58 @@
 #include "config.h"
 #include "cli.h"
 
+/* Operands by name (ID, EVENT, REPORT, FILE): the usage line shows them; completion reads them. */
 static const struct cli_command commands[] = {
-	{ "init", NULL, 0, cmd_init, "--office NAME --city CITY [--issuer local|file] ...",
+	{ "init", NULL, CLI_NO_STEP, cmd_init, init_options, NULL,
 	  N_("create the database, the data directory and the issuer") },
-	{ "official", "add", 0, cmd_official_add, "--name NAME --nip NIP --role ROLE --login LOGIN",
+	{ "official", "add", CLI_NO_STEP, cmd_official_add, official_add_options, NULL,
 	  N_("register an official (kepala_dinas, kabid, kasi)") },
-	{ "official", "list", 0, cmd_official_list, "", N_("list the officials") },
-	{ "apply", NULL, 1, cmd_apply, "--name NAME --nik NIK ... [--document KIND[=SCAN]]...",
+	{ "official", "list", CLI_NO_STEP, cmd_official_list, NULL, NULL, N_("list the officials") },
+	{ "apply", NULL, CLI_CREATES_APPLICATION, cmd_apply, apply_options, NULL,
 	  N_("record an application and the documents received") },
-	{ "document", NULL, 1, cmd_document, "ID --document KIND[=SCAN]...",
+	{ "document", NULL, CLI_NO_STEP, cmd_document, document_options, "ID",
 	  N_("record documents received later (before the request is sent)") },
-	{ "dispose", NULL, 2, cmd_dispose, "ID [--note TEXT] [--on-behalf LOGIN --reference REF]",
+	{ "dispose", NULL, WF_ACTION_DISPOSE, cmd_dispose, dispose_options, "ID",
 	  N_("dispose the application (Kepala Dinas: step 2, Kabid: step 3)") },
-	{ "register", NULL, 4, cmd_register, "ID [--note TEXT]",
+	{ "register", NULL, WF_ACTION_REGISTER, cmd_register, note_options, "ID",
 	  N_("record the data collection and registration through the verifier") },
-	{ "send", NULL, 5, cmd_send, "ID [--note TEXT]",
+	{ "send", NULL, WF_ACTION_SEND, cmd_send, note_options, "ID",
 	  N_("check the documents are complete and hand the request to the issuer") },
-	{ "keygen", NULL, 6, cmd_keygen, "ID [--key-type TYPE] [--token T] [--wait SECONDS] [--restart]",
+	{ "keygen", NULL, WF_ACTION_RECORD_KEY, cmd_keygen, keygen_options, "ID",
 	  N_("the passphrase step: PIN, key generated on the token, CSR to the issuer") },
-	{ "import", NULL, 7, cmd_import, "ID [--cert FILE]",
+	{ "import", NULL, WF_ACTION_IMPORT_CERTIFICATE, cmd_import, import_options, "ID",
 	  N_("import the issued certificate onto the token and check it is ready") },
-	{ "handover", NULL, 7, cmd_handover, "ID [--note TEXT]",
+	{ "handover", NULL, WF_ACTION_HANDOVER, cmd_handover, handover_options, "ID",
 	  N_("hand the token over to its owner and print the receipt") },
-	{ "return", NULL, 0, cmd_return, "ID --reason TEXT [--missing KIND]...",
+	{ "return", NULL, CLI_NO_STEP, cmd_return, return_options, "ID",
 	  N_("return the application to the applicant (incomplete documents)") },
-	{ "resubmit", NULL, 0, cmd_resubmit, "ID [--document KIND[=SCAN]]...",
+	{ "resubmit", NULL, WF_ACTION_RESUBMIT, cmd_resubmit, resubmit_options, "ID",
 	  N_("record the applicant's resubmission after a return") },
-	{ "reject", NULL, 0, cmd_reject, "ID --reason TEXT", N_("reject the application") },
-	{ "cancel", NULL, 0, cmd_cancel, "ID --reason TEXT", N_("cancel the application") },
-	{ "lifecycle", NULL, 0, cmd_lifecycle, "ID lost|revoke|expire|renew --reason TEXT",
+	{ "reject", NULL, CLI_NO_STEP, cmd_reject, reason_options, "ID", N_("reject the application") },
+	{ "cancel", NULL, CLI_NO_STEP, cmd_cancel, reason_options, "ID", N_("cancel the application") },
+	{ "lifecycle", NULL, CLI_NO_STEP, cmd_lifecycle, lifecycle_options, "ID EVENT",
 	  N_("record what happened to a handed-over token or certificate") },
-	{ "show", NULL, 0, cmd_show, "ID", N_("show an application with its history") },
-	{ "list", NULL, 0, cmd_list, "[--state STATE]", N_("list applications") },
-	{ "report", NULL, 0, cmd_report, "[holders|states|steps|overdue] [--from DATE --to DATE]",
+	{ "show", NULL, CLI_NO_STEP, cmd_show, NULL, "ID", N_("show an application with its history") },
+	{ "list", NULL, CLI_NO_STEP, cmd_list, list_options, NULL, N_("list applications") },
+	{ "report", NULL, CLI_NO_STEP, cmd_report, report_options, "[REPORT]",
 	  N_("reports: certificate holders, states, step times, overdue") },
-	{ "audit", "verify", 0, cmd_audit_verify, "", N_("verify the audit log's hash chain") },
-	{ "backup", NULL, 0, cmd_backup, "DIR",
+	{ "audit", "verify", CLI_NO_STEP, cmd_audit_verify, NULL, NULL,
+	  N_("verify the audit log's hash chain") },
+	{ "backup", NULL, CLI_NO_STEP, cmd_backup, NULL, "DIR",
 	  N_("write a backup of the station (database, files, manifest) to the new DIR") },
-	{ "restore", NULL, 0, cmd_restore, "DIR [--replace] [--check]",
+	{ "restore", NULL, CLI_NO_STEP, cmd_restore, restore_options, "DIR",
 	  N_("check a backup in full, then restore the station from it") },
-	{ "token", "list", 0, cmd_token_list, "", N_("list readers and tokens") },
-	{ "token", "info", 0, cmd_token_info, "[--token T]", N_("show a token's details") },
-	{ "token", "wait", 0, cmd_token_wait, "[--timeout SECONDS]",
+	{ "token", "list", CLI_NO_STEP, cmd_token_list, NULL, NULL, N_("list readers and tokens") },
+	{ "token", "info", CLI_NO_STEP, cmd_token_info, NULL, NULL, N_("show a token's details") },
+	{ "token", "wait", CLI_NO_STEP, cmd_token_wait, token_wait_options, NULL,
 	  N_("wait for a token to be inserted") },
-	{ "token", "change-pin", 0, cmd_token_change_pin, "[--token T]",
+	{ "token", "change-pin", CLI_NO_STEP, cmd_token_change_pin, NULL, NULL,
 	  N_("change the token's user PIN") },
-	{ "token", "unblock", 0, cmd_token_unblock, "[--token T]",
+	{ "token", "unblock", CLI_NO_STEP, cmd_token_unblock, NULL, NULL,
 	  N_("unblock the user PIN with the SO PIN") },
-	{ "token", "reset", 0, cmd_token_reset, "[--token T] [--confirm SERIAL] [--label LABEL]",
+	{ "token", "reset", CLI_NO_STEP, cmd_token_reset, token_reset_options, NULL,
 	  N_("clear a token for its next holder (SO PIN; audited)") },
-	{ "token", "history", 0, cmd_token_history, "[SERIAL|URI]",
+	{ "token", "history", CLI_NO_STEP, cmd_token_history, NULL, "[TOKEN]",
 	  N_("every application, key and certificate recorded on a token") },
 };
 
@@ -78,8 +80,43 @@ cli_indonesian(void)
 	return strcmp(gettext("en"), "id") == 0;
 }
 
-/* --lang before anything is printed: LANGUAGE picks the catalogue. */
+static const char *const languages[] = { "en", "id", NULL };
+
+const char *const *
+cli_languages(void)
+{
+	return languages;
+}
+
+static bool
+known_language(const char *lang, size_t len)
+{
+	for (size_t i = 0; languages[i] != NULL; i++)
+		if (strlen(languages[i]) == len && strncmp(languages[i], lang, len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * LANG=id_ID.UTF-8 on a machine where that locale is not generated: setlocale() fails and
+ * gettext would stay in English; the language part picks the catalogue, as LANGUAGE=id does.
+ */
 static void
+language_from_environment(void)
+{
+	const char *names[] = { "LC_ALL", "LC_MESSAGES", "LANG" }, *value = NULL;
+
+	for (size_t i = 0; i < 3 && (value == NULL || value[0] == '\0'); i++)
+		value = getenv(names[i]);
+	if (value == NULL || !known_language(value, strcspn(value, "_.@")))
+		return;
+	if (getenv("LANGUAGE") == NULL || getenv("LANGUAGE")[0] == '\0')
+		setenv("LANGUAGE", value, 1);
+	setlocale(LC_ALL, "C.UTF-8");
+}
+
+/* --lang before anything is printed: LANGUAGE picks the catalogue. Returns --lang's value. */
+static const char *
 set_language(int argc, char **argv)
 {
 	const char *lang = NULL, *dir = getenv("ENROLL_LOCALEDIR");
@@ -90,8 +127,9 @@ set_language(int argc, char **argv)
 		else if (strncmp(argv[i], "--lang=", 7) == 0)
 			lang = argv[i] + 7;
 	}
-	setlocale(LC_ALL, "");
-	if (lang != NULL) {
+	if (setlocale(LC_ALL, "") == NULL)
+		language_from_environment();
+	if (lang != NULL && known_language(lang, strlen(lang))) {
 		setenv("LANGUAGE", lang, 1);
 		/* gettext ignores LANGUAGE in the "C" locale. */
 		if (strcmp(setlocale(LC_MESSAGES, NULL), "C") == 0)
@@ -100,6 +138,7 @@ set_language(int argc, char **argv)
 	bindtextdomain(PACKAGE, dir != NULL ? dir : LOCALEDIR);
 	bind_textdomain_codeset(PACKAGE, "UTF-8");
 	textdomain(PACKAGE);
+	return lang;
 }
 
 static void
@@ -134,6 +173,37 @@ find_command(int argc, char **argv, int *consumed)
 		}
 	}
 	return NULL;
+}
+
+/* An unknown command, a command without its subcommand, or a mistyped subcommand. */
+static int
+fail_command(int argc, char **argv)
+{
+	const char *names[sizeof(commands) / sizeof(commands[0])], *nearest;
+	size_t n = 0;
+	bool group = false;
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		group = group || strcmp(commands[i].name, argv[0]) == 0;
+		if (n == 0 || strcmp(names[n - 1], commands[i].name) != 0)
+			names[n++] = commands[i].name;
+	}
+	if (group && (argc < 2 || strcmp(argv[1], "--help") == 0))
+		return cli_list_subcommands(argv[0], argc >= 2);
+	if (group) {
+		n = 0;
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (strcmp(commands[i].name, argv[0]) == 0)
+				names[n++] = commands[i].subname;
+		if ((nearest = cli_nearest(argv[1], names, n)) != NULL)
+			return cli_fail_usage(_("unknown command: %s %s (did you mean %s %s?)"),
+					      argv[0], argv[1], argv[0], nearest);
+		cli_fail_usage(_("unknown command: %s %s"), argv[0], argv[1]);
+		return cli_list_subcommands(argv[0], false);
+	}
+	if ((nearest = cli_nearest(argv[0], names, n)) != NULL)
+		return cli_fail_usage(_("unknown command: %s (did you mean %s?)"), argv[0], nearest);
+	return cli_fail_usage(_("unknown command: %s"), argv[0]);
 }
 
 static int
@@ -195,32 +265,44 @@ log_to_stderr(void *arg, enum tok_log_level level, const char *message)
 		fprintf(stderr, "enroll: %s\n", message);
 }
 
+static int
+fail_language(const char *lang)
+{
+	char list[64] = "";
+
+	for (size_t i = 0; languages[i] != NULL; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+			 languages[i]);
+	return cli_fail_usage(_("unknown language '%s'; the languages are: %s"), lang, list);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct cli cli = { .pin_fd = -1, .so_pin_fd = -1 };
 	const struct cli_command *command;
+	const char *lang;
 	int first, consumed = 0, r;
 
-	set_language(argc, argv);
+	lang = set_language(argc, argv);
 	cli.db_path = getenv("ENROLL_DB") ? getenv("ENROLL_DB") : ENROLL_DEFAULT_DB;
 	cli.module_path = getenv("ENROLL_MODULE");
 	set_login(&cli);
 	tok_set_log(log_to_stderr, NULL);
+	if (lang != NULL && !known_language(lang, strlen(lang)))
+		return fail_language(lang);
 	if ((first = cli_parse_globals(&cli, argc, argv)) < 0)
 		return -first;
 	if (first >= argc || strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "help") == 0) {
 		cli_print_usage();
 		return first >= argc ? EXIT_USAGE : EXIT_OK;
 	}
-	if (strcmp(argv[first], "--list-commands") == 0) {
-		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-			printf("%s%s%s\n", commands[i].name, commands[i].subname ? " " : "",
-			       commands[i].subname ? commands[i].subname : "");
-		return EXIT_OK;
+	if ((r = cli_query(&cli, argc - first, argv + first)) >= 0) {
+		wf_store_close(cli.store);
+		return r;
 	}
 	if ((command = find_command(argc - first, argv + first, &consumed)) == NULL)
-		return cli_fail_usage(_("unknown command: %s"), argv[first]);
+		return fail_command(argc - first, argv + first);
 	/* The command sees its own name as argv[0], then its options and arguments. */
 	r = command->run(&cli, command, argc - first - consumed + 1, argv + first + consumed - 1);
 	if (r < 0)
