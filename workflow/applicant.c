@@ -30,12 +30,12 @@ wf_text_copy(char *dst, size_t size, const char *value, const char *field, struc
 	size_t n;
 
 	if (!dst || size == 0 || !field)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_text_copy: NULL argument");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_text_copy: NULL argument"));
 	if (!value)
 		value = "";
 	/* A value one byte too long is refused like one a kilobyte too long. */
 	if ((n = strnlen(value, size)) >= size)
-		return wf_fail_field(err, field, "%s is %zu bytes long: at most %zu are allowed",
+		return wf_fail_field(err, field, _("%s is %zu bytes long: at most %zu are allowed"),
 				     field, strlen(value), size - 1);
 	memcpy(dst, value, n + 1);
 	return WF_OK;
@@ -46,12 +46,12 @@ wf_applicant_set(struct wf_applicant *applicant, const char *field, const char *
 		 struct wf_error *err)
 {
 	if (!applicant || !field)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_applicant_set: NULL argument");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_applicant_set: NULL argument"));
 	for (size_t i = 0; i < FIELD_COUNT; i++)
 		if (strcmp(applicant_fields[i].name, field) == 0)
 			return wf_text_copy((char *)applicant + applicant_fields[i].offset,
 					    applicant_fields[i].size, value, field, err);
-	return wf_fail_field(err, "field", "an applicant has no field %s", field);
+	return wf_fail_field(err, "field", _("an applicant has no field %s"), field);
 }
 
 int
@@ -62,7 +62,7 @@ wf_applicant_check_terminated(const struct wf_applicant *applicant, struct wf_er
 
 		if (!memchr(text, '\0', applicant_fields[i].size))
 			return wf_fail_field(
-			    err, applicant_fields[i].name, "%s does not end within its %zu bytes",
+			    err, applicant_fields[i].name, _("%s does not end within its %zu bytes"),
 			    applicant_fields[i].name, applicant_fields[i].size - 1);
 	}
 	return WF_OK;

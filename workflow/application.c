@@ -15,7 +15,7 @@ static int
 need_text(const char *text, const char *field, struct wf_error *err)
 {
 	if (wf_text_empty(text))
-		return wf_fail_field(err, field, "%s is required", field);
+		return wf_fail_field(err, field, _("%s is required"), field);
 	return WF_OK;
 }
 
@@ -23,16 +23,16 @@ static int
 check_nip_for_employment(const struct wf_applicant *a, int64_t now, struct wf_error *err)
 {
 	if ((int)a->employment < 0 || a->employment >= WF_EMPLOYMENT_COUNT)
-		return wf_fail_field(err, "employment", "employment status is pns, pppk or other");
+		return wf_fail_field(err, "employment", _("employment status is pns, pppk or other"));
 	if (a->employment == WF_EMPLOYMENT_OTHER) {
 		if (a->nip[0])
 			return wf_fail_field(err, "nip",
-					     "an applicant with employment status"
-					     " 'other' has no NIP");
+					     _("an applicant with employment status"
+					     " 'other' has no NIP"));
 		return WF_OK;
 	}
 	if (!a->nip[0])
-		return wf_fail_field(err, "nip", "a %s needs a NIP",
+		return wf_fail_field(err, "nip", _("a %s needs a NIP"),
 				     a->employment == WF_EMPLOYMENT_PNS ? "PNS" : "PPPK");
 	return wf_validate_nip_at(a->nip, now, NULL, err);
 }
@@ -98,7 +98,7 @@ insert_applicant(struct wf_store *store, const struct wf_applicant *a, int64_t n
 		wf_bind_text(stmt, i + 1, texts[i]);
 	sqlite3_bind_int64(stmt, 13, now);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "record applicant");
+		r = wf_fail_db(err, store->db, _("record applicant"));
 	else
 		*id = sqlite3_last_insert_rowid(store->db);
 	sqlite3_finalize(stmt);
@@ -116,7 +116,7 @@ next_number(struct wf_store *store, int64_t now, int *year, int *seq, char numbe
 	int r;
 
 	if (!localtime_r(&t, &tm))
-		return wf_fail(err, WF_ERR_INTERNAL, "localtime failed");
+		return wf_fail(err, WF_ERR_INTERNAL, _("localtime failed"));
 	*year = tm.tm_year + 1900;
 	if ((r = wf_prepare(store,
 			    "SELECT COALESCE(MAX(seq), 0) + 1 FROM applications"
@@ -125,7 +125,7 @@ next_number(struct wf_store *store, int64_t now, int *year, int *seq, char numbe
 		return r;
 	sqlite3_bind_int(stmt, 1, *year);
 	if (sqlite3_step(stmt) != SQLITE_ROW)
-		r = wf_fail_db(err, store->db, "number application");
+		r = wf_fail_db(err, store->db, _("number application"));
 	else
 		*seq = sqlite3_column_int(stmt, 0);
 	sqlite3_finalize(stmt);
@@ -157,7 +157,7 @@ insert_application(struct wf_store *store, int64_t applicant_id, enum wf_request
 	sqlite3_bind_int64(stmt, 5, now);
 	wf_bind_text(stmt, 6, wf_request_type_name(type));
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "record application");
+		r = wf_fail_db(err, store->db, _("record application"));
 	else
 		*id = sqlite3_last_insert_rowid(store->db);
 	sqlite3_finalize(stmt);
@@ -171,7 +171,7 @@ insert_application(struct wf_store *store, int64_t applicant_id, enum wf_request
 		sqlite3_bind_int64(stmt, 1, *id);
 		wf_bind_text(stmt, 2, wf_document_name((enum wf_document_kind)kind));
 		if (sqlite3_step(stmt) != SQLITE_DONE)
-			r = wf_fail_db(err, store->db, "record documents");
+			r = wf_fail_db(err, store->db, _("record documents"));
 	}
 	sqlite3_finalize(stmt);
 	return r;
@@ -218,9 +218,9 @@ wf_application_create(struct wf_store *store, const struct wf_applicant *applica
 
 	wf_error_clear(err);
 	if (!store || !applicant || !number)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_application_create: NULL argument");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_application_create: NULL argument"));
 	if ((int)type < 0 || type >= WF_REQUEST_COUNT)
-		return wf_fail_field(err, "request_type", "unknown request type");
+		return wf_fail_field(err, "request_type", _("unknown request type"));
 	if ((r = check_applicant(store, applicant, &clean, wf_store_now(store), err)) != WF_OK)
 		return r;
 	if ((r = wf_tx_begin(store, err)) != WF_OK)

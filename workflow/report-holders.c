@@ -87,7 +87,7 @@ collect(struct wf_store *store, struct wf_report *report, sqlite3_stmt *stmt, st
 		r = wf_report_row_finish(report, row, err);
 	}
 	if (r == WF_OK && rc != SQLITE_DONE)
-		r = wf_fail_db(err, wf_store_db(store), "counting TTE holders");
+		r = wf_fail_db(err, wf_store_db(store), _("counting TTE holders"));
 	return r;
 }
 
@@ -197,7 +197,7 @@ wf_report_holders(struct wf_store *store, const struct wf_period *period, enum w
 	int r;
 
 	if (store == NULL || out == NULL || (unsigned)unit > WF_PERIOD_ALL)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_report_holders: bad arguments");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_report_holders: bad arguments"));
 	report = wf_report_new("holders", "Jumlah pemegang TTE", "TTE holders", holder_columns,
 			       sizeof(holder_columns) / sizeof(holder_columns[0]));
 	if (report == NULL)

@@ -146,7 +146,7 @@ read_range(struct wf_store *store, const char *sql, int64_t from, int64_t until,
 		if ((r = reader_add(reader, stmt, err)) != WF_OK)
 			break;
 	if (r == WF_OK && rc != SQLITE_DONE)
-		r = wf_fail_db(err, wf_store_db(store), "reading the time taken by each step");
+		r = wf_fail_db(err, wf_store_db(store), _("reading the time taken by each step"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -240,7 +240,7 @@ wf_report_step_times(struct wf_store *store, const struct wf_period *period, str
 	int r;
 
 	if (store == NULL || out == NULL)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_report_step_times: bad arguments");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_report_step_times: bad arguments"));
 	memset(&reader, 0, sizeof(reader));
 	if ((r = read_histograms(store, period, &reader, err)) != WF_OK)
 		goto out;
@@ -356,7 +356,7 @@ overdue_in_state(struct wf_store *store, struct wf_report *report, enum wf_state
 				goto out;
 	}
 	if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, wf_store_db(store), "finding overdue applications");
+		r = wf_fail_db(err, wf_store_db(store), _("finding overdue applications"));
 out:
 	sqlite3_finalize(count);
 	sqlite3_finalize(rows);
@@ -396,7 +396,7 @@ wf_report_overdue(struct wf_store *store, int64_t now, size_t limit, struct wf_r
 	int r = WF_OK;
 
 	if (store == NULL || out == NULL)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_report_overdue: bad arguments");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_report_overdue: bad arguments"));
 	if (now == 0)
 		now = wf_store_now(store);
 	report = wf_report_new("overdue", "Permohonan melewati waktu standar",

@@ -69,7 +69,7 @@ collect_uses(struct wf_store *store, bool by_token, const char *value, struct wf
 
 	wf_error_clear(err);
 	if (wf_text_empty(value))
-		return wf_fail_field(err, by_token ? "token_serial" : "nik", "%s is required",
+		return wf_fail_field(err, by_token ? "token_serial" : "nik", _("%s is required"),
 				     by_token ? "the token's serial" : "the NIK");
 	if ((r = wf_prepare(store,
 			    by_token ? USES_SELECT " WHERE k.token_serial = ?1 ORDER BY k.id"
@@ -156,7 +156,7 @@ insert_event(struct wf_store *store, const char *token_serial, const struct wf_a
 	sqlite3_bind_int64(stmt, 6, acting->actor.id);
 	sqlite3_bind_int64(stmt, 7, wf_store_now(store));
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "record the token event");
+		r = wf_fail_db(err, store->db, _("record the token event"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -174,12 +174,12 @@ wf_token_record(struct wf_store *store, const struct wf_actor *actor, const char
 
 	wf_error_clear(err);
 	if (wf_text_empty(token_serial))
-		return wf_fail_field(err, "token_serial", "the token's serial is required");
+		return wf_fail_field(err, "token_serial", _("the token's serial is required"));
 	if (action == NULL ||
 	    (strcmp(action, "key_removed") != 0 && strcmp(action, "token_reset") != 0))
-		return wf_fail_field(err, "action", "a token event is key_removed or token_reset");
+		return wf_fail_field(err, "action", _("a token event is key_removed or token_reset"));
 	if (wf_text_empty(detail))
-		return wf_fail_field(err, "detail", "say what was removed and why");
+		return wf_fail_field(err, "detail", _("say what was removed and why"));
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
 	if (number != NULL && (r = wf_application_lookup(store, number, &app, err)) != WF_OK)

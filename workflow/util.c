@@ -51,7 +51,7 @@ wf_fail_field(struct wf_error *err, const char *field, const char *format, ...)
 int
 wf_fail_db(struct wf_error *err, sqlite3 *db, const char *doing)
 {
-	return wf_fail(err, WF_ERR_DB, "%s: %s", doing, db ? sqlite3_errmsg(db) : "no database");
+	return wf_fail(err, WF_ERR_DB, _("%s: %s"), doing, db ? sqlite3_errmsg(db) : "no database");
 }
 
 void
@@ -69,7 +69,7 @@ wf_tx_begin(struct wf_store *store, struct wf_error *err)
 {
 	/* IMMEDIATE takes the write lock now: no deadlock-prone read-to-write upgrade. */
 	if (sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return wf_fail_db(err, store->db, "begin transaction");
+		return wf_fail_db(err, store->db, _("begin transaction"));
 	return WF_OK;
 }
 
@@ -77,7 +77,7 @@ int
 wf_tx_commit(struct wf_store *store, struct wf_error *err)
 {
 	if (sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		int r = wf_fail_db(err, store->db, "commit");
+		int r = wf_fail_db(err, store->db, _("commit"));
 		wf_tx_rollback(store);
 		return r;
 	}
@@ -115,7 +115,7 @@ wf_prepare(struct wf_store *store, const char *sql, sqlite3_stmt **stmt, struct 
 	if (sqlite3_prepare_v2(store->db, sql, -1, stmt, NULL) != SQLITE_OK) {
 		sqlite3_finalize(*stmt);
 		*stmt = NULL;
-		return wf_fail_db(err, store->db, "prepare");
+		return wf_fail_db(err, store->db, _("prepare"));
 	}
 	return WF_OK;
 }
@@ -153,7 +153,7 @@ wf_array_reserve(void *array, size_t count, size_t *cap, size_t size, struct wf_
 	/* Doubling keeps a list read row by row linear; refuse a size that would wrap. */
 	void *bigger = grown <= SIZE_MAX / size ? realloc(array, grown * size) : NULL;
 	if (!bigger) {
-		wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+		wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 		return NULL;
 	}
 	*cap = grown;
@@ -207,10 +207,10 @@ wf_make_private_dir(const char *path, struct wf_error *err)
 	struct stat st;
 
 	if (mkdir(path, 0700) != 0 && errno != EEXIST)
-		return wf_fail(err, WF_ERR_IO, "%s: %s", path, strerror(errno));
+		return wf_fail(err, WF_ERR_IO, _("%s: %s"), path, strerror(errno));
 	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		return wf_fail(err, WF_ERR_UNSAFE, "%s is not a directory", path);
+		return wf_fail(err, WF_ERR_UNSAFE, _("%s is not a directory"), path);
 	if (st.st_uid != getuid() || (st.st_mode & 077))
-		return wf_fail(err, WF_ERR_UNSAFE, "%s must be this user's, mode 0700", path);
+		return wf_fail(err, WF_ERR_UNSAFE, _("%s must be this user's, mode 0700"), path);
 	return WF_OK;
 }

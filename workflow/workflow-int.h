@@ -5,9 +5,16 @@
 #ifndef ENROLL_WORKFLOW_INT_H
 #define ENROLL_WORKFLOW_INT_H
 
+#include "config.h"
+
+#include <libintl.h>
 #include <sqlite3.h>
 
 #include "workflow.h"
+
+/* User-facing messages, in the command's catalogue; debug logs stay English. */
+#define _(s) dgettext(PACKAGE, s)
+#define N_(s) (s)
 
 struct wf_store {
 	sqlite3 *db;
@@ -37,6 +44,8 @@ int wf_fail_db(struct wf_error *err, sqlite3 *db, const char *doing);
 bool wf_text_empty(const char *text);
 /* Parse a key status name; -1 if unknown. */
 int wf_key_status_parse(const char *name);
+/* True when the messages speak Indonesian: the labels in them follow the catalogue. */
+bool wf_indonesian(void);
 /* Reset err to success. */
 void wf_error_clear(struct wf_error *err);
 
