@@ -155,6 +155,9 @@ void cli_print_usage(void);
 /* True when messages are shown in Indonesian (picks the workflow's labels). */
 bool cli_indonesian(void);
 
+/* What the operator may type next for an application in state ("dispose, return, ..."). */
+char *cli_next_commands(enum wf_state state, char *buf, size_t size);
+
 /* Commands. */
 int cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char **argv);
