@@ -123,7 +123,7 @@ key_type_of(EVP_PKEY *public_key, enum tok_key_type *type, struct tok_error *err
 		}
 	}
 	return tok_error_set(err, TOK_ERR_UNSUPPORTED, _("key is of a type the station does not use "
-			     "(%d bits%s%s)"), bits, group[0] ? ", curve " : "", group);
+			     "(%d bits%s%s)"), bits, group[0] ? _(", curve ") : "", group);
 }
 
 /*

@@ -188,15 +188,15 @@ describe_present(struct tok_token *token, char *out, size_t size)
 			continue;
 		copy_padded(label, sizeof(label), ti.label, sizeof(ti.label));
 		copy_padded(serial, sizeof(serial), ti.serialNumber, sizeof(ti.serialNumber));
-		n = snprintf(out + used, size - used, "%s'%s' (serial %s%s)", used ? ", " : "",
-			     label, serial[0] ? serial : "none",
-			     (ti.flags & CKF_TOKEN_INITIALIZED) ? "" : ", not initialized");
+		n = snprintf(out + used, size - used, _("%s'%s' (serial %s%s)"), used ? ", " : "",
+			     label, serial[0] ? serial : _("none"),
+			     (ti.flags & CKF_TOKEN_INITIALIZED) ? "" : _(", not initialized"));
 		if (n < 0 || (size_t)n >= size - used)
 			break;
 		used += (size_t)n;
 	}
 	if (used == 0)
-		snprintf(out, size, "none");
+		snprintf(out, size, "%s", _("none"));
 }
 
 /*
@@ -262,9 +262,9 @@ select_slot(struct tok_token *token, const char *selector, bool label_only,
 	if (matches != 1) {
 		describe_present(token, present, sizeof(present));
 		r = tok_error_set(err, matches == 0 ? TOK_ERR_NO_TOKEN : TOK_ERR_AMBIGUOUS,
-				  _("%s token matches %s; present: %s"),
-				  matches == 0 ? "no" : "more than one",
-				  selector ? selector : "(any)", present);
+				  matches == 0 ? _("no token matches %s; present: %s")
+					       : _("more than one token matches %s; present: %s"),
+				  selector ? selector : _("(any)"), present);
 		goto out;
 	}
 	token->slot = match;

@@ -41,6 +41,24 @@ lock_path(struct wf_store *store, const char *kind, const char *name, char *out,
 	return 0;
 }
 
+/* The kinds of lock the command takes, in words for the message that names the holder. */
+static const struct {
+	const char *kind, *label;
+} kind_labels[] = {
+	{ "application", N_("application") },
+	{ "token", N_("token") },
+	{ "reader", N_("reader") },
+};
+
+static const char *
+kind_label(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(kind_labels) / sizeof(kind_labels[0]); i++)
+		if (strcmp(kind_labels[i].kind, kind) == 0)
+			return _(kind_labels[i].label);
+	return kind;
+}
+
 int
 wf_lock(struct wf_store *store, const char *kind, const char *name, struct wf_lock **out,
 	struct wf_error *err)
@@ -68,7 +86,7 @@ wf_lock(struct wf_store *store, const char *kind, const char *name, struct wf_lo
 		close(fd);
 		if (saved == EWOULDBLOCK)
 			return wf_fail(err, WF_ERR_BUSY, _("%s %s is in use by another run of enroll"),
-				       kind, name);
+				       kind_label(kind), name);
 		return wf_fail(err, WF_ERR_IO, _("%s: %s"), path, strerror(saved));
 	}
 	if ((lock = malloc(sizeof(*lock))) == NULL) {

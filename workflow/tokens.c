@@ -70,7 +70,7 @@ collect_uses(struct wf_store *store, bool by_token, const char *value, struct wf
 	wf_error_clear(err);
 	if (wf_text_empty(value))
 		return wf_fail_field(err, by_token ? "token_serial" : "nik", _("%s is required"),
-				     by_token ? "the token's serial" : "the NIK");
+				     by_token ? _("the token's serial") : _("the NIK"));
 	if ((r = wf_prepare(store,
 			    by_token ? USES_SELECT " WHERE k.token_serial = ?1 ORDER BY k.id"
 				     : USES_SELECT " WHERE ap.nik = ?1 ORDER BY k.id",

@@ -253,7 +253,7 @@ check_nik_birth(const char *nik, int64_t now, struct wf_nik_info *out, struct wf
 			       _("NIK digits 7-12 (date of birth) %.6s: %04d-%02d has no day "
 			       "%d%s"),
 			       nik + 6, year, month, day,
-			       female ? " (after removing the 40 added for women)" : "");
+			       female ? _(" (after removing the 40 added for women)") : "");
 	out->birth_year = year;
 	out->birth_month = month;
 	out->birth_day = day;
@@ -593,6 +593,6 @@ wf_validate_nik_nip_agree(const struct wf_nik_info *nik, const struct wf_nip_inf
 			       nik->birth_month, nik->birth_year2);
 	if (nik->female != nip->female)
 		return invalid(err, "nip", _("NIP sex (%s) differs from the NIK's (%s)"),
-			       nip->female ? "female" : "male", nik->female ? "female" : "male");
+			       nip->female ? _("female") : _("male"), nik->female ? _("female") : _("male"));
 	return WF_OK;
 }
