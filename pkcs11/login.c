@@ -109,7 +109,7 @@ pin_failure(struct tok_token *token, enum tok_user user, CK_RV rv, const char *w
 	CK_FLAGS locked = user == TOK_SO ? CKF_SO_PIN_LOCKED : CKF_USER_PIN_LOCKED;
 	CK_FLAGS final_try = user == TOK_SO ? CKF_SO_PIN_FINAL_TRY : CKF_USER_PIN_FINAL_TRY;
 	CK_FLAGS count_low = user == TOK_SO ? CKF_SO_PIN_COUNT_LOW : CKF_USER_PIN_COUNT_LOW;
-	const char *who = user == TOK_SO ? "SO PIN" : "user PIN";
+	const char *who = user == TOK_SO ? "SO PIN" : _("user PIN");
 	CK_TOKEN_INFO ti;
 	int r;
 
@@ -174,7 +174,7 @@ tok_login(struct tok_token *token, enum tok_user user, const struct tok_pin *pin
 	rv = token->ctx->fn->C_Login(token->session, user == TOK_SO ? CKU_SO : CKU_USER,
 				     pin_bytes(pin), pin_length(pin));
 	if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN)
-		return pin_failure(token, user, rv, "login", err);
+		return pin_failure(token, user, rv, _("login"), err);
 	token->logged_in = true;
 	/*
 	 * Login is per application, so libp11's sessions are logged in already; telling
@@ -264,14 +264,14 @@ int
 tok_init_user_pin(struct tok_token *token, const struct tok_pin *so_pin,
 		  const struct tok_pin *user_pin, struct tok_error *err)
 {
-	return set_user_pin_as_so(token, so_pin, user_pin, "setting the user PIN", err);
+	return set_user_pin_as_so(token, so_pin, user_pin, _("setting the user PIN"), err);
 }
 
 int
 tok_unblock_pin(struct tok_token *token, const struct tok_pin *so_pin,
 		const struct tok_pin *new_pin, struct tok_error *err)
 {
-	return set_user_pin_as_so(token, so_pin, new_pin, "unblocking the user PIN", err);
+	return set_user_pin_as_so(token, so_pin, new_pin, _("unblocking the user PIN"), err);
 }
 
 int
@@ -291,6 +291,6 @@ tok_change_pin(struct tok_token *token, const struct tok_pin *old_pin,
 	rv = token->ctx->fn->C_SetPIN(token->session, pin_bytes(old_pin), pin_length(old_pin),
 				      pin_bytes(new_pin), pin_length(new_pin));
 	if (rv != CKR_OK)
-		return pin_failure(token, TOK_USER, rv, "changing the PIN", err);
+		return pin_failure(token, TOK_USER, rv, _("changing the PIN"), err);
 	return TOK_OK;
 }
