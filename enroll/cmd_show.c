@@ -103,14 +103,15 @@ event_label(const struct wf_event *e, bool id)
 static void
 print_event(const struct wf_event *e, bool id)
 {
-	char when[32];
+	char when[32], who[2 * WF_NAME_MAX + 32];
 
 	cli_format_time(e->ended_at, when, sizeof(when));
-	printf("    %s  %d  %-24s %s (%s)  %d/%d %s", when, e->step, event_label(e, id),
-	       e->actor_name, wf_role_label(e->role, id), e->minutes, e->standard_minutes,
-	       _("min"));
 	if (e->on_behalf_login[0] != '\0')
-		printf(_("  on behalf of %s"), e->on_behalf_name);
+		snprintf(who, sizeof(who), _("%s on behalf of %s"), e->actor_name, e->on_behalf_name);
+	else
+		snprintf(who, sizeof(who), "%s", e->actor_name);
+	printf("    %s  %d  %-24s %s (%s)  %d/%d %s", when, e->step, event_label(e, id), who,
+	       wf_role_label(e->role, id), e->minutes, e->standard_minutes, _("min"));
 	if (e->paper_reference != NULL)
 		printf(_("  paper disposition: %s"), e->paper_reference);
 	if (e->note != NULL)

@@ -118,7 +118,7 @@ static const struct {
     [WF_STATE_KEY_GENERATED] = {"key_generated", "Kunci dibuat", "Key generated"},
     [WF_STATE_CERTIFICATE_IMPORTED] = {"certificate_imported", "Sertifikat dipasang",
 				       "Certificate imported"},
-    [WF_STATE_ACTIVE] = {"active", "Aktif (diserahkan)", "Active (handed over)"},
+    [WF_STATE_ACTIVE] = {"active", "Aktif, sudah diserahkan", "Active, handed over"},
     [WF_STATE_RETURNED] = {"returned", "Dikembalikan", "Returned"},
     [WF_STATE_REJECTED] = {"rejected", "Ditolak", "Rejected"},
     [WF_STATE_CANCELLED] = {"cancelled", "Dibatalkan", "Cancelled"},
