@@ -1,7 +1,8 @@
 #!/bin/sh
 # test-i18n-id.sh: with --lang id every command's failures are said in Indonesian, the
 # libraries' details included: no English word of the libraries' messages (their msgids in
-# po/enroll.pot) may appear in what a refused command prints.
+# po/enroll.pot) may appear in what a refused command prints. And the text output speaks in
+# labels, the commands a person types and the officials' names; --json keeps the codes.
 . "$top_srcdir/tests/enroll-lib.sh"
 
 POT=$top_srcdir/po/enroll.pot
@@ -83,7 +84,50 @@ apply_with() {
 		"$@"
 }
 
+# said_in_id ARGS...: enroll --lang id as the kasi, succeeding; the output in $T_DIR/out,
+# each run of blanks one blank.
+said_in_id() {
+	ENROLL_TEST_LOGIN=kasi "$ENROLL" --lang id "$@" >"$T_DIR/said" 2>&1 ||
+		{ cat "$T_DIR/said"; return 1; }
+	tr -s ' ' <"$T_DIR/said" >"$T_DIR/out"
+}
+has() { grep -qF -- "$1" "$T_DIR/out" || { echo "missing: $1"; cat "$T_DIR/out"; return 1; }; }
+lacks() { ! grep -qF -- "$1" "$T_DIR/out" || { echo "unexpected: $1"; cat "$T_DIR/out"; return 1; }; }
+
+# A disposition the kasi records from the paper: the history names the officials, with the
+# paper's number and date; what may be done next is what the operator types.
+show_names_the_officials_and_the_paper() {
+	number=$(t_apply "Lina Marlina") &&
+		e kasi dispose "$number" --on-behalf kadis --reference "045/DISP/2026, 1 Desember 2026" \
+			--note "ke Kabid" >/dev/null &&
+		said_in_id show "$number" && has "(Didisposisi Kepala Dinas)" &&
+		has "Rina Kasi atas nama Evan Ernanda (Kepala Dinas)" &&
+		has "disposisi kertas: 045/DISP/2026, 1 Desember 2026" && has " menit" &&
+		has "Berikutnya: dispose, return, reject, cancel" && lacks "kadis" && lacks " min " &&
+		e kasi --json show "$number" >"$T_DIR/out" && has '"state":"disposed_kadis"' &&
+		has '"on_behalf_of":"kadis"' && has '"action":"dispose"'
+}
+
+# After step 6 the key's status is a word of the language; list shows the states' labels.
+show_and_list_speak_in_labels() {
+	said_in_id show "$generated" && has ", selesai" && lacks "(complete)" &&
+		has "Berikutnya: import, cancel" &&
+		said_in_id list && has "Diajukan" && has "Kunci dibuat" && lacks "submitted" &&
+		lacks "key_generated" &&
+		e kasi --json list >"$T_DIR/out" && has '"state":"key_generated"'
+}
+
+# A handed-over token's next acts are the lifecycle events as the command takes them.
+next_acts_after_handover_are_the_lifecycle_commands() {
+	t_import "$generated" >/dev/null && e kasi handover "$generated" >/dev/null &&
+		said_in_id show "$generated" && has "(Aktif, sudah diserahkan)" &&
+		has "Berikutnya: lifecycle lost, lifecycle revoke, lifecycle expire, lifecycle renew" &&
+		lacks "report_lost"
+}
+
 t_ok word_list_holds_the_libraries_words word_list_holds_the_libraries_words
+t_ok show_names_the_officials_and_the_paper show_names_the_officials_and_the_paper
+t_ok show_and_list_speak_in_labels show_and_list_speak_in_labels
 t_ok apply_nik_of_12_digits apply_with 8 --nik 617201550485
 t_ok apply_nik_of_an_unknown_province apply_with 8 --nik 9972015504850001
 t_ok apply_nip_in_the_future apply_with 8 --nip 209904152010012001
@@ -143,4 +187,6 @@ t_ok token_reset_of_no_such_token refused 10 token reset --token "Tidak Ada"
 t_ok token_history_without_a_database refused 3 --db "$missing_db" token history 0000000000000000
 t_ok token_wait_without_pcscd eval \
 	'PCSCLITE_CSOCK_NAME=$T_DIR/no-pcscd refused 20 token wait --timeout 1'
+t_ok next_acts_after_handover_are_the_lifecycle_commands \
+	next_acts_after_handover_are_the_lifecycle_commands
 t_done

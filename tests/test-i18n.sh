@@ -178,9 +178,11 @@ english_catalogue_translates_each_message_to_itself() {
 	' "$T_DIR/msgstr"
 }
 
-# Every enroll/*.c that marks messages is in POTFILES, and every listed file exists.
+# Every source of the command and the libraries that marks messages is in POTFILES, and
+# every listed file exists.
 potfiles_lists_every_source_with_messages() {
-	(cd "$top_srcdir" && grep -lE '(^|[^A-Za-z0-9_])(N?_|n?gettext)\(' enroll/*.c) |
+	(cd "$top_srcdir" && grep -lE '(^|[^A-Za-z0-9_])(N?_|n?gettext)\(' enroll/*.c workflow/*.c \
+		pkcs11/*.c) |
 		sort >"$T_DIR/marked"
 	[ -s "$T_DIR/marked" ] || return 1
 	grep -v '^#' "$PO/POTFILES" | sed '/^$/d' | sort >"$T_DIR/listed"
