@@ -154,7 +154,8 @@ cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char
 	official.role = (enum wf_role)parsed;
 	if (wf_official_add(cli->store, &official, cli->login, NULL, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
-	printf(_("Official registered: %s (%s), login %s.\n"), name, role, login);
+	printf(_("Official registered: %s (%s), login %s.\n"), name,
+	       wf_role_label(official.role, cli_indonesian()), login);
 	return 0;
 }
 

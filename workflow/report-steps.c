@@ -12,7 +12,7 @@
 /* ---------------------------------------------------------------- step times */
 
 static const struct wf_report_column step_columns[] = {
-    {"step", "Langkah", "Step", WF_CELL_INTEGER},
+    {"step", "Tahap", "Step", WF_CELL_INTEGER},
     {"activity_id", "Aktivitas", "Activity (Indonesian)", WF_CELL_TEXT},
     {"activity_en", "Aktivitas (Inggris)", "Activity", WF_CELL_TEXT},
     {"acts", "Jumlah", "Acts", WF_CELL_INTEGER},
@@ -245,7 +245,7 @@ wf_report_step_times(struct wf_store *store, const struct wf_period *period, str
 	if ((r = read_histograms(store, period, &reader, err)) != WF_OK)
 		goto out;
 	steps = wf_steps(&step_count);
-	report = wf_report_new("step_times", "Waktu per langkah", "Time taken per step",
+	report = wf_report_new("step_times", "Waktu per tahap", "Time taken per step",
 			       step_columns, sizeof(step_columns) / sizeof(step_columns[0]));
 	for (size_t i = 0; i < step_count; i++) {
 		if (report == NULL || (row = wf_report_row_add(report)) == NULL) {
@@ -276,7 +276,7 @@ out:
 static const struct wf_report_column overdue_columns[] = {
     {"number", "Nomor", "Number", WF_CELL_TEXT},
     {"state", "Status", "State", WF_CELL_TEXT},
-    {"step", "Langkah", "Step", WF_CELL_INTEGER},
+    {"step", "Tahap", "Step", WF_CELL_INTEGER},
     {"role", "Pelaksana", "Role", WF_CELL_TEXT},
     {"waiting_minutes", "Menunggu (menit)", "Waiting (minutes)", WF_CELL_INTEGER},
     {"standard_minutes", "Standar (menit)", "Standard (minutes)", WF_CELL_INTEGER},
