@@ -183,7 +183,8 @@ tok_cert_destroy(struct tok_token *token, CK_OBJECT_HANDLE handle)
 	CK_RV rv = token->ctx->fn->C_DestroyObject(token->session, handle);
 
 	if (rv != CKR_OK)
-		tok_log(TOK_LOG_ERROR, "rolling back a certificate write failed (%s)",
+		/* Errors and warnings reach the operator: in the catalogue, unlike the debug log. */
+		tok_log(TOK_LOG_ERROR, _("rolling back a certificate write failed (%s)"),
 			tok_ckr_name(rv));
 }
 

@@ -225,7 +225,7 @@ pcsc_describe_card(const unsigned char *atr, size_t atr_len, unsigned char *atr_
 	*atr_len_out = atr_len;
 	pcsc_atr_hex(atr, atr_len, hex_out);
 	if (atr_len && pcsc_atr_name(atr, atr_len, model, &err) != 0)
-		tok_log(TOK_LOG_WARNING, "naming the card failed: %s", err.message);
+		tok_log(TOK_LOG_WARNING, _("naming the card failed: %s"), err.message);
 }
 
 int

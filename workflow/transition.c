@@ -129,7 +129,7 @@ wf_application_lookup(struct wf_store *store, const char *number, struct wf_app_
 	return r;
 }
 
-/* The documents not yet received, listed into buf; WF_OK if none is missing. */
+/* The documents not yet received, named in words in the message; WF_OK if none is missing. */
 static int
 check_documents(struct wf_store *store, int64_t app_id, struct wf_error *err)
 {
@@ -145,8 +145,9 @@ check_documents(struct wf_store *store, int64_t app_id, struct wf_error *err)
 		return r;
 	sqlite3_bind_int64(stmt, 1, app_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int kind = wf_document_parse((const char *)sqlite3_column_text(stmt, 0));
 		int n = snprintf(missing + used, sizeof(missing) - used, "%s%s", used ? ", " : "",
-				 (const char *)sqlite3_column_text(stmt, 0));
+				 wf_document_label(kind, wf_indonesian()));
 		if (n > 0 && (size_t)n < sizeof(missing) - used)
 			used += (size_t)n;
 	}
