@@ -125,6 +125,17 @@ next_acts_after_handover_are_the_lifecycle_commands() {
 		lacks "report_lost"
 }
 
+# Only the letter received: step 5 names the form, the KTP and the SK missing, in words.
+send_with_documents_missing() {
+	partial=$(e kasi apply --name "Ayu Lestari" --nik 6172015504850009 \
+		--nip 198504152010012001 --email ayu@singkawangkota.go.id --phone 081234567890 \
+		--position Analis --status pns --unit "Bagian Umum" --agency Setda \
+		--city Singkawang --province "Kalimantan Barat" --document letter) &&
+		e kadis dispose "$partial" >/dev/null && e kabid dispose "$partial" >/dev/null &&
+		e kasi register "$partial" >/dev/null && refused 9 send "$partial" &&
+		grep -qF "Fotokopi KTP" "$T_DIR/out" && ! grep -qF "ktp_copy" "$T_DIR/out"
+}
+
 t_ok word_list_holds_the_libraries_words word_list_holds_the_libraries_words
 t_ok show_names_the_officials_and_the_paper show_names_the_officials_and_the_paper
 t_ok show_and_list_speak_in_labels show_and_list_speak_in_labels
@@ -152,6 +163,7 @@ t_ok dispose_on_behalf_of_a_stranger refused 6 dispose "$submitted" --on-behalf 
 	--reference "123/2026"
 t_ok register_in_the_wrong_state refused 5 register "$submitted"
 t_ok send_in_the_wrong_state refused 5 send "$submitted"
+t_ok send_with_documents_missing send_with_documents_missing
 t_ok return_an_unknown_application refused 4 return TTE/2026/9999 --reason "kurang KTP"
 t_ok resubmit_in_the_wrong_state refused 5 resubmit "$submitted"
 t_ok reject_by_the_wrong_role eval 'AS=kabid refused 6 reject "$submitted" --reason "tidak"'
