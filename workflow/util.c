@@ -48,10 +48,39 @@ wf_fail_field(struct wf_error *err, const char *field, const char *format, ...)
 	return WF_ERR_INVALID;
 }
 
+/* sqlite's own words are English: the results an operator meets, said in the catalogue. */
+static const struct {
+	int code;
+	const char *text;
+} sqlite_results[] = {
+	{ SQLITE_BUSY, N_("the database is busy with another program") },
+	{ SQLITE_LOCKED, N_("the database is locked") },
+	{ SQLITE_READONLY, N_("the database may not be written") },
+	{ SQLITE_IOERR, N_("the disk failed while reading or writing the database") },
+	{ SQLITE_CORRUPT, N_("the database file is damaged") },
+	{ SQLITE_NOTADB, N_("the file is not a database") },
+	{ SQLITE_FULL, N_("the disk is full") },
+	{ SQLITE_CANTOPEN, N_("the database file cannot be opened") },
+	{ SQLITE_PERM, N_("access to the database is denied") },
+	{ SQLITE_NOMEM, N_("out of memory") },
+};
+
+static const char *
+sqlite_result_text(sqlite3 *db)
+{
+	int code = sqlite3_errcode(db) & 0xff;
+
+	for (size_t i = 0; i < sizeof(sqlite_results) / sizeof(sqlite_results[0]); i++)
+		if (sqlite_results[i].code == code)
+			return _(sqlite_results[i].text);
+	return sqlite3_errmsg(db);
+}
+
 int
 wf_fail_db(struct wf_error *err, sqlite3 *db, const char *doing)
 {
-	return wf_fail(err, WF_ERR_DB, _("%s: %s"), doing, db ? sqlite3_errmsg(db) : "no database");
+	return wf_fail(err, WF_ERR_DB, _("%s: %s"), doing,
+		       db ? sqlite_result_text(db) : _("no database"));
 }
 
 void
