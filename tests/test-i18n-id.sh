@@ -75,6 +75,7 @@ printf '%s\n%s\n' 123456 123456 >"$T_DIR/run.pin"
 printf '%s\n%s\n' 246810 246810 >"$T_DIR/new.pin"
 printf '%s\n%s\n' "$T_SO_PIN" "$T_SO_PIN" >"$T_DIR/so2.pin"
 printf 'not a certificate\n' >"$T_DIR/not-a-cert.pem"
+yes 'bukan basis data' | head -c 8192 >"$T_DIR/rusak.db" && chmod 600 "$T_DIR/rusak.db"
 
 # apply ARGS...: an application with valid fields, ARGS overriding them.
 apply_with() {
@@ -184,6 +185,7 @@ t_ok import_of_a_file_that_is_not_a_certificate eval \
 	refused 23 --pin-fd 3 import "$generated" --cert "$T_DIR/not-a-cert.pem" 3<"$T_DIR/user1.pin"'
 t_ok handover_in_the_wrong_state refused 5 handover "$sent"
 t_ok show_an_unknown_application refused 4 show TTE/2026/9999
+t_ok show_on_a_file_that_is_not_a_database refused 3 --db "$T_DIR/rusak.db" show TTE/2026/0001
 t_ok list_without_a_database refused 3 --db "$missing_db" list
 t_ok report_without_a_database refused 3 --db "$missing_db" report states
 t_ok audit_verify_without_a_database refused 3 --db "$missing_db" audit verify
