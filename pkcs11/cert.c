@@ -109,7 +109,7 @@ check_key_usage(X509 *cert, struct tok_error *err)
 	if ((usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0)
 		return tok_error_set(err, TOK_ERR_CERT_KEY_USAGE,
 				     _("key usage allows neither digitalSignature nor "
-				     "nonRepudiation"));
+				       "nonRepudiation"));
 	return TOK_OK;
 }
 
@@ -127,7 +127,7 @@ check_anchors_file(const char *path, struct tok_error *err)
 	if ((st.st_mode & 022) != 0 || (st.st_uid != 0 && st.st_uid != getuid()))
 		return tok_error_set(err, TOK_ERR_IO,
 				     _("trust anchors %s are writable by others or owned by "
-				     "another user: not trusted"), path);
+				       "another user: not trusted"), path);
 	return TOK_OK;
 }
 

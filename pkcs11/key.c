@@ -123,7 +123,7 @@ key_type_of(EVP_PKEY *public_key, enum tok_key_type *type, struct tok_error *err
 		}
 	}
 	return tok_error_set(err, TOK_ERR_UNSUPPORTED, _("key is of a type the station does not use "
-			     "(%d bits%s%s)"), bits, group[0] ? _(", curve ") : "", group);
+			       "(%d bits%s%s)"), bits, group[0] ? _(", curve ") : "", group);
 }
 
 /*
@@ -204,7 +204,7 @@ tok_find_key(struct tok_token *token, const struct tok_key_id *id, struct tok_ke
 		tok_key_id_hex(id, hex);
 		if (err == NULL || err->code == TOK_ERR_NOT_FOUND)
 			r = tok_error_set(err, TOK_ERR_NOT_FOUND, _("no private key with id %s "
-					  "on the token (logged in?)"), hex);
+					    "on the token (logged in?)"), hex);
 		else
 			r = err->code;
 		goto out;
@@ -254,7 +254,7 @@ tok_delete_key(struct tok_token *token, const struct tok_key_id *id, struct tok_
 	for (size_t i = 0; i < found; i++) {
 		if ((rv = token->ctx->fn->C_DestroyObject(token->session, handles[i])) != CKR_OK) {
 			r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("cannot delete object %zu of "
-					  "%zu with id %s"), i + 1, found, hex);
+					    "%zu with id %s"), i + 1, found, hex);
 			goto out;
 		}
 	}

@@ -130,7 +130,7 @@ pin_failure(struct tok_token *token, enum tok_user user, CK_RV rv, const char *w
 			err->retries_left = 0;
 	} else if (ti.flags & final_try) {
 		r = tok_error_ckr(err, r, rv, _("%s failed: wrong %s, one try left before it is "
-				  "blocked"), what, who);
+				    "blocked"), what, who);
 		if (err != NULL)
 			err->retries_left = 1;
 	} else if (ti.flags & count_low) {

@@ -25,7 +25,7 @@ pcsc_error(struct tok_error *err, LONG rv, const char *what)
 	case SCARD_E_SERVICE_STOPPED:
 		return tok_error_set(err, TOK_ERR_PCSC_UNAVAILABLE,
 			_("%s: pcscd is not running; start it with `systemctl start pcscd.socket` "
-			"(or run `pcscd` as root)"), what);
+			  "(or run `pcscd` as root)"), what);
 	case SCARD_E_TIMEOUT:
 		return tok_error_set(err, TOK_ERR_TIMEOUT, _("%s: timed out"), what);
 	case SCARD_E_CANCELLED:

@@ -120,7 +120,7 @@ verify_with_certificate(X509 *cert, const unsigned char *message, size_t length,
 	if (ok != 1)
 		return tok_error_set(err, TOK_ERR_NOT_READY,
 				     _("the certificate stored under this id does not verify "
-				     "the token key's signature"));
+				       "the token key's signature"));
 	return TOK_OK;
 }
 

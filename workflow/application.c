@@ -28,7 +28,7 @@ check_nip_for_employment(const struct wf_applicant *a, int64_t now, struct wf_er
 		if (a->nip[0])
 			return wf_fail_field(err, "nip",
 					     _("an applicant with employment status"
-					     " 'other' has no NIP"));
+					       " 'other' has no NIP"));
 		return WF_OK;
 	}
 	if (!a->nip[0])

@@ -113,7 +113,7 @@ wf_key_begin(struct wf_store *store, const char *number, const struct wf_actor *
 	if (app.state != WF_STATE_SENT) {
 		r = wf_fail(err, WF_ERR_STATE,
 			    _("a key is generated for an application in state %s; %s is %s;"
-			      " allowed: %s"),
+			        " allowed: %s"),
 			    wf_state_label(WF_STATE_SENT, wf_indonesian()), number,
 			    wf_state_label(app.state, wf_indonesian()),
 			    wf_allowed_actions(app.state, allowed, sizeof(allowed)));

@@ -35,7 +35,7 @@ check_owner_mode(const char *path, const struct stat *st, bool directory, struct
 	if (!directory && (st->st_mode & 077))
 		return wf_fail(err, WF_ERR_UNSAFE,
 			       _("%s is open to group or others (mode %03o), but it holds personal"
-			       " data: chmod 600 %s"),
+			         " data: chmod 600 %s"),
 			       path, (unsigned)(st->st_mode & 0777), path);
 	return WF_OK;
 }

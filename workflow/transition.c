@@ -53,7 +53,7 @@ check_on_behalf(struct wf_store *store, const struct wf_actor *actor, enum wf_ro
 	if (role != WF_ROLE_KEPALA_DINAS && role != WF_ROLE_KABID)
 		return wf_fail(err, WF_ERR_ROLE,
 			       _("only dispositions (steps 2-3) may be recorded on behalf of an"
-			       " official; step %d is not one"),
+			         " official; step %d is not one"),
 			       step);
 	if (out->actor.role != WF_ROLE_KASI)
 		return wf_fail(err, WF_ERR_ROLE, _("only the %s records on behalf; %s is %s"),
@@ -68,10 +68,21 @@ check_on_behalf(struct wf_store *store, const struct wf_actor *actor, enum wf_ro
 	if (wf_text_empty(actor->paper_reference))
 		return wf_fail_field(err, "paper_reference",
 				     _("recording on behalf of %s needs the paper disposition's"
-				     " reference (number and date, or a scan)"),
+				       " reference (number and date, or a scan)"),
 				     out->on_behalf.name);
 	out->paper_reference = actor->paper_reference;
 	return WF_OK;
+}
+
+/* The step's activity in the messages' language; the action's name outside the seven steps. */
+static const char *
+step_activity(int step, const char *action)
+{
+	const struct wf_step *s = wf_step(step);
+
+	if (s == NULL)
+		return action;
+	return wf_indonesian() ? s->activity_id : s->activity_en;
 }
 
 int
@@ -87,11 +98,8 @@ wf_authorize(struct wf_store *store, const struct wf_actor *actor, enum wf_role 
 	else if (r == WF_OK && role != WF_ROLE_APPLICANT && out->actor.role != role)
 		/* The applicant has no login: any official records the applicant's acts. */
 		r = wf_fail(err, WF_ERR_ROLE, _("step %d (%s) is done by the %s; %s is %s"), step,
-			    !wf_step(step)	 ? action
-			    : wf_indonesian() ? wf_step(step)->activity_id
-					      : wf_step(step)->activity_en,
-			    wf_role_label(role, wf_indonesian()), out->actor.name,
-			    wf_role_label(out->actor.role, wf_indonesian()));
+			    step_activity(step, action), wf_role_label(role, wf_indonesian()),
+			    out->actor.name, wf_role_label(out->actor.role, wf_indonesian()));
 	if (r == WF_ERR_ROLE || r == WF_ERR_INVALID)
 		return refuse(store, actor, number, action, r, err);
 	return r;
@@ -176,7 +184,7 @@ check_no_open_key(struct wf_store *store, int64_t app_id, struct wf_error *err)
 	if (rc == SQLITE_ROW)
 		r = wf_fail(err, WF_ERR_EXISTS,
 			    _("a key generation is open for this application: complete or abandon"
-			    " it first"));
+			      " it first"));
 	else if (rc != SQLITE_DONE)
 		r = wf_fail_db(err, store->db, _("check key intent"));
 	sqlite3_finalize(stmt);
@@ -329,7 +337,7 @@ check_transition(struct wf_store *store, const char *number, enum wf_action acti
 		return r;
 	if (!(*t = wf_transition_find(app->state, action))) {
 		wf_fail(err, WF_ERR_STATE, _("%s is not possible: application %s is in state %s;"
-					     " allowed: %s"),
+					       " allowed: %s"),
 			wf_action_label(action, wf_indonesian()), number,
 			wf_state_label(app->state, wf_indonesian()),
 			wf_allowed_actions(app->state, allowed, sizeof(allowed)));
