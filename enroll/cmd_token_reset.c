@@ -262,7 +262,7 @@ print_history(struct cli *cli, const char *serial, const struct wf_token_use *us
 		printf(_("  %s  %s by %s: %s\n"), begun,
 		       strcmp(events[i].action, "token_reset") == 0 ? _("token reset")
 								    : _("key removed"),
-		       events[i].actor_login, events[i].detail);
+		       events[i].actor_name, events[i].detail);
 	}
 }
 

@@ -363,7 +363,7 @@ collect_due(struct wf_store *store, char (**numbers)[WF_NUMBER_MAX], size_t *cou
 			    &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int64(stmt, 1, wf_store_now(store));
-	if ((r = wf_collect_rows(store, stmt, WF_NUMBER_MAX, read_number, "find expired certificates",
+	if ((r = wf_collect_rows(store, stmt, WF_NUMBER_MAX, read_number, _("find expired certificates"),
 			       &rows, count, err)) == WF_OK)
 		*numbers = rows;
 	return r;
@@ -382,7 +382,7 @@ wf_expire_due(struct wf_store *store, const struct wf_actor *actor, size_t *expi
 		return r;
 	/* One transition each: a conflict on one (someone revoked it) stops with its error. */
 	for (size_t i = 0; i < count; i++) {
-		r = wf_act(store, numbers[i], WF_ACTION_EXPIRE, actor, "certificate validity ended",
+		r = wf_act(store, numbers[i], WF_ACTION_EXPIRE, actor, _("certificate validity ended"),
 			   err);
 		if (r != WF_OK)
 			break;

@@ -172,7 +172,7 @@ wf_official_list(struct wf_store *store, struct wf_official **out, size_t *count
 	if ((r = wf_prepare(store, "SELECT " OFFICIAL_COLUMNS " FROM officials ORDER BY id", &stmt,
 			    err)) != WF_OK)
 		return r;
-	if ((r = wf_collect_rows(store, stmt, sizeof(**out), read_official_row, "list officials",
+	if ((r = wf_collect_rows(store, stmt, sizeof(**out), read_official_row, _("list officials"),
 			       &rows, count, err)) == WF_OK)
 		*out = rows;
 	return r;

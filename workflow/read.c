@@ -280,7 +280,7 @@ wf_list(struct wf_store *store, int state, size_t limit, size_t offset, struct w
 	wf_bind_text(stmt, 1, state < 0 ? NULL : wf_state_name((enum wf_state)state));
 	sqlite3_bind_int64(stmt, 2, limit ? (sqlite3_int64)limit : -1);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
-	if ((r = wf_collect_rows(store, stmt, sizeof(**out), read_summary, "list applications",
+	if ((r = wf_collect_rows(store, stmt, sizeof(**out), read_summary, _("list applications"),
 			       &rows, count, err)) == WF_OK)
 		*out = rows;
 	return r;

@@ -78,7 +78,7 @@ collect_uses(struct wf_store *store, bool by_token, const char *value, struct wf
 		return r;
 	wf_bind_text(stmt, 1, value);
 	if ((r = wf_collect_rows(store, stmt, sizeof(struct wf_token_use), read_use,
-				 "read the key records", &rows, count, err)) == WF_OK)
+				 _("read the key records"), &rows, count, err)) == WF_OK)
 		*out = rows;
 	return r;
 }
@@ -108,6 +108,7 @@ read_event(sqlite3_stmt *stmt, void *row)
 	wf_column_copy(stmt, 3, event->key_id_hex, sizeof(event->key_id_hex));
 	wf_column_copy(stmt, 4, event->detail, sizeof(event->detail));
 	wf_column_copy(stmt, 5, event->actor_login, sizeof(event->actor_login));
+	wf_column_copy(stmt, 6, event->actor_name, sizeof(event->actor_name));
 }
 
 int
@@ -121,14 +122,14 @@ wf_token_events(struct wf_store *store, const char *token_serial, struct wf_toke
 	wf_error_clear(err);
 	if ((r = wf_prepare(store,
 			    "SELECT t.at, t.action, coalesce(a.number, ''), t.key_id, t.detail,"
-			    " o.login FROM token_events t JOIN officials o ON o.id = t.actor_id"
+			    " o.login, o.name FROM token_events t JOIN officials o ON o.id = t.actor_id"
 			    " LEFT JOIN applications a ON a.id = t.application_id"
 			    " WHERE t.token_serial = ?1 ORDER BY t.id",
 			    &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, token_serial);
 	if ((r = wf_collect_rows(store, stmt, sizeof(struct wf_token_event), read_event,
-				 "read the token's events", &rows, count, err)) == WF_OK)
+				 _("read the token's events"), &rows, count, err)) == WF_OK)
 		*out = rows;
 	return r;
 }

@@ -461,6 +461,7 @@ struct wf_token_event {
 	char key_id_hex[130];
 	char detail[1024];
 	char actor_login[64];
+	char actor_name[WF_NAME_MAX];
 };
 /* The token's events, oldest first. *out malloc'd (free() it). */
 int wf_token_events(struct wf_store *store, const char *token_serial, struct wf_token_event **out,
