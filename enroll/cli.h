@@ -206,6 +206,9 @@ extern const struct cli_option init_options[], official_add_options[], apply_opt
 	import_options[], handover_options[], list_options[], report_options[],
 	token_wait_options[], token_reset_options[], restore_options[];
 
+/* What the operator may type next for an application in state ("dispose, return, ..."). */
+char *cli_next_commands(enum wf_state state, char *buf, size_t size);
+
 /* Commands. */
 int cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char **argv);

@@ -112,7 +112,8 @@ renew_one(struct cli *cli, struct tok_token *token, const struct wf_application 
 	/* Refused (and audited) before anything is removed if it may not be renewed now. */
 	if (wf_check(cli->store, old->number, WF_ACTION_RENEW, &actor, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
-	snprintf(why, sizeof(why), "renewed by %s: the new certificate passed the readiness check",
+	/* Notes are read back in the history: in the acting operator's language, as typed ones. */
+	snprintf(why, sizeof(why), _("renewed by %s: the new certificate passed the readiness check"),
 		 app->number);
 	if (strcmp(old->token_serial, app->key.token_serial) == 0 &&
 	    strcmp(old->key_id_hex, app->key.key_id_hex) != 0)
@@ -121,7 +122,7 @@ renew_one(struct cli *cli, struct tok_token *token, const struct wf_application 
 	if (removed)
 		fprintf(stderr, _("Removed the renewed key %s and certificate of %s from the token.\n"),
 			old->key_id_hex, old->number);
-	snprintf(note, sizeof(note), "renewed by %s", app->number);
+	snprintf(note, sizeof(note), _("renewed by %s"), app->number);
 	if (r == 0 && wf_act(cli->store, old->number, WF_ACTION_RENEW, &actor, note, &err) != WF_OK)
 		r = cli_fail_wf(cli, &err);
 	return r;

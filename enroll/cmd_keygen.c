@@ -161,7 +161,8 @@ remove_pending_key(struct cli *cli, struct tok_token *token, const struct wf_app
 	int r;
 
 	tok_key_id_hex(marker, marker_hex);
-	snprintf(why, sizeof(why), "left by an interrupted key generation (marker %s) before its id was recorded",
+	snprintf(why, sizeof(why),
+		 _("left by an interrupted key generation (marker %s) before its id was recorded"),
 		 marker_hex);
 	/* Recorded by the id the key would have had; a half-made pair has none, then the marker. */
 	if (tok_pending_key_id(token, marker, &id, &err) == TOK_OK)

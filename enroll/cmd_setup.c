@@ -162,7 +162,8 @@ cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char
 	official.role = (enum wf_role)parsed;
 	if (wf_official_add(cli->store, &official, cli->login, NULL, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
-	printf(_("Official registered: %s (%s), login %s.\n"), name, role, login);
+	printf(_("Official registered: %s (%s), login %s.\n"), name,
+	       wf_role_label(official.role, cli_indonesian()), login);
 	return 0;
 }
 
@@ -191,8 +192,8 @@ cmd_official_list(struct cli *cli, const struct cli_command *self, int argc, cha
 		json_object_object_add(o, "active", json_object_new_boolean(officials[i].active));
 		json_object_array_add(array, o);
 		if (!cli->json)
-			printf("%-14s %-18s %-12s %s%s\n", officials[i].login, officials[i].nip,
-			       wf_role_name(officials[i].role), officials[i].name,
+			printf("%-14s %-18s %-30s %s%s\n", officials[i].login, officials[i].nip,
+			       wf_role_label(officials[i].role, cli_indonesian()), officials[i].name,
 			       officials[i].active ? "" : _(" (inactive)"));
 	}
 	if (cli->json)

@@ -101,11 +101,41 @@ print_applicant(const struct wf_applicant *a)
 	}
 }
 
+/* A history line's act in words: the action's label, or the state reached (submission). */
+static const char *
+event_label(const struct wf_event *e, bool id)
+{
+	int action = wf_action_parse(e->action), state = wf_state_parse(e->to_state);
+
+	if (action >= 0)
+		return wf_action_label(action, id);
+	return state >= 0 ? wf_state_label(state, id) : e->action;
+}
+
+static void
+print_event(const struct wf_event *e, bool id)
+{
+	char when[32], who[2 * WF_NAME_MAX + 32];
+
+	cli_format_time(e->ended_at, when, sizeof(when));
+	if (e->on_behalf_login[0] != '\0')
+		snprintf(who, sizeof(who), _("%s on behalf of %s"), e->actor_name, e->on_behalf_name);
+	else
+		snprintf(who, sizeof(who), "%s", e->actor_name);
+	printf("    %s  %d  %-24s %s (%s)  %d/%d %s", when, e->step, event_label(e, id), who,
+	       wf_role_label(e->role, id), e->minutes, e->standard_minutes, _("min"));
+	if (e->paper_reference != NULL)
+		printf(_("  paper disposition: %s"), e->paper_reference);
+	if (e->note != NULL)
+		printf("  %s", e->note);
+	printf("\n");
+}
+
 static void
 print_application(const struct wf_application *app)
 {
 	bool id = cli_indonesian();
-	char when[32], allowed[256];
+	char next[256];
 
 	printf("%s  %s  (%s)\n", app->number, app->applicant.full_name, wf_state_label(app->state, id));
 	print_applicant(&app->applicant);
@@ -114,22 +144,16 @@ print_application(const struct wf_application *app)
 		printf(" %s[%s]", wf_document_label(k, id), app->documents[k].received ? "x" : " ");
 	printf("\n");
 	if (app->has_key)
-		printf("  %-14s %s %s, token %s (%s)\n", _("Key:"), app->key.key_type,
-		       app->key.key_id_hex, app->key.token_serial, wf_key_status_name(app->key.status));
+		printf(_("  %-14s %s %s, token %s, %s\n"), _("Key:"), app->key.key_type,
+		       app->key.key_id_hex, app->key.token_serial,
+		       wf_key_status_label(app->key.status, id));
 	if (app->has_certificate)
 		printf("  %-14s %s, %s\n", _("Certificate:"), app->certificate.serial,
 		       app->certificate.subject);
-	printf("  %-14s %s\n", _("Next:"), wf_allowed_actions(app->state, allowed, sizeof(allowed)));
+	printf("  %-14s %s\n", _("Next:"), cli_next_commands(app->state, next, sizeof(next)));
 	printf("  %s\n", _("History:"));
-	for (size_t i = 0; i < app->event_count; i++) {
-		const struct wf_event *e = &app->events[i];
-
-		cli_format_time(e->ended_at, when, sizeof(when));
-		printf("    %s  %d  %-18s %-12s %-12s %3d/%-3d min%s%s%s%s\n", when, e->step, e->action,
-		       e->actor_login, wf_role_name(e->role), e->minutes, e->standard_minutes,
-		       e->on_behalf_login[0] ? _("  on behalf of ") : "", e->on_behalf_login,
-		       e->note ? "  " : "", e->note ? e->note : "");
-	}
+	for (size_t i = 0; i < app->event_count; i++)
+		print_event(&app->events[i], id);
 }
 
 int
@@ -205,7 +229,8 @@ cmd_list(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		if (cli->json)
 			continue;
 		cli_format_time(list[i].updated_at, when, sizeof(when));
-		printf("%-15s %-22s %s  %s (%s)\n", list[i].number, wf_state_name(list[i].state), when,
+		printf("%-15s %-26s %s  %s (%s)\n", list[i].number,
+		       wf_state_label(list[i].state, cli_indonesian()), when,
 		       list[i].full_name, list[i].work_unit);
 	}
 	if (cli->json)

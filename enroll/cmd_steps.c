@@ -344,27 +344,68 @@ cmd_cancel(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	return simple_action(cli, self, argc, argv, WF_ACTION_CANCEL);
 }
 
-/* After handover: lost, revoke, expire, renew. */
+/*
+ * What the operator types for each action: the command, and for the token's life after
+ * handover the event word of 'enroll lifecycle ID EVENT'.
+ */
 static const struct {
-	const char *word;
 	enum wf_action action;
-} lifecycle_words[] = {
-	{ "lost", WF_ACTION_REPORT_LOST },
-	{ "revoke", WF_ACTION_REVOKE },
-	{ "expire", WF_ACTION_EXPIRE },
-	{ "renew", WF_ACTION_RENEW },
+	const char *command;
+	const char *event;
+} action_commands[] = {
+	{ WF_ACTION_DISPOSE, "dispose", NULL },
+	{ WF_ACTION_REGISTER, "register", NULL },
+	{ WF_ACTION_SEND, "send", NULL },
+	{ WF_ACTION_RECORD_KEY, "keygen", NULL },
+	{ WF_ACTION_IMPORT_CERTIFICATE, "import", NULL },
+	{ WF_ACTION_HANDOVER, "handover", NULL },
+	{ WF_ACTION_RETURN, "return", NULL },
+	{ WF_ACTION_RESUBMIT, "resubmit", NULL },
+	{ WF_ACTION_REJECT, "reject", NULL },
+	{ WF_ACTION_CANCEL, "cancel", NULL },
+	{ WF_ACTION_REPORT_LOST, "lifecycle", "lost" },
+	{ WF_ACTION_REVOKE, "lifecycle", "revoke" },
+	{ WF_ACTION_EXPIRE, "lifecycle", "expire" },
+	{ WF_ACTION_RENEW, "lifecycle", "renew" },
 };
 
+/* The lifecycle event words, in the table's order; NULL past the last. */
 const char *
 cli_lifecycle_event(size_t i)
 {
-	return i < sizeof(lifecycle_words) / sizeof(lifecycle_words[0]) ? lifecycle_words[i].word : NULL;
+	for (size_t k = 0; k < sizeof(action_commands) / sizeof(action_commands[0]); k++)
+		if (action_commands[k].event != NULL && i-- == 0)
+			return action_commands[k].event;
+	return NULL;
 }
 
 const struct cli_option lifecycle_options[] = {
 	{ "reason", OPT_STRING, &arg.reason, "TEXT", N_("what happened (required)"), true },
 	{ NULL },
 };
+
+char *
+cli_next_commands(enum wf_state state, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(action_commands) / sizeof(action_commands[0]); i++) {
+		int n;
+
+		if (wf_transition_find(state, action_commands[i].action) == NULL)
+			continue;
+		n = snprintf(buf + used, size - used, "%s%s%s%s", used ? ", " : "",
+			     action_commands[i].command, action_commands[i].event ? " " : "",
+			     action_commands[i].event ? action_commands[i].event : "");
+		if (n < 0 || (size_t)n >= size - used)
+			break;
+		used += (size_t)n;
+	}
+	if (used == 0)
+		snprintf(buf, size, "%s", _("none"));
+	return buf;
+}
 
 int
 cmd_lifecycle(struct cli *cli, const struct cli_command *self, int argc, char **argv)
@@ -379,8 +420,8 @@ cmd_lifecycle(struct cli *cli, const struct cli_command *self, int argc, char **
 		return cli_fail_usage_line(self);
 	if ((r = cli_normalize_number(rest[0], number)) != 0)
 		return r;
-	for (size_t i = 0; i < sizeof(lifecycle_words) / sizeof(lifecycle_words[0]); i++)
-		if (strcmp(lifecycle_words[i].word, rest[1]) == 0)
-			return act(cli, number, lifecycle_words[i].action, &actor, arg.reason);
+	for (size_t i = 0; i < sizeof(action_commands) / sizeof(action_commands[0]); i++)
+		if (action_commands[i].event && strcmp(action_commands[i].event, rest[1]) == 0)
+			return act(cli, number, action_commands[i].action, &actor, arg.reason);
 	return cli_fail_usage(_("unknown lifecycle event '%s': lost, revoke, expire or renew"), rest[1]);
 }

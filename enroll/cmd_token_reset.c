@@ -248,7 +248,7 @@ print_history(struct cli *cli, const char *serial, const struct wf_token_use *us
 		printf("  %s  %s  %s\n", u->number, u->full_name,
 		       wf_state_label(u->state, cli_indonesian()));
 		printf(_("    key %s (%s), %s, begun %s\n"), u->key_id_hex[0] ? u->key_id_hex : "-",
-		       u->key_type, wf_key_status_name(u->key_status), begun);
+		       u->key_type, wf_key_status_label(u->key_status, cli_indonesian()), begun);
 		if (u->certificate_serial[0] != '\0') {
 			cli_format_time(u->not_before, from, sizeof(from));
 			cli_format_time(u->not_after, until, sizeof(until));
@@ -263,7 +263,7 @@ print_history(struct cli *cli, const char *serial, const struct wf_token_use *us
 		printf(_("  %s  %s by %s: %s\n"), begun,
 		       strcmp(events[i].action, "token_reset") == 0 ? _("token reset")
 								    : _("key removed"),
-		       events[i].actor_login, events[i].detail);
+		       events[i].actor_name, events[i].detail);
 	}
 }
 

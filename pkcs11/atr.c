@@ -193,7 +193,7 @@ device_table_find(const struct device_query *query, struct device_block *out, bo
 
 	*found = false;
 	if ((f = fopen(path, "r")) == NULL)
-		return tok_error_set(err, TOK_ERR_IO, "cannot read the device table %s: %s", path,
+		return tok_error_set(err, TOK_ERR_IO, _("cannot read the device table %s: %s"), path,
 			strerror(errno));
 	memset(&block, 0, sizeof block);
 	while (fgets(line, sizeof line, f)) {
@@ -261,7 +261,7 @@ pcsc_atr_name(const unsigned char *atr, size_t atr_len, struct pcsc_model *out,
 
 	memset(out, 0, sizeof *out);
 	if (atr == NULL || atr_len == 0 || atr_len > PCSC_ATR_MAX)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "no ATR to name");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("no ATR to name"));
 	pcsc_atr_hex(atr, atr_len, hex);
 	query.atr_hex = hex;
 	if ((r = device_table_find(&query, &block, &found, err)) != 0)
@@ -287,7 +287,7 @@ pcsc_usb_lookup(unsigned int vendor, unsigned int product, struct pcsc_model *ou
 		return r;
 	if (!found)
 		return tok_error_set(err, TOK_ERR_NOT_FOUND,
-			"USB device %04x:%04x is not in the device table", vendor, product);
+			_("USB device %04x:%04x is not in the device table"), vendor, product);
 	*out = block.model;
 	if (is_reader)
 		*is_reader = block.is_reader;

@@ -22,15 +22,15 @@ add_pkcs7(PKCS7 *p7, STACK_OF(X509) *out, struct tok_error *err)
 	if (PKCS7_type_is_signed(p7) && p7->d.sign != NULL)
 		certs = p7->d.sign->cert;
 	if (certs == NULL || sk_X509_num(certs) == 0)
-		return tok_error_set(err, TOK_ERR_MALFORMED, "PKCS#7 bundle holds no certificate");
+		return tok_error_set(err, TOK_ERR_MALFORMED, _("PKCS#7 bundle holds no certificate"));
 	for (int i = 0; i < sk_X509_num(certs); i++) {
 		X509 *cert = sk_X509_value(certs, i);
 
 		if (!X509_up_ref(cert))
-			return tok_error_set(err, TOK_ERR_INTERNAL, "X509_up_ref failed");
+			return tok_error_set(err, TOK_ERR_INTERNAL, _("X509_up_ref failed"));
 		if (!sk_X509_push(out, cert)) {
 			X509_free(cert);
-			return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+			return tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 		}
 	}
 	return TOK_OK;
@@ -49,18 +49,18 @@ add_der(const unsigned char *body, long length, STACK_OF(X509) *out, struct tok_
 		if (p != body + length) {
 			X509_free(cert);
 			return tok_error_set(err, TOK_ERR_MALFORMED,
-					     "trailing bytes after the DER certificate");
+					     _("trailing bytes after the DER certificate"));
 		}
 		if (!sk_X509_push(out, cert)) {
 			X509_free(cert);
-			return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+			return tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 		}
 		return TOK_OK;
 	}
 	p = body;
 	if ((p7 = d2i_PKCS7(NULL, &p, length)) != NULL) {
 		if (p != body + length)
-			r = tok_error_set(err, TOK_ERR_MALFORMED, "trailing bytes after PKCS#7");
+			r = tok_error_set(err, TOK_ERR_MALFORMED, _("trailing bytes after PKCS#7"));
 		else
 			r = add_pkcs7(p7, out, err);
 		PKCS7_free(p7);
@@ -68,7 +68,7 @@ add_der(const unsigned char *body, long length, STACK_OF(X509) *out, struct tok_
 	}
 	ERR_clear_error();
 	return tok_error_set(err, TOK_ERR_MALFORMED,
-			     "neither a DER certificate nor a PKCS#7 bundle");
+			     _("neither a DER certificate nor a PKCS#7 bundle"));
 }
 
 static bool
@@ -90,7 +90,7 @@ add_pem(const unsigned char *data, size_t length, STACK_OF(X509) *out, struct to
 	int r = TOK_OK;
 
 	if ((bio = BIO_new_mem_buf(data, (int)length)) == NULL)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "BIO_new_mem_buf failed");
+		return tok_error_set(err, TOK_ERR_INTERNAL, _("BIO_new_mem_buf failed"));
 	while (r == TOK_OK) {
 		if (!PEM_read_bio(bio, &name, &header, &body, &body_length)) {
 			e = ERR_peek_last_error();
@@ -98,7 +98,7 @@ add_pem(const unsigned char *data, size_t length, STACK_OF(X509) *out, struct to
 				ERR_clear_error();
 				break;	/* clean end: nothing but text after the last block */
 			}
-			r = tok_error_set(err, TOK_ERR_MALFORMED, "truncated or damaged PEM");
+			r = tok_error_set(err, TOK_ERR_MALFORMED, _("truncated or damaged PEM"));
 			tok_error_openssl(err);
 			break;
 		}
@@ -122,11 +122,11 @@ tok_cert_parse(const unsigned char *data, size_t length, STACK_OF(X509) **out,
 	int r = TOK_ERR_INTERNAL;
 
 	if (data == NULL || out == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "no certificate data");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("no certificate data"));
 	if (length == 0 || length > TOK_CERT_FILE_MAX)
-		return tok_error_set(err, TOK_ERR_MALFORMED, "certificate data of %zu bytes", length);
+		return tok_error_set(err, TOK_ERR_MALFORMED, _("certificate data of %zu bytes"), length);
 	if ((certs = sk_X509_new_null()) == NULL)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		return tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 	if (memmem(data, length, "-----BEGIN ", 11) != NULL)
 		r = add_pem(data, length, certs, err);
 	else
@@ -134,7 +134,7 @@ tok_cert_parse(const unsigned char *data, size_t length, STACK_OF(X509) **out,
 	if (r != TOK_OK)
 		goto out;
 	if (sk_X509_num(certs) == 0) {
-		r = tok_error_set(err, TOK_ERR_MALFORMED, "no certificate in the input");
+		r = tok_error_set(err, TOK_ERR_MALFORMED, _("no certificate in the input"));
 		goto out;
 	}
 	*out = certs;
@@ -174,10 +174,10 @@ tok_public_key_id(EVP_PKEY *pkey, struct tok_key_id *out, struct tok_error *err)
 	size_t length;
 
 	if (pkey == NULL || out == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "no public key");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("no public key"));
 	if ((length = tok_public_key_value(pkey, value, sizeof(value))) == 0)
 		return tok_error_set(err, TOK_ERR_UNSUPPORTED,
-				     "public key is neither RSA nor EC: no key id");
+				     _("public key is neither RSA nor EC: no key id"));
 	SHA1(value, length, out->bytes);
 	out->length = SHA_DIGEST_LENGTH;
 	return TOK_OK;

@@ -97,7 +97,7 @@ tok_cert_find_key(struct tok_token *token, EVP_PKEY *pkey, struct tok_cert_key *
 
 	if ((value_length = tok_public_key_value(pkey, value, sizeof(value))) == 0)
 		return tok_error_set(err, TOK_ERR_CERT_MISMATCH,
-				     "certificate key is neither RSA nor EC");
+				     _("certificate key is neither RSA nor EC"));
 	if ((r = tok_find_objects(token, template, 1, &keys, &count, err)) != TOK_OK)
 		return r;
 	r = TOK_ERR_NOT_FOUND;
@@ -117,7 +117,7 @@ tok_cert_find_key(struct tok_token *token, EVP_PKEY *pkey, struct tok_cert_key *
 	}
 	free(keys);
 	if (r != TOK_OK)
-		tok_error_set(err, r, "no key on the token matches the certificate");
+		tok_error_set(err, r, _("no key on the token matches the certificate"));
 	return r;
 }
 
@@ -139,7 +139,7 @@ tok_cert_find_key_by_id(struct tok_token *token, EVP_PKEY *pkey, const struct to
 	if ((r = tok_public_key_id(pkey, &computed, err)) != TOK_OK)
 		return r;
 	if (computed.length != id->length || memcmp(computed.bytes, id->bytes, id->length) != 0)
-		return tok_error_set(err, TOK_ERR_NOT_FOUND, "the certificate's key is not this id's");
+		return tok_error_set(err, TOK_ERR_NOT_FOUND, _("the certificate's key is not this id's"));
 	if ((r = tok_find_objects(token, template, 2, &keys, &count, err)) != TOK_OK)
 		return r;
 	if (count == 1) {
@@ -147,7 +147,7 @@ tok_cert_find_key_by_id(struct tok_token *token, EVP_PKEY *pkey, const struct to
 		out->id = *id;
 		copy_label(token, keys[0], out->label, sizeof(out->label));
 	} else {
-		r = tok_error_set(err, TOK_ERR_NOT_FOUND, "%zu private keys with this id", count);
+		r = tok_error_set(err, TOK_ERR_NOT_FOUND, _("%zu private keys with this id"), count);
 	}
 	free(keys);
 	return r;
@@ -183,7 +183,8 @@ tok_cert_destroy(struct tok_token *token, CK_OBJECT_HANDLE handle)
 	CK_RV rv = token->ctx->fn->C_DestroyObject(token->session, handle);
 
 	if (rv != CKR_OK)
-		tok_log(TOK_LOG_ERROR, "rolling back a certificate write failed (%s)",
+		/* Errors and warnings reach the operator: in the catalogue, unlike the debug log. */
+		tok_log(TOK_LOG_ERROR, _("rolling back a certificate write failed (%s)"),
 			tok_ckr_name(rv));
 }
 
@@ -198,14 +199,14 @@ tok_read_certificate(struct tok_token *token, const struct tok_key_id *id, unsig
 	int r;
 
 	if (token == NULL || id == NULL || der == NULL || length == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "missing argument");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("missing argument"));
 	template[1].type = CKA_ID;
 	template[1].pValue = (void *)id->bytes;
 	template[1].ulValueLen = id->length;
 	if ((r = tok_find_objects(token, template, 2, &certs, &count, err)) != TOK_OK)
 		return r;
 	if (count == 0)
-		r = tok_error_set(err, TOK_ERR_NOT_FOUND, "no certificate under this key id");
+		r = tok_error_set(err, TOK_ERR_NOT_FOUND, _("no certificate under this key id"));
 	else
 		r = tok_read_attribute(token, certs[0], CKA_VALUE, der, length, err);
 	free(certs);

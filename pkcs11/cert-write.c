@@ -39,7 +39,7 @@ cert_der_encode(X509 *cert, struct cert_der *der, struct tok_error *err)
 	der->serial_length = i2d_ASN1_INTEGER(X509_get0_serialNumber(cert), &der->serial);
 	if (der->value_length <= 0 || der->subject_length <= 0 || der->issuer_length <= 0 ||
 	    der->serial_length <= 0) {
-		tok_error_set(err, TOK_ERR_INTERNAL, "encoding the certificate's attributes failed");
+		tok_error_set(err, TOK_ERR_INTERNAL, _("encoding the certificate's attributes failed"));
 		tok_error_openssl(err);
 		return TOK_ERR_INTERNAL;
 	}
@@ -93,7 +93,7 @@ tok_cert_write(struct tok_token *token, X509 *cert, const struct tok_cert_key *k
 		goto out;
 	if (to_ck_date(X509_get0_notBefore(cert), &start) != 0 ||
 	    to_ck_date(X509_get0_notAfter(cert), &end) != 0) {
-		r = tok_error_set(err, TOK_ERR_MALFORMED, "certificate dates unreadable");
+		r = tok_error_set(err, TOK_ERR_MALFORMED, _("certificate dates unreadable"));
 		goto out;
 	}
 	if (key != NULL) {
@@ -124,7 +124,7 @@ tok_cert_write(struct tok_token *token, X509 *cert, const struct tok_cert_key *k
 	rv = token->ctx->fn->C_CreateObject(token->session, template,
 					    sizeof(template) / sizeof(template[0]), handle);
 	if (rv != CKR_OK) {
-		r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "writing certificate \"%s\" failed",
+		r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("writing certificate \"%s\" failed"),
 				  label);
 		goto out;
 	}

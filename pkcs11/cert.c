@@ -25,10 +25,10 @@ check_logged_in(struct tok_token *token, struct tok_error *err)
 	CK_RV rv;
 
 	if ((rv = token->ctx->fn->C_GetSessionInfo(token->session, &session)) != CKR_OK)
-		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_GetSessionInfo failed");
+		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("C_GetSessionInfo failed"));
 	if (session.state != CKS_RO_USER_FUNCTIONS && session.state != CKS_RW_USER_FUNCTIONS)
 		return tok_error_set(err, TOK_ERR_NOT_LOGGED_IN,
-				     "log in as the token's user before importing");
+				     _("log in as the token's user before importing"));
 	return TOK_OK;
 }
 
@@ -76,11 +76,11 @@ select_end_entity(struct tok_token *token, STACK_OF(X509) *certs,
 	if (other[0] != '\0') {
 		tok_key_id_hex(expected, want);
 		return tok_error_set(err, TOK_ERR_CERT_MISMATCH,
-				     "the certificate belongs to key %s on this token, not to key %s",
+				     _("the certificate belongs to key %s on this token, not to key %s"),
 				     other, want);
 	}
 	return tok_error_set(err, TOK_ERR_CERT_MISMATCH,
-			     "none of the %d certificate(s) belongs to a key on this token",
+			     _("none of the %d certificate(s) belongs to a key on this token"),
 			     sk_X509_num(certs));
 }
 
@@ -91,12 +91,12 @@ check_validity(X509 *cert, struct tok_error *err)
 	int after = X509_cmp_current_time(X509_get0_notAfter(cert));
 
 	if (before == 0 || after == 0)
-		return tok_error_set(err, TOK_ERR_MALFORMED, "certificate dates unreadable");
+		return tok_error_set(err, TOK_ERR_MALFORMED, _("certificate dates unreadable"));
 	if (before > 0)
 		return tok_error_set(err, TOK_ERR_CERT_NOT_YET_VALID,
-				     "certificate is not valid yet");
+				     _("certificate is not valid yet"));
 	if (after < 0)
-		return tok_error_set(err, TOK_ERR_CERT_EXPIRED, "certificate has expired");
+		return tok_error_set(err, TOK_ERR_CERT_EXPIRED, _("certificate has expired"));
 	return TOK_OK;
 }
 
@@ -108,8 +108,8 @@ check_key_usage(X509 *cert, struct tok_error *err)
 
 	if ((usage & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0)
 		return tok_error_set(err, TOK_ERR_CERT_KEY_USAGE,
-				     "key usage allows neither digitalSignature nor "
-				     "nonRepudiation");
+				     _("key usage allows neither digitalSignature nor "
+				       "nonRepudiation"));
 	return TOK_OK;
 }
 
@@ -123,11 +123,11 @@ check_anchors_file(const char *path, struct tok_error *err)
 	struct stat st;
 
 	if (stat(path, &st) != 0)
-		return tok_error_set(err, TOK_ERR_IO, "cannot read trust anchors %s", path);
+		return tok_error_set(err, TOK_ERR_IO, _("cannot read trust anchors %s"), path);
 	if ((st.st_mode & 022) != 0 || (st.st_uid != 0 && st.st_uid != getuid()))
 		return tok_error_set(err, TOK_ERR_IO,
-				     "trust anchors %s are writable by others or owned by "
-				     "another user: not trusted", path);
+				     _("trust anchors %s are writable by others or owned by "
+				       "another user: not trusted"), path);
 	return TOK_OK;
 }
 
@@ -141,28 +141,28 @@ verify_chain(X509 *cert, STACK_OF(X509) *untrusted, const char *trust_anchors,
 	int r = TOK_ERR_INTERNAL;
 
 	if ((store = X509_STORE_new()) == NULL || (ctx = X509_STORE_CTX_new()) == NULL) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		r = tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 		goto out;
 	}
 	if ((r = check_anchors_file(trust_anchors, err)) != TOK_OK)
 		goto out;
 	if (!X509_STORE_load_file(store, trust_anchors)) {
-		r = tok_error_set(err, TOK_ERR_IO, "cannot read trust anchors %s", trust_anchors);
+		r = tok_error_set(err, TOK_ERR_IO, _("cannot read trust anchors %s"), trust_anchors);
 		tok_error_openssl(err);
 		goto out;
 	}
 	if (!X509_STORE_CTX_init(ctx, store, cert, untrusted)) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "X509_STORE_CTX_init failed");
+		r = tok_error_set(err, TOK_ERR_INTERNAL, _("X509_STORE_CTX_init failed"));
 		goto out;
 	}
 	if (X509_verify_cert(ctx) != 1) {
 		r = tok_error_set(err, TOK_ERR_CERT_UNTRUSTED,
-				  "chain does not verify against %s: %s", trust_anchors,
+				  _("chain does not verify against %s: %s"), trust_anchors,
 				  X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
 		goto out;
 	}
 	if ((*chain = X509_STORE_CTX_get1_chain(ctx)) == NULL) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "no verified chain");
+		r = tok_error_set(err, TOK_ERR_INTERNAL, _("no verified chain"));
 		goto out;
 	}
 	r = TOK_OK;
@@ -182,7 +182,7 @@ write_once(struct tok_token *token, X509 *cert, const struct tok_cert_key *key,
 	int length, r;
 
 	if ((length = i2d_X509(cert, &der)) <= 0)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "i2d_X509 failed");
+		return tok_error_set(err, TOK_ERR_INTERNAL, _("i2d_X509 failed"));
 	r = tok_cert_present(token, der, (size_t)length, err);
 	OPENSSL_free(der);
 	if (r < 0)
@@ -208,7 +208,7 @@ write_all(struct tok_token *token, STACK_OF(X509) *chain, const struct tok_cert_
 	int r = TOK_OK;
 
 	if ((written = calloc((size_t)n, sizeof(*written))) == NULL)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		return tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 	r = write_once(token, sk_X509_value(chain, 0), key, written, &count, &present, err);
 	info->already_present = present;
 	for (int i = 1; i < n && r == TOK_OK; i++) {
@@ -253,7 +253,7 @@ tok_import_certificate(struct tok_token *token, const unsigned char *data, size_
 
 	if (token == NULL || data == NULL || trust_anchors == NULL || info == NULL)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
-				     "token, data, trust anchors and info are required");
+				     _("token, data, trust anchors and info are required"));
 	if ((r = check_logged_in(token, err)) != TOK_OK ||
 	    (r = tok_cert_parse(data, length, &certs, err)) != TOK_OK ||
 	    (r = select_end_entity(token, certs, expected, &cert, &key, err)) != TOK_OK ||

@@ -35,7 +35,7 @@ build_subject(X509_NAME *name, const struct tok_subject *subject, struct tok_err
 		if (X509_NAME_add_entry_by_NID(name, fields[i].nid, MBSTRING_UTF8,
 					       (const unsigned char *)fields[i].value, -1, -1,
 					       0) != 1) {
-			tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "subject field %s refused: %s",
+			tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("subject field %s refused: %s"),
 				      OBJ_nid2sn(fields[i].nid), fields[i].value);
 			tok_error_openssl(err);
 			return TOK_ERR_INVALID_ARGUMENT;
@@ -69,7 +69,7 @@ add_email_san(X509_REQ *req, const char *email, struct tok_error *err)
 	r = TOK_OK;
 	goto out;
 fail:
-	tok_error_set(err, TOK_ERR_INTERNAL, "cannot add subjectAltName email to the request");
+	tok_error_set(err, TOK_ERR_INTERNAL, _("cannot add subjectAltName email to the request"));
 	tok_error_openssl(err);
 out:
 	sk_X509_EXTENSION_pop_free(extensions, X509_EXTENSION_free);
@@ -91,7 +91,7 @@ request_to_pem(X509_REQ *req, char **pem, struct tok_error *err)
 		copy = strndup(data, (size_t)length);
 	BIO_free(bio);
 	if (copy == NULL) {
-		tok_error_set(err, TOK_ERR_INTERNAL, "cannot write the request as PEM");
+		tok_error_set(err, TOK_ERR_INTERNAL, _("cannot write the request as PEM"));
 		tok_error_openssl(err);
 		return TOK_ERR_INTERNAL;
 	}
@@ -108,10 +108,10 @@ tok_make_csr(struct tok_key *key, const struct tok_subject *subject, char **pem,
 
 	if (key == NULL || subject == NULL || pem == NULL || subject->common_name == NULL)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
-				     "tok_make_csr: a key and a common name are needed");
+				     _("tok_make_csr: a key and a common name are needed"));
 	if ((req = X509_REQ_new()) == NULL || X509_REQ_set_version(req, 0) != 1 ||
 	    X509_REQ_set_pubkey(req, key->public_key) != 1) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "cannot start the request");
+		r = tok_error_set(err, TOK_ERR_INTERNAL, _("cannot start the request"));
 		tok_error_openssl(err);
 		goto out;
 	}
@@ -121,13 +121,13 @@ tok_make_csr(struct tok_key *key, const struct tok_subject *subject, char **pem,
 	    (r = add_email_san(req, subject->email, err)) != TOK_OK)
 		goto out;
 	if (X509_REQ_sign(req, key->private_key, EVP_sha256()) <= 0) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "signing the request on the token failed");
+		r = tok_error_set(err, TOK_ERR_INTERNAL, _("signing the request on the token failed"));
 		tok_error_openssl(err);
 		goto out;
 	}
 	if (X509_REQ_verify(req, key->public_key) != 1) {
 		r = tok_error_set(err, TOK_ERR_INTERNAL,
-				  "the token's signature on the request does not verify");
+				  _("the token's signature on the request does not verify"));
 		tok_error_openssl(err);
 		goto out;
 	}

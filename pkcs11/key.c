@@ -70,16 +70,16 @@ tok_find_objects(struct tok_token *token, CK_ATTRIBUTE *template, CK_ULONG count
 	int r = TOK_ERR_INTERNAL;
 
 	if ((rv = fn->C_FindObjectsInit(token->session, template, count)) != CKR_OK)
-		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_FindObjectsInit failed");
+		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("C_FindObjectsInit failed"));
 	for (;;) {
 		if ((rv = fn->C_FindObjects(token->session, batch, 32, &got)) != CKR_OK) {
-			r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_FindObjects failed");
+			r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("C_FindObjects failed"));
 			goto out;
 		}
 		if (got == 0)
 			break;
 		if ((grown = realloc(list, (total + got) * sizeof(*list))) == NULL) {
-			r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+			r = tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 			goto out;
 		}
 		list = grown;
@@ -122,8 +122,8 @@ key_type_of(EVP_PKEY *public_key, enum tok_key_type *type, struct tok_error *err
 			return TOK_OK;
 		}
 	}
-	return tok_error_set(err, TOK_ERR_UNSUPPORTED, "key is of a type the station does not use "
-			     "(%d bits%s%s)", bits, group[0] ? ", curve " : "", group);
+	return tok_error_set(err, TOK_ERR_UNSUPPORTED, _("key is of a type the station does not use "
+			       "(%d bits%s%s)"), bits, group[0] ? _(", curve ") : "", group);
 }
 
 /*
@@ -138,7 +138,7 @@ copy_public_key(EVP_PKEY *private_key, EVP_PKEY **out, struct tok_error *err)
 	int length;
 
 	if ((length = i2d_PUBKEY(private_key, &der)) <= 0) {
-		tok_error_set(err, TOK_ERR_INTERNAL, "cannot encode the token key's public half");
+		tok_error_set(err, TOK_ERR_INTERNAL, _("cannot encode the token key's public half"));
 		tok_error_openssl(err);
 		return TOK_ERR_INTERNAL;
 	}
@@ -146,7 +146,7 @@ copy_public_key(EVP_PKEY *private_key, EVP_PKEY **out, struct tok_error *err)
 	*out = d2i_PUBKEY(NULL, &p, length);
 	OPENSSL_free(der);
 	if (*out == NULL) {
-		tok_error_set(err, TOK_ERR_INTERNAL, "cannot decode the token key's public half");
+		tok_error_set(err, TOK_ERR_INTERNAL, _("cannot decode the token key's public half"));
 		tok_error_openssl(err);
 		return TOK_ERR_INTERNAL;
 	}
@@ -177,7 +177,7 @@ find_libp11_key(struct tok_token *token, const struct tok_key_id *id, struct tok
 		return NULL;
 
 	if (PKCS11_enumerate_keys(token->slot->token, &keys, &count) != 0) {
-		tok_error_set(err, TOK_ERR_INTERNAL, "cannot list the token's keys");
+		tok_error_set(err, TOK_ERR_INTERNAL, _("cannot list the token's keys"));
 		tok_error_openssl(err);
 		return NULL;
 	}
@@ -198,24 +198,24 @@ tok_find_key(struct tok_token *token, const struct tok_key_id *id, struct tok_ke
 	int r = TOK_ERR_INTERNAL;
 
 	if (token == NULL || id == NULL || out == NULL || id->length == 0)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_find_key: bad argument");
-	tok_error_set(err, TOK_ERR_NOT_FOUND, "no key");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_find_key: bad argument"));
+	tok_error_set(err, TOK_ERR_NOT_FOUND, _("no key"));
 	if ((found = find_libp11_key(token, id, err)) == NULL) {
 		tok_key_id_hex(id, hex);
 		if (err == NULL || err->code == TOK_ERR_NOT_FOUND)
-			r = tok_error_set(err, TOK_ERR_NOT_FOUND, "no private key with id %s "
-					  "on the token (logged in?)", hex);
+			r = tok_error_set(err, TOK_ERR_NOT_FOUND, _("no private key with id %s "
+					    "on the token (logged in?)"), hex);
 		else
 			r = err->code;
 		goto out;
 	}
 	if ((key = calloc(1, sizeof(*key))) == NULL) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		r = tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 		goto out;
 	}
 	key->id = *id;
 	if ((key->private_key = PKCS11_get_private_key(found)) == NULL) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "libp11 cannot use the private key");
+		r = tok_error_set(err, TOK_ERR_INTERNAL, _("libp11 cannot use the private key"));
 		tok_error_openssl(err);
 		goto out;
 	}
@@ -241,20 +241,20 @@ tok_delete_key(struct tok_token *token, const struct tok_key_id *id, struct tok_
 	int r;
 
 	if (token == NULL || id == NULL || id->length == 0)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_delete_key: bad argument");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_delete_key: bad argument"));
 	template[0].pValue = (void *)id->bytes;
 	template[0].ulValueLen = id->length;
 	tok_key_id_hex(id, hex);
 	if ((r = tok_find_objects(token, template, 1, &handles, &found, err)) != TOK_OK)
 		goto out;
 	if (found == 0) {
-		r = tok_error_set(err, TOK_ERR_NOT_FOUND, "no object with id %s on the token", hex);
+		r = tok_error_set(err, TOK_ERR_NOT_FOUND, _("no object with id %s on the token"), hex);
 		goto out;
 	}
 	for (size_t i = 0; i < found; i++) {
 		if ((rv = token->ctx->fn->C_DestroyObject(token->session, handles[i])) != CKR_OK) {
-			r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "cannot delete object %zu of "
-					  "%zu with id %s", i + 1, found, hex);
+			r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("cannot delete object %zu of "
+					    "%zu with id %s"), i + 1, found, hex);
 			goto out;
 		}
 	}
@@ -297,16 +297,16 @@ tok_key_public_pem(const struct tok_key *key, char **pem, struct tok_error *err)
 	int r = TOK_ERR_INTERNAL;
 
 	if (key == NULL || pem == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_key_public_pem: no key");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_key_public_pem: no key"));
 	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
 	    PEM_write_bio_PUBKEY(bio, key->public_key) != 1 ||
 	    (length = BIO_get_mem_data(bio, &data)) <= 0) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "cannot write the public key as PEM");
+		r = tok_error_set(err, TOK_ERR_INTERNAL, _("cannot write the public key as PEM"));
 		tok_error_openssl(err);
 		goto out;
 	}
 	if ((copy = strndup(data, (size_t)length)) == NULL) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		r = tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 		goto out;
 	}
 	*pem = copy;

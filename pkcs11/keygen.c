@@ -64,13 +64,13 @@ tok_check_mechanism(struct tok_ctx *ctx, CK_SLOT_ID slot_id, CK_MECHANISM_TYPE m
 	rv = ctx->fn->C_GetMechanismInfo(slot_id, mechanism, &info);
 	if (rv == CKR_MECHANISM_INVALID)
 		return tok_error_ckr(err, TOK_ERR_UNSUPPORTED, rv,
-				     "the token has no key-pair generation mechanism 0x%lx",
+				     _("the token has no key-pair generation mechanism 0x%lx"),
 				     (unsigned long)mechanism);
 	if (rv != CKR_OK)
-		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_GetMechanismInfo failed");
+		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("C_GetMechanismInfo failed"));
 	if (!(info.flags & CKF_GENERATE_KEY_PAIR))
 		return tok_error_set(err, TOK_ERR_UNSUPPORTED,
-				     "mechanism 0x%lx cannot generate key pairs on this token",
+				     _("mechanism 0x%lx cannot generate key pairs on this token"),
 				     (unsigned long)mechanism);
 	min = info.ulMinKeySize;
 	max = info.ulMaxKeySize;
@@ -81,7 +81,7 @@ tok_check_mechanism(struct tok_ctx *ctx, CK_SLOT_ID slot_id, CK_MECHANISM_TYPE m
 	}
 	if (bits < min || (max > 0 && bits > max))
 		return tok_error_set(err, TOK_ERR_UNSUPPORTED,
-				     "the token generates keys of %lu to %lu bits, not %lu", min,
+				     _("the token generates keys of %lu to %lu bits, not %lu"), min,
 				     max, bits);
 	return TOK_OK;
 }
@@ -105,7 +105,7 @@ tok_check_key_support(struct tok_token *token, enum tok_key_type type, struct to
 	int r;
 
 	if (token == NULL || spec == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "no token or unknown key type");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("no token or unknown key type"));
 	r = tok_check_mechanism(token->ctx, tok_token_slot_id(token), spec->mechanism, spec->bits,
 				err);
 	if (r == TOK_ERR_UNSUPPORTED && err != NULL) {
@@ -131,17 +131,17 @@ tok_read_attribute(struct tok_token *token, CK_OBJECT_HANDLE object, CK_ATTRIBUT
 	rv = token->ctx->fn->C_GetAttributeValue(token->session, object, &attribute, 1);
 	if (rv == CKR_ATTRIBUTE_TYPE_INVALID || rv == CKR_ATTRIBUTE_SENSITIVE ||
 	    (rv == CKR_OK && attribute.ulValueLen == CK_UNAVAILABLE_INFORMATION))
-		return tok_error_ckr(err, TOK_ERR_NOT_FOUND, rv, "attribute 0x%lx not available",
+		return tok_error_ckr(err, TOK_ERR_NOT_FOUND, rv, _("attribute 0x%lx not available"),
 				     (unsigned long)type);
 	if (rv != CKR_OK)
-		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "cannot read attribute 0x%lx",
+		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("cannot read attribute 0x%lx"),
 				     (unsigned long)type);
 	if ((attribute.pValue = malloc(attribute.ulValueLen + 1)) == NULL)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		return tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 	rv = token->ctx->fn->C_GetAttributeValue(token->session, object, &attribute, 1);
 	if (rv != CKR_OK) {
 		free(attribute.pValue);
-		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "cannot read attribute 0x%lx",
+		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("cannot read attribute 0x%lx"),
 				     (unsigned long)type);
 	}
 	((unsigned char *)attribute.pValue)[attribute.ulValueLen] = '\0';
@@ -188,7 +188,7 @@ set_id(struct tok_token *token, CK_OBJECT_HANDLE object, const struct tok_key_id
 	CK_RV rv = token->ctx->fn->C_SetAttributeValue(token->session, object, &attribute, 1);
 
 	if (rv != CKR_OK)
-		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "cannot set the key's CKA_ID");
+		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("cannot set the key's CKA_ID"));
 	return TOK_OK;
 }
 
@@ -260,7 +260,7 @@ tok_generate_pending_key(struct tok_token *token, enum tok_key_type type, const 
 	if (token == NULL || spec == NULL || label == NULL || marker == NULL ||
 	    marker->length == 0 || id == NULL)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
-				     "tok_generate_pending_key: bad argument");
+				     _("tok_generate_pending_key: bad argument"));
 	if ((r = tok_check_key_support(token, type, err)) != TOK_OK)
 		return r;
 	tok_log(TOK_LOG_INFO, "generating a %s key pair on token '%s'", spec->name, token->label);
@@ -268,7 +268,7 @@ tok_generate_pending_key(struct tok_token *token, enum tok_key_type type, const 
 	if (rv != CKR_OK)
 		return tok_removed_or(token,
 				      tok_error_ckr(err, TOK_ERR_INTERNAL, rv,
-						    "C_GenerateKeyPair (%s) failed", spec->name),
+						    _("C_GenerateKeyPair (%s) failed"), spec->name),
 				      err);
 	if ((r = compute_id(token, spec->key_type, public, id, err)) != TOK_OK) {
 		/* Half a key pair is worse than none: roll back what was made. */
@@ -296,10 +296,10 @@ public_key_by_id(struct tok_token *token, const struct tok_key_id *id, CK_OBJECT
 	if ((r = tok_find_objects(token, template, 2, &handles, &found, err)) != TOK_OK)
 		return r;
 	if (found != 1)
-		r = tok_error_set(err, TOK_ERR_NOT_FOUND, "%zu public keys carry this id", found);
+		r = tok_error_set(err, TOK_ERR_NOT_FOUND, _("%zu public keys carry this id"), found);
 	else if ((r = tok_read_attribute(token, handles[0], CKA_KEY_TYPE, &value, &length, err)) ==
 		 TOK_OK && length != sizeof(*key_type))
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "unreadable key type");
+		r = tok_error_set(err, TOK_ERR_INTERNAL, _("unreadable key type"));
 	if (r == TOK_OK) {
 		memcpy(key_type, value, sizeof(*key_type));
 		*public = handles[0];
@@ -319,7 +319,7 @@ tok_pending_key_id(struct tok_token *token, const struct tok_key_id *marker, str
 	int r;
 
 	if (token == NULL || marker == NULL || id == NULL || marker->length == 0)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_pending_key_id: bad argument");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_pending_key_id: bad argument"));
 	if ((r = public_key_by_id(token, marker, &public, &key_type, err)) != TOK_OK ||
 	    (r = compute_id(token, key_type, public, &computed, err)) != TOK_OK)
 		return r;
@@ -345,7 +345,7 @@ tok_finish_pending_key(struct tok_token *token, const struct tok_key_id *marker,
 
 	if (token == NULL || marker == NULL || id == NULL || marker->length == 0)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
-				     "tok_finish_pending_key: bad argument");
+				     _("tok_finish_pending_key: bad argument"));
 	r = public_key_by_id(token, marker, &public, &key_type, err);
 	if (r == TOK_ERR_NOT_FOUND)
 		r = public_key_by_id(token, id, &public, &key_type, err);
@@ -353,7 +353,7 @@ tok_finish_pending_key(struct tok_token *token, const struct tok_key_id *marker,
 		return r;
 	if (computed.length != id->length || memcmp(computed.bytes, id->bytes, id->length) != 0)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
-				     "the pending key's public key does not give this id");
+				     _("the pending key's public key does not give this id"));
 	if ((r = tok_find_objects(token, template, 1, &handles, &found, err)) != TOK_OK)
 		return r;
 	for (size_t i = 0; i < found && r == TOK_OK; i++)
@@ -370,9 +370,9 @@ tok_generate_key(struct tok_token *token, enum tok_key_type type, const char *la
 	int r;
 
 	if (out == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_generate_key: bad argument");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_generate_key: bad argument"));
 	if (tok_key_id_random(&marker) != TOK_OK)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "no random bytes for the marker");
+		return tok_error_set(err, TOK_ERR_INTERNAL, _("no random bytes for the marker"));
 	if ((r = tok_generate_pending_key(token, type, label, &marker, &id, err)) != TOK_OK)
 		return r;
 	if ((r = tok_finish_pending_key(token, &marker, &id, err)) != TOK_OK ||

@@ -51,7 +51,7 @@ tok_check_pin_policy(struct tok_token *token, const struct tok_pin *pin, size_t 
 	int r;
 
 	if (token == NULL || pin == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "no token or no PIN");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("no token or no PIN"));
 	if ((r = tok_slot_token_info(token->ctx, tok_token_slot_id(token), &ti, err)) != TOK_OK)
 		return r;
 	value = tok_pin_value(pin);
@@ -59,23 +59,23 @@ tok_check_pin_policy(struct tok_token *token, const struct tok_pin *pin, size_t 
 	minimum = office_min > ti.ulMinPinLen ? office_min : ti.ulMinPinLen;
 	if (length < minimum)
 		return tok_error_set(err, TOK_ERR_PIN_POLICY,
-				     "PIN too short: %zu characters, at least %zu needed", length,
+				     _("PIN too short: %zu characters, at least %zu needed"), length,
 				     minimum);
 	/* CK_UNAVAILABLE_INFORMATION (all ones) and 0 both mean: no stated maximum. */
 	if (ti.ulMaxPinLen != 0 && ti.ulMaxPinLen != CK_UNAVAILABLE_INFORMATION &&
 	    length > ti.ulMaxPinLen)
 		return tok_error_set(err, TOK_ERR_PIN_POLICY,
-				     "PIN too long: the token takes at most %lu characters",
+				     _("PIN too long: the token takes at most %lu characters"),
 				     (unsigned long)ti.ulMaxPinLen);
 	if (length > 1 && all_one_character(value, length))
-		return tok_error_set(err, TOK_ERR_PIN_POLICY, "PIN is one character repeated");
+		return tok_error_set(err, TOK_ERR_PIN_POLICY, _("PIN is one character repeated"));
 	if (length > 2 && (is_run(value, length, 1) || is_run(value, length, -1)))
 		return tok_error_set(err, TOK_ERR_PIN_POLICY,
-				     "PIN is an ascending or descending run");
+				     _("PIN is an ascending or descending run"));
 	if ((token->label[0] != '\0' && strcasecmp(value, token->label) == 0) ||
 	    (token->serial[0] != '\0' && strcasecmp(value, token->serial) == 0))
 		return tok_error_set(err, TOK_ERR_PIN_POLICY,
-				     "PIN is the token's label or serial number");
+				     _("PIN is the token's label or serial number"));
 	return TOK_OK;
 }
 
@@ -87,14 +87,14 @@ tok_check_so_pin(const struct tok_pin *pin, bool hex16, struct tok_error *err)
 
 	if (hex16 && (length != 16 || strspn(value, "0123456789abcdefABCDEF") != 16))
 		return tok_error_set(err, TOK_ERR_PIN_POLICY,
-				     "this token's SO PIN is exactly 16 hexadecimal digits (0-9, A-F)");
+				     _("this token's SO PIN is exactly 16 hexadecimal digits (0-9, A-F)"));
 	if (length < 6)
 		return tok_error_set(err, TOK_ERR_PIN_POLICY,
-				     "SO PIN too short: %zu characters, at least 6 needed", length);
+				     _("SO PIN too short: %zu characters, at least 6 needed"), length);
 	if (all_one_character(value, length))
-		return tok_error_set(err, TOK_ERR_PIN_POLICY, "SO PIN is one character repeated");
+		return tok_error_set(err, TOK_ERR_PIN_POLICY, _("SO PIN is one character repeated"));
 	if (is_run(value, length, 1) || is_run(value, length, -1))
-		return tok_error_set(err, TOK_ERR_PIN_POLICY, "SO PIN is an ascending or descending run");
+		return tok_error_set(err, TOK_ERR_PIN_POLICY, _("SO PIN is an ascending or descending run"));
 	return TOK_OK;
 }
 
@@ -109,32 +109,32 @@ pin_failure(struct tok_token *token, enum tok_user user, CK_RV rv, const char *w
 	CK_FLAGS locked = user == TOK_SO ? CKF_SO_PIN_LOCKED : CKF_USER_PIN_LOCKED;
 	CK_FLAGS final_try = user == TOK_SO ? CKF_SO_PIN_FINAL_TRY : CKF_USER_PIN_FINAL_TRY;
 	CK_FLAGS count_low = user == TOK_SO ? CKF_SO_PIN_COUNT_LOW : CKF_USER_PIN_COUNT_LOW;
-	const char *who = user == TOK_SO ? "SO PIN" : "user PIN";
+	const char *who = user == TOK_SO ? "SO PIN" : _("user PIN");
 	CK_TOKEN_INFO ti;
 	int r;
 
-	r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "%s failed", what);
+	r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("%s failed"), what);
 	if (r != TOK_ERR_PIN_INCORRECT && r != TOK_ERR_PIN_LOCKED)
 		return r;
 	/* The operator's secret, not the applicant's: the command says whose fault it is. */
 	if (user == TOK_SO)
 		r = tok_error_ckr(err, r == TOK_ERR_PIN_LOCKED ? TOK_ERR_SO_PIN_LOCKED
 							: TOK_ERR_SO_PIN_INCORRECT,
-				  rv, "%s failed: wrong SO PIN", what);
+				  rv, _("%s failed: wrong SO PIN"), what);
 	if (tok_slot_token_info(token->ctx, tok_token_slot_id(token), &ti, NULL) != TOK_OK)
 		return r;
 	if (ti.flags & locked) {
 		r = tok_error_ckr(err, user == TOK_SO ? TOK_ERR_SO_PIN_LOCKED : TOK_ERR_PIN_LOCKED,
-				  rv, "%s failed: the %s is blocked", what, who);
+				  rv, _("%s failed: the %s is blocked"), what, who);
 		if (err != NULL)
 			err->retries_left = 0;
 	} else if (ti.flags & final_try) {
-		r = tok_error_ckr(err, r, rv, "%s failed: wrong %s, one try left before it is "
-				  "blocked", what, who);
+		r = tok_error_ckr(err, r, rv, _("%s failed: wrong %s, one try left before it is "
+				    "blocked"), what, who);
 		if (err != NULL)
 			err->retries_left = 1;
 	} else if (ti.flags & count_low) {
-		r = tok_error_ckr(err, r, rv, "%s failed: wrong %s, few tries left", what, who);
+		r = tok_error_ckr(err, r, rv, _("%s failed: wrong %s, few tries left"), what, who);
 	}
 	/* Debug only: the command says it once, in the operator's language. */
 	tok_log(TOK_LOG_DEBUG, "%s", err ? err->message : "wrong PIN");
@@ -151,7 +151,7 @@ require_pinpad(struct tok_token *token, struct tok_error *err)
 		return r;
 	if (!(ti.flags & CKF_PROTECTED_AUTHENTICATION_PATH))
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
-				     "no PIN given and the token has no pinpad");
+				     _("no PIN given and the token has no pinpad"));
 	return TOK_OK;
 }
 
@@ -163,10 +163,10 @@ tok_login(struct tok_token *token, enum tok_user user, const struct tok_pin *pin
 	int r;
 
 	if (token == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_login: no token");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_login: no token"));
 	if (token->session == CK_INVALID_HANDLE)
 		return tok_error_set(err, TOK_ERR_TOKEN_NOT_INITIALIZED,
-				     "the token is not initialized");
+				     _("the token is not initialized"));
 	if (pin == NULL && (r = require_pinpad(token, err)) != TOK_OK)
 		return r;
 	tok_info_stale(token);	/* the PIN's flags change with a try, right or wrong */
@@ -174,14 +174,14 @@ tok_login(struct tok_token *token, enum tok_user user, const struct tok_pin *pin
 	rv = token->ctx->fn->C_Login(token->session, user == TOK_SO ? CKU_SO : CKU_USER,
 				     pin_bytes(pin), pin_length(pin));
 	if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN)
-		return pin_failure(token, user, rv, "login", err);
+		return pin_failure(token, user, rv, _("login"), err);
 	token->logged_in = true;
 	/*
 	 * Login is per application, so libp11's sessions are logged in already; telling
 	 * libp11 lets it log in again by itself where a token forgets (after a fork).
 	 */
 	if (user == TOK_USER && PKCS11_login(token->slot, 0, pin ? tok_pin_value(pin) : NULL) != 0) {
-		tok_error_set(err, TOK_ERR_INTERNAL, "libp11 refused a login the token accepted");
+		tok_error_set(err, TOK_ERR_INTERNAL, _("libp11 refused a login the token accepted"));
 		tok_error_openssl(err);
 		return TOK_ERR_INTERNAL;
 	}
@@ -217,7 +217,7 @@ tok_init_token(struct tok_token *token, const struct tok_pin *so_pin, const char
 
 	if (token == NULL || label == NULL || label[0] == '\0' || strlen(label) > sizeof(padded))
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
-				     "a token label has 1 to 32 characters");
+				     _("a token label has 1 to 32 characters"));
 	if (so_pin == NULL && (r = require_pinpad(token, err)) != TOK_OK)
 		return r;
 	memset(padded, ' ', sizeof(padded));
@@ -230,7 +230,7 @@ tok_init_token(struct tok_token *token, const struct tok_pin *so_pin, const char
 	if (rv != CKR_OK) {
 		/* Unchanged token: open it again as it was, so the handle stays usable. */
 		tok_slot_attach(token, old_serial[0] ? old_serial : NULL, false, NULL);
-		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_InitToken failed");
+		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("C_InitToken failed"));
 	}
 	tok_log(TOK_LOG_INFO, "initialized token '%s'", label);
 	/* SoftHSM (and others) move the token to a new slot: find it again by its label. */
@@ -245,7 +245,7 @@ set_user_pin_as_so(struct tok_token *token, const struct tok_pin *so_pin,
 	int r;
 
 	if (token == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "%s: no token", what);
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("%s: no token"), what);
 	if (user_pin != NULL && (r = tok_check_pin_policy(token, user_pin, 0, err)) != TOK_OK)
 		return r;
 	if ((r = login_so(token, so_pin, err)) != TOK_OK)
@@ -256,7 +256,7 @@ set_user_pin_as_so(struct tok_token *token, const struct tok_pin *so_pin,
 	if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LOCKED)
 		return pin_failure(token, TOK_SO, rv, what, err);
 	if (rv != CKR_OK)
-		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "%s: C_InitPIN failed", what);
+		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("%s: C_InitPIN failed"), what);
 	return TOK_OK;
 }
 
@@ -264,14 +264,14 @@ int
 tok_init_user_pin(struct tok_token *token, const struct tok_pin *so_pin,
 		  const struct tok_pin *user_pin, struct tok_error *err)
 {
-	return set_user_pin_as_so(token, so_pin, user_pin, "setting the user PIN", err);
+	return set_user_pin_as_so(token, so_pin, user_pin, _("setting the user PIN"), err);
 }
 
 int
 tok_unblock_pin(struct tok_token *token, const struct tok_pin *so_pin,
 		const struct tok_pin *new_pin, struct tok_error *err)
 {
-	return set_user_pin_as_so(token, so_pin, new_pin, "unblocking the user PIN", err);
+	return set_user_pin_as_so(token, so_pin, new_pin, _("unblocking the user PIN"), err);
 }
 
 int
@@ -282,7 +282,7 @@ tok_change_pin(struct tok_token *token, const struct tok_pin *old_pin,
 	int r;
 
 	if (token == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_change_pin: no token");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_change_pin: no token"));
 	if (new_pin != NULL && (r = tok_check_pin_policy(token, new_pin, 0, err)) != TOK_OK)
 		return r;
 	if ((old_pin == NULL || new_pin == NULL) && (r = require_pinpad(token, err)) != TOK_OK)
@@ -291,6 +291,6 @@ tok_change_pin(struct tok_token *token, const struct tok_pin *old_pin,
 	rv = token->ctx->fn->C_SetPIN(token->session, pin_bytes(old_pin), pin_length(old_pin),
 				      pin_bytes(new_pin), pin_length(new_pin));
 	if (rv != CKR_OK)
-		return pin_failure(token, TOK_USER, rv, "changing the PIN", err);
+		return pin_failure(token, TOK_USER, rv, _("changing the PIN"), err);
 	return TOK_OK;
 }

@@ -30,22 +30,22 @@ module_bind(struct tok_ctx *ctx, struct tok_error *err)
 	 * C_Finalize, and what it leaves stays attributable to it in leak reports. */
 	ctx->module_handle = dlopen(ctx->module_path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (ctx->module_handle == NULL)
-		return tok_error_set(err, TOK_ERR_MODULE, "cannot load %s: %s", ctx->module_path,
+		return tok_error_set(err, TOK_ERR_MODULE, _("cannot load %s: %s"), ctx->module_path,
 				     dlerror());
 	*(void **)&get_function_list = dlsym(ctx->module_handle, "C_GetFunctionList");
 	if (get_function_list == NULL)
-		return tok_error_set(err, TOK_ERR_MODULE, "%s is not a PKCS#11 module",
+		return tok_error_set(err, TOK_ERR_MODULE, _("%s is not a PKCS#11 module"),
 				     ctx->module_path);
 	rv = get_function_list(&ctx->fn);
 	if (rv != CKR_OK || ctx->fn == NULL)
-		return tok_error_ckr(err, TOK_ERR_MODULE, rv, "C_GetFunctionList of %s failed",
+		return tok_error_ckr(err, TOK_ERR_MODULE, rv, _("C_GetFunctionList of %s failed"),
 				     ctx->module_path);
 	/* libp11 has initialized it; "already initialized" is the answer we expect. */
 	memset(&args, 0, sizeof(args));
 	args.flags = CKF_OS_LOCKING_OK;
 	rv = ctx->fn->C_Initialize(&args);
 	if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED)
-		return tok_error_ckr(err, TOK_ERR_MODULE, rv, "C_Initialize of %s failed",
+		return tok_error_ckr(err, TOK_ERR_MODULE, rv, _("C_Initialize of %s failed"),
 				     ctx->module_path);
 	/* p11-kit's proxy gives each C_GetFunctionList an instance of its own: ours. */
 	ctx->own_initialize = rv == CKR_OK;
@@ -61,21 +61,21 @@ tok_ctx_new(const char *module_path, struct tok_error *err)
 		module_path = ENROLL_DEFAULT_MODULE;
 	if ((ctx = calloc(1, sizeof(*ctx))) == NULL ||
 	    (ctx->module_path = strdup(module_path)) == NULL) {
-		tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 		goto out;
 	}
 	/* Checked first: libp11 would write its own dlopen error to stderr. */
 	if (access(module_path, R_OK) != 0) {
-		tok_error_set(err, TOK_ERR_MODULE, "cannot load PKCS#11 module %s: %s", module_path,
+		tok_error_set(err, TOK_ERR_MODULE, _("cannot load PKCS#11 module %s: %s"), module_path,
 			      strerror(errno));
 		goto out;
 	}
 	if ((ctx->p11 = PKCS11_CTX_new()) == NULL) {
-		tok_error_set(err, TOK_ERR_INTERNAL, "PKCS11_CTX_new failed");
+		tok_error_set(err, TOK_ERR_INTERNAL, _("PKCS11_CTX_new failed"));
 		goto out;
 	}
 	if (PKCS11_CTX_load(ctx->p11, module_path) != 0) {
-		tok_error_set(err, TOK_ERR_MODULE, "cannot load PKCS#11 module %s", module_path);
+		tok_error_set(err, TOK_ERR_MODULE, _("cannot load PKCS#11 module %s"), module_path);
 		tok_error_openssl(err);
 		PKCS11_CTX_free(ctx->p11);
 		ctx->p11 = NULL;

@@ -114,7 +114,7 @@ describe(struct tok_token *token, CK_OBJECT_HANDLE handle, struct tok_object *ou
 		return r;
 	if (length != sizeof(class)) {
 		free(value);
-		return tok_error_set(err, TOK_ERR_INTERNAL, "an object's class is unreadable");
+		return tok_error_set(err, TOK_ERR_INTERNAL, _("an object's class is unreadable"));
 	}
 	memcpy(&class, value, sizeof(class));
 	free(value);
@@ -137,13 +137,13 @@ tok_list_objects(struct tok_token *token, struct tok_object **out, size_t *count
 
 	if (token == NULL || out == NULL || count == NULL)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
-				     "tok_list_objects: bad argument");
+				     _("tok_list_objects: bad argument"));
 	/* A blank token has no session, and nothing on it. */
 	if (token->session != CK_INVALID_HANDLE &&
 	    (r = tok_find_objects(token, NULL, 0, &handles, &found, err)) != TOK_OK)
 		return r;
 	if ((list = calloc(found + 1, sizeof(*list))) == NULL)
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		r = tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 	for (size_t i = 0; i < found && r == TOK_OK; i++)
 		r = describe(token, handles[i], &list[i], err);
 	free(handles);

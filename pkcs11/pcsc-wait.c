@@ -71,14 +71,14 @@ watch_build(struct pcsc_ctx *ctx, const char *reader, const struct watch *old,
 		return r;
 	if (reader && !names_contain(names, reader)) {
 		free(names);
-		return tok_error_set(err, TOK_ERR_NO_TOKEN, "no reader named \"%s\"", reader);
+		return tok_error_set(err, TOK_ERR_NO_TOKEN, _("no reader named \"%s\""), reader);
 	}
 	w->pnp = reader == NULL;
 	w->count = reader ? 1 : n + 1;
 	w->states = calloc(w->count, sizeof *w->states);
 	if (w->states == NULL) {
 		free(names);
-		return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		return tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 	}
 	w->names = names;
 	for (p = names, i = 0; !reader && i < n; p += strlen(p) + 1, i++)
@@ -97,7 +97,7 @@ watch_build(struct pcsc_ctx *ctx, const char *reader, const struct watch *old,
 	rv = SCardGetStatusChange(ctx->context, 0, w->states, w->count);
 	if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT) {
 		watch_clear(w);
-		return pcsc_error(err, rv, "reading the readers' state");
+		return pcsc_error(err, rv, _("reading the readers' state"));
 	}
 	for (i = 0; i < w->count; i++)
 		w->states[i].dwCurrentState = w->states[i].dwEventState & ~SCARD_STATE_CHANGED;
@@ -195,18 +195,18 @@ wait_loop(struct pcsc_ctx *ctx, const char *reader, struct watch *w, int timeout
 
 	for (;;) {
 		if (atomic_exchange(&ctx->cancel_requested, 0))
-			return tok_error_set(err, TOK_ERR_CANCELLED, "waiting for a card: cancelled");
+			return tok_error_set(err, TOK_ERR_CANCELLED, _("waiting for a card: cancelled"));
 		remaining = timeout_ms < 0 ? WAIT_SLICE_MS : deadline - now_ms();
 		if (remaining <= 0)
 			return tok_error_set(err, TOK_ERR_TIMEOUT,
-				"no card arrived or left within %d ms", timeout_ms);
+				_("no card arrived or left within %d ms"), timeout_ms);
 		slice = remaining < WAIT_SLICE_MS ? (DWORD)remaining : WAIT_SLICE_MS;
 		rv = SCardGetStatusChange(ctx->context, slice, w->states, w->count);
 		if (rv == SCARD_E_TIMEOUT || rv == SCARD_E_CANCELLED)
 			continue;	/* a cancel is seen through the flag at the top */
 		rebuild = rv == SCARD_E_UNKNOWN_READER || rv == SCARD_E_READER_UNAVAILABLE;
 		if (rv != SCARD_S_SUCCESS && !rebuild)
-			return pcsc_error(err, rv, "waiting for a card");
+			return pcsc_error(err, rv, _("waiting for a card"));
 		if (rv == SCARD_S_SUCCESS && watch_scan(w, want_removals, out, &rebuild))
 			return 0;
 		if (rebuild && (r = watch_rebuild(ctx, reader, w, err)) != 0)
@@ -222,7 +222,7 @@ pcsc_wait_event(struct pcsc_ctx *ctx, const char *reader, int timeout_ms,
 	int r;
 
 	if (ctx == NULL || out == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "no context or event");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("no context or event"));
 	if ((r = watch_build(ctx, reader, NULL, &w, err)) != 0)
 		return r;
 	r = wait_loop(ctx, reader, &w, timeout_ms, true, out, err);
@@ -239,7 +239,7 @@ pcsc_wait_card(struct pcsc_ctx *ctx, const char *reader, int timeout_ms,
 	int r;
 
 	if (ctx == NULL || out == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "no context or event");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("no context or event"));
 	if ((r = watch_build(ctx, reader, NULL, &w, err)) != 0)
 		return r;
 	for (i = 0; i < w.count; i++) {

@@ -24,22 +24,22 @@ pcsc_error(struct tok_error *err, LONG rv, const char *what)
 	case SCARD_E_NO_SERVICE:
 	case SCARD_E_SERVICE_STOPPED:
 		return tok_error_set(err, TOK_ERR_PCSC_UNAVAILABLE,
-			"%s: pcscd is not running; start it with `systemctl start pcscd.socket` "
-			"(or run `pcscd` as root)", what);
+			_("%s: pcscd is not running; start it with `systemctl start pcscd.socket` "
+			  "(or run `pcscd` as root)"), what);
 	case SCARD_E_TIMEOUT:
-		return tok_error_set(err, TOK_ERR_TIMEOUT, "%s: timed out", what);
+		return tok_error_set(err, TOK_ERR_TIMEOUT, _("%s: timed out"), what);
 	case SCARD_E_CANCELLED:
-		return tok_error_set(err, TOK_ERR_CANCELLED, "%s: cancelled", what);
+		return tok_error_set(err, TOK_ERR_CANCELLED, _("%s: cancelled"), what);
 	case SCARD_E_UNKNOWN_READER:
 	case SCARD_E_READER_UNAVAILABLE:
-		return tok_error_set(err, TOK_ERR_NO_TOKEN, "%s: no such reader (%s)", what,
+		return tok_error_set(err, TOK_ERR_NO_TOKEN, _("%s: no such reader (%s)"), what,
 			pcsc_stringify_error(rv));
 	case SCARD_E_NO_SMARTCARD:
 	case SCARD_W_REMOVED_CARD:
-		return tok_error_set(err, TOK_ERR_TOKEN_REMOVED, "%s: %s", what,
+		return tok_error_set(err, TOK_ERR_TOKEN_REMOVED, _("%s: %s"), what,
 			pcsc_stringify_error(rv));
 	default:
-		return tok_error_set(err, TOK_ERR_PCSC, "%s: %s (0x%08lX)", what,
+		return tok_error_set(err, TOK_ERR_PCSC, _("%s: %s (0x%08lX)"), what,
 			pcsc_stringify_error(rv), (unsigned long)rv);
 	}
 }
@@ -82,14 +82,14 @@ cancel_thread_start(struct pcsc_ctx *ctx, struct tok_error *err)
 	int flags;
 
 	if (pipe2(ctx->cancel_pipe, O_CLOEXEC) != 0)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "pipe: %s", strerror(errno));
+		return tok_error_set(err, TOK_ERR_INTERNAL, _("pipe: %s"), strerror(errno));
 	flags = fcntl(ctx->cancel_pipe[1], F_GETFL);
 	fcntl(ctx->cancel_pipe[1], F_SETFL, flags | O_NONBLOCK);
 	if (pthread_create(&ctx->cancel_thread, NULL, cancel_thread_main, ctx) != 0) {
 		close(ctx->cancel_pipe[0]);
 		close(ctx->cancel_pipe[1]);
 		ctx->cancel_pipe[0] = ctx->cancel_pipe[1] = -1;
-		return tok_error_set(err, TOK_ERR_INTERNAL, "cannot start the cancel thread");
+		return tok_error_set(err, TOK_ERR_INTERNAL, _("cannot start the cancel thread"));
 	}
 	ctx->thread_running = true;
 	cancel_fd = ctx->cancel_pipe[1];
@@ -103,14 +103,14 @@ pcsc_ctx_new(struct tok_error *err)
 	LONG rv;
 
 	if ((ctx = calloc(1, sizeof *ctx)) == NULL) {
-		tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 		goto out;
 	}
 	ctx->cancel_pipe[0] = ctx->cancel_pipe[1] = -1;
 	atomic_init(&ctx->cancel_requested, 0);
 	rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx->context);
 	if (rv != SCARD_S_SUCCESS) {
-		pcsc_error(err, rv, "connecting to pcscd");
+		pcsc_error(err, rv, _("connecting to pcscd"));
 		goto out;
 	}
 	ctx->have_context = true;
@@ -188,9 +188,9 @@ pcsc_reader_names(struct pcsc_ctx *ctx, char **out, size_t *count, struct tok_er
 	if (rv == SCARD_E_NO_READERS_AVAILABLE)
 		return 0;
 	if (rv != SCARD_S_SUCCESS)
-		return pcsc_error(err, rv, "listing readers");
+		return pcsc_error(err, rv, _("listing readers"));
 	if ((names = calloc(1, length + 1)) == NULL) {
-		tok_error_set(err, r, "out of memory");
+		tok_error_set(err, r, _("out of memory"));
 		goto out;
 	}
 	rv = SCardListReaders(ctx->context, NULL, names, &length);
@@ -199,7 +199,7 @@ pcsc_reader_names(struct pcsc_ctx *ctx, char **out, size_t *count, struct tok_er
 		goto out;
 	}
 	if (rv != SCARD_S_SUCCESS) {
-		r = pcsc_error(err, rv, "listing readers");
+		r = pcsc_error(err, rv, _("listing readers"));
 		goto out;
 	}
 	for (p = names; *p; p += strlen(p) + 1)
@@ -225,7 +225,7 @@ pcsc_describe_card(const unsigned char *atr, size_t atr_len, unsigned char *atr_
 	*atr_len_out = atr_len;
 	pcsc_atr_hex(atr, atr_len, hex_out);
 	if (atr_len && pcsc_atr_name(atr, atr_len, model, &err) != 0)
-		tok_log(TOK_LOG_WARNING, "naming the card failed: %s", err.message);
+		tok_log(TOK_LOG_WARNING, _("naming the card failed: %s"), err.message);
 }
 
 int
@@ -245,7 +245,7 @@ pcsc_list_readers(struct pcsc_ctx *ctx, struct pcsc_reader **out, size_t *count,
 	states = calloc(n, sizeof *states);
 	readers = calloc(n, sizeof *readers);
 	if (states == NULL || readers == NULL) {
-		tok_error_set(err, r, "out of memory");
+		tok_error_set(err, r, _("out of memory"));
 		goto out;
 	}
 	for (p = names, i = 0; i < n; p += strlen(p) + 1, i++) {
@@ -254,7 +254,7 @@ pcsc_list_readers(struct pcsc_ctx *ctx, struct pcsc_reader **out, size_t *count,
 	}
 	rv = SCardGetStatusChange(ctx->context, 0, states, n);
 	if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT) {
-		r = pcsc_error(err, rv, "reading the readers' state");
+		r = pcsc_error(err, rv, _("reading the readers' state"));
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -302,11 +302,11 @@ pcsc_reader_pinpad(struct pcsc_ctx *ctx, const char *reader, bool *verify, bool 
 
 	*verify = *modify = false;
 	if (reader == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "no reader named");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("no reader named"));
 	/* A direct connection reaches the reader itself, with or without a card in it. */
 	rv = SCardConnect(ctx->context, reader, SCARD_SHARE_DIRECT, 0, &card, &protocol);
 	if (rv != SCARD_S_SUCCESS)
-		return pcsc_error(err, rv, "connecting to the reader");
+		return pcsc_error(err, rv, _("connecting to the reader"));
 	rv = SCardControl(card, CM_IOCTL_GET_FEATURE_REQUEST, NULL, 0, features, sizeof features,
 		&length);
 	if (rv == SCARD_S_SUCCESS)

@@ -70,7 +70,7 @@ sign_on_token(struct tok_token *token, const struct tok_key_id *id, bool is_ec,
 		return r;
 	if (count != 1) {
 		free(keys);
-		return tok_error_set(err, TOK_ERR_NOT_READY, "%zu private keys under this id", count);
+		return tok_error_set(err, TOK_ERR_NOT_READY, _("%zu private keys under this id"), count);
 	}
 	if (is_ec) {
 		SHA256(message, length, digest);
@@ -85,13 +85,13 @@ sign_on_token(struct tok_token *token, const struct tok_key_id *id, bool is_ec,
 	if ((rv = fn->C_SignInit(token->session, &mechanism, keys[0])) != CKR_OK ||
 	    (rv = fn->C_Sign(token->session, (CK_BYTE_PTR)message, length, buf, &size)) != CKR_OK) {
 		r = tok_removed_or(token, tok_error_ckr(err, TOK_ERR_NOT_READY, rv,
-							"the token key did not sign"), err);
+							_("the token key did not sign")), err);
 		goto out;
 	}
 	if (is_ec) {
 		r = ecdsa_der(buf, size, signature, signature_length);
 		if (r != TOK_OK)
-			tok_error_set(err, r, "the token's ECDSA signature is malformed");
+			tok_error_set(err, r, _("the token's ECDSA signature is malformed"));
 		goto out;
 	}
 	*signature = buf;
@@ -119,8 +119,8 @@ verify_with_certificate(X509 *cert, const unsigned char *message, size_t length,
 	ERR_clear_error();
 	if (ok != 1)
 		return tok_error_set(err, TOK_ERR_NOT_READY,
-				     "the certificate stored under this id does not verify "
-				     "the token key's signature");
+				     _("the certificate stored under this id does not verify "
+				       "the token key's signature"));
 	return TOK_OK;
 }
 
@@ -135,12 +135,12 @@ load_certificate(struct tok_token *token, const struct tok_key_id *id, X509 **ou
 
 	if ((r = tok_read_certificate(token, id, &der, &length, err)) != TOK_OK) {
 		if (r == TOK_ERR_NOT_FOUND)
-			r = tok_error_set(err, TOK_ERR_NOT_READY, "no certificate under this key id");
+			r = tok_error_set(err, TOK_ERR_NOT_READY, _("no certificate under this key id"));
 		return r;
 	}
 	p = der;
 	if ((*out = d2i_X509(NULL, &p, (long)length)) == NULL) {
-		r = tok_error_set(err, TOK_ERR_NOT_READY, "the stored certificate is unreadable");
+		r = tok_error_set(err, TOK_ERR_NOT_READY, _("the stored certificate is unreadable"));
 		ERR_clear_error();
 	}
 	free(der);
@@ -156,12 +156,12 @@ tok_check_ready(struct tok_token *token, const struct tok_key_id *id, struct tok
 	int r = TOK_ERR_INTERNAL;
 
 	if (token == NULL || id == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "token and key id required");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("token and key id required"));
 	if ((r = load_certificate(token, id, &cert, err)) != TOK_OK)
 		goto out;
 	/* Fresh each time: a replayed signature must not pass for a working key. */
 	if (RAND_bytes(message, sizeof(message)) != 1) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "RAND_bytes failed");
+		r = tok_error_set(err, TOK_ERR_INTERNAL, _("RAND_bytes failed"));
 		goto out;
 	}
 	if ((r = sign_on_token(token, id, EVP_PKEY_is_a(X509_get0_pubkey(cert), "EC"), message,

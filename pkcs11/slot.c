@@ -32,10 +32,10 @@ format_uri(const CK_TOKEN_INFO *token_info, char *out, size_t size, struct tok_e
 	int r = TOK_ERR_INTERNAL;
 
 	if (uri == NULL)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		return tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 	memcpy(p11_kit_uri_get_token_info(uri), token_info, sizeof(*token_info));
 	if (p11_kit_uri_format(uri, P11_KIT_URI_FOR_TOKEN, &text) != P11_KIT_URI_OK) {
-		tok_error_set(err, TOK_ERR_INTERNAL, "cannot format a PKCS#11 URI");
+		tok_error_set(err, TOK_ERR_INTERNAL, _("cannot format a PKCS#11 URI"));
 		goto out;
 	}
 	snprintf(out, size, "%s", text);
@@ -73,7 +73,7 @@ tok_slot_token_info(struct tok_ctx *ctx, CK_SLOT_ID slot_id, CK_TOKEN_INFO *out,
 	CK_RV rv = ctx->fn->C_GetTokenInfo(slot_id, out);
 
 	if (rv != CKR_OK)
-		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_GetTokenInfo failed");
+		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("C_GetTokenInfo failed"));
 	return TOK_OK;
 }
 
@@ -88,7 +88,7 @@ tok_slot_info(struct tok_ctx *ctx, CK_SLOT_ID slot_id, struct tok_info *out,
 
 	memset(out, 0, sizeof(*out));
 	if ((rv = ctx->fn->C_GetSlotInfo(slot_id, &slot_info)) != CKR_OK)
-		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_GetSlotInfo failed");
+		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("C_GetSlotInfo failed"));
 	copy_padded(out->slot_description, sizeof(out->slot_description),
 		    slot_info.slotDescription, sizeof(slot_info.slotDescription));
 	if ((r = tok_slot_token_info(ctx, slot_id, &token_info, err)) != TOK_OK)
@@ -111,19 +111,19 @@ tok_list(struct tok_ctx *ctx, struct tok_info **out, size_t *count, struct tok_e
 	int r = TOK_ERR_INTERNAL;
 
 	if (ctx == NULL || out == NULL || count == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_list: NULL argument");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_list: NULL argument"));
 	if ((rv = ctx->fn->C_GetSlotList(CK_TRUE, NULL, &slot_count)) != CKR_OK) {
-		r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_GetSlotList failed");
+		r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("C_GetSlotList failed"));
 		goto out;
 	}
 	slots = calloc(slot_count + 1, sizeof(*slots));
 	infos = calloc(slot_count + 1, sizeof(*infos));
 	if (slots == NULL || infos == NULL) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		r = tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 		goto out;
 	}
 	if ((rv = ctx->fn->C_GetSlotList(CK_TRUE, slots, &slot_count)) != CKR_OK) {
-		r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_GetSlotList failed");
+		r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("C_GetSlotList failed"));
 		goto out;
 	}
 	for (CK_ULONG i = 0; i < slot_count; i++) {
@@ -188,15 +188,15 @@ describe_present(struct tok_token *token, char *out, size_t size)
 			continue;
 		copy_padded(label, sizeof(label), ti.label, sizeof(ti.label));
 		copy_padded(serial, sizeof(serial), ti.serialNumber, sizeof(ti.serialNumber));
-		n = snprintf(out + used, size - used, "%s'%s' (serial %s%s)", used ? ", " : "",
-			     label, serial[0] ? serial : "none",
-			     (ti.flags & CKF_TOKEN_INITIALIZED) ? "" : ", not initialized");
+		n = snprintf(out + used, size - used, _("%s'%s' (serial %s%s)"), used ? ", " : "",
+			     label, serial[0] ? serial : _("none"),
+			     (ti.flags & CKF_TOKEN_INITIALIZED) ? "" : _(", not initialized"));
 		if (n < 0 || (size_t)n >= size - used)
 			break;
 		used += (size_t)n;
 	}
 	if (used == 0)
-		snprintf(out, size, "none");
+		snprintf(out, size, "%s", _("none"));
 }
 
 /*
@@ -245,12 +245,12 @@ select_slot(struct tok_token *token, const char *selector, bool label_only,
 			matches = count_matches(token, SELECT_ANY, NULL, NULL, false, &match);
 	} else if (strncmp(selector, "pkcs11:", 7) == 0) {
 		if ((uri = p11_kit_uri_new()) == NULL) {
-			r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+			r = tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 			goto out;
 		}
 		if (p11_kit_uri_parse(selector, P11_KIT_URI_FOR_TOKEN, uri) != P11_KIT_URI_OK) {
 			r = tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
-					  "not a valid PKCS#11 URI: %s", selector);
+					  _("not a valid PKCS#11 URI: %s"), selector);
 			goto out;
 		}
 		matches = count_matches(token, SELECT_URI, selector, uri, false, &match);
@@ -262,9 +262,9 @@ select_slot(struct tok_token *token, const char *selector, bool label_only,
 	if (matches != 1) {
 		describe_present(token, present, sizeof(present));
 		r = tok_error_set(err, matches == 0 ? TOK_ERR_NO_TOKEN : TOK_ERR_AMBIGUOUS,
-				  "%s token matches %s; present: %s",
-				  matches == 0 ? "no" : "more than one",
-				  selector ? selector : "(any)", present);
+				  matches == 0 ? _("no token matches %s; present: %s")
+					       : _("more than one token matches %s; present: %s"),
+				  selector ? selector : _("(any)"), present);
 		goto out;
 	}
 	token->slot = match;
@@ -282,14 +282,14 @@ open_sessions(struct tok_token *token, struct tok_error *err)
 
 	/* libp11's sessions read-write too: an R/O session would refuse an SO login. */
 	if (PKCS11_open_session(token->slot, 1) != 0) {
-		tok_error_set(err, TOK_ERR_INTERNAL, "cannot open a session on the token");
+		tok_error_set(err, TOK_ERR_INTERNAL, _("cannot open a session on the token"));
 		tok_error_openssl(err);
 		return TOK_ERR_INTERNAL;
 	}
 	rv = token->ctx->fn->C_OpenSession(slot_id, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL,
 					   NULL, &token->session);
 	if (rv != CKR_OK)
-		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, "C_OpenSession failed");
+		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("C_OpenSession failed"));
 	return TOK_OK;
 }
 
@@ -314,7 +314,7 @@ tok_slot_attach(struct tok_token *token, const char *selector, bool label_only,
 		listed = PKCS11_enumerate_slots(token->ctx->p11, &token->slots, &token->slot_count);
 	}
 	if (listed != 0) {
-		tok_error_set(err, TOK_ERR_MODULE, "cannot list the module's slots");
+		tok_error_set(err, TOK_ERR_MODULE, _("cannot list the module's slots"));
 		tok_error_openssl(err);
 		return TOK_ERR_MODULE;
 	}
@@ -356,11 +356,11 @@ tok_open(struct tok_ctx *ctx, const char *selector, struct tok_error *err)
 	struct tok_token *token = NULL, *result = NULL;
 
 	if (ctx == NULL) {
-		tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_open: no module context");
+		tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_open: no module context"));
 		return NULL;
 	}
 	if ((token = calloc(1, sizeof(*token))) == NULL) {
-		tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 		goto out;
 	}
 	token->ctx = ctx;
@@ -389,7 +389,7 @@ tok_get_info(struct tok_token *token, struct tok_info *out, struct tok_error *er
 	int r;
 
 	if (token == NULL || token->slot == NULL || out == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "tok_get_info: no token");
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_get_info: no token"));
 	/* Each C_GetTokenInfo costs a card a PIN status command: ask once until it changes. */
 	if (!token->info_fresh) {
 		r = tok_slot_info(token->ctx, PKCS11_get_slotid_from_slot(token->slot), &token->info,
@@ -425,7 +425,7 @@ tok_removed_or(struct tok_token *token, int code, struct tok_error *err)
 		if (token->ctx->fn->C_GetSlotInfo(tok_token_slot_id(token), &info) == CKR_OK &&
 		    !(info.flags & CKF_TOKEN_PRESENT))
 			return tok_error_set(err, TOK_ERR_TOKEN_REMOVED,
-					     "the token was removed in the middle of a command");
+					     _("the token was removed in the middle of a command"));
 		if (code != TOK_ERR_INTERNAL)
 			break;
 		struct timespec pause = {0, 100 * 1000 * 1000};

@@ -5,10 +5,17 @@
 #ifndef ENROLL_TOKEN_INT_H
 #define ENROLL_TOKEN_INT_H
 
+#include "config.h"
+
+#include <libintl.h>
 #include <libp11.h>
 #include <p11-kit/pkcs11.h>
 
 #include "token.h"
+
+/* User-facing messages, in the command's catalogue; debug logs stay English. */
+#define _(s) dgettext(PACKAGE, s)
+#define N_(s) (s)
 
 struct tok_ctx {
 	PKCS11_CTX *p11;		/* libp11: slots, login, keys as EVP_PKEY, objects */

@@ -234,7 +234,7 @@ reset_clears_after_confirmation() {
 	jq -e --arg s "$siti" --arg a "$ahmad" '[.keys[].number] == [$s, $a] and
 		.keys[0].state == "revoked" and .keys[1].state == "certificate_imported" and
 		(.events | map(.action) == ["token_reset"])' "$T_DIR/history" >/dev/null &&
-	e kasi token history "$sn" | grep -q "token reset"
+	e kasi token history "$sn" | grep -q "token reset by Rina Kasi"
 }
 t_ok "reset_is_refused_while_the_holder_is_active_then_clears_after_confirmation_and_is_audited" \
 	reset_clears_after_confirmation

@@ -97,7 +97,8 @@ send_refuses_missing_documents_then_accepts() {
 		--phone +6281311112222 --position Staf --unit Umum --agency Setda --status other --document letter --document ktp) || return 1
 	e kadis dispose "$number" >/dev/null && e kabid dispose "$number" >/dev/null &&
 	e kasi register "$number" >/dev/null &&
-	t_expect_status 9 e kasi send "$number" 2>"$T_DIR/err" && grep -q "sk_copy\|bsre_form" "$T_DIR/err" &&
+	t_expect_status 9 e kasi send "$number" 2>"$T_DIR/err" && grep -q "Copy of latest SK" "$T_DIR/err" &&
+	grep -q "BSrE form (filled and signed)" "$T_DIR/err" &&
 	[ "$(t_state "$number")" = registered ] &&
 	e kasi document "$number" --document form --document sk >/dev/null &&
 	e kasi send "$number" >/dev/null && [ "$(t_state "$number")" = sent ]

@@ -184,7 +184,7 @@ refused_document_keeps_the_recorded_scan() {
 	kind=$1 option=$2
 	number=$(sent_with_scans "Dokumen $kind") && seq=$(cat "$T_DIR/seq") &&
 	snapshot before "$number" &&
-	refused 5 "documents of $number are closed in state sent" \
+	refused 5 "documents of $number are closed in state Sent to BSrE" \
 		e kasi document "$number" --document "$option=$(scan "$option-new-$seq")" &&
 	unchanged "$number" && scan_is_kept "$number" "$kind" "$T_DIR/$option-$seq.pdf" &&
 	[ "$(t_state "$number")" = sent ]

@@ -178,9 +178,11 @@ english_catalogue_translates_each_message_to_itself() {
 	' "$T_DIR/msgstr"
 }
 
-# Every enroll/*.c that marks messages is in POTFILES, and every listed file exists.
+# Every source of the command and the libraries that marks messages is in POTFILES, and
+# every listed file exists.
 potfiles_lists_every_source_with_messages() {
-	(cd "$top_srcdir" && grep -lE '(^|[^A-Za-z0-9_])(N?_|n?gettext)\(' enroll/*.c) |
+	(cd "$top_srcdir" && grep -lE '(^|[^A-Za-z0-9_])(N?_|n?gettext)\(' enroll/*.c workflow/*.c \
+		pkcs11/*.c) |
 		sort >"$T_DIR/marked"
 	[ -s "$T_DIR/marked" ] || return 1
 	grep -v '^#' "$PO/POTFILES" | sed '/^$/d' | sort >"$T_DIR/listed"
@@ -201,6 +203,73 @@ template_is_current_with_the_sources() {
 		msgcmp -N --use-untranslated "$PO/enroll.pot" "$T_DIR/fresh.pot"
 }
 
+# glossary_rows: "english;indonesian;never" for each row of po/GLOSSARY.md's table (an
+# escaped \| inside a cell is an alternation of the regular expression).
+glossary_rows() {
+	sed -n '/^| English/,/^$/p' "$PO/GLOSSARY.md" | sed '1,2d; /^$/d; s/\\|/\a/g' |
+		awk -F'|' '{ for (i = 2; i <= 4; i++) { gsub(/^ +| +$/, "", $i); gsub(/\a/, "|", $i) }
+			     print $2 ";" $3 ";" $4 }'
+}
+
+# po_pairs FILE: "msgid<TAB>msgstr" for each message but the header, one a line, lowercased.
+po_pairs() {
+	msgcat --no-wrap --no-location "$1" | awk '
+		function flush() {
+			if (id != "") { gsub(/""/, "", id); gsub(/""/, "", str); print tolower(id "\t" str) }
+			id = ""; str = ""; part = ""
+		}
+		/^msgid / { flush(); id = substr($0, 7); part = "id"; next }
+		/^msgid_plural / { part = ""; next }
+		/^msgstr/ { sub(/^msgstr(\[[0-9]+\])? /, ""); str = str $0; part = "str"; next }
+		/^"/ { if (part == "id") id = id $0; else if (part == "str") str = str $0; next }
+		{ flush() }
+		END { flush() }' | grep -v '^""'"$(printf '\t')"
+}
+
+# offenders TITLE: fail with the messages read from stdin, if there are any.
+offenders() {
+	cat >"$T_DIR/offenders"
+	[ -s "$T_DIR/offenders" ] || return 0
+	echo "$1:"
+	cat "$T_DIR/offenders"
+	return 1
+}
+
+# The catalogue follows the glossary: the term's Indonesian word wherever the English has it,
+# and none of the words the glossary rejects.
+catalogue_follows_the_glossary() {
+	glossary_rows >"$T_DIR/rows" && [ "$(wc -l <"$T_DIR/rows")" -ge 10 ] || return 1
+	po_pairs "$PO/id.po" >"$T_DIR/pairs" && [ -s "$T_DIR/pairs" ] || return 1
+	status=0
+	while IFS=';' read -r english indonesian never; do
+		# the codes in a msgid (wf_application_get, lost|revoke|expire) are not its words
+		awk -F'\t' -v en="(^|[^a-z])($english)" -v id="$indonesian" '{
+			text = $1; gsub(/[a-z_]+(\|[a-z_]+)+/, "", text); gsub(/[a-z]*_[a-z_]*/, "", text)
+			if (text ~ en && $2 !~ id) print }' "$T_DIR/pairs" |
+			offenders "'$english' without '$indonesian'" || status=1
+		echo "$never" | tr ',' '\n' | sed 's/^ *//; s/ *$//; /^$/d' >"$T_DIR/never"
+		while read -r word; do
+			cut -f2 "$T_DIR/pairs" | grep -iF -- "$word" |
+				offenders "'$word', which the glossary rejects" || status=1
+		done <"$T_DIR/never"
+	done <"$T_DIR/rows"
+	return $status
+}
+
+# "dicabut" is a revoked certificate only: a token leaves its reader "dilepas".
+cabut_is_said_of_revocation_only() {
+	po_pairs "$PO/id.po" | awk -F'\t' '$2 ~ /cabut/ && $1 !~ /revo/' |
+		offenders "'cabut' for something not revoked"
+}
+
+# No parenthesis inside a parenthesis, in either language.
+no_doubled_parentheses() {
+	for lang in id en; do
+		po_pairs "$PO/$lang.po" | cut -f2 | grep -E '\([^)]*\(' |
+			offenders "doubled parentheses in $lang.po" || return 1
+	done
+}
+
 t_ok help_is_indonesian_with_lang_id help_is_indonesian_with_lang_id
 t_ok help_is_english_with_lang_en help_is_english_with_lang_en
 t_ok command_help_follows_lang command_help_follows_lang
@@ -219,4 +288,7 @@ t_ok english_catalogue_translates_each_message_to_itself \
 	english_catalogue_translates_each_message_to_itself
 t_ok potfiles_lists_every_source_with_messages potfiles_lists_every_source_with_messages
 t_ok template_is_current_with_the_sources template_is_current_with_the_sources
+t_ok catalogue_follows_the_glossary catalogue_follows_the_glossary
+t_ok cabut_is_said_of_revocation_only cabut_is_said_of_revocation_only
+t_ok no_doubled_parentheses no_doubled_parentheses
 t_done

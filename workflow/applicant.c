@@ -96,23 +96,23 @@ wf_validate_text(const char *text, const char *field, size_t max_chars, const ch
 
 	for (; *s != '\0'; s += n, chars++) {
 		if ((n = utf8_decode(s, &cp)) == 0)
-			return wf_fail_field(err, field, "%s is not valid UTF-8 (at byte %zu)", field,
+			return wf_fail_field(err, field, _("%s is not valid UTF-8 (at byte %zu)"), field,
 					     (size_t)(s - (const unsigned char *)text) + 1);
 		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
 			return wf_fail_field(err, field,
-					     "%s contains a control character (U+%04X, character "
-					     "%zu)",
+					     _("%s contains a control character (U+%04X, character "
+					     "%zu)"),
 					     field, (unsigned)cp, chars + 1);
 		if (is_invisible_format(cp))
 			return wf_fail_field(err, field,
-					     "%s contains an invisible formatting character (U+%04X, "
-					     "character %zu): type it again without it",
+					     _("%s contains an invisible formatting character (U+%04X, "
+					     "character %zu): type it again without it"),
 					     field, (unsigned)cp, chars + 1);
 	}
 	if (max_chars > 0 && chars > max_chars)
 		return wf_fail_field(err, field,
-				     "%s is %zu characters long: the certificate's %s holds at "
-				     "most %zu",
+				     _("%s is %zu characters long: the certificate's %s holds at "
+				     "most %zu"),
 				     field, chars, attribute, max_chars);
 	return WF_OK;
 }
@@ -149,12 +149,12 @@ wf_text_copy(char *dst, size_t size, const char *value, const char *field, struc
 	size_t n;
 
 	if (!dst || size == 0 || !field)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_text_copy: NULL argument");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_text_copy: NULL argument"));
 	if (!value)
 		value = "";
 	/* A value one byte too long is refused like one a kilobyte too long. */
 	if ((n = strnlen(value, size)) >= size)
-		return wf_fail_field(err, field, "%s is %zu bytes long: at most %zu are allowed",
+		return wf_fail_field(err, field, _("%s is %zu bytes long: at most %zu are allowed"),
 				     field, strlen(value), size - 1);
 	memcpy(dst, value, n + 1);
 	return WF_OK;
@@ -169,14 +169,14 @@ wf_applicant_set(struct wf_applicant *applicant, const char *key, const char *va
 	int employment;
 
 	if (!applicant || !key)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_applicant_set: NULL argument");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_applicant_set: NULL argument"));
 	if (field == NULL)
-		return wf_fail_field(err, "field", "an applicant has no field %s", key);
+		return wf_fail_field(err, "field", _("an applicant has no field %s"), key);
 	at = (char *)applicant + field->offset;
 	if (field->check != WF_CHECK_EMPLOYMENT)
 		return wf_text_copy(at, field->limit + 1, value, field->key, err);
 	if ((employment = wf_employment_parse(value != NULL ? value : "")) < 0)
-		return wf_fail_field(err, field->key, "employment status is pns, pppk or other");
+		return wf_fail_field(err, field->key, _("employment status is pns, pppk or other"));
 	applicant->employment = (enum wf_employment)employment;
 	return WF_OK;
 }
@@ -189,7 +189,7 @@ wf_applicant_check_terminated(const struct wf_applicant *applicant, struct wf_er
 
 		if (f->check != WF_CHECK_EMPLOYMENT &&
 		    !memchr((const char *)applicant + f->offset, '\0', f->limit + 1))
-			return wf_fail_field(err, f->key, "%s does not end within its %zu bytes",
+			return wf_fail_field(err, f->key, _("%s does not end within its %zu bytes"),
 					     f->key, f->limit);
 	}
 	return WF_OK;
@@ -205,7 +205,7 @@ wf_applicant_columns(const char *prefix, char *buf, size_t size, struct wf_error
 		int n = snprintf(buf + used, size - used, "%s%s%s", i ? ", " : "", prefix,
 				 applicant_fields[i].column);
 		if (n < 0 || (size_t)n >= size - used)
-			return wf_fail(err, WF_ERR_INTERNAL, "applicant columns do not fit");
+			return wf_fail(err, WF_ERR_INTERNAL, _("applicant columns do not fit"));
 		used += (size_t)n;
 	}
 	return WF_OK;

@@ -15,16 +15,16 @@ static int
 check_nip_for_employment(const struct wf_applicant *a, int64_t now, struct wf_error *err)
 {
 	if ((int)a->employment < 0 || a->employment >= WF_EMPLOYMENT_COUNT)
-		return wf_fail_field(err, "employment", "employment status is pns, pppk or other");
+		return wf_fail_field(err, "employment", _("employment status is pns, pppk or other"));
 	if (a->employment == WF_EMPLOYMENT_OTHER) {
 		if (a->nip[0])
 			return wf_fail_field(err, "nip",
-					     "an applicant with employment status"
-					     " 'other' has no NIP");
+					     _("an applicant with employment status"
+					       " 'other' has no NIP"));
 		return WF_OK;
 	}
 	if (!a->nip[0])
-		return wf_fail_field(err, "nip", "a %s needs a NIP",
+		return wf_fail_field(err, "nip", _("a %s needs a NIP"),
 				     a->employment == WF_EMPLOYMENT_PNS ? "PNS" : "PPPK");
 	return wf_validate_nip_at(a->nip, now, NULL, err);
 }
@@ -69,7 +69,7 @@ check_field(struct wf_store *store, const struct wf_applicant_field *f, struct w
 	int r;
 
 	if (f->required && f->check != WF_CHECK_EMPLOYMENT && wf_text_empty(value))
-		return wf_fail_field(err, f->key, "%s is required", f->key);
+		return wf_fail_field(err, f->key, _("%s is required"), f->key);
 	switch (f->check) {
 	case WF_CHECK_NIK:
 		return wf_validate_nik_at(value, now, NULL, err);
@@ -128,13 +128,13 @@ insert_applicant(struct wf_store *store, const struct wf_applicant *a, int64_t n
 		used += (size_t)snprintf(sql + used, sizeof(sql) - used, "?%zu%s", i,
 					 i <= count ? ", " : ")");
 	if (used >= sizeof(sql))
-		return wf_fail(err, WF_ERR_INTERNAL, "the applicant's INSERT does not fit");
+		return wf_fail(err, WF_ERR_INTERNAL, _("the applicant's INSERT does not fit"));
 	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
 		return r;
 	wf_applicant_bind(stmt, 1, a);
 	sqlite3_bind_int64(stmt, (int)count + 1, now);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "record applicant");
+		r = wf_fail_db(err, store->db, _("record applicant"));
 	else
 		*id = sqlite3_last_insert_rowid(store->db);
 	sqlite3_finalize(stmt);
@@ -152,7 +152,7 @@ next_number(struct wf_store *store, int64_t now, int *year, int *seq, char numbe
 	int r;
 
 	if (!localtime_r(&t, &tm))
-		return wf_fail(err, WF_ERR_INTERNAL, "localtime failed");
+		return wf_fail(err, WF_ERR_INTERNAL, _("localtime failed"));
 	*year = tm.tm_year + 1900;
 	if ((r = wf_prepare(store,
 			    "SELECT COALESCE(MAX(seq), 0) + 1 FROM applications"
@@ -161,7 +161,7 @@ next_number(struct wf_store *store, int64_t now, int *year, int *seq, char numbe
 		return r;
 	sqlite3_bind_int(stmt, 1, *year);
 	if (sqlite3_step(stmt) != SQLITE_ROW)
-		r = wf_fail_db(err, store->db, "number application");
+		r = wf_fail_db(err, store->db, _("number application"));
 	else
 		*seq = sqlite3_column_int(stmt, 0);
 	sqlite3_finalize(stmt);
@@ -193,7 +193,7 @@ insert_application(struct wf_store *store, int64_t applicant_id, enum wf_request
 	sqlite3_bind_int64(stmt, 5, now);
 	wf_bind_text(stmt, 6, wf_request_type_name(type));
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "record application");
+		r = wf_fail_db(err, store->db, _("record application"));
 	else
 		*id = sqlite3_last_insert_rowid(store->db);
 	sqlite3_finalize(stmt);
@@ -207,7 +207,7 @@ insert_application(struct wf_store *store, int64_t applicant_id, enum wf_request
 		sqlite3_bind_int64(stmt, 1, *id);
 		wf_bind_text(stmt, 2, wf_document_name((enum wf_document_kind)kind));
 		if (sqlite3_step(stmt) != SQLITE_DONE)
-			r = wf_fail_db(err, store->db, "record documents");
+			r = wf_fail_db(err, store->db, _("record documents"));
 	}
 	sqlite3_finalize(stmt);
 	return r;
@@ -254,9 +254,9 @@ wf_application_create(struct wf_store *store, const struct wf_applicant *applica
 
 	wf_error_clear(err);
 	if (!store || !applicant || !number)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_application_create: NULL argument");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_application_create: NULL argument"));
 	if ((int)type < 0 || type >= WF_REQUEST_COUNT)
-		return wf_fail_field(err, "request_type", "unknown request type");
+		return wf_fail_field(err, "request_type", _("unknown request type"));
 	if ((r = check_applicant(store, applicant, &clean, wf_store_now(store), err)) != WF_OK)
 		return r;
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
@@ -326,13 +326,13 @@ update_applicant(struct wf_store *store, int64_t app_id, const struct wf_applica
 					 " WHERE id = ?%zu)",
 					 count + 1);
 	if (used >= sizeof(sql))
-		return wf_fail(err, WF_ERR_INTERNAL, "the applicant's UPDATE does not fit");
+		return wf_fail(err, WF_ERR_INTERNAL, _("the applicant's UPDATE does not fit"));
 	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
 		return r;
 	wf_applicant_bind(stmt, 1, a);
 	sqlite3_bind_int64(stmt, (int)count + 1, app_id);
 	if (sqlite3_step(stmt) != SQLITE_DONE || sqlite3_changes(store->db) != 1)
-		r = wf_fail_db(err, store->db, "correct applicant");
+		r = wf_fail_db(err, store->db, _("correct applicant"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -359,7 +359,7 @@ read_applicant(struct wf_store *store, int64_t app_id, struct wf_applicant *out,
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		wf_applicant_read(stmt, 0, out);
 	else
-		r = wf_fail_db(err, store->db, "read applicant");
+		r = wf_fail_db(err, store->db, _("read applicant"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -381,14 +381,14 @@ record_edit(struct wf_store *store, const char *number, const struct wf_applican
 		return r;
 	if (!state_allows_edit(app.state))
 		return wf_fail(err, WF_ERR_STATE,
-			       "%s is %s: its data is in the key's request already and can no "
-			       "longer be corrected",
+			       _("%s is %s: its data is in the key's request already and can no "
+			       "longer be corrected"),
 			       number, wf_state_name(app.state));
 	if ((r = read_applicant(store, app.id, &current, err)) != WF_OK)
 		return r;
 	describe_changes(&current, clean, detail, sizeof(detail));
 	if (*detail == '\0')
-		return wf_fail_field(err, "applicant", "nothing to correct: every value is as recorded");
+		return wf_fail_field(err, "applicant", _("nothing to correct: every value is as recorded"));
 	if ((r = update_applicant(store, app.id, clean, err)) != WF_OK)
 		return r;
 	struct wf_audit_entry entry = {acting.actor.login, "admin", number, "edit_applicant", "ok",
@@ -406,7 +406,7 @@ wf_applicant_edit(struct wf_store *store, const char *number, const struct wf_ap
 
 	wf_error_clear(err);
 	if (!store || !number || !applicant)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_applicant_edit: NULL argument");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_applicant_edit: NULL argument"));
 	if ((r = check_applicant(store, applicant, &clean, wf_store_now(store), err)) != WF_OK)
 		return r;
 	if ((r = wf_tx_begin(store, err)) != WF_OK)

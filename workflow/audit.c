@@ -45,7 +45,7 @@ row_hash(const char *prev_hash, const struct audit_row *row, char out[HASH_HEX],
 	int ok;
 
 	if (!md)
-		return wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+		return wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 	snprintf(numbers, sizeof(numbers), "%" PRId64 " %" PRId64, row->seq, row->at);
 	ok = EVP_DigestInit_ex(md, EVP_sha256(), NULL) && digest_field(md, prev_hash) &&
 	     digest_field(md, numbers);
@@ -54,7 +54,7 @@ row_hash(const char *prev_hash, const struct audit_row *row, char out[HASH_HEX],
 	ok = ok && EVP_DigestFinal_ex(md, digest, &len);
 	EVP_MD_CTX_free(md);
 	if (!ok || len != 32)
-		return wf_fail(err, WF_ERR_INTERNAL, "SHA-256 failed");
+		return wf_fail(err, WF_ERR_INTERNAL, _("SHA-256 failed"));
 	for (unsigned int i = 0; i < len; i++)
 		snprintf(out + 2 * i, 3, "%02x", digest[i]);
 	return WF_OK;
@@ -77,7 +77,7 @@ read_head(struct wf_store *store, int64_t *seq, char hash[HASH_HEX], struct wf_e
 		*seq = 0;
 		memcpy(hash, genesis, HASH_HEX);
 	} else {
-		r = wf_fail_db(err, store->db, "read audit head");
+		r = wf_fail_db(err, store->db, _("read audit head"));
 	}
 	sqlite3_finalize(stmt);
 	return r;
@@ -116,7 +116,7 @@ wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry, stru
 	wf_bind_text(stmt, 9, prev);
 	wf_bind_text(stmt, 10, hash);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "append audit row");
+		r = wf_fail_db(err, store->db, _("append audit row"));
 	sqlite3_finalize(stmt);
 	if (r != WF_OK)
 		return r;
@@ -129,7 +129,7 @@ wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry, stru
 	sqlite3_bind_int64(stmt, 1, row.seq);
 	wf_bind_text(stmt, 2, hash);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "move audit head");
+		r = wf_fail_db(err, store->db, _("move audit head"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -153,19 +153,19 @@ verify_row(sqlite3_stmt *stmt, int64_t expected_seq, char running[HASH_HEX], int
 		/* A row is missing or moved: the first wrong place is the expected one. */
 		*bad = expected_seq;
 		return wf_fail(err, WF_ERR_AUDIT,
-			       "audit row %" PRId64 " is missing (found %" PRId64 " in its place)",
+			       _("audit row %" PRId64 " is missing (found %" PRId64 " in its place)"),
 			       expected_seq, row.seq);
 	}
 	if (strcmp(prev, running) != 0) {
 		*bad = row.seq;
 		return wf_fail(err, WF_ERR_AUDIT,
-			       "audit row %" PRId64 " does not follow the row before it", row.seq);
+			       _("audit row %" PRId64 " does not follow the row before it"), row.seq);
 	}
 	if ((r = row_hash(running, &row, computed, err)) != WF_OK)
 		return r;
 	if (strcmp(computed, stored) != 0) {
 		*bad = row.seq;
-		return wf_fail(err, WF_ERR_AUDIT, "audit row %" PRId64 " was altered", row.seq);
+		return wf_fail(err, WF_ERR_AUDIT, _("audit row %" PRId64 " was altered"), row.seq);
 	}
 	memcpy(running, stored, HASH_HEX);
 	return WF_OK;
@@ -182,7 +182,7 @@ wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows, s
 	wf_error_clear(err);
 	/* One read transaction: a snapshot, so appends running meanwhile do not confuse us. */
 	if (sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return wf_fail_db(err, store->db, "begin");
+		return wf_fail_db(err, store->db, _("begin"));
 	if ((r = read_head(store, &head_seq, head_hash, err)) != WF_OK)
 		goto out;
 	if ((r = wf_prepare(store,
@@ -197,13 +197,13 @@ wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows, s
 		seq++;
 	}
 	if (rc != SQLITE_DONE) {
-		r = wf_fail_db(err, store->db, "read audit");
+		r = wf_fail_db(err, store->db, _("read audit"));
 		goto out;
 	}
 	if (seq != head_seq || strcmp(running, head_hash) != 0) {
 		bad = seq < head_seq ? seq + 1 : seq > head_seq ? head_seq + 1 : seq;
 		r = wf_fail(err, WF_ERR_AUDIT,
-			    "audit log ends at row %" PRId64 " but its head records row %" PRId64,
+			    _("audit log ends at row %" PRId64 " but its head records row %" PRId64),
 			    seq, head_seq);
 		goto out;
 	}
@@ -276,7 +276,7 @@ wf_audit_list(struct wf_store *store, int64_t after_seq, size_t limit, const cha
 		read_audit_row(stmt, &rows[n++]);
 	}
 	if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "list audit");
+		r = wf_fail_db(err, store->db, _("list audit"));
 out:
 	sqlite3_finalize(stmt);
 	if (r != WF_OK) {

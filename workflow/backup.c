@@ -26,7 +26,7 @@ static int
 path_join(char *out, const char *a, const char *b, struct wf_error *err)
 {
 	if ((size_t)snprintf(out, PATH_MAX, "%s/%s", a, b) >= PATH_MAX)
-		return wf_fail(err, WF_ERR_INVALID, "path too long: %s/%s", a, b);
+		return wf_fail(err, WF_ERR_INVALID, _("path too long: %s/%s"), a, b);
 	return WF_OK;
 }
 
@@ -37,9 +37,9 @@ hash_file(const char *path, int out, char sha256[65], struct wf_error *err)
 	struct stat st;
 
 	if (in < 0)
-		return wf_fail(err, WF_ERR_IO, "%s: %s", path, strerror(errno));
+		return wf_fail(err, WF_ERR_IO, _("%s: %s"), path, strerror(errno));
 	if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode))
-		r = wf_fail(err, WF_ERR_IO, "%s is not a regular file", path);
+		r = wf_fail(err, WF_ERR_IO, _("%s is not a regular file"), path);
 	else
 		r = wf_copy_hashing(in, out, sha256, err);
 	close(in);
@@ -56,10 +56,10 @@ copy_file(const char *from, const char *to, const char *rel, FILE *manifest,
 
 	if (to != NULL && (out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 				      0600)) < 0)
-		return wf_fail(err, WF_ERR_IO, "%s: %s", to, strerror(errno));
+		return wf_fail(err, WF_ERR_IO, _("%s: %s"), to, strerror(errno));
 	r = hash_file(from, out, sha256, err);
 	if (out >= 0 && close(out) != 0 && r == WF_OK)
-		r = wf_fail(err, WF_ERR_IO, "%s: %s", to, strerror(errno));
+		r = wf_fail(err, WF_ERR_IO, _("%s: %s"), to, strerror(errno));
 	if (r != WF_OK)
 		return r;
 	if (manifest != NULL)
@@ -83,9 +83,9 @@ copy_tree(const char *from, const char *to, const char *rel, FILE *manifest,
 	int n, r = WF_OK;
 
 	if (to != NULL && mkdir(to, 0700) != 0)
-		return wf_fail(err, WF_ERR_IO, "%s: %s", to, strerror(errno));
+		return wf_fail(err, WF_ERR_IO, _("%s: %s"), to, strerror(errno));
 	if ((n = scandir(from, &names, NULL, alphasort)) < 0)
-		return errno == ENOENT ? WF_OK : wf_fail(err, WF_ERR_IO, "%s: %s", from, strerror(errno));
+		return errno == ENOENT ? WF_OK : wf_fail(err, WF_ERR_IO, _("%s: %s"), from, strerror(errno));
 	for (int i = 0; i < n && r == WF_OK; i++) {
 		const char *name = names[i]->d_name;
 
@@ -97,13 +97,13 @@ copy_tree(const char *from, const char *to, const char *rel, FILE *manifest,
 			break;
 		snprintf(sub, sizeof(sub), "%s/%s", rel, name);
 		if (lstat(src, &st) != 0)
-			r = wf_fail(err, WF_ERR_IO, "%s: %s", src, strerror(errno));
+			r = wf_fail(err, WF_ERR_IO, _("%s: %s"), src, strerror(errno));
 		else if (S_ISDIR(st.st_mode))
 			r = copy_tree(src, to ? dst : NULL, sub, manifest, info, err);
 		else if (S_ISREG(st.st_mode))
 			r = copy_file(src, to ? dst : NULL, sub, manifest, info, err);
 		else
-			r = wf_fail(err, WF_ERR_IO, "%s is not a regular file or directory", src);
+			r = wf_fail(err, WF_ERR_IO, _("%s is not a regular file or directory"), src);
 	}
 	for (int i = 0; i < n; i++)
 		free(names[i]);
@@ -143,7 +143,7 @@ make_parents(const char *path, struct wf_error *err)
 	for (char *p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
 		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-			return wf_fail(err, WF_ERR_IO, "%s: %s", dir, strerror(errno));
+			return wf_fail(err, WF_ERR_IO, _("%s: %s"), dir, strerror(errno));
 		*p = '/';
 	}
 	return WF_OK;
@@ -211,25 +211,25 @@ write_backup(struct wf_store *store, const char *staging, struct wf_backup_info 
 	    (r = path_join(body_path, staging, MANIFEST ".body", err)) != WF_OK)
 		return r;
 	if (realpath(store->path, database) == NULL)
-		return wf_fail(err, WF_ERR_IO, "%s: %s", store->path, strerror(errno));
+		return wf_fail(err, WF_ERR_IO, _("%s: %s"), store->path, strerror(errno));
 	if ((r = wf_backup(store, db_copy, err)) != WF_OK || (r = settle_copy(db_copy, info, err)) != WF_OK)
 		return r;
 	if ((body = fopen(body_path, "w+e")) == NULL)
-		return wf_fail(err, WF_ERR_IO, "%s: %s", body_path, strerror(errno));
+		return wf_fail(err, WF_ERR_IO, _("%s: %s"), body_path, strerror(errno));
 	/* The database first, then the data directory's files under files/. */
 	if ((r = hash_file(db_copy, -1, line, err)) == WF_OK)
 		fprintf(body, "%s  %s\n", line, BACKUP_DB);
 	if (r == WF_OK)
 		r = copy_tree(store->data_dir, files, BACKUP_FILES, body, info, err);
 	if (r == WF_OK && (manifest = fopen(manifest_path, "wxe")) == NULL)
-		r = wf_fail(err, WF_ERR_IO, "%s: %s", manifest_path, strerror(errno));
+		r = wf_fail(err, WF_ERR_IO, _("%s: %s"), manifest_path, strerror(errno));
 	if (r == WF_OK && write_manifest_header(manifest, database, info) != 0)
-		r = wf_fail(err, WF_ERR_IO, "%s: %s", manifest_path, strerror(errno));
+		r = wf_fail(err, WF_ERR_IO, _("%s: %s"), manifest_path, strerror(errno));
 	rewind(body);
 	while (r == WF_OK && fgets(line, sizeof(line), body) != NULL)
 		fputs(line, manifest);
 	if (manifest != NULL && (fflush(manifest) != 0 || fsync(fileno(manifest)) != 0) && r == WF_OK)
-		r = wf_fail(err, WF_ERR_IO, "%s: %s", manifest_path, strerror(errno));
+		r = wf_fail(err, WF_ERR_IO, _("%s: %s"), manifest_path, strerror(errno));
 	if (manifest != NULL)
 		fclose(manifest);
 	fclose(body);
@@ -248,19 +248,19 @@ wf_backup_create(struct wf_store *store, const char *dir, struct wf_backup_info 
 
 	wf_error_clear(err);
 	if (store == NULL || dir == NULL || *dir == '\0')
-		return wf_fail(err, WF_ERR_INVALID, "no backup directory given");
+		return wf_fail(err, WF_ERR_INVALID, _("no backup directory given"));
 	if (lstat(dir, &st) == 0)
-		return wf_fail(err, WF_ERR_EXISTS, "%s already exists: give a new directory", dir);
+		return wf_fail(err, WF_ERR_EXISTS, _("%s already exists: give a new directory"), dir);
 	if ((size_t)snprintf(staging, sizeof(staging), "%s.partial", dir) >= sizeof(staging))
-		return wf_fail(err, WF_ERR_INVALID, "path too long: %s", dir);
+		return wf_fail(err, WF_ERR_INVALID, _("path too long: %s"), dir);
 	if ((r = make_parents(dir, err)) != WF_OK)
 		return r;
 	if (mkdir(staging, 0700) != 0)
 		return wf_fail(err, errno == EEXIST ? WF_ERR_EXISTS : WF_ERR_IO,
-			       "%s: %s (an unfinished backup: remove it)", staging, strerror(errno));
+			       _("%s: %s (an unfinished backup: remove it)"), staging, strerror(errno));
 	r = write_backup(store, staging, &made, err);
 	if (r == WF_OK && rename(staging, dir) != 0)
-		r = wf_fail(err, WF_ERR_IO, "%s: %s", dir, strerror(errno));
+		r = wf_fail(err, WF_ERR_IO, _("%s: %s"), dir, strerror(errno));
 	if (r != WF_OK) {
 		remove_tree(staging);
 		return r;
@@ -285,21 +285,21 @@ parse_manifest(char *text, struct manifest *m, const char *path, struct wf_error
 	int used = 0;
 
 	if ((body = strstr(text, "\n\n")) == NULL)
-		return wf_fail(err, WF_ERR_BACKUP, "%s is not a backup manifest", path);
+		return wf_fail(err, WF_ERR_BACKUP, _("%s is not a backup manifest"), path);
 	*body = '\0';
 	body += 2;
 	if (sscanf(text, "%31[^\n]\ndatabase %4095[^\n]\naudit-rows %" SCNd64 "\naudit-head %64s%n",
 		   magic, m->database, &m->info.audit_rows, m->info.audit_head, &used) != 4 ||
 	    strcmp(magic, MANIFEST_MAGIC) != 0 || text[used] != '\0')
-		return wf_fail(err, WF_ERR_BACKUP, "%s is not a backup manifest this program wrote",
+		return wf_fail(err, WF_ERR_BACKUP, _("%s is not a backup manifest this program wrote"),
 			       path);
 	if (strlen(body) < 66 + strlen(BACKUP_DB) || strncmp(body + 64, "  " BACKUP_DB "\n", 12) != 0)
-		return wf_fail(err, WF_ERR_BACKUP, "%s does not list the database first", path);
+		return wf_fail(err, WF_ERR_BACKUP, _("%s does not list the database first"), path);
 	memcpy(m->db_sha256, body, 64);
 	m->db_sha256[64] = '\0';
 	files = body + 66 + strlen(BACKUP_DB) + 1;
 	if ((m->files = strdup(files)) == NULL)
-		return wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+		return wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 	return WF_OK;
 }
 
@@ -327,16 +327,16 @@ read_manifest(const char *dir, struct manifest *m, struct wf_error *err)
 	if ((r = path_join(path, dir, MANIFEST, err)) != WF_OK)
 		return r;
 	if ((f = fopen(path, "re")) == NULL)
-		return wf_fail(err, WF_ERR_IO, "%s: %s", path, strerror(errno));
+		return wf_fail(err, WF_ERR_IO, _("%s: %s"), path, strerror(errno));
 	if ((text = malloc(room + 1)) == NULL) {
 		fclose(f);
-		return wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+		return wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 	}
 	length = fread(text, 1, room + 1, f);
 	fclose(f);
 	text[length > room ? room : length] = '\0';
 	if (length > room || memchr(text, '\0', length) != NULL)
-		r = wf_fail(err, WF_ERR_BACKUP, "%s is not a backup manifest", path);
+		r = wf_fail(err, WF_ERR_BACKUP, _("%s is not a backup manifest"), path);
 	else
 		r = parse_manifest(text, m, path, err);
 	free(text);
@@ -352,7 +352,7 @@ check_top_level(const char *dir, struct wf_error *err)
 	int n, r = WF_OK;
 
 	if ((n = scandir(dir, &names, NULL, alphasort)) < 0)
-		return wf_fail(err, WF_ERR_IO, "%s: %s", dir, strerror(errno));
+		return wf_fail(err, WF_ERR_IO, _("%s: %s"), dir, strerror(errno));
 	for (int i = 0; i < n; i++) {
 		size_t k = 0;
 
@@ -360,7 +360,7 @@ check_top_level(const char *dir, struct wf_error *err)
 		       strcmp(expected[k], names[i]->d_name) != 0)
 			k++;
 		if (k == sizeof(expected) / sizeof(expected[0]) && r == WF_OK)
-			r = wf_fail(err, WF_ERR_BACKUP, "%s/%s is not in the backup's manifest", dir,
+			r = wf_fail(err, WF_ERR_BACKUP, _("%s/%s is not in the backup's manifest"), dir,
 				    names[i]->d_name);
 		free(names[i]);
 	}
@@ -380,13 +380,13 @@ check_files(const char *dir, const char *to, const struct manifest *m, struct wf
 	if ((r = path_join(files, dir, BACKUP_FILES, err)) != WF_OK)
 		return r;
 	if ((walk = open_memstream(&body, &length)) == NULL)
-		return wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+		return wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 	r = copy_tree(files, to, BACKUP_FILES, walk, NULL, err);
 	fclose(walk);
 	if (r == WF_OK && strcmp(body, m->files) != 0)
 		r = wf_fail(err, WF_ERR_BACKUP,
-			    "the files in %s differ from its manifest: a file was changed, added or "
-			    "removed",
+			    _("the files in %s differ from its manifest: a file was changed, added or "
+			    "removed"),
 			    dir);
 	free(body);
 	return r;
@@ -405,25 +405,25 @@ stage_database(const char *dir, const char *staged, const struct manifest *m,
 	if ((r = path_join(from, dir, BACKUP_DB, err)) != WF_OK)
 		return r;
 	if ((out = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
-		return wf_fail(err, errno == EEXIST ? WF_ERR_EXISTS : WF_ERR_IO, "%s: %s", staged,
+		return wf_fail(err, errno == EEXIST ? WF_ERR_EXISTS : WF_ERR_IO, _("%s: %s"), staged,
 			       strerror(errno));
 	r = hash_file(from, out, sha256, err);
 	close(out);
 	if (r == WF_OK && strcmp(sha256, m->db_sha256) != 0)
-		r = wf_fail(err, WF_ERR_BACKUP, "%s differs from its manifest", from);
+		r = wf_fail(err, WF_ERR_BACKUP, _("%s differs from its manifest"), from);
 	if (r != WF_OK)
 		return r;
 	if ((store = wf_store_open(staged, err)) == NULL)
 		return err->code;
 	if ((r = wf_audit_verify(store, NULL, NULL, err)) == WF_ERR_AUDIT)
-		r = wf_fail(err, WF_ERR_BACKUP, "the audit chain of %s does not verify", from);
+		r = wf_fail(err, WF_ERR_BACKUP, _("the audit chain of %s does not verify"), from);
 	if (r == WF_OK)
 		r = read_head(wf_store_db(store), staged, &head, err);
 	wf_store_close(store);
 	if (r == WF_OK &&
 	    (head.audit_rows != m->info.audit_rows || strcmp(head.audit_head, m->info.audit_head) != 0))
 		r = wf_fail(err, WF_ERR_BACKUP,
-			    "the database's audit head is not the one its manifest records");
+			    _("the database's audit head is not the one its manifest records"));
 	return r;
 }
 
@@ -440,7 +440,7 @@ wf_backup_check(const char *dir, struct wf_backup_info *info, struct wf_error *e
 	if ((r = check_top_level(dir, err)) != WF_OK || (r = check_files(dir, NULL, &m, err)) != WF_OK)
 		goto out;
 	if (mkdtemp(scratch) == NULL) {
-		r = wf_fail(err, WF_ERR_IO, "%s: %s", scratch, strerror(errno));
+		r = wf_fail(err, WF_ERR_IO, _("%s: %s"), scratch, strerror(errno));
 		goto out;
 	}
 	if ((r = path_join(staged, scratch, BACKUP_DB, err)) == WF_OK)
@@ -468,7 +468,7 @@ absolute_db_path(const char *db_path, char out[PATH_MAX], struct wf_error *err)
 	if ((r = make_parents(db_path, err)) != WF_OK)
 		return r;
 	if (realpath(dir, real) == NULL)
-		return wf_fail(err, WF_ERR_IO, "%s: %s", dir, strerror(errno));
+		return wf_fail(err, WF_ERR_IO, _("%s: %s"), dir, strerror(errno));
 	return path_join(out, real, base, err);
 }
 
@@ -483,9 +483,9 @@ set_aside(const char *db, const char *suffix, struct wf_error *err)
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		snprintf(from, sizeof(from), "%s%s", db, parts[i]);
 		if ((size_t)snprintf(to, sizeof(to), "%s%s%s", db, parts[i], suffix) >= sizeof(to))
-			return wf_fail(err, WF_ERR_INVALID, "path too long: %s", db);
+			return wf_fail(err, WF_ERR_INVALID, _("path too long: %s"), db);
 		if (lstat(from, &st) == 0 && rename(from, to) != 0)
-			return wf_fail(err, WF_ERR_IO, "%s: %s", from, strerror(errno));
+			return wf_fail(err, WF_ERR_IO, _("%s: %s"), from, strerror(errno));
 	}
 	return WF_OK;
 }
@@ -513,11 +513,11 @@ restore_checked(const char *dir, const char *db, const struct manifest *m, bool 
 	snprintf(staged_files, sizeof(staged_files), "%s.files.restoring", db);
 	snprintf(files, sizeof(files), "%s.files", db);
 	if (exists(staged) || exists(staged_files))
-		return wf_fail(err, WF_ERR_EXISTS, "%s or %s is there: an unfinished restore; remove "
-			       "them and restore again", staged, staged_files);
+		return wf_fail(err, WF_ERR_EXISTS, _("%s or %s is there: an unfinished restore; remove "
+			       "them and restore again"), staged, staged_files);
 	if (!replace && (exists(db) || exists(files)))
-		return wf_fail(err, WF_ERR_EXISTS, "a station is at %s already: give --replace to "
-			       "set it aside (kept as %s.replaced-<date>)", db, db);
+		return wf_fail(err, WF_ERR_EXISTS, _("a station is at %s already: give --replace to "
+			       "set it aside (kept as %s.replaced-<date>)"), db, db);
 	if ((r = stage_database(dir, staged, m, err)) != WF_OK ||
 	    (r = check_files(dir, staged_files, m, err)) != WF_OK)
 		goto out;
@@ -525,7 +525,7 @@ restore_checked(const char *dir, const char *db, const struct manifest *m, bool 
 	if ((r = set_aside(db, suffix, err)) != WF_OK)
 		goto out;
 	if (rename(staged, db) != 0 || rename(staged_files, files) != 0)
-		r = wf_fail(err, WF_ERR_IO, "moving the restored station into place: %s",
+		r = wf_fail(err, WF_ERR_IO, _("moving the restored station into place: %s"),
 			    strerror(errno));
 out:
 	if (r != WF_OK) {
@@ -545,15 +545,15 @@ wf_restore(const char *dir, const char *db_path, bool replace, struct wf_backup_
 
 	wf_error_clear(err);
 	if (dir == NULL || db_path == NULL || *db_path == '\0')
-		return wf_fail(err, WF_ERR_INVALID, "no backup or database path given");
+		return wf_fail(err, WF_ERR_INVALID, _("no backup or database path given"));
 	if ((r = read_manifest(dir, &m, err)) != WF_OK)
 		goto out;
 	if ((r = check_top_level(dir, err)) != WF_OK || (r = absolute_db_path(db_path, db, err)) != WF_OK)
 		goto out;
 	/* The records name their scans by absolute path: the station goes back where it was. */
 	if (strcmp(db, m.database) != 0) {
-		r = wf_fail(err, WF_ERR_INVALID, "this is a backup of the station at %s, whose "
-			    "records name files under %s.files: restore it there", m.database,
+		r = wf_fail(err, WF_ERR_INVALID, _("this is a backup of the station at %s, whose "
+			    "records name files under %s.files: restore it there"), m.database,
 			    m.database);
 		goto out;
 	}

@@ -44,12 +44,12 @@ wf_copy_hashing(int in, int out, char sha256[65], struct wf_error *err)
 	while ((n = read(in, buf, sizeof(buf))) > 0) {
 		if (!EVP_DigestUpdate(md, buf, (size_t)n) ||
 		    (out >= 0 && write(out, buf, (size_t)n) != n)) {
-			r = wf_fail(err, WF_ERR_IO, "copying the scan: %s", strerror(errno));
+			r = wf_fail(err, WF_ERR_IO, _("copying the scan: %s"), strerror(errno));
 			goto out;
 		}
 	}
 	if (n < 0 || (out >= 0 && fsync(out) != 0)) {
-		r = wf_fail(err, WF_ERR_IO, "copying the scan: %s", strerror(errno));
+		r = wf_fail(err, WF_ERR_IO, _("copying the scan: %s"), strerror(errno));
 		goto out;
 	}
 	if (!EVP_DigestFinal_ex(md, digest, &len) || len != 32)
@@ -60,7 +60,7 @@ wf_copy_hashing(int in, int out, char sha256[65], struct wf_error *err)
 out:
 	EVP_MD_CTX_free(md);
 	if (r == WF_ERR_INTERNAL)
-		wf_fail(err, r, "SHA-256 failed");
+		wf_fail(err, r, _("SHA-256 failed"));
 	return r;
 }
 
@@ -94,16 +94,16 @@ copy_scan(struct wf_store *store, const char *number, enum wf_document_kind kind
 	int n1 = snprintf(dir, sizeof(dir), "%s/%s", store->data_dir, name);
 	int n2 = snprintf(temp, sizeof(temp), "%s/.%s.XXXXXX", dir, wf_document_name(kind));
 	if (n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof(dir) || (size_t)n2 >= sizeof(temp))
-		return wf_fail(err, WF_ERR_IO, "the data directory's path is too long");
+		return wf_fail(err, WF_ERR_IO, _("the data directory's path is too long"));
 	if ((r = wf_make_private_dir(store->data_dir, err)) != WF_OK ||
 	    (r = wf_make_private_dir(dir, err)) != WF_OK)
 		return r;
 	if ((in = open(source, O_RDONLY | O_CLOEXEC)) < 0) {
-		r = wf_fail(err, WF_ERR_IO, "%s: %s", source, strerror(errno));
+		r = wf_fail(err, WF_ERR_IO, _("%s: %s"), source, strerror(errno));
 		goto out;
 	}
 	if ((out = mkostemp(temp, O_CLOEXEC)) < 0) {
-		r = wf_fail(err, WF_ERR_IO, "%s: %s", temp, strerror(errno));
+		r = wf_fail(err, WF_ERR_IO, _("%s: %s"), temp, strerror(errno));
 		goto out;
 	}
 	if ((r = wf_copy_hashing(in, out, copy->sha256, err)) != WF_OK)
@@ -111,12 +111,12 @@ copy_scan(struct wf_store *store, const char *number, enum wf_document_kind kind
 	n1 = snprintf(copy->path, sizeof(copy->path), "%s/%s-%.16s%s", dir, wf_document_name(kind),
 		      copy->sha256, dot);
 	if (n1 < 0 || (size_t)n1 >= sizeof(copy->path)) {
-		r = wf_fail(err, WF_ERR_IO, "the data directory's path is too long");
+		r = wf_fail(err, WF_ERR_IO, _("the data directory's path is too long"));
 		goto out;
 	}
 	copy->created = link(temp, copy->path) == 0;
 	if (!copy->created && errno != EEXIST)
-		r = wf_fail(err, WF_ERR_IO, "%s: %s", copy->path, strerror(errno));
+		r = wf_fail(err, WF_ERR_IO, _("%s: %s"), copy->path, strerror(errno));
 out:
 	if (in >= 0)
 		close(in);
@@ -145,7 +145,7 @@ recorded_scan(struct wf_store *store, int64_t app_id, enum wf_document_kind kind
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		wf_column_copy(stmt, 0, path, 4096);
 	else
-		r = wf_fail(err, WF_ERR_DB, "document row missing");
+		r = wf_fail(err, WF_ERR_DB, _("document row missing"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -172,9 +172,9 @@ update_document(struct wf_store *store, int64_t app_id, enum wf_document_kind ki
 	sqlite3_bind_int64(stmt, 5, app_id);
 	wf_bind_text(stmt, 6, wf_document_name(kind));
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "record document");
+		r = wf_fail_db(err, store->db, _("record document"));
 	else if (sqlite3_changes(store->db) != 1)
-		r = wf_fail(err, WF_ERR_DB, "document row missing");
+		r = wf_fail(err, WF_ERR_DB, _("document row missing"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -185,8 +185,9 @@ refuse_closed(const char *number, enum wf_state state, struct wf_error *err)
 	char allowed[256];
 
 	return wf_fail(err, WF_ERR_STATE,
-		       "documents of %s are closed in state %s (sent to BSrE); allowed: %s", number,
-		       wf_state_name(state), wf_allowed_actions(state, allowed, sizeof(allowed)));
+		       _("documents of %s are closed in state %s; allowed: %s"), number,
+		       wf_state_label(state, wf_indonesian()),
+		       wf_allowed_actions(state, allowed, sizeof(allowed)));
 }
 
 /* Inside the transaction; old_scan gets the path the record named before. */
@@ -251,7 +252,7 @@ wf_document_set(struct wf_store *store, const char *number, enum wf_document_kin
 
 	wf_error_clear(err);
 	if ((int)kind < 0 || kind >= WF_DOC_COUNT)
-		return wf_fail_field(err, "kind", "unknown document kind");
+		return wf_fail_field(err, "kind", _("unknown document kind"));
 	/* Look first so that no scan is copied for an application that does not exist. */
 	if ((r = wf_application_lookup(store, number, &app, err)) != WF_OK)
 		return r;

@@ -34,9 +34,9 @@ exec_on_open_key(struct wf_store *store, int64_t app_id, const char *sql, const 
 	wf_bind_text(stmt, 2, text);
 	sqlite3_bind_int64(stmt, 3, wf_store_now(store));
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "update key record");
+		r = wf_fail_db(err, store->db, _("update key record"));
 	else if (sqlite3_changes(store->db) == 0)
-		r = wf_fail(err, WF_ERR_NOT_FOUND, "no open key generation for this application");
+		r = wf_fail(err, WF_ERR_NOT_FOUND, _("no open key generation for this application"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -62,9 +62,9 @@ insert_intent(struct wf_store *store, int64_t app_id, const struct wf_acting *ac
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_CONSTRAINT)
 		r = wf_fail(err, WF_ERR_EXISTS,
-			    "a key generation is already open for this application");
+			    _("a key generation is already open for this application"));
 	else if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "record key intent");
+		r = wf_fail_db(err, store->db, _("record key intent"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -95,13 +95,13 @@ wf_key_begin(struct wf_store *store, const char *number, const struct wf_actor *
 
 	wf_error_clear(err);
 	if (wf_text_empty(token_serial))
-		return wf_fail_field(err, "token_serial", "the token's serial is required");
+		return wf_fail_field(err, "token_serial", _("the token's serial is required"));
 	if (wf_text_empty(key_type))
-		return wf_fail_field(err, "key_type", "the key type is required");
+		return wf_fail_field(err, "key_type", _("the key type is required"));
 	if (wf_text_empty(key_label))
-		return wf_fail_field(err, "key_label", "the key label is required");
+		return wf_fail_field(err, "key_label", _("the key label is required"));
 	if (!is_hex(marker_hex))
-		return wf_fail_field(err, "marker", "the key's marker is 1 to 64 bytes in hex");
+		return wf_fail_field(err, "marker", _("the key's marker is 1 to 64 bytes in hex"));
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
 	if ((r = wf_application_lookup(store, number, &app, err)) != WF_OK)
@@ -112,9 +112,10 @@ wf_key_begin(struct wf_store *store, const char *number, const struct wf_actor *
 		goto out;
 	if (app.state != WF_STATE_SENT) {
 		r = wf_fail(err, WF_ERR_STATE,
-			    "a key is generated for an application in state"
-			    " sent; %s is %s (allowed: %s)",
-			    number, wf_state_name(app.state),
+			    _("a key is generated for an application in state %s; %s is %s;"
+			        " allowed: %s"),
+			    wf_state_label(WF_STATE_SENT, wf_indonesian()), number,
+			    wf_state_label(app.state, wf_indonesian()),
 			    wf_allowed_actions(app.state, allowed, sizeof(allowed)));
 		goto out;
 	}
@@ -155,7 +156,7 @@ wf_key_set_id(struct wf_store *store, const char *number, const char *key_id_hex
 
 	wf_error_clear(err);
 	if (!is_hex(key_id_hex))
-		return wf_fail_field(err, "key_id", "the key id is 1 to 64 bytes in hex");
+		return wf_fail_field(err, "key_id", _("the key id is 1 to 64 bytes in hex"));
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
 	if ((r = wf_application_lookup(store, number, &app, err)) != WF_OK ||
@@ -194,7 +195,7 @@ complete_key(struct wf_store *store, const struct wf_app_ref *app, const struct 
 	sqlite3_bind_int64(stmt, 1, app->id);
 	bool intent = sqlite3_step(stmt) == SQLITE_ROW;
 	sqlite3_finalize(stmt);
-	return wf_fail(err, WF_ERR_INCOMPLETE, "%s",
+	return wf_fail(err, WF_ERR_INCOMPLETE, _("%s"),
 		       intent ? "the key's id was not recorded (wf_key_set_id)"
 			      : "no key generation was begun (wf_key_begin)");
 }
@@ -207,7 +208,7 @@ wf_key_complete(struct wf_store *store, const char *number, const struct wf_acto
 
 	wf_error_clear(err);
 	if (wf_text_empty(csr_pem) || !strstr(csr_pem, "-----BEGIN CERTIFICATE REQUEST-----"))
-		return wf_fail_field(err, "csr", "the CSR in PEM is required");
+		return wf_fail_field(err, "csr", _("the CSR in PEM is required"));
 	return wf_transition_run(store, number, WF_ACTION_RECORD_KEY, actor, NULL, &hook, err);
 }
 
@@ -219,7 +220,7 @@ wf_key_abandon(struct wf_store *store, const char *number, const char *reason, s
 
 	wf_error_clear(err);
 	if (wf_text_empty(reason))
-		return wf_fail_field(err, "reason", "abandoning a key generation needs a reason");
+		return wf_fail_field(err, "reason", _("abandoning a key generation needs a reason"));
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
 	if ((r = wf_application_lookup(store, number, &app, err)) != WF_OK ||
@@ -265,9 +266,9 @@ wf_key_read(struct wf_store *store, int64_t app_id, struct wf_key_record *out, s
 		out->abandon_reason = wf_column_dup(stmt, 10);
 		wf_column_copy(stmt, 11, out->marker_hex, sizeof(out->marker_hex));
 	} else if (rc == SQLITE_DONE) {
-		r = wf_fail(err, WF_ERR_NOT_FOUND, "no key recorded for this application");
+		r = wf_fail(err, WF_ERR_NOT_FOUND, _("no key recorded for this application"));
 	} else {
-		r = wf_fail_db(err, store->db, "read key record");
+		r = wf_fail_db(err, store->db, _("read key record"));
 	}
 	sqlite3_finalize(stmt);
 	return r;
@@ -314,7 +315,7 @@ insert_certificate(struct wf_store *store, const struct wf_app_ref *app,
 	sqlite3_bind_int64(stmt, 6, c->not_after);
 	sqlite3_bind_int64(stmt, 7, wf_store_now(store));
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "record certificate");
+		r = wf_fail_db(err, store->db, _("record certificate"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -329,13 +330,13 @@ wf_certificate_record(struct wf_store *store, const char *number, const struct w
 
 	wf_error_clear(err);
 	if (!is_hex(serial_hex))
-		return wf_fail_field(err, "serial", "the certificate serial is required, in hex");
+		return wf_fail_field(err, "serial", _("the certificate serial is required, in hex"));
 	if (wf_text_empty(issuer))
-		return wf_fail_field(err, "issuer", "the certificate's issuer is required");
+		return wf_fail_field(err, "issuer", _("the certificate's issuer is required"));
 	if (wf_text_empty(subject))
-		return wf_fail_field(err, "subject", "the certificate's subject is required");
+		return wf_fail_field(err, "subject", _("the certificate's subject is required"));
 	if (not_after <= not_before)
-		return wf_fail_field(err, "not_after", "the validity period is empty");
+		return wf_fail_field(err, "not_after", _("the validity period is empty"));
 	return wf_transition_run(store, number, WF_ACTION_IMPORT_CERTIFICATE, actor, NULL, &hook,
 				 err);
 }
@@ -362,7 +363,7 @@ collect_due(struct wf_store *store, char (**numbers)[WF_NUMBER_MAX], size_t *cou
 			    &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int64(stmt, 1, wf_store_now(store));
-	if ((r = wf_collect_rows(store, stmt, WF_NUMBER_MAX, read_number, "find expired certificates",
+	if ((r = wf_collect_rows(store, stmt, WF_NUMBER_MAX, read_number, _("find expired certificates"),
 			       &rows, count, err)) == WF_OK)
 		*numbers = rows;
 	return r;
@@ -381,7 +382,7 @@ wf_expire_due(struct wf_store *store, const struct wf_actor *actor, size_t *expi
 		return r;
 	/* One transition each: a conflict on one (someone revoked it) stops with its error. */
 	for (size_t i = 0; i < count; i++) {
-		r = wf_act(store, numbers[i], WF_ACTION_EXPIRE, actor, "certificate validity ended",
+		r = wf_act(store, numbers[i], WF_ACTION_EXPIRE, actor, _("certificate validity ended"),
 			   err);
 		if (r != WF_OK)
 			break;

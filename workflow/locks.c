@@ -41,6 +41,24 @@ lock_path(struct wf_store *store, const char *kind, const char *name, char *out,
 	return 0;
 }
 
+/* The kinds of lock the command takes, in words for the message that names the holder. */
+static const struct {
+	const char *kind, *label;
+} kind_labels[] = {
+	{ "application", N_("application") },
+	{ "token", N_("token") },
+	{ "reader", N_("reader") },
+};
+
+static const char *
+kind_label(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(kind_labels) / sizeof(kind_labels[0]); i++)
+		if (strcmp(kind_labels[i].kind, kind) == 0)
+			return _(kind_labels[i].label);
+	return kind;
+}
+
 int
 wf_lock(struct wf_store *store, const char *kind, const char *name, struct wf_lock **out,
 	struct wf_error *err)
@@ -51,29 +69,29 @@ wf_lock(struct wf_store *store, const char *kind, const char *name, struct wf_lo
 
 	wf_error_clear(err);
 	if (store == NULL || wf_text_empty(kind) || wf_text_empty(name) || out == NULL)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_lock: bad argument");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_lock: bad argument"));
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/locks", store->data_dir) >= sizeof(dir) ||
 	    lock_path(store, kind, name, path, sizeof(path)) != 0)
-		return wf_fail(err, WF_ERR_IO, "the data directory's path is too long");
+		return wf_fail(err, WF_ERR_IO, _("the data directory's path is too long"));
 	int r = wf_make_private_dir(store->data_dir, err);
 	if (r == WF_OK)
 		r = wf_make_private_dir(dir, err);
 	if (r != WF_OK)
 		return r;
 	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
-		return wf_fail(err, WF_ERR_IO, "%s: %s", path, strerror(errno));
+		return wf_fail(err, WF_ERR_IO, _("%s: %s"), path, strerror(errno));
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		int saved = errno;
 
 		close(fd);
 		if (saved == EWOULDBLOCK)
-			return wf_fail(err, WF_ERR_BUSY, "%s %s is in use by another run of enroll",
-				       kind, name);
-		return wf_fail(err, WF_ERR_IO, "%s: %s", path, strerror(saved));
+			return wf_fail(err, WF_ERR_BUSY, _("%s %s is in use by another run of enroll"),
+				       kind_label(kind), name);
+		return wf_fail(err, WF_ERR_IO, _("%s: %s"), path, strerror(saved));
 	}
 	if ((lock = malloc(sizeof(*lock))) == NULL) {
 		close(fd);
-		return wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+		return wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 	}
 	lock->fd = fd;
 	*out = lock;

@@ -31,9 +31,9 @@ wf_office_set(struct wf_store *store, const struct wf_office *office, const char
 
 	wf_error_clear(err);
 	if (wf_text_empty(office->name))
-		return wf_fail_field(err, "name", "the office needs a name");
+		return wf_fail_field(err, "name", _("the office needs a name"));
 	if (wf_text_empty(office->city))
-		return wf_fail_field(err, "city", "the office needs a city");
+		return wf_fail_field(err, "city", _("the office needs a city"));
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
 	if ((r = wf_prepare(
@@ -45,7 +45,7 @@ wf_office_set(struct wf_store *store, const struct wf_office *office, const char
 	wf_bind_text(stmt, 1, office->name);
 	wf_bind_text(stmt, 2, office->city);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		r = wf_fail_db(err, store->db, "set office");
+		r = wf_fail_db(err, store->db, _("set office"));
 		goto out;
 	}
 	char detail[2 * WF_NAME_MAX + 8];
@@ -73,9 +73,9 @@ wf_office_get(struct wf_store *store, struct wf_office *out, struct wf_error *er
 		wf_column_copy(stmt, 0, out->name, sizeof(out->name));
 		wf_column_copy(stmt, 1, out->city, sizeof(out->city));
 	} else if (rc == SQLITE_DONE) {
-		r = wf_fail(err, WF_ERR_NOT_FOUND, "the office is not set up yet");
+		r = wf_fail(err, WF_ERR_NOT_FOUND, _("the office is not set up yet"));
 	} else {
-		r = wf_fail_db(err, store->db, "read office");
+		r = wf_fail_db(err, store->db, _("read office"));
 	}
 	sqlite3_finalize(stmt);
 	return r;
@@ -85,12 +85,12 @@ static int
 check_official(const struct wf_official *official, struct wf_error *err)
 {
 	if (wf_text_empty(official->name))
-		return wf_fail_field(err, "name", "the official needs a name");
+		return wf_fail_field(err, "name", _("the official needs a name"));
 	if (wf_text_empty(official->login))
-		return wf_fail_field(err, "login", "the official needs the OS login they act from");
+		return wf_fail_field(err, "login", _("the official needs the OS login they act from"));
 	if (official->role != WF_ROLE_KEPALA_DINAS && official->role != WF_ROLE_KABID &&
 	    official->role != WF_ROLE_KASI)
-		return wf_fail_field(err, "role", "an official is kepala_dinas, kabid or kasi");
+		return wf_fail_field(err, "role", _("an official is kepala_dinas, kabid or kasi"));
 	return wf_validate_nip(official->nip, NULL, err);
 }
 
@@ -119,11 +119,11 @@ wf_official_add(struct wf_store *store, const struct wf_official *official, cons
 	sqlite3_bind_int64(stmt, 5, wf_store_now(store));
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_CONSTRAINT) {
-		r = wf_fail(err, WF_ERR_EXISTS, "login %s already belongs to an official",
+		r = wf_fail(err, WF_ERR_EXISTS, _("login %s already belongs to an official"),
 			    official->login);
 		goto out;
 	} else if (rc != SQLITE_DONE) {
-		r = wf_fail_db(err, store->db, "add official");
+		r = wf_fail_db(err, store->db, _("add official"));
 		goto out;
 	}
 	id = sqlite3_last_insert_rowid(store->db);
@@ -172,7 +172,7 @@ wf_official_list(struct wf_store *store, struct wf_official **out, size_t *count
 	if ((r = wf_prepare(store, "SELECT " OFFICIAL_COLUMNS " FROM officials ORDER BY id", &stmt,
 			    err)) != WF_OK)
 		return r;
-	if ((r = wf_collect_rows(store, stmt, sizeof(**out), read_official_row, "list officials",
+	if ((r = wf_collect_rows(store, stmt, sizeof(**out), read_official_row, _("list officials"),
 			       &rows, count, err)) == WF_OK)
 		*out = rows;
 	return r;
@@ -187,7 +187,7 @@ wf_official_find_by_login(struct wf_store *store, const char *login, struct wf_o
 
 	wf_error_clear(err);
 	if (wf_text_empty(login))
-		return wf_fail_field(err, "login", "no login given");
+		return wf_fail_field(err, "login", _("no login given"));
 	if ((r = wf_prepare(store, "SELECT " OFFICIAL_COLUMNS " FROM officials WHERE login = ?1",
 			    &stmt, err)) != WF_OK)
 		return r;
@@ -196,9 +196,9 @@ wf_official_find_by_login(struct wf_store *store, const char *login, struct wf_o
 	if (rc == SQLITE_ROW)
 		read_official(stmt, out);
 	else if (rc == SQLITE_DONE)
-		r = wf_fail(err, WF_ERR_NOT_FOUND, "login %s is not a registered official", login);
+		r = wf_fail(err, WF_ERR_NOT_FOUND, _("login %s is not a registered official"), login);
 	else
-		r = wf_fail_db(err, store->db, "find official");
+		r = wf_fail_db(err, store->db, _("find official"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -219,11 +219,11 @@ wf_official_set_active(struct wf_store *store, const char *login, bool active, c
 	sqlite3_bind_int(stmt, 1, active ? 1 : 0);
 	wf_bind_text(stmt, 2, login);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		r = wf_fail_db(err, store->db, "update official");
+		r = wf_fail_db(err, store->db, _("update official"));
 		goto out;
 	}
 	if (sqlite3_changes(store->db) == 0) {
-		r = wf_fail(err, WF_ERR_NOT_FOUND, "login %s is not a registered official", login);
+		r = wf_fail(err, WF_ERR_NOT_FOUND, _("login %s is not a registered official"), login);
 		goto out;
 	}
 	r = commit_admin(store, by_login, active ? "official_activate" : "official_deactivate",

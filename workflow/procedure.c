@@ -53,6 +53,12 @@ wf_step(int number)
 }
 
 static const char *const role_names[WF_ROLE_COUNT] = {"pemohon", "kepala_dinas", "kabid", "kasi"};
+/* The office's own titles; the English labels say what the Indonesian ones abbreviate. */
+static const char *const role_labels_id[WF_ROLE_COUNT] = {
+    "Pemohon", "Kepala Dinas", "Kabid Statistik dan Persandian", "Kasi Persandian"};
+static const char *const role_labels_en[WF_ROLE_COUNT] = {
+    "Applicant", "Head of Dinas", "Head of Statistics and Cryptography (Kabid)",
+    "Head of Cryptography Section (Kasi)"};
 
 /* Generic name lookups over the string tables below. */
 static const char *
@@ -80,6 +86,19 @@ wf_role_name(enum wf_role role)
 	return name_of(role_names, WF_ROLE_COUNT, (int)role);
 }
 
+const char *
+wf_role_label(enum wf_role role, bool indonesian)
+{
+	return name_of(indonesian ? role_labels_id : role_labels_en, WF_ROLE_COUNT, (int)role);
+}
+
+bool
+wf_indonesian(void)
+{
+	/* The catalogue names its language: id.po translates "en" as "id" (as the command asks). */
+	return strcmp(_("en"), "id") == 0;
+}
+
 int
 wf_role_parse(const char *name)
 {
@@ -99,7 +118,7 @@ static const struct {
     [WF_STATE_KEY_GENERATED] = {"key_generated", "Kunci dibuat", "Key generated"},
     [WF_STATE_CERTIFICATE_IMPORTED] = {"certificate_imported", "Sertifikat dipasang",
 				       "Certificate imported"},
-    [WF_STATE_ACTIVE] = {"active", "Aktif (diserahkan)", "Active (handed over)"},
+    [WF_STATE_ACTIVE] = {"active", "Aktif, sudah diserahkan", "Active, handed over"},
     [WF_STATE_RETURNED] = {"returned", "Dikembalikan", "Returned"},
     [WF_STATE_REJECTED] = {"rejected", "Ditolak", "Rejected"},
     [WF_STATE_CANCELLED] = {"cancelled", "Dibatalkan", "Cancelled"},
@@ -273,13 +292,13 @@ wf_allowed_actions(enum wf_state from, char *buf, size_t size)
 		if (!wf_transition_find(from, (enum wf_action)a))
 			continue;
 		int n = snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
-				 wf_action_name((enum wf_action)a));
+				 wf_action_label((enum wf_action)a, wf_indonesian()));
 		if (n < 0 || (size_t)n >= size - used)
 			break;
 		used += (size_t)n;
 	}
 	if (used == 0)
-		snprintf(buf, size, "none");
+		snprintf(buf, size, "%s", _("none"));
 	return buf;
 }
 
@@ -295,6 +314,10 @@ static const char *const document_labels_en[WF_DOC_COUNT] = {
     "Application letter", "BSrE form (filled and signed)", "Copy of KTP", "Copy of latest SK"};
 static const char *const key_status_names[WF_KEY_STATUS_COUNT] = {"intent", "generated",
 								   "complete", "abandoned"};
+static const char *const key_status_labels_id[WF_KEY_STATUS_COUNT] = {"dimulai", "dibuat",
+								      "selesai", "ditinggalkan"};
+static const char *const key_status_labels_en[WF_KEY_STATUS_COUNT] = {"started", "generated",
+								      "complete", "abandoned"};
 
 const char *
 wf_employment_name(enum wf_employment employment)
@@ -343,6 +366,13 @@ const char *
 wf_key_status_name(enum wf_key_status status)
 {
 	return name_of(key_status_names, WF_KEY_STATUS_COUNT, (int)status);
+}
+
+const char *
+wf_key_status_label(enum wf_key_status status, bool indonesian)
+{
+	return name_of(indonesian ? key_status_labels_id : key_status_labels_en,
+		       WF_KEY_STATUS_COUNT, (int)status);
 }
 
 int

@@ -40,8 +40,8 @@ read_main(struct wf_store *store, const char *number, struct wf_application *app
 	wf_bind_text(stmt, 1, number);
 	int rc = sqlite3_step(stmt);
 	if (rc != SQLITE_ROW) {
-		r = rc == SQLITE_DONE ? wf_fail(err, WF_ERR_NOT_FOUND, "no application %s", number)
-				      : wf_fail_db(err, store->db, "read application");
+		r = rc == SQLITE_DONE ? wf_fail(err, WF_ERR_NOT_FOUND, _("no application %s"), number)
+				      : wf_fail_db(err, store->db, _("read application"));
 		goto out;
 	}
 	app->id = sqlite3_column_int64(stmt, MAIN_ID);
@@ -83,7 +83,7 @@ read_documents(struct wf_store *store, struct wf_application *app, struct wf_err
 		wf_column_copy(stmt, 4, d->scan_sha256, sizeof(d->scan_sha256));
 	}
 	if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "read documents");
+		r = wf_fail_db(err, store->db, _("read documents"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -140,7 +140,7 @@ read_events(struct wf_store *store, struct wf_application *app, struct wf_error 
 		read_event(stmt, e);
 	}
 	if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "read events");
+		r = wf_fail_db(err, store->db, _("read events"));
 out:
 	sqlite3_finalize(stmt);
 	return r;
@@ -169,9 +169,9 @@ read_certificate(struct wf_store *store, struct wf_application *app, struct wf_e
 		c->not_after = sqlite3_column_int64(stmt, 4);
 		c->imported_at = sqlite3_column_int64(stmt, 5);
 		if (!c->issuer || !c->subject)
-			r = wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+			r = wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 	} else if (rc != SQLITE_DONE) {
-		r = wf_fail_db(err, store->db, "read certificate");
+		r = wf_fail_db(err, store->db, _("read certificate"));
 	}
 	sqlite3_finalize(stmt);
 	return r;
@@ -186,12 +186,12 @@ wf_application_get(struct wf_store *store, const char *number, struct wf_applica
 
 	wf_error_clear(err);
 	if (!store || !out)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_application_get: NULL argument");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_application_get: NULL argument"));
 	if (!(app = calloc(1, sizeof(*app))))
-		return wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+		return wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 	/* One snapshot: all parts from the same moment even while others write. */
 	if (sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		r = wf_fail_db(err, store->db, "begin");
+		r = wf_fail_db(err, store->db, _("begin"));
 		goto out;
 	}
 	if ((r = read_main(store, number, app, err)) != WF_OK ||
@@ -256,7 +256,7 @@ wf_list(struct wf_store *store, int state, size_t limit, size_t offset, struct w
 
 	wf_error_clear(err);
 	if (state < -1 || state >= WF_STATE_COUNT)
-		return wf_fail_field(err, "state", "unknown state %d", state);
+		return wf_fail_field(err, "state", _("unknown state %d"), state);
 	/* Two statements, so that the filtered one is served by the (state, updated_at) index. */
 	if ((r = wf_prepare(store,
 			    state < 0
@@ -275,7 +275,7 @@ wf_list(struct wf_store *store, int state, size_t limit, size_t offset, struct w
 	wf_bind_text(stmt, 1, state < 0 ? NULL : wf_state_name((enum wf_state)state));
 	sqlite3_bind_int64(stmt, 2, limit ? (sqlite3_int64)limit : -1);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
-	if ((r = wf_collect_rows(store, stmt, sizeof(**out), read_summary, "list applications",
+	if ((r = wf_collect_rows(store, stmt, sizeof(**out), read_summary, _("list applications"),
 			       &rows, count, err)) == WF_OK)
 		*out = rows;
 	return r;

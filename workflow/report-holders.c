@@ -123,7 +123,7 @@ collect(struct wf_store *store, struct wf_report *report, sqlite3_stmt *stmt, st
 		r = add_row(report, texts, &row, WF_ROW_DATA, err);
 	}
 	if (r == WF_OK && rc != SQLITE_DONE)
-		return wf_fail_db(err, wf_store_db(store), "counting TTE holders");
+		return wf_fail_db(err, wf_store_db(store), _("counting TTE holders"));
 	if (r == WF_OK && any)
 		r = close_agency(report, agency, &agency_sums, err);
 	if (r == WF_OK) {
@@ -145,7 +145,7 @@ wf_report_holders(struct wf_store *store, const struct wf_period *period, enum w
 	int r;
 
 	if (store == NULL || out == NULL || (unsigned)unit > WF_PERIOD_ALL)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_report_holders: bad arguments");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_report_holders: bad arguments"));
 	report = wf_report_new("holders", "Jumlah pemegang TTE", "TTE holders", wf_holders_columns,
 			       WF_HOLDERS_COLUMN_COUNT);
 	if (report == NULL)

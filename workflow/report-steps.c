@@ -12,7 +12,7 @@
 /* ---------------------------------------------------------------- step times */
 
 const struct wf_report_column wf_steps_columns[WF_STEPS_COLUMN_COUNT] = {
-    [WF_STEPS_STEP] = {"step", "Langkah", "Step", WF_CELL_INTEGER},
+    [WF_STEPS_STEP] = {"step", "Tahap", "Step", WF_CELL_INTEGER},
     [WF_STEPS_ACTIVITY_ID] = {"activity_id", "Aktivitas", "Activity (Indonesian)", WF_CELL_TEXT},
     [WF_STEPS_ACTIVITY_EN] = {"activity_en", "Aktivitas (Inggris)", "Activity", WF_CELL_TEXT},
     [WF_STEPS_ACTS] = {"acts", "Jumlah", "Acts", WF_CELL_INTEGER},
@@ -150,7 +150,7 @@ read_range(struct wf_store *store, const char *sql, int64_t from, int64_t until,
 		if ((r = reader_add(reader, stmt, err)) != WF_OK)
 			break;
 	if (r == WF_OK && rc != SQLITE_DONE)
-		r = wf_fail_db(err, wf_store_db(store), "reading the time taken by each step");
+		r = wf_fail_db(err, wf_store_db(store), _("reading the time taken by each step"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -244,12 +244,12 @@ wf_report_step_times(struct wf_store *store, const struct wf_period *period, str
 	int r;
 
 	if (store == NULL || out == NULL)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_report_step_times: bad arguments");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_report_step_times: bad arguments"));
 	memset(&reader, 0, sizeof(reader));
 	if ((r = read_histograms(store, period, &reader, err)) != WF_OK)
 		goto out;
 	steps = wf_steps(&step_count);
-	report = wf_report_new("step_times", "Waktu per langkah", "Time taken per step",
+	report = wf_report_new("step_times", "Waktu per tahap", "Time taken per step",
 			       wf_steps_columns, WF_STEPS_COLUMN_COUNT);
 	for (size_t i = 0; i < step_count; i++) {
 		if (report == NULL || (row = wf_report_row_add(report)) == NULL) {
@@ -282,7 +282,7 @@ out:
 const struct wf_report_column wf_overdue_columns[WF_OVERDUE_COLUMN_COUNT] = {
     [WF_OVERDUE_NUMBER] = {"number", "Nomor", "Number", WF_CELL_TEXT},
     [WF_OVERDUE_STATE] = {"state", "Status", "State", WF_CELL_TEXT},
-    [WF_OVERDUE_STEP] = {"step", "Langkah", "Step", WF_CELL_INTEGER},
+    [WF_OVERDUE_STEP] = {"step", "Tahap", "Step", WF_CELL_INTEGER},
     [WF_OVERDUE_ROLE] = {"role", "Pelaksana", "Role", WF_CELL_TEXT},
     [WF_OVERDUE_WAITING_MINUTES] = {"waiting_minutes", "Menunggu (menit)", "Waiting (minutes)",
 				    WF_CELL_INTEGER},
@@ -370,7 +370,7 @@ overdue_in_state(struct wf_store *store, struct wf_report *report, enum wf_state
 				goto out;
 	}
 	if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, wf_store_db(store), "finding overdue applications");
+		r = wf_fail_db(err, wf_store_db(store), _("finding overdue applications"));
 out:
 	sqlite3_finalize(count);
 	sqlite3_finalize(rows);
@@ -410,7 +410,7 @@ wf_report_overdue(struct wf_store *store, int64_t now, size_t limit, struct wf_r
 	int r = WF_OK;
 
 	if (store == NULL || out == NULL)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_report_overdue: bad arguments");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_report_overdue: bad arguments"));
 	if (now == 0)
 		now = wf_store_now(store);
 	report = wf_report_new("overdue", "Permohonan melewati waktu standar",

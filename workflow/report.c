@@ -87,7 +87,7 @@ wf_report_row_mark(struct wf_report *report, enum wf_row_kind kind)
 int
 wf_report_oom(struct wf_error *err)
 {
-	return wf_fail(err, WF_ERR_INTERNAL, "out of memory building a report");
+	return wf_fail(err, WF_ERR_INTERNAL, _("out of memory building a report"));
 }
 
 int
@@ -153,14 +153,14 @@ count_states(struct wf_store *store, const struct wf_period *period, int64_t cou
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		state = wf_state_parse((const char *)sqlite3_column_text(stmt, 0));
 		if (state < 0) {
-			r = wf_fail(err, WF_ERR_DB, "an application is in an unknown state \"%s\"",
+			r = wf_fail(err, WF_ERR_DB, _("an application is in an unknown state \"%s\""),
 				    (const char *)sqlite3_column_text(stmt, 0));
 			break;
 		}
 		counts[state] = sqlite3_column_int64(stmt, 1);
 	}
 	if (r == WF_OK && rc != SQLITE_DONE)
-		r = wf_fail_db(err, wf_store_db(store), "counting applications by state");
+		r = wf_fail_db(err, wf_store_db(store), _("counting applications by state"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -175,7 +175,7 @@ wf_report_states(struct wf_store *store, const struct wf_period *period, struct 
 	int r;
 
 	if (store == NULL || out == NULL)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_report_states: bad arguments");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_report_states: bad arguments"));
 	if ((r = count_states(store, period, counts, err)) != WF_OK)
 		goto out;
 	report = wf_report_new("states", "Permohonan menurut status", "Applications by state",

@@ -27,15 +27,15 @@ check_owner_mode(const char *path, const struct stat *st, bool directory, struct
 	uid_t uid = getuid();
 
 	if (st->st_uid != uid && !(directory && st->st_uid == 0))
-		return wf_fail(err, WF_ERR_UNSAFE, "%s is owned by uid %lu, not by this user", path,
+		return wf_fail(err, WF_ERR_UNSAFE, _("%s is owned by uid %lu, not by this user"), path,
 			       (unsigned long)st->st_uid);
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return wf_fail(err, WF_ERR_UNSAFE, "%s is writable by group or others (mode %03o)",
+		return wf_fail(err, WF_ERR_UNSAFE, _("%s is writable by group or others (mode %03o)"),
 			       path, (unsigned)(st->st_mode & 0777));
 	if (!directory && (st->st_mode & 077))
 		return wf_fail(err, WF_ERR_UNSAFE,
-			       "%s is open to group or others (mode %03o), but it holds personal"
-			       " data: chmod 600 %s",
+			       _("%s is open to group or others (mode %03o), but it holds personal"
+			         " data: chmod 600 %s"),
 			       path, (unsigned)(st->st_mode & 0777), path);
 	return WF_OK;
 }
@@ -49,13 +49,13 @@ check_safe_path(const char *path, bool create, off_t *size, struct wf_error *err
 	int r;
 
 	if (!copy)
-		return wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+		return wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 	const char *dir = dirname(copy);
 	if (stat(dir, &st) != 0) {
 		if (errno == ENOENT && !create)
-			r = wf_fail(err, WF_ERR_NO_DATABASE, "%s does not exist", path);
+			r = wf_fail(err, WF_ERR_NO_DATABASE, _("%s does not exist"), path);
 		else
-			r = wf_fail(err, WF_ERR_IO, "%s: %s", dir, strerror(errno));
+			r = wf_fail(err, WF_ERR_IO, _("%s: %s"), dir, strerror(errno));
 		goto out;
 	}
 	if ((r = check_owner_mode(dir, &st, true, err)) != WF_OK)
@@ -63,11 +63,11 @@ check_safe_path(const char *path, bool create, off_t *size, struct wf_error *err
 	*size = -1;
 	if (lstat(path, &st) != 0) {
 		if (errno != ENOENT)
-			r = wf_fail(err, WF_ERR_IO, "%s: %s", path, strerror(errno));
+			r = wf_fail(err, WF_ERR_IO, _("%s: %s"), path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		r = wf_fail(err, WF_ERR_UNSAFE, "%s is not a regular file", path);
+		r = wf_fail(err, WF_ERR_UNSAFE, _("%s is not a regular file"), path);
 		goto out;
 	}
 	*size = st.st_size;
@@ -83,7 +83,7 @@ create_private_file(const char *path, struct wf_error *err)
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 
 	if (fd < 0)
-		return wf_fail(err, errno == EEXIST ? WF_ERR_EXISTS : WF_ERR_IO, "%s: %s", path,
+		return wf_fail(err, errno == EEXIST ? WF_ERR_EXISTS : WF_ERR_IO, _("%s: %s"), path,
 			       strerror(errno));
 	close(fd);
 	return WF_OK;
@@ -98,7 +98,7 @@ read_user_version(struct wf_store *store, int *version, struct wf_error *err)
 	if ((r = wf_prepare(store, "PRAGMA user_version", &stmt, err)) != WF_OK)
 		return r;
 	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		r = wf_fail_db(err, store->db, "read schema version");
+		r = wf_fail_db(err, store->db, _("read schema version"));
 	} else {
 		*version = sqlite3_column_int(stmt, 0);
 		r = WF_OK;
@@ -120,27 +120,27 @@ migrate(struct wf_store *store, bool create, struct wf_error *err)
 		goto out;
 	/* Version 0 is a file this program never set up: only "enroll init" may. */
 	if (version == 0 && !create) {
-		r = wf_fail(err, WF_ERR_NO_DATABASE, "%s is not an enroll database (no schema)",
+		r = wf_fail(err, WF_ERR_NO_DATABASE, _("%s is not an enroll database (no schema)"),
 			    store->path);
 		goto out;
 	}
 	if (version > target) {
 		r = wf_fail(err, WF_ERR_SCHEMA,
-			    "%s has schema version %d; this program knows up to %d", store->path,
+			    _("%s has schema version %d; this program knows up to %d"), store->path,
 			    version, target);
 		goto out;
 	}
 	for (int v = version; v < target; v++) {
 		if (sqlite3_exec(store->db, wf_schema_migration(v), NULL, NULL, NULL) !=
 		    SQLITE_OK) {
-			r = wf_fail(err, WF_ERR_DB, "migration %d -> %d: %s", v, v + 1,
+			r = wf_fail(err, WF_ERR_DB, _("migration %d -> %d: %s"), v, v + 1,
 				    sqlite3_errmsg(store->db));
 			goto out;
 		}
 	}
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", target);
 	if (version != target && sqlite3_exec(store->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-		r = wf_fail_db(err, store->db, "set schema version");
+		r = wf_fail_db(err, store->db, _("set schema version"));
 		goto out;
 	}
 	r = wf_tx_commit(store, err);
@@ -163,7 +163,7 @@ configure_connection(struct wf_store *store, struct wf_error *err)
 
 	if (sqlite3_busy_timeout(store->db, BUSY_TIMEOUT_MS) != SQLITE_OK ||
 	    sqlite3_exec(store->db, pragmas, NULL, NULL, NULL) != SQLITE_OK)
-		return wf_fail_db(err, store->db, "configure connection");
+		return wf_fail_db(err, store->db, _("configure connection"));
 	return WF_OK;
 }
 
@@ -189,14 +189,14 @@ store_open(const char *path, bool create, struct wf_error *err)
 
 	wf_error_clear(err);
 	if (!path || !*path) {
-		wf_fail_field(err, "path", "no database path");
+		wf_fail_field(err, "path", _("no database path"));
 		return NULL;
 	}
 	if (check_safe_path(path, create, &size, err) != WF_OK)
 		return NULL;
 	/* A typo in --db must not become a new, empty station. */
 	if (size <= 0 && !create) {
-		wf_fail(err, WF_ERR_NO_DATABASE, size < 0 ? "%s does not exist" : "%s is empty",
+		wf_fail(err, WF_ERR_NO_DATABASE, size < 0 ? _("%s does not exist") : _("%s is empty"),
 			path);
 		return NULL;
 	}
@@ -204,7 +204,7 @@ store_open(const char *path, bool create, struct wf_error *err)
 		return NULL;
 	if (!(store = calloc(1, sizeof(*store))) || !(store->path = strdup(path)) ||
 	    !(store->data_dir = join(path, ".files"))) {
-		wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+		wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 		goto out;
 	}
 	if (sqlite3_open_v2(path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) !=
@@ -281,7 +281,7 @@ wf_backup(struct wf_store *store, const char *path, struct wf_error *err)
 
 	wf_error_clear(err);
 	if (!store || !path)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_backup: NULL argument");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_backup: NULL argument"));
 	if ((r = create_private_file(path, err)) != WF_OK)
 		return r;
 	if (sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) !=
@@ -291,14 +291,14 @@ wf_backup(struct wf_store *store, const char *path, struct wf_error *err)
 	}
 	sqlite3_busy_timeout(dest, BUSY_TIMEOUT_MS);
 	if (!(backup = sqlite3_backup_init(dest, "main", store->db, "main"))) {
-		r = wf_fail_db(err, dest, "backup");
+		r = wf_fail_db(err, dest, _("backup"));
 		goto out;
 	}
 	/* All at once: the source is locked only for the copy, readers keep going (WAL). */
 	int rc = sqlite3_backup_step(backup, -1);
 	sqlite3_backup_finish(backup);
 	if (rc != SQLITE_DONE) {
-		r = wf_fail(err, WF_ERR_IO, "backup to %s: %s", path, sqlite3_errstr(rc));
+		r = wf_fail(err, WF_ERR_IO, _("backup to %s: %s"), path, sqlite3_errstr(rc));
 		goto out;
 	}
 	r = WF_OK;
@@ -317,9 +317,9 @@ wf_setting_set(struct wf_store *store, const char *key, const char *value, struc
 
 	wf_error_clear(err);
 	if (wf_text_empty(key))
-		return wf_fail_field(err, "key", "empty setting name");
+		return wf_fail_field(err, "key", _("empty setting name"));
 	if (!value)
-		return wf_fail_field(err, "value", "no value for setting %s", key);
+		return wf_fail_field(err, "value", _("no value for setting %s"), key);
 	if ((r = wf_prepare(store,
 			    "INSERT INTO settings (key, value) VALUES (?1, ?2)"
 			    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -327,7 +327,7 @@ wf_setting_set(struct wf_store *store, const char *key, const char *value, struc
 		return r;
 	wf_bind_text(stmt, 1, key);
 	wf_bind_text(stmt, 2, value);
-	r = sqlite3_step(stmt) == SQLITE_DONE ? WF_OK : wf_fail_db(err, store->db, "set setting");
+	r = sqlite3_step(stmt) == SQLITE_DONE ? WF_OK : wf_fail_db(err, store->db, _("set setting"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -347,11 +347,11 @@ wf_setting_get(struct wf_store *store, const char *key, char **value, struct wf_
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		if (!(copy = wf_column_dup(stmt, 0)))
-			r = wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+			r = wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 	} else if (rc == SQLITE_DONE) {
-		r = wf_fail(err, WF_ERR_NOT_FOUND, "setting %s is not set", key ? key : "(null)");
+		r = wf_fail(err, WF_ERR_NOT_FOUND, _("setting %s is not set"), key ? key : "(null)");
 	} else {
-		r = wf_fail_db(err, store->db, "get setting");
+		r = wf_fail_db(err, store->db, _("get setting"));
 	}
 	sqlite3_finalize(stmt);
 	if (r == WF_OK)

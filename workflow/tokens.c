@@ -69,8 +69,8 @@ collect_uses(struct wf_store *store, bool by_token, const char *value, struct wf
 
 	wf_error_clear(err);
 	if (wf_text_empty(value))
-		return wf_fail_field(err, by_token ? "token_serial" : "nik", "%s is required",
-				     by_token ? "the token's serial" : "the NIK");
+		return wf_fail_field(err, by_token ? "token_serial" : "nik", _("%s is required"),
+				     by_token ? _("the token's serial") : _("the NIK"));
 	if ((r = wf_prepare(store,
 			    by_token ? USES_SELECT " WHERE k.token_serial = ?1 ORDER BY k.id"
 				     : USES_SELECT " WHERE ap.nik = ?1 ORDER BY k.id",
@@ -78,7 +78,7 @@ collect_uses(struct wf_store *store, bool by_token, const char *value, struct wf
 		return r;
 	wf_bind_text(stmt, 1, value);
 	if ((r = wf_collect_rows(store, stmt, sizeof(struct wf_token_use), read_use,
-				 "read the key records", &rows, count, err)) == WF_OK)
+				 _("read the key records"), &rows, count, err)) == WF_OK)
 		*out = rows;
 	return r;
 }
@@ -108,6 +108,7 @@ read_event(sqlite3_stmt *stmt, void *row)
 	wf_column_copy(stmt, 3, event->key_id_hex, sizeof(event->key_id_hex));
 	wf_column_copy(stmt, 4, event->detail, sizeof(event->detail));
 	wf_column_copy(stmt, 5, event->actor_login, sizeof(event->actor_login));
+	wf_column_copy(stmt, 6, event->actor_name, sizeof(event->actor_name));
 }
 
 int
@@ -121,14 +122,14 @@ wf_token_events(struct wf_store *store, const char *token_serial, struct wf_toke
 	wf_error_clear(err);
 	if ((r = wf_prepare(store,
 			    "SELECT t.at, t.action, coalesce(a.number, ''), t.key_id, t.detail,"
-			    " o.login FROM token_events t JOIN officials o ON o.id = t.actor_id"
+			    " o.login, o.name FROM token_events t JOIN officials o ON o.id = t.actor_id"
 			    " LEFT JOIN applications a ON a.id = t.application_id"
 			    " WHERE t.token_serial = ?1 ORDER BY t.id",
 			    &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, token_serial);
 	if ((r = wf_collect_rows(store, stmt, sizeof(struct wf_token_event), read_event,
-				 "read the token's events", &rows, count, err)) == WF_OK)
+				 _("read the token's events"), &rows, count, err)) == WF_OK)
 		*out = rows;
 	return r;
 }
@@ -156,7 +157,7 @@ insert_event(struct wf_store *store, const char *token_serial, const struct wf_a
 	sqlite3_bind_int64(stmt, 6, acting->actor.id);
 	sqlite3_bind_int64(stmt, 7, wf_store_now(store));
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "record the token event");
+		r = wf_fail_db(err, store->db, _("record the token event"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -174,12 +175,12 @@ wf_token_record(struct wf_store *store, const struct wf_actor *actor, const char
 
 	wf_error_clear(err);
 	if (wf_text_empty(token_serial))
-		return wf_fail_field(err, "token_serial", "the token's serial is required");
+		return wf_fail_field(err, "token_serial", _("the token's serial is required"));
 	if (action == NULL ||
 	    (strcmp(action, "key_removed") != 0 && strcmp(action, "token_reset") != 0))
-		return wf_fail_field(err, "action", "a token event is key_removed or token_reset");
+		return wf_fail_field(err, "action", _("a token event is key_removed or token_reset"));
 	if (wf_text_empty(detail))
-		return wf_fail_field(err, "detail", "say what was removed and why");
+		return wf_fail_field(err, "detail", _("say what was removed and why"));
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
 	if (number != NULL && (r = wf_application_lookup(store, number, &app, err)) != WF_OK)

@@ -37,10 +37,10 @@ find_active(struct wf_store *store, const char *login, struct wf_official *out,
 	int r = wf_official_find_by_login(store, login, out, err);
 
 	if (r == WF_ERR_NOT_FOUND || r == WF_ERR_INVALID)
-		return wf_fail(err, WF_ERR_ROLE, "login %s is not a registered official",
-			       login ? login : "(none)");
+		return wf_fail(err, WF_ERR_ROLE, _("login %s is not a registered official"),
+			       login ? login : _("(none)"));
 	if (r == WF_OK && !out->active)
-		return wf_fail(err, WF_ERR_ROLE, "official %s is no longer active", login);
+		return wf_fail(err, WF_ERR_ROLE, _("official %s is no longer active"), login);
 	return r;
 }
 
@@ -52,25 +52,37 @@ check_on_behalf(struct wf_store *store, const struct wf_actor *actor, enum wf_ro
 
 	if (role != WF_ROLE_KEPALA_DINAS && role != WF_ROLE_KABID)
 		return wf_fail(err, WF_ERR_ROLE,
-			       "only dispositions (steps 2-3) may be recorded on behalf of an"
-			       " official; step %d is not one",
+			       _("only dispositions (steps 2-3) may be recorded on behalf of an"
+			         " official; step %d is not one"),
 			       step);
 	if (out->actor.role != WF_ROLE_KASI)
-		return wf_fail(err, WF_ERR_ROLE, "only the kasi records on behalf; %s is %s",
-			       out->actor.login, wf_role_name(out->actor.role));
+		return wf_fail(err, WF_ERR_ROLE, _("only the %s records on behalf; %s is %s"),
+			       wf_role_label(WF_ROLE_KASI, wf_indonesian()), out->actor.name,
+			       wf_role_label(out->actor.role, wf_indonesian()));
 	if ((r = find_active(store, actor->on_behalf_login, &out->on_behalf, err)) != WF_OK)
 		return r;
 	if (out->on_behalf.role != role)
-		return wf_fail(err, WF_ERR_ROLE, "step %d is done by the %s; %s is %s", step,
-			       wf_role_name(role), out->on_behalf.login,
-			       wf_role_name(out->on_behalf.role));
+		return wf_fail(err, WF_ERR_ROLE, _("step %d is done by the %s; %s is %s"), step,
+			       wf_role_label(role, wf_indonesian()), out->on_behalf.name,
+			       wf_role_label(out->on_behalf.role, wf_indonesian()));
 	if (wf_text_empty(actor->paper_reference))
 		return wf_fail_field(err, "paper_reference",
-				     "recording on behalf of %s needs the paper disposition's"
-				     " reference (number and date, or a scan)",
-				     out->on_behalf.login);
+				     _("recording on behalf of %s needs the paper disposition's"
+				       " reference (number and date, or a scan)"),
+				     out->on_behalf.name);
 	out->paper_reference = actor->paper_reference;
 	return WF_OK;
+}
+
+/* The step's activity in the messages' language; the action's name outside the seven steps. */
+static const char *
+step_activity(int step, const char *action)
+{
+	const struct wf_step *s = wf_step(step);
+
+	if (s == NULL)
+		return action;
+	return wf_indonesian() ? s->activity_id : s->activity_en;
 }
 
 int
@@ -85,9 +97,9 @@ wf_authorize(struct wf_store *store, const struct wf_actor *actor, enum wf_role 
 		r = check_on_behalf(store, actor, role, step, out, err);
 	else if (r == WF_OK && role != WF_ROLE_APPLICANT && out->actor.role != role)
 		/* The applicant has no login: any official records the applicant's acts. */
-		r = wf_fail(err, WF_ERR_ROLE, "step %d (%s) is done by the %s; %s is %s", step,
-			    wf_step(step) ? wf_step(step)->activity_en : action, wf_role_name(role),
-			    out->actor.login, wf_role_name(out->actor.role));
+		r = wf_fail(err, WF_ERR_ROLE, _("step %d (%s) is done by the %s; %s is %s"), step,
+			    step_activity(step, action), wf_role_label(role, wf_indonesian()),
+			    out->actor.name, wf_role_label(out->actor.role, wf_indonesian()));
 	if (r == WF_ERR_ROLE || r == WF_ERR_INVALID)
 		return refuse(store, actor, number, action, r, err);
 	return r;
@@ -101,7 +113,7 @@ wf_application_lookup(struct wf_store *store, const char *number, struct wf_app_
 	int r;
 
 	if (wf_text_empty(number))
-		return wf_fail_field(err, "number", "no application number");
+		return wf_fail_field(err, "number", _("no application number"));
 	if ((r = wf_prepare(store,
 			    "SELECT id, state, step, step_started_at FROM applications"
 			    " WHERE number = ?1",
@@ -115,17 +127,17 @@ wf_application_lookup(struct wf_store *store, const char *number, struct wf_app_
 		out->step = sqlite3_column_int(stmt, 2);
 		out->step_started_at = sqlite3_column_int64(stmt, 3);
 		if ((int)out->state < 0)
-			r = wf_fail(err, WF_ERR_DB, "application %s has an unknown state", number);
+			r = wf_fail(err, WF_ERR_DB, _("application %s has an unknown state"), number);
 	} else if (rc == SQLITE_DONE) {
-		r = wf_fail(err, WF_ERR_NOT_FOUND, "no application %s", number);
+		r = wf_fail(err, WF_ERR_NOT_FOUND, _("no application %s"), number);
 	} else {
-		r = wf_fail_db(err, store->db, "find application");
+		r = wf_fail_db(err, store->db, _("find application"));
 	}
 	sqlite3_finalize(stmt);
 	return r;
 }
 
-/* The documents not yet received, listed into buf; WF_OK if none is missing. */
+/* The documents not yet received, named in words in the message; WF_OK if none is missing. */
 static int
 check_documents(struct wf_store *store, int64_t app_id, struct wf_error *err)
 {
@@ -141,15 +153,16 @@ check_documents(struct wf_store *store, int64_t app_id, struct wf_error *err)
 		return r;
 	sqlite3_bind_int64(stmt, 1, app_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int kind = wf_document_parse((const char *)sqlite3_column_text(stmt, 0));
 		int n = snprintf(missing + used, sizeof(missing) - used, "%s%s", used ? ", " : "",
-				 (const char *)sqlite3_column_text(stmt, 0));
+				 wf_document_label(kind, wf_indonesian()));
 		if (n > 0 && (size_t)n < sizeof(missing) - used)
 			used += (size_t)n;
 	}
 	if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "check documents");
+		r = wf_fail_db(err, store->db, _("check documents"));
 	else if (used)
-		r = wf_fail(err, WF_ERR_INCOMPLETE, "documents not received: %s", missing);
+		r = wf_fail(err, WF_ERR_INCOMPLETE, _("documents not received: %s"), missing);
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -170,10 +183,10 @@ check_no_open_key(struct wf_store *store, int64_t app_id, struct wf_error *err)
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		r = wf_fail(err, WF_ERR_EXISTS,
-			    "a key generation is open for this application: complete or abandon"
-			    " it first");
+			    _("a key generation is open for this application: complete or abandon"
+			      " it first"));
 	else if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "check key intent");
+		r = wf_fail_db(err, store->db, _("check key intent"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -183,12 +196,13 @@ check_needs(struct wf_store *store, const struct wf_transition *t, const struct 
 	    const char *note, bool has_hook, struct wf_error *err)
 {
 	if ((t->needs & WF_NEED_NOTE) && wf_text_empty(note))
-		return wf_fail_field(err, "note", "%s needs a note: %s", wf_action_name(t->action),
-				     t->action == WF_ACTION_RETURN ? "the missing items"
-								   : "the reason");
+		return wf_fail_field(err, "note", _("%s needs a note: %s"),
+				     wf_action_label(t->action, wf_indonesian()),
+				     t->action == WF_ACTION_RETURN ? _("the missing items")
+								   : _("the reason"));
 	if ((t->needs & (WF_NEED_KEY | WF_NEED_CERTIFICATE)) && !has_hook)
 		return wf_fail_field(
-		    err, "action", "%s is recorded with %s", wf_action_name(t->action),
+		    err, "action", _("%s is recorded with %s"), wf_action_name(t->action),
 		    t->needs & WF_NEED_KEY ? "wf_key_complete()" : "wf_certificate_record()");
 	if (t->needs & WF_NEED_DOCUMENTS)
 		return check_documents(store, app->id, err);
@@ -224,10 +238,10 @@ move_state(struct wf_store *store, const struct wf_transition *t, const struct w
 	sqlite3_bind_int64(stmt, 4, app->id);
 	wf_bind_text(stmt, 5, wf_state_name(t->from));
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "change state");
+		r = wf_fail_db(err, store->db, _("change state"));
 	else if (sqlite3_changes(store->db) != 1)
-		r = wf_fail(err, WF_ERR_CONFLICT, "the application left state %s meanwhile",
-			    wf_state_name(t->from));
+		r = wf_fail(err, WF_ERR_CONFLICT, _("the application left state %s meanwhile"),
+			    wf_state_label(t->from, wf_indonesian()));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -265,7 +279,7 @@ wf_event_insert(struct wf_store *store, const struct wf_event_row *row, struct w
 		sqlite3_bind_null(stmt, 13);
 	wf_bind_text(stmt, 14, row->acting->paper_reference);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, "record event");
+		r = wf_fail_db(err, store->db, _("record event"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -322,8 +336,10 @@ check_transition(struct wf_store *store, const char *number, enum wf_action acti
 	if ((r = wf_application_lookup(store, number, app, err)) != WF_OK)
 		return r;
 	if (!(*t = wf_transition_find(app->state, action))) {
-		wf_fail(err, WF_ERR_STATE, "cannot %s application %s in state %s; allowed: %s",
-			wf_action_name(action), number, wf_state_name(app->state),
+		wf_fail(err, WF_ERR_STATE, _("%s is not possible: application %s is in state %s;"
+					       " allowed: %s"),
+			wf_action_label(action, wf_indonesian()), number,
+			wf_state_label(app->state, wf_indonesian()),
 			wf_allowed_actions(app->state, allowed, sizeof(allowed)));
 		r = refuse(store, actor, number, wf_action_name(action), WF_ERR_STATE, err);
 		*keep = r == WF_ERR_STATE;
@@ -369,7 +385,7 @@ wf_check(struct wf_store *store, const char *number, enum wf_action action,
 
 	wf_error_clear(err);
 	if (!store || (int)action < 0 || action >= WF_ACTION_COUNT)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_check: bad argument");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_check: bad argument"));
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
 	r = check_transition(store, number, action, actor, &app, &t, &acting, &keep, err);
@@ -386,6 +402,6 @@ wf_act(struct wf_store *store, const char *number, enum wf_action action,
        const struct wf_actor *actor, const char *note, struct wf_error *err)
 {
 	if (!store || (int)action < 0 || action >= WF_ACTION_COUNT)
-		return wf_fail(err, WF_ERR_INTERNAL, "wf_act: bad argument");
+		return wf_fail(err, WF_ERR_INTERNAL, _("wf_act: bad argument"));
 	return wf_transition_run(store, number, action, actor, note, NULL, err);
 }

@@ -51,10 +51,39 @@ wf_fail_field(struct wf_error *err, const char *field, const char *format, ...)
 	return WF_ERR_INVALID;
 }
 
+/* sqlite's own words are English: the results an operator meets, said in the catalogue. */
+static const struct {
+	int code;
+	const char *text;
+} sqlite_results[] = {
+	{ SQLITE_BUSY, N_("the database is busy with another program") },
+	{ SQLITE_LOCKED, N_("the database is locked") },
+	{ SQLITE_READONLY, N_("the database may not be written") },
+	{ SQLITE_IOERR, N_("the disk failed while reading or writing the database") },
+	{ SQLITE_CORRUPT, N_("the database file is damaged") },
+	{ SQLITE_NOTADB, N_("the file is not a database") },
+	{ SQLITE_FULL, N_("the disk is full") },
+	{ SQLITE_CANTOPEN, N_("the database file cannot be opened") },
+	{ SQLITE_PERM, N_("access to the database is denied") },
+	{ SQLITE_NOMEM, N_("out of memory") },
+};
+
+static const char *
+sqlite_result_text(sqlite3 *db)
+{
+	int code = sqlite3_errcode(db) & 0xff;
+
+	for (size_t i = 0; i < sizeof(sqlite_results) / sizeof(sqlite_results[0]); i++)
+		if (sqlite_results[i].code == code)
+			return _(sqlite_results[i].text);
+	return sqlite3_errmsg(db);
+}
+
 int
 wf_fail_db(struct wf_error *err, sqlite3 *db, const char *doing)
 {
-	return wf_fail(err, WF_ERR_DB, "%s: %s", doing, db ? sqlite3_errmsg(db) : "no database");
+	return wf_fail(err, WF_ERR_DB, _("%s: %s"), doing,
+		       db ? sqlite_result_text(db) : _("no database"));
 }
 
 void
@@ -72,7 +101,7 @@ wf_tx_begin(struct wf_store *store, struct wf_error *err)
 {
 	/* IMMEDIATE takes the write lock now: no deadlock-prone read-to-write upgrade. */
 	if (sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return wf_fail_db(err, store->db, "begin transaction");
+		return wf_fail_db(err, store->db, _("begin transaction"));
 	return WF_OK;
 }
 
@@ -80,7 +109,7 @@ int
 wf_tx_commit(struct wf_store *store, struct wf_error *err)
 {
 	if (sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		int r = wf_fail_db(err, store->db, "commit");
+		int r = wf_fail_db(err, store->db, _("commit"));
 		wf_tx_rollback(store);
 		return r;
 	}
@@ -118,7 +147,7 @@ wf_prepare(struct wf_store *store, const char *sql, sqlite3_stmt **stmt, struct 
 	if (sqlite3_prepare_v2(store->db, sql, -1, stmt, NULL) != SQLITE_OK) {
 		sqlite3_finalize(*stmt);
 		*stmt = NULL;
-		return wf_fail_db(err, store->db, "prepare");
+		return wf_fail_db(err, store->db, _("prepare"));
 	}
 	return WF_OK;
 }
@@ -156,7 +185,7 @@ wf_array_reserve(void *array, size_t count, size_t *cap, size_t size, struct wf_
 	/* Doubling keeps a list read row by row linear; refuse a size that would wrap. */
 	void *bigger = grown <= SIZE_MAX / size ? realloc(array, grown * size) : NULL;
 	if (!bigger) {
-		wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+		wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 		return NULL;
 	}
 	*cap = grown;
@@ -210,10 +239,10 @@ wf_make_private_dir(const char *path, struct wf_error *err)
 	struct stat st;
 
 	if (mkdir(path, 0700) != 0 && errno != EEXIST)
-		return wf_fail(err, WF_ERR_IO, "%s: %s", path, strerror(errno));
+		return wf_fail(err, WF_ERR_IO, _("%s: %s"), path, strerror(errno));
 	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		return wf_fail(err, WF_ERR_UNSAFE, "%s is not a directory", path);
+		return wf_fail(err, WF_ERR_UNSAFE, _("%s is not a directory"), path);
 	if (st.st_uid != getuid() || (st.st_mode & 077))
-		return wf_fail(err, WF_ERR_UNSAFE, "%s must be this user's, mode 0700", path);
+		return wf_fail(err, WF_ERR_UNSAFE, _("%s must be this user's, mode 0700"), path);
 	return WF_OK;
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "workflow.h"
+#include "workflow-int.h"
 
 /*
  * Province codes as Kemendagri assigns them (Permendagri 72/2019, Kepmendagri
@@ -176,13 +176,13 @@ check_digit_string(const char *field, const char *label, const char *value, size
 	size_t n;
 
 	if (value == NULL || *value == '\0')
-		return invalid(err, field, "%s is empty: it must be %zu digits", label, length);
+		return invalid(err, field, _("%s is empty: it must be %zu digits"), label, length);
 	n = strlen(value);
 	if (!all_digits(value, n))
-		return invalid(err, field, "%s must contain only digits (no spaces or dots)",
+		return invalid(err, field, _("%s must contain only digits (no spaces or dots)"),
 			       label);
 	if (n != length)
-		return invalid(err, field, "%s has %zu digits: it must be exactly %zu", label, n,
+		return invalid(err, field, _("%s has %zu digits: it must be exactly %zu"), label, n,
 			       length);
 	return WF_OK;
 }
@@ -211,13 +211,13 @@ check_nik_region(const char *nik, struct wf_nik_info *out, struct wf_error *err)
 
 	if (name == NULL)
 		return invalid(err, "nik",
-			       "NIK digits 1-2 (province code) %02d is not an Indonesian "
-			       "province",
+			       _("NIK digits 1-2 (province code) %02d is not an Indonesian "
+			         "province"),
 			       province);
 	if (digits_value(nik + 2, 2) == 0)
-		return invalid(err, "nik", "NIK digits 3-4 (regency/city code) must not be 00");
+		return invalid(err, "nik", _("NIK digits 3-4 (regency/city code) must not be 00"));
 	if (digits_value(nik + 4, 2) == 0)
-		return invalid(err, "nik", "NIK digits 5-6 (district code) must not be 00");
+		return invalid(err, "nik", _("NIK digits 5-6 (district code) must not be 00"));
 	out->province = name;
 	memcpy(out->region, nik, 6);
 	out->region[6] = '\0';
@@ -241,19 +241,19 @@ check_nik_birth(const char *nik, int64_t now, struct wf_nik_info *out, struct wf
 	}
 	if (day == 0)
 		return invalid(err, "nik",
-			       "NIK digits 7-8 (day of birth, +40 for women) must be 01-31 "
-			       "or 41-71, not %.2s",
+			       _("NIK digits 7-8 (day of birth, +40 for women) must be 01-31 "
+			         "or 41-71, not %.2s"),
 			       nik + 6);
 	if (month < 1 || month > 12)
 		return invalid(err, "nik",
-			       "NIK digits 9-10 (month of birth) must be 01-12, not %.2s", nik + 8);
+			       _("NIK digits 9-10 (month of birth) must be 01-12, not %.2s"), nik + 8);
 	year = nik_birth_year(digits_value(nik + 10, 2), month, day, now);
 	if (!is_calendar_date(year, month, day))
 		return invalid(err, "nik",
-			       "NIK digits 7-12 (date of birth) %.6s: %04d-%02d has no day "
-			       "%d%s",
+			       _("NIK digits 7-12 (date of birth) %.6s: %04d-%02d has no day "
+			         "%d%s"),
 			       nik + 6, year, month, day,
-			       female ? " (after removing the 40 added for women)" : "");
+			       female ? _(" (after removing the 40 added for women)") : "");
 	out->birth_year = year;
 	out->birth_month = month;
 	out->birth_day = day;
@@ -276,7 +276,7 @@ wf_validate_nik_at(const char *nik, int64_t now, struct wf_nik_info *out, struct
 	if ((r = check_nik_birth(nik, now, &info, err)) != WF_OK)
 		return r;
 	if ((info.serial = digits_value(nik + 12, 4)) == 0)
-		return invalid(err, "nik", "NIK digits 13-16 (sequence number) must not be 0000");
+		return invalid(err, "nik", _("NIK digits 13-16 (sequence number) must not be 0000"));
 	if (out != NULL)
 		*out = info;
 	return WF_OK;
@@ -297,11 +297,11 @@ check_nip_birth(const char *nip, long today, struct wf_nip_info *out, struct wf_
 
 	if (year < 1900 || !is_calendar_date(year, month, day))
 		return invalid(err, "nip",
-			       "NIP digits 1-8 (date of birth, YYYYMMDD) %.8s is not a "
-			       "calendar date",
+			       _("NIP digits 1-8 (date of birth, YYYYMMDD) %.8s is not a "
+			         "calendar date"),
 			       nip);
 	if (date_key(year, month, day) > today)
-		return invalid(err, "nip", "NIP digits 1-8 (date of birth) %.8s is in the future",
+		return invalid(err, "nip", _("NIP digits 1-8 (date of birth) %.8s is in the future"),
 			       nip);
 	out->birth_year = year;
 	out->birth_month = month;
@@ -319,17 +319,17 @@ check_nip_appointment(const char *nip, long today, struct wf_nip_info *out, stru
 
 	if (month < 1 || month > 12)
 		return invalid(err, "nip",
-			       "NIP digits 13-14 (month of appointment) must be 01-12, "
-			       "not %.2s",
+			       _("NIP digits 13-14 (month of appointment) must be 01-12, "
+			         "not %.2s"),
 			       nip + 12);
 	if (appointed > today / 100)
 		return invalid(err, "nip",
-			       "NIP digits 9-14 (appointment, YYYYMM) %.6s is in the future",
+			       _("NIP digits 9-14 (appointment, YYYYMM) %.6s is in the future"),
 			       nip + 8);
 	if (appointed < adult)
 		return invalid(err, "nip",
-			       "NIP digits 9-14 (appointment) %.6s is before the holder "
-			       "turned %d (born %.8s)",
+			       _("NIP digits 9-14 (appointment) %.6s is before the holder "
+			         "turned %d (born %.8s)"),
 			       nip + 8, NIP_MIN_AGE_YEARS, nip);
 	out->appointment_year = year;
 	out->appointment_month = month;
@@ -354,10 +354,10 @@ wf_validate_nip_at(const char *nip, int64_t now, struct wf_nip_info *out, struct
 		return r;
 	if (nip[14] != '1' && nip[14] != '2')
 		return invalid(err, "nip",
-			       "NIP digit 15 (sex) must be 1 (male) or 2 (female), not %c",
+			       _("NIP digit 15 (sex) must be 1 (male) or 2 (female), not %c"),
 			       nip[14]);
 	if ((info.sequence = digits_value(nip + 15, 3)) == 0)
-		return invalid(err, "nip", "NIP digits 16-18 (sequence number) must not be 000");
+		return invalid(err, "nip", _("NIP digits 16-18 (sequence number) must not be 000"));
 	info.female = nip[14] == '2';
 	if (out != NULL)
 		*out = info;
@@ -374,23 +374,23 @@ static int
 check_email_local(const char *local, size_t n, struct wf_error *err)
 {
 	if (n == 0)
-		return invalid(err, "email", "email has nothing before the @");
+		return invalid(err, "email", _("email has nothing before the @"));
 	if (n > EMAIL_LOCAL_MAX)
 		return invalid(err, "email",
-			       "email's part before the @ is %zu characters: at most %d", n,
+			       _("email's part before the @ is %zu characters: at most %d"), n,
 			       EMAIL_LOCAL_MAX);
 	if (local[0] == '.' || local[n - 1] == '.')
 		return invalid(err, "email",
-			       "email's part before the @ must not start or end with a dot");
+			       _("email's part before the @ must not start or end with a dot"));
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)local[i];
 
 		if (c == '.' && local[i + 1] == '.')
-			return invalid(err, "email", "email must not contain two dots in a row");
+			return invalid(err, "email", _("email must not contain two dots in a row"));
 		if (!isalnum(c) && c != '.' && strchr(email_local_specials, c) == NULL)
 			return invalid(err, "email",
-				       "email contains a character not allowed before the "
-				       "@ (0x%02x)",
+				       _("email contains a character not allowed before the "
+				         "@ (0x%02x)"),
 				       c);
 	}
 	return WF_OK;
@@ -401,29 +401,29 @@ check_email_label(const char *label, size_t n, bool last, struct wf_error *err)
 {
 	if (n == 0)
 		return invalid(err, "email",
-			       "email's domain has an empty part (a dot at the start, the "
-			       "end, or two in a row)");
+			       _("email's domain has an empty part (a dot at the start, the "
+			         "end, or two in a row)"));
 	if (n > EMAIL_LABEL_MAX)
-		return invalid(err, "email", "email's domain has a part longer than %d characters",
+		return invalid(err, "email", _("email's domain has a part longer than %d characters"),
 			       EMAIL_LABEL_MAX);
 	if (label[0] == '-' || label[n - 1] == '-')
 		return invalid(err, "email",
-			       "email's domain has a part starting or ending with '-'");
+			       _("email's domain has a part starting or ending with '-'"));
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)label[i];
 
 		if (!isalnum(c) && c != '-')
 			return invalid(err, "email",
-				       "email's domain contains a character not allowed "
-				       "(0x%02x)",
+				       _("email's domain contains a character not allowed "
+				         "(0x%02x)"),
 				       c);
 		if (last && !isalpha(c))
 			return invalid(err, "email",
-				       "email's top-level domain must be letters only");
+				       _("email's top-level domain must be letters only"));
 	}
 	if (last && n < 2)
 		return invalid(err, "email",
-			       "email's top-level domain must be at least two letters");
+			       _("email's top-level domain must be at least two letters"));
 	return WF_OK;
 }
 
@@ -434,7 +434,7 @@ check_email_domain(const char *domain, struct wf_error *err)
 	int r;
 
 	if (strchr(domain, '.') == NULL)
-		return invalid(err, "email", "email's domain \"%s\" has no dot", domain);
+		return invalid(err, "email", _("email's domain \"%s\" has no dot"), domain);
 	for (;;) {
 		dot = strchr(label, '.');
 		r = check_email_label(label, dot ? (size_t)(dot - label) : strlen(label),
@@ -472,15 +472,15 @@ wf_validate_email_domain(const char *email, const char *domain_suffix, struct wf
 	int r;
 
 	if (email == NULL || *email == '\0')
-		return invalid(err, "email", "email is empty");
+		return invalid(err, "email", _("email is empty"));
 	n = strlen(email);
 	if (n > EMAIL_MAX)
-		return invalid(err, "email", "email is %zu characters: at most %d", n, EMAIL_MAX);
+		return invalid(err, "email", _("email is %zu characters: at most %d"), n, EMAIL_MAX);
 	at = strchr(email, '@');
 	if (at == NULL)
-		return invalid(err, "email", "email has no @");
+		return invalid(err, "email", _("email has no @"));
 	if (strchr(at + 1, '@') != NULL)
-		return invalid(err, "email", "email has more than one @");
+		return invalid(err, "email", _("email has more than one @"));
 	if ((r = check_email_local(email, (size_t)(at - email), err)) != WF_OK)
 		return r;
 	if ((r = check_email_domain(at + 1, err)) != WF_OK)
@@ -488,8 +488,8 @@ wf_validate_email_domain(const char *email, const char *domain_suffix, struct wf
 	if (domain_suffix != NULL && *domain_suffix != '\0' &&
 	    !domain_has_suffix(at + 1, domain_suffix))
 		return invalid(err, "email",
-			       "email's domain \"%s\" is not the office's (must end with "
-			       "\"%s\")",
+			       _("email's domain \"%s\" is not the office's (must end with "
+			         "\"%s\")"),
 			       at + 1, domain_suffix);
 	return WF_OK;
 }
@@ -511,12 +511,12 @@ phone_digits(const char *input, char *digits, size_t size, bool *plus, struct wf
 			*plus = true;
 		else if (isdigit(c)) {
 			if (n + 1 >= size)
-				return invalid(err, "phone", "phone number has too many digits");
+				return invalid(err, "phone", _("phone number has too many digits"));
 			digits[n++] = (char)c;
 		} else if (strchr(" -.()", c) == NULL)
 			return invalid(err, "phone",
-				       "phone number contains '%c': only digits, spaces, "
-				       "dashes and a leading + are allowed",
+				       _("phone number contains '%c': only digits, spaces, "
+				         "dashes and a leading + are allowed"),
 				       c);
 	}
 	digits[n] = '\0';
@@ -533,12 +533,12 @@ phone_national(const char *digits, bool plus, const char **national, struct wf_e
 		if (**national == '0')
 			(*national)++;
 	} else if (plus)
-		return invalid(err, "phone", "phone number must be Indonesian (+62), not +%.3s",
+		return invalid(err, "phone", _("phone number must be Indonesian (+62), not +%.3s"),
 			       digits);
 	else if (digits[0] == '0')
 		*national = digits + 1;
 	else
-		return invalid(err, "phone", "phone number must start with 08, 628 or +628");
+		return invalid(err, "phone", _("phone number must start with 08, 628 or +628"));
 	return WF_OK;
 }
 
@@ -552,26 +552,26 @@ wf_validate_phone(const char *input, char *normalized, size_t size, struct wf_er
 	int r;
 
 	if (input == NULL || *input == '\0')
-		return invalid(err, "phone", "phone number is empty");
+		return invalid(err, "phone", _("phone number is empty"));
 	if ((r = phone_digits(input, digits, sizeof(digits), &plus, err)) != WF_OK)
 		return r;
 	if (digits[0] == '\0')
-		return invalid(err, "phone", "phone number has no digits");
+		return invalid(err, "phone", _("phone number has no digits"));
 	if ((r = phone_national(digits, plus, &national, err)) != WF_OK)
 		return r;
 	if (national[0] != '8' || national[1] == '\0' ||
 	    strchr(mobile_second_digits, national[1]) == NULL)
 		return invalid(err, "phone",
-			       "phone number must be a mobile number (08 then 1, 2, 3, "
-			       "5, 7, 8 or 9)");
+			       _("phone number must be a mobile number (08 then 1, 2, 3, "
+			         "5, 7, 8 or 9)"));
 	n = strlen(national);
 	if (n < PHONE_NATIONAL_MIN || n > PHONE_NATIONAL_MAX)
 		return invalid(err, "phone",
-			       "phone number has %zu digits after 0: a mobile number has "
-			       "%d to %d",
+			       _("phone number has %zu digits after 0: a mobile number has "
+			         "%d to %d"),
 			       n, PHONE_NATIONAL_MIN, PHONE_NATIONAL_MAX);
 	if (normalized != NULL && size < 4 + n)
-		return invalid(err, "phone", "phone number does not fit the %zu bytes given", size);
+		return invalid(err, "phone", _("phone number does not fit the %zu bytes given"), size);
 	if (normalized != NULL)
 		snprintf(normalized, size, "+62%s", national);
 	return WF_OK;
@@ -582,17 +582,17 @@ wf_validate_nik_nip_agree(const struct wf_nik_info *nik, const struct wf_nip_inf
 			  struct wf_error *err)
 {
 	if (nik == NULL || nip == NULL)
-		return invalid(err, "nip", "NIP cannot be compared: NIK or NIP missing");
+		return invalid(err, "nip", _("NIP cannot be compared: NIK or NIP missing"));
 	/* The NIK holds only two digits of the year. */
 	if (nik->birth_year2 != nip->birth_year % 100 || nik->birth_month != nip->birth_month ||
 	    nik->birth_day != nip->birth_day)
 		return invalid(err, "nip",
-			       "NIP date of birth %04d-%02d-%02d differs from the NIK's "
-			       "(day %02d, month %02d, year ..%02d)",
+			       _("NIP date of birth %04d-%02d-%02d differs from the NIK's "
+			         "(day %02d, month %02d, year ..%02d)"),
 			       nip->birth_year, nip->birth_month, nip->birth_day, nik->birth_day,
 			       nik->birth_month, nik->birth_year2);
 	if (nik->female != nip->female)
-		return invalid(err, "nip", "NIP sex (%s) differs from the NIK's (%s)",
-			       nip->female ? "female" : "male", nik->female ? "female" : "male");
+		return invalid(err, "nip", _("NIP sex (%s) differs from the NIK's (%s)"),
+			       nip->female ? _("female") : _("male"), nik->female ? _("female") : _("male"));
 	return WF_OK;
 }

@@ -11,7 +11,7 @@
 #include "config.h"
 #include "workflow.h"
 
-/* User-facing words: marked here, translated from the command's catalogue. */
+/* User-facing messages, in the command's catalogue; debug logs stay English. */
 #define _(s) dgettext(PACKAGE, s)
 #define N_(s) (s)
 
@@ -43,6 +43,8 @@ int wf_fail_db(struct wf_error *err, sqlite3 *db, const char *doing);
 bool wf_text_empty(const char *text);
 /* Parse a key status name; -1 if unknown. */
 int wf_key_status_parse(const char *name);
+/* True when the messages speak Indonesian: the labels in them follow the catalogue. */
+bool wf_indonesian(void);
 /* Reset err to success. */
 void wf_error_clear(struct wf_error *err);
 

@@ -58,6 +58,8 @@ enum wf_role {
 };
 /* "pemohon", "kepala_dinas", "kabid", "kasi"; "?" if out of range. */
 const char *wf_role_name(enum wf_role role);
+/* The role's title in Indonesian or English, for people (wf_role_name is the code). */
+const char *wf_role_label(enum wf_role role, bool indonesian);
 /* Parse a role name; returns the role or -1. */
 int wf_role_parse(const char *name);
 
@@ -159,8 +161,9 @@ const struct wf_transition *wf_transitions(size_t *count);
 /* The transition for (from, action), NULL if the action is not allowed there. */
 const struct wf_transition *wf_transition_find(enum wf_state from, enum wf_action action);
 /*
- * Write the names of the actions allowed from a state, comma separated, into buf
- * ("dispose, return, reject, cancel"; "none" for a final state). Returns buf.
+ * Write the labels of the actions allowed from a state, comma separated, in the
+ * catalogue's language, into buf ("Dispose, Return, Reject, Cancel"; "none" for a final
+ * state). Returns buf.
  */
 char *wf_allowed_actions(enum wf_state from, char *buf, size_t size);
 
@@ -453,6 +456,8 @@ enum wf_key_status {
 	WF_KEY_STATUS_COUNT
 };
 const char *wf_key_status_name(enum wf_key_status status);
+/* The status in words, Indonesian or English ("started", "complete", ...). */
+const char *wf_key_status_label(enum wf_key_status status, bool indonesian);
 
 struct wf_key_record {
 	enum wf_key_status status;
@@ -532,6 +537,7 @@ struct wf_token_event {
 	char key_id_hex[130];
 	char detail[1024];
 	char actor_login[64];
+	char actor_name[WF_NAME_MAX];
 };
 /* The token's events, oldest first. *out malloc'd (free() it). */
 int wf_token_events(struct wf_store *store, const char *token_serial, struct wf_token_event **out,
