@@ -107,9 +107,27 @@ read_user_version(struct wf_store *store, int *version, struct wf_error *err)
 	return r;
 }
 
-/* One transaction for all steps: a failed migration leaves the file as it was. */
+/* After a rebuild: every reference still finds its row, or the migration is undone. */
 static int
-migrate(struct wf_store *store, bool create, struct wf_error *err)
+check_foreign_keys(struct wf_store *store, struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	if ((r = wf_prepare(store, "PRAGMA foreign_key_check", &stmt, err)) != WF_OK)
+		return r;
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		r = wf_fail(err, WF_ERR_DB, "after the migration, a row of %s refers to a missing row",
+			    (const char *)sqlite3_column_text(stmt, 0));
+	else if (rc != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, "check foreign keys");
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int
+run_migrations(struct wf_store *store, bool create, struct wf_error *err)
 {
 	int version = 0, r, target = wf_schema_version();
 	char sql[64];
@@ -143,10 +161,31 @@ migrate(struct wf_store *store, bool create, struct wf_error *err)
 		r = wf_fail_db(err, store->db, "set schema version");
 		goto out;
 	}
+	if (version != target && (r = check_foreign_keys(store, err)) != WF_OK)
+		goto out;
 	r = wf_tx_commit(store, err);
 out:
 	if (r != WF_OK)
 		wf_tx_rollback(store);
+	return r;
+}
+
+/*
+ * One transaction for all steps: a failed migration leaves the file as it was. Foreign
+ * keys are off meanwhile, as sqlite's own procedure for rebuilding a table asks (a DROP
+ * of a referenced table would fail), and checked as a whole before the commit.
+ */
+static int
+migrate(struct wf_store *store, bool create, struct wf_error *err)
+{
+	int r;
+
+	if (sqlite3_exec(store->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) != SQLITE_OK)
+		return wf_fail_db(err, store->db, "configure connection");
+	r = run_migrations(store, create, err);
+	if (sqlite3_exec(store->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK &&
+	    r == WF_OK)
+		r = wf_fail_db(err, store->db, "configure connection");
 	return r;
 }
 
