@@ -5,9 +5,16 @@
 #ifndef ENROLL_WORKFLOW_INT_H
 #define ENROLL_WORKFLOW_INT_H
 
+#include "config.h"
+
+#include <libintl.h>
 #include <sqlite3.h>
 
 #include "workflow.h"
+
+/* Messages a person reads, in the command's catalogue. */
+#define _(s) dgettext(PACKAGE, s)
+#define N_(s) (s)
 
 struct wf_store {
 	sqlite3 *db;

@@ -223,29 +223,65 @@ int wf_setting_get(struct wf_store *store, const char *key, char **value, struct
 
 /* ---------------------------------------------------------------- officials */
 
+/*
+ * One term of an official: one person in one role under one name. An edit ends the row
+ * and starts its successor, so older events keep the name the official had then.
+ */
 struct wf_official {
 	int64_t id; /* set by the store */
 	char name[WF_NAME_MAX];
 	char nip[19];	/* 18 digits, checked with wf_validate_nip() */
+	char position[WF_NAME_MAX]; /* jabatan, "" if not given */
 	enum wf_role role; /* kepala_dinas, kabid or kasi */
-	char login[64];	/* the OS login the official acts from; unique */
+	char login[64];	/* the OS login the official acts from */
 	bool active;
+	int64_t created_at;
+	int64_t ended_at;	      /* 0 while active */
+	char end_reason[WF_NAME_MAX]; /* the deactivation's reason, "" */
 };
 /*
- * Register an official (audited as by_login, which may be NULL for the first one).
- * WF_ERR_INVALID (field names what) for a bad NIP, role applicant, empty name or login;
- * WF_ERR_EXISTS if the login is taken. out_id may be NULL.
+ * Register an official, audited as by_login. The office's first official is its kasi,
+ * registering themself (official->login equal to by_login: at init); after that only an
+ * active kasi adds (WF_ERR_ROLE otherwise, the refusal audited). One person holds one
+ * role at a time: WF_ERR_EXISTS if the login or the NIP belongs to an active official
+ * (to change a role, deactivate, then add). WF_ERR_INVALID (field names what) for a bad
+ * NIP, role applicant, empty name or login. out_id may be NULL.
  */
 int wf_official_add(struct wf_store *store, const struct wf_official *official,
 		    const char *by_login, int64_t *out_id, struct wf_error *err);
-/* All officials, in id order. *out is malloc'd (free() it); *count its length. */
+/* The officials' current terms (active or not; edits' earlier rows left out), in id order.
+ * *out is malloc'd (free() it); *count its length. */
 int wf_official_list(struct wf_store *store, struct wf_official **out, size_t *count,
 		     struct wf_error *err);
-/* The official acting from an OS login; WF_ERR_NOT_FOUND if none. */
+/* The official acting from an OS login (the active term, else the latest); WF_ERR_NOT_FOUND. */
 int wf_official_find_by_login(struct wf_store *store, const char *login, struct wf_official *out,
 			      struct wf_error *err);
-/* Mark an official (in)active; an inactive one may no longer act. Audited. */
-int wf_official_set_active(struct wf_store *store, const char *login, bool active,
+/* As wf_official_find_by_login, by login or by NIP (18 digits). */
+int wf_official_find(struct wf_store *store, const char *login_or_nip, struct wf_official *out,
+		     struct wf_error *err);
+
+/* What an edit changes: NULL keeps the field. */
+struct wf_official_change {
+	const char *name;
+	const char *nip;
+	const char *position;
+};
+/*
+ * Correct an active official's name, NIP or position (by login or NIP), audited. The old
+ * row stays, ended, for the events it signed; *out (may be NULL) gets the new term. Only
+ * an active kasi (WF_ERR_ROLE, audited); WF_ERR_STATE for a deactivated official;
+ * WF_ERR_INVALID if nothing changes or a value is bad; WF_ERR_EXISTS for a NIP another
+ * active official holds. The role is not edited: deactivate, then add.
+ */
+int wf_official_edit(struct wf_store *store, const char *login_or_nip,
+		     const struct wf_official_change *change, const char *by_login,
+		     struct wf_official *out, struct wf_error *err);
+/*
+ * End an official's term (by login or NIP) with a reason (may be NULL): they can no longer
+ * act, their records stay. Only an active kasi (WF_ERR_ROLE, audited); WF_ERR_STATE if
+ * already inactive, or if they are the last active kasi (no one could manage the officials).
+ */
+int wf_official_deactivate(struct wf_store *store, const char *login_or_nip, const char *reason,
 			   const char *by_login, struct wf_error *err);
 
 /* ---------------------------------------------------------------- applicants */
