@@ -159,6 +159,8 @@ bool cli_indonesian(void);
 int cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_official_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_official_edit(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_official_deactivate(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_document(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_dispose(struct cli *cli, const struct cli_command *self, int argc, char **argv);

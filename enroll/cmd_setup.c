@@ -1,5 +1,6 @@
 /*
- * cmd_setup.c: setting the station up: the database and issuer (init), the officials.
+ * cmd_setup.c: setting the station up: the database and issuer (init), the officials
+ * (added, corrected and deactivated by the Kasi; the first one registered at init).
  */
 #include <errno.h>
 #include <libgen.h>
@@ -40,12 +41,29 @@ save_settings(struct cli *cli, const char *const *pairs)
 	return 0;
 }
 
+/* Stored whole or refused: a 19-digit NIP must not become an 18-digit one. */
+static int
+fill_official(struct cli *cli, struct wf_official *official, const char *name, const char *nip,
+	      const char *position, const char *login)
+{
+	struct wf_error err;
+
+	if (wf_text_copy(official->name, sizeof(official->name), name, "name", &err) != WF_OK ||
+	    wf_text_copy(official->nip, sizeof(official->nip), nip, "nip", &err) != WF_OK ||
+	    wf_text_copy(official->position, sizeof(official->position), position, "position",
+			 &err) != WF_OK ||
+	    wf_text_copy(official->login, sizeof(official->login), login, "login", &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	return 0;
+}
+
 int
 cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	const char *office = NULL, *city = NULL, *province = NULL, *issuer_kind = "local";
 	const char *anchors = NULL, *outbox = NULL, *inbox = NULL, *key_type = "rsa2048";
 	const char *email_domain = NULL, *organization = NULL;
+	const char *kasi_name = NULL, *kasi_nip = NULL, *kasi_position = NULL;
 	const struct cli_option options[] = {
 		{ "office", OPT_STRING, &office, "NAME", N_("the office, e.g. 'Dinas Komunikasi dan Informatika'") },
 		{ "organization", OPT_STRING, &organization, "NAME", N_("O= of certificates (default: 'Pemerintah Kota CITY')") },
@@ -57,8 +75,12 @@ cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		{ "inbox", OPT_STRING, &inbox, "DIR", N_("where certificates from BSrE are picked up") },
 		{ "key-type", OPT_STRING, &key_type, "TYPE", N_("default key type (rsa2048)") },
 		{ "email-domain", OPT_STRING, &email_domain, "DOMAIN", N_("applicants' email must be in this domain") },
+		{ "kasi-name", OPT_STRING, &kasi_name, "NAME", N_("the Kasi running the station (your login), the first official") },
+		{ "kasi-nip", OPT_STRING, &kasi_nip, "NIP", N_("the Kasi's NIP (18 digits)") },
+		{ "kasi-position", OPT_STRING, &kasi_position, "TEXT", N_("the Kasi's position (jabatan)") },
 		{ NULL },
 	};
+	struct wf_official kasi = { .role = WF_ROLE_KASI, .active = true };
 	struct wf_office record = { 0 }, existing;
 	struct wf_error werr;
 	struct tok_error terr;
@@ -80,6 +102,15 @@ cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	if (wf_text_copy(record.name, sizeof(record.name), office, "office", &werr) != WF_OK ||
 	    wf_text_copy(record.city, sizeof(record.city), city, "city", &werr) != WF_OK)
 		return cli_fail_wf(cli, &werr);
+	if ((kasi_name == NULL) != (kasi_nip == NULL))
+		return cli_fail_usage(_("--kasi-name and --kasi-nip go together"));
+	/* The first official is checked before anything exists: init succeeds whole or not at all. */
+	if (kasi_name != NULL) {
+		if ((r = fill_official(cli, &kasi, kasi_name, kasi_nip, kasi_position, cli->login)) != 0)
+			return r;
+		if (wf_validate_nip(kasi.nip, NULL, &werr) != WF_OK)
+			return cli_fail_wf(cli, &werr);
+	}
 	snprintf(dir, sizeof(dir), "%s", cli->db_path);
 	if (make_directories(dirname(dir)) != 0)
 		return cli_fail_file(dir, errno);
@@ -117,6 +148,8 @@ cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		return r;
 	if (wf_office_set(cli->store, &record, cli->login, &werr) != WF_OK)
 		return cli_fail_wf(cli, &werr);
+	if (kasi_name != NULL && wf_official_add(cli->store, &kasi, cli->login, NULL, &werr) != WF_OK)
+		return cli_fail_wf(cli, &werr);
 	printf(_("Initialized %s for %s, %s (issuer: %s).\n"), cli->db_path, office, city,
 	       strcmp(issuer_kind, "local") == 0 ? _("local test CA, NOT BSrE") : _("BSrE by file exchange"));
 	return 0;
@@ -125,12 +158,13 @@ cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 int
 cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *name = NULL, *nip = NULL, *role = NULL, *login = NULL;
+	const char *name = NULL, *nip = NULL, *role = NULL, *login = NULL, *position = NULL;
 	const struct cli_option options[] = {
 		{ "name", OPT_STRING, &name, "NAME", N_("the official's full name") },
 		{ "nip", OPT_STRING, &nip, "NIP", N_("the official's NIP (18 digits)") },
 		{ "role", OPT_STRING, &role, "ROLE", N_("kepala_dinas, kabid or kasi") },
 		{ "login", OPT_STRING, &login, "LOGIN", N_("the OS login they act from") },
+		{ "position", OPT_STRING, &position, "TEXT", N_("the official's position (jabatan)") },
 		{ NULL },
 	};
 	struct wf_official official = { .active = true };
@@ -144,13 +178,9 @@ cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char
 		return cli_fail_usage(_("official add needs --name, --nip, --role and --login"));
 	if ((parsed = wf_role_parse(role)) < 0 || parsed == WF_ROLE_APPLICANT)
 		return cli_fail_usage(_("--role is kepala_dinas, kabid or kasi"));
-	if ((r = cli_store(cli)) != 0)
+	if ((r = cli_store(cli)) != 0 ||
+	    (r = fill_official(cli, &official, name, nip, position, login)) != 0)
 		return r;
-	/* Stored whole or refused: a 19-digit NIP must not become an 18-digit one. */
-	if (wf_text_copy(official.name, sizeof(official.name), name, "name", &err) != WF_OK ||
-	    wf_text_copy(official.nip, sizeof(official.nip), nip, "nip", &err) != WF_OK ||
-	    wf_text_copy(official.login, sizeof(official.login), login, "login", &err) != WF_OK)
-		return cli_fail_wf(cli, &err);
 	official.role = (enum wf_role)parsed;
 	if (wf_official_add(cli->store, &official, cli->login, NULL, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
@@ -159,33 +189,120 @@ cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char
 }
 
 int
+cmd_official_edit(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	struct wf_official_change change = { NULL, NULL, NULL };
+	const struct cli_option options[] = {
+		{ "name", OPT_STRING, &change.name, "NAME", N_("the official's full name") },
+		{ "nip", OPT_STRING, &change.nip, "NIP", N_("the official's NIP (18 digits)") },
+		{ "position", OPT_STRING, &change.position, "TEXT", N_("the official's position (jabatan)") },
+		{ NULL },
+	};
+	struct wf_official edited;
+	struct wf_error err;
+	const char *who;
+	int r;
+
+	if ((r = cli_parse_id(cli, self, argc, argv, options, &who)) != 0)
+		return r;
+	if (change.name == NULL && change.nip == NULL && change.position == NULL)
+		return cli_fail_usage(_("official edit needs --name, --nip or --position"));
+	if ((r = cli_store(cli)) != 0)
+		return r;
+	if (wf_official_edit(cli->store, who, &change, cli->login, &edited, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	/* Translators: the earlier records keep the name the official had then. */
+	printf(_("Official updated: %s (%s), login %s, NIP %s; earlier records keep the earlier details.\n"),
+	       edited.name, wf_role_name(edited.role), edited.login, edited.nip);
+	return 0;
+}
+
+int
+cmd_official_deactivate(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const char *reason = NULL;
+	const struct cli_option options[] = {
+		{ "reason", OPT_STRING, &reason, "TEXT", N_("why, e.g. 'pensiun' or 'mutasi'") },
+		{ NULL },
+	};
+	struct wf_official official;
+	struct wf_error err;
+	const char *who;
+	int r;
+
+	if ((r = cli_parse_id(cli, self, argc, argv, options, &who)) != 0 || (r = cli_store(cli)) != 0)
+		return r;
+	if (wf_official_find(cli->store, who, &official, &err) != WF_OK ||
+	    wf_official_deactivate(cli->store, who, reason, cli->login, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	printf(_("Official deactivated: %s (%s), login %s; their records stay as they are.\n"),
+	       official.name, wf_role_name(official.role), official.login);
+	return 0;
+}
+
+static struct json_object *
+official_json(const struct wf_official *official)
+{
+	struct json_object *o = json_object_new_object();
+
+	cli_json_add_string(o, "name", official->name);
+	cli_json_add_string(o, "nip", official->nip);
+	cli_json_add_string(o, "role", wf_role_name(official->role));
+	cli_json_add_string(o, "login", official->login);
+	cli_json_add_string(o, "position", official->position);
+	json_object_object_add(o, "active", json_object_new_boolean(official->active));
+	json_object_object_add(o, "since", json_object_new_int64(official->created_at));
+	if (!official->active) {
+		json_object_object_add(o, "until", json_object_new_int64(official->ended_at));
+		cli_json_add_string(o, "reason", official->end_reason);
+	}
+	return o;
+}
+
+static void
+print_official(const struct wf_official *official)
+{
+	char until[64];
+
+	printf("%-14s %-18s %-12s %s", official->login, official->nip,
+	       wf_role_name(official->role), official->name);
+	if (official->position[0] != '\0')
+		printf(", %s", official->position);
+	if (!official->active) {
+		cli_format_time(official->ended_at, until, sizeof(until));
+		printf(_(" (inactive since %s%s%s)"), until, official->end_reason[0] ? ": " : "",
+		       official->end_reason);
+	}
+	printf("\n");
+}
+
+int
 cmd_official_list(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
+	bool all = false;
+	const struct cli_option options[] = {
+		{ "all", OPT_FLAG, &all, NULL, N_("also the officials no longer active") },
+		{ NULL },
+	};
 	struct wf_official *officials = NULL;
 	struct wf_error err;
-	struct json_object *array, *o;
+	struct json_object *array;
 	char **rest;
 	size_t n = 0;
 	int nrest, r;
 
-	if ((r = cli_parse(cli, self, argc, argv, NULL, &rest, &nrest)) != 0 ||
+	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0 ||
 	    (r = cli_store(cli)) != 0)
 		return r;
 	if (wf_official_list(cli->store, &officials, &n, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
 	array = json_object_new_array();
 	for (size_t i = 0; i < n; i++) {
-		o = json_object_new_object();
-		cli_json_add_string(o, "name", officials[i].name);
-		cli_json_add_string(o, "nip", officials[i].nip);
-		cli_json_add_string(o, "role", wf_role_name(officials[i].role));
-		cli_json_add_string(o, "login", officials[i].login);
-		json_object_object_add(o, "active", json_object_new_boolean(officials[i].active));
-		json_object_array_add(array, o);
+		if (!all && !officials[i].active)
+			continue;
+		json_object_array_add(array, official_json(&officials[i]));
 		if (!cli->json)
-			printf("%-14s %-18s %-12s %s%s\n", officials[i].login, officials[i].nip,
-			       wf_role_name(officials[i].role), officials[i].name,
-			       officials[i].active ? "" : _(" (inactive)"));
+			print_official(&officials[i]);
 	}
 	if (cli->json)
 		cli_print_json(array);

@@ -12,11 +12,15 @@
 #include "cli.h"
 
 static const struct cli_command commands[] = {
-	{ "init", NULL, 0, cmd_init, "--office NAME --city CITY [--issuer local|file] ...",
+	{ "init", NULL, 0, cmd_init, "--office NAME --city CITY [--kasi-name NAME --kasi-nip NIP] [--issuer local|file] ...",
 	  N_("create the database, the data directory and the issuer") },
-	{ "official", "add", 0, cmd_official_add, "--name NAME --nip NIP --role ROLE --login LOGIN",
+	{ "official", "add", 0, cmd_official_add, "--name NAME --nip NIP --role ROLE --login LOGIN [--position TEXT]",
 	  N_("register an official (kepala_dinas, kabid, kasi)") },
-	{ "official", "list", 0, cmd_official_list, "", N_("list the officials") },
+	{ "official", "list", 0, cmd_official_list, "[--all]", N_("list the officials") },
+	{ "official", "edit", 0, cmd_official_edit, "LOGIN|NIP [--name NAME] [--nip NIP] [--position TEXT]",
+	  N_("correct an official's name, NIP or position (earlier records keep the old ones)") },
+	{ "official", "deactivate", 0, cmd_official_deactivate, "LOGIN|NIP [--reason TEXT]",
+	  N_("end an official's term: they can no longer act, their records stay") },
 	{ "apply", NULL, 1, cmd_apply, "--name NAME --nik NIK ... [--document KIND[=SCAN]]...",
 	  N_("record an application and the documents received") },
 	{ "document", NULL, 1, cmd_document, "ID --document KIND[=SCAN]...",
