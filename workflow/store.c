@@ -127,27 +127,35 @@ check_foreign_keys(struct wf_store *store, struct wf_error *err)
 }
 
 static int
+check_version(struct wf_store *store, int version, bool create, struct wf_error *err)
+{
+	/* Version 0 is a file this program never set up: only "enroll init" may. */
+	if (version == 0 && !create)
+		return wf_fail(err, WF_ERR_NO_DATABASE, "%s is not an enroll database (no schema)",
+			       store->path);
+	if (version > wf_schema_version())
+		return wf_fail(err, WF_ERR_SCHEMA,
+			       "%s has schema version %d; this program knows up to %d", store->path,
+			       version, wf_schema_version());
+	return WF_OK;
+}
+
+static int
 run_migrations(struct wf_store *store, bool create, struct wf_error *err)
 {
 	int version = 0, r, target = wf_schema_version();
 	char sql[64];
 
+	/* Up to date: no write lock taken, so readers of a damaged file still read. */
+	if ((r = read_user_version(store, &version, err)) != WF_OK ||
+	    (r = check_version(store, version, create, err)) != WF_OK || version == target)
+		return r;
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
-	if ((r = read_user_version(store, &version, err)) != WF_OK)
+	/* Again under the lock: another process may have migrated meanwhile. */
+	if ((r = read_user_version(store, &version, err)) != WF_OK ||
+	    (r = check_version(store, version, create, err)) != WF_OK)
 		goto out;
-	/* Version 0 is a file this program never set up: only "enroll init" may. */
-	if (version == 0 && !create) {
-		r = wf_fail(err, WF_ERR_NO_DATABASE, "%s is not an enroll database (no schema)",
-			    store->path);
-		goto out;
-	}
-	if (version > target) {
-		r = wf_fail(err, WF_ERR_SCHEMA,
-			    "%s has schema version %d; this program knows up to %d", store->path,
-			    version, target);
-		goto out;
-	}
 	for (int v = version; v < target; v++) {
 		if (sqlite3_exec(store->db, wf_schema_migration(v), NULL, NULL, NULL) !=
 		    SQLITE_OK) {
@@ -187,6 +195,48 @@ migrate(struct wf_store *store, bool create, struct wf_error *err)
 	    r == WF_OK)
 		r = wf_fail_db(err, store->db, "configure connection");
 	return r;
+}
+
+int
+wf_store_check_integrity(struct wf_store *store, bool full, struct wf_error *err)
+{
+	const char *pragma = full ? "PRAGMA integrity_check" : "PRAGMA quick_check";
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	wf_error_clear(err);
+	if ((r = wf_prepare(store, pragma, &stmt, err)) != WF_OK)
+		return r;
+	int rc = sqlite3_step(stmt);
+	const char *first = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(stmt, 0) : NULL;
+	if (rc == SQLITE_ROW && first && strcmp(first, "ok") == 0)
+		r = WF_OK;
+	else if (rc == SQLITE_ROW)
+		r = wf_fail(err, WF_ERR_CORRUPT, _("%s is damaged (%s: %s)"), store->path,
+			    pragma + strlen("PRAGMA "), first ? first : "?");
+	else
+		r = wf_fail_db(err, store->db, pragma);
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+wf_store_guard_write(struct wf_store *store, struct wf_error *err)
+{
+	int r;
+
+	if (store->write_checked)
+		return WF_OK;
+	if ((r = wf_store_check_integrity(store, false, err)) != WF_OK) {
+		wf_tx_rollback(store);
+		if (r == WF_ERR_CORRUPT && err)
+			snprintf(err->message + strlen(err->message),
+				 sizeof(err->message) - strlen(err->message), "%s",
+				 _(": nothing was written to it"));
+		return r;
+	}
+	store->write_checked = true;
+	return WF_OK;
 }
 
 static int

@@ -29,6 +29,7 @@ enum wf_status {
 	WF_ERR_IO = -13,	 /* copying a scan or writing a backup failed */
 	WF_ERR_BUSY = -14,	 /* another run of enroll holds the application or token (wf_lock) */
 	WF_ERR_NO_DATABASE = -15, /* no database at the path, or an empty file (wf_store_open) */
+	WF_ERR_CORRUPT = -16,	 /* the file fails sqlite's integrity check: nothing is written */
 };
 
 /*
@@ -616,7 +617,8 @@ int wf_list(struct wf_store *store, int state, size_t limit, size_t offset,
 /* ---------------------------------------------------------------- audit */
 
 /*
- * Check the whole hash chain. WF_OK if intact; WF_ERR_AUDIT if any row was edited,
+ * Check the file (PRAGMA integrity_check: WF_ERR_CORRUPT naming the first problem), then
+ * the whole hash chain. WF_OK if intact; WF_ERR_AUDIT if any row was edited,
  * deleted, inserted or reordered, with *first_bad_row the sequence number of the first
  * row that does not verify (for a deleted tail: the first missing sequence number).
  * first_bad_row may be NULL. *rows (may be NULL) gets the number of rows checked.
