@@ -46,4 +46,19 @@ intact_store_verifies() {
 }
 t_ok "intact_store_verifies" intact_store_verifies
 
+state_changed_in_the_file_is_named_by_audit_verify() {
+	number=$(t_apply "Wulan") && e kadis reject "$number" --reason "bukan pegawai" >/dev/null &&
+	e kasi audit verify >/dev/null &&
+	id=$(sqlite3 "$ENROLL_DB" "SELECT id FROM applications WHERE number = '$number'") &&
+	sqlite3 "$ENROLL_DB" "UPDATE applications SET state = 'active' WHERE number = '$number'" &&
+	t_expect_status 22 e kasi audit verify 2>"$T_DIR/err" &&
+	grep -q "^enroll: applications row $id ($number): state is active, but the audit log says rejected" "$T_DIR/err" &&
+	grep -q "records that disagree with the audit log: 1;" "$T_DIR/err" &&
+	# put back as the chain says: intact again
+	sqlite3 "$ENROLL_DB" "UPDATE applications SET state = 'rejected' WHERE number = '$number'" &&
+	e kasi audit verify >/dev/null
+}
+t_ok "state_changed_in_the_file_is_named_by_audit_verify" \
+	state_changed_in_the_file_is_named_by_audit_verify
+
 t_done

@@ -119,10 +119,117 @@ intact_file_passes_and_takes_writes(void)
 	wf_store_close(store);
 }
 
+/* An application in every state the table reaches, all by the library: nothing to name. */
+static const char *
+every_state(const char *name, char numbers[WF_STATE_COUNT][WF_NUMBER_MAX])
+{
+	struct wf_store *store = wft_store(name);
+	struct wf_error err;
+
+	wft_officials(store);
+	for (int s = 0; s < WF_STATE_COUNT; s++)
+		if (wft_create(store, numbers[s]) != WF_OK ||
+		    wft_drive_to(store, numbers[s], (enum wf_state)s, &err) != WF_OK)
+			tap_diag("cannot drive %s to %s: %s", numbers[s],
+				 wf_state_name((enum wf_state)s), err.message);
+	wf_store_close(store);
+	return wft_db_path(name);
+}
+
+static int
+sql_exec(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open(path, &db);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		tap_diag("%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	return rc;
+}
+
+/* The problem list names table row (of application) with a message holding words. */
+static bool
+named(const struct wf_record_problem *list, size_t n, const char *table, const char *number,
+      const char *words)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i].table, table) == 0 && strcmp(list[i].application, number) == 0 &&
+		    strstr(list[i].message, words))
+			return true;
+	return false;
+}
+
+static void
+records_of_every_state_agree_with_the_chain(void)
+{
+	char numbers[WF_STATE_COUNT][WF_NUMBER_MAX];
+	const char *path = every_state("every-state.db", numbers);
+	struct wf_record_problem *list = NULL;
+	struct wf_error err;
+	size_t n = 99;
+	struct wf_store *store = wf_store_open(path, &err);
+
+	if (!check(store != NULL))
+		return;
+	check_int(wf_audit_check_records(store, &list, &n, &err), WF_OK);
+	check_int(n, 0);
+	for (size_t i = 0; i < n; i++)
+		tap_diag("%s row %lld (%s): %s", list[i].table, (long long)list[i].row,
+			 list[i].application, list[i].message);
+	free(list);
+	wf_store_close(store);
+}
+
+static void
+records_changed_behind_the_library_are_named(void)
+{
+	char numbers[WF_STATE_COUNT][WF_NUMBER_MAX], sql[1024];
+	const char *path = every_state("forged.db", numbers);
+	const char *rejected = numbers[WF_STATE_REJECTED], *active = numbers[WF_STATE_ACTIVE];
+	const char *generated = numbers[WF_STATE_KEY_GENERATED];
+	struct wf_record_problem *list = NULL;
+	struct wf_error err;
+	size_t n = 0;
+
+	/* a rejected applicant made a holder; another key recorded; a certificate gone; a copy */
+	snprintf(sql, sizeof(sql),
+		 "UPDATE applications SET state = 'active' WHERE number = '%s';"
+		 "UPDATE keys SET key_id = 'ff' WHERE application_id ="
+		 " (SELECT id FROM applications WHERE number = '%s');"
+		 "DELETE FROM certificates WHERE application_id ="
+		 " (SELECT id FROM applications WHERE number = '%s');"
+		 "INSERT INTO applications (number, year, seq, applicant_id, state, step,"
+		 " created_at, updated_at, step_started_at) SELECT 'TTE/2026/9999', year, 9999,"
+		 " applicant_id, state, step, created_at, updated_at, step_started_at"
+		 " FROM applications WHERE number = '%s';",
+		 rejected, generated, active, active);
+	check_int(sql_exec(path, sql), SQLITE_OK);
+	struct wf_store *store = wf_store_open(path, &err);
+	if (!check(store != NULL))
+		return;
+	check_int(wf_audit_verify(store, NULL, NULL, &err), WF_OK); /* the chain itself is intact */
+	check_int(wf_audit_check_records(store, &list, &n, &err), WF_ERR_AUDIT);
+	check_int(n, 4);
+	check(named(list, n, "applications", rejected,
+		    "state is active, but the audit log says rejected"));
+	check(named(list, n, "keys", generated, "id 'ff'"));
+	check(named(list, n, "certificates", active,
+		    "0 certificates recorded, but the audit log imports 1"));
+	check(named(list, n, "applications", "TTE/2026/9999", "the audit log says -"));
+	check(strstr(err.message, "records that disagree with the audit log: 4;") != NULL);
+	free(list);
+	wf_store_close(store);
+}
+
 int
 main(void)
 {
 	TAP_TEST(intact_file_passes_and_takes_writes);
 	TAP_TEST(damaged_file_fails_audit_verify_and_takes_no_writes);
+	TAP_TEST(records_of_every_state_agree_with_the_chain);
+	TAP_TEST(records_changed_behind_the_library_are_named);
 	return tap_done();
 }

@@ -626,6 +626,23 @@ int wf_list(struct wf_store *store, int state, size_t limit, size_t offset,
 int wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows,
 		    struct wf_error *err);
 
+/* A record that disagrees with what the audit chain says it must be. */
+struct wf_record_problem {
+	char table[16]; /* "applications", "keys", "certificates" */
+	int64_t row;	/* its id there; 0 for a record the chain has but the table lacks */
+	char application[WF_NUMBER_MAX];
+	char message[512]; /* what differs, the record's value first, translated */
+};
+/*
+ * Replay the audit chain (check it first with wf_audit_verify) into every application's
+ * state, key generations (count; the latest one's status, token and id) and certificate
+ * count, and compare them with the records. WF_OK if all agree; WF_ERR_AUDIT if any row
+ * disagrees (err names the first), with *out (malloc'd, free() it; out may be NULL) and
+ * *count listing them all.
+ */
+int wf_audit_check_records(struct wf_store *store, struct wf_record_problem **out, size_t *count,
+			   struct wf_error *err);
+
 /* One audit row as stored (for the command's "audit show"). */
 struct wf_audit_row {
 	int64_t seq;
