@@ -155,6 +155,32 @@ cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The officials' own words for the refusals whose general ones speak of steps and
+ * applications; everything else as every command reports it.
+ */
+static int
+official_fail(struct cli *cli, const struct wf_error *err)
+{
+	static const struct {
+		int code, status;
+		const char *summary, *hint;
+	} refusals[] = {
+		{ WF_ERR_ROLE, EXIT_ROLE, N_("you may not change the officials"),
+		  N_("the Kasi registers, corrects and deactivates officials (this refusal was recorded)") },
+		{ WF_ERR_STATE, EXIT_STATE, N_("not possible for this official now"),
+		  N_("see 'enroll official list --all'") },
+	};
+
+	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
+		if (refusals[i].code == err->code) {
+			fprintf(stderr, "enroll: %s: %s\n  %s\n", _(refusals[i].summary), err->message,
+				_(refusals[i].hint));
+			return refusals[i].status;
+		}
+	return cli_fail_wf(cli, err);
+}
+
 int
 cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
@@ -183,7 +209,7 @@ cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char
 		return r;
 	official.role = (enum wf_role)parsed;
 	if (wf_official_add(cli->store, &official, cli->login, NULL, &err) != WF_OK)
-		return cli_fail_wf(cli, &err);
+		return official_fail(cli, &err);
 	printf(_("Official registered: %s (%s), login %s.\n"), name, role, login);
 	return 0;
 }
@@ -210,7 +236,7 @@ cmd_official_edit(struct cli *cli, const struct cli_command *self, int argc, cha
 	if ((r = cli_store(cli)) != 0)
 		return r;
 	if (wf_official_edit(cli->store, who, &change, cli->login, &edited, &err) != WF_OK)
-		return cli_fail_wf(cli, &err);
+		return official_fail(cli, &err);
 	/* Translators: the earlier records keep the name the official had then. */
 	printf(_("Official updated: %s (%s), login %s, NIP %s; earlier records keep the earlier details.\n"),
 	       edited.name, wf_role_name(edited.role), edited.login, edited.nip);
@@ -234,7 +260,7 @@ cmd_official_deactivate(struct cli *cli, const struct cli_command *self, int arg
 		return r;
 	if (wf_official_find(cli->store, who, &official, &err) != WF_OK ||
 	    wf_official_deactivate(cli->store, who, reason, cli->login, &err) != WF_OK)
-		return cli_fail_wf(cli, &err);
+		return official_fail(cli, &err);
 	printf(_("Official deactivated: %s (%s), login %s; their records stay as they are.\n"),
 	       official.name, wf_role_name(official.role), official.login);
 	return 0;
