@@ -87,6 +87,7 @@ damaged_file_fails_audit_verify_and_takes_no_writes(void)
 	check_int(wf_list(store, -1, 0, 0, &list, &n, &err), WF_OK); /* reading still works */
 	check_int(n, 1);
 	free(list);
+	check_int(wf_store_check(store, &err), WF_ERR_CORRUPT);
 	check_int(wf_audit_verify(store, NULL, NULL, &err), WF_ERR_CORRUPT);
 	check(strstr(err.message, path) != NULL);
 	check(strstr(err.message, "integrity_check") != NULL);
@@ -113,6 +114,7 @@ intact_file_passes_and_takes_writes(void)
 
 	if (!check(store != NULL))
 		return;
+	check_int(wf_store_check(store, &err), WF_OK);
 	check_int(wf_audit_verify(store, NULL, &rows, &err), WF_OK);
 	check(rows > 0);
 	check_int(wf_act(store, number, WF_ACTION_CANCEL, &kasi, "test", &err), WF_OK);

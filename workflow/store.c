@@ -221,13 +221,22 @@ wf_store_check_integrity(struct wf_store *store, bool full, struct wf_error *err
 }
 
 int
+wf_store_check(struct wf_store *store, struct wf_error *err)
+{
+	int r = wf_store_check_integrity(store, false, err);
+
+	store->write_checked = r == WF_OK;
+	return r;
+}
+
+int
 wf_store_guard_write(struct wf_store *store, struct wf_error *err)
 {
 	int r;
 
 	if (store->write_checked)
 		return WF_OK;
-	if ((r = wf_store_check_integrity(store, false, err)) != WF_OK) {
+	if ((r = wf_store_check(store, err)) != WF_OK) {
 		wf_tx_rollback(store);
 		if (r == WF_ERR_CORRUPT && err)
 			snprintf(err->message + strlen(err->message),
