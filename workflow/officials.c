@@ -477,13 +477,34 @@ wf_official_edit(struct wf_store *store, const char *login_or_nip,
 	return r;
 }
 
+/* Someone must remain to manage the officials. */
+static int
+check_not_last_kasi(struct wf_store *store, const struct wf_official *official,
+		    struct wf_error *err)
+{
+	int64_t kasis = 0;
+	int r;
+
+	if (official->role != WF_ROLE_KASI)
+		return WF_OK;
+	if ((r = count_officials(store,
+				 "SELECT count(*) FROM officials WHERE active = 1 AND role = 'kasi'",
+				 &kasis, err)) != WF_OK)
+		return r;
+	if (kasis < 2)
+		return wf_fail(err, WF_ERR_STATE,
+			       _("%s is the only active kasi: add the next kasi first, or no one"
+				 " could manage the officials"),
+			       official->login);
+	return WF_OK;
+}
+
 int
 wf_official_deactivate(struct wf_store *store, const char *login_or_nip, const char *reason,
 		       const char *by_login, struct wf_error *err)
 {
 	struct wf_official old;
 	char detail[3 * WF_NAME_MAX + 128];
-	int64_t kasis = 0;
 	int r;
 
 	wf_error_clear(err);
@@ -491,16 +512,8 @@ wf_official_deactivate(struct wf_store *store, const char *login_or_nip, const c
 		return r;
 	if ((r = authorize_admin(store, by_login, "official_deactivate", err)) == WF_OK &&
 	    (r = find_active_term(store, login_or_nip, &old, err)) == WF_OK &&
-	    old.role == WF_ROLE_KASI &&
-	    (r = count_officials(store,
-				 "SELECT count(*) FROM officials WHERE active = 1 AND role = 'kasi'",
-				 &kasis, err)) == WF_OK &&
-	    kasis < 2)
-		r = wf_fail(err, WF_ERR_STATE,
-			    _("%s is the only active kasi: add the next kasi first, or no one could"
-			      " manage the officials"),
-			    old.login);
-	if (r == WF_OK && (r = end_term(store, old.id, reason, err)) == WF_OK) {
+	    (r = check_not_last_kasi(store, &old, err)) == WF_OK &&
+	    (r = end_term(store, old.id, reason, err)) == WF_OK) {
 		snprintf(detail, sizeof(detail), "%s (%s), %s, NIP %s%s%s", old.login,
 			 wf_role_name(old.role), old.name, old.nip, reason ? ": " : "",
 			 reason ? reason : "");

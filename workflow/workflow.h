@@ -258,8 +258,10 @@ struct wf_official {
  */
 int wf_official_add(struct wf_store *store, const struct wf_official *official,
 		    const char *by_login, int64_t *out_id, struct wf_error *err);
-/* The officials' current terms (active or not; edits' earlier rows left out), in id order.
- * *out is malloc'd (free() it); *count its length. */
+/*
+ * The officials' current terms (active or not; the rows edits ended are left out), in id
+ * order. *out is malloc'd (free() it); *count its length.
+ */
 int wf_official_list(struct wf_store *store, struct wf_official **out, size_t *count,
 		     struct wf_error *err);
 /* The official acting from an OS login (the active term, else the latest); WF_ERR_NOT_FOUND. */
