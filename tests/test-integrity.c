@@ -186,6 +186,40 @@ records_of_every_state_agree_with_the_chain(void)
 }
 
 static void
+an_abandoned_key_generation_and_a_second_one_agree_with_the_chain(void)
+{
+	char number[WF_NUMBER_MAX];
+	struct wf_store *store = wft_store("abandoned.db");
+	struct wf_actor kasi = wft_actor(WFT_KASI);
+	struct wf_record_problem *list = NULL;
+	struct wf_error err;
+	size_t n = 0;
+
+	wft_officials(store);
+	check_int(wft_create(store, number), WF_OK);
+	check_int(wft_drive_to(store, number, WF_STATE_SENT, &err), WF_OK);
+	check_int(wf_key_begin(store, number, &kasi, "A1", "SoftHSM", "ec-p256", "TTE", "01", &err),
+		  WF_OK);
+	check_int(wf_key_abandon(store, number, "token pulled out", &err), WF_OK);
+	check_int(wf_key_begin(store, number, &kasi, "B2", "SoftHSM", "ec-p256", "TTE", "02", &err),
+		  WF_OK);
+	check_int(wf_key_set_id(store, number, "beef", &err), WF_OK);
+	check_int(wf_audit_check_records(store, &list, &n, &err), WF_OK);
+	check_int(n, 0);
+	free(list);
+	/* the abandoned one's token written over the open one's: named */
+	check_int(sql_exec(wft_db_path("abandoned.db"),
+			   "UPDATE keys SET token_serial = 'A1' WHERE status = 'generated'"),
+		  SQLITE_OK);
+	check_int(wf_audit_check_records(store, &list, &n, &err), WF_ERR_AUDIT);
+	check(n == 1 &&
+	      named(list, n, "keys", number,
+		    "on token A1 (id 'beef'), but the audit log says generated on token B2"));
+	free(list);
+	wf_store_close(store);
+}
+
+static void
 records_changed_behind_the_library_are_named(void)
 {
 	char numbers[WF_STATE_COUNT][WF_NUMBER_MAX], sql[1024];
@@ -232,6 +266,7 @@ main(void)
 	TAP_TEST(intact_file_passes_and_takes_writes);
 	TAP_TEST(damaged_file_fails_audit_verify_and_takes_no_writes);
 	TAP_TEST(records_of_every_state_agree_with_the_chain);
+	TAP_TEST(an_abandoned_key_generation_and_a_second_one_agree_with_the_chain);
 	TAP_TEST(records_changed_behind_the_library_are_named);
 	return tap_done();
 }
