@@ -204,6 +204,15 @@ an_abandoned_key_generation_and_a_second_one_agree_with_the_chain(void)
 	check_int(wf_key_begin(store, number, &kasi, "B2", "SoftHSM", "ec-p256", "TTE", "02", &err),
 		  WF_OK);
 	check_int(wf_key_set_id(store, number, "beef", &err), WF_OK);
+	/* a name of 255 bytes makes the longest submission row there is */
+	struct wf_applicant long_name;
+	char other[WF_NUMBER_MAX];
+	wft_applicant(&long_name, 3);
+	memset(long_name.full_name, 'a', sizeof(long_name.full_name) - 1);
+	long_name.full_name[sizeof(long_name.full_name) - 1] = '\0';
+	check_int(
+	    wf_application_create(store, &long_name, WF_REQUEST_NEW, &kasi, NULL, other, &err),
+	    WF_OK);
 	check_int(wf_audit_check_records(store, &list, &n, &err), WF_OK);
 	check_int(n, 0);
 	free(list);

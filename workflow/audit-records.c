@@ -78,11 +78,14 @@ effects_of(const char *kind, const char *action)
 	return 0;
 }
 
-/* The effect's value out of the row's detail into buf; false if the detail has none. */
+/*
+ * The effect's value out of the row's detail into buf (the new state, the token serial,
+ * the key id; "" for the effects that take none); false if the detail has none.
+ */
 static bool
 effect_value(unsigned effect, const char *detail, char *buf, size_t size)
 {
-	const char *start = detail, *end = NULL;
+	const char *start = "", *end = NULL;
 
 	if (effect == SET_STATE && (start = strstr(detail, " -> ")) != NULL) {
 		start += 4;
@@ -90,8 +93,11 @@ effect_value(unsigned effect, const char *detail, char *buf, size_t size)
 	} else if (effect == KEY_BEGIN && strncmp(detail, "token ", 6) == 0) {
 		start = detail + 6;
 		end = strstr(start, " (");
-	} else if (effect != SET_STATE && effect != KEY_BEGIN) {
+	} else if (effect == KEY_ID) {
+		start = detail;
 		end = start + strlen(start);
+	} else if (effect != SET_STATE && effect != KEY_BEGIN) {
+		end = start;
 	}
 	if (!start || !end || (size_t)(end - start) >= size)
 		return false;
