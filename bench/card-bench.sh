@@ -59,10 +59,9 @@ as() {
 	ENROLL_TEST_LOGIN=$login "$enroll" "$@"
 }
 as kasi init --office "Dinas Komunikasi dan Informatika" --city Bench --province "Kalimantan Barat" \
-	--issuer local >/dev/null
+	--issuer local --kasi-name "Rina Kasi" --kasi-nip 199001012015032003 >/dev/null
 as kasi official add --name "Evan Ernanda" --nip 198001012005011001 --role kepala_dinas --login kadis >/dev/null
 as kasi official add --name "Budi Santoso" --nip 198203152006041002 --role kabid --login kabid >/dev/null
-as kasi official add --name "Rina Kasi" --nip 199001012015032003 --role kasi --login kasi >/dev/null
 ca=$(sqlite3 "$ENROLL_DB" "SELECT value FROM settings WHERE key = 'ca_dir'")
 seq=0
 

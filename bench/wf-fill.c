@@ -387,9 +387,10 @@ prepare_filler(struct filler *f, struct wf_store *store)
 		const char *name, *nip, *login;
 		enum wf_role role;
 	} officials[] = {
+	    /* The kasi first: the office's first official, who adds the others. */
+	    {"Kasi Persandian", "198003032005011003", "kasi", WF_ROLE_KASI},
 	    {"Kepala Dinas", "197001011995031001", "kadis", WF_ROLE_KEPALA_DINAS},
 	    {"Kabid Statistik dan Persandian", "197502022000032002", "kabid", WF_ROLE_KABID},
-	    {"Kasi Persandian", "198003032005011003", "kasi", WF_ROLE_KASI},
 	};
 	struct wf_error err = {0};
 	struct wf_official o;
@@ -400,7 +401,7 @@ prepare_filler(struct filler *f, struct wf_store *store)
 		snprintf(o.nip, sizeof(o.nip), "%s", officials[i].nip);
 		snprintf(o.login, sizeof(o.login), "%s", officials[i].login);
 		o.role = officials[i].role;
-		if (wf_official_add(store, &o, NULL, &f->officials[o.role], &err) != WF_OK) {
+		if (wf_official_add(store, &o, "kasi", &f->officials[o.role], &err) != WF_OK) {
 			fprintf(stderr, "wf-bench: %s\n", err.message);
 			return -1;
 		}

@@ -204,7 +204,12 @@ extern const struct cli_option init_options[], official_add_options[], apply_opt
 	document_options[], dispose_options[], note_options[], return_options[],
 	resubmit_options[], reason_options[], lifecycle_options[], keygen_options[],
 	import_options[], handover_options[], list_options[], report_options[],
-	token_wait_options[], token_reset_options[], restore_options[];
+	token_wait_options[], token_reset_options[], restore_options[], official_list_options[],
+	official_edit_options[], official_deactivate_options[];
+
+/* An official's texts into official, each stored whole or refused (exit status, 0 if done). */
+int cli_fill_official(struct cli *cli, struct wf_official *official, const char *name,
+		      const char *nip, const char *position, const char *login);
 
 /* What the operator may type next for an application in state ("dispose, return, ..."). */
 char *cli_next_commands(enum wf_state state, char *buf, size_t size);
@@ -213,6 +218,8 @@ char *cli_next_commands(enum wf_state state, char *buf, size_t size);
 int cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_official_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_official_edit(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_official_deactivate(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_document(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_dispose(struct cli *cli, const struct cli_command *self, int argc, char **argv);

@@ -1,5 +1,6 @@
 /*
- * cmd_setup.c: setting the station up: the database and issuer (init), the officials.
+ * cmd_setup.c: setting the station up: the database, the issuer and the first official,
+ * the Kasi running it (init).
  */
 #include <errno.h>
 #include <libgen.h>
@@ -51,6 +52,7 @@ cli_issuer_name(size_t i)
 
 static const char *office, *city, *province, *issuer_kind = "local", *anchors, *outbox, *inbox;
 static const char *key_type = "rsa2048", *email_domain, *organization;
+static const char *kasi_name, *kasi_nip, *kasi_position;
 
 const struct cli_option init_options[] = {
 	{ "office", OPT_STRING, &office, "NAME", N_("the office, e.g. 'Dinas Komunikasi dan Informatika'"), true },
@@ -63,12 +65,34 @@ const struct cli_option init_options[] = {
 	{ "inbox", OPT_STRING, &inbox, "DIR", N_("where certificates from BSrE are picked up"), false },
 	{ "key-type", OPT_STRING, &key_type, "TYPE", N_("default key type (rsa2048)"), false },
 	{ "email-domain", OPT_STRING, &email_domain, "DOMAIN", N_("applicants' email must be in this domain"), false },
+	{ "kasi-name", OPT_STRING, &kasi_name, "NAME", N_("the Kasi running the station (your login), the first official"), false },
+	{ "kasi-nip", OPT_STRING, &kasi_nip, "NIP", N_("the Kasi's NIP (18 digits)"), false },
+	{ "kasi-position", OPT_STRING, &kasi_position, "TEXT", N_("the Kasi's position (jabatan)"), false },
 	{ NULL },
 };
+
+/* The first official, checked before anything exists: init succeeds whole or not at all. */
+static int
+check_first_kasi(struct cli *cli, struct wf_official *kasi)
+{
+	struct wf_error err;
+	int r;
+
+	if ((kasi_name == NULL) != (kasi_nip == NULL))
+		return cli_fail_usage(_("--kasi-name and --kasi-nip go together"));
+	if (kasi_name == NULL)
+		return 0;
+	if ((r = cli_fill_official(cli, kasi, kasi_name, kasi_nip, kasi_position, cli->login)) != 0)
+		return r;
+	if (wf_validate_nip(kasi->nip, NULL, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	return 0;
+}
 
 int
 cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
+	struct wf_official kasi = { .role = WF_ROLE_KASI, .active = true };
 	struct wf_office record = { 0 }, existing;
 	struct wf_error werr;
 	struct tok_error terr;
@@ -88,6 +112,8 @@ cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	if (wf_text_copy(record.name, sizeof(record.name), office, "office", &werr) != WF_OK ||
 	    wf_text_copy(record.city, sizeof(record.city), city, "city", &werr) != WF_OK)
 		return cli_fail_wf(cli, &werr);
+	if ((r = check_first_kasi(cli, &kasi)) != 0)
+		return r;
 	snprintf(dir, sizeof(dir), "%s", cli->db_path);
 	if (make_directories(dirname(dir)) != 0)
 		return cli_fail_file(dir, errno);
@@ -125,81 +151,9 @@ cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		return r;
 	if (wf_office_set(cli->store, &record, cli->login, &werr) != WF_OK)
 		return cli_fail_wf(cli, &werr);
+	if (kasi_name != NULL && wf_official_add(cli->store, &kasi, cli->login, NULL, &werr) != WF_OK)
+		return cli_fail_wf(cli, &werr);
 	printf(_("Initialized %s for %s, %s (issuer: %s).\n"), cli->db_path, office, city,
 	       strcmp(issuer_kind, "local") == 0 ? _("local test CA, NOT BSrE") : _("BSrE by file exchange"));
-	return 0;
-}
-
-static const char *name, *nip, *role, *login;
-
-const struct cli_option official_add_options[] = {
-	{ "name", OPT_STRING, &name, "NAME", N_("the official's full name"), true },
-	{ "nip", OPT_STRING, &nip, "NIP", N_("the official's NIP (18 digits)"), true },
-	{ "role", OPT_STRING, &role, "ROLE", N_("kepala_dinas, kabid or kasi"), true },
-	{ "login", OPT_STRING, &login, "LOGIN", N_("the OS login they act from"), true },
-	{ NULL },
-};
-
-int
-cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char **argv)
-{
-	struct wf_official official = { .active = true };
-	struct wf_error err;
-	char **rest;
-	int nrest, r, parsed;
-
-	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
-		return r;
-	if ((parsed = wf_role_parse(role)) < 0 || parsed == WF_ROLE_APPLICANT)
-		return cli_fail_usage(_("--role is kepala_dinas, kabid or kasi"));
-	if ((r = cli_store(cli)) != 0)
-		return r;
-	/* Stored whole or refused: a 19-digit NIP must not become an 18-digit one. */
-	if (wf_text_copy(official.name, sizeof(official.name), name, "name", &err) != WF_OK ||
-	    wf_text_copy(official.nip, sizeof(official.nip), nip, "nip", &err) != WF_OK ||
-	    wf_text_copy(official.login, sizeof(official.login), login, "login", &err) != WF_OK)
-		return cli_fail_wf(cli, &err);
-	official.role = (enum wf_role)parsed;
-	if (wf_official_add(cli->store, &official, cli->login, NULL, &err) != WF_OK)
-		return cli_fail_wf(cli, &err);
-	printf(_("Official registered: %s (%s), login %s.\n"), name,
-	       wf_role_label(official.role, cli_indonesian()), login);
-	return 0;
-}
-
-int
-cmd_official_list(struct cli *cli, const struct cli_command *self, int argc, char **argv)
-{
-	struct wf_official *officials = NULL;
-	struct wf_error err;
-	struct json_object *array, *o;
-	char **rest;
-	size_t n = 0;
-	int nrest, r;
-
-	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0 ||
-	    (r = cli_store(cli)) != 0)
-		return r;
-	if (wf_official_list(cli->store, &officials, &n, &err) != WF_OK)
-		return cli_fail_wf(cli, &err);
-	array = json_object_new_array();
-	for (size_t i = 0; i < n; i++) {
-		o = json_object_new_object();
-		cli_json_add_string(o, "name", officials[i].name);
-		cli_json_add_string(o, "nip", officials[i].nip);
-		cli_json_add_string(o, "role", wf_role_name(officials[i].role));
-		cli_json_add_string(o, "login", officials[i].login);
-		json_object_object_add(o, "active", json_object_new_boolean(officials[i].active));
-		json_object_array_add(array, o);
-		if (!cli->json)
-			printf("%-14s %-18s %-30s %s%s\n", officials[i].login, officials[i].nip,
-			       wf_role_label(officials[i].role, cli_indonesian()), officials[i].name,
-			       officials[i].active ? "" : _(" (inactive)"));
-	}
-	if (cli->json)
-		cli_print_json(array);
-	else
-		json_object_put(array);
-	free(officials);
 	return 0;
 }

@@ -92,6 +92,8 @@ static const struct error_entry workflow_errors[] = {
 	  N_("check the path and the free disk space") },
 	{ WF_ERR_SCHEMA, EXIT_DATABASE, N_("the database is newer than this program"),
 	  N_("install the newer version of enroll") },
+	{ WF_ERR_CORRUPT, EXIT_DATABASE, N_("the database file is damaged"),
+	  N_("stop working with it: restore the last backup (see 'enroll backup') and check the disk") },
 	{ WF_ERR_BACKUP, EXIT_AUDIT, N_("the backup is not intact"),
 	  N_("do not restore from it: take another backup, or report it") },
 	{ WF_ERR_BUSY, EXIT_CONFLICT, N_("another operator is working on this application or token now"),

@@ -24,10 +24,10 @@ run() {
 }
 
 step "Setup: database, local test CA (NOT BSrE), the officials"
-run init --office "Dinas Komunikasi dan Informatika" --city Singkawang --province "Kalimantan Barat" --issuer local
+run init --office "Dinas Komunikasi dan Informatika" --city Singkawang --province "Kalimantan Barat" --issuer local \
+	--kasi-name "Operator Persandian" --kasi-nip 199001012015031003
 run official add --name "Evan Ernanda" --nip 198001012005011001 --role kepala_dinas --login kadis
 run official add --name "Budi Santoso" --nip 198203152006041002 --role kabid --login kabid
-run official add --name "Operator Persandian" --nip 199001012015031003 --role kasi --login "$me"
 
 step "Step 1: the applicant's letter, BSrE form, KTP and SK are received"
 number=$("$enroll" apply --name "Siti Rahmawati" --nik 6172015504850001 --nip 198504152010012001 \

@@ -15,13 +15,13 @@ e() {
 	ENROLL_TEST_LOGIN=$login "$ENROLL" "$@"
 }
 
-# t_station: database, local test CA, a Kepala Dinas, a Kabid and a Kasi.
+# t_station: database, local test CA, a Kasi (registered at init), a Kepala Dinas and a Kabid.
 t_station() {
 	e kasi init --office "Dinas Komunikasi dan Informatika" --city Singkawang \
-		--province "Kalimantan Barat" --issuer local >/dev/null &&
+		--province "Kalimantan Barat" --issuer local \
+		--kasi-name "Rina Kasi" --kasi-nip 199001012015032003 >/dev/null &&
 	e kasi official add --name "Evan Ernanda" --nip 198001012005011001 --role kepala_dinas --login kadis >/dev/null &&
-	e kasi official add --name "Budi Santoso" --nip 198203152006041002 --role kabid --login kabid >/dev/null &&
-	e kasi official add --name "Rina Kasi" --nip 199001012015032003 --role kasi --login kasi >/dev/null
+	e kasi official add --name "Budi Santoso" --nip 198203152006041002 --role kabid --login kabid >/dev/null
 }
 
 # t_apply NAME [NIK]: step 1 with every document; prints the application number.

@@ -56,7 +56,7 @@ command_names_are_completed() {
 }
 
 subcommands_are_completed() {
-	completes official "" && exactly "add list " &&
+	completes official "" && exactly "add deactivate edit list " &&
 		completes token "" && offers list info wait change-pin unblock reset history &&
 		completes token re && exactly "reset " && completes audit v && exactly "verify "
 }

@@ -232,6 +232,81 @@ failed_migration_leaves_the_file_as_it_was(void)
 	check_int(user_version(path), 1);
 }
 
+/* The number of rows sql yields in the file at path, -1 if it fails. */
+static int
+sql_rows(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	int n = -1;
+
+	if (sqlite3_open(path, &db) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK)
+		for (n = 0; sqlite3_step(stmt) == SQLITE_ROW; n++)
+			;
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return n;
+}
+
+static int
+sql_exec(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open(path, &db);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+static void
+officials_rebuilt_by_version_5_keep_their_ids_and_every_reference(void)
+{
+	const char *path = wft_db_path("v1-officials.db");
+	struct wf_error err;
+
+	check_int(build_v1(path), SQLITE_OK);
+	struct wf_store *store = wf_store_open(path, &err);
+	if (!check(store != NULL))
+		return;
+	wf_store_close(store);
+	check_int(sql_rows(path, "PRAGMA foreign_key_check"), 0);
+	/* every event and key still points at the official who did it, by the same id */
+	check_int(sql_rows(path, "SELECT 1 FROM events e JOIN officials o ON o.id = e.actor_id"), 5);
+	check_int(sql_rows(path, "SELECT 1 FROM officials WHERE id = 2 AND login = 'kabid'"
+				 " AND active = 1 AND superseded_by IS NULL"),
+		  1);
+	check_int(sql_rows(path, "SELECT 1 FROM keys k JOIN officials o ON o.id = k.actor_id"
+				 " WHERE o.login = 'kasi'"),
+		  1);
+	/* a login is unique among the active terms only: a former term may share it */
+	check(sql_exec(path, "INSERT INTO officials (name, nip, role, login, created_at)"
+			     " VALUES ('X', '197001011995031001', 'kabid', 'kadis', 1)") !=
+	      SQLITE_OK);
+	check_int(sql_exec(path, "INSERT INTO officials (name, nip, role, login, created_at, active)"
+				 " VALUES ('X', '197803122005011003', 'kabid', 'kadis', 1, 0)"),
+		  SQLITE_OK);
+}
+
+static void
+migration_leaving_a_reference_to_nowhere_is_undone(void)
+{
+	const char *path = wft_db_path("v1-dangling.db");
+	struct wf_error err;
+
+	check_int(build_v1(path), SQLITE_OK);
+	/* an event by an official the file does not hold (sqlite3_open: foreign keys off) */
+	check_int(sql_exec(path, "UPDATE events SET actor_id = 99 WHERE id = 5"), SQLITE_OK);
+	struct wf_store *store = wf_store_open(path, &err);
+	check(store == NULL);
+	check_int(err.code, WF_ERR_DB);
+	check(strstr(err.message, "events refers to a missing row") != NULL);
+	wf_store_close(store);
+	check_int(user_version(path), 1);
+}
+
 static void
 database_newer_than_the_program_is_refused(void)
 {
@@ -261,5 +336,7 @@ main(void)
 	TAP_TEST(upgraded_database_goes_on_with_the_procedure);
 	TAP_TEST(failed_migration_leaves_the_file_as_it_was);
 	TAP_TEST(database_newer_than_the_program_is_refused);
+	TAP_TEST(officials_rebuilt_by_version_5_keep_their_ids_and_every_reference);
+	TAP_TEST(migration_leaving_a_reference_to_nowhere_is_undone);
 	return tap_done();
 }

@@ -67,9 +67,10 @@ wft_officials(struct wf_store *store)
 		const char *name, *nip, *login;
 		enum wf_role role;
 	} officials[] = {
+	    /* The kasi first: the office's first official, who then adds the others. */
+	    {"Budi Santoso", "199001152015031001", WFT_KASI, WF_ROLE_KASI},
 	    {"Evan Ernanda, S.Kom", "197803122005011003", WFT_KADIS, WF_ROLE_KEPALA_DINAS},
 	    {"Sri Wahyuni", "198204252008012004", WFT_KABID, WF_ROLE_KABID},
-	    {"Budi Santoso", "199001152015031001", WFT_KASI, WF_ROLE_KASI},
 	    {"Lim Mei Hua", "199205102019032002", WFT_KASI2, WF_ROLE_KASI},
 	};
 	struct wf_error err;
@@ -79,7 +80,7 @@ wft_officials(struct wf_store *store)
 		snprintf(o.name, sizeof(o.name), "%s", officials[i].name);
 		snprintf(o.nip, sizeof(o.nip), "%s", officials[i].nip);
 		snprintf(o.login, sizeof(o.login), "%s", officials[i].login);
-		if (wf_official_add(store, &o, "root", NULL, &err) != WF_OK) {
+		if (wf_official_add(store, &o, WFT_KASI, NULL, &err) != WF_OK) {
 			fprintf(stderr, "wf_official_add %s: %s\n", o.login, err.message);
 			abort();
 		}

@@ -183,6 +183,9 @@ wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows, s
 	/* One read transaction: a snapshot, so appends running meanwhile do not confuse us. */
 	if (sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return wf_fail_db(err, store->db, _("begin"));
+	/* A chain in a damaged file proves nothing: the file itself first. */
+	if ((r = wf_store_check_integrity(store, true, err)) != WF_OK)
+		goto out;
 	if ((r = read_head(store, &head_seq, head_hash, err)) != WF_OK)
 		goto out;
 	if ((r = wf_prepare(store,

@@ -385,7 +385,7 @@ static const char *const status_names[] = {
     "WF_OK",	    "WF_ERR_INTERNAL", "WF_ERR_DB",	 "WF_ERR_NOT_FOUND",  "WF_ERR_STATE",
     "WF_ERR_ROLE",  "WF_ERR_CONFLICT", "WF_ERR_INVALID", "WF_ERR_INCOMPLETE", "WF_ERR_EXISTS",
     "WF_ERR_AUDIT", "WF_ERR_UNSAFE",   "WF_ERR_SCHEMA",	 "WF_ERR_IO",	      "WF_ERR_BUSY",
-    "WF_ERR_NO_DATABASE", "WF_ERR_BACKUP",
+    "WF_ERR_NO_DATABASE", "WF_ERR_CORRUPT", "WF_ERR_BACKUP",
 };
 
 const char *

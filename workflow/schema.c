@@ -221,12 +221,42 @@ static const char schema_v4[] =
 	"  at INTEGER NOT NULL);"
 	"CREATE INDEX token_events_serial ON token_events(token_serial);";
 
+/*
+ * Version 5: officials with a history. A row is one term of one person in one role under
+ * one name: an edit ends the row and starts its successor (superseded_by), so the events
+ * pointing at the old row keep the name the official had when they acted; a deactivation
+ * ends it with its reason. One person holds one role at a time: login and NIP are unique
+ * among the active rows only, so a replacement or a new role is a new row. Dropping v1's
+ * UNIQUE (login) takes a rebuild of the table (migrations run with foreign keys off).
+ */
+static const char schema_v5[] =
+	"CREATE TABLE officials_v5 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  nip TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('kepala_dinas', 'kabid', 'kasi')),"
+	"  login TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  position TEXT NOT NULL DEFAULT '',"
+	"  ended_at INTEGER NOT NULL DEFAULT 0,"
+	"  end_reason TEXT NOT NULL DEFAULT '',"
+	"  superseded_by INTEGER REFERENCES officials(id));"
+	"INSERT INTO officials_v5 (id, name, nip, role, login, created_at, active)"
+	"  SELECT id, name, nip, role, login, created_at, active FROM officials;"
+	"DROP TABLE officials;"
+	"ALTER TABLE officials_v5 RENAME TO officials;"
+	"CREATE UNIQUE INDEX officials_active_login ON officials(login) WHERE active = 1;"
+	"CREATE UNIQUE INDEX officials_active_nip ON officials(nip) WHERE active = 1;"
+	"CREATE INDEX officials_login ON officials(login, id);";
+
 /* migrations[i] takes the file from version i to version i + 1. */
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
 	schema_v4,
+	schema_v5,
 };
 
 int

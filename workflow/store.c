@@ -107,29 +107,55 @@ read_user_version(struct wf_store *store, int *version, struct wf_error *err)
 	return r;
 }
 
-/* One transaction for all steps: a failed migration leaves the file as it was. */
+/* After a rebuild: every reference still finds its row, or the migration is undone. */
 static int
-migrate(struct wf_store *store, bool create, struct wf_error *err)
+check_foreign_keys(struct wf_store *store, struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	if ((r = wf_prepare(store, "PRAGMA foreign_key_check", &stmt, err)) != WF_OK)
+		return r;
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		r = wf_fail(err, WF_ERR_DB, _("after the migration, a row of %s refers to a missing row"),
+			    (const char *)sqlite3_column_text(stmt, 0));
+	else if (rc != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, _("check foreign keys"));
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+static int
+check_version(struct wf_store *store, int version, bool create, struct wf_error *err)
+{
+	/* Version 0 is a file this program never set up: only "enroll init" may. */
+	if (version == 0 && !create)
+		return wf_fail(err, WF_ERR_NO_DATABASE, _("%s is not an enroll database (no schema)"),
+			       store->path);
+	if (version > wf_schema_version())
+		return wf_fail(err, WF_ERR_SCHEMA,
+			       _("%s has schema version %d; this program knows up to %d"), store->path,
+			       version, wf_schema_version());
+	return WF_OK;
+}
+
+static int
+run_migrations(struct wf_store *store, bool create, struct wf_error *err)
 {
 	int version = 0, r, target = wf_schema_version();
 	char sql[64];
 
+	/* Up to date: no write lock taken, so readers of a damaged file still read. */
+	if ((r = read_user_version(store, &version, err)) != WF_OK ||
+	    (r = check_version(store, version, create, err)) != WF_OK || version == target)
+		return r;
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
-	if ((r = read_user_version(store, &version, err)) != WF_OK)
+	/* Again under the lock: another process may have migrated meanwhile. */
+	if ((r = read_user_version(store, &version, err)) != WF_OK ||
+	    (r = check_version(store, version, create, err)) != WF_OK)
 		goto out;
-	/* Version 0 is a file this program never set up: only "enroll init" may. */
-	if (version == 0 && !create) {
-		r = wf_fail(err, WF_ERR_NO_DATABASE, _("%s is not an enroll database (no schema)"),
-			    store->path);
-		goto out;
-	}
-	if (version > target) {
-		r = wf_fail(err, WF_ERR_SCHEMA,
-			    _("%s has schema version %d; this program knows up to %d"), store->path,
-			    version, target);
-		goto out;
-	}
 	for (int v = version; v < target; v++) {
 		if (sqlite3_exec(store->db, wf_schema_migration(v), NULL, NULL, NULL) !=
 		    SQLITE_OK) {
@@ -143,11 +169,83 @@ migrate(struct wf_store *store, bool create, struct wf_error *err)
 		r = wf_fail_db(err, store->db, _("set schema version"));
 		goto out;
 	}
+	if (version != target && (r = check_foreign_keys(store, err)) != WF_OK)
+		goto out;
 	r = wf_tx_commit(store, err);
 out:
 	if (r != WF_OK)
 		wf_tx_rollback(store);
 	return r;
+}
+
+/*
+ * One transaction for all steps: a failed migration leaves the file as it was. Foreign
+ * keys are off meanwhile, as sqlite's own procedure for rebuilding a table asks (a DROP
+ * of a referenced table would fail), and checked as a whole before the commit.
+ */
+static int
+migrate(struct wf_store *store, bool create, struct wf_error *err)
+{
+	int r;
+
+	if (sqlite3_exec(store->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) != SQLITE_OK)
+		return wf_fail_db(err, store->db, _("configure connection"));
+	r = run_migrations(store, create, err);
+	if (sqlite3_exec(store->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK &&
+	    r == WF_OK)
+		r = wf_fail_db(err, store->db, _("configure connection"));
+	return r;
+}
+
+int
+wf_store_check_integrity(struct wf_store *store, bool full, struct wf_error *err)
+{
+	const char *pragma = full ? "PRAGMA integrity_check" : "PRAGMA quick_check";
+	sqlite3_stmt *stmt = NULL;
+	int r;
+
+	wf_error_clear(err);
+	if ((r = wf_prepare(store, pragma, &stmt, err)) != WF_OK)
+		return r;
+	int rc = sqlite3_step(stmt);
+	const char *first = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(stmt, 0) : NULL;
+	if (rc == SQLITE_ROW && first && strcmp(first, "ok") == 0)
+		r = WF_OK;
+	else if (rc == SQLITE_ROW)
+		r = wf_fail(err, WF_ERR_CORRUPT, _("%s is damaged (%s: %s)"), store->path,
+			    pragma + strlen("PRAGMA "), first ? first : "?");
+	else
+		r = wf_fail_db(err, store->db, pragma);
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+int
+wf_store_check(struct wf_store *store, struct wf_error *err)
+{
+	int r = wf_store_check_integrity(store, false, err);
+
+	store->write_checked = r == WF_OK;
+	return r;
+}
+
+int
+wf_store_guard_write(struct wf_store *store, struct wf_error *err)
+{
+	int r;
+
+	if (store->write_checked)
+		return WF_OK;
+	if ((r = wf_store_check(store, err)) != WF_OK) {
+		wf_tx_rollback(store);
+		if (r == WF_ERR_CORRUPT && err)
+			snprintf(err->message + strlen(err->message),
+				 sizeof(err->message) - strlen(err->message), "%s",
+				 _(": nothing was written to it"));
+		return r;
+	}
+	store->write_checked = true;
+	return WF_OK;
 }
 
 static int

@@ -82,6 +82,12 @@ sqlite_result_text(sqlite3 *db)
 int
 wf_fail_db(struct wf_error *err, sqlite3 *db, const char *doing)
 {
+	int code = db ? sqlite3_errcode(db) : SQLITE_OK;
+
+	/* A damaged file is not a passing database error: it needs its backup. */
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+		return wf_fail(err, WF_ERR_CORRUPT, _("%s is damaged: %s: %s"),
+			       sqlite3_db_filename(db, "main"), doing, sqlite_result_text(db));
 	return wf_fail(err, WF_ERR_DB, _("%s: %s"), doing,
 		       db ? sqlite_result_text(db) : _("no database"));
 }
@@ -102,7 +108,7 @@ wf_tx_begin(struct wf_store *store, struct wf_error *err)
 	/* IMMEDIATE takes the write lock now: no deadlock-prone read-to-write upgrade. */
 	if (sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return wf_fail_db(err, store->db, _("begin transaction"));
-	return WF_OK;
+	return wf_store_guard_write(store, err);
 }
 
 int

@@ -21,6 +21,7 @@ struct wf_store {
 	char *data_dir; /* "<path>.files": scans copied here */
 	wf_clock_fn clock;
 	void *clock_arg;
+	bool write_checked; /* the file passed PRAGMA quick_check before this handle's first write */
 };
 
 /* The sqlite handle, for the readers in this library (report.c). */
@@ -71,7 +72,18 @@ int wf_copy_hashing(int in, int out, char sha256[65], struct wf_error *err);
 /* Make (or accept) a directory of this user's, mode 0700; WF_ERR_UNSAFE otherwise. */
 int wf_make_private_dir(const char *path, struct wf_error *err);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+/*
+ * PRAGMA integrity_check (full) or quick_check: WF_ERR_CORRUPT naming the file and the
+ * first problem sqlite found.
+ */
+int wf_store_check_integrity(struct wf_store *store, bool full, struct wf_error *err);
+/*
+ * Inside a write transaction just begun: a damaged file takes no writes (WF_ERR_CORRUPT,
+ * the transaction rolled back). Checked once per handle, before its first write.
+ */
+int wf_store_guard_write(struct wf_store *store, struct wf_error *err);
+
+/* BEGIN IMMEDIATE (then wf_store_guard_write) / COMMIT / ROLLBACK. */
 int wf_tx_begin(struct wf_store *store, struct wf_error *err);
 int wf_tx_commit(struct wf_store *store, struct wf_error *err);
 void wf_tx_rollback(struct wf_store *store);

@@ -29,7 +29,8 @@ enum wf_status {
 	WF_ERR_IO = -13,	 /* copying a scan or writing a backup failed */
 	WF_ERR_BUSY = -14,	 /* another run of enroll holds the application or token (wf_lock) */
 	WF_ERR_NO_DATABASE = -15, /* no database at the path, or an empty file (wf_store_open) */
-	WF_ERR_BACKUP = -16,	  /* a backup differs from its manifest (wf_backup_check) */
+	WF_ERR_CORRUPT = -16,	 /* the file fails sqlite's integrity check: nothing is written */
+	WF_ERR_BACKUP = -17,	  /* a backup differs from its manifest (wf_backup_check) */
 };
 
 /*
@@ -200,6 +201,14 @@ int wf_schema_version(void);
 typedef int64_t (*wf_clock_fn)(void *arg);
 void wf_store_set_clock(struct wf_store *store, wf_clock_fn fn, void *arg);
 
+/*
+ * Check the file with PRAGMA quick_check: WF_ERR_CORRUPT naming the file and the first
+ * problem. A handle does this before its first write anyway, and takes no writes to a
+ * damaged file; it reads the whole file (about 1.7 s per 100,000 applications), so a
+ * long-running caller may call it first to keep that out of its first transition.
+ */
+int wf_store_check(struct wf_store *store, struct wf_error *err);
+
 /* Copy the whole database into a new file at path (sqlite online backup, mode 0600). */
 int wf_backup(struct wf_store *store, const char *path, struct wf_error *err);
 
@@ -258,29 +267,67 @@ int wf_setting_get(struct wf_store *store, const char *key, char **value, struct
 
 /* ---------------------------------------------------------------- officials */
 
+/*
+ * One term of an official: one person in one role under one name. An edit ends the row
+ * and starts its successor, so older events keep the name the official had then.
+ */
 struct wf_official {
 	int64_t id; /* set by the store */
 	char name[WF_NAME_MAX];
 	char nip[19];	/* 18 digits, checked with wf_validate_nip() */
+	char position[WF_NAME_MAX]; /* jabatan, "" if not given */
 	enum wf_role role; /* kepala_dinas, kabid or kasi */
-	char login[64];	/* the OS login the official acts from; unique */
+	char login[64];	/* the OS login the official acts from */
 	bool active;
+	int64_t created_at;
+	int64_t ended_at;	      /* 0 while active */
+	char end_reason[WF_NAME_MAX]; /* the deactivation's reason, "" */
 };
 /*
- * Register an official (audited as by_login, which may be NULL for the first one).
- * WF_ERR_INVALID (field names what) for a bad NIP, role applicant, empty name or login;
- * WF_ERR_EXISTS if the login is taken. out_id may be NULL.
+ * Register an official, audited as by_login. The office's first official is its kasi,
+ * registering themself (official->login equal to by_login: at init); after that only an
+ * active kasi adds (WF_ERR_ROLE otherwise, the refusal audited). One person holds one
+ * role at a time: WF_ERR_EXISTS if the login or the NIP belongs to an active official
+ * (to change a role, deactivate, then add). WF_ERR_INVALID (field names what) for a bad
+ * NIP, role applicant, empty name or login. out_id may be NULL.
  */
 int wf_official_add(struct wf_store *store, const struct wf_official *official,
 		    const char *by_login, int64_t *out_id, struct wf_error *err);
-/* All officials, in id order. *out is malloc'd (free() it); *count its length. */
+/*
+ * The officials' current terms (active or not; the rows edits ended are left out), in id
+ * order. *out is malloc'd (free() it); *count its length.
+ */
 int wf_official_list(struct wf_store *store, struct wf_official **out, size_t *count,
 		     struct wf_error *err);
-/* The official acting from an OS login; WF_ERR_NOT_FOUND if none. */
+/* The official acting from an OS login (the active term, else the latest); WF_ERR_NOT_FOUND. */
 int wf_official_find_by_login(struct wf_store *store, const char *login, struct wf_official *out,
 			      struct wf_error *err);
-/* Mark an official (in)active; an inactive one may no longer act. Audited. */
-int wf_official_set_active(struct wf_store *store, const char *login, bool active,
+/* As wf_official_find_by_login, by login or by NIP (18 digits). */
+int wf_official_find(struct wf_store *store, const char *login_or_nip, struct wf_official *out,
+		     struct wf_error *err);
+
+/* What an edit changes: NULL keeps the field. */
+struct wf_official_change {
+	const char *name;
+	const char *nip;
+	const char *position;
+};
+/*
+ * Correct an active official's name, NIP or position (by login or NIP), audited. The old
+ * row stays, ended, for the events it signed; *out (may be NULL) gets the new term. Only
+ * an active kasi (WF_ERR_ROLE, audited); WF_ERR_STATE for a deactivated official;
+ * WF_ERR_INVALID if nothing changes or a value is bad; WF_ERR_EXISTS for a NIP another
+ * active official holds. The role is not edited: deactivate, then add.
+ */
+int wf_official_edit(struct wf_store *store, const char *login_or_nip,
+		     const struct wf_official_change *change, const char *by_login,
+		     struct wf_official *out, struct wf_error *err);
+/*
+ * End an official's term (by login or NIP) with a reason (may be NULL): they can no longer
+ * act, their records stay. Only an active kasi (WF_ERR_ROLE, audited); WF_ERR_STATE if
+ * already inactive, or if they are the last active kasi (no one could manage the officials).
+ */
+int wf_official_deactivate(struct wf_store *store, const char *login_or_nip, const char *reason,
 			   const char *by_login, struct wf_error *err);
 
 /* ---------------------------------------------------------------- applicants */
@@ -671,13 +718,31 @@ int wf_list(struct wf_store *store, int state, size_t limit, size_t offset,
 /* ---------------------------------------------------------------- audit */
 
 /*
- * Check the whole hash chain. WF_OK if intact; WF_ERR_AUDIT if any row was edited,
+ * Check the file (PRAGMA integrity_check: WF_ERR_CORRUPT naming the first problem), then
+ * the whole hash chain. WF_OK if intact; WF_ERR_AUDIT if any row was edited,
  * deleted, inserted or reordered, with *first_bad_row the sequence number of the first
  * row that does not verify (for a deleted tail: the first missing sequence number).
  * first_bad_row may be NULL. *rows (may be NULL) gets the number of rows checked.
  */
 int wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows,
 		    struct wf_error *err);
+
+/* A record that disagrees with what the audit chain says it must be. */
+struct wf_record_problem {
+	char table[16]; /* "applications", "keys", "certificates" */
+	int64_t row;	/* its id there; 0 for a record the chain has but the table lacks */
+	char application[WF_NUMBER_MAX];
+	char message[512]; /* what differs, the record's value first, translated */
+};
+/*
+ * Replay the audit chain (check it first with wf_audit_verify) into every application's
+ * state, key generations (count; the latest one's status, token and id) and certificate
+ * count, and compare them with the records. WF_OK if all agree; WF_ERR_AUDIT if any row
+ * disagrees (err names the first), with *out (malloc'd, free() it; out may be NULL) and
+ * *count listing them all.
+ */
+int wf_audit_check_records(struct wf_store *store, struct wf_record_problem **out, size_t *count,
+			   struct wf_error *err);
 
 /* One audit row as stored. */
 struct wf_audit_row {

@@ -1,0 +1,288 @@
+/*
+ * audit-records.c: the records against the audit chain. The chain's rows are replayed
+ * (submissions, transitions, key acts, certificate imports) into what each application's
+ * record must be, and every row of applications, keys and certificates that disagrees is
+ * named: a state set from rejected to active with the sqlite3 CLI fires no audit row.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "workflow-int.h"
+
+/* What an audit row does to the record its chain describes. */
+enum replay_effect {
+	SET_SUBMITTED = 1 << 0,
+	SET_STATE = 1 << 1, /* the "from -> to" that opens a transition's detail */
+	KEY_BEGIN = 1 << 2,
+	KEY_ID = 1 << 3,
+	KEY_COMPLETE = 1 << 4,
+	KEY_ABANDON = 1 << 5,
+	CERTIFICATE = 1 << 6,
+	EFFECT_COUNT = 7,
+};
+
+/* By kind and action; a NULL action is every other action of the kind. */
+static const struct {
+	const char *kind, *action;
+	unsigned effects;
+} replay_rules[] = {
+    {"act", "submit", SET_SUBMITTED},
+    {"act", "document", 0},
+    {"act", "record_key", SET_STATE | KEY_COMPLETE},
+    {"act", "import_certificate", SET_STATE | CERTIFICATE},
+    {"act", NULL, SET_STATE},
+    {"key", "key_begin", KEY_BEGIN},
+    {"key", "key_set_id", KEY_ID},
+    {"key", "key_abandon", KEY_ABANDON},
+    {"key", NULL, 0}, /* removals from a token: no record of the application changes */
+};
+
+/*
+ * One statement per effect, in the order of the bits: ?1 number, ?2 audit seq, ?3 value;
+ * the first one (EFFECT_COUNT) makes the application's row.
+ */
+static const char *const effect_sql[EFFECT_COUNT + 1] = {
+    "UPDATE temp.chain_records SET state = 'submitted', state_seq = ?2 WHERE number = ?1",
+    "UPDATE temp.chain_records SET state = ?3, state_seq = ?2 WHERE number = ?1",
+    "UPDATE temp.chain_records SET keys = keys + 1, key_status = 'intent', key_id = '',"
+    " token_serial = ?3, key_seq = ?2 WHERE number = ?1",
+    "UPDATE temp.chain_records SET key_status = 'generated', key_id = ?3, key_seq = ?2"
+    " WHERE number = ?1",
+    "UPDATE temp.chain_records SET key_status = 'complete', key_seq = ?2 WHERE number = ?1",
+    "UPDATE temp.chain_records SET key_status = 'abandoned', key_seq = ?2 WHERE number = ?1",
+    "UPDATE temp.chain_records SET certificates = certificates + 1 WHERE number = ?1",
+    "INSERT OR IGNORE INTO temp.chain_records (number) VALUES (?1)",
+};
+
+static const char create_sql[] = "CREATE TEMP TABLE IF NOT EXISTS chain_records ("
+				 "  number TEXT PRIMARY KEY,"
+				 "  state TEXT,"
+				 "  state_seq INTEGER NOT NULL DEFAULT 0,"
+				 "  keys INTEGER NOT NULL DEFAULT 0,"
+				 "  key_status TEXT,"
+				 "  key_id TEXT NOT NULL DEFAULT '',"
+				 "  token_serial TEXT NOT NULL DEFAULT '',"
+				 "  key_seq INTEGER NOT NULL DEFAULT 0,"
+				 "  certificates INTEGER NOT NULL DEFAULT 0);"
+				 "DELETE FROM temp.chain_records;";
+
+static unsigned
+effects_of(const char *kind, const char *action)
+{
+	for (size_t i = 0; i < sizeof(replay_rules) / sizeof(replay_rules[0]); i++)
+		if (strcmp(replay_rules[i].kind, kind) == 0 &&
+		    (!replay_rules[i].action || strcmp(replay_rules[i].action, action) == 0))
+			return replay_rules[i].effects;
+	return 0;
+}
+
+/*
+ * The effect's value out of the row's detail into buf (the new state, the token serial,
+ * the key id; "" for the effects that take none); false if the detail has none.
+ */
+static bool
+effect_value(unsigned effect, const char *detail, char *buf, size_t size)
+{
+	const char *start = "", *end = NULL;
+
+	if (effect == SET_STATE && (start = strstr(detail, " -> ")) != NULL) {
+		start += 4;
+		end = strchr(start, ',');
+	} else if (effect == KEY_BEGIN && strncmp(detail, "token ", 6) == 0) {
+		start = detail + 6;
+		end = strstr(start, " (");
+	} else if (effect == KEY_ID) {
+		start = detail;
+		end = start + strlen(start);
+	} else if (effect != SET_STATE && effect != KEY_BEGIN) {
+		end = start;
+	}
+	if (!start || !end || (size_t)(end - start) >= size)
+		return false;
+	memcpy(buf, start, (size_t)(end - start));
+	buf[end - start] = '\0';
+	return true;
+}
+
+static int
+apply_effect(sqlite3_stmt *stmt, const char *number, int64_t seq, const char *value,
+	     struct wf_store *store, struct wf_error *err)
+{
+	sqlite3_reset(stmt);
+	wf_bind_text(stmt, 1, number);
+	sqlite3_bind_int64(stmt, 2, seq);
+	wf_bind_text(stmt, 3, value);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return wf_fail_db(err, store->db, _("replay audit row"));
+	return WF_OK;
+}
+
+/* One audit row's effects on temp.chain_records. */
+static int
+replay_row(struct wf_store *store, sqlite3_stmt *const *effect_stmts, sqlite3_stmt *row,
+	   struct wf_error *err)
+{
+	int64_t seq = sqlite3_column_int64(row, 0);
+	const char *kind = (const char *)sqlite3_column_text(row, 1);
+	const char *number = (const char *)sqlite3_column_text(row, 2);
+	const char *action = (const char *)sqlite3_column_text(row, 3);
+	const char *detail = (const char *)sqlite3_column_text(row, 4);
+	unsigned effects = effects_of(kind ? kind : "", action ? action : "");
+	char value[256];
+	int r = WF_OK;
+
+	if (effects != 0)
+		r = apply_effect(effect_stmts[EFFECT_COUNT], number, seq, NULL, store, err);
+	for (int bit = 0; r == WF_OK && bit < EFFECT_COUNT; bit++) {
+		unsigned effect = 1u << bit;
+		if ((effects & effect) &&
+		    effect_value(effect, detail ? detail : "", value, sizeof(value)))
+			r = apply_effect(effect_stmts[bit], number, seq, value, store, err);
+	}
+	return r;
+}
+
+static int
+replay_chain(struct wf_store *store, struct wf_error *err)
+{
+	sqlite3_stmt *effect_stmts[EFFECT_COUNT + 1] = {NULL}, *rows = NULL;
+	int r, rc = SQLITE_DONE;
+
+	if (sqlite3_exec(store->db, create_sql, NULL, NULL, NULL) != SQLITE_OK)
+		return wf_fail_db(err, store->db, _("prepare the replay"));
+	for (int i = 0; i <= EFFECT_COUNT; i++)
+		if ((r = wf_prepare(store, effect_sql[i], &effect_stmts[i], err)) != WF_OK)
+			goto out;
+	if ((r = wf_prepare(store,
+			    "SELECT seq, kind, application, action, detail FROM audit"
+			    " WHERE result = 'ok' AND application <> '' ORDER BY seq",
+			    &rows, err)) != WF_OK)
+		goto out;
+	while (r == WF_OK && (rc = sqlite3_step(rows)) == SQLITE_ROW)
+		r = replay_row(store, effect_stmts, rows, err);
+	if (r == WF_OK && rc != SQLITE_DONE)
+		r = wf_fail_db(err, store->db, _("read audit"));
+out:
+	sqlite3_finalize(rows);
+	for (int i = 0; i <= EFFECT_COUNT; i++)
+		sqlite3_finalize(effect_stmts[i]);
+	return r;
+}
+
+/*
+ * Each query yields the disagreeing rows as (row id in table, application number, the
+ * problem in words): SQL's printf() takes the message, translated, as ?1.
+ */
+static const struct {
+	const char *table;
+	const char *sql;
+	const char *message;
+} comparisons[] = {
+    {"applications",
+     "SELECT a.id, a.number, printf(?1, a.state, coalesce(c.state, '-'), c.state_seq)"
+     " FROM applications a LEFT JOIN temp.chain_records c ON c.number = a.number"
+     " WHERE c.state IS NOT a.state ORDER BY a.id",
+     N_("state is %s, but the audit log says %s (audit row %d)")},
+    {"applications",
+     "SELECT 0, c.number, printf(?1, c.state, c.state_seq) FROM temp.chain_records c"
+     " WHERE NOT EXISTS (SELECT 1 FROM applications a WHERE a.number = c.number)",
+     N_("missing from the records, but the audit log says %s (audit row %d)")},
+    {"keys",
+     "SELECT coalesce(max(k.id), 0), a.number, printf(?1, count(k.id), c.keys)"
+     " FROM applications a JOIN temp.chain_records c ON c.number = a.number"
+     " LEFT JOIN keys k ON k.application_id = a.id GROUP BY a.id"
+     " HAVING count(k.id) <> c.keys ORDER BY a.id",
+     N_("%d key generations recorded, but the audit log begins %d")},
+    {"keys",
+     "SELECT k.id, a.number, printf(?1, k.status, k.token_serial, k.key_id, c.key_status,"
+     " c.token_serial, c.key_id, c.key_seq)"
+     " FROM keys k JOIN applications a ON a.id = k.application_id"
+     " JOIN temp.chain_records c ON c.number = a.number"
+     " WHERE k.id = (SELECT max(id) FROM keys WHERE application_id = a.id)"
+     " AND (k.status IS NOT c.key_status OR k.token_serial <> c.token_serial"
+     " OR k.key_id <> c.key_id) ORDER BY k.id",
+     N_("key %s on token %s (id '%s'), but the audit log says %s on token %s (id '%s', audit"
+	" row %d)")},
+    {"certificates",
+     "SELECT coalesce(max(t.id), 0), a.number, printf(?1, count(t.id), c.certificates)"
+     " FROM applications a JOIN temp.chain_records c ON c.number = a.number"
+     " LEFT JOIN certificates t ON t.application_id = a.id GROUP BY a.id"
+     " HAVING count(t.id) <> c.certificates ORDER BY a.id",
+     N_("%d certificates recorded, but the audit log imports %d")},
+};
+
+static int
+add_problem(struct wf_record_problem **list, size_t *count, size_t *cap, const char *table,
+	    sqlite3_stmt *stmt, struct wf_error *err)
+{
+	struct wf_record_problem *bigger =
+	    wf_array_reserve(*list, *count, cap, sizeof(**list), err);
+
+	if (!bigger)
+		return WF_ERR_INTERNAL;
+	*list = bigger;
+	struct wf_record_problem *p = &bigger[(*count)++];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->table, sizeof(p->table), "%s", table);
+	p->row = sqlite3_column_int64(stmt, 0);
+	wf_column_copy(stmt, 1, p->application, sizeof(p->application));
+	wf_column_copy(stmt, 2, p->message, sizeof(p->message));
+	return WF_OK;
+}
+
+static int
+compare_records(struct wf_store *store, struct wf_record_problem **list, size_t *count,
+		struct wf_error *err)
+{
+	size_t cap = 0;
+	int r = WF_OK, rc = SQLITE_DONE;
+
+	for (size_t i = 0; r == WF_OK && i < sizeof(comparisons) / sizeof(comparisons[0]); i++) {
+		sqlite3_stmt *stmt = NULL;
+		if ((r = wf_prepare(store, comparisons[i].sql, &stmt, err)) != WF_OK)
+			break;
+		wf_bind_text(stmt, 1, _(comparisons[i].message));
+		while (r == WF_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			r = add_problem(list, count, &cap, comparisons[i].table, stmt, err);
+		if (r == WF_OK && rc != SQLITE_DONE)
+			r = wf_fail_db(err, store->db, _("compare records"));
+		sqlite3_finalize(stmt);
+	}
+	return r;
+}
+
+int
+wf_audit_check_records(struct wf_store *store, struct wf_record_problem **out, size_t *count,
+		       struct wf_error *err)
+{
+	struct wf_record_problem *list = NULL;
+	size_t n = 0;
+	int r;
+
+	wf_error_clear(err);
+	/* One snapshot for the replay and the comparison. */
+	if (sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return wf_fail_db(err, store->db, _("begin"));
+	if ((r = replay_chain(store, err)) == WF_OK)
+		r = compare_records(store, &list, &n, err);
+	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	if (r == WF_OK && n > 0)
+		r = wf_fail(
+		    err, WF_ERR_AUDIT,
+		    _("records that disagree with the audit log: %zu; the first: %s row %" PRId64
+		      " (%s): %s"),
+		    n, list[0].table, list[0].row, list[0].application, list[0].message);
+	if (r != WF_OK && r != WF_ERR_AUDIT) {
+		free(list);
+		return r;
+	}
+	if (out) {
+		*out = list;
+		*count = n;
+	} else {
+		free(list);
+	}
+	return r;
+}
