@@ -221,12 +221,20 @@ static const char schema_v4[] =
 	"  at INTEGER NOT NULL);"
 	"CREATE INDEX token_events_serial ON token_events(token_serial);";
 
+/*
+ * Version 5: the issuer connector an application's request was sent through (its settings
+ * as text), so the certificate is fetched from there after the station's setting changes.
+ * Empty for applications sent before: they use the station's setting.
+ */
+static const char schema_v5[] = "ALTER TABLE applications ADD COLUMN issuer TEXT NOT NULL DEFAULT '';";
+
 /* migrations[i] takes the file from version i to version i + 1. */
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
 	schema_v4,
+	schema_v5,
 };
 
 int
