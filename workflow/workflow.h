@@ -371,6 +371,12 @@ int wf_sent_issuer(struct wf_store *store, const char *number, char **issuer,
  */
 int wf_settings_change(struct wf_store *store, const struct wf_actor *actor, const char *action,
 		       const char *const *pairs, const char *detail, struct wf_error *err);
+/*
+ * May actor change settings? The role check of wf_settings_change alone, before what the
+ * change needs is made; a refusal is audited (WF_ERR_ROLE).
+ */
+int wf_settings_check(struct wf_store *store, const struct wf_actor *actor, const char *action,
+		      struct wf_error *err);
 
 /*
  * Would wf_act() (or wf_key_begin/wf_key_complete, wf_certificate_record) let actor do
