@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 #include <libintl.h>
 
+#include "issuer.h"
 #include "token.h"
 #include "workflow.h"
 
@@ -113,6 +114,7 @@ int cli_open_token(struct cli *cli, struct tok_token **out);
 /* Errors: print one localized line (and a hint) to stderr; return the exit status. */
 int cli_fail_tok(struct cli *cli, const struct tok_error *err);
 int cli_fail_wf(struct cli *cli, const struct wf_error *err);
+int cli_fail_iss(struct cli *cli, const struct iss_error *err);
 int cli_fail_usage(const char *format, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail_file(const char *path, int errnum);
 /* Exit statuses with their meaning, for help and the man page test. */

@@ -1,5 +1,6 @@
 /*
  * cmd_setup.c: setting the station up: the database and issuer (init), the officials.
+ * The issuer's options come from issuer/'s connector table, not from a list kept here.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -8,7 +9,6 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "issuer.h"
 #include "station.h"
 
 /* mkdir -p with mode 0700 for what does not exist yet. */
@@ -40,86 +40,102 @@ save_settings(struct cli *cli, const char *const *pairs)
 	return 0;
 }
 
+/* The connector init sets up: its settings checked before anything is created. */
+static int
+init_issuer(struct cli *cli, const char *kind, const char *const *given,
+	    struct station_connector *sc)
+{
+	struct iss_error err;
+	size_t count;
+	int r;
+
+	/* The table's first connector, the local test CA, unless another is named. */
+	if (kind == NULL)
+		kind = iss_connectors(&count)[0].name;
+	if ((r = station_connector_load(cli, kind, given, sc)) != 0)
+		return r;
+	if (iss_check(sc->connector->name, station_connector_lookup, sc, &err) != ISS_OK)
+		return cli_fail_iss(cli, &err);
+	return 0;
+}
+
 int
 cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *office = NULL, *city = NULL, *province = NULL, *issuer_kind = "local";
-	const char *anchors = NULL, *outbox = NULL, *inbox = NULL, *key_type = "rsa2048";
-	const char *email_domain = NULL, *organization = NULL;
-	const struct cli_option options[] = {
+	const char *office = NULL, *city = NULL, *province = NULL, *issuer_kind = NULL;
+	const char *key_type = "rsa2048", *email_domain = NULL, *organization = NULL;
+	const char *values[STATION_OPTIONS_MAX] = { 0 }, *names[STATION_OPTIONS_MAX + 1];
+	const char *given[2 * STATION_OPTIONS_MAX + 1], *settings[2 * STATION_OPTIONS_MAX + 3];
+	struct cli_option options[7 + STATION_OPTIONS_MAX + 1] = {
 		{ "office", OPT_STRING, &office, "NAME", N_("the office, e.g. 'Dinas Komunikasi dan Informatika'") },
 		{ "organization", OPT_STRING, &organization, "NAME", N_("O= of certificates (default: 'Pemerintah Kota CITY')") },
 		{ "city", OPT_STRING, &city, "CITY", N_("the city (L= of certificates)") },
 		{ "province", OPT_STRING, &province, "NAME", N_("the province (ST= of certificates)") },
-		{ "issuer", OPT_STRING, &issuer_kind, "local|file", N_("local test CA, or file exchange with BSrE") },
-		{ "trust-anchors", OPT_STRING, &anchors, "FILE", N_("BSrE root certificates (PEM), for --issuer file") },
-		{ "outbox", OPT_STRING, &outbox, "DIR", N_("where requests for the BSrE portal are written") },
-		{ "inbox", OPT_STRING, &inbox, "DIR", N_("where certificates from BSrE are picked up") },
+		{ "issuer", OPT_STRING, &issuer_kind, "KIND", N_("the issuer connector (see 'enroll issuer show'): local or file") },
 		{ "key-type", OPT_STRING, &key_type, "TYPE", N_("default key type (rsa2048)") },
 		{ "email-domain", OPT_STRING, &email_domain, "DOMAIN", N_("applicants' email must be in this domain") },
-		{ NULL },
 	};
+	struct station_connector sc = { 0 };
 	struct wf_office record = { 0 }, existing;
 	struct wf_error werr;
-	struct tok_error terr;
+	struct iss_error ierr;
 	enum tok_key_type type;
-	char **rest, dir[4096], default_org[WF_NAME_MAX + 32], ca[4200], ta[4300], out[4200], in[4200];
+	char **rest, dir[4096], default_org[WF_NAME_MAX + 32], keys[STATION_OPTIONS_MAX][32];
+	size_t nissuer = station_issuer_options(options, 7, sizeof(options) / sizeof(options[0]), values,
+					names);
 	int nrest, r;
 
 	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0)
 		return r;
 	if (office == NULL || city == NULL)
 		return cli_fail_usage(_("init needs --office and --city"));
-	if (strcmp(issuer_kind, "local") != 0 && strcmp(issuer_kind, "file") != 0)
-		return cli_fail_usage(_("--issuer is 'local' or 'file'"));
-	if (strcmp(issuer_kind, "file") == 0 && anchors == NULL)
-		return cli_fail_usage(_("--issuer file needs --trust-anchors FILE (BSrE's root certificates)"));
 	if (tok_key_type_parse(key_type, &type) != TOK_OK)
 		return cli_fail_usage(_("unknown key type: %s"), key_type);
+	station_issuer_given(names, values, nissuer, given);
 	/* Before anything is created: a name too long is refused, never cut to fit. */
+	if ((r = init_issuer(cli, issuer_kind, given, &sc)) != 0)
+		goto out;
 	if (wf_text_copy(record.name, sizeof(record.name), office, "office", &werr) != WF_OK ||
-	    wf_text_copy(record.city, sizeof(record.city), city, "city", &werr) != WF_OK)
-		return cli_fail_wf(cli, &werr);
+	    wf_text_copy(record.city, sizeof(record.city), city, "city", &werr) != WF_OK) {
+		r = cli_fail_wf(cli, &werr);
+		goto out;
+	}
 	snprintf(dir, sizeof(dir), "%s", cli->db_path);
-	if (make_directories(dirname(dir)) != 0)
-		return cli_fail_file(dir, errno);
+	if (make_directories(dirname(dir)) != 0) {
+		r = cli_fail_file(dir, errno);
+		goto out;
+	}
 	if ((r = cli_store_create(cli)) != 0)
-		return r;
+		goto out;
 	if (wf_office_get(cli->store, &existing, &werr) == WF_OK) {
 		fprintf(stderr, "enroll: %s %s\n", _("already initialized:"), cli->db_path);
-		return EXIT_INVALID;
+		r = EXIT_INVALID;
+		goto out;
 	}
 	snprintf(default_org, sizeof(default_org), "Pemerintah Kota %s", city);
-	snprintf(ca, sizeof(ca), "%s.files/ca", cli->db_path);
-	snprintf(out, sizeof(out), "%s", outbox ? outbox : "");
-	snprintf(in, sizeof(in), "%s", inbox ? inbox : "");
-	if (outbox == NULL)
-		snprintf(out, sizeof(out), "%s.files/outbox", cli->db_path);
-	if (inbox == NULL)
-		snprintf(in, sizeof(in), "%s.files/inbox", cli->db_path);
-	if (strcmp(issuer_kind, "local") == 0) {
-		snprintf(ta, sizeof(ta), "%s/trust-anchors.pem", ca);
-		anchors = ta;
-		if (make_directories(ca) != 0)
-			return cli_fail_file(ca, errno);
-		if (issuer_local_create(ca, organization ? organization : default_org, &terr) != TOK_OK)
-			return cli_fail_tok(cli, &terr);
-	} else if (make_directories(out) != 0 || make_directories(in) != 0) {
-		return cli_fail_file(out, errno);
+	if (organization == NULL)
+		organization = default_org;
+	if (iss_prepare(sc.connector->name, station_connector_lookup, &sc, organization, &ierr) !=
+	    ISS_OK) {
+		r = cli_fail_iss(cli, &ierr);
+		goto out;
 	}
-	const char *const settings[] = {
-		SETTING_ISSUER, issuer_kind, SETTING_CA_DIR, ca, SETTING_TRUST_ANCHORS, anchors,
-		SETTING_OUTBOX, out, SETTING_INBOX, in, SETTING_KEY_TYPE, key_type,
-		SETTING_PROVINCE, province, SETTING_ORGANIZATION, organization ? organization : default_org,
-		SETTING_EMAIL_DOMAIN, email_domain, NULL, NULL,
+	station_connector_pairs(&sc, keys, settings);
+	const char *const station[] = {
+		SETTING_KEY_TYPE, key_type, SETTING_PROVINCE, province,
+		SETTING_ORGANIZATION, organization, SETTING_EMAIL_DOMAIN, email_domain, NULL, NULL,
 	};
-	if ((r = save_settings(cli, settings)) != 0)
-		return r;
-	if (wf_office_set(cli->store, &record, cli->login, &werr) != WF_OK)
-		return cli_fail_wf(cli, &werr);
+	if ((r = save_settings(cli, settings)) != 0 || (r = save_settings(cli, station)) != 0)
+		goto out;
+	if (wf_office_set(cli->store, &record, cli->login, &werr) != WF_OK) {
+		r = cli_fail_wf(cli, &werr);
+		goto out;
+	}
 	printf(_("Initialized %s for %s, %s (issuer: %s).\n"), cli->db_path, office, city,
-	       strcmp(issuer_kind, "local") == 0 ? _("local test CA, NOT BSrE") : _("BSrE by file exchange"));
-	return 0;
+	       _(sc.connector->summary));
+out:
+	station_connector_clear(&sc);
+	return r;
 }
 
 int

@@ -12,7 +12,7 @@
 #include "cli.h"
 
 static const struct cli_command commands[] = {
-	{ "init", NULL, 0, cmd_init, "--office NAME --city CITY [--issuer local|file] ...",
+	{ "init", NULL, 0, cmd_init, "--office NAME --city CITY [--issuer KIND [--SETTING VALUE]...] ...",
 	  N_("create the database, the data directory and the issuer") },
 	{ "official", "add", 0, cmd_official_add, "--name NAME --nip NIP --role ROLE --login LOGIN",
 	  N_("register an official (kepala_dinas, kabid, kasi)") },
@@ -192,6 +192,13 @@ log_to_stderr(void *arg, enum tok_log_level level, const char *message)
 		fprintf(stderr, "enroll: %s\n", message);
 }
 
+/* What the issuer wrote, found or issued: as the token layer's information. */
+static void
+log_issuer(void *arg, const char *message)
+{
+	log_to_stderr(arg, TOK_LOG_INFO, message);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -204,6 +211,7 @@ main(int argc, char **argv)
 	cli.module_path = getenv("ENROLL_MODULE");
 	set_login(&cli);
 	tok_set_log(log_to_stderr, NULL);
+	iss_set_log(log_issuer, NULL);
 	if ((first = cli_parse_globals(&cli, argc, argv)) < 0)
 		return -first;
 	if (first >= argc || strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "help") == 0) {
