@@ -185,6 +185,8 @@ int cmd_token_wait(struct cli *cli, const struct cli_command *self, int argc, ch
 int cmd_token_change_pin(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_token_unblock(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_token_reset(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_issuer_set(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_issuer_show(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_token_history(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 
 #endif

@@ -14,6 +14,10 @@
 static const struct cli_command commands[] = {
 	{ "init", NULL, 0, cmd_init, "--office NAME --city CITY [--issuer KIND [--SETTING VALUE]...] ...",
 	  N_("create the database, the data directory and the issuer") },
+	{ "issuer", "set", 0, cmd_issuer_set, "KIND [--SETTING VALUE]...",
+	  N_("change the issuer new requests are sent through (Kasi; audited)") },
+	{ "issuer", "show", 0, cmd_issuer_show, "",
+	  N_("show the issuer, its settings and the connectors there are") },
 	{ "official", "add", 0, cmd_official_add, "--name NAME --nip NIP --role ROLE --login LOGIN",
 	  N_("register an official (kepala_dinas, kabid, kasi)") },
 	{ "official", "list", 0, cmd_official_list, "", N_("list the officials") },
