@@ -50,7 +50,7 @@ change_detail(const struct station_connector *sc)
 static int
 change_issuer(struct cli *cli, struct station_connector *sc)
 {
-	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_actor actor = {.login = cli->login};
 	const char *pairs[2 * STATION_OPTIONS_MAX + 3];
 	char keys[STATION_OPTIONS_MAX][32], *organization = NULL, *detail = NULL;
 	struct iss_error ierr;
@@ -72,7 +72,8 @@ change_issuer(struct cli *cli, struct station_connector *sc)
 		r = EXIT_INTERNAL;
 		goto out;
 	}
-	if (wf_settings_change(cli->store, &actor, ISSUER_SET_ACTION, pairs, detail, &werr) != WF_OK)
+	if (wf_settings_change(cli->store, &actor, ISSUER_SET_ACTION, pairs, detail, &werr) !=
+	    WF_OK)
 		r = cli_fail_wf(cli, &werr);
 out:
 	free(detail);
@@ -83,21 +84,23 @@ out:
 int
 cmd_issuer_set(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *values[STATION_OPTIONS_MAX] = { 0 }, *names[STATION_OPTIONS_MAX + 1];
+	const char *values[STATION_OPTIONS_MAX] = {0}, *names[STATION_OPTIONS_MAX + 1];
 	const char *given[2 * STATION_OPTIONS_MAX + 1];
 	struct cli_option options[STATION_OPTIONS_MAX + 1];
-	struct station_connector sc = { 0 };
-	size_t n = station_issuer_options(options, 0, sizeof(options) / sizeof(options[0]), values,
-					  names);
+	struct station_connector sc = {0};
+	size_t n =
+	    station_issuer_options(options, 0, sizeof(options) / sizeof(options[0]), values, names);
 	char **rest;
 	int nrest, r;
 
 	if ((r = cli_parse(cli, self, argc, argv, options, &rest, &nrest)) != 0)
 		return r;
 	if (nrest != 1)
-		return cli_fail_usage(_("issuer set needs the connector's name (see 'enroll issuer show')"));
+		return cli_fail_usage(
+		    _("issuer set needs the connector's name (see 'enroll issuer show')"));
 	station_issuer_given(names, values, n, given);
-	if ((r = cli_store(cli)) != 0 || (r = station_connector_load(cli, rest[0], given, &sc)) != 0 ||
+	if ((r = cli_store(cli)) != 0 ||
+	    (r = station_connector_load(cli, rest[0], given, &sc)) != 0 ||
 	    (r = check_given(sc.connector, given)) != 0 || (r = change_issuer(cli, &sc)) != 0)
 		goto out;
 	printf(_("Issuer set to %s: %s.\n"), sc.connector->name, _(sc.connector->summary));
@@ -141,7 +144,7 @@ int
 cmd_issuer_show(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	const struct iss_connector *table;
-	struct station_connector sc = { 0 };
+	struct station_connector sc = {0};
 	struct json_object *o, *settings, *list;
 	size_t count, i = 0;
 	char **rest;

@@ -13,22 +13,22 @@
 #define CONFIG_OPTIONS_MAX 8
 
 static const struct iss_option local_options[] = {
-	{ "ca-dir", "DIR", N_("the local test CA's directory"), "ca" },
-	{ NULL },
+    {"ca-dir", "DIR", N_("the local test CA's directory"), "ca"},
+    {NULL},
 };
 
 static const struct iss_option file_options[] = {
-	{ "outbox", "DIR", N_("where requests for the BSrE portal are written"), "outbox" },
-	{ "inbox", "DIR", N_("where certificates from BSrE are picked up"), "inbox" },
-	{ "trust-anchors", "FILE", N_("BSrE's root certificates (PEM)"), NULL },
-	{ NULL },
+    {"outbox", "DIR", N_("where requests for the BSrE portal are written"), "outbox"},
+    {"inbox", "DIR", N_("where certificates from BSrE are picked up"), "inbox"},
+    {"trust-anchors", "FILE", N_("BSrE's root certificates (PEM)"), NULL},
+    {NULL},
 };
 
 static const struct iss_connector connectors[] = {
-	{ "local", N_("local test CA, NOT BSrE: issues at once (demo and tests)"), local_options,
-	  iss_local_prepare, iss_local_open },
-	{ "file", N_("BSrE by file exchange: outbox for its portal, inbox for its answers"),
-	  file_options, iss_file_prepare, iss_file_open },
+    {"local", N_("local test CA, NOT BSrE: issues at once (demo and tests)"), local_options,
+     iss_local_prepare, iss_local_open},
+    {"file", N_("BSrE by file exchange: outbox for its portal, inbox for its answers"),
+     file_options, iss_file_prepare, iss_file_open},
 };
 
 #define CONNECTOR_COUNT (sizeof(connectors) / sizeof(connectors[0]))
@@ -59,8 +59,8 @@ iss_connector_find(const char *name, struct iss_error *err)
 
 /* The connector, with a value for each of its settings. */
 static int
-find_complete(const char *name, iss_lookup_fn lookup, void *arg,
-	      const struct iss_connector **out, struct iss_error *err)
+find_complete(const char *name, iss_lookup_fn lookup, void *arg, const struct iss_connector **out,
+	      struct iss_error *err)
 {
 	const struct iss_connector *connector = NULL;
 	const char *value;

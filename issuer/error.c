@@ -14,16 +14,16 @@ static const struct {
 	int code;
 	const char *name;
 } status_names[] = {
-	{ ISS_OK, "ISS_OK" },
-	{ ISS_ERR_INTERNAL, "ISS_ERR_INTERNAL" },
-	{ ISS_ERR_INVALID_ARGUMENT, "ISS_ERR_INVALID_ARGUMENT" },
-	{ ISS_ERR_UNKNOWN_CONNECTOR, "ISS_ERR_UNKNOWN_CONNECTOR" },
-	{ ISS_ERR_MISSING_SETTING, "ISS_ERR_MISSING_SETTING" },
-	{ ISS_ERR_IO, "ISS_ERR_IO" },
-	{ ISS_ERR_MALFORMED, "ISS_ERR_MALFORMED" },
-	{ ISS_ERR_NOT_ISSUED, "ISS_ERR_NOT_ISSUED" },
-	{ ISS_ERR_EXISTS, "ISS_ERR_EXISTS" },
-	{ ISS_ERR_UNSAFE, "ISS_ERR_UNSAFE" },
+    {ISS_OK, "ISS_OK"},
+    {ISS_ERR_INTERNAL, "ISS_ERR_INTERNAL"},
+    {ISS_ERR_INVALID_ARGUMENT, "ISS_ERR_INVALID_ARGUMENT"},
+    {ISS_ERR_UNKNOWN_CONNECTOR, "ISS_ERR_UNKNOWN_CONNECTOR"},
+    {ISS_ERR_MISSING_SETTING, "ISS_ERR_MISSING_SETTING"},
+    {ISS_ERR_IO, "ISS_ERR_IO"},
+    {ISS_ERR_MALFORMED, "ISS_ERR_MALFORMED"},
+    {ISS_ERR_NOT_ISSUED, "ISS_ERR_NOT_ISSUED"},
+    {ISS_ERR_EXISTS, "ISS_ERR_EXISTS"},
+    {ISS_ERR_UNSAFE, "ISS_ERR_UNSAFE"},
 };
 
 const char *
@@ -67,7 +67,8 @@ iss_error_openssl(struct iss_error *err)
 		used = strlen(err->message);
 		if (used + 3 < sizeof(err->message)) {
 			snprintf(err->message + used, sizeof(err->message) - used, ": ");
-			ERR_error_string_n(e, err->message + used + 2, sizeof(err->message) - used - 2);
+			ERR_error_string_n(e, err->message + used + 2,
+					   sizeof(err->message) - used - 2);
 		}
 	}
 }

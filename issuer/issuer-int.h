@@ -23,20 +23,20 @@ struct iss_ops {
 	const char *name;
 	int (*submit)(struct issuer *issuer, const struct iss_request *request,
 		      struct iss_error *err);
-	int (*fetch)(struct issuer *issuer, const struct iss_request *request,
-		     unsigned char **data, size_t *length, struct iss_error *err);
+	int (*fetch)(struct issuer *issuer, const struct iss_request *request, unsigned char **data,
+		     size_t *length, struct iss_error *err);
 	void (*free)(struct issuer *issuer);
 };
 
 /* Every connector's state starts with this. */
 struct issuer {
 	const struct iss_ops *ops;
-	char *trust_anchors;	/* owned; iss_free releases it */
+	char *trust_anchors; /* owned; iss_free releases it */
 };
 
 /* Fill err (may be NULL) with code and a formatted message; returns code. */
 int iss_error_set(struct iss_error *err, int code, const char *format, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* The token layer's error as ours: the code given, its message kept. */
 int iss_error_from_tok(struct iss_error *err, int code, const struct tok_error *tok);
 /* Append OpenSSL's error queue to err->message and clear the queue. */

@@ -38,11 +38,11 @@ void iss_set_log(iss_log_fn fn, void *arg);
 
 /* What the issuer needs for one request. */
 struct iss_request {
-	const char *reference;		/* application number, e.g. "TTE/2026/0001" */
-	const char *key_id_hex;		/* the token key's id: matches the answer to the request */
+	const char *reference;	/* application number, e.g. "TTE/2026/0001" */
+	const char *key_id_hex; /* the token key's id: matches the answer to the request */
 	const char *csr_pem;
-	const char *applicant_json;	/* the applicant's data as the BSrE portal asks for it */
-	const char *applicant_sheet;	/* the same, human-readable */
+	const char *applicant_json;  /* the applicant's data as the BSrE portal asks for it */
+	const char *applicant_sheet; /* the same, human-readable */
 };
 
 struct issuer;
@@ -52,16 +52,16 @@ typedef const char *(*iss_lookup_fn)(void *arg, const char *option);
 
 /* One setting a connector takes. */
 struct iss_option {
-	const char *name;	/* "ca-dir", "outbox", ... */
-	const char *argument;	/* "DIR", "FILE" */
-	const char *help;	/* N_() text */
+	const char *name;	  /* "ca-dir", "outbox", ... */
+	const char *argument;	  /* "DIR", "FILE" */
+	const char *help;	  /* N_() text */
 	const char *default_name; /* a name in the station's data directory, NULL: required */
 };
 
 /* One row of the connector table. */
 struct iss_connector {
-	const char *name;	/* what the operator types: "local", "file" */
-	const char *summary;	/* N_() text */
+	const char *name;		  /* what the operator types: "local", "file" */
+	const char *summary;		  /* N_() text */
 	const struct iss_option *options; /* ends with a NULL name */
 	/*
 	 * Make what the connector needs before its first use (the local CA, the exchange

@@ -21,7 +21,7 @@
  * into the certificates it holds, in input order. TOK_ERR_MALFORMED for anything else,
  * truncated input or trailing garbage. *out owned by the caller: sk_X509_pop_free().
  */
-int tok_cert_parse(const unsigned char *data, size_t length, STACK_OF(X509) **out,
+int tok_cert_parse(const unsigned char *data, size_t length, STACK_OF(X509) * *out,
 		   struct tok_error *err);
 
 /*

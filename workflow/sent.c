@@ -10,8 +10,8 @@
 #include "workflow-int.h"
 
 static int
-record_issuer(struct wf_store *store, const struct wf_app_ref *app,
-	      const struct wf_acting *acting, void *arg, struct wf_error *err)
+record_issuer(struct wf_store *store, const struct wf_app_ref *app, const struct wf_acting *acting,
+	      void *arg, struct wf_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	int r;
@@ -29,8 +29,8 @@ record_issuer(struct wf_store *store, const struct wf_app_ref *app,
 }
 
 int
-wf_send(struct wf_store *store, const char *number, const struct wf_actor *actor,
-	const char *note, const char *issuer, struct wf_error *err)
+wf_send(struct wf_store *store, const char *number, const struct wf_actor *actor, const char *note,
+	const char *issuer, struct wf_error *err)
 {
 	struct wf_hook hook = {record_issuer, (void *)issuer};
 
