@@ -59,28 +59,63 @@ init_issuer(struct cli *cli, const char *kind, const char *const *given,
 	return 0;
 }
 
+/* The database and the directory it is in; refused if it holds a station already. */
+static int
+create_store(struct cli *cli)
+{
+	struct wf_office existing;
+	struct wf_error err;
+	char dir[4096];
+	int r;
+
+	snprintf(dir, sizeof(dir), "%s", cli->db_path);
+	if (make_directories(dirname(dir)) != 0)
+		return cli_fail_file(dir, errno);
+	if ((r = cli_store_create(cli)) != 0)
+		return r;
+	if (wf_office_get(cli->store, &existing, &err) == WF_OK) {
+		fprintf(stderr, "enroll: %s %s\n", _("already initialized:"), cli->db_path);
+		return EXIT_INVALID;
+	}
+	return 0;
+}
+
+/* What the connector needs made (a new CA names the organization), then its settings. */
+static int
+save_issuer(struct cli *cli, const struct station_connector *sc, const char *organization)
+{
+	const char *settings[2 * STATION_OPTIONS_MAX + 3];
+	char keys[STATION_OPTIONS_MAX][32];
+	struct iss_error err;
+
+	if (iss_prepare(sc->connector->name, station_connector_lookup, (void *)sc, organization,
+			&err) != ISS_OK)
+		return cli_fail_iss(cli, &err);
+	station_connector_pairs(sc, keys, settings);
+	return save_settings(cli, settings);
+}
+
 int
 cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	const char *office = NULL, *city = NULL, *province = NULL, *issuer_kind = NULL;
 	const char *key_type = "rsa2048", *email_domain = NULL, *organization = NULL;
 	const char *values[STATION_OPTIONS_MAX] = { 0 }, *names[STATION_OPTIONS_MAX + 1];
-	const char *given[2 * STATION_OPTIONS_MAX + 1], *settings[2 * STATION_OPTIONS_MAX + 3];
+	const char *given[2 * STATION_OPTIONS_MAX + 1];
 	struct cli_option options[7 + STATION_OPTIONS_MAX + 1] = {
 		{ "office", OPT_STRING, &office, "NAME", N_("the office, e.g. 'Dinas Komunikasi dan Informatika'") },
 		{ "organization", OPT_STRING, &organization, "NAME", N_("O= of certificates (default: 'Pemerintah Kota CITY')") },
 		{ "city", OPT_STRING, &city, "CITY", N_("the city (L= of certificates)") },
 		{ "province", OPT_STRING, &province, "NAME", N_("the province (ST= of certificates)") },
-		{ "issuer", OPT_STRING, &issuer_kind, "KIND", N_("the issuer connector (see 'enroll issuer show'): local or file") },
+		{ "issuer", OPT_STRING, &issuer_kind, "KIND", N_("the issuer connector (default: the local test CA; see 'enroll issuer show')") },
 		{ "key-type", OPT_STRING, &key_type, "TYPE", N_("default key type (rsa2048)") },
 		{ "email-domain", OPT_STRING, &email_domain, "DOMAIN", N_("applicants' email must be in this domain") },
 	};
 	struct station_connector sc = { 0 };
-	struct wf_office record = { 0 }, existing;
+	struct wf_office record = { 0 };
 	struct wf_error werr;
-	struct iss_error ierr;
 	enum tok_key_type type;
-	char **rest, dir[4096], default_org[WF_NAME_MAX + 32], keys[STATION_OPTIONS_MAX][32];
+	char **rest, default_org[WF_NAME_MAX + 32];
 	size_t nissuer = station_issuer_options(options, 7, sizeof(options) / sizeof(options[0]), values,
 					names);
 	int nrest, r;
@@ -92,7 +127,7 @@ cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	if (tok_key_type_parse(key_type, &type) != TOK_OK)
 		return cli_fail_usage(_("unknown key type: %s"), key_type);
 	station_issuer_given(names, values, nissuer, given);
-	/* Before anything is created: a name too long is refused, never cut to fit. */
+	/* Before anything is created: the issuer's settings complete, a name too long refused. */
 	if ((r = init_issuer(cli, issuer_kind, given, &sc)) != 0)
 		goto out;
 	if (wf_text_copy(record.name, sizeof(record.name), office, "office", &werr) != WF_OK ||
@@ -100,32 +135,16 @@ cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		r = cli_fail_wf(cli, &werr);
 		goto out;
 	}
-	snprintf(dir, sizeof(dir), "%s", cli->db_path);
-	if (make_directories(dirname(dir)) != 0) {
-		r = cli_fail_file(dir, errno);
-		goto out;
-	}
-	if ((r = cli_store_create(cli)) != 0)
-		goto out;
-	if (wf_office_get(cli->store, &existing, &werr) == WF_OK) {
-		fprintf(stderr, "enroll: %s %s\n", _("already initialized:"), cli->db_path);
-		r = EXIT_INVALID;
-		goto out;
-	}
 	snprintf(default_org, sizeof(default_org), "Pemerintah Kota %s", city);
 	if (organization == NULL)
 		organization = default_org;
-	if (iss_prepare(sc.connector->name, station_connector_lookup, &sc, organization, &ierr) !=
-	    ISS_OK) {
-		r = cli_fail_iss(cli, &ierr);
+	if ((r = create_store(cli)) != 0 || (r = save_issuer(cli, &sc, organization)) != 0)
 		goto out;
-	}
-	station_connector_pairs(&sc, keys, settings);
 	const char *const station[] = {
 		SETTING_KEY_TYPE, key_type, SETTING_PROVINCE, province,
 		SETTING_ORGANIZATION, organization, SETTING_EMAIL_DOMAIN, email_domain, NULL, NULL,
 	};
-	if ((r = save_settings(cli, settings)) != 0 || (r = save_settings(cli, station)) != 0)
+	if ((r = save_settings(cli, station)) != 0)
 		goto out;
 	if (wf_office_set(cli->store, &record, cli->login, &werr) != WF_OK) {
 		r = cli_fail_wf(cli, &werr);
