@@ -134,10 +134,14 @@ connector_json(const struct iss_connector *connector)
 static void
 print_connector(const struct iss_connector *connector)
 {
-	printf("  %-8s %s\n", connector->name, _(connector->summary));
-	for (const struct iss_option *o = connector->options; o->name != NULL; o++)
-		printf("    --%s %-14s %s%s\n", o->name, o->argument, _(o->help),
+	char left[64];
+
+	printf("  %-26s %s\n", connector->name, _(connector->summary));
+	for (const struct iss_option *o = connector->options; o->name != NULL; o++) {
+		snprintf(left, sizeof(left), "--%s %s", o->name, o->argument);
+		printf("    %-24s %s%s\n", left, _(o->help),
 		       o->default_name == NULL ? _(" (required)") : "");
+	}
 }
 
 int
@@ -159,11 +163,11 @@ cmd_issuer_show(struct cli *cli, const struct cli_command *self, int argc, char 
 	list = json_object_new_array();
 	cli_json_add_string(o, "issuer", sc.connector->name);
 	if (!cli->json)
-		printf("%s %s: %s\n", _("Issuer:"), sc.connector->name, _(sc.connector->summary));
+		printf("%s %s (%s)\n", _("Issuer:"), sc.connector->name, _(sc.connector->summary));
 	for (const struct iss_option *opt = sc.connector->options; opt->name != NULL; opt++, i++) {
 		cli_json_add_string(settings, opt->name, sc.values[i]);
 		if (!cli->json)
-			printf("  %-16s %s\n", opt->name, sc.values[i] ? sc.values[i] : "-");
+			printf("  %-26s %s\n", opt->name, sc.values[i] ? sc.values[i] : "-");
 	}
 	json_object_object_add(o, "settings", settings);
 	if (!cli->json)

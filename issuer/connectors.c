@@ -25,8 +25,8 @@ static const struct iss_option file_options[] = {
 };
 
 static const struct iss_connector connectors[] = {
-    {"local", N_("local test CA, NOT BSrE: issues at once (demo and tests)"), local_options,
-     iss_local_prepare, iss_local_open},
+    {"local", N_("local test CA, NOT BSrE: issues at once, for the demo and the tests"),
+     local_options, iss_local_prepare, iss_local_open},
     {"file", N_("BSrE by file exchange: outbox for its portal, inbox for its answers"),
      file_options, iss_file_prepare, iss_file_open},
 };
