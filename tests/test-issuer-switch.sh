@@ -49,6 +49,18 @@ unknown_connector_is_refused_with_the_list_and_changes_nothing() {
 t_ok "unknown_connector_is_refused_with_the_list_and_changes_nothing" \
 	unknown_connector_is_refused_with_the_list_and_changes_nothing
 
+init_refuses_an_incomplete_or_unknown_issuer_and_creates_nothing() {
+	other=$T_DIR/other/enroll.db
+	ENROLL_DB=$other t_expect_status 1 e kasi init --office Kominfo --city Singkawang \
+		--issuer smtp 2>"$T_DIR/err" &&
+	grep -q "local, file" "$T_DIR/err" &&
+	ENROLL_DB=$other t_expect_status 1 e kasi init --office Kominfo --city Singkawang \
+		--issuer file 2>"$T_DIR/err" &&
+	grep -q "trust-anchors" "$T_DIR/err" && [ ! -e "$T_DIR/other" ]
+}
+t_ok "init_refuses_an_incomplete_or_unknown_issuer_and_creates_nothing" \
+	init_refuses_an_incomplete_or_unknown_issuer_and_creates_nothing
+
 issuer_show_lists_the_connectors_from_the_table() {
 	e kasi issuer show >"$T_DIR/show" &&
 	grep -q "^Issuer: local" "$T_DIR/show" && grep -q "ca-dir .*$ENROLL_DB.files/ca" "$T_DIR/show" &&
