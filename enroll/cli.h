@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 #include <libintl.h>
 
+#include "issuer.h"
 #include "token.h"
 #include "workflow.h"
 
@@ -133,6 +134,7 @@ int cli_open_token(struct cli *cli, struct tok_token **out);
 /* Errors: print one localized line (and a hint) to stderr; return the exit status. */
 int cli_fail_tok(struct cli *cli, const struct tok_error *err);
 int cli_fail_wf(struct cli *cli, const struct wf_error *err);
+int cli_fail_iss(struct cli *cli, const struct iss_error *err);
 int cli_fail_usage(const char *format, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail_file(const char *path, int errnum);
 /* Exit statuses with their meaning, for help and the man page test. */
@@ -200,12 +202,20 @@ const char *cli_document_name(size_t i);
 const char *cli_issuer_name(size_t i);
 
 /* Option tables of the commands (NULL-terminated), in the files of their commands. */
-extern const struct cli_option init_options[], official_add_options[], apply_options[],
+extern const struct cli_option official_add_options[], apply_options[],
 	document_options[], dispose_options[], note_options[], return_options[],
 	resubmit_options[], reason_options[], lifecycle_options[], keygen_options[],
 	import_options[], handover_options[], list_options[], report_options[],
 	token_wait_options[], token_reset_options[], restore_options[], official_list_options[],
 	official_edit_options[], official_deactivate_options[];
+
+/*
+ * The option tables that end with each issuer connector's settings, from issuer/'s table:
+ * filled once, before any command line is read.
+ */
+extern struct cli_option init_options[], issuer_set_options[];
+void cli_init_options_fill(void);
+void cli_issuer_set_options_fill(void);
 
 /* An official's texts into official, each stored whole or refused (exit status, 0 if done). */
 int cli_fill_official(struct cli *cli, struct wf_official *official, const char *name,
@@ -245,6 +255,8 @@ int cmd_token_wait(struct cli *cli, const struct cli_command *self, int argc, ch
 int cmd_token_change_pin(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_token_unblock(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_token_reset(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_issuer_set(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_issuer_show(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_token_history(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 
 #endif

@@ -45,33 +45,29 @@ read_file(const char *path, unsigned char **data, size_t *length)
 
 /* The certificate: --cert FILE, or whatever the issuer has for this request. */
 static int
-fetch_certificate(struct cli *cli, const struct wf_application *app, const char *path,
-		  unsigned char **data, size_t *length)
+fetch_certificate(struct cli *cli, const struct wf_application *app, struct issuer *issuer,
+		  const char *path, unsigned char **data, size_t *length)
 {
 	struct station_request req;
-	struct issuer *issuer = NULL;
-	struct tok_error err;
+	struct iss_error err;
 	int r;
 
 	if (path != NULL)
 		return read_file(path, data, length);
 	station_request_init(cli, app, &req);
-	if ((r = station_request_add_csr(cli, app, app->key.key_id_hex, app->key.csr_pem, &req)) != 0 ||
-	    (r = station_issuer(cli, &issuer)) != 0)
-		goto out;
-	if (issuer_fetch(issuer, &req.request, data, length, &err) != TOK_OK)
-		r = cli_fail_tok(cli, &err);
-out:
-	issuer_free(issuer);
+	if ((r = station_request_add_csr(cli, app, app->key.key_id_hex, app->key.csr_pem, &req)) == 0 &&
+	    iss_fetch(issuer, &req.request, data, length, &err) != ISS_OK)
+		r = cli_fail_iss(cli, &err);
 	station_request_clear(&req);
 	return r;
 }
 
+/* The chain must end at the roots of the issuer the request was sent to. */
 static int
 import_onto_token(struct cli *cli, struct tok_token *token, const struct wf_application *app,
-		  const unsigned char *data, size_t length, struct tok_cert_info *info)
+		  const char *anchors, const unsigned char *data, size_t length,
+		  struct tok_cert_info *info)
 {
-	char *anchors = station_setting(cli, SETTING_TRUST_ANCHORS);
 	struct tok_key_id expected;
 	struct tok_error err;
 	int r = 0;
@@ -90,7 +86,6 @@ import_onto_token(struct cli *cli, struct tok_token *token, const struct wf_appl
 	if (tok_check_ready(token, &expected, &err) != TOK_OK)
 		r = cli_fail_tok(cli, &err);
 out:
-	free(anchors);
 	return r;
 }
 
@@ -181,6 +176,7 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	struct wf_lock *app_lock = NULL;
 	struct holder_lock token_lock = {0};
 	struct tok_token *token = NULL;
+	struct issuer *issuer = NULL;
 	struct tok_cert_info info;
 	struct wf_error err;
 	unsigned char *data = NULL;
@@ -199,11 +195,13 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		r = cli_fail_wf(cli, &err);
 		goto out;
 	}
-	if ((r = fetch_certificate(cli, app, cert_path, &data, &length)) != 0 ||
+	if ((r = station_issuer(cli, app, &issuer)) != 0 ||
+	    (r = fetch_certificate(cli, app, issuer, cert_path, &data, &length)) != 0 ||
 	    (r = cli_open_token(cli, &token)) != 0 ||
 	    (r = holder_guard(cli, token, app, true, &token_lock)) != 0 ||
 	    (r = cli_login(cli, token)) != 0 || (r = holder_guard(cli, token, app, false, &token_lock)) != 0 ||
-	    (r = import_onto_token(cli, token, app, data, length, &info)) != 0 ||
+	    (r = import_onto_token(cli, token, app, iss_trust_anchors(issuer), data, length,
+				   &info)) != 0 ||
 	    (r = renew_previous(cli, token, app)) != 0)
 		goto out;
 	if (wf_certificate_record(cli->store, number, &actor, info.serial_hex, info.issuer, info.subject,
@@ -215,6 +213,7 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	printf(_("%s: certificate %s imported%s; valid until %s; the token is ready.\n"), number,
 	       info.serial_hex, info.already_present ? _(" (it was already there)") : "", until);
 out:
+	iss_free(issuer);
 	tok_close(token);
 	holder_unlock(&token_lock);
 	wf_unlock(app_lock);

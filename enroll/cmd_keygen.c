@@ -286,6 +286,7 @@ make_key_and_csr(struct cli *cli, struct tok_token *token, const struct wf_appli
 				  .marker = *marker };
 	struct station_request req = { 0 };
 	struct issuer *issuer = NULL;
+	struct iss_error ierr;
 	struct tok_error terr;
 	struct wf_error werr;
 	char id_hex[2 * TOK_KEY_ID_LEN + 1], *csr = NULL;
@@ -303,10 +304,10 @@ make_key_and_csr(struct cli *cli, struct tok_token *token, const struct wf_appli
 		goto out;
 	}
 	if ((r = station_request_add_csr(cli, app, id_hex, csr, &req)) != 0 ||
-	    (r = station_issuer(cli, &issuer)) != 0)
+	    (r = station_issuer(cli, app, &issuer)) != 0)
 		goto out;
-	if (issuer_submit(issuer, &req.request, &terr) != TOK_OK) {
-		r = cli_fail_tok(cli, &terr);
+	if (iss_submit(issuer, &req.request, &ierr) != ISS_OK) {
+		r = cli_fail_iss(cli, &ierr);
 		goto out;
 	}
 	cli_crash_point("keygen-after-submit");
@@ -315,9 +316,9 @@ make_key_and_csr(struct cli *cli, struct tok_token *token, const struct wf_appli
 		goto out;
 	}
 	printf(_("%s: key %s generated on the token; request sent to the issuer (%s).\n"),
-	       app->number, id_hex, issuer_name(issuer));
+	       app->number, id_hex, iss_name(issuer));
 out:
-	issuer_free(issuer);
+	iss_free(issuer);
 	station_request_clear(&req);
 	free(csr);
 	tok_key_free(job.key);

@@ -211,12 +211,26 @@ cmd_document(struct cli *cli, const struct cli_command *self, int argc, char **a
 	return r;
 }
 
+/* After a transition: where the application is now. */
+static int
+print_moved(struct cli *cli, const char *number, enum wf_action action)
+{
+	struct wf_application *app = NULL;
+	struct wf_error err;
+
+	if (wf_application_get(cli->store, number, &app, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	printf(_("%s: %s -> %s\n"), number, wf_action_label(action, cli_indonesian()),
+	       wf_state_label(app->state, cli_indonesian()));
+	wf_application_free(app);
+	return 0;
+}
+
 /* One transition of the table: the command names the action, the workflow does the rest. */
 static int
 act(struct cli *cli, const char *number, enum wf_action action, const struct wf_actor *actor,
     const char *note)
 {
-	struct wf_application *app = NULL;
 	struct wf_error err;
 	int r;
 
@@ -224,12 +238,7 @@ act(struct cli *cli, const char *number, enum wf_action action, const struct wf_
 		return r;
 	if (wf_act(cli->store, number, action, actor, note, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
-	if (wf_application_get(cli->store, number, &app, &err) != WF_OK)
-		return cli_fail_wf(cli, &err);
-	printf(_("%s: %s -> %s\n"), number, wf_action_label(action, cli_indonesian()),
-	       wf_state_label(app->state, cli_indonesian()));
-	wf_application_free(app);
-	return 0;
+	return print_moved(cli, number, action);
 }
 
 /* The register, send, reject and cancel commands: one action with its note (or reason). */
@@ -295,10 +304,24 @@ cmd_register(struct cli *cli, const struct cli_command *self, int argc, char **a
 	return simple_action(cli, self, argc, argv, WF_ACTION_REGISTER);
 }
 
+/* Step 5 records the issuer the request goes through: step 7 fetches from the same one. */
 int
 cmd_send(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	return simple_action(cli, self, argc, argv, WF_ACTION_SEND);
+	const struct wf_actor actor = { .login = cli->login };
+	char number[WF_NUMBER_MAX], *issuer = NULL;
+	struct wf_error err;
+	int r;
+
+	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0 || (r = cli_store(cli)) != 0 ||
+	    (r = station_issuer_text(cli, &issuer)) != 0)
+		return r;
+	if (wf_send(cli->store, number, &actor, arg.note, issuer, &err) != WF_OK)
+		r = cli_fail_wf(cli, &err);
+	else
+		r = print_moved(cli, number, WF_ACTION_SEND);
+	free(issuer);
+	return r;
 }
 
 /* Returned, the documents are open again: the missing ones are marked not received. */

@@ -63,8 +63,24 @@ static const struct error_entry token_errors[] = {
 	  N_("the operator types the token's SO PIN again (not the applicant's PIN); it locks after too many tries") },
 	{ TOK_ERR_SO_PIN_LOCKED, EXIT_PIN_LOCKED, N_("the SO PIN is blocked"),
 	  N_("the token can no longer be initialized or unblocked: set it aside and use another token") },
-	{ TOK_ERR_ISSUER, EXIT_ISSUER, N_("the issuer has no certificate for this application yet"),
+};
+
+static const struct error_entry issuer_errors[] = {
+	{ ISS_ERR_INTERNAL, EXIT_INTERNAL, N_("internal error in the issuer connector"), NULL },
+	{ ISS_ERR_INVALID_ARGUMENT, EXIT_INVALID, N_("the issuer cannot take this request or setting"),
+	  NULL },
+	{ ISS_ERR_UNKNOWN_CONNECTOR, EXIT_USAGE, N_("unknown issuer connector"),
+	  N_("see 'enroll issuer show' for the connectors and their settings") },
+	{ ISS_ERR_MISSING_SETTING, EXIT_USAGE, N_("a setting of the issuer connector is missing"),
+	  N_("give it as an option of the same name, e.g. --trust-anchors FILE") },
+	{ ISS_ERR_IO, EXIT_FILE, N_("an issuer file or directory could not be read or written"),
+	  N_("check the issuer's directories (see 'enroll issuer show') and the free disk space") },
+	{ ISS_ERR_MALFORMED, EXIT_FILE, N_("the issuer's data cannot be read"), NULL },
+	{ ISS_ERR_NOT_ISSUED, EXIT_ISSUER, N_("the issuer has no certificate for this application yet"),
 	  N_("wait for the issuer, or give the file with --cert FILE") },
+	{ ISS_ERR_EXISTS, EXIT_INVALID, N_("the directory already holds a CA"), NULL },
+	{ ISS_ERR_UNSAFE, EXIT_FILE, N_("the local CA's key is not private"),
+	  N_("chmod 600 the key file named above") },
 };
 
 static const struct error_entry workflow_errors[] = {
@@ -172,6 +188,13 @@ cli_fail_tok(struct cli *cli, const struct tok_error *err)
 		fprintf(stderr, "\n");
 	}
 	return status;
+}
+
+int
+cli_fail_iss(struct cli *cli, const struct iss_error *err)
+{
+	return report(issuer_errors, sizeof(issuer_errors) / sizeof(issuer_errors[0]), err->code,
+		      err->message);
 }
 
 int

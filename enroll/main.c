@@ -15,6 +15,10 @@
 static const struct cli_command commands[] = {
 	{ "init", NULL, CLI_NO_STEP, cmd_init, init_options, NULL,
 	  N_("create the database, the data directory and the issuer") },
+	{ "issuer", "set", CLI_NO_STEP, cmd_issuer_set, issuer_set_options, "KIND",
+	  N_("change the issuer new requests are sent through (Kasi; audited)") },
+	{ "issuer", "show", CLI_NO_STEP, cmd_issuer_show, NULL, NULL,
+	  N_("show the issuer, its settings and the connectors there are") },
 	{ "official", "add", CLI_NO_STEP, cmd_official_add, official_add_options, NULL,
 	  N_("register an official (kepala_dinas, kabid, kasi)") },
 	{ "official", "list", CLI_NO_STEP, cmd_official_list, official_list_options, NULL,
@@ -281,6 +285,13 @@ fail_language(const char *lang)
 	return cli_fail_usage(_("unknown language '%s'; the languages are: %s"), lang, list);
 }
 
+/* What the issuer wrote, found or issued: as the token layer's information. */
+static void
+log_issuer(void *arg, const char *message)
+{
+	log_to_stderr(arg, TOK_LOG_INFO, message);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -294,6 +305,9 @@ main(int argc, char **argv)
 	cli.module_path = getenv("ENROLL_MODULE");
 	set_login(&cli);
 	tok_set_log(log_to_stderr, NULL);
+	iss_set_log(log_issuer, NULL);
+	cli_init_options_fill();
+	cli_issuer_set_options_fill();
 	if (lang != NULL && !known_language(lang, strlen(lang)))
 		return fail_language(lang);
 	if ((first = cli_parse_globals(&cli, argc, argv)) < 0)

@@ -1,5 +1,6 @@
 /*
- * station.c: settings, the configured issuer, and an application's data as the CSR
+ * station.c: settings, the issuer connectors as the station configures them (through
+ * issuer/'s table, never by name here), and an application's data as the CSR
  * subject and the request for BSrE's portal (JSON by json-c, and a sheet for people).
  * The NIK stays out of the subject: it is personal data, sent only in the request.
  */
@@ -21,31 +22,182 @@ station_setting(struct cli *cli, const char *key)
 	return value;
 }
 
-int
-station_issuer(struct cli *cli, struct issuer **out)
+/* The setting that keeps an option: its name with '-' as '_' ("ca-dir": "ca_dir"). */
+static void
+setting_key(const char *option, char *key, size_t size)
 {
-	char *kind = station_setting(cli, SETTING_ISSUER);
-	char *ca = station_setting(cli, SETTING_CA_DIR);
-	char *outbox = station_setting(cli, SETTING_OUTBOX);
-	char *inbox = station_setting(cli, SETTING_INBOX);
-	struct tok_error err;
-	int r = 0;
+	size_t i;
 
-	if (kind == NULL) {
+	for (i = 0; option[i] != '\0' && i + 1 < size; i++)
+		key[i] = option[i] == '-' ? '_' : option[i];
+	key[i] = '\0';
+}
+
+static const char *
+given_value(const char *const *given, const char *option)
+{
+	for (; given != NULL && given[0] != NULL; given += 2)
+		if (given[1] != NULL && strcmp(given[0], option) == 0)
+			return given[1];
+	return NULL;
+}
+
+/* The option's value: given, stored, or its default beside the database. */
+static char *
+option_value(struct cli *cli, const struct iss_option *option, const char *const *given)
+{
+	const char *value = given_value(given, option->name);
+	char key[32], *text = NULL;
+
+	if (value != NULL)
+		return strdup(value);
+	setting_key(option->name, key, sizeof(key));
+	if (cli->store != NULL && (text = station_setting(cli, key)) != NULL)
+		return text;
+	if (option->default_name == NULL ||
+	    asprintf(&text, "%s.files/%s", cli->db_path, option->default_name) < 0)
+		return NULL;
+	return text;
+}
+
+int
+station_connector_load(struct cli *cli, const char *name, const char *const *given,
+		       struct station_connector *out)
+{
+	struct iss_error err;
+	char *configured = NULL;
+	size_t i = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (name == NULL && (name = configured = station_setting(cli, SETTING_ISSUER)) == NULL) {
 		fprintf(stderr, "enroll: %s\n  %s\n", _("no issuer configured"),
 			_("run 'enroll init' first"));
-		r = EXIT_DATABASE;
-	} else if (strcmp(kind, "local") == 0) {
-		*out = issuer_local_open(ca, &err);
-	} else {
-		*out = issuer_file_open(outbox, inbox, &err);
+		return EXIT_DATABASE;
 	}
-	if (r == 0 && *out == NULL)
-		r = cli_fail_tok(cli, &err);
-	free(kind);
-	free(ca);
-	free(outbox);
-	free(inbox);
+	out->connector = iss_connector_find(name, &err);
+	free(configured);
+	if (out->connector == NULL)
+		return cli_fail_iss(cli, &err);
+	for (const struct iss_option *o = out->connector->options;
+	     o->name != NULL && i < STATION_OPTIONS_MAX; o++, i++)
+		out->values[i] = option_value(cli, o, given);
+	return 0;
+}
+
+const char *
+station_connector_lookup(void *arg, const char *option)
+{
+	const struct station_connector *sc = arg;
+	size_t i = 0;
+
+	for (const struct iss_option *o = sc->connector->options;
+	     o->name != NULL && i < STATION_OPTIONS_MAX; o++, i++)
+		if (strcmp(o->name, option) == 0)
+			return sc->values[i];
+	return NULL;
+}
+
+void
+station_connector_pairs(const struct station_connector *sc, char keys[STATION_OPTIONS_MAX][32],
+			const char **pairs)
+{
+	size_t i = 0, n = 0;
+
+	pairs[n++] = SETTING_ISSUER;
+	pairs[n++] = sc->connector->name;
+	for (const struct iss_option *o = sc->connector->options;
+	     o->name != NULL && i < STATION_OPTIONS_MAX; o++, i++) {
+		setting_key(o->name, keys[i], sizeof(keys[i]));
+		pairs[n++] = keys[i];
+		pairs[n++] = sc->values[i];
+	}
+	pairs[n++] = NULL;
+	pairs[n] = NULL;
+}
+
+void
+station_connector_clear(struct station_connector *sc)
+{
+	for (size_t i = 0; i < STATION_OPTIONS_MAX; i++)
+		free(sc->values[i]);
+	memset(sc, 0, sizeof(*sc));
+}
+
+size_t
+station_issuer_options(struct cli_option *options, size_t n, size_t size, const char **values,
+	       const char **names)
+{
+	const struct iss_connector *table;
+	size_t count, used = 0;
+
+	table = iss_connectors(&count);
+	for (size_t c = 0; c < count; c++)
+		for (const struct iss_option *o = table[c].options; o->name != NULL; o++) {
+			size_t i = 0;
+
+			while (i < used && strcmp(names[i], o->name) != 0)
+				i++;
+			if (i < used || n + 1 >= size)
+				continue;
+			names[used] = o->name;
+			options[n++] = (struct cli_option){ o->name, OPT_STRING, &values[used],
+							    o->argument, o->help, false };
+			used++;
+		}
+	options[n] = (struct cli_option){ NULL };
+	names[used] = NULL;
+	return used;
+}
+
+void
+station_issuer_given(const char *const *names, const char *const *values, size_t count,
+	     const char **given)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < count; i++)
+		if (values[i] != NULL) {
+			given[n++] = names[i];
+			given[n++] = values[i];
+		}
+	given[n] = NULL;
+}
+
+int
+station_issuer_text(struct cli *cli, char **text)
+{
+	struct station_connector sc;
+	struct iss_error err;
+	int r;
+
+	if ((r = station_connector_load(cli, NULL, NULL, &sc)) == 0 &&
+	    iss_config_text(sc.connector->name, station_connector_lookup, &sc, text, &err) !=
+		    ISS_OK)
+		r = cli_fail_iss(cli, &err);
+	station_connector_clear(&sc);
+	return r;
+}
+
+int
+station_issuer(struct cli *cli, const struct wf_application *app, struct issuer **out)
+{
+	struct station_connector sc;
+	struct iss_error err;
+	struct wf_error werr;
+	char *sent = NULL;
+	int r;
+
+	if ((r = wf_sent_issuer(cli->store, app->number, &sent, &werr)) == WF_OK) {
+		r = iss_open_config(sent, out, &err) != ISS_OK ? cli_fail_iss(cli, &err) : 0;
+		free(sent);
+		return r;
+	}
+	if (r != WF_ERR_NOT_FOUND)
+		return cli_fail_wf(cli, &werr);
+	if ((r = station_connector_load(cli, NULL, NULL, &sc)) == 0 &&
+	    iss_open(sc.connector->name, station_connector_lookup, &sc, out, &err) != ISS_OK)
+		r = cli_fail_iss(cli, &err);
+	station_connector_clear(&sc);
 	return r;
 }
 
@@ -149,7 +301,7 @@ station_request_add_csr(struct cli *cli, const struct wf_application *app, const
 	request->sheet = applicant_sheet(app);
 	if (request->json == NULL || request->sheet == NULL)
 		return EXIT_INTERNAL;
-	request->request = (struct issuer_request){
+	request->request = (struct iss_request){
 		.reference = app->number,
 		.key_id_hex = key_id_hex,
 		.csr_pem = csr_pem,

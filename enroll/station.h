@@ -9,12 +9,11 @@
 #include "cli.h"
 #include "issuer.h"
 
-/* Keys of the settings 'enroll init' writes. */
-#define SETTING_ISSUER "issuer"		  /* "local" or "file" */
-#define SETTING_CA_DIR "ca_dir"		  /* the local test CA */
-#define SETTING_TRUST_ANCHORS "trust_anchors" /* PEM file of root certificates */
-#define SETTING_OUTBOX "outbox"
-#define SETTING_INBOX "inbox"
+/*
+ * Keys of the settings 'enroll init' writes. The issuer's are its connector's name and,
+ * under each option's name ('-' as '_': "ca_dir", "outbox", ...), that connector's settings.
+ */
+#define SETTING_ISSUER "issuer"
 #define SETTING_KEY_TYPE "key_type"
 #define SETTING_PROVINCE "province"
 #define SETTING_ORGANIZATION "organization"
@@ -22,13 +21,51 @@
 
 /* A setting's value (malloc'd) or NULL when unset. */
 char *station_setting(struct cli *cli, const char *key);
-/* Open the issuer 'enroll init' configured. Returns an exit status. */
-int station_issuer(struct cli *cli, struct issuer **out);
+/* A connector of issuer/'s table with its settings as the station has them. */
+#define STATION_OPTIONS_MAX 8
+struct station_connector {
+	const struct iss_connector *connector;
+	char *values[STATION_OPTIONS_MAX]; /* in the order of connector->options; NULL unset */
+};
+/*
+ * The connector name (NULL: the configured one) with its settings: a value in given (a
+ * NULL-ended option, value list; may be NULL), else the stored setting (once the store is
+ * open), else the option's default in the station's data directory. Returns an exit status:
+ * an unknown name is a usage error listing the known.
+ */
+int station_connector_load(struct cli *cli, const char *name, const char *const *given,
+			   struct station_connector *out);
+/* The iss_lookup_fn over a loaded station_connector. */
+const char *station_connector_lookup(void *arg, const char *option);
+/*
+ * The settings to store for it, SETTING_ISSUER first, as a NULL-ended key, value list into
+ * pairs (2 * STATION_OPTIONS_MAX + 3 entries), keys written into keys.
+ */
+void station_connector_pairs(const struct station_connector *sc,
+			     char keys[STATION_OPTIONS_MAX][32], const char **pairs);
+void station_connector_clear(struct station_connector *sc);
+/*
+ * The options of every connector in issuer/'s table, each once, appended to options (n rows
+ * used, room for size, a NULL row ends them): the value of names[i] parsed into values[i].
+ * Returns how many; names is NULL-ended.
+ */
+size_t station_issuer_options(struct cli_option *options, size_t n, size_t size,
+			      const char **values, const char **names);
+/* The options given (values[i] not NULL) as a NULL-ended option, value list. */
+void station_issuer_given(const char *const *names, const char *const *values, size_t count,
+			  const char **given);
+/* The configured connector and its settings as text, for the send to record. */
+int station_issuer_text(struct cli *cli, char **text);
+/*
+ * Open the issuer app's request was sent through, or the configured one for a request sent
+ * before that was recorded. Returns an exit status.
+ */
+int station_issuer(struct cli *cli, const struct wf_application *app, struct issuer **out);
 
 /* The CSR subject and the issuer request for an application; strings owned inside. */
 struct station_request {
 	struct tok_subject subject;
-	struct issuer_request request;
+	struct iss_request request;
 	char *organization;
 	char *province;
 	char *json;

@@ -219,7 +219,7 @@ device_table_find(const struct device_query *query, struct device_block *out, bo
 		*out = block;
 		*found = true;
 	}
-	return 0;
+	return TOK_OK;
 }
 
 /* Scan smartcard_list.txt: an ATR line, then tab-indented description lines. */
@@ -264,14 +264,14 @@ pcsc_atr_name(const unsigned char *atr, size_t atr_len, struct pcsc_model *out,
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("no ATR to name"));
 	pcsc_atr_hex(atr, atr_len, hex);
 	query.atr_hex = hex;
-	if ((r = device_table_find(&query, &block, &found, err)) != 0)
+	if ((r = device_table_find(&query, &block, &found, err)) != TOK_OK)
 		return r;
 	if (found && !block.is_reader) {
 		*out = block.model;
-		return 0;
+		return TOK_OK;
 	}
 	smartcard_list_find(hex, out);
-	return 0;
+	return TOK_OK;
 }
 
 int
@@ -283,7 +283,7 @@ pcsc_usb_lookup(unsigned int vendor, unsigned int product, struct pcsc_model *ou
 	bool found;
 	int r;
 
-	if ((r = device_table_find(&query, &block, &found, err)) != 0)
+	if ((r = device_table_find(&query, &block, &found, err)) != TOK_OK)
 		return r;
 	if (!found)
 		return tok_error_set(err, TOK_ERR_NOT_FOUND,
@@ -291,5 +291,5 @@ pcsc_usb_lookup(unsigned int vendor, unsigned int product, struct pcsc_model *ou
 	*out = block.model;
 	if (is_reader)
 		*is_reader = block.is_reader;
-	return 0;
+	return TOK_OK;
 }

@@ -1,6 +1,6 @@
 /*
- * cert-int.h: what certificate import, readiness and the issuer connectors share inside
- * the token layer: parsing certificate files, our key-id convention, raw token objects.
+ * cert-int.h: what certificate import and readiness share inside the token layer, beyond
+ * the public cert.h: raw key values, names and serials as text, raw token objects.
  */
 #ifndef ENROLL_CERT_INT_H
 #define ENROLL_CERT_INT_H
@@ -8,24 +8,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "cert.h"
 #include "token-int.h"
-
-/* Largest certificate file we accept: a bundle is a few KiB; anything bigger is not one. */
-#define TOK_CERT_FILE_MAX (1024 * 1024)
-
-/*
- * Parse PEM (one certificate or a bundle, PKCS#7 blocks included), DER, or DER PKCS#7
- * into the certificates it holds, in input order. TOK_ERR_MALFORMED for anything else,
- * truncated input or trailing garbage. *out owned by the caller: sk_X509_pop_free().
- */
-int tok_cert_parse(const unsigned char *data, size_t length, STACK_OF(X509) **out,
-		   struct tok_error *err);
-
-/*
- * Our key id of a public key: SHA-1 of the RSA modulus or of the EC point octets (the
- * convention of NSS and OpenSC's mozilla style). TOK_ERR_UNSUPPORTED for other key types.
- */
-int tok_public_key_id(EVP_PKEY *pkey, struct tok_key_id *out, struct tok_error *err);
 
 /* The raw public key value the id is made of (modulus or point), into buf. Length, 0 if none. */
 size_t tok_public_key_value(EVP_PKEY *pkey, unsigned char *buf, size_t size);

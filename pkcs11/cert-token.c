@@ -49,15 +49,15 @@ key_matches(struct tok_token *token, CK_OBJECT_HANDLE private_key, const unsigne
 
 	if (is_rsa) {
 		/* The modulus is public on the private key object itself. */
-		if (tok_read_attribute(token, private_key, CKA_MODULUS, &stored, &length, NULL) == 0)
+		if (tok_read_attribute(token, private_key, CKA_MODULUS, &stored, &length, NULL) == TOK_OK)
 			same = length == value_length && memcmp(stored, value, length) == 0;
 		free(stored);
 		return same;
 	}
-	if (tok_find_objects(token, template, 2, &publics, &count, NULL) != 0)
+	if (tok_find_objects(token, template, 2, &publics, &count, NULL) != TOK_OK)
 		return false;
 	for (size_t i = 0; i < count && !same; i++) {
-		if (tok_read_attribute(token, publics[i], CKA_EC_POINT, &stored, &length, NULL) != 0)
+		if (tok_read_attribute(token, publics[i], CKA_EC_POINT, &stored, &length, NULL) != TOK_OK)
 			continue;
 		same = ec_point_equal(stored, length, value, value_length);
 		free(stored);
@@ -74,7 +74,7 @@ copy_label(struct tok_token *token, CK_OBJECT_HANDLE handle, char *label, size_t
 	size_t length = 0;
 
 	label[0] = '\0';
-	if (tok_read_attribute(token, handle, CKA_LABEL, &value, &length, NULL) != 0)
+	if (tok_read_attribute(token, handle, CKA_LABEL, &value, &length, NULL) != TOK_OK)
 		return;
 	if (length >= size)
 		length = size - 1;
@@ -102,7 +102,7 @@ tok_cert_find_key(struct tok_token *token, EVP_PKEY *pkey, struct tok_cert_key *
 		return r;
 	r = TOK_ERR_NOT_FOUND;
 	for (size_t i = 0; i < count && r != TOK_OK; i++) {
-		if (tok_read_attribute(token, keys[i], CKA_ID, &id, &id_length, NULL) != 0)
+		if (tok_read_attribute(token, keys[i], CKA_ID, &id, &id_length, NULL) != TOK_OK)
 			continue;
 		if (id_length <= TOK_KEY_ID_LEN &&
 		    key_matches(token, keys[i], id, id_length, is_rsa, value, value_length)) {
@@ -168,7 +168,7 @@ tok_cert_present(struct tok_token *token, const unsigned char *der, size_t lengt
 	if ((r = tok_find_objects(token, template, 1, &certs, &count, err)) != TOK_OK)
 		return r;
 	for (size_t i = 0; i < count && !present; i++) {
-		if (tok_read_attribute(token, certs[i], CKA_VALUE, &value, &value_length, NULL) != 0)
+		if (tok_read_attribute(token, certs[i], CKA_VALUE, &value, &value_length, NULL) != TOK_OK)
 			continue;
 		present = value_length == length && memcmp(value, der, length) == 0;
 		free(value);

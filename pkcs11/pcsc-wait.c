@@ -67,7 +67,7 @@ watch_build(struct pcsc_ctx *ctx, const char *reader, const struct watch *old,
 	int r;
 
 	memset(w, 0, sizeof *w);
-	if ((r = pcsc_reader_names(ctx, &names, &n, err)) != 0)
+	if ((r = pcsc_reader_names(ctx, &names, &n, err)) != TOK_OK)
 		return r;
 	if (reader && !names_contain(names, reader)) {
 		free(names);
@@ -93,7 +93,7 @@ watch_build(struct pcsc_ctx *ctx, const char *reader, const struct watch *old,
 		w->states[i].dwCurrentState = old ? known_state(old, w->states[i].szReader)
 						  : SCARD_STATE_UNAWARE;
 	if (old)
-		return 0;
+		return TOK_OK;
 	rv = SCardGetStatusChange(ctx->context, 0, w->states, w->count);
 	if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT) {
 		watch_clear(w);
@@ -101,7 +101,7 @@ watch_build(struct pcsc_ctx *ctx, const char *reader, const struct watch *old,
 	}
 	for (i = 0; i < w->count; i++)
 		w->states[i].dwCurrentState = w->states[i].dwEventState & ~SCARD_STATE_CHANGED;
-	return 0;
+	return TOK_OK;
 }
 
 static bool
@@ -175,11 +175,11 @@ watch_rebuild(struct pcsc_ctx *ctx, const char *reader, struct watch *w,
 	struct watch fresh;
 	int r;
 
-	if ((r = watch_build(ctx, reader, w, &fresh, err)) != 0)
+	if ((r = watch_build(ctx, reader, w, &fresh, err)) != TOK_OK)
 		return r;
 	watch_clear(w);
 	*w = fresh;
-	return 0;
+	return TOK_OK;
 }
 
 /* The loop behind both waits; the watch has been built. */
@@ -208,8 +208,8 @@ wait_loop(struct pcsc_ctx *ctx, const char *reader, struct watch *w, int timeout
 		if (rv != SCARD_S_SUCCESS && !rebuild)
 			return pcsc_error(err, rv, _("waiting for a card"));
 		if (rv == SCARD_S_SUCCESS && watch_scan(w, want_removals, out, &rebuild))
-			return 0;
-		if (rebuild && (r = watch_rebuild(ctx, reader, w, err)) != 0)
+			return TOK_OK;
+		if (rebuild && (r = watch_rebuild(ctx, reader, w, err)) != TOK_OK)
 			return r;
 	}
 }
@@ -223,7 +223,7 @@ pcsc_wait_event(struct pcsc_ctx *ctx, const char *reader, int timeout_ms,
 
 	if (ctx == NULL || out == NULL)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("no context or event"));
-	if ((r = watch_build(ctx, reader, NULL, &w, err)) != 0)
+	if ((r = watch_build(ctx, reader, NULL, &w, err)) != TOK_OK)
 		return r;
 	r = wait_loop(ctx, reader, &w, timeout_ms, true, out, err);
 	watch_clear(&w);
@@ -240,7 +240,7 @@ pcsc_wait_card(struct pcsc_ctx *ctx, const char *reader, int timeout_ms,
 
 	if (ctx == NULL || out == NULL)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("no context or event"));
-	if ((r = watch_build(ctx, reader, NULL, &w, err)) != 0)
+	if ((r = watch_build(ctx, reader, NULL, &w, err)) != TOK_OK)
 		return r;
 	for (i = 0; i < w.count; i++) {
 		if (w.pnp && i == w.count - 1)

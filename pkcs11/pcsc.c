@@ -93,7 +93,7 @@ cancel_thread_start(struct pcsc_ctx *ctx, struct tok_error *err)
 	}
 	ctx->thread_running = true;
 	cancel_fd = ctx->cancel_pipe[1];
-	return 0;
+	return TOK_OK;
 }
 
 struct pcsc_ctx *
@@ -114,7 +114,7 @@ pcsc_ctx_new(struct tok_error *err)
 		goto out;
 	}
 	ctx->have_context = true;
-	if (cancel_thread_start(ctx, err) != 0)
+	if (cancel_thread_start(ctx, err) != TOK_OK)
 		goto out;
 	ret = ctx;
 	ctx = NULL;
@@ -186,7 +186,7 @@ pcsc_reader_names(struct pcsc_ctx *ctx, char **out, size_t *count, struct tok_er
 	*count = 0;
 	rv = SCardListReaders(ctx->context, NULL, NULL, &length);
 	if (rv == SCARD_E_NO_READERS_AVAILABLE)
-		return 0;
+		return TOK_OK;
 	if (rv != SCARD_S_SUCCESS)
 		return pcsc_error(err, rv, _("listing readers"));
 	if ((names = calloc(1, length + 1)) == NULL) {
@@ -195,7 +195,7 @@ pcsc_reader_names(struct pcsc_ctx *ctx, char **out, size_t *count, struct tok_er
 	}
 	rv = SCardListReaders(ctx->context, NULL, names, &length);
 	if (rv == SCARD_E_NO_READERS_AVAILABLE) {
-		r = 0;
+		r = TOK_OK;
 		goto out;
 	}
 	if (rv != SCARD_S_SUCCESS) {
@@ -206,7 +206,7 @@ pcsc_reader_names(struct pcsc_ctx *ctx, char **out, size_t *count, struct tok_er
 		(*count)++;
 	*out = names;
 	names = NULL;
-	r = 0;
+	r = TOK_OK;
 out:
 	free(names);
 	return r;
@@ -224,7 +224,7 @@ pcsc_describe_card(const unsigned char *atr, size_t atr_len, unsigned char *atr_
 	memcpy(atr_out, atr, atr_len);
 	*atr_len_out = atr_len;
 	pcsc_atr_hex(atr, atr_len, hex_out);
-	if (atr_len && pcsc_atr_name(atr, atr_len, model, &err) != 0)
+	if (atr_len && pcsc_atr_name(atr, atr_len, model, &err) != TOK_OK)
 		tok_log(TOK_LOG_WARNING, _("naming the card failed: %s"), err.message);
 }
 
@@ -239,7 +239,7 @@ pcsc_list_readers(struct pcsc_ctx *ctx, struct pcsc_reader **out, size_t *count,
 	LONG rv;
 	int r = TOK_ERR_INTERNAL;
 
-	if ((r = pcsc_reader_names(ctx, &names, &n, err)) != 0 || n == 0)
+	if ((r = pcsc_reader_names(ctx, &names, &n, err)) != TOK_OK || n == 0)
 		goto out;
 	r = TOK_ERR_INTERNAL;
 	states = calloc(n, sizeof *states);
@@ -266,11 +266,11 @@ pcsc_list_readers(struct pcsc_ctx *ctx, struct pcsc_reader **out, size_t *count,
 	}
 	*out = readers;
 	readers = NULL;
-	r = 0;
+	r = TOK_OK;
 out:
-	if (r == 0 && n == 0)
+	if (r == TOK_OK && n == 0)
 		*out = NULL;
-	*count = r == 0 ? n : 0;
+	*count = r == TOK_OK ? n : 0;
 	free(readers);
 	free(states);
 	free(names);
@@ -315,7 +315,7 @@ pcsc_reader_pinpad(struct pcsc_ctx *ctx, const char *reader, bool *verify, bool 
 		tok_log(TOK_LOG_DEBUG, "reader %s lists no part 10 features: %s", reader,
 			pcsc_stringify_error(rv));
 	SCardDisconnect(card, SCARD_LEAVE_CARD);
-	return 0;
+	return TOK_OK;
 }
 
 /* Length of s without trailing blanks (PKCS#11 pads with spaces). */

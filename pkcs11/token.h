@@ -38,7 +38,6 @@ enum tok_status {
 	TOK_ERR_PCSC = -23,		/* other PC/SC failure */
 	TOK_ERR_INVALID_ARGUMENT = -24,
 	TOK_ERR_TOKEN_NOT_INITIALIZED = -25,
-	TOK_ERR_ISSUER = -26,		/* the issuer could not issue or has nothing yet */
 	TOK_ERR_SO_PIN_INCORRECT = -27, /* the SO PIN is wrong (some cards tell only at C_InitPIN) */
 	TOK_ERR_SO_PIN_LOCKED = -28,	/* the SO PIN is blocked: only the vendor can help */
 };

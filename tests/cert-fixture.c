@@ -51,19 +51,28 @@ read_pem(const char *dir, const char *name, bool key)
 	return object;
 }
 
+static const char *
+settings_lookup(void *arg, const char *option)
+{
+	const char *const *pairs = arg;
+
+	return strcmp(pairs[0], option) == 0 ? pairs[1] : NULL;
+}
+
 static const struct cert_ca *
 make_ca(size_t which, const char *name)
 {
 	struct cert_ca *ca = &cas[which];
-	struct tok_error err = { 0 };
+	struct iss_error err = { 0 };
 
 	if (ca->dir != NULL)
 		return ca;
 	if (cas[0].dir == NULL && cas[1].dir == NULL)
 		atexit(free_cas);
 	ca->dir = fixture_path(name);
-	if (issuer_local_create(ca->dir, OFFICE, &err) != 0) {
-		fprintf(stderr, "issuer_local_create: %s\n", err.message);
+	const char *settings[] = { "ca-dir", ca->dir, NULL };
+	if (iss_prepare("local", settings_lookup, settings, OFFICE, &err) != ISS_OK) {
+		fprintf(stderr, "iss_prepare local: %s\n", err.message);
 		abort();
 	}
 	if (asprintf(&ca->anchors, "%s/trust-anchors.pem", ca->dir) < 0)

@@ -16,7 +16,6 @@
 
 #include "fixture.h"
 #include "issuer-fixture.h"
-#include "issuer.h"
 
 /* Our key-id convention, computed here independently: SHA-1 of the EC point octets. */
 void
@@ -79,21 +78,45 @@ applicant_free(struct applicant *a)
 	free(a->csr_pem);
 }
 
+const char *
+pairs_lookup(void *arg, const char *option)
+{
+	const char *const *pairs = arg;
+
+	for (; pairs[0] != NULL; pairs += 2)
+		if (strcmp(pairs[0], option) == 0)
+			return pairs[1];
+	return NULL;
+}
+
 /* One CA for the whole file: RSA key generation is the slow part. */
 const char *
 test_ca(void)
 {
 	static char *dir;
-	struct tok_error err = { 0 };
+	struct iss_error err = { 0 };
 
 	if (dir == NULL) {
 		dir = fixture_path("ca");
-		if (issuer_local_create(dir, OFFICE, &err) != 0) {
-			fprintf(stderr, "issuer_local_create: %s\n", err.message);
+		const char *settings[] = { "ca-dir", dir, NULL };
+		if (iss_prepare("local", pairs_lookup, settings, OFFICE, &err) != ISS_OK) {
+			fprintf(stderr, "iss_prepare local: %s\n", err.message);
 			abort();
 		}
 	}
 	return dir;
+}
+
+struct issuer *
+open_test_ca(void)
+{
+	const char *settings[] = { "ca-dir", test_ca(), NULL };
+	struct issuer *ca = NULL;
+	struct iss_error err = { 0 };
+
+	if (iss_open("local", pairs_lookup, settings, &ca, &err) != ISS_OK)
+		fprintf(stderr, "iss_open local: %s\n", err.message);
+	return ca;
 }
 
 STACK_OF(X509) *

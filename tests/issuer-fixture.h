@@ -11,6 +11,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "issuer.h"
+
 #define OFFICE "Pemerintah Kota Contoh"
 
 struct applicant {
@@ -26,6 +28,10 @@ void compute_key_id(EVP_PKEY *key, char *hex);
 char *make_csr(EVP_PKEY *key, const char *cn, const char *email);
 /* The directory of this process's local test CA, created on first use. */
 const char *test_ca(void);
+/* Settings for iss_open: arg is a NULL-ended array of name, value pairs. */
+const char *pairs_lookup(void *arg, const char *option);
+/* This process's local test CA, opened through the connector table; NULL on failure. */
+struct issuer *open_test_ca(void);
 /* The certificates of a PEM bundle, in order. */
 STACK_OF(X509) *parse_bundle(const unsigned char *data, size_t length);
 /* Permission bits of dir/name, (mode_t)-1 if absent. */

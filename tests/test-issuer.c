@@ -15,7 +15,6 @@
 
 #include "fixture.h"
 #include "issuer-fixture.h"
-#include "issuer.h"
 #include "tap.h"
 
 static X509 *
@@ -69,12 +68,61 @@ out:
 	X509_free(issuing);
 }
 
-static void
-local_ca_refuses_to_overwrite_an_existing_ca(void)
+static char *
+read_text(const char *dir, const char *name)
 {
-	struct tok_error err = { 0 };
+	char path[4096], *text = NULL;
+	size_t size = 0;
+	FILE *f;
 
-	check_int(issuer_local_create(test_ca(), OFFICE, &err), TOK_ERR_IO);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "r")) == NULL)
+		return strdup("");
+	if (getdelim(&text, &size, '\0', f) < 0) {
+		free(text);
+		text = strdup("");
+	}
+	fclose(f);
+	return text;
+}
+
+/* Switching back to the local CA must not make a new one: issued chains stay valid. */
+static void
+local_ca_prepared_again_keeps_its_keys(void)
+{
+	const char *settings[] = { "ca-dir", test_ca(), NULL };
+	char *key_before = read_text(test_ca(), "ca.key"), *root_before;
+	char *key_after, *root_after;
+	struct iss_error err = { 0 };
+
+	root_before = read_text(test_ca(), "trust-anchors.pem");
+	check_int(iss_prepare("local", pairs_lookup, (void *)settings, OFFICE, &err), ISS_OK);
+	key_after = read_text(test_ca(), "ca.key");
+	root_after = read_text(test_ca(), "trust-anchors.pem");
+	check(strlen(key_before) > 100);
+	check_str(key_after, key_before);
+	check_str(root_after, root_before);
+	free(key_before);
+	free(key_after);
+	free(root_before);
+	free(root_after);
+}
+
+static void
+local_ca_open_refuses_a_key_others_can_read(void)
+{
+	char *dir = fixture_path("loose-ca"), key[4096];
+	const char *settings[] = { "ca-dir", dir, NULL };
+	struct issuer *ca = NULL;
+	struct iss_error err = { 0 };
+
+	check_int(iss_prepare("local", pairs_lookup, (void *)settings, OFFICE, &err), ISS_OK);
+	snprintf(key, sizeof(key), "%s/ca.key", dir);
+	check_int(chmod(key, 0644), 0);
+	check_int(iss_open("local", pairs_lookup, (void *)settings, &ca, &err), ISS_ERR_UNSAFE);
+	check(ca == NULL);
+	check(strstr(err.message, "ca.key") != NULL);
+	free(dir);
 }
 
 /* notAfter is notBefore plus exactly two calendar years, to the second. */
@@ -163,10 +211,10 @@ parse_csr(const char *pem)
 static void
 local_ca_issues_bsre_profile_field_by_field(void)
 {
-	struct tok_error err = { 0 };
+	struct iss_error err = { 0 };
 	struct applicant a;
-	struct issuer_request request = { .reference = "TTE/2026/0001" };
-	struct issuer *ca = issuer_local_open(test_ca(), &err);
+	struct iss_request request = { .reference = "TTE/2026/0001" };
+	struct issuer *ca = open_test_ca();
 	STACK_OF(X509) *bundle = NULL;
 	unsigned char *data = NULL;
 	size_t length = 0;
@@ -177,9 +225,9 @@ local_ca_issues_bsre_profile_field_by_field(void)
 	request.key_id_hex = a.key_id;
 	request.csr_pem = a.csr_pem;
 	check(ca != NULL);
-	check_str(issuer_name(ca), "local-test-ca");
-	check_int(issuer_submit(ca, &request, &err), 0);
-	check_int(issuer_fetch(ca, &request, &data, &length, &err), 0);
+	check_str(iss_name(ca), "local");
+	check_int(iss_submit(ca, &request, &err), ISS_OK);
+	check_int(iss_fetch(ca, &request, &data, &length, &err), ISS_OK);
 	if (data == NULL)
 		goto out;
 	bundle = parse_bundle(data, length);
@@ -189,26 +237,27 @@ local_ca_issues_bsre_profile_field_by_field(void)
 		check_user_profile(sk_X509_value(bundle, 0), sk_X509_value(bundle, 1), csr);
 	X509_REQ_free(csr);
 	snprintf(anchors, sizeof(anchors), "%s/trust-anchors.pem", test_ca());
+	check_str(iss_trust_anchors(ca), anchors);
 	check(chain_verifies(bundle, anchors));
 out:
 	sk_X509_pop_free(bundle, X509_free);
 	free(data);
-	issuer_free(ca);
+	iss_free(ca);
 	applicant_free(&a);
 }
 
 static char *
 issue_serial(struct issuer *ca, struct applicant *a)
 {
-	struct tok_error err = { 0 };
-	struct issuer_request request = { "TTE/2026/0002", a->key_id, a->csr_pem, NULL, NULL };
+	struct iss_error err = { 0 };
+	struct iss_request request = { "TTE/2026/0002", a->key_id, a->csr_pem, NULL, NULL };
 	STACK_OF(X509) *bundle;
 	unsigned char *data = NULL;
 	size_t length = 0;
 	char *hex = NULL;
 
-	if (issuer_submit(ca, &request, &err) != 0 ||
-	    issuer_fetch(ca, &request, &data, &length, &err) != 0)
+	if (iss_submit(ca, &request, &err) != ISS_OK ||
+	    iss_fetch(ca, &request, &data, &length, &err) != ISS_OK)
 		return strdup("");
 	bundle = parse_bundle(data, length);
 	if (sk_X509_num(bundle) > 0) {
@@ -228,8 +277,7 @@ issue_serial(struct issuer *ca, struct applicant *a)
 static void
 local_ca_serials_are_random_per_certificate(void)
 {
-	struct tok_error err = { 0 };
-	struct issuer *ca = issuer_local_open(test_ca(), &err);
+	struct issuer *ca = open_test_ca();
 	struct applicant a, b;
 	char *first, *second;
 
@@ -243,16 +291,16 @@ local_ca_serials_are_random_per_certificate(void)
 	free(second);
 	applicant_free(&a);
 	applicant_free(&b);
-	issuer_free(ca);
+	iss_free(ca);
 }
 
 static void
 local_ca_refuses_a_csr_for_another_key(void)
 {
-	struct tok_error err = { 0 };
-	struct issuer *ca = issuer_local_open(test_ca(), &err);
+	struct iss_error err = { 0 };
+	struct issuer *ca = open_test_ca();
 	struct applicant a, b;
-	struct issuer_request request = { "TTE/2026/0003", NULL, NULL, NULL, NULL };
+	struct iss_request request = { "TTE/2026/0003", NULL, NULL, NULL, NULL };
 	unsigned char *data = NULL;
 	size_t length = 0;
 
@@ -260,36 +308,37 @@ local_ca_refuses_a_csr_for_another_key(void)
 	applicant_init(&b, "Rina Wati", "rina@contoh.go.id");
 	request.key_id_hex = b.key_id;
 	request.csr_pem = a.csr_pem;
-	check_int(issuer_submit(ca, &request, &err), TOK_ERR_INVALID_ARGUMENT);
-	check_int(issuer_fetch(ca, &request, &data, &length, &err), TOK_ERR_ISSUER);
+	check_int(iss_submit(ca, &request, &err), ISS_ERR_INVALID_ARGUMENT);
+	check_int(iss_fetch(ca, &request, &data, &length, &err), ISS_ERR_NOT_ISSUED);
 	check(data == NULL);
 	applicant_free(&a);
 	applicant_free(&b);
-	issuer_free(ca);
+	iss_free(ca);
 }
 
 static void
 local_ca_fetch_before_submit_has_nothing(void)
 {
-	struct tok_error err = { 0 };
-	struct issuer *ca = issuer_local_open(test_ca(), &err);
-	struct issuer_request request = { "TTE/2026/0004", "00112233445566778899aabbccddeeff00112233",
+	struct iss_error err = { 0 };
+	struct issuer *ca = open_test_ca();
+	struct iss_request request = { "TTE/2026/0004", "00112233445566778899aabbccddeeff00112233",
 					  NULL, NULL, NULL };
 	unsigned char *data = NULL;
 	size_t length = 0;
 
-	check_int(issuer_fetch(ca, &request, &data, &length, &err), TOK_ERR_ISSUER);
+	check_int(iss_fetch(ca, &request, &data, &length, &err), ISS_ERR_NOT_ISSUED);
 	check(data == NULL);
 	request.key_id_hex = "../../etc/passwd";
-	check_int(issuer_fetch(ca, &request, &data, &length, &err), TOK_ERR_INVALID_ARGUMENT);
-	issuer_free(ca);
+	check_int(iss_fetch(ca, &request, &data, &length, &err), ISS_ERR_INVALID_ARGUMENT);
+	iss_free(ca);
 }
 
 int
 main(void)
 {
 	TAP_TEST(local_ca_is_marked_not_bsre_with_private_keys);
-	TAP_TEST(local_ca_refuses_to_overwrite_an_existing_ca);
+	TAP_TEST(local_ca_prepared_again_keeps_its_keys);
+	TAP_TEST(local_ca_open_refuses_a_key_others_can_read);
 	TAP_TEST(local_ca_issues_bsre_profile_field_by_field);
 	TAP_TEST(local_ca_serials_are_random_per_certificate);
 	TAP_TEST(local_ca_refuses_a_csr_for_another_key);

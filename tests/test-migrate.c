@@ -212,6 +212,22 @@ upgraded_database_goes_on_with_the_procedure(void)
 	check_int(user_version(wft_db_path("v1.db")), wf_schema_version());
 }
 
+/* Version 6: sent before the upgrade, so no issuer recorded; sent after, its own. */
+static void
+upgraded_application_has_no_issuer_until_it_is_sent_again(void)
+{
+	struct wf_error err;
+	struct wf_store *store = wf_store_open(wft_db_path("v1.db"), &err);
+	char *issuer = NULL;
+
+	if (!check(store != NULL))
+		return;
+	check_int(wf_sent_issuer(store, "TTE/2025/0007", &issuer, &err), WF_ERR_NOT_FOUND);
+	check(issuer == NULL);
+	check_int(wf_sent_issuer(store, "TTE/2025/9999", &issuer, &err), WF_ERR_NOT_FOUND);
+	wf_store_close(store);
+}
+
 static void
 failed_migration_leaves_the_file_as_it_was(void)
 {
@@ -334,6 +350,7 @@ main(void)
 {
 	TAP_TEST(version_1_database_is_upgraded_with_all_its_data);
 	TAP_TEST(upgraded_database_goes_on_with_the_procedure);
+	TAP_TEST(upgraded_application_has_no_issuer_until_it_is_sent_again);
 	TAP_TEST(failed_migration_leaves_the_file_as_it_was);
 	TAP_TEST(database_newer_than_the_program_is_refused);
 	TAP_TEST(officials_rebuilt_by_version_5_keep_their_ids_and_every_reference);

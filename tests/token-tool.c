@@ -36,6 +36,25 @@ fail(const char *what, const struct tok_error *err)
 }
 
 static int
+fail_issuer(const char *what, const struct iss_error *err)
+{
+	fprintf(stderr, "token-tool: %s: %s (%s)\n", what, err->message, iss_status_name(err->code));
+	return 1;
+}
+
+/* The local CA's settings: NULL-ended name, value pairs. */
+static const char *
+lookup_setting(void *arg, const char *option)
+{
+	const char *const *pairs = arg;
+
+	for (; pairs[0] != NULL; pairs += 2)
+		if (strcmp(pairs[0], option) == 0)
+			return pairs[1];
+	return NULL;
+}
+
+static int
 log_in(struct enrollment *e, struct tok_error *err)
 {
 	struct tok_pin *pin = tok_pin_new();
@@ -60,11 +79,12 @@ enroll(struct enrollment *e)
 				       .locality = "Contoh",
 				       .state = "Jawa Barat",
 				       .email = "persandian@contoh.go.id" };
-	struct issuer_request request = { .reference = "TTE/2026/0001" };
+	struct iss_request request = { .reference = "TTE/2026/0001" };
+	const char *settings[] = { "ca-dir", e->ca_dir, NULL };
 	struct tok_cert_info info;
 	struct tok_error err = { 0 };
+	struct iss_error iss_err = { 0 };
 	enum tok_key_type type;
-	char anchors[4096];
 
 	if (tok_key_type_parse(e->key_type, &type) != 0)
 		return fprintf(stderr, "token-tool: unknown key type %s\n", e->key_type), 1;
@@ -81,14 +101,12 @@ enroll(struct enrollment *e)
 	tok_key_id_hex(tok_key_get_id(e->key), e->key_id);
 	request.key_id_hex = e->key_id;
 	request.csr_pem = e->csr;
-	if ((e->ca = issuer_local_open(e->ca_dir, &err)) == NULL)
-		return fail("ca", &err);
-	if (issuer_submit(e->ca, &request, &err) != 0 ||
-	    issuer_fetch(e->ca, &request, &e->issued, &e->issued_length, &err) != 0)
-		return fail("issue", &err);
-	snprintf(anchors, sizeof(anchors), "%s/trust-anchors.pem", e->ca_dir);
-	if (tok_import_certificate(e->token, e->issued, e->issued_length, anchors, NULL, &info,
-				   &err) != 0)
+	if (iss_open("local", lookup_setting, settings, &e->ca, &iss_err) != ISS_OK ||
+	    iss_submit(e->ca, &request, &iss_err) != ISS_OK ||
+	    iss_fetch(e->ca, &request, &e->issued, &e->issued_length, &iss_err) != ISS_OK)
+		return fail_issuer("issue", &iss_err);
+	if (tok_import_certificate(e->token, e->issued, e->issued_length,
+				   iss_trust_anchors(e->ca), NULL, &info, &err) != 0)
 		return fail("import", &err);
 	if (tok_check_ready(e->token, tok_key_get_id(e->key), &err) != 0)
 		return fail("ready", &err);
@@ -101,7 +119,7 @@ enrollment_free(struct enrollment *e)
 {
 	free(e->issued);
 	free(e->csr);
-	issuer_free(e->ca);
+	iss_free(e->ca);
 	tok_key_free(e->key);
 	tok_close(e->token);
 	tok_ctx_free(e->ctx);
@@ -110,13 +128,16 @@ enrollment_free(struct enrollment *e)
 int
 main(int argc, char **argv)
 {
-	struct tok_error err = { 0 };
+	struct iss_error err = { 0 };
 	struct enrollment e = { 0 };
 	int status;
 
 	if (argc == 3 && strcmp(argv[1], "create-ca") == 0) {
-		if (issuer_local_create(argv[2], "Pemerintah Kota Contoh", &err) != 0)
-			return fail("create-ca", &err);
+		const char *settings[] = { "ca-dir", argv[2], NULL };
+
+		if (iss_prepare("local", lookup_setting, settings, "Pemerintah Kota Contoh", &err) !=
+		    ISS_OK)
+			return fail_issuer("create-ca", &err);
 		return 0;
 	}
 	if (argc != 7 || strcmp(argv[1], "enroll") != 0) {

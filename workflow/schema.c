@@ -250,6 +250,13 @@ static const char schema_v5[] =
 	"CREATE UNIQUE INDEX officials_active_nip ON officials(nip) WHERE active = 1;"
 	"CREATE INDEX officials_login ON officials(login, id);";
 
+/*
+ * Version 6: the issuer connector an application's request was sent through (its settings
+ * as text), so the certificate is fetched from there after the station's setting changes.
+ * Empty for applications sent before: they use the station's setting.
+ */
+static const char schema_v6[] = "ALTER TABLE applications ADD COLUMN issuer TEXT NOT NULL DEFAULT '';";
+
 /* migrations[i] takes the file from version i to version i + 1. */
 static const char *const migrations[] = {
 	schema_v1,
@@ -257,6 +264,7 @@ static const char *const migrations[] = {
 	schema_v3,
 	schema_v4,
 	schema_v5,
+	schema_v6,
 };
 
 int

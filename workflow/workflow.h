@@ -481,6 +481,29 @@ int wf_act(struct wf_store *store, const char *number, enum wf_action action,
 	   const struct wf_actor *actor, const char *note, struct wf_error *err);
 
 /*
+ * Step 5 as wf_act(WF_ACTION_SEND), recording in the same transaction the issuer the
+ * request goes through (the command's connector settings as text, never empty).
+ */
+int wf_send(struct wf_store *store, const char *number, const struct wf_actor *actor,
+	    const char *note, const char *issuer, struct wf_error *err);
+/* The issuer recorded at the send (*issuer malloc'd); WF_ERR_NOT_FOUND if none was. */
+int wf_sent_issuer(struct wf_store *store, const char *number, char **issuer,
+		   struct wf_error *err);
+/*
+ * Change settings (NULL-ended key, value pairs; a NULL value is left as it is) in one
+ * transaction with an audit row of this action and detail. Role: kasi; a refusal is
+ * audited (WF_ERR_ROLE).
+ */
+int wf_settings_change(struct wf_store *store, const struct wf_actor *actor, const char *action,
+		       const char *const *pairs, const char *detail, struct wf_error *err);
+/*
+ * May actor change settings? The role check of wf_settings_change alone, before what the
+ * change needs is made; a refusal is audited (WF_ERR_ROLE).
+ */
+int wf_settings_check(struct wf_store *store, const struct wf_actor *actor, const char *action,
+		      struct wf_error *err);
+
+/*
  * Would wf_act() (or wf_key_begin/wf_key_complete, wf_certificate_record) let actor do
  * action on the application now? The state and role checks only, nothing written but a
  * refusal's audit row: the command asks before it touches a token. Errors as wf_act.

@@ -10,13 +10,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
-#include "cert-int.h"
 #include "issuer-int.h"
 
 #define ROOT_CN "Enroll LOCAL TEST Root CA - NOT BSrE"
@@ -74,22 +74,22 @@ static const struct {
 
 /* A positive 16-byte serial with its top byte non-zero, so it always encodes in 16 bytes. */
 static int
-set_random_serial(X509 *cert, struct tok_error *err)
+set_random_serial(X509 *cert, struct iss_error *err)
 {
 	unsigned char bytes[SERIAL_BYTES];
 	ASN1_INTEGER *serial = NULL;
 	BIGNUM *bn = NULL;
-	int r = TOK_ERR_INTERNAL;
+	int r = ISS_ERR_INTERNAL;
 
 	if (RAND_bytes(bytes, sizeof(bytes)) != 1)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "RAND_bytes failed");
+		return iss_error_set(err, ISS_ERR_INTERNAL, _("RAND_bytes failed"));
 	bytes[0] = (unsigned char)((bytes[0] & 0x7f) | 0x40);
 	if ((bn = BN_bin2bn(bytes, sizeof(bytes), NULL)) == NULL ||
 	    (serial = BN_to_ASN1_INTEGER(bn, NULL)) == NULL ||
 	    !X509_set_serialNumber(cert, serial))
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "setting the serial failed");
+		r = iss_error_set(err, ISS_ERR_INTERNAL, _("setting the serial failed"));
 	else
-		r = TOK_OK;
+		r = ISS_OK;
 	ASN1_INTEGER_free(serial);
 	BN_free(bn);
 	return r;
@@ -97,7 +97,7 @@ set_random_serial(X509 *cert, struct tok_error *err)
 
 /* From now (to the second) to the same moment years later, calendar years. */
 static int
-set_validity(X509 *cert, int years, struct tok_error *err)
+set_validity(X509 *cert, int years, struct iss_error *err)
 {
 	time_t now = time(NULL), end;
 	struct tm tm;
@@ -107,13 +107,13 @@ set_validity(X509 *cert, int years, struct tok_error *err)
 	end = timegm(&tm);
 	if (X509_time_adj_ex(X509_getm_notBefore(cert), 0, 0, &now) == NULL ||
 	    X509_time_adj_ex(X509_getm_notAfter(cert), 0, 0, &end) == NULL)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "setting the validity failed");
-	return TOK_OK;
+		return iss_error_set(err, ISS_ERR_INTERNAL, _("setting the validity failed"));
+	return ISS_OK;
 }
 
 static int
 add_extensions(X509 *cert, X509 *issuer_cert, const struct extension *extensions,
-	       STACK_OF(X509_EXTENSION) *extra, struct tok_error *err)
+	       STACK_OF(X509_EXTENSION) *extra, struct iss_error *err)
 {
 	X509V3_CTX ctx;
 	X509_EXTENSION *ext;
@@ -123,46 +123,46 @@ add_extensions(X509 *cert, X509 *issuer_cert, const struct extension *extensions
 		if ((ext = X509V3_EXT_conf_nid(NULL, &ctx, e->nid, e->value)) == NULL ||
 		    !X509_add_ext(cert, ext, -1)) {
 			X509_EXTENSION_free(ext);
-			tok_error_set(err, TOK_ERR_INTERNAL, "adding %s failed", OBJ_nid2sn(e->nid));
-			tok_error_openssl(err);
-			return TOK_ERR_INTERNAL;
+			iss_error_set(err, ISS_ERR_INTERNAL, _("adding %s failed"), OBJ_nid2sn(e->nid));
+			iss_error_openssl(err);
+			return ISS_ERR_INTERNAL;
 		}
 		X509_EXTENSION_free(ext);
 	}
 	for (int i = 0; extra != NULL && i < sk_X509_EXTENSION_num(extra); i++)
 		if (!X509_add_ext(cert, sk_X509_EXTENSION_value(extra, i), -1))
-			return tok_error_set(err, TOK_ERR_INTERNAL, "copying an extension failed");
-	return TOK_OK;
+			return iss_error_set(err, ISS_ERR_INTERNAL, _("copying an extension failed"));
+	return ISS_OK;
 }
 
 static int
 build_certificate(enum local_kind kind, const X509_NAME *subject, EVP_PKEY *public_key,
 		  X509 *issuer_cert, EVP_PKEY *issuer_key, STACK_OF(X509_EXTENSION) *extra,
-		  X509 **out, struct tok_error *err)
+		  X509 **out, struct iss_error *err)
 {
 	const X509_NAME *issuer_name;
 	X509 *cert = NULL;
-	int r = TOK_ERR_INTERNAL;
+	int r = ISS_ERR_INTERNAL;
 
 	issuer_name = issuer_cert != NULL ? X509_get_subject_name(issuer_cert) : subject;
 	if ((cert = X509_new()) == NULL || !X509_set_version(cert, X509_VERSION_3) ||
 	    !X509_set_subject_name(cert, subject) || !X509_set_issuer_name(cert, issuer_name) ||
 	    !X509_set_pubkey(cert, public_key)) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "building the certificate failed");
+		r = iss_error_set(err, ISS_ERR_INTERNAL, _("building the certificate failed"));
 		goto out;
 	}
-	if ((r = set_random_serial(cert, err)) != TOK_OK ||
-	    (r = set_validity(cert, profiles[kind].years, err)) != TOK_OK ||
-	    (r = add_extensions(cert, issuer_cert, profiles[kind].extensions, extra, err)) != TOK_OK)
+	if ((r = set_random_serial(cert, err)) != ISS_OK ||
+	    (r = set_validity(cert, profiles[kind].years, err)) != ISS_OK ||
+	    (r = add_extensions(cert, issuer_cert, profiles[kind].extensions, extra, err)) != ISS_OK)
 		goto out;
 	if (X509_sign(cert, issuer_key, EVP_sha256()) <= 0) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "signing the certificate failed");
-		tok_error_openssl(err);
+		r = iss_error_set(err, ISS_ERR_INTERNAL, _("signing the certificate failed"));
+		iss_error_openssl(err);
 		goto out;
 	}
 	*out = cert;
 	cert = NULL;
-	r = TOK_OK;
+	r = ISS_OK;
 out:
 	X509_free(cert);
 	ERR_clear_error();
@@ -198,24 +198,24 @@ path_in(const char *dir, const char *name)
 
 /* Write a key (0600) or certificate (0644) PEM to dir/name. */
 static int
-write_pem(const char *dir, const char *name, EVP_PKEY *key, X509 *cert, struct tok_error *err)
+write_pem(const char *dir, const char *name, EVP_PKEY *key, X509 *cert, struct iss_error *err)
 {
 	BIO *bio = BIO_new(BIO_s_mem());
 	char *path = path_in(dir, name), *data;
 	long length;
-	int r = TOK_ERR_INTERNAL;
+	int r = ISS_ERR_INTERNAL;
 
 	if (bio == NULL || path == NULL) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		r = iss_error_set(err, ISS_ERR_INTERNAL, _("out of memory"));
 		goto out;
 	}
 	if ((key != NULL && !PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL)) ||
 	    (cert != NULL && !PEM_write_bio_X509(bio, cert))) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "PEM encoding failed");
+		r = iss_error_set(err, ISS_ERR_INTERNAL, _("PEM encoding failed"));
 		goto out;
 	}
 	length = BIO_get_mem_data(bio, &data);
-	r = issuer_write_file(path, data, (size_t)length, key != NULL ? 0600 : 0644, err);
+	r = iss_write_file(path, data, (size_t)length, key != NULL ? 0600 : 0644, err);
 out:
 	free(path);
 	BIO_free(bio);
@@ -225,14 +225,14 @@ out:
 /* One CA: a fresh key, a certificate signed by issuer (self-signed if NULL). */
 static int
 make_ca(enum local_kind kind, const char *common_name, const char *office, X509 *issuer_cert,
-	EVP_PKEY *issuer_key, EVP_PKEY **key, X509 **cert, struct tok_error *err)
+	EVP_PKEY *issuer_key, EVP_PKEY **key, X509 **cert, struct iss_error *err)
 {
 	X509_NAME *name = ca_name(common_name, office);
 	int r;
 
 	if (name == NULL || (*key = EVP_RSA_gen(CA_KEY_BITS)) == NULL) {
 		X509_NAME_free(name);
-		return tok_error_set(err, TOK_ERR_INTERNAL, "making the CA key failed");
+		return iss_error_set(err, ISS_ERR_INTERNAL, _("making the CA key failed"));
 	}
 	r = build_certificate(kind, name, *key, issuer_cert, issuer_key != NULL ? issuer_key : *key,
 			      NULL, cert, err);
@@ -241,54 +241,68 @@ make_ca(enum local_kind kind, const char *common_name, const char *office, X509 
 }
 
 static int
-prepare_dir(const char *dir, struct tok_error *err)
+prepare_dir(const char *dir, struct iss_error *err)
 {
 	char *anchors = path_in(dir, LOCAL_TRUST_ANCHORS), *issued = path_in(dir, LOCAL_ISSUED_DIR);
 	struct stat st;
-	int r = TOK_ERR_IO;
+	int r = ISS_ERR_IO;
 
 	if (anchors == NULL || issued == NULL)
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
-	else if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		r = tok_error_set(err, TOK_ERR_IO, "cannot create %s: %s", dir, strerror(errno));
+		r = iss_error_set(err, ISS_ERR_INTERNAL, _("out of memory"));
 	else if (lstat(anchors, &st) == 0)
-		r = tok_error_set(err, TOK_ERR_IO, "%s already holds a CA", dir);
+		r = iss_error_set(err, ISS_ERR_EXISTS, _("%s already holds a CA"), dir);
 	else if (mkdir(issued, 0700) != 0 && errno != EEXIST)
-		r = tok_error_set(err, TOK_ERR_IO, "cannot create %s: %s", issued, strerror(errno));
+		r = iss_error_set(err, ISS_ERR_IO, _("cannot create %s: %s"), issued, strerror(errno));
 	else
-		r = TOK_OK;
+		r = ISS_OK;
 	free(issued);
 	free(anchors);
 	return r;
 }
 
-int
-issuer_local_create(const char *dir, const char *office, struct tok_error *err)
+/* Root and issuing CA in dir; ISS_ERR_EXISTS if dir already holds a CA. */
+static int
+create_ca(const char *dir, const char *office, struct iss_error *err)
 {
 	EVP_PKEY *root_key = NULL, *issuing_key = NULL;
 	X509 *root = NULL, *issuing = NULL;
 	int r;
 
-	if (dir == NULL || office == NULL || *office == '\0')
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "directory and office needed");
-	if ((r = prepare_dir(dir, err)) != TOK_OK ||
-	    (r = make_ca(LOCAL_ROOT, ROOT_CN, office, NULL, NULL, &root_key, &root, err)) != 0 ||
+	if ((r = prepare_dir(dir, err)) != ISS_OK ||
+	    (r = make_ca(LOCAL_ROOT, ROOT_CN, office, NULL, NULL, &root_key, &root, err)) !=
+		    ISS_OK ||
 	    (r = make_ca(LOCAL_ISSUING, ISSUING_CN, office, root, root_key, &issuing_key,
-			 &issuing, err)) != TOK_OK)
+			 &issuing, err)) != ISS_OK)
 		goto out;
-	if ((r = write_pem(dir, LOCAL_ROOT_KEY, root_key, NULL, err)) != TOK_OK ||
-	    (r = write_pem(dir, LOCAL_CA_KEY, issuing_key, NULL, err)) != TOK_OK ||
-	    (r = write_pem(dir, LOCAL_ROOT_CERT, NULL, root, err)) != TOK_OK ||
-	    (r = write_pem(dir, LOCAL_CA_CERT, NULL, issuing, err)) != TOK_OK ||
-	    (r = write_pem(dir, LOCAL_TRUST_ANCHORS, NULL, root, err)) != TOK_OK)
+	if ((r = write_pem(dir, LOCAL_ROOT_KEY, root_key, NULL, err)) != ISS_OK ||
+	    (r = write_pem(dir, LOCAL_CA_KEY, issuing_key, NULL, err)) != ISS_OK ||
+	    (r = write_pem(dir, LOCAL_ROOT_CERT, NULL, root, err)) != ISS_OK ||
+	    (r = write_pem(dir, LOCAL_CA_CERT, NULL, issuing, err)) != ISS_OK ||
+	    (r = write_pem(dir, LOCAL_TRUST_ANCHORS, NULL, root, err)) != ISS_OK)
 		goto out;
-	tok_log(TOK_LOG_INFO, "local test CA (not BSrE) created in %s", dir);
+	iss_log(_("local test CA (not BSrE) created in %s"), dir);
 out:
 	X509_free(issuing);
 	X509_free(root);
 	EVP_PKEY_free(issuing_key);
 	EVP_PKEY_free(root_key);
 	return r;
+}
+
+/* A CA already in the directory is the one kept: switching back to it loses nothing. */
+int
+iss_local_prepare(iss_lookup_fn lookup, void *arg, const char *organization,
+		  struct iss_error *err)
+{
+	int r;
+
+	if (organization == NULL || *organization == '\0')
+		return iss_error_set(err, ISS_ERR_INVALID_ARGUMENT,
+				     _("a new CA needs the organization it names"));
+	if ((r = iss_make_directories(lookup(arg, "ca-dir"), err)) != ISS_OK)
+		return r;
+	r = create_ca(lookup(arg, "ca-dir"), organization, err);
+	return r == ISS_ERR_EXISTS ? ISS_OK : r;
 }
 
 /* The open CA: its issuing key and certificate; the root is only needed for creating. */
@@ -346,23 +360,23 @@ lower_hex(const char *hex, char *out, size_t size)
 /* Issued certificate plus chain, as PEM, into dir/issued/<key id>.pem. */
 static int
 store_issued(struct local_issuer *local, X509 *cert, const char *key_id_hex,
-	     struct tok_error *err)
+	     struct iss_error *err)
 {
 	char name[sizeof(LOCAL_ISSUED_DIR) + 2 * TOK_KEY_ID_LEN + 8], hex[2 * TOK_KEY_ID_LEN + 1];
 	BIO *bio = BIO_new(BIO_s_mem());
 	char *path = NULL, *data;
 	long length;
-	int r = TOK_ERR_INTERNAL;
+	int r = ISS_ERR_INTERNAL;
 
 	lower_hex(key_id_hex, hex, sizeof(hex));
 	snprintf(name, sizeof(name), LOCAL_ISSUED_DIR "/%s.pem", hex);
 	if (bio == NULL || (path = path_in(local->dir, name)) == NULL ||
 	    !PEM_write_bio_X509(bio, cert) || BIO_puts(bio, local->ca_pem) < 0) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, "encoding the issued certificate failed");
+		r = iss_error_set(err, ISS_ERR_INTERNAL, _("encoding the issued certificate failed"));
 		goto out;
 	}
 	length = BIO_get_mem_data(bio, &data);
-	r = issuer_write_file(path, data, (size_t)length, 0644, err);
+	r = iss_write_file(path, data, (size_t)length, 0644, err);
 out:
 	free(path);
 	BIO_free(bio);
@@ -370,7 +384,7 @@ out:
 }
 
 static int
-local_submit(struct issuer *issuer, const struct issuer_request *request, struct tok_error *err)
+local_submit(struct issuer *issuer, const struct iss_request *request, struct iss_error *err)
 {
 	struct local_issuer *local = (struct local_issuer *)issuer;
 	STACK_OF(X509_EXTENSION) *alt_name = NULL;
@@ -383,15 +397,15 @@ local_submit(struct issuer *issuer, const struct issuer_request *request, struct
 	if ((bio = BIO_new_mem_buf(request->csr_pem, -1)) == NULL ||
 	    (csr = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL)) == NULL ||
 	    (alt_name = requested_alt_name(csr)) == NULL) {
-		r = tok_error_set(err, TOK_ERR_MALFORMED, "CSR unreadable");
+		r = iss_error_set(err, ISS_ERR_MALFORMED, _("CSR unreadable"));
 		goto out;
 	}
 	if ((r = build_certificate(LOCAL_USER, X509_REQ_get_subject_name(csr),
 				   X509_REQ_get0_pubkey(csr), local->ca_cert, local->ca_key,
-				   alt_name, &cert, err)) != TOK_OK ||
-	    (r = store_issued(local, cert, request->key_id_hex, err)) != TOK_OK)
+				   alt_name, &cert, err)) != ISS_OK ||
+	    (r = store_issued(local, cert, request->key_id_hex, err)) != ISS_OK)
 		goto out;
-	tok_log(TOK_LOG_INFO, "local test CA issued a certificate for %s (%s)", request->reference,
+	iss_log(_("local test CA issued a certificate for %s (%s)"), request->reference,
 		request->key_id_hex);
 out:
 	X509_free(cert);
@@ -403,8 +417,8 @@ out:
 }
 
 static int
-local_fetch(struct issuer *issuer, const struct issuer_request *request, unsigned char **data,
-	    size_t *length, struct tok_error *err)
+local_fetch(struct issuer *issuer, const struct iss_request *request, unsigned char **data,
+	    size_t *length, struct iss_error *err)
 {
 	struct local_issuer *local = (struct local_issuer *)issuer;
 	char name[sizeof(LOCAL_ISSUED_DIR) + 2 * TOK_KEY_ID_LEN + 8], hex[2 * TOK_KEY_ID_LEN + 1];
@@ -414,16 +428,17 @@ local_fetch(struct issuer *issuer, const struct issuer_request *request, unsigne
 	lower_hex(request->key_id_hex, hex, sizeof(hex));
 	snprintf(name, sizeof(name), LOCAL_ISSUED_DIR "/%s.pem", hex);
 	if ((path = path_in(local->dir, name)) == NULL)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
-	r = issuer_read_file(path, ISSUED_MAX, data, length, err);
-	if (r == TOK_ERR_NOT_FOUND)
-		r = tok_error_set(err, TOK_ERR_ISSUER, "nothing issued yet for key %s", hex);
+		return iss_error_set(err, ISS_ERR_INTERNAL, _("out of memory"));
+	if (access(path, F_OK) != 0 && errno == ENOENT)
+		r = iss_error_set(err, ISS_ERR_NOT_ISSUED, _("nothing issued yet for key %s"), hex);
+	else
+		r = iss_read_file(path, ISSUED_MAX, data, length, err);
 	free(path);
 	return r;
 }
 
-static const struct issuer_ops local_ops = {
-	.name = "local-test-ca",
+static const struct iss_ops local_ops = {
+	.name = "local",
 	.submit = local_submit,
 	.fetch = local_fetch,
 	.free = local_free,
@@ -431,7 +446,7 @@ static const struct issuer_ops local_ops = {
 
 /* Read dir/name; a private key must be private to its owner (as OpenSSH insists). */
 static int
-read_in(const char *dir, const char *name, bool secret, char **data, struct tok_error *err)
+read_in(const char *dir, const char *name, bool secret, char **data, struct iss_error *err)
 {
 	char *path = path_in(dir, name);
 	struct stat st;
@@ -439,11 +454,11 @@ read_in(const char *dir, const char *name, bool secret, char **data, struct tok_
 	int r;
 
 	if (path == NULL)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
+		return iss_error_set(err, ISS_ERR_INTERNAL, _("out of memory"));
 	if (secret && lstat(path, &st) == 0 && (st.st_mode & 077) != 0)
-		r = tok_error_set(err, TOK_ERR_IO, "%s is readable by others: chmod 600", path);
+		r = iss_error_set(err, ISS_ERR_UNSAFE, _("%s is readable by others: chmod 600"), path);
 	else
-		r = issuer_read_file(path, ISSUED_MAX, (unsigned char **)data, &length, err);
+		r = iss_read_file(path, ISSUED_MAX, (unsigned char **)data, &length, err);
 	free(path);
 	return r;
 }
@@ -468,38 +483,38 @@ parse_cert(const char *pem)
 	return cert;
 }
 
-struct issuer *
-issuer_local_open(const char *dir, struct tok_error *err)
+int
+iss_local_open(iss_lookup_fn lookup, void *arg, struct issuer **out, struct iss_error *err)
 {
+	const char *dir = lookup(arg, "ca-dir");
 	struct local_issuer *local = NULL;
 	char *key_pem = NULL;
+	int r = ISS_ERR_INTERNAL;
 
-	if (dir == NULL) {
-		tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "no CA directory");
-		return NULL;
-	}
-	if ((local = calloc(1, sizeof(*local))) == NULL || (local->dir = strdup(dir)) == NULL) {
-		tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
-		goto fail;
-	}
+	if ((local = calloc(1, sizeof(*local))) == NULL)
+		return iss_error_set(err, ISS_ERR_INTERNAL, _("out of memory"));
 	local->base.ops = &local_ops;
-	if (read_in(dir, LOCAL_CA_KEY, true, &key_pem, err) != TOK_OK ||
-	    read_in(dir, LOCAL_CA_CERT, false, &local->ca_pem, err) != TOK_OK)
-		goto fail;
+	if ((local->dir = strdup(dir)) == NULL ||
+	    (local->base.trust_anchors = path_in(dir, LOCAL_TRUST_ANCHORS)) == NULL) {
+		r = iss_error_set(err, ISS_ERR_INTERNAL, _("out of memory"));
+		goto out;
+	}
+	if ((r = read_in(dir, LOCAL_CA_KEY, true, &key_pem, err)) != ISS_OK ||
+	    (r = read_in(dir, LOCAL_CA_CERT, false, &local->ca_pem, err)) != ISS_OK)
+		goto out;
 	if ((local->ca_key = parse_key(key_pem)) == NULL ||
 	    (local->ca_cert = parse_cert(local->ca_pem)) == NULL) {
-		tok_error_set(err, TOK_ERR_MALFORMED, "the CA in %s is unreadable", dir);
-		goto fail;
+		r = iss_error_set(err, ISS_ERR_MALFORMED, _("the CA in %s is unreadable"), dir);
+		goto out;
 	}
-	explicit_bzero(key_pem, strlen(key_pem));
-	free(key_pem);
-	return &local->base;
-fail:
+	*out = &local->base;
+	local = NULL;
+	r = ISS_OK;
+out:
 	if (key_pem != NULL)
 		explicit_bzero(key_pem, strlen(key_pem));
 	free(key_pem);
-	if (local != NULL)
-		local_free(&local->base);
+	iss_free(local != NULL ? &local->base : NULL);
 	ERR_clear_error();
-	return NULL;
+	return r;
 }

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cert-int.h"
 #include "issuer-int.h"
 
 #define REFERENCE_MAX 100
@@ -40,14 +39,14 @@ file_free(struct issuer *issuer)
  * and '_' is refused, and so is a leading '.', so a name never leaves the outbox.
  */
 static int
-reference_file_name(const char *reference, char *out, size_t size, struct tok_error *err)
+reference_file_name(const char *reference, char *out, size_t size, struct iss_error *err)
 {
 	size_t length = strlen(reference);
 
 	if (length == 0 || length > REFERENCE_MAX || length >= size || reference[0] == '.' ||
 	    reference[0] == '/')
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
-				     "reference \"%.*s\" cannot name a file", REFERENCE_MAX,
+		return iss_error_set(err, ISS_ERR_INVALID_ARGUMENT,
+				     _("reference \"%.*s\" cannot name a file"), REFERENCE_MAX,
 				     reference);
 	for (size_t i = 0; i <= length; i++) {
 		char c = reference[i];
@@ -56,46 +55,47 @@ reference_file_name(const char *reference, char *out, size_t size, struct tok_er
 			c = '-';
 		else if (c != '\0' && strchr("._-", c) == NULL &&
 			 !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-			return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
-					     "reference holds a character a file name cannot");
+			return iss_error_set(err, ISS_ERR_INVALID_ARGUMENT,
+					     _("reference holds a character a file name cannot"));
 		out[i] = c;
 	}
-	return TOK_OK;
+	return ISS_OK;
 }
 
 static int
 write_outbox(struct file_issuer *file, const char *name, const char *suffix, const char *text,
-	     mode_t mode, struct tok_error *err)
+	     mode_t mode, struct iss_error *err)
 {
 	char *path = NULL;
 	int r;
 
 	if (asprintf(&path, "%s/%s%s", file->outbox, name, suffix) < 0)
-		return tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
-	r = issuer_write_file(path, text, strlen(text), mode, err);
+		return iss_error_set(err, ISS_ERR_INTERNAL, _("out of memory"));
+	r = iss_write_file(path, text, strlen(text), mode, err);
 	free(path);
 	return r;
 }
 
 static int
-file_submit(struct issuer *issuer, const struct issuer_request *request, struct tok_error *err)
+file_submit(struct issuer *issuer, const struct iss_request *request, struct iss_error *err)
 {
 	struct file_issuer *file = (struct file_issuer *)issuer;
 	char name[REFERENCE_MAX + 1];
 	int r;
 
-	if ((r = reference_file_name(request->reference, name, sizeof(name), err)) != TOK_OK)
+	if ((r = reference_file_name(request->reference, name, sizeof(name), err)) != ISS_OK)
 		return r;
 	/* The applicant's data is personal (NIK, phone): readable by the operator only. */
-	if ((r = write_outbox(file, name, ".csr.pem", request->csr_pem, 0644, err)) != TOK_OK ||
+	if ((r = write_outbox(file, name, ".csr.pem", request->csr_pem, 0644, err)) != ISS_OK ||
 	    (request->applicant_json != NULL &&
-	     (r = write_outbox(file, name, ".json", request->applicant_json, 0600, err)) != 0) ||
+	     (r = write_outbox(file, name, ".json", request->applicant_json, 0600, err)) !=
+		     ISS_OK) ||
 	    (request->applicant_sheet != NULL &&
-	     (r = write_outbox(file, name, ".txt", request->applicant_sheet, 0600, err)) != 0))
+	     (r = write_outbox(file, name, ".txt", request->applicant_sheet, 0600, err)) !=
+		     ISS_OK))
 		return r;
-	tok_log(TOK_LOG_INFO, "request %s written to %s for BSrE's portal", request->reference,
-		file->outbox);
-	return TOK_OK;
+	iss_log(_("request %s written to %s for BSrE's portal"), request->reference, file->outbox);
+	return ISS_OK;
 }
 
 static int
@@ -127,7 +127,7 @@ holds_key(const unsigned char *data, size_t length, const char *key_id_hex)
 	if (tok_cert_parse(data, length, &certs, NULL) != TOK_OK)
 		return false;
 	for (int i = 0; i < sk_X509_num(certs) && !found; i++) {
-		if (tok_public_key_id(X509_get0_pubkey(sk_X509_value(certs, i)), &id, NULL) != 0)
+		if (tok_public_key_id(X509_get0_pubkey(sk_X509_value(certs, i)), &id, NULL) != TOK_OK)
 			continue;
 		tok_key_id_hex(&id, hex);
 		found = strcasecmp(hex, key_id_hex) == 0;
@@ -138,31 +138,31 @@ holds_key(const unsigned char *data, size_t length, const char *key_id_hex)
 
 /* Files are tried in name order: the same inbox always gives the same answer. */
 static int
-file_fetch(struct issuer *issuer, const struct issuer_request *request, unsigned char **data,
-	   size_t *length, struct tok_error *err)
+file_fetch(struct issuer *issuer, const struct iss_request *request, unsigned char **data,
+	   size_t *length, struct iss_error *err)
 {
 	struct file_issuer *file = (struct file_issuer *)issuer;
 	struct dirent **entries = NULL;
 	unsigned char *content = NULL;
 	size_t content_length = 0;
 	char *path = NULL;
-	int n, r = TOK_ERR_ISSUER;
+	int n, r = ISS_ERR_NOT_ISSUED;
 
 	if ((n = scandir(file->inbox, &entries, is_certificate_file, alphasort)) < 0)
-		return tok_error_set(err, TOK_ERR_IO, "cannot read the inbox %s", file->inbox);
-	for (int i = 0; i < n && r != TOK_OK; i++) {
+		return iss_error_set(err, ISS_ERR_IO, _("cannot read the inbox %s"), file->inbox);
+	for (int i = 0; i < n && r != ISS_OK; i++) {
 		if (asprintf(&path, "%s/%s", file->inbox, entries[i]->d_name) < 0) {
 			path = NULL;
 			continue;
 		}
-		if (issuer_read_file(path, TOK_CERT_FILE_MAX, &content, &content_length, NULL) == 0 &&
+		if (iss_read_file(path, TOK_CERT_FILE_MAX, &content, &content_length, NULL) ==
+			    ISS_OK &&
 		    holds_key(content, content_length, request->key_id_hex)) {
-			tok_log(TOK_LOG_INFO, "certificate for %s found in %s", request->reference,
-				path);
+			iss_log(_("certificate for %s found in %s"), request->reference, path);
 			*data = content;
 			*length = content_length;
 			content = NULL;
-			r = TOK_OK;
+			r = ISS_OK;
 		}
 		free(content);
 		content = NULL;
@@ -172,35 +172,46 @@ file_fetch(struct issuer *issuer, const struct issuer_request *request, unsigned
 	for (int i = 0; i < n; i++)
 		free(entries[i]);
 	free(entries);
-	if (r != TOK_OK)
-		r = tok_error_set(err, TOK_ERR_ISSUER, "no certificate for key %s in %s yet",
+	if (r != ISS_OK)
+		r = iss_error_set(err, ISS_ERR_NOT_ISSUED, _("no certificate for key %s in %s yet"),
 				  request->key_id_hex, file->inbox);
 	return r;
 }
 
-static const struct issuer_ops file_ops = {
-	.name = "bsre-file",
+static const struct iss_ops file_ops = {
+	.name = "file",
 	.submit = file_submit,
 	.fetch = file_fetch,
 	.free = file_free,
 };
 
-struct issuer *
-issuer_file_open(const char *outbox, const char *inbox, struct tok_error *err)
+/* The exchange directories are the verifier's: made if missing, never emptied. */
+int
+iss_file_prepare(iss_lookup_fn lookup, void *arg, const char *organization,
+		 struct iss_error *err)
+{
+	int r;
+
+	(void)organization;
+	if ((r = iss_make_directories(lookup(arg, "outbox"), err)) != ISS_OK)
+		return r;
+	return iss_make_directories(lookup(arg, "inbox"), err);
+}
+
+int
+iss_file_open(iss_lookup_fn lookup, void *arg, struct issuer **out, struct iss_error *err)
 {
 	struct file_issuer *file;
 
-	if (outbox == NULL || inbox == NULL) {
-		tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, "outbox and inbox are required");
-		return NULL;
-	}
-	if ((file = calloc(1, sizeof(*file))) == NULL || (file->outbox = strdup(outbox)) == NULL ||
-	    (file->inbox = strdup(inbox)) == NULL) {
-		if (file != NULL)
-			file_free(&file->base);
-		tok_error_set(err, TOK_ERR_INTERNAL, "out of memory");
-		return NULL;
-	}
+	if ((file = calloc(1, sizeof(*file))) == NULL)
+		return iss_error_set(err, ISS_ERR_INTERNAL, _("out of memory"));
 	file->base.ops = &file_ops;
-	return &file->base;
+	if ((file->outbox = strdup(lookup(arg, "outbox"))) == NULL ||
+	    (file->inbox = strdup(lookup(arg, "inbox"))) == NULL ||
+	    (file->base.trust_anchors = strdup(lookup(arg, "trust-anchors"))) == NULL) {
+		iss_free(&file->base);
+		return iss_error_set(err, ISS_ERR_INTERNAL, _("out of memory"));
+	}
+	*out = &file->base;
+	return ISS_OK;
 }
