@@ -56,10 +56,10 @@ struct cli {
 	const char *module_path;
 	const char *token_selector;
 	bool json;
-	int pin_fd;		/* -1: prompt on the terminal */
+	int pin_fd; /* -1: prompt on the terminal */
 	int so_pin_fd;
-	char login[64];		/* the OS login acting */
-	bool so_pin_hex16;	/* this token's SO PIN is 16 hexadecimal digits (device table) */
+	char login[64];	   /* the OS login acting */
+	bool so_pin_hex16; /* this token's SO PIN is 16 hexadecimal digits (device table) */
 	struct wf_store *store;
 	struct tok_ctx *tok;
 };
@@ -72,10 +72,10 @@ enum cli_option_kind { OPT_FLAG, OPT_STRING, OPT_INT, OPT_LIST };
 struct cli_option {
 	const char *name;
 	enum cli_option_kind kind;
-	void *target;		/* bool *, const char **, int *, struct cli_list * */
-	const char *argument;	/* e.g. "FILE"; NULL for flags */
-	const char *help;	/* N_() text */
-	bool required;		/* a string or list: cli_parse refuses it left out; no brackets in usage */
+	void *target;	      /* bool *, const char **, int *, struct cli_list * */
+	const char *argument; /* e.g. "FILE"; NULL for flags */
+	const char *help;     /* N_() text */
+	bool required; /* a string or list: cli_parse refuses it left out; no brackets in usage */
 };
 #define CLI_LIST_MAX 16
 struct cli_list {
@@ -89,12 +89,12 @@ enum { CLI_NO_STEP = -1, CLI_CREATES_APPLICATION = -2 };
 /* A subcommand: the dispatch table in main.c; help, the man page and completion read it. */
 struct cli_command {
 	const char *name;
-	const char *subname;	/* "add" for "official add", NULL otherwise */
-	int action;		/* enum wf_action: its steps are the table's; or the two above */
+	const char *subname; /* "add" for "official add", NULL otherwise */
+	int action;	     /* enum wf_action: its steps are the table's; or the two above */
 	int (*run)(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 	const struct cli_option *options; /* NULL-terminated; NULL for none */
-	const char *operands;	/* after the options in the usage line, e.g. "ID"; NULL for none */
-	const char *summary;	/* N_() text */
+	const char *operands; /* after the options in the usage line, e.g. "ID"; NULL for none */
+	const char *summary;  /* N_() text */
 };
 const struct cli_command *cli_commands(size_t *count);
 /* The global options (NULL-terminated), accepted before or after the command name. */
@@ -202,12 +202,11 @@ const char *cli_document_name(size_t i);
 const char *cli_issuer_name(size_t i);
 
 /* Option tables of the commands (NULL-terminated), in the files of their commands. */
-extern const struct cli_option official_add_options[], apply_options[],
-	document_options[], dispose_options[], note_options[], return_options[],
-	resubmit_options[], reason_options[], lifecycle_options[], keygen_options[],
-	import_options[], handover_options[], list_options[], report_options[],
-	token_wait_options[], token_reset_options[], restore_options[], official_list_options[],
-	official_edit_options[], official_deactivate_options[];
+extern const struct cli_option official_add_options[], apply_options[], document_options[],
+    dispose_options[], note_options[], return_options[], resubmit_options[], reason_options[],
+    lifecycle_options[], keygen_options[], import_options[], handover_options[], list_options[],
+    report_options[], token_wait_options[], token_reset_options[], restore_options[],
+    official_list_options[], official_edit_options[], official_deactivate_options[];
 
 /*
  * The option tables that end with each issuer connector's settings, from issuer/'s table:

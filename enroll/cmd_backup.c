@@ -8,8 +8,7 @@
 
 /* The one operand, a directory, or a usage error. */
 static int
-parse_dir(struct cli *cli, const struct cli_command *self, int argc, char **argv,
-	  const char **dir)
+parse_dir(struct cli *cli, const struct cli_command *self, int argc, char **argv, const char **dir)
 {
 	char **rest;
 	int nrest, r;
@@ -17,7 +16,8 @@ parse_dir(struct cli *cli, const struct cli_command *self, int argc, char **argv
 	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
 	if (nrest != 1)
-		return cli_fail_usage(_("give the backup's directory, e.g. /media/usb/enroll-2026-12-01"));
+		return cli_fail_usage(
+		    _("give the backup's directory, e.g. /media/usb/enroll-2026-12-01"));
 	*dir = rest[0];
 	return 0;
 }
@@ -37,8 +37,7 @@ cmd_backup(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	const char *dir = NULL;
 	int r;
 
-	if ((r = parse_dir(cli, self, argc, argv, &dir)) != 0 ||
-	    (r = cli_store(cli)) != 0)
+	if ((r = parse_dir(cli, self, argc, argv, &dir)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
 	if (wf_backup_create(cli->store, dir, &info, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
@@ -50,10 +49,10 @@ cmd_backup(struct cli *cli, const struct cli_command *self, int argc, char **arg
 static bool replace, check;
 
 const struct cli_option restore_options[] = {
-	{ "replace", OPT_FLAG, &replace, NULL,
-	  N_("set the station there aside (kept as DB.replaced-DATE) and restore"), false },
-	{ "check", OPT_FLAG, &check, NULL, N_("only check the backup, change nothing"), false },
-	{ NULL },
+    {"replace", OPT_FLAG, &replace, NULL,
+     N_("set the station there aside (kept as DB.replaced-DATE) and restore"), false},
+    {"check", OPT_FLAG, &check, NULL, N_("only check the backup, change nothing"), false},
+    {NULL},
 };
 
 int

@@ -55,7 +55,8 @@ fetch_certificate(struct cli *cli, const struct wf_application *app, struct issu
 	if (path != NULL)
 		return read_file(path, data, length);
 	station_request_init(cli, app, &req);
-	if ((r = station_request_add_csr(cli, app, app->key.key_id_hex, app->key.csr_pem, &req)) == 0 &&
+	if ((r = station_request_add_csr(cli, app, app->key.key_id_hex, app->key.csr_pem, &req)) ==
+		0 &&
 	    iss_fetch(issuer, &req.request, data, length, &err) != ISS_OK)
 		r = cli_fail_iss(cli, &err);
 	station_request_clear(&req);
@@ -108,14 +109,15 @@ renew_one(struct cli *cli, struct tok_token *token, const struct wf_application 
 	if (wf_check(cli->store, old->number, WF_ACTION_RENEW, &actor, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
 	/* Notes are read back in the history: in the acting operator's language, as typed ones. */
-	snprintf(why, sizeof(why), _("renewed by %s: the new certificate passed the readiness check"),
-		 app->number);
+	snprintf(why, sizeof(why),
+		 _("renewed by %s: the new certificate passed the readiness check"), app->number);
 	if (strcmp(old->token_serial, app->key.token_serial) == 0 &&
 	    strcmp(old->key_id_hex, app->key.key_id_hex) != 0)
 		r = holder_remove_key(cli, token, old->token_serial, old->number, old->key_id_hex,
 				      old->key_id_hex, why, &removed);
 	if (removed)
-		fprintf(stderr, _("Removed the renewed key %s and certificate of %s from the token.\n"),
+		fprintf(stderr,
+			_("Removed the renewed key %s and certificate of %s from the token.\n"),
 			old->key_id_hex, old->number);
 	snprintf(note, sizeof(note), _("renewed by %s"), app->number);
 	if (r == 0 && wf_act(cli->store, old->number, WF_ACTION_RENEW, &actor, note, &err) != WF_OK)
@@ -163,15 +165,16 @@ renew_previous(struct cli *cli, struct tok_token *token, const struct wf_applica
 static const char *cert_path;
 
 const struct cli_option import_options[] = {
-	{ "cert", OPT_STRING, &cert_path, "FILE", N_("the certificate (PEM, DER, PKCS#7); default: from the issuer"), false },
-	{ NULL },
+    {"cert", OPT_STRING, &cert_path, "FILE",
+     N_("the certificate (PEM, DER, PKCS#7); default: from the issuer"), false},
+    {NULL},
 };
 
 int
 cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	char number[WF_NUMBER_MAX];
-	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_actor actor = {.login = cli->login};
 	struct wf_application *app = NULL;
 	struct wf_lock *app_lock = NULL;
 	struct holder_lock token_lock = {0};
@@ -199,13 +202,15 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	    (r = fetch_certificate(cli, app, issuer, cert_path, &data, &length)) != 0 ||
 	    (r = cli_open_token(cli, &token)) != 0 ||
 	    (r = holder_guard(cli, token, app, true, &token_lock)) != 0 ||
-	    (r = cli_login(cli, token)) != 0 || (r = holder_guard(cli, token, app, false, &token_lock)) != 0 ||
+	    (r = cli_login(cli, token)) != 0 ||
+	    (r = holder_guard(cli, token, app, false, &token_lock)) != 0 ||
 	    (r = import_onto_token(cli, token, app, iss_trust_anchors(issuer), data, length,
 				   &info)) != 0 ||
 	    (r = renew_previous(cli, token, app)) != 0)
 		goto out;
-	if (wf_certificate_record(cli->store, number, &actor, info.serial_hex, info.issuer, info.subject,
-				  (int64_t)info.not_before, (int64_t)info.not_after, &err) != WF_OK) {
+	if (wf_certificate_record(cli->store, number, &actor, info.serial_hex, info.issuer,
+				  info.subject, (int64_t)info.not_before, (int64_t)info.not_after,
+				  &err) != WF_OK) {
 		r = cli_fail_wf(cli, &err);
 		goto out;
 	}
@@ -247,17 +252,17 @@ print_receipt(struct cli *cli, const struct wf_application *app, const struct wf
 static const char *note;
 
 const struct cli_option handover_options[] = {
-	{ "note", OPT_STRING, &note, "TEXT", N_("a note"), false },
-	{ NULL },
+    {"note", OPT_STRING, &note, "TEXT", N_("a note"), false},
+    {NULL},
 };
 
 int
 cmd_handover(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	char number[WF_NUMBER_MAX];
-	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_actor actor = {.login = cli->login};
 	struct wf_application *app = NULL;
-	struct wf_official operator = { 0 };
+	struct wf_official operator= {0};
 	struct wf_error err;
 	struct json_object *o;
 	int r;
@@ -266,7 +271,7 @@ cmd_handover(struct cli *cli, const struct cli_command *self, int argc, char **a
 		return r;
 	if (wf_act(cli->store, number, WF_ACTION_HANDOVER, &actor, note, &err) != WF_OK ||
 	    wf_application_get(cli->store, number, &app, &err) != WF_OK ||
-	    wf_official_find_by_login(cli->store, cli->login, &operator, &err) != WF_OK)
+	    wf_official_find_by_login(cli->store, cli->login, &operator, & err) != WF_OK)
 		return cli_fail_wf(cli, &err);
 	if (cli->json) {
 		o = json_object_new_object();
@@ -275,8 +280,10 @@ cmd_handover(struct cli *cli, const struct cli_command *self, int argc, char **a
 		cli_json_add_string(o, "token_serial", app->key.token_serial);
 		cli_json_add_string(o, "token_model", app->key.token_model);
 		cli_json_add_string(o, "certificate_serial", app->certificate.serial);
-		json_object_object_add(o, "not_before", json_object_new_int64(app->certificate.not_before));
-		json_object_object_add(o, "not_after", json_object_new_int64(app->certificate.not_after));
+		json_object_object_add(o, "not_before",
+				       json_object_new_int64(app->certificate.not_before));
+		json_object_object_add(o, "not_after",
+				       json_object_new_int64(app->certificate.not_after));
 		cli_json_add_string(o, "issuer", app->certificate.issuer);
 		cli_json_add_string(o, "operator", operator.login);
 		cli_print_json(o);

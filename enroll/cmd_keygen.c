@@ -70,7 +70,8 @@ find_token(struct cli *cli, int wait_seconds, struct tok_token **out)
 	fprintf(stderr, _("Token inserted in %s: %s\n"), event.reader,
 		event.model.name[0] ? event.model.name : event.atr_hex);
 	/* The module sees a new card on its next slot listing. */
-	for (int i = 0; i < 10 && (*out = tok_open(cli->tok, cli->token_selector, &err)) == NULL; i++)
+	for (int i = 0; i < 10 && (*out = tok_open(cli->tok, cli->token_selector, &err)) == NULL;
+	     i++)
 		sleep(1);
 	return *out != NULL ? 0 : cli_fail_tok(cli, &err);
 }
@@ -81,8 +82,7 @@ find_token(struct cli *cli, int wait_seconds, struct tok_token **out)
  * table names the label it shows then.
  */
 static int
-initialize_blank(struct cli *cli, struct tok_token *token, const char *name,
-		 struct tok_pin *so_pin)
+initialize_blank(struct cli *cli, struct tok_token *token, const char *name, struct tok_pin *so_pin)
 {
 	struct tok_error err;
 	char label[33];
@@ -90,7 +90,9 @@ initialize_blank(struct cli *cli, struct tok_token *token, const char *name,
 
 	fprintf(stderr, "%s\n", _("The token is blank: the operator sets its SO PIN."));
 	if (cli->so_pin_hex16)
-		fprintf(stderr, "  %s\n", _("This card's SO PIN is 16 hexadecimal digits (0-9, A-F); keep it with the station's records."));
+		fprintf(stderr, "  %s\n",
+			_("This card's SO PIN is 16 hexadecimal digits (0-9, A-F); keep it with "
+			  "the station's records."));
 	utf8_truncate(label, sizeof(label), name);
 	if ((r = cli_read_new_pin(cli, true, token, so_pin)) != 0)
 		return r;
@@ -199,16 +201,18 @@ find_recorded_key(struct cli *cli, struct tok_token *token, const struct tok_key
  */
 static int
 resume_or_begin(struct cli *cli, struct tok_token *token, const struct wf_application *app,
-		enum tok_key_type type, bool restart, struct tok_key **key, struct tok_key_id *marker)
+		enum tok_key_type type, bool restart, struct tok_key **key,
+		struct tok_key_id *marker)
 {
-	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_actor actor = {.login = cli->login};
 	const struct wf_key_record *rec = &app->key;
 	struct tok_info info;
 	struct tok_key_id id;
 	struct tok_error terr;
 	struct wf_error werr;
 	char marker_hex[2 * TOK_KEY_ID_LEN + 1];
-	bool open = app->has_key && (rec->status == WF_KEY_INTENT || rec->status == WF_KEY_GENERATED);
+	bool open =
+	    app->has_key && (rec->status == WF_KEY_INTENT || rec->status == WF_KEY_GENERATED);
 	int r;
 
 	*key = NULL;
@@ -216,36 +220,43 @@ resume_or_begin(struct cli *cli, struct tok_token *token, const struct wf_applic
 		return cli_fail_tok(cli, &terr);
 	if (open && strcmp(rec->token_serial, info.serial) != 0) {
 		if (!restart) {
-			fprintf(stderr, _("enroll: this application's key was begun on token %s, not %s\n"),
+			fprintf(stderr,
+				_("enroll: this application's key was begun on token %s, not %s\n"),
 				rec->token_serial, info.serial);
-			fprintf(stderr, "  %s\n", _("insert that token, or run again with --restart to abandon it"));
+			fprintf(stderr, "  %s\n",
+				_("insert that token, or run again with --restart to abandon it"));
 			return EXIT_TOKEN;
 		}
-		if (wf_key_abandon(cli->store, app->number, "restarted on another token", &werr) != WF_OK)
+		if (wf_key_abandon(cli->store, app->number, "restarted on another token", &werr) !=
+		    WF_OK)
 			return cli_fail_wf(cli, &werr);
 		open = false;
 	}
 	/* An intent of this station's always has a marker; one from before markers has none. */
 	if (open && tok_key_id_parse(rec->marker_hex, marker) != TOK_OK)
 		marker->length = 0;
-	if (open && rec->key_id_hex[0] != '\0' && tok_key_id_parse(rec->key_id_hex, &id) == TOK_OK) {
+	if (open && rec->key_id_hex[0] != '\0' &&
+	    tok_key_id_parse(rec->key_id_hex, &id) == TOK_OK) {
 		if ((r = find_recorded_key(cli, token, marker, &id, key)) != 0 || *key != NULL)
 			return r;
-		if (wf_key_abandon(cli->store, app->number, "recorded key not on the token", &werr) != WF_OK)
+		if (wf_key_abandon(cli->store, app->number, "recorded key not on the token",
+				   &werr) != WF_OK)
 			return cli_fail_wf(cli, &werr);
 		open = false;
 	}
 	if (open && marker->length > 0)
 		return remove_pending_key(cli, token, app, marker);
-	if (open && wf_key_abandon(cli->store, app->number,
-				   "begun before keys carried a marker: nothing on the token is provably its",
-				   &werr) != WF_OK)
+	if (open && wf_key_abandon(
+			cli->store, app->number,
+			"begun before keys carried a marker: nothing on the token is provably its",
+			&werr) != WF_OK)
 		return cli_fail_wf(cli, &werr);
 	if (tok_key_id_random(marker) != TOK_OK)
 		return EXIT_INTERNAL;
 	tok_key_id_hex(marker, marker_hex);
 	if (wf_key_begin(cli->store, app->number, &actor, info.serial, info.model,
-			 tok_key_type_name(type), app->applicant.full_name, marker_hex, &werr) != WF_OK)
+			 tok_key_type_name(type), app->applicant.full_name, marker_hex,
+			 &werr) != WF_OK)
 		return cli_fail_wf(cli, &werr);
 	cli_crash_point("keygen-after-intent");
 	return 0;
@@ -281,10 +292,10 @@ static int
 make_key_and_csr(struct cli *cli, struct tok_token *token, const struct wf_application *app,
 		 enum tok_key_type type, struct tok_key *key, const struct tok_key_id *marker)
 {
-	const struct wf_actor actor = { .login = cli->login };
-	struct keygen_job job = { .token = token, .type = type, .label = app->applicant.full_name,
-				  .marker = *marker };
-	struct station_request req = { 0 };
+	const struct wf_actor actor = {.login = cli->login};
+	struct keygen_job job = {
+	    .token = token, .type = type, .label = app->applicant.full_name, .marker = *marker};
+	struct station_request req = {0};
 	struct issuer *issuer = NULL;
 	struct iss_error ierr;
 	struct tok_error terr;
@@ -331,23 +342,25 @@ static int wait_seconds;
 static bool restart;
 
 const struct cli_option keygen_options[] = {
-	{ "key-type", OPT_STRING, &type_name, "TYPE", N_("rsa2048, rsa3072, rsa4096, ec-p256 or ec-p384"), false },
-	{ "wait", OPT_INT, &wait_seconds, "SECONDS", N_("wait this long for the token to be inserted"), false },
-	{ "restart", OPT_FLAG, &restart, NULL, N_("abandon a key begun on another token"), false },
-	{ NULL },
+    {"key-type", OPT_STRING, &type_name, "TYPE",
+     N_("rsa2048, rsa3072, rsa4096, ec-p256 or ec-p384"), false},
+    {"wait", OPT_INT, &wait_seconds, "SECONDS", N_("wait this long for the token to be inserted"),
+     false},
+    {"restart", OPT_FLAG, &restart, NULL, N_("abandon a key begun on another token"), false},
+    {NULL},
 };
 
 int
 cmd_keygen(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	char number[WF_NUMBER_MAX];
-	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_actor actor = {.login = cli->login};
 	struct wf_application *app = NULL;
 	struct wf_lock *app_lock = NULL;
 	struct holder_lock token_lock = {0};
 	struct tok_token *token = NULL;
 	struct tok_key *key = NULL;
-	struct tok_key_id marker = { .length = 0 };
+	struct tok_key_id marker = {.length = 0};
 	enum tok_key_type type;
 	struct wf_error err;
 	char *configured = NULL;

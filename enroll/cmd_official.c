@@ -7,8 +7,8 @@
 #include "cli.h"
 
 int
-cli_fill_official(struct cli *cli, struct wf_official *official, const char *name,
-		  const char *nip, const char *position, const char *login)
+cli_fill_official(struct cli *cli, struct wf_official *official, const char *name, const char *nip,
+		  const char *position, const char *login)
 {
 	struct wf_error err;
 
@@ -33,16 +33,17 @@ official_fail(struct cli *cli, const struct wf_error *err)
 		int code, status;
 		const char *summary, *hint;
 	} refusals[] = {
-		{ WF_ERR_ROLE, EXIT_ROLE, N_("you may not change the officials"),
-		  N_("the Kasi registers, corrects and deactivates officials (this refusal was recorded)") },
-		{ WF_ERR_STATE, EXIT_STATE, N_("not possible for this official now"),
-		  N_("see 'enroll official list --all'") },
+	    {WF_ERR_ROLE, EXIT_ROLE, N_("you may not change the officials"),
+	     N_("the Kasi registers, corrects and deactivates officials (this refusal was "
+		"recorded)")},
+	    {WF_ERR_STATE, EXIT_STATE, N_("not possible for this official now"),
+	     N_("see 'enroll official list --all'")},
 	};
 
 	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
 		if (refusals[i].code == err->code) {
-			fprintf(stderr, "enroll: %s: %s\n  %s\n", _(refusals[i].summary), err->message,
-				_(refusals[i].hint));
+			fprintf(stderr, "enroll: %s: %s\n  %s\n", _(refusals[i].summary),
+				err->message, _(refusals[i].hint));
 			return refusals[i].status;
 		}
 	return cli_fail_wf(cli, err);
@@ -68,18 +69,18 @@ static const char *name, *nip, *role, *login, *position, *reason;
 static bool all;
 
 const struct cli_option official_add_options[] = {
-	{ "name", OPT_STRING, &name, "NAME", N_("the official's full name"), true },
-	{ "nip", OPT_STRING, &nip, "NIP", N_("the official's NIP (18 digits)"), true },
-	{ "role", OPT_STRING, &role, "ROLE", N_("kepala_dinas, kabid or kasi"), true },
-	{ "login", OPT_STRING, &login, "LOGIN", N_("the OS login they act from"), true },
-	{ "position", OPT_STRING, &position, "TEXT", N_("the official's position (jabatan)"), false },
-	{ NULL },
+    {"name", OPT_STRING, &name, "NAME", N_("the official's full name"), true},
+    {"nip", OPT_STRING, &nip, "NIP", N_("the official's NIP (18 digits)"), true},
+    {"role", OPT_STRING, &role, "ROLE", N_("kepala_dinas, kabid or kasi"), true},
+    {"login", OPT_STRING, &login, "LOGIN", N_("the OS login they act from"), true},
+    {"position", OPT_STRING, &position, "TEXT", N_("the official's position (jabatan)"), false},
+    {NULL},
 };
 
 int
 cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	struct wf_official official = { .active = true };
+	struct wf_official official = {.active = true};
 	struct wf_error err;
 	char **rest;
 	int nrest, r, parsed;
@@ -100,10 +101,10 @@ cmd_official_add(struct cli *cli, const struct cli_command *self, int argc, char
 }
 
 const struct cli_option official_edit_options[] = {
-	{ "name", OPT_STRING, &name, "NAME", N_("the official's full name"), false },
-	{ "nip", OPT_STRING, &nip, "NIP", N_("the official's NIP (18 digits)"), false },
-	{ "position", OPT_STRING, &position, "TEXT", N_("the official's position (jabatan)"), false },
-	{ NULL },
+    {"name", OPT_STRING, &name, "NAME", N_("the official's full name"), false},
+    {"nip", OPT_STRING, &nip, "NIP", N_("the official's NIP (18 digits)"), false},
+    {"position", OPT_STRING, &position, "TEXT", N_("the official's position (jabatan)"), false},
+    {NULL},
 };
 
 int
@@ -120,18 +121,19 @@ cmd_official_edit(struct cli *cli, const struct cli_command *self, int argc, cha
 		return cli_fail_usage(_("official edit needs --name, --nip or --position"));
 	if ((r = cli_store(cli)) != 0)
 		return r;
-	const struct wf_official_change change = { name, nip, position };
+	const struct wf_official_change change = {name, nip, position};
 	if (wf_official_edit(cli->store, who, &change, cli->login, &edited, &err) != WF_OK)
 		return official_fail(cli, &err);
 	/* Translators: the earlier records keep the name the official had then. */
-	printf(_("Official updated: %s (%s), login %s, NIP %s; earlier records keep the earlier details.\n"),
+	printf(_("Official updated: %s (%s), login %s, NIP %s; earlier records keep the earlier "
+		 "details.\n"),
 	       edited.name, wf_role_label(edited.role, cli_indonesian()), edited.login, edited.nip);
 	return 0;
 }
 
 const struct cli_option official_deactivate_options[] = {
-	{ "reason", OPT_STRING, &reason, "TEXT", N_("why, e.g. 'pensiun' or 'mutasi'"), false },
-	{ NULL },
+    {"reason", OPT_STRING, &reason, "TEXT", N_("why, e.g. 'pensiun' or 'mutasi'"), false},
+    {NULL},
 };
 
 int
@@ -189,8 +191,8 @@ print_official(const struct wf_official *official)
 }
 
 const struct cli_option official_list_options[] = {
-	{ "all", OPT_FLAG, &all, NULL, N_("also the officials no longer active"), false },
-	{ NULL },
+    {"all", OPT_FLAG, &all, NULL, N_("also the officials no longer active"), false},
+    {NULL},
 };
 
 int
@@ -203,8 +205,7 @@ cmd_official_list(struct cli *cli, const struct cli_command *self, int argc, cha
 	size_t n = 0;
 	int nrest, r;
 
-	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0 ||
-	    (r = cli_store(cli)) != 0)
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
 	if (wf_official_list(cli->store, &officials, &n, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);

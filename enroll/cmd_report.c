@@ -21,11 +21,10 @@ static const struct {
 	unsigned first, last;
 	int width;
 } wide_or_zero[] = {
-	{ 0x0300, 0x036f, 0 }, { 0x200b, 0x200f, 0 }, { 0xfe00, 0xfe0f, 0 },
-	{ 0x1100, 0x115f, 2 }, { 0x2e80, 0xa4cf, 2 }, { 0xac00, 0xd7a3, 2 },
-	{ 0xf900, 0xfaff, 2 }, { 0xfe30, 0xfe4f, 2 }, { 0xff00, 0xff60, 2 },
-	{ 0xffe0, 0xffe6, 2 }, { 0x1f300, 0x1f64f, 2 }, { 0x1f900, 0x1f9ff, 2 },
-	{ 0x20000, 0x3fffd, 2 },
+    {0x0300, 0x036f, 0},   {0x200b, 0x200f, 0}, {0xfe00, 0xfe0f, 0},   {0x1100, 0x115f, 2},
+    {0x2e80, 0xa4cf, 2},   {0xac00, 0xd7a3, 2}, {0xf900, 0xfaff, 2},   {0xfe30, 0xfe4f, 2},
+    {0xff00, 0xff60, 2},   {0xffe0, 0xffe6, 2}, {0x1f300, 0x1f64f, 2}, {0x1f900, 0x1f9ff, 2},
+    {0x20000, 0x3fffd, 2},
 };
 
 /* The code point at text (UTF-8), its length in *len; a stray byte is one column. */
@@ -76,7 +75,8 @@ print_cell(const char *text, int width, bool right)
 	size_t len;
 
 	if (used <= width) {
-		printf("%*s%s%*s", right ? width - used : 0, "", text, right ? 0 : width - used, "");
+		printf("%*s%s%*s", right ? width - used : 0, "", text, right ? 0 : width - used,
+		       "");
 		return;
 	}
 	used = 0;
@@ -197,7 +197,7 @@ static void
 print_csv_text(const char *text, const struct csv_style *style)
 {
 	bool formula = text[0] != '\0' && strchr(csv_formula_starts, text[0]) != NULL;
-	const char special[] = { style->separator, '"', '\n', '\r', '\0' };
+	const char special[] = {style->separator, '"', '\n', '\r', '\0'};
 
 	if (strpbrk(text, special) == NULL) {
 		printf("%s%s", formula ? "'" : "", text);
@@ -251,13 +251,14 @@ report_json(const struct wf_report *report)
 			const struct wf_report_cell *cell = wf_report_cell(report, r, c);
 
 			json_object_object_add(row, report->columns[c].key,
-					       report->columns[c].type == WF_CELL_INTEGER ?
-						       json_object_new_int64(cell->number) :
-						       json_object_new_string(cell->text));
+					       report->columns[c].type == WF_CELL_INTEGER
+						   ? json_object_new_int64(cell->number)
+						   : json_object_new_string(cell->text));
 		}
 		if (wf_report_row_kind(report, r) != WF_ROW_DATA)
-			cli_json_add_string(row, "row", wf_report_row_kind(report, r) == WF_ROW_TOTAL ?
-								"total" : "subtotal");
+			cli_json_add_string(
+			    row, "row",
+			    wf_report_row_kind(report, r) == WF_ROW_TOTAL ? "total" : "subtotal");
 		json_object_array_add(rows, row);
 	}
 	json_object_object_add(o, "rows", rows);
@@ -268,7 +269,7 @@ report_json(const struct wf_report *report)
 static int
 parse_date(const char *text, int64_t *out)
 {
-	struct tm tm = { 0 };
+	struct tm tm = {0};
 	char *end;
 
 	*out = 0;
@@ -286,10 +287,10 @@ static const struct {
 	const char *name;
 	enum wf_period_unit unit;
 } period_units[] = {
-	{ "month", WF_PERIOD_MONTH },
-	{ "quarter", WF_PERIOD_QUARTER },
-	{ "year", WF_PERIOD_YEAR },
-	{ "all", WF_PERIOD_ALL },
+    {"month", WF_PERIOD_MONTH},
+    {"quarter", WF_PERIOD_QUARTER},
+    {"year", WF_PERIOD_YEAR},
+    {"all", WF_PERIOD_ALL},
 };
 
 const char *
@@ -318,7 +319,9 @@ report_names(char *buf, size_t size)
 	buf[0] = '\0';
 	for (size_t i = 0; i < count && used < size; i++)
 		used += (size_t)snprintf(buf + used, size - used, "%s%s",
-					 i == 0 ? "" : i + 1 < count ? ", " : _(" or "),
+					 i == 0		 ? ""
+					 : i + 1 < count ? ", "
+							 : _(" or "),
 					 reports[i].name);
 }
 
@@ -354,23 +357,23 @@ static const char *from, *to, *by = "month", *separator = ",";
 static bool csv, bom;
 
 const struct cli_option report_options[] = {
-	{ "from", OPT_STRING, &from, "DATE", N_("from this date (YYYY-MM-DD)"), false },
-	{ "to", OPT_STRING, &to, "DATE", N_("up to this date, exclusive"), false },
-	{ "by", OPT_STRING, &by, "month|quarter|year|all", N_("group holders by period"), false },
-	{ "csv", OPT_FLAG, &csv, NULL, N_("CSV output"), false },
-	{ "csv-separator", OPT_STRING, &separator, "SEP",
-	  N_("CSV field separator: ',' or ';' (for a spreadsheet set to Indonesian)"), false },
-	{ "bom", OPT_FLAG, &bom, NULL, N_("begin the CSV with a UTF-8 byte order mark"), false },
-	{ NULL },
+    {"from", OPT_STRING, &from, "DATE", N_("from this date (YYYY-MM-DD)"), false},
+    {"to", OPT_STRING, &to, "DATE", N_("up to this date, exclusive"), false},
+    {"by", OPT_STRING, &by, "month|quarter|year|all", N_("group holders by period"), false},
+    {"csv", OPT_FLAG, &csv, NULL, N_("CSV output"), false},
+    {"csv-separator", OPT_STRING, &separator, "SEP",
+     N_("CSV field separator: ',' or ';' (for a spreadsheet set to Indonesian)"), false},
+    {"bom", OPT_FLAG, &bom, NULL, N_("begin the CSV with a UTF-8 byte order mark"), false},
+    {NULL},
 };
 
 int
 cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	const struct wf_report_kind *kind;
-	struct wf_report_request request = { 0 };
+	struct wf_report_request request = {0};
 	struct wf_report *report = NULL;
-	struct csv_style style = { ',', false };
+	struct csv_style style = {',', false};
 	struct wf_error err;
 	char **rest, names[128];
 	int nrest, r;

@@ -35,7 +35,8 @@ save_settings(struct cli *cli, const char *const *pairs)
 	struct wf_error err;
 
 	for (; pairs[0] != NULL; pairs += 2)
-		if (pairs[1] != NULL && wf_setting_set(cli->store, pairs[0], pairs[1], &err) != WF_OK)
+		if (pairs[1] != NULL &&
+		    wf_setting_set(cli->store, pairs[0], pairs[1], &err) != WF_OK)
 			return cli_fail_wf(cli, &err);
 	return 0;
 }
@@ -103,16 +104,22 @@ static size_t issuer_count;
 #define INIT_OPTIONS 10
 /* The options of init, then each connector's settings (cli_init_options_fill). */
 struct cli_option init_options[INIT_OPTIONS + STATION_OPTIONS_MAX + 1] = {
-	{ "office", OPT_STRING, &office, "NAME", N_("the office, e.g. 'Dinas Komunikasi dan Informatika'"), true },
-	{ "organization", OPT_STRING, &organization, "NAME", N_("O= of certificates (default: 'Pemerintah Kota CITY')"), false },
-	{ "city", OPT_STRING, &city, "CITY", N_("the city (L= of certificates)"), true },
-	{ "province", OPT_STRING, &province, "NAME", N_("the province (ST= of certificates)"), false },
-	{ "issuer", OPT_STRING, &issuer_kind, "KIND", N_("the issuer connector (default: the local test CA; see 'enroll issuer show')"), false },
-	{ "key-type", OPT_STRING, &key_type, "TYPE", N_("default key type (rsa2048)"), false },
-	{ "email-domain", OPT_STRING, &email_domain, "DOMAIN", N_("applicants' email must be in this domain"), false },
-	{ "kasi-name", OPT_STRING, &kasi_name, "NAME", N_("the Kasi running the station (your login), the first official"), false },
-	{ "kasi-nip", OPT_STRING, &kasi_nip, "NIP", N_("the Kasi's NIP (18 digits)"), false },
-	{ "kasi-position", OPT_STRING, &kasi_position, "TEXT", N_("the Kasi's position (jabatan)"), false },
+    {"office", OPT_STRING, &office, "NAME",
+     N_("the office, e.g. 'Dinas Komunikasi dan Informatika'"), true},
+    {"organization", OPT_STRING, &organization, "NAME",
+     N_("O= of certificates (default: 'Pemerintah Kota CITY')"), false},
+    {"city", OPT_STRING, &city, "CITY", N_("the city (L= of certificates)"), true},
+    {"province", OPT_STRING, &province, "NAME", N_("the province (ST= of certificates)"), false},
+    {"issuer", OPT_STRING, &issuer_kind, "KIND",
+     N_("the issuer connector (default: the local test CA; see 'enroll issuer show')"), false},
+    {"key-type", OPT_STRING, &key_type, "TYPE", N_("default key type (rsa2048)"), false},
+    {"email-domain", OPT_STRING, &email_domain, "DOMAIN",
+     N_("applicants' email must be in this domain"), false},
+    {"kasi-name", OPT_STRING, &kasi_name, "NAME",
+     N_("the Kasi running the station (your login), the first official"), false},
+    {"kasi-nip", OPT_STRING, &kasi_nip, "NIP", N_("the Kasi's NIP (18 digits)"), false},
+    {"kasi-position", OPT_STRING, &kasi_position, "TEXT", N_("the Kasi's position (jabatan)"),
+     false},
 };
 
 void
@@ -143,8 +150,8 @@ check_first_kasi(struct cli *cli, struct wf_official *kasi)
 
 /* What init records once the store exists: the issuer, the station's settings, the office. */
 static int
-record_station(struct cli *cli, const struct station_connector *sc, const struct wf_office *office_record,
-	       const struct wf_official *kasi)
+record_station(struct cli *cli, const struct station_connector *sc,
+	       const struct wf_office *office_record, const struct wf_official *kasi)
 {
 	struct wf_error err;
 	int r;
@@ -152,13 +159,22 @@ record_station(struct cli *cli, const struct station_connector *sc, const struct
 	if ((r = save_issuer(cli, sc, organization)) != 0)
 		return r;
 	const char *const station[] = {
-		SETTING_KEY_TYPE, key_type, SETTING_PROVINCE, province,
-		SETTING_ORGANIZATION, organization, SETTING_EMAIL_DOMAIN, email_domain, NULL, NULL,
+	    SETTING_KEY_TYPE,
+	    key_type,
+	    SETTING_PROVINCE,
+	    province,
+	    SETTING_ORGANIZATION,
+	    organization,
+	    SETTING_EMAIL_DOMAIN,
+	    email_domain,
+	    NULL,
+	    NULL,
 	};
 	if ((r = save_settings(cli, station)) != 0)
 		return r;
 	if (wf_office_set(cli->store, office_record, cli->login, &err) != WF_OK ||
-	    (kasi_name != NULL && wf_official_add(cli->store, kasi, cli->login, NULL, &err) != WF_OK))
+	    (kasi_name != NULL &&
+	     wf_official_add(cli->store, kasi, cli->login, NULL, &err) != WF_OK))
 		return cli_fail_wf(cli, &err);
 	return 0;
 }
@@ -166,10 +182,10 @@ record_station(struct cli *cli, const struct station_connector *sc, const struct
 int
 cmd_init(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	struct wf_official kasi = { .role = WF_ROLE_KASI, .active = true };
+	struct wf_official kasi = {.role = WF_ROLE_KASI, .active = true};
 	const char *given[2 * STATION_OPTIONS_MAX + 1];
-	struct station_connector sc = { 0 };
-	struct wf_office record = { 0 };
+	struct station_connector sc = {0};
+	struct wf_office record = {0};
 	struct wf_error werr;
 	enum tok_key_type type;
 	char **rest, default_org[WF_NAME_MAX + 32];

@@ -50,7 +50,8 @@ application_json(const struct wf_application *app)
 		struct json_object *d = json_object_new_object();
 
 		cli_json_add_string(d, "kind", wf_document_name(k));
-		json_object_object_add(d, "received", json_object_new_boolean(app->documents[k].received));
+		json_object_object_add(d, "received",
+				       json_object_new_boolean(app->documents[k].received));
 		cli_json_add_string(d, "scan_sha256", app->documents[k].scan_sha256);
 		json_object_array_add(docs, d);
 	}
@@ -72,8 +73,10 @@ application_json(const struct wf_application *app)
 		cli_json_add_string(c, "serial", app->certificate.serial);
 		cli_json_add_string(c, "issuer", app->certificate.issuer);
 		cli_json_add_string(c, "subject", app->certificate.subject);
-		json_object_object_add(c, "not_before", json_object_new_int64(app->certificate.not_before));
-		json_object_object_add(c, "not_after", json_object_new_int64(app->certificate.not_after));
+		json_object_object_add(c, "not_before",
+				       json_object_new_int64(app->certificate.not_before));
+		json_object_object_add(c, "not_after",
+				       json_object_new_int64(app->certificate.not_after));
 		json_object_object_add(o, "certificate", c);
 	}
 	for (size_t i = 0; i < app->event_count; i++)
@@ -119,7 +122,8 @@ print_event(const struct wf_event *e, bool id)
 
 	cli_format_time(e->ended_at, when, sizeof(when));
 	if (e->on_behalf_login[0] != '\0')
-		snprintf(who, sizeof(who), _("%s on behalf of %s"), e->actor_name, e->on_behalf_name);
+		snprintf(who, sizeof(who), _("%s on behalf of %s"), e->actor_name,
+			 e->on_behalf_name);
 	else
 		snprintf(who, sizeof(who), "%s", e->actor_name);
 	printf("    %s  %d  %-24s %s (%s)  %d/%d %s", when, e->step, event_label(e, id), who,
@@ -137,7 +141,8 @@ print_application(const struct wf_application *app)
 	bool id = cli_indonesian();
 	char next[256];
 
-	printf("%s  %s  (%s)\n", app->number, app->applicant.full_name, wf_state_label(app->state, id));
+	printf("%s  %s  (%s)\n", app->number, app->applicant.full_name,
+	       wf_state_label(app->state, id));
 	print_applicant(&app->applicant);
 	printf("  %-14s", _("Documents:"));
 	for (int k = 0; k < WF_DOC_COUNT; k++)
@@ -180,9 +185,9 @@ static const char *state_name;
 static int limit;
 
 const struct cli_option list_options[] = {
-	{ "state", OPT_STRING, &state_name, "STATE", N_("only applications in this state"), false },
-	{ "limit", OPT_INT, &limit, "N", N_("at most N applications"), false },
-	{ NULL },
+    {"state", OPT_STRING, &state_name, "STATE", N_("only applications in this state"), false},
+    {"limit", OPT_INT, &limit, "N", N_("at most N applications"), false},
+    {NULL},
 };
 
 /* An unknown --state: the valid ones listed, so the operator need not guess again. */
@@ -192,8 +197,8 @@ fail_state(const char *typed)
 	char valid[512] = "";
 
 	for (int s = 0; s < WF_STATE_COUNT; s++)
-		snprintf(valid + strlen(valid), sizeof(valid) - strlen(valid), "%s%s", s ? ", " : "",
-			 wf_state_name((enum wf_state)s));
+		snprintf(valid + strlen(valid), sizeof(valid) - strlen(valid), "%s%s",
+			 s ? ", " : "", wf_state_name((enum wf_state)s));
 	return cli_fail_usage(_("unknown state: %s; the states are: %s"), typed, valid);
 }
 
@@ -230,8 +235,8 @@ cmd_list(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 			continue;
 		cli_format_time(list[i].updated_at, when, sizeof(when));
 		printf("%-15s %-26s %s  %s (%s)\n", list[i].number,
-		       wf_state_label(list[i].state, cli_indonesian()), when,
-		       list[i].full_name, list[i].work_unit);
+		       wf_state_label(list[i].state, cli_indonesian()), when, list[i].full_name,
+		       list[i].work_unit);
 	}
 	if (cli->json)
 		cli_print_json(array);
@@ -270,7 +275,8 @@ cmd_audit_verify(struct cli *cli, const struct cli_command *self, int argc, char
 		return r;
 	if (wf_audit_verify(cli->store, &bad, &rows, &err) != WF_OK) {
 		if (err.code == WF_ERR_AUDIT)
-			fprintf(stderr, _("enroll: audit row %lld is the first that does not verify\n"),
+			fprintf(stderr,
+				_("enroll: audit row %lld is the first that does not verify\n"),
 				(long long)bad);
 		return cli_fail_wf(cli, &err);
 	}

@@ -14,16 +14,17 @@ static const struct {
 	const char *name;
 	enum wf_document_kind kind;
 } document_names[] = {
-	{ "letter", WF_DOC_LETTER },
-	{ "form", WF_DOC_BSRE_FORM },
-	{ "ktp", WF_DOC_KTP },
-	{ "sk", WF_DOC_SK },
+    {"letter", WF_DOC_LETTER},
+    {"form", WF_DOC_BSRE_FORM},
+    {"ktp", WF_DOC_KTP},
+    {"sk", WF_DOC_SK},
 };
 
 const char *
 cli_document_name(size_t i)
 {
-	return i < sizeof(document_names) / sizeof(document_names[0]) ? document_names[i].name : NULL;
+	return i < sizeof(document_names) / sizeof(document_names[0]) ? document_names[i].name
+								      : NULL;
 }
 
 static int
@@ -70,15 +71,15 @@ static int
 record_documents(struct cli *cli, const char *number, const struct cli_list *documents,
 		 bool received)
 {
-	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_actor actor = {.login = cli->login};
 	enum wf_document_kind kind;
 	struct wf_error err;
 	const char *scan;
 
 	for (int i = 0; i < documents->count; i++) {
 		parse_document(documents->items[i], &kind, &scan);
-		if (wf_document_set(cli->store, number, kind, received, received ? scan : NULL, &actor,
-				    &err) != WF_OK)
+		if (wf_document_set(cli->store, number, kind, received, received ? scan : NULL,
+				    &actor, &err) != WF_OK)
 			return cli_fail_wf(cli, &err);
 	}
 	return 0;
@@ -93,7 +94,8 @@ default_place(struct cli *cli, struct wf_office *office, char **configured, cons
 
 	if ((*city)[0] == '\0' && wf_office_get(cli->store, office, &err) == WF_OK)
 		*city = office->city;
-	if ((*province)[0] == '\0' && (*configured = station_setting(cli, SETTING_PROVINCE)) != NULL)
+	if ((*province)[0] == '\0' &&
+	    (*configured = station_setting(cli, SETTING_PROVINCE)) != NULL)
 		*province = *configured;
 }
 
@@ -124,35 +126,44 @@ static struct {
 	const char *name, *nik, *nip, *email, *phone, *position, *rank, *status, *unit, *agency;
 	const char *city, *province, *request, *note, *reason, *on_behalf, *reference;
 	struct cli_list documents, missing;
-} arg = { .nip = "", .position = "", .rank = "", .status = "pns", .unit = "", .agency = "",
-	  .city = "", .province = "", .request = "new" };
+} arg = {.nip = "",
+	 .position = "",
+	 .rank = "",
+	 .status = "pns",
+	 .unit = "",
+	 .agency = "",
+	 .city = "",
+	 .province = "",
+	 .request = "new"};
 
 const struct cli_option apply_options[] = {
-	{ "name", OPT_STRING, &arg.name, "NAME", N_("full name as on the KTP"), true },
-	{ "nik", OPT_STRING, &arg.nik, "NIK", N_("NIK, 16 digits"), true },
-	{ "nip", OPT_STRING, &arg.nip, "NIP", N_("NIP, 18 digits (none for status 'other')"), false },
-	{ "email", OPT_STRING, &arg.email, "EMAIL", N_("corporate email"), true },
-	{ "phone", OPT_STRING, &arg.phone, "PHONE", N_("phone, e.g. 0812-3456-7890"), true },
-	{ "position", OPT_STRING, &arg.position, "TEXT", N_("position (jabatan)"), false },
-	{ "rank", OPT_STRING, &arg.rank, "TEXT", N_("pangkat/golongan"), false },
-	{ "status", OPT_STRING, &arg.status, "pns|pppk|other", N_("employment status"), false },
-	{ "unit", OPT_STRING, &arg.unit, "TEXT", N_("work unit (unit kerja)"), false },
-	{ "agency", OPT_STRING, &arg.agency, "TEXT", N_("agency (instansi/OPD)"), false },
-	{ "city", OPT_STRING, &arg.city, "TEXT", N_("city (default: the office's)"), false },
-	{ "province", OPT_STRING, &arg.province, "TEXT", N_("province (default: the office's)"), false },
-	{ "request", OPT_STRING, &arg.request, "TYPE", N_("new, renewal, data_change or revocation"), false },
-	{ "document", OPT_LIST, &arg.documents, "KIND[=SCAN]", N_("a document received: letter, form, ktp, sk"), false },
-	{ "note", OPT_STRING, &arg.note, "TEXT", N_("a note"), false },
-	{ NULL },
+    {"name", OPT_STRING, &arg.name, "NAME", N_("full name as on the KTP"), true},
+    {"nik", OPT_STRING, &arg.nik, "NIK", N_("NIK, 16 digits"), true},
+    {"nip", OPT_STRING, &arg.nip, "NIP", N_("NIP, 18 digits (none for status 'other')"), false},
+    {"email", OPT_STRING, &arg.email, "EMAIL", N_("corporate email"), true},
+    {"phone", OPT_STRING, &arg.phone, "PHONE", N_("phone, e.g. 0812-3456-7890"), true},
+    {"position", OPT_STRING, &arg.position, "TEXT", N_("position (jabatan)"), false},
+    {"rank", OPT_STRING, &arg.rank, "TEXT", N_("pangkat/golongan"), false},
+    {"status", OPT_STRING, &arg.status, "pns|pppk|other", N_("employment status"), false},
+    {"unit", OPT_STRING, &arg.unit, "TEXT", N_("work unit (unit kerja)"), false},
+    {"agency", OPT_STRING, &arg.agency, "TEXT", N_("agency (instansi/OPD)"), false},
+    {"city", OPT_STRING, &arg.city, "TEXT", N_("city (default: the office's)"), false},
+    {"province", OPT_STRING, &arg.province, "TEXT", N_("province (default: the office's)"), false},
+    {"request", OPT_STRING, &arg.request, "TYPE", N_("new, renewal, data_change or revocation"),
+     false},
+    {"document", OPT_LIST, &arg.documents, "KIND[=SCAN]",
+     N_("a document received: letter, form, ktp, sk"), false},
+    {"note", OPT_STRING, &arg.note, "TEXT", N_("a note"), false},
+    {NULL},
 };
 
 int
 cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_actor actor = {.login = cli->login};
 	const char *city, *province;
-	struct wf_applicant a = { 0 };
-	struct wf_office office = { 0 };
+	struct wf_applicant a = {0};
+	struct wf_office office = {0};
 	struct wf_error err;
 	char **rest, number[WF_NUMBER_MAX], *configured = NULL;
 	int nrest, r, type;
@@ -167,17 +178,19 @@ cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 	province = arg.province;
 	default_place(cli, &office, &configured, &city, &province);
 	const struct applicant_input input[] = {
-		{ "full_name", arg.name }, { "nik", arg.nik }, { "nip", arg.nip },
-		{ "email", arg.email }, { "phone", arg.phone }, { "position", arg.position },
-		{ "rank_grade", arg.rank }, { "employment", arg.status }, { "work_unit", arg.unit },
-		{ "agency", arg.agency }, { "city", city }, { "province", province },
+	    {"full_name", arg.name},  {"nik", arg.nik},
+	    {"nip", arg.nip},	      {"email", arg.email},
+	    {"phone", arg.phone},     {"position", arg.position},
+	    {"rank_grade", arg.rank}, {"employment", arg.status},
+	    {"work_unit", arg.unit},  {"agency", arg.agency},
+	    {"city", city},	      {"province", province},
 	};
 	r = fill_applicant(cli, &a, input, sizeof(input) / sizeof(input[0]));
 	free(configured);
 	if (r != 0)
 		return r;
-	if (wf_application_create(cli->store, &a, (enum wf_request_type)type, &actor, arg.note, number,
-				  &err) != WF_OK)
+	if (wf_application_create(cli->store, &a, (enum wf_request_type)type, &actor, arg.note,
+				  number, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
 	r = record_documents(cli, number, &arg.documents, true);
 	if (cli->json) {
@@ -192,8 +205,9 @@ cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 }
 
 const struct cli_option document_options[] = {
-	{ "document", OPT_LIST, &arg.documents, "KIND[=SCAN]", N_("a document received: letter, form, ktp, sk"), true },
-	{ NULL },
+    {"document", OPT_LIST, &arg.documents, "KIND[=SCAN]",
+     N_("a document received: letter, form, ktp, sk"), true},
+    {NULL},
 };
 
 int
@@ -207,7 +221,8 @@ cmd_document(struct cli *cli, const struct cli_command *self, int argc, char **a
 	if ((r = check_documents(&arg.documents)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
 	if ((r = record_documents(cli, number, &arg.documents, true)) == 0)
-		printf(_("%s: %d document(s) recorded as received.\n"), number, arg.documents.count);
+		printf(_("%s: %d document(s) recorded as received.\n"), number,
+		       arg.documents.count);
 	return r;
 }
 
@@ -243,51 +258,56 @@ act(struct cli *cli, const char *number, enum wf_action action, const struct wf_
 
 /* The register, send, reject and cancel commands: one action with its note (or reason). */
 const struct cli_option note_options[] = {
-	{ "note", OPT_STRING, &arg.note, "TEXT", N_("a note"), false },
-	{ NULL },
+    {"note", OPT_STRING, &arg.note, "TEXT", N_("a note"), false},
+    {NULL},
 };
 
 const struct cli_option reason_options[] = {
-	{ "reason", OPT_STRING, &arg.reason, "TEXT", N_("the reason (required)"), true },
-	{ NULL },
+    {"reason", OPT_STRING, &arg.reason, "TEXT", N_("the reason (required)"), true},
+    {NULL},
 };
 
 const struct cli_option return_options[] = {
-	{ "reason", OPT_STRING, &arg.reason, "TEXT", N_("the reason (required)"), true },
-	{ "missing", OPT_LIST, &arg.missing, "KIND", N_("a document missing: letter, form, ktp, sk"), false },
-	{ NULL },
+    {"reason", OPT_STRING, &arg.reason, "TEXT", N_("the reason (required)"), true},
+    {"missing", OPT_LIST, &arg.missing, "KIND", N_("a document missing: letter, form, ktp, sk"),
+     false},
+    {NULL},
 };
 
 const struct cli_option resubmit_options[] = {
-	{ "document", OPT_LIST, &arg.documents, "KIND[=SCAN]", N_("a document brought: letter, form, ktp, sk"), false },
-	{ "note", OPT_STRING, &arg.note, "TEXT", N_("a note"), false },
-	{ NULL },
+    {"document", OPT_LIST, &arg.documents, "KIND[=SCAN]",
+     N_("a document brought: letter, form, ktp, sk"), false},
+    {"note", OPT_STRING, &arg.note, "TEXT", N_("a note"), false},
+    {NULL},
 };
 
 static int
 simple_action(struct cli *cli, const struct cli_command *self, int argc, char **argv,
 	      enum wf_action action)
 {
-	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_actor actor = {.login = cli->login};
 	char number[WF_NUMBER_MAX];
 	int r;
 
 	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0)
 		return r;
-	return act(cli, number, action, &actor, self->options == reason_options ? arg.reason : arg.note);
+	return act(cli, number, action, &actor,
+		   self->options == reason_options ? arg.reason : arg.note);
 }
 
 const struct cli_option dispose_options[] = {
-	{ "note", OPT_STRING, &arg.note, "TEXT", N_("the disposition's instruction"), false },
-	{ "on-behalf", OPT_STRING, &arg.on_behalf, "LOGIN", N_("record it for this official (Kasi only)"), false },
-	{ "reference", OPT_STRING, &arg.reference, "REF", N_("the paper disposition's number and date"), false },
-	{ NULL },
+    {"note", OPT_STRING, &arg.note, "TEXT", N_("the disposition's instruction"), false},
+    {"on-behalf", OPT_STRING, &arg.on_behalf, "LOGIN",
+     N_("record it for this official (Kasi only)"), false},
+    {"reference", OPT_STRING, &arg.reference, "REF", N_("the paper disposition's number and date"),
+     false},
+    {NULL},
 };
 
 int
 cmd_dispose(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	struct wf_actor actor = { .login = cli->login };
+	struct wf_actor actor = {.login = cli->login};
 	char number[WF_NUMBER_MAX];
 	int r;
 
@@ -308,7 +328,7 @@ cmd_register(struct cli *cli, const struct cli_command *self, int argc, char **a
 int
 cmd_send(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_actor actor = {.login = cli->login};
 	char number[WF_NUMBER_MAX], *issuer = NULL;
 	struct wf_error err;
 	int r;
@@ -328,7 +348,7 @@ cmd_send(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 int
 cmd_return(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_actor actor = {.login = cli->login};
 	char number[WF_NUMBER_MAX];
 	int r;
 
@@ -344,7 +364,7 @@ cmd_return(struct cli *cli, const struct cli_command *self, int argc, char **arg
 int
 cmd_resubmit(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_actor actor = {.login = cli->login};
 	char number[WF_NUMBER_MAX];
 	int r;
 
@@ -376,20 +396,20 @@ static const struct {
 	const char *command;
 	const char *event;
 } action_commands[] = {
-	{ WF_ACTION_DISPOSE, "dispose", NULL },
-	{ WF_ACTION_REGISTER, "register", NULL },
-	{ WF_ACTION_SEND, "send", NULL },
-	{ WF_ACTION_RECORD_KEY, "keygen", NULL },
-	{ WF_ACTION_IMPORT_CERTIFICATE, "import", NULL },
-	{ WF_ACTION_HANDOVER, "handover", NULL },
-	{ WF_ACTION_RETURN, "return", NULL },
-	{ WF_ACTION_RESUBMIT, "resubmit", NULL },
-	{ WF_ACTION_REJECT, "reject", NULL },
-	{ WF_ACTION_CANCEL, "cancel", NULL },
-	{ WF_ACTION_REPORT_LOST, "lifecycle", "lost" },
-	{ WF_ACTION_REVOKE, "lifecycle", "revoke" },
-	{ WF_ACTION_EXPIRE, "lifecycle", "expire" },
-	{ WF_ACTION_RENEW, "lifecycle", "renew" },
+    {WF_ACTION_DISPOSE, "dispose", NULL},
+    {WF_ACTION_REGISTER, "register", NULL},
+    {WF_ACTION_SEND, "send", NULL},
+    {WF_ACTION_RECORD_KEY, "keygen", NULL},
+    {WF_ACTION_IMPORT_CERTIFICATE, "import", NULL},
+    {WF_ACTION_HANDOVER, "handover", NULL},
+    {WF_ACTION_RETURN, "return", NULL},
+    {WF_ACTION_RESUBMIT, "resubmit", NULL},
+    {WF_ACTION_REJECT, "reject", NULL},
+    {WF_ACTION_CANCEL, "cancel", NULL},
+    {WF_ACTION_REPORT_LOST, "lifecycle", "lost"},
+    {WF_ACTION_REVOKE, "lifecycle", "revoke"},
+    {WF_ACTION_EXPIRE, "lifecycle", "expire"},
+    {WF_ACTION_RENEW, "lifecycle", "renew"},
 };
 
 /* The lifecycle event words, in the table's order; NULL past the last. */
@@ -403,8 +423,8 @@ cli_lifecycle_event(size_t i)
 }
 
 const struct cli_option lifecycle_options[] = {
-	{ "reason", OPT_STRING, &arg.reason, "TEXT", N_("what happened (required)"), true },
-	{ NULL },
+    {"reason", OPT_STRING, &arg.reason, "TEXT", N_("what happened (required)"), true},
+    {NULL},
 };
 
 char *
@@ -433,7 +453,7 @@ cli_next_commands(enum wf_state state, char *buf, size_t size)
 int
 cmd_lifecycle(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const struct wf_actor actor = { .login = cli->login };
+	const struct wf_actor actor = {.login = cli->login};
 	char **rest, number[WF_NUMBER_MAX];
 	int nrest, r;
 
@@ -446,5 +466,6 @@ cmd_lifecycle(struct cli *cli, const struct cli_command *self, int argc, char **
 	for (size_t i = 0; i < sizeof(action_commands) / sizeof(action_commands[0]); i++)
 		if (action_commands[i].event && strcmp(action_commands[i].event, rest[1]) == 0)
 			return act(cli, number, action_commands[i].action, &actor, arg.reason);
-	return cli_fail_usage(_("unknown lifecycle event '%s': lost, revoke, expire or renew"), rest[1]);
+	return cli_fail_usage(_("unknown lifecycle event '%s': lost, revoke, expire or renew"),
+			      rest[1]);
 }

@@ -44,8 +44,8 @@ token_json(const struct tok_info *t)
 static void
 print_token(const struct tok_info *t, bool details)
 {
-	printf("%-32s %s %s, %s %s\n", t->label[0] ? t->label : _("(blank token)"),
-	       t->manufacturer, t->model, _("serial"), t->serial);
+	printf("%-32s %s %s, %s %s\n", t->label[0] ? t->label : _("(blank token)"), t->manufacturer,
+	       t->model, _("serial"), t->serial);
 	if (!details)
 		return;
 	printf("  %-22s %s\n", _("URI:"), t->uri);
@@ -77,28 +77,33 @@ list_readers(const struct tok_info *tokens, size_t n, bool print)
 	struct json_object *array = json_object_new_array();
 	size_t nreaders = 0;
 
-	if ((pcsc = pcsc_ctx_new(&err)) == NULL || pcsc_list_readers(pcsc, &readers, &nreaders, &err) != TOK_OK) {
+	if ((pcsc = pcsc_ctx_new(&err)) == NULL ||
+	    pcsc_list_readers(pcsc, &readers, &nreaders, &err) != TOK_OK) {
 		if (print)
-			printf("%s\n", _("Smart card readers: pcscd is not running (tokens below only)."));
+			printf("%s\n",
+			       _("Smart card readers: pcscd is not running (tokens below only)."));
 		pcsc_ctx_free(pcsc);
 		return array;
 	}
 	for (size_t i = 0; i < nreaders; i++) {
-		struct json_object *o = json_object_new_object(), *serials = json_object_new_array();
+		struct json_object *o = json_object_new_object(),
+				   *serials = json_object_new_array();
 
 		cli_json_add_string(o, "reader", readers[i].name);
 		cli_json_add_string(o, "state", pcsc_card_state_name(readers[i].state));
 		cli_json_add_string(o, "atr", readers[i].atr_hex);
 		cli_json_add_string(o, "model", readers[i].model.name);
 		if (print)
-			printf("%s: %s%s%s\n", readers[i].name, pcsc_card_state_name(readers[i].state),
+			printf("%s: %s%s%s\n", readers[i].name,
+			       pcsc_card_state_name(readers[i].state),
 			       readers[i].model.name[0] ? ", " : "", readers[i].model.name);
 		for (size_t t = 0; t < n; t++) {
 			if (!pcsc_reader_matches_slot(readers[i].name, tokens[t].slot_description))
 				continue;
 			json_object_array_add(serials, json_object_new_string(tokens[t].serial));
 			if (print)
-				printf("  %s %s (%s %s)\n", _("token"), tokens[t].label, _("serial"), tokens[t].serial);
+				printf("  %s %s (%s %s)\n", _("token"), tokens[t].label,
+				       _("serial"), tokens[t].serial);
 		}
 		json_object_object_add(o, "tokens", serials);
 		json_object_array_add(array, o);
@@ -242,14 +247,15 @@ on_interrupt(int signo)
 static int timeout = 60;
 
 const struct cli_option token_wait_options[] = {
-	{ "timeout", OPT_INT, &timeout, "SECONDS", N_("give up after this long (default 60; 0: never)"), false },
-	{ NULL },
+    {"timeout", OPT_INT, &timeout, "SECONDS", N_("give up after this long (default 60; 0: never)"),
+     false},
+    {NULL},
 };
 
 int
 cmd_token_wait(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_interrupt }, old;
+	struct sigaction sa = {.sa_handler = on_interrupt}, old;
 	struct pcsc_ctx *pcsc;
 	struct pcsc_event event;
 	struct tok_error err;

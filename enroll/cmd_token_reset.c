@@ -94,8 +94,9 @@ out:
 static const char *confirm, *label = "TTE";
 
 const struct cli_option token_reset_options[] = {
-    {"confirm", OPT_STRING, &confirm, "SERIAL", N_("the token's serial, instead of typing it"), false },
-    {"label", OPT_STRING, &label, "LABEL", N_("the token's new label (default TTE)"), false },
+    {"confirm", OPT_STRING, &confirm, "SERIAL", N_("the token's serial, instead of typing it"),
+     false},
+    {"label", OPT_STRING, &label, "LABEL", N_("the token's new label (default TTE)"), false},
     {NULL},
 };
 
@@ -114,8 +115,7 @@ cmd_token_reset(struct cli *cli, const struct cli_command *self, int argc, char 
 	size_t count = 0, n = 0;
 	int nrest, r;
 
-	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0 ||
-	    (r = cli_store(cli)) != 0)
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0 || (r = cli_store(cli)) != 0)
 		goto out;
 	/* Only the Kasi clears a token: refused (and audited) before it is even opened. */
 	if (wf_token_check(cli->store, &actor, "token_reset", &err) != WF_OK) {

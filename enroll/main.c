@@ -13,66 +13,66 @@
 
 /* Operands by name (ID, EVENT, REPORT, FILE): the usage line shows them; completion reads them. */
 static const struct cli_command commands[] = {
-	{ "init", NULL, CLI_NO_STEP, cmd_init, init_options, NULL,
-	  N_("create the database, the data directory and the issuer") },
-	{ "issuer", "set", CLI_NO_STEP, cmd_issuer_set, issuer_set_options, "KIND",
-	  N_("change the issuer new requests are sent through (Kasi; audited)") },
-	{ "issuer", "show", CLI_NO_STEP, cmd_issuer_show, NULL, NULL,
-	  N_("show the issuer, its settings and the connectors there are") },
-	{ "official", "add", CLI_NO_STEP, cmd_official_add, official_add_options, NULL,
-	  N_("register an official (kepala_dinas, kabid, kasi)") },
-	{ "official", "list", CLI_NO_STEP, cmd_official_list, official_list_options, NULL,
-	  N_("list the officials") },
-	{ "official", "edit", CLI_NO_STEP, cmd_official_edit, official_edit_options, "LOGIN|NIP",
-	  N_("correct an official's name, NIP or position (earlier records keep the old ones)") },
-	{ "official", "deactivate", CLI_NO_STEP, cmd_official_deactivate, official_deactivate_options,
-	  "LOGIN|NIP", N_("end an official's term: they can no longer act, their records stay") },
-	{ "apply", NULL, CLI_CREATES_APPLICATION, cmd_apply, apply_options, NULL,
-	  N_("record an application and the documents received") },
-	{ "document", NULL, CLI_NO_STEP, cmd_document, document_options, "ID",
-	  N_("record documents received later (before the request is sent)") },
-	{ "dispose", NULL, WF_ACTION_DISPOSE, cmd_dispose, dispose_options, "ID",
-	  N_("dispose the application (Kepala Dinas: step 2, Kabid: step 3)") },
-	{ "register", NULL, WF_ACTION_REGISTER, cmd_register, note_options, "ID",
-	  N_("record the data collection and registration through the verifier") },
-	{ "send", NULL, WF_ACTION_SEND, cmd_send, note_options, "ID",
-	  N_("check the documents are complete and hand the request to the issuer") },
-	{ "keygen", NULL, WF_ACTION_RECORD_KEY, cmd_keygen, keygen_options, "ID",
-	  N_("the passphrase step: PIN, key generated on the token, CSR to the issuer") },
-	{ "import", NULL, WF_ACTION_IMPORT_CERTIFICATE, cmd_import, import_options, "ID",
-	  N_("import the issued certificate onto the token and check it is ready") },
-	{ "handover", NULL, WF_ACTION_HANDOVER, cmd_handover, handover_options, "ID",
-	  N_("hand the token over to its owner and print the receipt") },
-	{ "return", NULL, CLI_NO_STEP, cmd_return, return_options, "ID",
-	  N_("return the application to the applicant (incomplete documents)") },
-	{ "resubmit", NULL, WF_ACTION_RESUBMIT, cmd_resubmit, resubmit_options, "ID",
-	  N_("record the applicant's resubmission after a return") },
-	{ "reject", NULL, CLI_NO_STEP, cmd_reject, reason_options, "ID", N_("reject the application") },
-	{ "cancel", NULL, CLI_NO_STEP, cmd_cancel, reason_options, "ID", N_("cancel the application") },
-	{ "lifecycle", NULL, CLI_NO_STEP, cmd_lifecycle, lifecycle_options, "ID EVENT",
-	  N_("record what happened to a handed-over token or certificate") },
-	{ "show", NULL, CLI_NO_STEP, cmd_show, NULL, "ID", N_("show an application with its history") },
-	{ "list", NULL, CLI_NO_STEP, cmd_list, list_options, NULL, N_("list applications") },
-	{ "report", NULL, CLI_NO_STEP, cmd_report, report_options, "[REPORT]",
-	  N_("reports: certificate holders, states, step times, overdue") },
-	{ "audit", "verify", CLI_NO_STEP, cmd_audit_verify, NULL, NULL,
-	  N_("verify the audit log's hash chain") },
-	{ "backup", NULL, CLI_NO_STEP, cmd_backup, NULL, "DIR",
-	  N_("write a backup of the station (database, files, manifest) to the new DIR") },
-	{ "restore", NULL, CLI_NO_STEP, cmd_restore, restore_options, "DIR",
-	  N_("check a backup in full, then restore the station from it") },
-	{ "token", "list", CLI_NO_STEP, cmd_token_list, NULL, NULL, N_("list readers and tokens") },
-	{ "token", "info", CLI_NO_STEP, cmd_token_info, NULL, NULL, N_("show a token's details") },
-	{ "token", "wait", CLI_NO_STEP, cmd_token_wait, token_wait_options, NULL,
-	  N_("wait for a token to be inserted") },
-	{ "token", "change-pin", CLI_NO_STEP, cmd_token_change_pin, NULL, NULL,
-	  N_("change the token's user PIN") },
-	{ "token", "unblock", CLI_NO_STEP, cmd_token_unblock, NULL, NULL,
-	  N_("unblock the user PIN with the SO PIN") },
-	{ "token", "reset", CLI_NO_STEP, cmd_token_reset, token_reset_options, NULL,
-	  N_("clear a token for its next holder (SO PIN; audited)") },
-	{ "token", "history", CLI_NO_STEP, cmd_token_history, NULL, "[TOKEN]",
-	  N_("every application, key and certificate recorded on a token") },
+    {"init", NULL, CLI_NO_STEP, cmd_init, init_options, NULL,
+     N_("create the database, the data directory and the issuer")},
+    {"issuer", "set", CLI_NO_STEP, cmd_issuer_set, issuer_set_options, "KIND",
+     N_("change the issuer new requests are sent through (Kasi; audited)")},
+    {"issuer", "show", CLI_NO_STEP, cmd_issuer_show, NULL, NULL,
+     N_("show the issuer, its settings and the connectors there are")},
+    {"official", "add", CLI_NO_STEP, cmd_official_add, official_add_options, NULL,
+     N_("register an official (kepala_dinas, kabid, kasi)")},
+    {"official", "list", CLI_NO_STEP, cmd_official_list, official_list_options, NULL,
+     N_("list the officials")},
+    {"official", "edit", CLI_NO_STEP, cmd_official_edit, official_edit_options, "LOGIN|NIP",
+     N_("correct an official's name, NIP or position (earlier records keep the old ones)")},
+    {"official", "deactivate", CLI_NO_STEP, cmd_official_deactivate, official_deactivate_options,
+     "LOGIN|NIP", N_("end an official's term: they can no longer act, their records stay")},
+    {"apply", NULL, CLI_CREATES_APPLICATION, cmd_apply, apply_options, NULL,
+     N_("record an application and the documents received")},
+    {"document", NULL, CLI_NO_STEP, cmd_document, document_options, "ID",
+     N_("record documents received later (before the request is sent)")},
+    {"dispose", NULL, WF_ACTION_DISPOSE, cmd_dispose, dispose_options, "ID",
+     N_("dispose the application (Kepala Dinas: step 2, Kabid: step 3)")},
+    {"register", NULL, WF_ACTION_REGISTER, cmd_register, note_options, "ID",
+     N_("record the data collection and registration through the verifier")},
+    {"send", NULL, WF_ACTION_SEND, cmd_send, note_options, "ID",
+     N_("check the documents are complete and hand the request to the issuer")},
+    {"keygen", NULL, WF_ACTION_RECORD_KEY, cmd_keygen, keygen_options, "ID",
+     N_("the passphrase step: PIN, key generated on the token, CSR to the issuer")},
+    {"import", NULL, WF_ACTION_IMPORT_CERTIFICATE, cmd_import, import_options, "ID",
+     N_("import the issued certificate onto the token and check it is ready")},
+    {"handover", NULL, WF_ACTION_HANDOVER, cmd_handover, handover_options, "ID",
+     N_("hand the token over to its owner and print the receipt")},
+    {"return", NULL, CLI_NO_STEP, cmd_return, return_options, "ID",
+     N_("return the application to the applicant (incomplete documents)")},
+    {"resubmit", NULL, WF_ACTION_RESUBMIT, cmd_resubmit, resubmit_options, "ID",
+     N_("record the applicant's resubmission after a return")},
+    {"reject", NULL, CLI_NO_STEP, cmd_reject, reason_options, "ID", N_("reject the application")},
+    {"cancel", NULL, CLI_NO_STEP, cmd_cancel, reason_options, "ID", N_("cancel the application")},
+    {"lifecycle", NULL, CLI_NO_STEP, cmd_lifecycle, lifecycle_options, "ID EVENT",
+     N_("record what happened to a handed-over token or certificate")},
+    {"show", NULL, CLI_NO_STEP, cmd_show, NULL, "ID", N_("show an application with its history")},
+    {"list", NULL, CLI_NO_STEP, cmd_list, list_options, NULL, N_("list applications")},
+    {"report", NULL, CLI_NO_STEP, cmd_report, report_options, "[REPORT]",
+     N_("reports: certificate holders, states, step times, overdue")},
+    {"audit", "verify", CLI_NO_STEP, cmd_audit_verify, NULL, NULL,
+     N_("verify the audit log's hash chain")},
+    {"backup", NULL, CLI_NO_STEP, cmd_backup, NULL, "DIR",
+     N_("write a backup of the station (database, files, manifest) to the new DIR")},
+    {"restore", NULL, CLI_NO_STEP, cmd_restore, restore_options, "DIR",
+     N_("check a backup in full, then restore the station from it")},
+    {"token", "list", CLI_NO_STEP, cmd_token_list, NULL, NULL, N_("list readers and tokens")},
+    {"token", "info", CLI_NO_STEP, cmd_token_info, NULL, NULL, N_("show a token's details")},
+    {"token", "wait", CLI_NO_STEP, cmd_token_wait, token_wait_options, NULL,
+     N_("wait for a token to be inserted")},
+    {"token", "change-pin", CLI_NO_STEP, cmd_token_change_pin, NULL, NULL,
+     N_("change the token's user PIN")},
+    {"token", "unblock", CLI_NO_STEP, cmd_token_unblock, NULL, NULL,
+     N_("unblock the user PIN with the SO PIN")},
+    {"token", "reset", CLI_NO_STEP, cmd_token_reset, token_reset_options, NULL,
+     N_("clear a token for its next holder (SO PIN; audited)")},
+    {"token", "history", CLI_NO_STEP, cmd_token_history, NULL, "[TOKEN]",
+     N_("every application, key and certificate recorded on a token")},
 };
 
 const struct cli_command *
@@ -89,7 +89,7 @@ cli_indonesian(void)
 	return strcmp(gettext("en"), "id") == 0;
 }
 
-static const char *const languages[] = { "en", "id", NULL };
+static const char *const languages[] = {"en", "id", NULL};
 
 const char *const *
 cli_languages(void)
@@ -113,7 +113,7 @@ known_language(const char *lang, size_t len)
 static void
 language_from_environment(void)
 {
-	const char *names[] = { "LC_ALL", "LC_MESSAGES", "LANG" }, *value = NULL;
+	const char *names[] = {"LC_ALL", "LC_MESSAGES", "LANG"}, *value = NULL;
 
 	for (size_t i = 0; i < 3 && (value == NULL || value[0] == '\0'); i++)
 		value = getenv(names[i]);
@@ -211,7 +211,8 @@ fail_command(int argc, char **argv)
 		return cli_list_subcommands(argv[0], false);
 	}
 	if ((nearest = cli_nearest(argv[0], names, n)) != NULL)
-		return cli_fail_usage(_("unknown command: %s (did you mean %s?)"), argv[0], nearest);
+		return cli_fail_usage(_("unknown command: %s (did you mean %s?)"), argv[0],
+				      nearest);
 	return cli_fail_usage(_("unknown command: %s"), argv[0]);
 }
 
@@ -295,7 +296,7 @@ log_issuer(void *arg, const char *message)
 int
 main(int argc, char **argv)
 {
-	struct cli cli = { .pin_fd = -1, .so_pin_fd = -1 };
+	struct cli cli = {.pin_fd = -1, .so_pin_fd = -1};
 	const struct cli_command *command;
 	const char *lang;
 	int first, consumed = 0, r;
@@ -312,7 +313,8 @@ main(int argc, char **argv)
 		return fail_language(lang);
 	if ((first = cli_parse_globals(&cli, argc, argv)) < 0)
 		return -first;
-	if (first >= argc || strcmp(argv[first], "--help") == 0 || strcmp(argv[first], "help") == 0) {
+	if (first >= argc || strcmp(argv[first], "--help") == 0 ||
+	    strcmp(argv[first], "help") == 0) {
 		cli_print_usage();
 		return first >= argc ? EXIT_USAGE : EXIT_OK;
 	}

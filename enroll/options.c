@@ -23,15 +23,17 @@ enum global_option {
 
 /* In enum global_option's order; set_global() stores them into struct cli. */
 static const struct cli_option globals[] = {
-	{ "db", OPT_STRING, NULL, "FILE", N_("database file (default: ENROLL_DB or the system's)"), false },
-	{ "module", OPT_STRING, NULL, "PATH", N_("PKCS#11 module (default: ENROLL_MODULE or p11-kit's proxy)"), false },
-	{ "token", OPT_STRING, NULL, "URI|SERIAL|LABEL", N_("which token to use"), false },
-	{ "json", OPT_FLAG, NULL, NULL, N_("machine-readable output"), false },
-	{ "pin-fd", OPT_STRING, NULL, "N", N_("read the user PIN from file descriptor N"), false },
-	{ "so-pin-fd", OPT_STRING, NULL, "N", N_("read the SO PIN from file descriptor N"), false },
-	{ "lang", OPT_STRING, NULL, "id|en", N_("language of messages"), false },
-	{ "help", OPT_FLAG, NULL, NULL, N_("show this help"), false },
-	{ NULL },
+    {"db", OPT_STRING, NULL, "FILE", N_("database file (default: ENROLL_DB or the system's)"),
+     false},
+    {"module", OPT_STRING, NULL, "PATH",
+     N_("PKCS#11 module (default: ENROLL_MODULE or p11-kit's proxy)"), false},
+    {"token", OPT_STRING, NULL, "URI|SERIAL|LABEL", N_("which token to use"), false},
+    {"json", OPT_FLAG, NULL, NULL, N_("machine-readable output"), false},
+    {"pin-fd", OPT_STRING, NULL, "N", N_("read the user PIN from file descriptor N"), false},
+    {"so-pin-fd", OPT_STRING, NULL, "N", N_("read the SO PIN from file descriptor N"), false},
+    {"lang", OPT_STRING, NULL, "id|en", N_("language of messages"), false},
+    {"help", OPT_FLAG, NULL, NULL, N_("show this help"), false},
+    {NULL},
 };
 
 const struct cli_option *
@@ -113,7 +115,8 @@ fail_unknown_option(const struct cli_option *local, const char *name, size_t len
 	for (const struct cli_option *o = globals; o->name != NULL; o++)
 		names[n++] = o->name;
 	if ((nearest = cli_nearest(typed, names, n)) != NULL)
-		return cli_fail_usage(_("unknown option: --%s (did you mean --%s?)"), typed, nearest);
+		return cli_fail_usage(_("unknown option: --%s (did you mean --%s?)"), typed,
+				      nearest);
 	return cli_fail_usage(_("unknown option: --%s"), typed);
 }
 
@@ -213,8 +216,8 @@ take_option(struct cli *cli, const struct cli_option *local, int argc, char **ar
 		*help = true;
 		return 0;
 	}
-	return global ? set_global(cli, (enum global_option)(o - globals), value) :
-			set_option(o, value);
+	return global ? set_global(cli, (enum global_option)(o - globals), value)
+		      : set_option(o, value);
 }
 
 /* A required option left out is named as the usage line shows it; an empty value counts as none. */
@@ -223,8 +226,9 @@ check_required(const struct cli_command *command)
 {
 	for (const struct cli_option *o = command->options; o != NULL && o->name != NULL; o++) {
 		const char *text = o->kind == OPT_STRING ? *(const char **)o->target : NULL;
-		bool given = o->kind == OPT_LIST ? ((const struct cli_list *)o->target)->count > 0 :
-						   o->kind != OPT_STRING || (text != NULL && text[0] != '\0');
+		bool given = o->kind == OPT_LIST
+				 ? ((const struct cli_list *)o->target)->count > 0
+				 : o->kind != OPT_STRING || (text != NULL && text[0] != '\0');
 
 		if (o->required && !given)
 			return cli_fail_usage(_("missing option: --%s %s"), o->name, o->argument);
@@ -280,7 +284,8 @@ cli_normalize_number(const char *text, char number[WF_NUMBER_MAX])
 		int seq = (int)strtol(text, NULL, 10);
 
 		if (len > 6 || seq <= 0 || localtime_r(&now, &tm) == NULL)
-			return cli_fail_usage(_("not an application number (e.g. TTE/2026/0001 or 1)"));
+			return cli_fail_usage(
+			    _("not an application number (e.g. TTE/2026/0001 or 1)"));
 		snprintf(number, WF_NUMBER_MAX, "TTE/%04d/%04d", (tm.tm_year + 1900) % 10000, seq);
 		return 0;
 	}

@@ -9,7 +9,7 @@ void
 cli_print_json(struct json_object *value)
 {
 	printf("%s\n", json_object_to_json_string_ext(value, JSON_C_TO_STRING_PRETTY |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(value);
 }
 
@@ -26,6 +26,7 @@ cli_format_time(long long when, char *out, size_t size)
 	time_t t = (time_t)when;
 	struct tm tm;
 
-	if (when <= 0 || localtime_r(&t, &tm) == NULL || strftime(out, size, "%Y-%m-%d %H:%M", &tm) == 0)
+	if (when <= 0 || localtime_r(&t, &tm) == NULL ||
+	    strftime(out, size, "%Y-%m-%d %H:%M", &tm) == 0)
 		snprintf(out, size, "-");
 }

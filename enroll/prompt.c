@@ -22,7 +22,7 @@
 void
 cli_protect_process(void)
 {
-	struct rlimit none = { 0, 0 };
+	struct rlimit none = {0, 0};
 
 	setrlimit(RLIMIT_CORE, &none);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -103,9 +103,11 @@ cli_read_new_pin(struct cli *cli, bool so, struct tok_token *token, struct tok_p
 	if (again == NULL)
 		return EXIT_INTERNAL;
 	for (int attempt = 0; attempt < NEW_PIN_ATTEMPTS; attempt++) {
-		if ((r = cli_read_pin(cli, so, !so ? _("New PIN: ")
-						  : cli->so_pin_hex16 ? _("New SO PIN (16 hexadecimal digits): ")
-								      : _("New SO PIN: "),
+		if ((r = cli_read_pin(cli, so,
+				      !so ? _("New PIN: ")
+				      : cli->so_pin_hex16
+					  ? _("New SO PIN (16 hexadecimal digits): ")
+					  : _("New SO PIN: "),
 				      pin)) != 0 ||
 		    (r = cli_read_pin(cli, so, so ? _("New SO PIN again: ") : _("New PIN again: "),
 				      again)) != 0)
@@ -113,7 +115,8 @@ cli_read_new_pin(struct cli *cli, bool so, struct tok_token *token, struct tok_p
 		if (!tok_pin_equal(pin, again)) {
 			fprintf(stderr, "enroll: %s\n", _("the two PINs differ"));
 			r = EXIT_PIN_POLICY;
-		} else if (!so && tok_check_pin_policy(token, pin, OFFICE_MIN_PIN, &err) != TOK_OK) {
+		} else if (!so &&
+			   tok_check_pin_policy(token, pin, OFFICE_MIN_PIN, &err) != TOK_OK) {
 			r = cli_fail_tok(cli, &err);
 		} else if (so && tok_check_so_pin(pin, cli->so_pin_hex16, &err) != TOK_OK) {
 			r = cli_fail_tok(cli, &err);
@@ -135,9 +138,11 @@ void
 cli_warn_tries(const struct tok_info *info)
 {
 	if (info->user_pin_final_try)
-		fprintf(stderr, "enroll: %s\n", _("warning: this is the last try before the PIN is blocked"));
+		fprintf(stderr, "enroll: %s\n",
+			_("warning: this is the last try before the PIN is blocked"));
 	else if (info->user_pin_count_low)
-		fprintf(stderr, "enroll: %s\n", _("warning: the PIN was typed wrong before; few tries are left"));
+		fprintf(stderr, "enroll: %s\n",
+			_("warning: the PIN was typed wrong before; few tries are left"));
 }
 
 int
@@ -152,7 +157,8 @@ cli_login(struct cli *cli, struct tok_token *token)
 		return cli_fail_tok(cli, &err);
 	cli_warn_tries(&info);
 	if (info.protected_auth_path && cli->pin_fd < 0) {
-		fprintf(stderr, "%s\n", _("Type the PIN on the reader's pinpad, or on the token itself."));
+		fprintf(stderr, "%s\n",
+			_("Type the PIN on the reader's pinpad, or on the token itself."));
 	} else {
 		if ((pin = tok_pin_new()) == NULL)
 			return EXIT_INTERNAL;
@@ -186,7 +192,8 @@ progress_thread(void *arg)
 	while (!p->done) {
 		deadline.tv_sec++;
 		if (pthread_cond_timedwait(&p->done_cond, &p->lock, &deadline) == ETIMEDOUT && tty)
-			fprintf(stderr, "\r%s %lds ", p->what, (long)(deadline.tv_sec - start.tv_sec));
+			fprintf(stderr, "\r%s %lds ", p->what,
+				(long)(deadline.tv_sec - start.tv_sec));
 	}
 	pthread_mutex_unlock(&p->lock);
 	clock_gettime(CLOCK_REALTIME, &deadline);
@@ -198,7 +205,7 @@ progress_thread(void *arg)
 int
 cli_with_progress(const char *what, int (*fn)(void *arg), void *arg)
 {
-	struct progress p = { .what = what, .done = false };
+	struct progress p = {.what = what, .done = false};
 	pthread_t thread;
 	bool started;
 	int r;

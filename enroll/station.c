@@ -125,7 +125,7 @@ station_connector_clear(struct station_connector *sc)
 
 size_t
 station_issuer_options(struct cli_option *options, size_t n, size_t size, const char **values,
-	       const char **names)
+		       const char **names)
 {
 	const struct iss_connector *table;
 	size_t count, used = 0;
@@ -140,18 +140,18 @@ station_issuer_options(struct cli_option *options, size_t n, size_t size, const 
 			if (i < used || n + 1 >= size)
 				continue;
 			names[used] = o->name;
-			options[n++] = (struct cli_option){ o->name, OPT_STRING, &values[used],
-							    o->argument, o->help, false };
+			options[n++] = (struct cli_option){o->name,	OPT_STRING, &values[used],
+							   o->argument, o->help,    false};
 			used++;
 		}
-	options[n] = (struct cli_option){ NULL };
+	options[n] = (struct cli_option){NULL};
 	names[used] = NULL;
 	return used;
 }
 
 void
 station_issuer_given(const char *const *names, const char *const *values, size_t count,
-	     const char **given)
+		     const char **given)
 {
 	size_t n = 0;
 
@@ -172,7 +172,7 @@ station_issuer_text(struct cli *cli, char **text)
 
 	if ((r = station_connector_load(cli, NULL, NULL, &sc)) == 0 &&
 	    iss_config_text(sc.connector->name, station_connector_lookup, &sc, text, &err) !=
-		    ISS_OK)
+		ISS_OK)
 		r = cli_fail_iss(cli, &err);
 	station_connector_clear(&sc);
 	return r;
@@ -214,10 +214,11 @@ applicant_json(const struct wf_application *app, const char *csr)
 	cli_json_add_string(o, "jenis_permohonan", wf_request_type_name(app->request_type));
 	fields = wf_applicant_fields(&count);
 	for (size_t i = 0; i < count; i++)
-		cli_json_add_string(o, fields[i].bsre_key, wf_applicant_value(&app->applicant, &fields[i]));
+		cli_json_add_string(o, fields[i].bsre_key,
+				    wf_applicant_value(&app->applicant, &fields[i]));
 	cli_json_add_string(o, "csr", csr);
 	text = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							   JSON_C_TO_STRING_NOSLASHESCAPE));
+							    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return text;
 }
@@ -255,11 +256,11 @@ static const struct {
 	const char *attribute;
 	size_t offset;
 } subject_members[] = {
-	{ "CN", offsetof(struct tok_subject, common_name) },
-	{ "OU", offsetof(struct tok_subject, organizational_unit) },
-	{ "L", offsetof(struct tok_subject, locality) },
-	{ "ST", offsetof(struct tok_subject, state) },
-	{ "emailAddress", offsetof(struct tok_subject, email) },
+    {"CN", offsetof(struct tok_subject, common_name)},
+    {"OU", offsetof(struct tok_subject, organizational_unit)},
+    {"L", offsetof(struct tok_subject, locality)},
+    {"ST", offsetof(struct tok_subject, state)},
+    {"emailAddress", offsetof(struct tok_subject, email)},
 };
 
 /* The field's value into the subject member its attribute names; an empty one stays out. */
@@ -268,12 +269,12 @@ subject_set(struct tok_subject *subject, const struct wf_applicant_field *field,
 {
 	for (size_t i = 0; i < sizeof(subject_members) / sizeof(subject_members[0]); i++)
 		if (value[0] != '\0' && strcmp(subject_members[i].attribute, field->subject) == 0)
-			*(const char **)(void *)((char *)subject + subject_members[i].offset) = value;
+			*(const char **)(void *)((char *)subject + subject_members[i].offset) =
+			    value;
 }
 
 void
-station_request_init(struct cli *cli, const struct wf_application *app,
-		     struct station_request *out)
+station_request_init(struct cli *cli, const struct wf_application *app, struct station_request *out)
 {
 	const struct wf_applicant_field *fields;
 	size_t count;
@@ -282,9 +283,9 @@ station_request_init(struct cli *cli, const struct wf_application *app,
 	out->organization = station_setting(cli, SETTING_ORGANIZATION);
 	out->province = station_setting(cli, SETTING_PROVINCE);
 	out->subject = (struct tok_subject){
-		.organization = out->organization,
-		.state = out->province,
-		.country = "ID",
+	    .organization = out->organization,
+	    .state = out->province,
+	    .country = "ID",
 	};
 	fields = wf_applicant_fields(&count);
 	for (size_t i = 0; i < count; i++)
@@ -302,11 +303,11 @@ station_request_add_csr(struct cli *cli, const struct wf_application *app, const
 	if (request->json == NULL || request->sheet == NULL)
 		return EXIT_INTERNAL;
 	request->request = (struct iss_request){
-		.reference = app->number,
-		.key_id_hex = key_id_hex,
-		.csr_pem = csr_pem,
-		.applicant_json = request->json,
-		.applicant_sheet = request->sheet,
+	    .reference = app->number,
+	    .key_id_hex = key_id_hex,
+	    .csr_pem = csr_pem,
+	    .applicant_json = request->json,
+	    .applicant_sheet = request->sheet,
 	};
 	return 0;
 }
@@ -360,9 +361,9 @@ static const struct {
 	const char *quirk;
 	const char *why;
 } vendor_steps[] = {
-	{"needs-pkcs15-init", N_("OpenSC must first give it a PKCS#15 file system")},
-	{"piv-management-key", N_("a PIV token is set up with its PIN, PUK and management key")},
-	{"vendor-middleware", N_("only the vendor's software can initialize it")},
+    {"needs-pkcs15-init", N_("OpenSC must first give it a PKCS#15 file system")},
+    {"piv-management-key", N_("a PIV token is set up with its PIN, PUK and management key")},
+    {"vendor-middleware", N_("only the vendor's software can initialize it")},
 };
 
 int

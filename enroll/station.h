@@ -41,8 +41,8 @@ const char *station_connector_lookup(void *arg, const char *option);
  * The settings to store for it, SETTING_ISSUER first, as a NULL-ended key, value list into
  * pairs (2 * STATION_OPTIONS_MAX + 3 entries), keys written into keys.
  */
-void station_connector_pairs(const struct station_connector *sc,
-			     char keys[STATION_OPTIONS_MAX][32], const char **pairs);
+void station_connector_pairs(const struct station_connector *sc, char keys[STATION_OPTIONS_MAX][32],
+			     const char **pairs);
 void station_connector_clear(struct station_connector *sc);
 /*
  * The options of every connector in issuer/'s table, each once, appended to options (n rows

@@ -46,7 +46,8 @@ csr_key_id(const char *csr_pem, char *hex, size_t size, struct iss_error *err)
 		return iss_error_set(err, ISS_ERR_INTERNAL, _("out of memory"));
 	if ((csr = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL)) == NULL ||
 	    (key = X509_REQ_get0_pubkey(csr)) == NULL || X509_REQ_verify(csr, key) != 1) {
-		r = iss_error_set(err, ISS_ERR_MALFORMED, _("CSR unreadable or its signature wrong"));
+		r = iss_error_set(err, ISS_ERR_MALFORMED,
+				  _("CSR unreadable or its signature wrong"));
 		goto out;
 	}
 	if (tok_public_key_id(key, &id, &tok_err) != TOK_OK) {
@@ -126,8 +127,8 @@ iss_read_file(const char *path, size_t max, unsigned char **data, size_t *length
 		return iss_error_set(err, ISS_ERR_IO, _("cannot open %s: %s"), path,
 				     strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
-		r = iss_error_set(err, ISS_ERR_IO, _("%s is not a regular file of at most %zu bytes"),
-				  path, max);
+		r = iss_error_set(err, ISS_ERR_IO,
+				  _("%s is not a regular file of at most %zu bytes"), path, max);
 		goto out;
 	}
 	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
@@ -139,7 +140,8 @@ iss_read_file(const char *path, size_t max, unsigned char **data, size_t *length
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			r = iss_error_set(err, ISS_ERR_IO, _("reading %s: %s"), path, strerror(errno));
+			r = iss_error_set(err, ISS_ERR_IO, _("reading %s: %s"), path,
+					  strerror(errno));
 			goto out;
 		}
 		used += (size_t)n;
@@ -227,7 +229,8 @@ iss_make_directories(const char *path, struct iss_error *err)
 		*p = '/';
 	}
 	if (r == ISS_OK && mkdir(copy, 0700) != 0 && errno != EEXIST)
-		r = iss_error_set(err, ISS_ERR_IO, _("cannot create %s: %s"), copy, strerror(errno));
+		r = iss_error_set(err, ISS_ERR_IO, _("cannot create %s: %s"), copy,
+				  strerror(errno));
 	free(copy);
 	return r;
 }

@@ -21,7 +21,7 @@ struct file_issuer {
 
 /* What BSrE and browsers name certificate files. */
 static const char *const certificate_suffixes[] = {
-	".pem", ".crt", ".cer", ".der", ".p7b", ".p7c",
+    ".pem", ".crt", ".cer", ".der", ".p7b", ".p7c",
 };
 
 static void
@@ -54,7 +54,8 @@ reference_file_name(const char *reference, char *out, size_t size, struct iss_er
 		if (c == '/')
 			c = '-';
 		else if (c != '\0' && strchr("._-", c) == NULL &&
-			 !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+			 !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9')))
 			return iss_error_set(err, ISS_ERR_INVALID_ARGUMENT,
 					     _("reference holds a character a file name cannot"));
 		out[i] = c;
@@ -89,10 +90,9 @@ file_submit(struct issuer *issuer, const struct iss_request *request, struct iss
 	if ((r = write_outbox(file, name, ".csr.pem", request->csr_pem, 0644, err)) != ISS_OK ||
 	    (request->applicant_json != NULL &&
 	     (r = write_outbox(file, name, ".json", request->applicant_json, 0600, err)) !=
-		     ISS_OK) ||
+		 ISS_OK) ||
 	    (request->applicant_sheet != NULL &&
-	     (r = write_outbox(file, name, ".txt", request->applicant_sheet, 0600, err)) !=
-		     ISS_OK))
+	     (r = write_outbox(file, name, ".txt", request->applicant_sheet, 0600, err)) != ISS_OK))
 		return r;
 	iss_log(_("request %s written to %s for BSrE's portal"), request->reference, file->outbox);
 	return ISS_OK;
@@ -108,8 +108,8 @@ is_certificate_file(const struct dirent *entry)
 	for (size_t i = 0; i < sizeof(certificate_suffixes) / sizeof(certificate_suffixes[0]);
 	     i++) {
 		suffix_length = strlen(certificate_suffixes[i]);
-		if (length > suffix_length &&
-		    strcasecmp(entry->d_name + length - suffix_length, certificate_suffixes[i]) == 0)
+		if (length > suffix_length && strcasecmp(entry->d_name + length - suffix_length,
+							 certificate_suffixes[i]) == 0)
 			return 1;
 	}
 	return 0;
@@ -127,7 +127,8 @@ holds_key(const unsigned char *data, size_t length, const char *key_id_hex)
 	if (tok_cert_parse(data, length, &certs, NULL) != TOK_OK)
 		return false;
 	for (int i = 0; i < sk_X509_num(certs) && !found; i++) {
-		if (tok_public_key_id(X509_get0_pubkey(sk_X509_value(certs, i)), &id, NULL) != TOK_OK)
+		if (tok_public_key_id(X509_get0_pubkey(sk_X509_value(certs, i)), &id, NULL) !=
+		    TOK_OK)
 			continue;
 		tok_key_id_hex(&id, hex);
 		found = strcasecmp(hex, key_id_hex) == 0;
@@ -156,7 +157,7 @@ file_fetch(struct issuer *issuer, const struct iss_request *request, unsigned ch
 			continue;
 		}
 		if (iss_read_file(path, TOK_CERT_FILE_MAX, &content, &content_length, NULL) ==
-			    ISS_OK &&
+			ISS_OK &&
 		    holds_key(content, content_length, request->key_id_hex)) {
 			iss_log(_("certificate for %s found in %s"), request->reference, path);
 			*data = content;
@@ -179,16 +180,15 @@ file_fetch(struct issuer *issuer, const struct iss_request *request, unsigned ch
 }
 
 static const struct iss_ops file_ops = {
-	.name = "file",
-	.submit = file_submit,
-	.fetch = file_fetch,
-	.free = file_free,
+    .name = "file",
+    .submit = file_submit,
+    .fetch = file_fetch,
+    .free = file_free,
 };
 
 /* The exchange directories are the verifier's: made if missing, never emptied. */
 int
-iss_file_prepare(iss_lookup_fn lookup, void *arg, const char *organization,
-		 struct iss_error *err)
+iss_file_prepare(iss_lookup_fn lookup, void *arg, const char *organization, struct iss_error *err)
 {
 	int r;
 

@@ -42,34 +42,34 @@ struct extension {
 
 /* What each kind of certificate gets; SKI before AKI, so a root's AKI finds its SKI. */
 static const struct extension root_extensions[] = {
-	{ NID_basic_constraints, "critical,CA:TRUE" },
-	{ NID_key_usage, "critical,keyCertSign,cRLSign" },
-	{ NID_subject_key_identifier, "hash" },
-	{ 0, NULL },
+    {NID_basic_constraints, "critical,CA:TRUE"},
+    {NID_key_usage, "critical,keyCertSign,cRLSign"},
+    {NID_subject_key_identifier, "hash"},
+    {0, NULL},
 };
 static const struct extension issuing_extensions[] = {
-	{ NID_basic_constraints, "critical,CA:TRUE,pathlen:0" },
-	{ NID_key_usage, "critical,keyCertSign,cRLSign" },
-	{ NID_subject_key_identifier, "hash" },
-	{ NID_authority_key_identifier, "keyid:always" },
-	{ 0, NULL },
+    {NID_basic_constraints, "critical,CA:TRUE,pathlen:0"},
+    {NID_key_usage, "critical,keyCertSign,cRLSign"},
+    {NID_subject_key_identifier, "hash"},
+    {NID_authority_key_identifier, "keyid:always"},
+    {0, NULL},
 };
 static const struct extension user_extensions[] = {
-	{ NID_basic_constraints, "critical,CA:FALSE" },
-	{ NID_key_usage, "critical,digitalSignature,nonRepudiation" },
-	{ NID_ext_key_usage, "emailProtection" },
-	{ NID_subject_key_identifier, "hash" },
-	{ NID_authority_key_identifier, "keyid:always" },
-	{ 0, NULL },
+    {NID_basic_constraints, "critical,CA:FALSE"},
+    {NID_key_usage, "critical,digitalSignature,nonRepudiation"},
+    {NID_ext_key_usage, "emailProtection"},
+    {NID_subject_key_identifier, "hash"},
+    {NID_authority_key_identifier, "keyid:always"},
+    {0, NULL},
 };
 
 static const struct {
 	int years;
 	const struct extension *extensions;
 } profiles[] = {
-	[LOCAL_ROOT] = { 20, root_extensions },
-	[LOCAL_ISSUING] = { 10, issuing_extensions },
-	[LOCAL_USER] = { 2, user_extensions },	/* BSrE: exactly two years */
+    [LOCAL_ROOT] = {20, root_extensions},
+    [LOCAL_ISSUING] = {10, issuing_extensions},
+    [LOCAL_USER] = {2, user_extensions}, /* BSrE: exactly two years */
 };
 
 /* A positive 16-byte serial with its top byte non-zero, so it always encodes in 16 bytes. */
@@ -85,8 +85,7 @@ set_random_serial(X509 *cert, struct iss_error *err)
 		return iss_error_set(err, ISS_ERR_INTERNAL, _("RAND_bytes failed"));
 	bytes[0] = (unsigned char)((bytes[0] & 0x7f) | 0x40);
 	if ((bn = BN_bin2bn(bytes, sizeof(bytes), NULL)) == NULL ||
-	    (serial = BN_to_ASN1_INTEGER(bn, NULL)) == NULL ||
-	    !X509_set_serialNumber(cert, serial))
+	    (serial = BN_to_ASN1_INTEGER(bn, NULL)) == NULL || !X509_set_serialNumber(cert, serial))
 		r = iss_error_set(err, ISS_ERR_INTERNAL, _("setting the serial failed"));
 	else
 		r = ISS_OK;
@@ -113,7 +112,7 @@ set_validity(X509 *cert, int years, struct iss_error *err)
 
 static int
 add_extensions(X509 *cert, X509 *issuer_cert, const struct extension *extensions,
-	       STACK_OF(X509_EXTENSION) *extra, struct iss_error *err)
+	       STACK_OF(X509_EXTENSION) * extra, struct iss_error *err)
 {
 	X509V3_CTX ctx;
 	X509_EXTENSION *ext;
@@ -123,7 +122,8 @@ add_extensions(X509 *cert, X509 *issuer_cert, const struct extension *extensions
 		if ((ext = X509V3_EXT_conf_nid(NULL, &ctx, e->nid, e->value)) == NULL ||
 		    !X509_add_ext(cert, ext, -1)) {
 			X509_EXTENSION_free(ext);
-			iss_error_set(err, ISS_ERR_INTERNAL, _("adding %s failed"), OBJ_nid2sn(e->nid));
+			iss_error_set(err, ISS_ERR_INTERNAL, _("adding %s failed"),
+				      OBJ_nid2sn(e->nid));
 			iss_error_openssl(err);
 			return ISS_ERR_INTERNAL;
 		}
@@ -131,13 +131,14 @@ add_extensions(X509 *cert, X509 *issuer_cert, const struct extension *extensions
 	}
 	for (int i = 0; extra != NULL && i < sk_X509_EXTENSION_num(extra); i++)
 		if (!X509_add_ext(cert, sk_X509_EXTENSION_value(extra, i), -1))
-			return iss_error_set(err, ISS_ERR_INTERNAL, _("copying an extension failed"));
+			return iss_error_set(err, ISS_ERR_INTERNAL,
+					     _("copying an extension failed"));
 	return ISS_OK;
 }
 
 static int
 build_certificate(enum local_kind kind, const X509_NAME *subject, EVP_PKEY *public_key,
-		  X509 *issuer_cert, EVP_PKEY *issuer_key, STACK_OF(X509_EXTENSION) *extra,
+		  X509 *issuer_cert, EVP_PKEY *issuer_key, STACK_OF(X509_EXTENSION) * extra,
 		  X509 **out, struct iss_error *err)
 {
 	const X509_NAME *issuer_name;
@@ -153,7 +154,8 @@ build_certificate(enum local_kind kind, const X509_NAME *subject, EVP_PKEY *publ
 	}
 	if ((r = set_random_serial(cert, err)) != ISS_OK ||
 	    (r = set_validity(cert, profiles[kind].years, err)) != ISS_OK ||
-	    (r = add_extensions(cert, issuer_cert, profiles[kind].extensions, extra, err)) != ISS_OK)
+	    (r = add_extensions(cert, issuer_cert, profiles[kind].extensions, extra, err)) !=
+		ISS_OK)
 		goto out;
 	if (X509_sign(cert, issuer_key, EVP_sha256()) <= 0) {
 		r = iss_error_set(err, ISS_ERR_INTERNAL, _("signing the certificate failed"));
@@ -175,10 +177,10 @@ ca_name(const char *common_name, const char *office)
 	X509_NAME *name = X509_NAME_new();
 
 	if (name == NULL ||
-	    !X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, (const unsigned char *)"ID",
-					-1, -1, 0) ||
-	    !X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)office,
-					-1, -1, 0) ||
+	    !X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, (const unsigned char *)"ID", -1,
+					-1, 0) ||
+	    !X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)office, -1,
+					-1, 0) ||
 	    !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
 					(const unsigned char *)common_name, -1, -1, 0)) {
 		X509_NAME_free(name);
@@ -252,7 +254,8 @@ prepare_dir(const char *dir, struct iss_error *err)
 	else if (lstat(anchors, &st) == 0)
 		r = iss_error_set(err, ISS_ERR_EXISTS, _("%s already holds a CA"), dir);
 	else if (mkdir(issued, 0700) != 0 && errno != EEXIST)
-		r = iss_error_set(err, ISS_ERR_IO, _("cannot create %s: %s"), issued, strerror(errno));
+		r = iss_error_set(err, ISS_ERR_IO, _("cannot create %s: %s"), issued,
+				  strerror(errno));
 	else
 		r = ISS_OK;
 	free(issued);
@@ -270,9 +273,9 @@ create_ca(const char *dir, const char *office, struct iss_error *err)
 
 	if ((r = prepare_dir(dir, err)) != ISS_OK ||
 	    (r = make_ca(LOCAL_ROOT, ROOT_CN, office, NULL, NULL, &root_key, &root, err)) !=
-		    ISS_OK ||
-	    (r = make_ca(LOCAL_ISSUING, ISSUING_CN, office, root, root_key, &issuing_key,
-			 &issuing, err)) != ISS_OK)
+		ISS_OK ||
+	    (r = make_ca(LOCAL_ISSUING, ISSUING_CN, office, root, root_key, &issuing_key, &issuing,
+			 err)) != ISS_OK)
 		goto out;
 	if ((r = write_pem(dir, LOCAL_ROOT_KEY, root_key, NULL, err)) != ISS_OK ||
 	    (r = write_pem(dir, LOCAL_CA_KEY, issuing_key, NULL, err)) != ISS_OK ||
@@ -291,8 +294,7 @@ out:
 
 /* A CA already in the directory is the one kept: switching back to it loses nothing. */
 int
-iss_local_prepare(iss_lookup_fn lookup, void *arg, const char *organization,
-		  struct iss_error *err)
+iss_local_prepare(iss_lookup_fn lookup, void *arg, const char *organization, struct iss_error *err)
 {
 	int r;
 
@@ -311,7 +313,7 @@ struct local_issuer {
 	char *dir;
 	EVP_PKEY *ca_key;
 	X509 *ca_cert;
-	char *ca_pem;	/* appended to every issued certificate: the chain to the anchor */
+	char *ca_pem; /* appended to every issued certificate: the chain to the anchor */
 };
 
 static void
@@ -327,8 +329,7 @@ local_free(struct issuer *issuer)
 }
 
 /* The subjectAltName the applicant asked for, if any: BSrE copies the email. */
-static STACK_OF(X509_EXTENSION) *
-requested_alt_name(X509_REQ *csr)
+static STACK_OF(X509_EXTENSION) * requested_alt_name(X509_REQ *csr)
 {
 	STACK_OF(X509_EXTENSION) *requested = X509_REQ_get_extensions(csr), *kept;
 	int i;
@@ -359,8 +360,7 @@ lower_hex(const char *hex, char *out, size_t size)
 
 /* Issued certificate plus chain, as PEM, into dir/issued/<key id>.pem. */
 static int
-store_issued(struct local_issuer *local, X509 *cert, const char *key_id_hex,
-	     struct iss_error *err)
+store_issued(struct local_issuer *local, X509 *cert, const char *key_id_hex, struct iss_error *err)
 {
 	char name[sizeof(LOCAL_ISSUED_DIR) + 2 * TOK_KEY_ID_LEN + 8], hex[2 * TOK_KEY_ID_LEN + 1];
 	BIO *bio = BIO_new(BIO_s_mem());
@@ -372,7 +372,8 @@ store_issued(struct local_issuer *local, X509 *cert, const char *key_id_hex,
 	snprintf(name, sizeof(name), LOCAL_ISSUED_DIR "/%s.pem", hex);
 	if (bio == NULL || (path = path_in(local->dir, name)) == NULL ||
 	    !PEM_write_bio_X509(bio, cert) || BIO_puts(bio, local->ca_pem) < 0) {
-		r = iss_error_set(err, ISS_ERR_INTERNAL, _("encoding the issued certificate failed"));
+		r = iss_error_set(err, ISS_ERR_INTERNAL,
+				  _("encoding the issued certificate failed"));
 		goto out;
 	}
 	length = BIO_get_mem_data(bio, &data);
@@ -438,10 +439,10 @@ local_fetch(struct issuer *issuer, const struct iss_request *request, unsigned c
 }
 
 static const struct iss_ops local_ops = {
-	.name = "local",
-	.submit = local_submit,
-	.fetch = local_fetch,
-	.free = local_free,
+    .name = "local",
+    .submit = local_submit,
+    .fetch = local_fetch,
+    .free = local_free,
 };
 
 /* Read dir/name; a private key must be private to its owner (as OpenSSH insists). */
@@ -456,7 +457,8 @@ read_in(const char *dir, const char *name, bool secret, char **data, struct iss_
 	if (path == NULL)
 		return iss_error_set(err, ISS_ERR_INTERNAL, _("out of memory"));
 	if (secret && lstat(path, &st) == 0 && (st.st_mode & 077) != 0)
-		r = iss_error_set(err, ISS_ERR_UNSAFE, _("%s is readable by others: chmod 600"), path);
+		r = iss_error_set(err, ISS_ERR_UNSAFE, _("%s is readable by others: chmod 600"),
+				  path);
 	else
 		r = iss_read_file(path, ISSUED_MAX, (unsigned char **)data, &length, err);
 	free(path);

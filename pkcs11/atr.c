@@ -154,7 +154,7 @@ struct device_query {
 
 static void
 block_line(struct device_block *block, const char *key, char *value,
-	const struct device_query *query)
+	   const struct device_query *query)
 {
 	unsigned int vendor, product;
 
@@ -183,7 +183,7 @@ block_line(struct device_block *block, const char *key, char *value,
  */
 static int
 device_table_find(const struct device_query *query, struct device_block *out, bool *found,
-	struct tok_error *err)
+		  struct tok_error *err)
 {
 	struct device_block block;
 	char line[512], *key, *value, *text;
@@ -193,8 +193,8 @@ device_table_find(const struct device_query *query, struct device_block *out, bo
 
 	*found = false;
 	if ((f = fopen(path, "r")) == NULL)
-		return tok_error_set(err, TOK_ERR_IO, _("cannot read the device table %s: %s"), path,
-			strerror(errno));
+		return tok_error_set(err, TOK_ERR_IO, _("cannot read the device table %s: %s"),
+				     path, strerror(errno));
 	memset(&block, 0, sizeof block);
 	while (fgets(line, sizeof line, f)) {
 		text = trim(line);
@@ -251,9 +251,9 @@ smartcard_list_find(const char *atr_hex, struct pcsc_model *out)
 
 int
 pcsc_atr_name(const unsigned char *atr, size_t atr_len, struct pcsc_model *out,
-	struct tok_error *err)
+	      struct tok_error *err)
 {
-	struct device_query query = { 0 };
+	struct device_query query = {0};
 	struct device_block block;
 	char hex[PCSC_ATR_HEX_MAX];
 	bool found;
@@ -275,10 +275,10 @@ pcsc_atr_name(const unsigned char *atr, size_t atr_len, struct pcsc_model *out,
 }
 
 int
-pcsc_usb_lookup(unsigned int vendor, unsigned int product, struct pcsc_model *out,
-	bool *is_reader, struct tok_error *err)
+pcsc_usb_lookup(unsigned int vendor, unsigned int product, struct pcsc_model *out, bool *is_reader,
+		struct tok_error *err)
 {
-	struct device_query query = { NULL, vendor, product };
+	struct device_query query = {NULL, vendor, product};
 	struct device_block block;
 	bool found;
 	int r;
@@ -287,7 +287,8 @@ pcsc_usb_lookup(unsigned int vendor, unsigned int product, struct pcsc_model *ou
 		return r;
 	if (!found)
 		return tok_error_set(err, TOK_ERR_NOT_FOUND,
-			_("USB device %04x:%04x is not in the device table"), vendor, product);
+				     _("USB device %04x:%04x is not in the device table"), vendor,
+				     product);
 	*out = block.model;
 	if (is_reader)
 		*is_reader = block.is_reader;

@@ -15,14 +15,15 @@
 
 /* Move the certificates of a signed PKCS#7 (a "certs-only" bundle) onto out. */
 static int
-add_pkcs7(PKCS7 *p7, STACK_OF(X509) *out, struct tok_error *err)
+add_pkcs7(PKCS7 *p7, STACK_OF(X509) * out, struct tok_error *err)
 {
 	STACK_OF(X509) *certs = NULL;
 
 	if (PKCS7_type_is_signed(p7) && p7->d.sign != NULL)
 		certs = p7->d.sign->cert;
 	if (certs == NULL || sk_X509_num(certs) == 0)
-		return tok_error_set(err, TOK_ERR_MALFORMED, _("PKCS#7 bundle holds no certificate"));
+		return tok_error_set(err, TOK_ERR_MALFORMED,
+				     _("PKCS#7 bundle holds no certificate"));
 	for (int i = 0; i < sk_X509_num(certs); i++) {
 		X509 *cert = sk_X509_value(certs, i);
 
@@ -38,7 +39,7 @@ add_pkcs7(PKCS7 *p7, STACK_OF(X509) *out, struct tok_error *err)
 
 /* One DER object, certificate or PKCS#7, that must fill body exactly. */
 static int
-add_der(const unsigned char *body, long length, STACK_OF(X509) *out, struct tok_error *err)
+add_der(const unsigned char *body, long length, STACK_OF(X509) * out, struct tok_error *err)
 {
 	const unsigned char *p = body;
 	X509 *cert;
@@ -80,7 +81,7 @@ is_certificate_block(const char *name)
 
 /* Every PEM block in turn; blocks that are not certificates (comments, keys) are skipped. */
 static int
-add_pem(const unsigned char *data, size_t length, STACK_OF(X509) *out, struct tok_error *err)
+add_pem(const unsigned char *data, size_t length, STACK_OF(X509) * out, struct tok_error *err)
 {
 	char *name = NULL, *header = NULL;
 	unsigned char *body = NULL;
@@ -94,9 +95,10 @@ add_pem(const unsigned char *data, size_t length, STACK_OF(X509) *out, struct to
 	while (r == TOK_OK) {
 		if (!PEM_read_bio(bio, &name, &header, &body, &body_length)) {
 			e = ERR_peek_last_error();
-			if (ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE) {
+			if (ERR_GET_LIB(e) == ERR_LIB_PEM &&
+			    ERR_GET_REASON(e) == PEM_R_NO_START_LINE) {
 				ERR_clear_error();
-				break;	/* clean end: nothing but text after the last block */
+				break; /* clean end: nothing but text after the last block */
 			}
 			r = tok_error_set(err, TOK_ERR_MALFORMED, _("truncated or damaged PEM"));
 			tok_error_openssl(err);
@@ -115,7 +117,7 @@ add_pem(const unsigned char *data, size_t length, STACK_OF(X509) *out, struct to
 }
 
 int
-tok_cert_parse(const unsigned char *data, size_t length, STACK_OF(X509) **out,
+tok_cert_parse(const unsigned char *data, size_t length, STACK_OF(X509) * *out,
 	       struct tok_error *err)
 {
 	STACK_OF(X509) *certs = NULL;
@@ -124,7 +126,8 @@ tok_cert_parse(const unsigned char *data, size_t length, STACK_OF(X509) **out,
 	if (data == NULL || out == NULL)
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("no certificate data"));
 	if (length == 0 || length > TOK_CERT_FILE_MAX)
-		return tok_error_set(err, TOK_ERR_MALFORMED, _("certificate data of %zu bytes"), length);
+		return tok_error_set(err, TOK_ERR_MALFORMED, _("certificate data of %zu bytes"),
+				     length);
 	if ((certs = sk_X509_new_null()) == NULL)
 		return tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
 	if (memmem(data, length, "-----BEGIN ", 11) != NULL)

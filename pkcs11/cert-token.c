@@ -39,8 +39,8 @@ key_matches(struct tok_token *token, CK_OBJECT_HANDLE private_key, const unsigne
 {
 	CK_OBJECT_CLASS public_class = CKO_PUBLIC_KEY;
 	CK_ATTRIBUTE template[] = {
-		{ CKA_CLASS, &public_class, sizeof(public_class) },
-		{ CKA_ID, (void *)id, id_length },
+	    {CKA_CLASS, &public_class, sizeof(public_class)},
+	    {CKA_ID, (void *)id, id_length},
 	};
 	CK_OBJECT_HANDLE *publics = NULL;
 	unsigned char *stored = NULL;
@@ -49,7 +49,8 @@ key_matches(struct tok_token *token, CK_OBJECT_HANDLE private_key, const unsigne
 
 	if (is_rsa) {
 		/* The modulus is public on the private key object itself. */
-		if (tok_read_attribute(token, private_key, CKA_MODULUS, &stored, &length, NULL) == TOK_OK)
+		if (tok_read_attribute(token, private_key, CKA_MODULUS, &stored, &length, NULL) ==
+		    TOK_OK)
 			same = length == value_length && memcmp(stored, value, length) == 0;
 		free(stored);
 		return same;
@@ -57,7 +58,8 @@ key_matches(struct tok_token *token, CK_OBJECT_HANDLE private_key, const unsigne
 	if (tok_find_objects(token, template, 2, &publics, &count, NULL) != TOK_OK)
 		return false;
 	for (size_t i = 0; i < count && !same; i++) {
-		if (tok_read_attribute(token, publics[i], CKA_EC_POINT, &stored, &length, NULL) != TOK_OK)
+		if (tok_read_attribute(token, publics[i], CKA_EC_POINT, &stored, &length, NULL) !=
+		    TOK_OK)
 			continue;
 		same = ec_point_equal(stored, length, value, value_length);
 		free(stored);
@@ -88,7 +90,7 @@ tok_cert_find_key(struct tok_token *token, EVP_PKEY *pkey, struct tok_cert_key *
 		  struct tok_error *err)
 {
 	CK_OBJECT_CLASS private_class = CKO_PRIVATE_KEY;
-	CK_ATTRIBUTE template[] = { { CKA_CLASS, &private_class, sizeof(private_class) } };
+	CK_ATTRIBUTE template[] = {{CKA_CLASS, &private_class, sizeof(private_class)}};
 	CK_OBJECT_HANDLE *keys = NULL;
 	unsigned char value[1024], *id = NULL;
 	size_t value_length, count = 0, id_length = 0;
@@ -127,8 +129,8 @@ tok_cert_find_key_by_id(struct tok_token *token, EVP_PKEY *pkey, const struct to
 {
 	CK_OBJECT_CLASS private_class = CKO_PRIVATE_KEY;
 	CK_ATTRIBUTE template[] = {
-		{ CKA_CLASS, &private_class, sizeof(private_class) },
-		{ CKA_ID, (void *)id->bytes, id->length },
+	    {CKA_CLASS, &private_class, sizeof(private_class)},
+	    {CKA_ID, (void *)id->bytes, id->length},
 	};
 	CK_OBJECT_HANDLE *keys = NULL;
 	struct tok_key_id computed;
@@ -139,7 +141,8 @@ tok_cert_find_key_by_id(struct tok_token *token, EVP_PKEY *pkey, const struct to
 	if ((r = tok_public_key_id(pkey, &computed, err)) != TOK_OK)
 		return r;
 	if (computed.length != id->length || memcmp(computed.bytes, id->bytes, id->length) != 0)
-		return tok_error_set(err, TOK_ERR_NOT_FOUND, _("the certificate's key is not this id's"));
+		return tok_error_set(err, TOK_ERR_NOT_FOUND,
+				     _("the certificate's key is not this id's"));
 	if ((r = tok_find_objects(token, template, 2, &keys, &count, err)) != TOK_OK)
 		return r;
 	if (count == 1) {
@@ -147,7 +150,8 @@ tok_cert_find_key_by_id(struct tok_token *token, EVP_PKEY *pkey, const struct to
 		out->id = *id;
 		copy_label(token, keys[0], out->label, sizeof(out->label));
 	} else {
-		r = tok_error_set(err, TOK_ERR_NOT_FOUND, _("%zu private keys with this id"), count);
+		r = tok_error_set(err, TOK_ERR_NOT_FOUND, _("%zu private keys with this id"),
+				  count);
 	}
 	free(keys);
 	return r;
@@ -158,7 +162,7 @@ tok_cert_present(struct tok_token *token, const unsigned char *der, size_t lengt
 		 struct tok_error *err)
 {
 	CK_OBJECT_CLASS cert_class = CKO_CERTIFICATE;
-	CK_ATTRIBUTE template[] = { { CKA_CLASS, &cert_class, sizeof(cert_class) } };
+	CK_ATTRIBUTE template[] = {{CKA_CLASS, &cert_class, sizeof(cert_class)}};
 	CK_OBJECT_HANDLE *certs = NULL;
 	unsigned char *value = NULL;
 	size_t count = 0, value_length;
@@ -168,7 +172,8 @@ tok_cert_present(struct tok_token *token, const unsigned char *der, size_t lengt
 	if ((r = tok_find_objects(token, template, 1, &certs, &count, err)) != TOK_OK)
 		return r;
 	for (size_t i = 0; i < count && !present; i++) {
-		if (tok_read_attribute(token, certs[i], CKA_VALUE, &value, &value_length, NULL) != TOK_OK)
+		if (tok_read_attribute(token, certs[i], CKA_VALUE, &value, &value_length, NULL) !=
+		    TOK_OK)
 			continue;
 		present = value_length == length && memcmp(value, der, length) == 0;
 		free(value);
@@ -183,7 +188,8 @@ tok_cert_destroy(struct tok_token *token, CK_OBJECT_HANDLE handle)
 	CK_RV rv = token->ctx->fn->C_DestroyObject(token->session, handle);
 
 	if (rv != CKR_OK)
-		/* Errors and warnings reach the operator: in the catalogue, unlike the debug log. */
+		/* Errors and warnings reach the operator: in the catalogue, unlike the debug log.
+		 */
 		tok_log(TOK_LOG_ERROR, _("rolling back a certificate write failed (%s)"),
 			tok_ckr_name(rv));
 }
@@ -193,7 +199,7 @@ tok_read_certificate(struct tok_token *token, const struct tok_key_id *id, unsig
 		     size_t *length, struct tok_error *err)
 {
 	CK_OBJECT_CLASS cert_class = CKO_CERTIFICATE;
-	CK_ATTRIBUTE template[2] = { { CKA_CLASS, &cert_class, sizeof(cert_class) } };
+	CK_ATTRIBUTE template[2] = {{CKA_CLASS, &cert_class, sizeof(cert_class)}};
 	CK_OBJECT_HANDLE *certs = NULL;
 	size_t count = 0;
 	int r;

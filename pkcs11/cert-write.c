@@ -39,7 +39,8 @@ cert_der_encode(X509 *cert, struct cert_der *der, struct tok_error *err)
 	der->serial_length = i2d_ASN1_INTEGER(X509_get0_serialNumber(cert), &der->serial);
 	if (der->value_length <= 0 || der->subject_length <= 0 || der->issuer_length <= 0 ||
 	    der->serial_length <= 0) {
-		tok_error_set(err, TOK_ERR_INTERNAL, _("encoding the certificate's attributes failed"));
+		tok_error_set(err, TOK_ERR_INTERNAL,
+			      _("encoding the certificate's attributes failed"));
 		tok_error_openssl(err);
 		return TOK_ERR_INTERNAL;
 	}
@@ -82,7 +83,7 @@ tok_cert_write(struct tok_token *token, X509 *cert, const struct tok_cert_key *k
 	CK_CERTIFICATE_TYPE cert_type = CKC_X_509;
 	CK_ULONG category = key != NULL ? CATEGORY_TOKEN_USER : CATEGORY_AUTHORITY;
 	CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
-	struct cert_der der = { 0 };
+	struct cert_der der = {0};
 	struct tok_key_id id;
 	char label[65];
 	CK_DATE start, end;
@@ -105,21 +106,21 @@ tok_cert_write(struct tok_token *token, X509 *cert, const struct tok_cert_key *k
 		authority_label(cert, label, sizeof(label));
 	}
 	CK_ATTRIBUTE template[] = {
-		{ CKA_CLASS, &cert_class, sizeof(cert_class) },
-		{ CKA_CERTIFICATE_TYPE, &cert_type, sizeof(cert_type) },
-		{ CKA_TOKEN, &yes, sizeof(yes) },
-		{ CKA_PRIVATE, &no, sizeof(no) },
-		{ CKA_MODIFIABLE, &yes, sizeof(yes) },
-		{ CKA_TRUSTED, &no, sizeof(no) },
-		{ CKA_CERTIFICATE_CATEGORY, &category, sizeof(category) },
-		{ CKA_LABEL, label, strlen(label) },
-		{ CKA_ID, id.bytes, id.length },
-		{ CKA_SUBJECT, der.subject, (CK_ULONG)der.subject_length },
-		{ CKA_ISSUER, der.issuer, (CK_ULONG)der.issuer_length },
-		{ CKA_SERIAL_NUMBER, der.serial, (CK_ULONG)der.serial_length },
-		{ CKA_VALUE, der.value, (CK_ULONG)der.value_length },
-		{ CKA_START_DATE, &start, sizeof(start) },
-		{ CKA_END_DATE, &end, sizeof(end) },
+	    {CKA_CLASS, &cert_class, sizeof(cert_class)},
+	    {CKA_CERTIFICATE_TYPE, &cert_type, sizeof(cert_type)},
+	    {CKA_TOKEN, &yes, sizeof(yes)},
+	    {CKA_PRIVATE, &no, sizeof(no)},
+	    {CKA_MODIFIABLE, &yes, sizeof(yes)},
+	    {CKA_TRUSTED, &no, sizeof(no)},
+	    {CKA_CERTIFICATE_CATEGORY, &category, sizeof(category)},
+	    {CKA_LABEL, label, strlen(label)},
+	    {CKA_ID, id.bytes, id.length},
+	    {CKA_SUBJECT, der.subject, (CK_ULONG)der.subject_length},
+	    {CKA_ISSUER, der.issuer, (CK_ULONG)der.issuer_length},
+	    {CKA_SERIAL_NUMBER, der.serial, (CK_ULONG)der.serial_length},
+	    {CKA_VALUE, der.value, (CK_ULONG)der.value_length},
+	    {CKA_START_DATE, &start, sizeof(start)},
+	    {CKA_END_DATE, &end, sizeof(end)},
 	};
 	rv = token->ctx->fn->C_CreateObject(token->session, template,
 					    sizeof(template) / sizeof(template[0]), handle);

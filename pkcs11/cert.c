@@ -44,7 +44,7 @@ same_id(const struct tok_key_id *a, const struct tok_key_id *b)
  * named in the refusal if none is for the expected key. Nothing is written before this.
  */
 static int
-select_end_entity(struct tok_token *token, STACK_OF(X509) *certs,
+select_end_entity(struct tok_token *token, STACK_OF(X509) * certs,
 		  const struct tok_key_id *expected, X509 **cert, struct tok_cert_key *key,
 		  struct tok_error *err)
 {
@@ -75,9 +75,10 @@ select_end_entity(struct tok_token *token, STACK_OF(X509) *certs,
 	}
 	if (other[0] != '\0') {
 		tok_key_id_hex(expected, want);
-		return tok_error_set(err, TOK_ERR_CERT_MISMATCH,
-				     _("the certificate belongs to key %s on this token, not to key %s"),
-				     other, want);
+		return tok_error_set(
+		    err, TOK_ERR_CERT_MISMATCH,
+		    _("the certificate belongs to key %s on this token, not to key %s"), other,
+		    want);
 	}
 	return tok_error_set(err, TOK_ERR_CERT_MISMATCH,
 			     _("none of the %d certificate(s) belongs to a key on this token"),
@@ -127,14 +128,15 @@ check_anchors_file(const char *path, struct tok_error *err)
 	if ((st.st_mode & 022) != 0 || (st.st_uid != 0 && st.st_uid != getuid()))
 		return tok_error_set(err, TOK_ERR_IO,
 				     _("trust anchors %s are writable by others or owned by "
-				       "another user: not trusted"), path);
+				       "another user: not trusted"),
+				     path);
 	return TOK_OK;
 }
 
 /* The verified chain, end entity first, root last. */
 static int
-verify_chain(X509 *cert, STACK_OF(X509) *untrusted, const char *trust_anchors,
-	     STACK_OF(X509) **chain, struct tok_error *err)
+verify_chain(X509 *cert, STACK_OF(X509) * untrusted, const char *trust_anchors,
+	     STACK_OF(X509) * *chain, struct tok_error *err)
 {
 	X509_STORE *store = NULL;
 	X509_STORE_CTX *ctx = NULL;
@@ -147,7 +149,8 @@ verify_chain(X509 *cert, STACK_OF(X509) *untrusted, const char *trust_anchors,
 	if ((r = check_anchors_file(trust_anchors, err)) != TOK_OK)
 		goto out;
 	if (!X509_STORE_load_file(store, trust_anchors)) {
-		r = tok_error_set(err, TOK_ERR_IO, _("cannot read trust anchors %s"), trust_anchors);
+		r = tok_error_set(err, TOK_ERR_IO, _("cannot read trust anchors %s"),
+				  trust_anchors);
 		tok_error_openssl(err);
 		goto out;
 	}
@@ -198,7 +201,7 @@ write_once(struct tok_token *token, X509 *cert, const struct tok_cert_key *key,
 
 /* The end entity with its key's id and label, then the chain's CAs as authorities. */
 static int
-write_all(struct tok_token *token, STACK_OF(X509) *chain, const struct tok_cert_key *key,
+write_all(struct tok_token *token, STACK_OF(X509) * chain, const struct tok_cert_key *key,
 	  struct tok_cert_info *info, struct tok_error *err)
 {
 	int n = sk_X509_num(chain);
@@ -246,8 +249,8 @@ tok_import_certificate(struct tok_token *token, const unsigned char *data, size_
 		       struct tok_cert_info *info, struct tok_error *err)
 {
 	STACK_OF(X509) *certs = NULL, *chain = NULL;
-	struct tok_cert_info result = { 0 };
-	struct tok_cert_key key = { 0 };
+	struct tok_cert_info result = {0};
+	struct tok_cert_key key = {0};
 	X509 *cert = NULL;
 	int r = TOK_ERR_INTERNAL;
 

@@ -20,13 +20,13 @@ build_subject(X509_NAME *name, const struct tok_subject *subject, struct tok_err
 		int nid;
 		const char *value;
 	} fields[] = {
-		{ NID_countryName, subject->country ? subject->country : "ID" },
-		{ NID_stateOrProvinceName, subject->state },
-		{ NID_localityName, subject->locality },
-		{ NID_organizationName, subject->organization },
-		{ NID_organizationalUnitName, subject->organizational_unit },
-		{ NID_commonName, subject->common_name },
-		{ NID_pkcs9_emailAddress, subject->email },
+	    {NID_countryName, subject->country ? subject->country : "ID"},
+	    {NID_stateOrProvinceName, subject->state},
+	    {NID_localityName, subject->locality},
+	    {NID_organizationName, subject->organization},
+	    {NID_organizationalUnitName, subject->organizational_unit},
+	    {NID_commonName, subject->common_name},
+	    {NID_pkcs9_emailAddress, subject->email},
 	};
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
@@ -35,8 +35,9 @@ build_subject(X509_NAME *name, const struct tok_subject *subject, struct tok_err
 		if (X509_NAME_add_entry_by_NID(name, fields[i].nid, MBSTRING_UTF8,
 					       (const unsigned char *)fields[i].value, -1, -1,
 					       0) != 1) {
-			tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("subject field %s refused: %s"),
-				      OBJ_nid2sn(fields[i].nid), fields[i].value);
+			tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				      _("subject field %s refused: %s"), OBJ_nid2sn(fields[i].nid),
+				      fields[i].value);
 			tok_error_openssl(err);
 			return TOK_ERR_INVALID_ARGUMENT;
 		}
@@ -121,7 +122,8 @@ tok_make_csr(struct tok_key *key, const struct tok_subject *subject, char **pem,
 	    (r = add_email_san(req, subject->email, err)) != TOK_OK)
 		goto out;
 	if (X509_REQ_sign(req, key->private_key, EVP_sha256()) <= 0) {
-		r = tok_error_set(err, TOK_ERR_INTERNAL, _("signing the request on the token failed"));
+		r = tok_error_set(err, TOK_ERR_INTERNAL,
+				  _("signing the request on the token failed"));
 		tok_error_openssl(err);
 		goto out;
 	}

@@ -41,7 +41,7 @@ int
 tok_key_id_parse(const char *hex, struct tok_key_id *out)
 {
 	size_t length = hex ? strlen(hex) : 0;
-	struct tok_key_id id = { { 0 }, 0 };
+	struct tok_key_id id = {{0}, 0};
 
 	if (length == 0 || length % 2 != 0 || length / 2 > TOK_KEY_ID_LEN)
 		return TOK_ERR_INVALID_ARGUMENT;
@@ -122,8 +122,10 @@ key_type_of(EVP_PKEY *public_key, enum tok_key_type *type, struct tok_error *err
 			return TOK_OK;
 		}
 	}
-	return tok_error_set(err, TOK_ERR_UNSUPPORTED, _("key is of a type the station does not use "
-			       "(%d bits%s%s)"), bits, group[0] ? _(", curve ") : "", group);
+	return tok_error_set(err, TOK_ERR_UNSUPPORTED,
+			     _("key is of a type the station does not use "
+			       "(%d bits%s%s)"),
+			     bits, group[0] ? _(", curve ") : "", group);
 }
 
 /*
@@ -138,7 +140,8 @@ copy_public_key(EVP_PKEY *private_key, EVP_PKEY **out, struct tok_error *err)
 	int length;
 
 	if ((length = i2d_PUBKEY(private_key, &der)) <= 0) {
-		tok_error_set(err, TOK_ERR_INTERNAL, _("cannot encode the token key's public half"));
+		tok_error_set(err, TOK_ERR_INTERNAL,
+			      _("cannot encode the token key's public half"));
 		tok_error_openssl(err);
 		return TOK_ERR_INTERNAL;
 	}
@@ -146,7 +149,8 @@ copy_public_key(EVP_PKEY *private_key, EVP_PKEY **out, struct tok_error *err)
 	*out = d2i_PUBKEY(NULL, &p, length);
 	OPENSSL_free(der);
 	if (*out == NULL) {
-		tok_error_set(err, TOK_ERR_INTERNAL, _("cannot decode the token key's public half"));
+		tok_error_set(err, TOK_ERR_INTERNAL,
+			      _("cannot decode the token key's public half"));
 		tok_error_openssl(err);
 		return TOK_ERR_INTERNAL;
 	}
@@ -162,8 +166,8 @@ find_libp11_key(struct tok_token *token, const struct tok_key_id *id, struct tok
 {
 	CK_OBJECT_CLASS class = CKO_PRIVATE_KEY;
 	CK_ATTRIBUTE template[] = {
-		{ CKA_CLASS, &class, sizeof(class) },
-		{ CKA_ID, (void *)id->bytes, id->length },
+	    {CKA_CLASS, &class, sizeof(class)},
+	    {CKA_ID, (void *)id->bytes, id->length},
 	};
 	CK_OBJECT_HANDLE *handles = NULL;
 	PKCS11_KEY *keys = NULL;
@@ -198,13 +202,16 @@ tok_find_key(struct tok_token *token, const struct tok_key_id *id, struct tok_ke
 	int r = TOK_ERR_INTERNAL;
 
 	if (token == NULL || id == NULL || out == NULL || id->length == 0)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_find_key: bad argument"));
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     _("tok_find_key: bad argument"));
 	tok_error_set(err, TOK_ERR_NOT_FOUND, _("no key"));
 	if ((found = find_libp11_key(token, id, err)) == NULL) {
 		tok_key_id_hex(id, hex);
 		if (err == NULL || err->code == TOK_ERR_NOT_FOUND)
-			r = tok_error_set(err, TOK_ERR_NOT_FOUND, _("no private key with id %s "
-					    "on the token (logged in?)"), hex);
+			r = tok_error_set(err, TOK_ERR_NOT_FOUND,
+					  _("no private key with id %s "
+					    "on the token (logged in?)"),
+					  hex);
 		else
 			r = err->code;
 		goto out;
@@ -233,7 +240,7 @@ out:
 int
 tok_delete_key(struct tok_token *token, const struct tok_key_id *id, struct tok_error *err)
 {
-	CK_ATTRIBUTE template[] = { { CKA_ID, NULL, 0 } };
+	CK_ATTRIBUTE template[] = {{CKA_ID, NULL, 0}};
 	CK_OBJECT_HANDLE *handles = NULL;
 	char hex[2 * TOK_KEY_ID_LEN + 1];
 	size_t found = 0;
@@ -241,20 +248,24 @@ tok_delete_key(struct tok_token *token, const struct tok_key_id *id, struct tok_
 	int r;
 
 	if (token == NULL || id == NULL || id->length == 0)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_delete_key: bad argument"));
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     _("tok_delete_key: bad argument"));
 	template[0].pValue = (void *)id->bytes;
 	template[0].ulValueLen = id->length;
 	tok_key_id_hex(id, hex);
 	if ((r = tok_find_objects(token, template, 1, &handles, &found, err)) != TOK_OK)
 		goto out;
 	if (found == 0) {
-		r = tok_error_set(err, TOK_ERR_NOT_FOUND, _("no object with id %s on the token"), hex);
+		r = tok_error_set(err, TOK_ERR_NOT_FOUND, _("no object with id %s on the token"),
+				  hex);
 		goto out;
 	}
 	for (size_t i = 0; i < found; i++) {
 		if ((rv = token->ctx->fn->C_DestroyObject(token->session, handles[i])) != CKR_OK) {
-			r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("cannot delete object %zu of "
-					    "%zu with id %s"), i + 1, found, hex);
+			r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv,
+					  _("cannot delete object %zu of "
+					    "%zu with id %s"),
+					  i + 1, found, hex);
 			goto out;
 		}
 	}
@@ -297,7 +308,8 @@ tok_key_public_pem(const struct tok_key *key, char **pem, struct tok_error *err)
 	int r = TOK_ERR_INTERNAL;
 
 	if (key == NULL || pem == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_key_public_pem: no key"));
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     _("tok_key_public_pem: no key"));
 	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
 	    PEM_write_bio_PUBKEY(bio, key->public_key) != 1 ||
 	    (length = BIO_get_mem_data(bio, &data)) <= 0) {

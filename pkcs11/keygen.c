@@ -14,15 +14,16 @@
 #include "token-int.h"
 
 /* DER OBJECT IDENTIFIERs of the curves: prime256v1 (1.2.840.10045.3.1.7), secp384r1. */
-static const unsigned char oid_p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
-static const unsigned char oid_p384[] = { 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22 };
+static const unsigned char oid_p256[] = {0x06, 0x08, 0x2a, 0x86, 0x48,
+					 0xce, 0x3d, 0x03, 0x01, 0x07};
+static const unsigned char oid_p384[] = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
 
 static const struct tok_key_spec key_specs[TOK_KEY_TYPE_COUNT] = {
-	{ TOK_KEY_RSA2048, "rsa2048", CKK_RSA, CKM_RSA_PKCS_KEY_PAIR_GEN, 2048, NULL, 0 },
-	{ TOK_KEY_RSA3072, "rsa3072", CKK_RSA, CKM_RSA_PKCS_KEY_PAIR_GEN, 3072, NULL, 0 },
-	{ TOK_KEY_RSA4096, "rsa4096", CKK_RSA, CKM_RSA_PKCS_KEY_PAIR_GEN, 4096, NULL, 0 },
-	{ TOK_KEY_EC_P256, "ec-p256", CKK_EC, CKM_EC_KEY_PAIR_GEN, 256, oid_p256, sizeof(oid_p256) },
-	{ TOK_KEY_EC_P384, "ec-p384", CKK_EC, CKM_EC_KEY_PAIR_GEN, 384, oid_p384, sizeof(oid_p384) },
+    {TOK_KEY_RSA2048, "rsa2048", CKK_RSA, CKM_RSA_PKCS_KEY_PAIR_GEN, 2048, NULL, 0},
+    {TOK_KEY_RSA3072, "rsa3072", CKK_RSA, CKM_RSA_PKCS_KEY_PAIR_GEN, 3072, NULL, 0},
+    {TOK_KEY_RSA4096, "rsa4096", CKK_RSA, CKM_RSA_PKCS_KEY_PAIR_GEN, 4096, NULL, 0},
+    {TOK_KEY_EC_P256, "ec-p256", CKK_EC, CKM_EC_KEY_PAIR_GEN, 256, oid_p256, sizeof(oid_p256)},
+    {TOK_KEY_EC_P384, "ec-p384", CKK_EC, CKM_EC_KEY_PAIR_GEN, 384, oid_p384, sizeof(oid_p384)},
 };
 
 const struct tok_key_spec *
@@ -105,14 +106,15 @@ tok_check_key_support(struct tok_token *token, enum tok_key_type type, struct to
 	int r;
 
 	if (token == NULL || spec == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("no token or unknown key type"));
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     _("no token or unknown key type"));
 	r = tok_check_mechanism(token->ctx, tok_token_slot_id(token), spec->mechanism, spec->bits,
 				err);
 	if (r == TOK_ERR_UNSUPPORTED && err != NULL) {
 		size_t used = strlen(err->message);
 
-		snprintf(err->message + used, sizeof(err->message) - used,
-			 " (%s requested)", spec->name);
+		snprintf(err->message + used, sizeof(err->message) - used, " (%s requested)",
+			 spec->name);
 	}
 	return r;
 }
@@ -125,7 +127,7 @@ int
 tok_read_attribute(struct tok_token *token, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type,
 		   unsigned char **value, size_t *length, struct tok_error *err)
 {
-	CK_ATTRIBUTE attribute = { type, NULL, 0 };
+	CK_ATTRIBUTE attribute = {type, NULL, 0};
 	CK_RV rv;
 
 	rv = token->ctx->fn->C_GetAttributeValue(token->session, object, &attribute, 1);
@@ -184,7 +186,7 @@ static int
 set_id(struct tok_token *token, CK_OBJECT_HANDLE object, const struct tok_key_id *id,
        struct tok_error *err)
 {
-	CK_ATTRIBUTE attribute = { CKA_ID, (void *)id->bytes, id->length };
+	CK_ATTRIBUTE attribute = {CKA_ID, (void *)id->bytes, id->length};
 	CK_RV rv = token->ctx->fn->C_SetAttributeValue(token->session, object, &attribute, 1);
 
 	if (rv != CKR_OK)
@@ -194,48 +196,62 @@ set_id(struct tok_token *token, CK_OBJECT_HANDLE object, const struct tok_key_id
 
 static CK_BBOOL ck_true = CK_TRUE, ck_false = CK_FALSE;
 
-#define ATTR(type, value) { type, (void *)&(value), sizeof(value) }
-#define ATTR_BYTES(type, pointer, length) { type, (void *)(pointer), length }
+#define ATTR(type, value)                                                                          \
+	{                                                                                          \
+		type, (void *)&(value), sizeof(value)                                              \
+	}
+#define ATTR_BYTES(type, pointer, length)                                                          \
+	{                                                                                          \
+		type, (void *)(pointer), length                                                    \
+	}
 
 static CK_RV
 generate_pair(struct tok_token *token, const struct tok_key_spec *spec, const char *label,
 	      const struct tok_key_id *marker, CK_OBJECT_HANDLE *public, CK_OBJECT_HANDLE *private)
 {
-	static const unsigned char exponent[] = { 0x01, 0x00, 0x01 };	/* 65537 */
+	static const unsigned char exponent[] = {0x01, 0x00, 0x01}; /* 65537 */
 	CK_OBJECT_CLASS public_class = CKO_PUBLIC_KEY, private_class = CKO_PRIVATE_KEY;
 	CK_KEY_TYPE key_type = spec->key_type;
 	CK_ULONG modulus_bits = spec->bits;
-	CK_MECHANISM mechanism = { spec->mechanism, NULL, 0 };
+	CK_MECHANISM mechanism = {spec->mechanism, NULL, 0};
 	CK_ATTRIBUTE public_template[] = {
-		ATTR(CKA_CLASS, public_class), ATTR(CKA_KEY_TYPE, key_type),
-		ATTR(CKA_TOKEN, ck_true), ATTR(CKA_PRIVATE, ck_false),
-		ATTR(CKA_VERIFY, ck_true), ATTR(CKA_ENCRYPT, ck_false),
-		ATTR(CKA_WRAP, ck_false), ATTR_BYTES(CKA_LABEL, label, strlen(label)),
-		ATTR_BYTES(CKA_ID, marker->bytes, marker->length),
-		/* last: the RSA or the EC parameters */
-		ATTR(CKA_MODULUS_BITS, modulus_bits),
-		ATTR_BYTES(CKA_PUBLIC_EXPONENT, exponent, sizeof(exponent)),
+	    ATTR(CKA_CLASS, public_class),
+	    ATTR(CKA_KEY_TYPE, key_type),
+	    ATTR(CKA_TOKEN, ck_true),
+	    ATTR(CKA_PRIVATE, ck_false),
+	    ATTR(CKA_VERIFY, ck_true),
+	    ATTR(CKA_ENCRYPT, ck_false),
+	    ATTR(CKA_WRAP, ck_false),
+	    ATTR_BYTES(CKA_LABEL, label, strlen(label)),
+	    ATTR_BYTES(CKA_ID, marker->bytes, marker->length),
+	    /* last: the RSA or the EC parameters */
+	    ATTR(CKA_MODULUS_BITS, modulus_bits),
+	    ATTR_BYTES(CKA_PUBLIC_EXPONENT, exponent, sizeof(exponent)),
 	};
 	CK_ATTRIBUTE private_template[] = {
-		ATTR(CKA_CLASS, private_class), ATTR(CKA_KEY_TYPE, key_type),
-		ATTR(CKA_TOKEN, ck_true), ATTR(CKA_PRIVATE, ck_true),
-		ATTR(CKA_SENSITIVE, ck_true), ATTR(CKA_EXTRACTABLE, ck_false),
-		ATTR(CKA_SIGN, ck_true), ATTR(CKA_DECRYPT, ck_false),
-		ATTR(CKA_UNWRAP, ck_false), ATTR(CKA_DERIVE, ck_false),
-		ATTR_BYTES(CKA_LABEL, label, strlen(label)),
-		ATTR_BYTES(CKA_ID, marker->bytes, marker->length),
+	    ATTR(CKA_CLASS, private_class),
+	    ATTR(CKA_KEY_TYPE, key_type),
+	    ATTR(CKA_TOKEN, ck_true),
+	    ATTR(CKA_PRIVATE, ck_true),
+	    ATTR(CKA_SENSITIVE, ck_true),
+	    ATTR(CKA_EXTRACTABLE, ck_false),
+	    ATTR(CKA_SIGN, ck_true),
+	    ATTR(CKA_DECRYPT, ck_false),
+	    ATTR(CKA_UNWRAP, ck_false),
+	    ATTR(CKA_DERIVE, ck_false),
+	    ATTR_BYTES(CKA_LABEL, label, strlen(label)),
+	    ATTR_BYTES(CKA_ID, marker->bytes, marker->length),
 	};
 	CK_ULONG public_count = sizeof(public_template) / sizeof(public_template[0]);
 
 	if (spec->key_type == CKK_EC) {
-		public_template[public_count - 2] =
-			(CK_ATTRIBUTE)ATTR_BYTES(CKA_EC_PARAMS, spec->ec_params,
-						 spec->ec_params_length);
+		public_template[public_count - 2] = (CK_ATTRIBUTE)ATTR_BYTES(
+		    CKA_EC_PARAMS, spec->ec_params, spec->ec_params_length);
 		public_count--;
 	}
 	return token->ctx->fn->C_GenerateKeyPair(
-		token->session, &mechanism, public_template, public_count, private_template,
-		sizeof(private_template) / sizeof(private_template[0]), public, private);
+	    token->session, &mechanism, public_template, public_count, private_template,
+	    sizeof(private_template) / sizeof(private_template[0]), public, private);
 }
 
 int
@@ -285,8 +301,8 @@ public_key_by_id(struct tok_token *token, const struct tok_key_id *id, CK_OBJECT
 {
 	CK_OBJECT_CLASS public_class = CKO_PUBLIC_KEY;
 	CK_ATTRIBUTE template[] = {
-		ATTR(CKA_CLASS, public_class),
-		ATTR_BYTES(CKA_ID, id->bytes, id->length),
+	    ATTR(CKA_CLASS, public_class),
+	    ATTR_BYTES(CKA_ID, id->bytes, id->length),
 	};
 	CK_OBJECT_HANDLE *handles = NULL;
 	unsigned char *value = NULL;
@@ -296,9 +312,11 @@ public_key_by_id(struct tok_token *token, const struct tok_key_id *id, CK_OBJECT
 	if ((r = tok_find_objects(token, template, 2, &handles, &found, err)) != TOK_OK)
 		return r;
 	if (found != 1)
-		r = tok_error_set(err, TOK_ERR_NOT_FOUND, _("%zu public keys carry this id"), found);
+		r = tok_error_set(err, TOK_ERR_NOT_FOUND, _("%zu public keys carry this id"),
+				  found);
 	else if ((r = tok_read_attribute(token, handles[0], CKA_KEY_TYPE, &value, &length, err)) ==
-		 TOK_OK && length != sizeof(*key_type))
+		     TOK_OK &&
+		 length != sizeof(*key_type))
 		r = tok_error_set(err, TOK_ERR_INTERNAL, _("unreadable key type"));
 	if (r == TOK_OK) {
 		memcpy(key_type, value, sizeof(*key_type));
@@ -319,7 +337,8 @@ tok_pending_key_id(struct tok_token *token, const struct tok_key_id *marker, str
 	int r;
 
 	if (token == NULL || marker == NULL || id == NULL || marker->length == 0)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_pending_key_id: bad argument"));
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     _("tok_pending_key_id: bad argument"));
 	if ((r = public_key_by_id(token, marker, &public, &key_type, err)) != TOK_OK ||
 	    (r = compute_id(token, key_type, public, &computed, err)) != TOK_OK)
 		return r;
@@ -336,7 +355,7 @@ int
 tok_finish_pending_key(struct tok_token *token, const struct tok_key_id *marker,
 		       const struct tok_key_id *id, struct tok_error *err)
 {
-	CK_ATTRIBUTE template[] = { ATTR_BYTES(CKA_ID, marker->bytes, marker->length) };
+	CK_ATTRIBUTE template[] = {ATTR_BYTES(CKA_ID, marker->bytes, marker->length)};
 	CK_OBJECT_HANDLE *handles = NULL, public;
 	CK_KEY_TYPE key_type;
 	struct tok_key_id computed;
@@ -370,7 +389,8 @@ tok_generate_key(struct tok_token *token, enum tok_key_type type, const char *la
 	int r;
 
 	if (out == NULL)
-		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_generate_key: bad argument"));
+		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT,
+				     _("tok_generate_key: bad argument"));
 	if (tok_key_id_random(&marker) != TOK_OK)
 		return tok_error_set(err, TOK_ERR_INTERNAL, _("no random bytes for the marker"));
 	if ((r = tok_generate_pending_key(token, type, label, &marker, &id, err)) != TOK_OK)

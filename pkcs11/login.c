@@ -59,8 +59,8 @@ tok_check_pin_policy(struct tok_token *token, const struct tok_pin *pin, size_t 
 	minimum = office_min > ti.ulMinPinLen ? office_min : ti.ulMinPinLen;
 	if (length < minimum)
 		return tok_error_set(err, TOK_ERR_PIN_POLICY,
-				     _("PIN too short: %zu characters, at least %zu needed"), length,
-				     minimum);
+				     _("PIN too short: %zu characters, at least %zu needed"),
+				     length, minimum);
 	/* CK_UNAVAILABLE_INFORMATION (all ones) and 0 both mean: no stated maximum. */
 	if (ti.ulMaxPinLen != 0 && ti.ulMaxPinLen != CK_UNAVAILABLE_INFORMATION &&
 	    length > ti.ulMaxPinLen)
@@ -86,15 +86,19 @@ tok_check_so_pin(const struct tok_pin *pin, bool hex16, struct tok_error *err)
 	size_t length = tok_pin_length(pin);
 
 	if (hex16 && (length != 16 || strspn(value, "0123456789abcdefABCDEF") != 16))
-		return tok_error_set(err, TOK_ERR_PIN_POLICY,
-				     _("this token's SO PIN is exactly 16 hexadecimal digits (0-9, A-F)"));
+		return tok_error_set(
+		    err, TOK_ERR_PIN_POLICY,
+		    _("this token's SO PIN is exactly 16 hexadecimal digits (0-9, A-F)"));
 	if (length < 6)
 		return tok_error_set(err, TOK_ERR_PIN_POLICY,
-				     _("SO PIN too short: %zu characters, at least 6 needed"), length);
+				     _("SO PIN too short: %zu characters, at least 6 needed"),
+				     length);
 	if (all_one_character(value, length))
-		return tok_error_set(err, TOK_ERR_PIN_POLICY, _("SO PIN is one character repeated"));
+		return tok_error_set(err, TOK_ERR_PIN_POLICY,
+				     _("SO PIN is one character repeated"));
 	if (is_run(value, length, 1) || is_run(value, length, -1))
-		return tok_error_set(err, TOK_ERR_PIN_POLICY, _("SO PIN is an ascending or descending run"));
+		return tok_error_set(err, TOK_ERR_PIN_POLICY,
+				     _("SO PIN is an ascending or descending run"));
 	return TOK_OK;
 }
 
@@ -118,9 +122,9 @@ pin_failure(struct tok_token *token, enum tok_user user, CK_RV rv, const char *w
 		return r;
 	/* The operator's secret, not the applicant's: the command says whose fault it is. */
 	if (user == TOK_SO)
-		r = tok_error_ckr(err, r == TOK_ERR_PIN_LOCKED ? TOK_ERR_SO_PIN_LOCKED
-							: TOK_ERR_SO_PIN_INCORRECT,
-				  rv, _("%s failed: wrong SO PIN"), what);
+		r = tok_error_ckr(
+		    err, r == TOK_ERR_PIN_LOCKED ? TOK_ERR_SO_PIN_LOCKED : TOK_ERR_SO_PIN_INCORRECT,
+		    rv, _("%s failed: wrong SO PIN"), what);
 	if (tok_slot_token_info(token->ctx, tok_token_slot_id(token), &ti, NULL) != TOK_OK)
 		return r;
 	if (ti.flags & locked) {
@@ -129,8 +133,10 @@ pin_failure(struct tok_token *token, enum tok_user user, CK_RV rv, const char *w
 		if (err != NULL)
 			err->retries_left = 0;
 	} else if (ti.flags & final_try) {
-		r = tok_error_ckr(err, r, rv, _("%s failed: wrong %s, one try left before it is "
-				    "blocked"), what, who);
+		r = tok_error_ckr(err, r, rv,
+				  _("%s failed: wrong %s, one try left before it is "
+				    "blocked"),
+				  what, who);
 		if (err != NULL)
 			err->retries_left = 1;
 	} else if (ti.flags & count_low) {
@@ -169,7 +175,7 @@ tok_login(struct tok_token *token, enum tok_user user, const struct tok_pin *pin
 				     _("the token is not initialized"));
 	if (pin == NULL && (r = require_pinpad(token, err)) != TOK_OK)
 		return r;
-	tok_info_stale(token);	/* the PIN's flags change with a try, right or wrong */
+	tok_info_stale(token); /* the PIN's flags change with a try, right or wrong */
 	/* Our session first: it tells us the return value, libp11 would not. */
 	rv = token->ctx->fn->C_Login(token->session, user == TOK_SO ? CKU_SO : CKU_USER,
 				     pin_bytes(pin), pin_length(pin));
@@ -180,8 +186,10 @@ tok_login(struct tok_token *token, enum tok_user user, const struct tok_pin *pin
 	 * Login is per application, so libp11's sessions are logged in already; telling
 	 * libp11 lets it log in again by itself where a token forgets (after a fork).
 	 */
-	if (user == TOK_USER && PKCS11_login(token->slot, 0, pin ? tok_pin_value(pin) : NULL) != 0) {
-		tok_error_set(err, TOK_ERR_INTERNAL, _("libp11 refused a login the token accepted"));
+	if (user == TOK_USER &&
+	    PKCS11_login(token->slot, 0, pin ? tok_pin_value(pin) : NULL) != 0) {
+		tok_error_set(err, TOK_ERR_INTERNAL,
+			      _("libp11 refused a login the token accepted"));
 		tok_error_openssl(err);
 		return TOK_ERR_INTERNAL;
 	}

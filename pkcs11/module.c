@@ -66,8 +66,8 @@ tok_ctx_new(const char *module_path, struct tok_error *err)
 	}
 	/* Checked first: libp11 would write its own dlopen error to stderr. */
 	if (access(module_path, R_OK) != 0) {
-		tok_error_set(err, TOK_ERR_MODULE, _("cannot load PKCS#11 module %s: %s"), module_path,
-			      strerror(errno));
+		tok_error_set(err, TOK_ERR_MODULE, _("cannot load PKCS#11 module %s: %s"),
+			      module_path, strerror(errno));
 		goto out;
 	}
 	if ((ctx->p11 = PKCS11_CTX_new()) == NULL) {

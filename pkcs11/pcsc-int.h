@@ -17,10 +17,10 @@
 struct pcsc_ctx {
 	SCARDCONTEXT context;
 	bool have_context;
-	int cancel_pipe[2];		/* pcsc_cancel() writes, cancel thread reads */
+	int cancel_pipe[2]; /* pcsc_cancel() writes, cancel thread reads */
 	pthread_t cancel_thread;
 	bool thread_running;
-	atomic_int cancel_requested;	/* set by the thread; the wait that sees it clears it */
+	atomic_int cancel_requested; /* set by the thread; the wait that sees it clears it */
 };
 
 /* Fill err from a PC/SC return value (SCARD_E_NO_SERVICE -> TOK_ERR_PCSC_UNAVAILABLE with
@@ -31,6 +31,6 @@ int pcsc_reader_names(struct pcsc_ctx *ctx, char **out, size_t *count, struct to
 enum pcsc_card_state pcsc_state_from_flags(DWORD flags);
 /* Copy an ATR, its hex text, and name the model (a naming failure is only logged). */
 void pcsc_describe_card(const unsigned char *atr, size_t atr_len, unsigned char *atr_out,
-	size_t *atr_len_out, char *hex_out, struct pcsc_model *model);
+			size_t *atr_len_out, char *hex_out, struct pcsc_model *model);
 
 #endif

@@ -15,9 +15,9 @@
 
 /* The readers a wait watches, with what it last knew of each. */
 struct watch {
-	char *names;			/* multi-string the states point into */
+	char *names; /* multi-string the states point into */
 	SCARD_READERSTATE *states;
-	size_t count;			/* the PnP entry, when watched, is the last */
+	size_t count; /* the PnP entry, when watched, is the last */
 	bool pnp;
 };
 
@@ -58,8 +58,8 @@ names_contain(const char *names, const char *name)
  * their state and new readers start as empty so that a card in them counts as inserted.
  */
 static int
-watch_build(struct pcsc_ctx *ctx, const char *reader, const struct watch *old,
-	struct watch *w, struct tok_error *err)
+watch_build(struct pcsc_ctx *ctx, const char *reader, const struct watch *old, struct watch *w,
+	    struct tok_error *err)
 {
 	char *names = NULL, *p;
 	size_t n = 0, i;
@@ -90,8 +90,8 @@ watch_build(struct pcsc_ctx *ctx, const char *reader, const struct watch *old,
 	} else
 		w->states[n].szReader = PNP_READER;
 	for (i = 0; i < w->count; i++)
-		w->states[i].dwCurrentState = old ? known_state(old, w->states[i].szReader)
-						  : SCARD_STATE_UNAWARE;
+		w->states[i].dwCurrentState =
+		    old ? known_state(old, w->states[i].szReader) : SCARD_STATE_UNAWARE;
 	if (old)
 		return TOK_OK;
 	rv = SCardGetStatusChange(ctx->context, 0, w->states, w->count);
@@ -107,8 +107,8 @@ watch_build(struct pcsc_ctx *ctx, const char *reader, const struct watch *old,
 static bool
 card_in(DWORD state)
 {
-	return (state & SCARD_STATE_PRESENT) && !(state & (SCARD_STATE_UNKNOWN |
-		SCARD_STATE_IGNORE | SCARD_STATE_UNAVAILABLE));
+	return (state & SCARD_STATE_PRESENT) &&
+	       !(state & (SCARD_STATE_UNKNOWN | SCARD_STATE_IGNORE | SCARD_STATE_UNAVAILABLE));
 }
 
 static void
@@ -119,7 +119,7 @@ event_fill(struct pcsc_event *out, enum pcsc_event_kind kind, const SCARD_READER
 	snprintf(out->reader, sizeof out->reader, "%s", s->szReader);
 	if (kind != PCSC_EVENT_REMOVED)
 		pcsc_describe_card(s->rgbAtr, s->cbAtr, out->atr, &out->atr_len, out->atr_hex,
-			&out->model);
+				   &out->model);
 }
 
 /*
@@ -169,8 +169,7 @@ now_ms(void)
 
 /* After a PnP change: the same wait over the readers there are now. */
 static int
-watch_rebuild(struct pcsc_ctx *ctx, const char *reader, struct watch *w,
-	struct tok_error *err)
+watch_rebuild(struct pcsc_ctx *ctx, const char *reader, struct watch *w, struct tok_error *err)
 {
 	struct watch fresh;
 	int r;
@@ -185,7 +184,7 @@ watch_rebuild(struct pcsc_ctx *ctx, const char *reader, struct watch *w,
 /* The loop behind both waits; the watch has been built. */
 static int
 wait_loop(struct pcsc_ctx *ctx, const char *reader, struct watch *w, int timeout_ms,
-	bool want_removals, struct pcsc_event *out, struct tok_error *err)
+	  bool want_removals, struct pcsc_event *out, struct tok_error *err)
 {
 	long long deadline = now_ms() + timeout_ms, remaining;
 	bool rebuild;
@@ -195,15 +194,16 @@ wait_loop(struct pcsc_ctx *ctx, const char *reader, struct watch *w, int timeout
 
 	for (;;) {
 		if (atomic_exchange(&ctx->cancel_requested, 0))
-			return tok_error_set(err, TOK_ERR_CANCELLED, _("waiting for a card: cancelled"));
+			return tok_error_set(err, TOK_ERR_CANCELLED,
+					     _("waiting for a card: cancelled"));
 		remaining = timeout_ms < 0 ? WAIT_SLICE_MS : deadline - now_ms();
 		if (remaining <= 0)
 			return tok_error_set(err, TOK_ERR_TIMEOUT,
-				_("no card arrived or left within %d ms"), timeout_ms);
+					     _("no card arrived or left within %d ms"), timeout_ms);
 		slice = remaining < WAIT_SLICE_MS ? (DWORD)remaining : WAIT_SLICE_MS;
 		rv = SCardGetStatusChange(ctx->context, slice, w->states, w->count);
 		if (rv == SCARD_E_TIMEOUT || rv == SCARD_E_CANCELLED)
-			continue;	/* a cancel is seen through the flag at the top */
+			continue; /* a cancel is seen through the flag at the top */
 		rebuild = rv == SCARD_E_UNKNOWN_READER || rv == SCARD_E_READER_UNAVAILABLE;
 		if (rv != SCARD_S_SUCCESS && !rebuild)
 			return pcsc_error(err, rv, _("waiting for a card"));
@@ -215,8 +215,8 @@ wait_loop(struct pcsc_ctx *ctx, const char *reader, struct watch *w, int timeout
 }
 
 int
-pcsc_wait_event(struct pcsc_ctx *ctx, const char *reader, int timeout_ms,
-	struct pcsc_event *out, struct tok_error *err)
+pcsc_wait_event(struct pcsc_ctx *ctx, const char *reader, int timeout_ms, struct pcsc_event *out,
+		struct tok_error *err)
 {
 	struct watch w;
 	int r;
@@ -231,8 +231,8 @@ pcsc_wait_event(struct pcsc_ctx *ctx, const char *reader, int timeout_ms,
 }
 
 int
-pcsc_wait_card(struct pcsc_ctx *ctx, const char *reader, int timeout_ms,
-	struct pcsc_event *out, struct tok_error *err)
+pcsc_wait_card(struct pcsc_ctx *ctx, const char *reader, int timeout_ms, struct pcsc_event *out,
+	       struct tok_error *err)
 {
 	struct watch w;
 	size_t i;

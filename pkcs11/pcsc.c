@@ -23,9 +23,11 @@ pcsc_error(struct tok_error *err, LONG rv, const char *what)
 	switch (rv) {
 	case SCARD_E_NO_SERVICE:
 	case SCARD_E_SERVICE_STOPPED:
-		return tok_error_set(err, TOK_ERR_PCSC_UNAVAILABLE,
-			_("%s: pcscd is not running; start it with `systemctl start pcscd.socket` "
-			  "(or run `pcscd` as root)"), what);
+		return tok_error_set(
+		    err, TOK_ERR_PCSC_UNAVAILABLE,
+		    _("%s: pcscd is not running; start it with `systemctl start pcscd.socket` "
+		      "(or run `pcscd` as root)"),
+		    what);
 	case SCARD_E_TIMEOUT:
 		return tok_error_set(err, TOK_ERR_TIMEOUT, _("%s: timed out"), what);
 	case SCARD_E_CANCELLED:
@@ -33,14 +35,14 @@ pcsc_error(struct tok_error *err, LONG rv, const char *what)
 	case SCARD_E_UNKNOWN_READER:
 	case SCARD_E_READER_UNAVAILABLE:
 		return tok_error_set(err, TOK_ERR_NO_TOKEN, _("%s: no such reader (%s)"), what,
-			pcsc_stringify_error(rv));
+				     pcsc_stringify_error(rv));
 	case SCARD_E_NO_SMARTCARD:
 	case SCARD_W_REMOVED_CARD:
 		return tok_error_set(err, TOK_ERR_TOKEN_REMOVED, _("%s: %s"), what,
-			pcsc_stringify_error(rv));
+				     pcsc_stringify_error(rv));
 	default:
 		return tok_error_set(err, TOK_ERR_PCSC, _("%s: %s (0x%08lX)"), what,
-			pcsc_stringify_error(rv), (unsigned long)rv);
+				     pcsc_stringify_error(rv), (unsigned long)rv);
 	}
 }
 
@@ -145,11 +147,11 @@ pcsc_ctx_free(struct pcsc_ctx *ctx)
 }
 
 static const char *const state_names[] = {
-	[PCSC_READER_EMPTY] = "empty",
-	[PCSC_CARD_PRESENT] = "present",
-	[PCSC_CARD_IN_USE] = "in-use",
-	[PCSC_CARD_MUTE] = "mute",
-	[PCSC_READER_UNAVAILABLE] = "unavailable",
+    [PCSC_READER_EMPTY] = "empty",
+    [PCSC_CARD_PRESENT] = "present",
+    [PCSC_CARD_IN_USE] = "in-use",
+    [PCSC_CARD_MUTE] = "mute",
+    [PCSC_READER_UNAVAILABLE] = "unavailable",
 };
 
 const char *
@@ -214,7 +216,7 @@ out:
 
 void
 pcsc_describe_card(const unsigned char *atr, size_t atr_len, unsigned char *atr_out,
-	size_t *atr_len_out, char *hex_out, struct pcsc_model *model)
+		   size_t *atr_len_out, char *hex_out, struct pcsc_model *model)
 {
 	struct tok_error err;
 
@@ -230,7 +232,7 @@ pcsc_describe_card(const unsigned char *atr, size_t atr_len, unsigned char *atr_
 
 int
 pcsc_list_readers(struct pcsc_ctx *ctx, struct pcsc_reader **out, size_t *count,
-	struct tok_error *err)
+		  struct tok_error *err)
 {
 	SCARD_READERSTATE *states = NULL;
 	struct pcsc_reader *readers = NULL;
@@ -262,7 +264,8 @@ pcsc_list_readers(struct pcsc_ctx *ctx, struct pcsc_reader **out, size_t *count,
 		readers[i].state = pcsc_state_from_flags(states[i].dwEventState);
 		if (states[i].dwEventState & SCARD_STATE_PRESENT)
 			pcsc_describe_card(states[i].rgbAtr, states[i].cbAtr, readers[i].atr,
-				&readers[i].atr_len, readers[i].atr_hex, &readers[i].model);
+					   &readers[i].atr_len, readers[i].atr_hex,
+					   &readers[i].model);
 	}
 	*out = readers;
 	readers = NULL;
@@ -293,7 +296,7 @@ parse_features(const unsigned char *buf, DWORD length, bool *verify, bool *modif
 
 int
 pcsc_reader_pinpad(struct pcsc_ctx *ctx, const char *reader, bool *verify, bool *modify,
-	struct tok_error *err)
+		   struct tok_error *err)
 {
 	unsigned char features[256];
 	SCARDHANDLE card;
@@ -308,7 +311,7 @@ pcsc_reader_pinpad(struct pcsc_ctx *ctx, const char *reader, bool *verify, bool 
 	if (rv != SCARD_S_SUCCESS)
 		return pcsc_error(err, rv, _("connecting to the reader"));
 	rv = SCardControl(card, CM_IOCTL_GET_FEATURE_REQUEST, NULL, 0, features, sizeof features,
-		&length);
+			  &length);
 	if (rv == SCARD_S_SUCCESS)
 		parse_features(features, length, verify, modify);
 	else

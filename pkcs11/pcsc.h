@@ -12,14 +12,14 @@
 #include "token.h"
 
 #define PCSC_READER_NAME_MAX 128
-#define PCSC_ATR_MAX 33			/* ISO 7816-3: at most 33 bytes */
-#define PCSC_ATR_HEX_MAX (PCSC_ATR_MAX * 3)	/* "3B 9F ..." with a NUL */
+#define PCSC_ATR_MAX 33			    /* ISO 7816-3: at most 33 bytes */
+#define PCSC_ATR_HEX_MAX (PCSC_ATR_MAX * 3) /* "3B 9F ..." with a NUL */
 
 /* What a model is called and what the station must know of it. Plain data. */
 enum pcsc_model_source {
-	PCSC_MODEL_UNKNOWN,		/* in neither table */
-	PCSC_MODEL_DEVICE_TABLE,	/* our devices.conf: driver, quirks, key types known */
-	PCSC_MODEL_SMARTCARD_LIST,	/* pcsc-tools' smartcard_list.txt: a name only */
+	PCSC_MODEL_UNKNOWN,	   /* in neither table */
+	PCSC_MODEL_DEVICE_TABLE,   /* our devices.conf: driver, quirks, key types known */
+	PCSC_MODEL_SMARTCARD_LIST, /* pcsc-tools' smartcard_list.txt: a name only */
 };
 struct pcsc_model {
 	enum pcsc_model_source source;
@@ -29,7 +29,7 @@ struct pcsc_model {
 	char quirks[256];	/* space-separated quirk words, e.g. "needs-pkcs15-init" */
 	char blank_label[33];	/* the label the driver shows for a card never initialized */
 	char note[256];		/* one line for the operator, "" if none */
-	unsigned int key_types;	/* bit (1u << enum tok_key_type) per type; 0 if unknown */
+	unsigned int key_types; /* bit (1u << enum tok_key_type) per type; 0 if unknown */
 };
 
 /* Does the model carry this quirk word? */
@@ -42,7 +42,7 @@ bool pcsc_model_has_quirk(const struct pcsc_model *model, const char *quirk);
  * smartcard_list.txt is not an error (pcsc-tools is optional at run time).
  */
 int pcsc_atr_name(const unsigned char *atr, size_t atr_len, struct pcsc_model *out,
-	struct tok_error *err);
+		  struct tok_error *err);
 /*
  * Override the data files (tests, or a site's own table). NULL restores the default:
  * ENROLL_DATADIR "/devices.conf" and /usr/share/pcsc/smartcard_list.txt, or the paths in
@@ -56,7 +56,7 @@ void pcsc_atr_hex(const unsigned char *atr, size_t atr_len, char *out);
  * is not there. is_reader is set for a reader block (as opposed to a token).
  */
 int pcsc_usb_lookup(unsigned int vendor, unsigned int product, struct pcsc_model *out,
-	bool *is_reader, struct tok_error *err);
+		    bool *is_reader, struct tok_error *err);
 
 /* A connection to pcscd. One per process (pcsc_cancel() reaches the newest). */
 struct pcsc_ctx;
@@ -71,8 +71,8 @@ void pcsc_ctx_free(struct pcsc_ctx *ctx);
 enum pcsc_card_state {
 	PCSC_READER_EMPTY,
 	PCSC_CARD_PRESENT,
-	PCSC_CARD_IN_USE,	/* another program holds it exclusively */
-	PCSC_CARD_MUTE,		/* a card that does not answer: upside down, broken */
+	PCSC_CARD_IN_USE, /* another program holds it exclusively */
+	PCSC_CARD_MUTE,	  /* a card that does not answer: upside down, broken */
 	PCSC_READER_UNAVAILABLE,
 };
 /* "empty", "present", "in-use", "mute", "unavailable". Never NULL. */
@@ -82,9 +82,9 @@ struct pcsc_reader {
 	char name[PCSC_READER_NAME_MAX];
 	enum pcsc_card_state state;
 	unsigned char atr[PCSC_ATR_MAX];
-	size_t atr_len;			/* 0 when no card */
+	size_t atr_len; /* 0 when no card */
 	char atr_hex[PCSC_ATR_HEX_MAX];
-	struct pcsc_model model;	/* named from the ATR when there is a card */
+	struct pcsc_model model; /* named from the ATR when there is a card */
 };
 
 /*
@@ -92,12 +92,12 @@ struct pcsc_reader {
  * (free() it); no reader is success with *count 0.
  */
 int pcsc_list_readers(struct pcsc_ctx *ctx, struct pcsc_reader **out, size_t *count,
-	struct tok_error *err);
+		      struct tok_error *err);
 
 enum pcsc_event_kind { PCSC_EVENT_INSERTED, PCSC_EVENT_REMOVED, PCSC_EVENT_PRESENT };
 /* What a wait saw. For a removal only reader is set. */
 struct pcsc_event {
-	enum pcsc_event_kind kind;	/* PRESENT: the card was already there */
+	enum pcsc_event_kind kind; /* PRESENT: the card was already there */
 	char reader[PCSC_READER_NAME_MAX];
 	unsigned char atr[PCSC_ATR_MAX];
 	size_t atr_len;
@@ -112,14 +112,14 @@ struct pcsc_event {
  * named reader does not exist.
  */
 int pcsc_wait_event(struct pcsc_ctx *ctx, const char *reader, int timeout_ms,
-	struct pcsc_event *out, struct tok_error *err);
+		    struct pcsc_event *out, struct tok_error *err);
 /*
  * What `enroll token wait` calls: a card in reader (NULL: any reader). Returns at once
  * with kind PCSC_EVENT_PRESENT if a card is already there, else waits for an insertion
  * as pcsc_wait_event() does (removals are ignored).
  */
-int pcsc_wait_card(struct pcsc_ctx *ctx, const char *reader, int timeout_ms,
-	struct pcsc_event *out, struct tok_error *err);
+int pcsc_wait_card(struct pcsc_ctx *ctx, const char *reader, int timeout_ms, struct pcsc_event *out,
+		   struct tok_error *err);
 /*
  * Cancel a wait in progress (or the next one) with TOK_ERR_CANCELLED. Async-signal-safe:
  * it only write()s to a self-pipe; a thread of the context calls SCardCancel. Meant for
@@ -132,7 +132,7 @@ void pcsc_cancel(void);
  * FEATURE_MODIFY_PIN_DIRECT. Works with or without a card (direct connection).
  */
 int pcsc_reader_pinpad(struct pcsc_ctx *ctx, const char *reader, bool *verify, bool *modify,
-	struct tok_error *err);
+		       struct tok_error *err);
 
 /*
  * Whether a PKCS#11 slot description names this PC/SC reader. OpenSC describes a slot by

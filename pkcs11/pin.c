@@ -87,11 +87,12 @@ tok_pin_read_fd(struct tok_pin *pin, int fd, struct tok_error *err)
 			continue;
 		if (n < 0) {
 			tok_pin_clear(pin);
-			return tok_error_set(err, TOK_ERR_IO, _("cannot read PIN from fd %d: %s"), fd,
-					     strerror(errno));
+			return tok_error_set(err, TOK_ERR_IO, _("cannot read PIN from fd %d: %s"),
+					     fd, strerror(errno));
 		}
 		if (n == 0 && pin->length == 0)
-			return tok_error_set(err, TOK_ERR_IO, _("no PIN on fd %d (end of input)"), fd);
+			return tok_error_set(err, TOK_ERR_IO, _("no PIN on fd %d (end of input)"),
+					     fd);
 		if (n == 0 || c == '\n')
 			break;
 		if (c == '\r')
@@ -99,8 +100,8 @@ tok_pin_read_fd(struct tok_pin *pin, int fd, struct tok_error *err)
 		if (tok_pin_append(pin, c) != TOK_OK) {
 			c = 0;
 			tok_pin_clear(pin);
-			return tok_error_set(err, TOK_ERR_PIN_POLICY, _("PIN longer than %d characters"),
-					     TOK_PIN_MAX);
+			return tok_error_set(err, TOK_ERR_PIN_POLICY,
+					     _("PIN longer than %d characters"), TOK_PIN_MAX);
 		}
 	}
 	c = 0;

@@ -54,10 +54,10 @@ sign_on_token(struct tok_token *token, const struct tok_key_id *id, bool is_ec,
 {
 	CK_OBJECT_CLASS private_class = CKO_PRIVATE_KEY;
 	CK_ATTRIBUTE template[] = {
-		{ CKA_CLASS, &private_class, sizeof(private_class) },
-		{ CKA_ID, (void *)id->bytes, id->length },
+	    {CKA_CLASS, &private_class, sizeof(private_class)},
+	    {CKA_ID, (void *)id->bytes, id->length},
 	};
-	CK_MECHANISM mechanism = { is_ec ? CKM_ECDSA : CKM_SHA256_RSA_PKCS, NULL, 0 };
+	CK_MECHANISM mechanism = {is_ec ? CKM_ECDSA : CKM_SHA256_RSA_PKCS, NULL, 0};
 	CK_FUNCTION_LIST_PTR fn = token->ctx->fn;
 	CK_OBJECT_HANDLE *keys = NULL;
 	unsigned char digest[32], *buf = NULL;
@@ -70,7 +70,8 @@ sign_on_token(struct tok_token *token, const struct tok_key_id *id, bool is_ec,
 		return r;
 	if (count != 1) {
 		free(keys);
-		return tok_error_set(err, TOK_ERR_NOT_READY, _("%zu private keys under this id"), count);
+		return tok_error_set(err, TOK_ERR_NOT_READY, _("%zu private keys under this id"),
+				     count);
 	}
 	if (is_ec) {
 		SHA256(message, length, digest);
@@ -84,8 +85,10 @@ sign_on_token(struct tok_token *token, const struct tok_key_id *id, bool is_ec,
 		goto out;
 	if ((rv = fn->C_SignInit(token->session, &mechanism, keys[0])) != CKR_OK ||
 	    (rv = fn->C_Sign(token->session, (CK_BYTE_PTR)message, length, buf, &size)) != CKR_OK) {
-		r = tok_removed_or(token, tok_error_ckr(err, TOK_ERR_NOT_READY, rv,
-							_("the token key did not sign")), err);
+		r = tok_removed_or(
+		    token,
+		    tok_error_ckr(err, TOK_ERR_NOT_READY, rv, _("the token key did not sign")),
+		    err);
 		goto out;
 	}
 	if (is_ec) {
@@ -135,12 +138,14 @@ load_certificate(struct tok_token *token, const struct tok_key_id *id, X509 **ou
 
 	if ((r = tok_read_certificate(token, id, &der, &length, err)) != TOK_OK) {
 		if (r == TOK_ERR_NOT_FOUND)
-			r = tok_error_set(err, TOK_ERR_NOT_READY, _("no certificate under this key id"));
+			r = tok_error_set(err, TOK_ERR_NOT_READY,
+					  _("no certificate under this key id"));
 		return r;
 	}
 	p = der;
 	if ((*out = d2i_X509(NULL, &p, (long)length)) == NULL) {
-		r = tok_error_set(err, TOK_ERR_NOT_READY, _("the stored certificate is unreadable"));
+		r = tok_error_set(err, TOK_ERR_NOT_READY,
+				  _("the stored certificate is unreadable"));
 		ERR_clear_error();
 	}
 	free(der);

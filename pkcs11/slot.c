@@ -78,8 +78,7 @@ tok_slot_token_info(struct tok_ctx *ctx, CK_SLOT_ID slot_id, CK_TOKEN_INFO *out,
 }
 
 int
-tok_slot_info(struct tok_ctx *ctx, CK_SLOT_ID slot_id, struct tok_info *out,
-	      struct tok_error *err)
+tok_slot_info(struct tok_ctx *ctx, CK_SLOT_ID slot_id, struct tok_info *out, struct tok_error *err)
 {
 	CK_SLOT_INFO slot_info;
 	CK_TOKEN_INFO token_info;
@@ -89,8 +88,8 @@ tok_slot_info(struct tok_ctx *ctx, CK_SLOT_ID slot_id, struct tok_info *out,
 	memset(out, 0, sizeof(*out));
 	if ((rv = ctx->fn->C_GetSlotInfo(slot_id, &slot_info)) != CKR_OK)
 		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("C_GetSlotInfo failed"));
-	copy_padded(out->slot_description, sizeof(out->slot_description),
-		    slot_info.slotDescription, sizeof(slot_info.slotDescription));
+	copy_padded(out->slot_description, sizeof(out->slot_description), slot_info.slotDescription,
+		    sizeof(slot_info.slotDescription));
 	if ((r = tok_slot_token_info(ctx, slot_id, &token_info, err)) != TOK_OK)
 		return r;
 	fill_from_token_info(out, &token_info);
@@ -144,8 +143,7 @@ out:
 enum select_by { SELECT_ANY, SELECT_URI, SELECT_SERIAL, SELECT_LABEL, SELECT_NEW_LABEL };
 
 static bool
-slot_matches(enum select_by by, const char *selector, P11KitUri *uri,
-	     const CK_TOKEN_INFO *ti)
+slot_matches(enum select_by by, const char *selector, P11KitUri *uri, const CK_TOKEN_INFO *ti)
 {
 	char text[33];
 
@@ -205,8 +203,8 @@ describe_present(struct tok_token *token, char *out, size_t size)
  * offers a blank slot, and a station with one card must not call that ambiguous.
  */
 static int
-count_matches(struct tok_token *token, enum select_by by, const char *selector,
-	      P11KitUri *uri, bool initialized_only, PKCS11_SLOT **match)
+count_matches(struct tok_token *token, enum select_by by, const char *selector, P11KitUri *uri,
+	      bool initialized_only, PKCS11_SLOT **match)
 {
 	CK_TOKEN_INFO ti;
 	int matches = 0;
@@ -215,8 +213,8 @@ count_matches(struct tok_token *token, enum select_by by, const char *selector,
 		PKCS11_SLOT *slot = &token->slots[i];
 
 		if (slot->token == NULL ||
-		    tok_slot_token_info(token->ctx, PKCS11_get_slotid_from_slot(slot), &ti,
-					NULL) != TOK_OK)
+		    tok_slot_token_info(token->ctx, PKCS11_get_slotid_from_slot(slot), &ti, NULL) !=
+			TOK_OK)
 			continue;
 		if (initialized_only && !(ti.flags & CKF_TOKEN_INITIALIZED))
 			continue;
@@ -229,8 +227,7 @@ count_matches(struct tok_token *token, enum select_by by, const char *selector,
 }
 
 static int
-select_slot(struct tok_token *token, const char *selector, bool label_only,
-	    struct tok_error *err)
+select_slot(struct tok_token *token, const char *selector, bool label_only, struct tok_error *err)
 {
 	P11KitUri *uri = NULL;
 	PKCS11_SLOT *match = NULL;
@@ -286,8 +283,8 @@ open_sessions(struct tok_token *token, struct tok_error *err)
 		tok_error_openssl(err);
 		return TOK_ERR_INTERNAL;
 	}
-	rv = token->ctx->fn->C_OpenSession(slot_id, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL,
-					   NULL, &token->session);
+	rv = token->ctx->fn->C_OpenSession(slot_id, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL,
+					   &token->session);
 	if (rv != CKR_OK)
 		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("C_OpenSession failed"));
 	return TOK_OK;
@@ -323,8 +320,7 @@ tok_slot_attach(struct tok_token *token, const char *selector, bool label_only,
 	r = tok_slot_token_info(token->ctx, PKCS11_get_slotid_from_slot(token->slot), &ti, err);
 	if (r != TOK_OK)
 		return r;
-	copy_padded(token->serial, sizeof(token->serial), ti.serialNumber,
-		    sizeof(ti.serialNumber));
+	copy_padded(token->serial, sizeof(token->serial), ti.serialNumber, sizeof(ti.serialNumber));
 	copy_padded(token->label, sizeof(token->label), ti.label, sizeof(ti.label));
 	/* A blank token refuses sessions (CKR_TOKEN_NOT_RECOGNIZED); it can be initialized. */
 	if (!(ti.flags & CKF_TOKEN_INITIALIZED))
@@ -392,8 +388,8 @@ tok_get_info(struct tok_token *token, struct tok_info *out, struct tok_error *er
 		return tok_error_set(err, TOK_ERR_INVALID_ARGUMENT, _("tok_get_info: no token"));
 	/* Each C_GetTokenInfo costs a card a PIN status command: ask once until it changes. */
 	if (!token->info_fresh) {
-		r = tok_slot_info(token->ctx, PKCS11_get_slotid_from_slot(token->slot), &token->info,
-				  err);
+		r = tok_slot_info(token->ctx, PKCS11_get_slotid_from_slot(token->slot),
+				  &token->info, err);
 		if (r != TOK_OK)
 			return r;
 		token->info_fresh = true;

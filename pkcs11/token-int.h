@@ -18,46 +18,46 @@
 #define N_(s) (s)
 
 struct tok_ctx {
-	PKCS11_CTX *p11;		/* libp11: slots, login, keys as EVP_PKEY, objects */
-	void *module_handle;		/* our own dlopen of the same module ... */
-	CK_FUNCTION_LIST_PTR fn;	/* ... for C_GenerateKeyPair, C_CreateObject etc. */
-	bool own_initialize;		/* fn was initialized for us, not shared with libp11's */
+	PKCS11_CTX *p11;	 /* libp11: slots, login, keys as EVP_PKEY, objects */
+	void *module_handle;	 /* our own dlopen of the same module ... */
+	CK_FUNCTION_LIST_PTR fn; /* ... for C_GenerateKeyPair, C_CreateObject etc. */
+	bool own_initialize;	 /* fn was initialized for us, not shared with libp11's */
 	char *module_path;
 };
 
 struct tok_token {
 	struct tok_ctx *ctx;
-	PKCS11_SLOT *slots;		/* libp11's enumeration this handle was opened from */
+	PKCS11_SLOT *slots; /* libp11's enumeration this handle was opened from */
 	unsigned int slot_count;
-	PKCS11_SLOT *slot;		/* the selected token's slot in that enumeration */
-	char serial[17];		/* identity, to find the token again after C_InitToken */
+	PKCS11_SLOT *slot; /* the selected token's slot in that enumeration */
+	char serial[17];   /* identity, to find the token again after C_InitToken */
 	char label[33];
-	CK_SESSION_HANDLE session;	/* our raw read-write session on the same slot */
+	CK_SESSION_HANDLE session; /* our raw read-write session on the same slot */
 	bool logged_in;
-	struct tok_info info;		/* what tok_get_info read last ... */
-	bool info_fresh;		/* ... still true: no login or PIN change since */
+	struct tok_info info; /* what tok_get_info read last ... */
+	bool info_fresh;      /* ... still true: no login or PIN change since */
 };
 
 struct tok_key {
 	struct tok_key_id id;
 	enum tok_key_type type;
-	EVP_PKEY *private_key;		/* libp11-backed: signs on the token */
-	EVP_PKEY *public_key;		/* plain OpenSSL copy (via i2d/d2i_PUBKEY) */
+	EVP_PKEY *private_key; /* libp11-backed: signs on the token */
+	EVP_PKEY *public_key;  /* plain OpenSSL copy (via i2d/d2i_PUBKEY) */
 };
 
 /* Fill err (may be NULL) with code and a formatted message; returns code. */
 int tok_error_set(struct tok_error *err, int code, const char *format, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* As tok_error_set, for a failed PKCS#11 call: records rv and its CKR_ name, and maps
  * rv to a status (CKR_PIN_INCORRECT -> TOK_ERR_PIN_INCORRECT, CKR_TOKEN_NOT_PRESENT and
  * CKR_DEVICE_REMOVED -> TOK_ERR_TOKEN_REMOVED, ...) when code is TOK_ERR_INTERNAL. */
 int tok_error_ckr(struct tok_error *err, int code, unsigned long rv, const char *format, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* Append OpenSSL's error queue to err->message and clear the queue. */
 void tok_error_openssl(struct tok_error *err);
 /* Log through the installed callback. */
 void tok_log(enum tok_log_level level, const char *format, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* The PIN's bytes, for the PKCS#11 calls that need them. Only inside the library. */
 const char *tok_pin_value(const struct tok_pin *pin);
@@ -71,7 +71,7 @@ struct tok_key_spec {
 	CK_KEY_TYPE key_type;		/* CKK_RSA or CKK_EC */
 	CK_MECHANISM_TYPE mechanism;	/* key-pair generation */
 	unsigned long bits;		/* modulus or field size */
-	const unsigned char *ec_params;	/* DER OBJECT IDENTIFIER of the curve, NULL for RSA */
+	const unsigned char *ec_params; /* DER OBJECT IDENTIFIER of the curve, NULL for RSA */
 	size_t ec_params_length;
 };
 /* The spec of a type, NULL if out of range. */

@@ -13,33 +13,34 @@
 /* Status codes: 0 success, negative on failure. tok_status_name() gives the symbol. */
 enum tok_status {
 	TOK_OK = 0,
-	TOK_ERR_INTERNAL = -1,		/* a bug or an unexpected library failure */
-	TOK_ERR_MODULE = -2,		/* the PKCS#11 module cannot be loaded or initialized */
-	TOK_ERR_NO_TOKEN = -3,		/* no token matches the selection */
-	TOK_ERR_AMBIGUOUS = -4,		/* more than one token matches; message lists them */
-	TOK_ERR_PIN_INCORRECT = -5,	/* wrong PIN; tok_error.retries_left if known */
-	TOK_ERR_PIN_LOCKED = -6,	/* PIN blocked: unblock with the SO PIN */
-	TOK_ERR_PIN_POLICY = -7,	/* PIN too short/long or trivial */
-	TOK_ERR_UNSUPPORTED = -8,	/* the token cannot do this mechanism or key size */
-	TOK_ERR_NOT_FOUND = -9,		/* no such key or object on the token */
-	TOK_ERR_MALFORMED = -10,	/* input is not a certificate / not parseable */
-	TOK_ERR_CERT_MISMATCH = -11,	/* no certificate matches a key on the token */
+	TOK_ERR_INTERNAL = -1,	     /* a bug or an unexpected library failure */
+	TOK_ERR_MODULE = -2,	     /* the PKCS#11 module cannot be loaded or initialized */
+	TOK_ERR_NO_TOKEN = -3,	     /* no token matches the selection */
+	TOK_ERR_AMBIGUOUS = -4,	     /* more than one token matches; message lists them */
+	TOK_ERR_PIN_INCORRECT = -5,  /* wrong PIN; tok_error.retries_left if known */
+	TOK_ERR_PIN_LOCKED = -6,     /* PIN blocked: unblock with the SO PIN */
+	TOK_ERR_PIN_POLICY = -7,     /* PIN too short/long or trivial */
+	TOK_ERR_UNSUPPORTED = -8,    /* the token cannot do this mechanism or key size */
+	TOK_ERR_NOT_FOUND = -9,	     /* no such key or object on the token */
+	TOK_ERR_MALFORMED = -10,     /* input is not a certificate / not parseable */
+	TOK_ERR_CERT_MISMATCH = -11, /* no certificate matches a key on the token */
 	TOK_ERR_CERT_EXPIRED = -12,
 	TOK_ERR_CERT_NOT_YET_VALID = -13,
-	TOK_ERR_CERT_KEY_USAGE = -14,	/* key usage does not allow signing */
-	TOK_ERR_CERT_UNTRUSTED = -15,	/* chain does not verify against the trust anchors */
-	TOK_ERR_TOKEN_REMOVED = -16,	/* token pulled out during the operation */
+	TOK_ERR_CERT_KEY_USAGE = -14, /* key usage does not allow signing */
+	TOK_ERR_CERT_UNTRUSTED = -15, /* chain does not verify against the trust anchors */
+	TOK_ERR_TOKEN_REMOVED = -16,  /* token pulled out during the operation */
 	TOK_ERR_NOT_LOGGED_IN = -17,
-	TOK_ERR_NOT_READY = -18,	/* readiness check failed: key and certificate disagree */
-	TOK_ERR_IO = -19,		/* reading or writing a file failed */
-	TOK_ERR_CANCELLED = -20,	/* the user cancelled (Ctrl-C, pinpad cancel) */
+	TOK_ERR_NOT_READY = -18, /* readiness check failed: key and certificate disagree */
+	TOK_ERR_IO = -19,	 /* reading or writing a file failed */
+	TOK_ERR_CANCELLED = -20, /* the user cancelled (Ctrl-C, pinpad cancel) */
 	TOK_ERR_TIMEOUT = -21,
 	TOK_ERR_PCSC_UNAVAILABLE = -22, /* pcscd is not running */
 	TOK_ERR_PCSC = -23,		/* other PC/SC failure */
 	TOK_ERR_INVALID_ARGUMENT = -24,
 	TOK_ERR_TOKEN_NOT_INITIALIZED = -25,
-	TOK_ERR_SO_PIN_INCORRECT = -27, /* the SO PIN is wrong (some cards tell only at C_InitPIN) */
-	TOK_ERR_SO_PIN_LOCKED = -28,	/* the SO PIN is blocked: only the vendor can help */
+	TOK_ERR_SO_PIN_INCORRECT =
+	    -27,		     /* the SO PIN is wrong (some cards tell only at C_InitPIN) */
+	TOK_ERR_SO_PIN_LOCKED = -28, /* the SO PIN is blocked: only the vendor can help */
 };
 
 /*
@@ -51,7 +52,7 @@ struct tok_error {
 	int code;
 	unsigned long ckr;
 	char ckr_name[48];
-	int retries_left;	/* after TOK_ERR_PIN_INCORRECT: tries left, -1 if unknown */
+	int retries_left; /* after TOK_ERR_PIN_INCORRECT: tries left, -1 if unknown */
 	char message[512];
 };
 
@@ -113,23 +114,23 @@ void tok_ctx_free(struct tok_ctx *ctx);
 
 /* What a token says of itself. Plain data, strings trimmed of PKCS#11 padding. */
 struct tok_info {
-	char uri[512];			/* RFC 7512 URI naming this token */
+	char uri[512]; /* RFC 7512 URI naming this token */
 	char label[33];
 	char manufacturer[33];
 	char model[17];
 	char serial[17];
-	char slot_description[65];	/* OpenSC names slots after PC/SC readers */
+	char slot_description[65]; /* OpenSC names slots after PC/SC readers */
 	bool initialized;
 	bool user_pin_initialized;
 	bool user_pin_locked;
 	bool user_pin_count_low;
 	bool user_pin_final_try;
 	bool so_pin_locked;
-	bool protected_auth_path;	/* PIN is entered on a pinpad */
+	bool protected_auth_path; /* PIN is entered on a pinpad */
 	bool write_protected;
 	unsigned long min_pin_len;
 	unsigned long max_pin_len;
-	unsigned int key_types;		/* bit (1u << enum tok_key_type) per supported type */
+	unsigned int key_types; /* bit (1u << enum tok_key_type) per supported type */
 };
 
 /*
@@ -202,8 +203,7 @@ void tok_key_id_hex(const struct tok_key_id *id, char *out);
 int tok_key_id_parse(const char *hex, struct tok_key_id *out);
 
 /* Pre-flight: can this token generate this key type? TOK_ERR_UNSUPPORTED otherwise. */
-int tok_check_key_support(struct tok_token *token, enum tok_key_type type,
-			  struct tok_error *err);
+int tok_check_key_support(struct tok_token *token, enum tok_key_type type, struct tok_error *err);
 
 /* A key pair on the token (private key + public key), for signing. */
 struct tok_key;
@@ -219,8 +219,8 @@ int tok_generate_key(struct tok_token *token, enum tok_key_type type, const char
  * generated carrying marker as its CKA_ID (a random id the caller chose and recorded
  * before), and *id gets the id it is to have. tok_finish_pending_key then gives the pair
  * carrying marker its id, after checking that its public key gives that id (it may carry the
- * id already, from a run that died half-way); TOK_ERR_NOT_FOUND if no public key carries either. Objects carrying a marker nobody recorded were not
- * made by this station.
+ * id already, from a run that died half-way); TOK_ERR_NOT_FOUND if no public key carries either.
+ * Objects carrying a marker nobody recorded were not made by this station.
  */
 int tok_generate_pending_key(struct tok_token *token, enum tok_key_type type, const char *label,
 			     const struct tok_key_id *marker, struct tok_key_id *id,
@@ -246,11 +246,11 @@ enum tok_object_kind {
 };
 struct tok_object {
 	enum tok_object_kind kind;
-	char id_hex[129];	/* CKA_ID in hex ("" if none; up to 64 bytes) */
+	char id_hex[129]; /* CKA_ID in hex ("" if none; up to 64 bytes) */
 	char label[65];
-	bool authority;		/* a CA certificate by its basicConstraints (a chain's, not a person's) */
-	char subject[256];	/* certificates: the subject, one line (RFC 2253) */
-	char serial_hex[129];	/* certificates: the serial number */
+	bool authority; /* a CA certificate by its basicConstraints (a chain's, not a person's) */
+	char subject[256];    /* certificates: the subject, one line (RFC 2253) */
+	char serial_hex[129]; /* certificates: the serial number */
 };
 /*
  * Every object this session sees: without login the public ones (certificates, public
@@ -274,7 +274,7 @@ struct tok_subject {
 	const char *locality;
 	const char *state;
 	const char *country;
-	const char *email;	/* emailAddress in the subject and subjectAltName email */
+	const char *email; /* emailAddress in the subject and subjectAltName email */
 };
 /*
  * A PKCS#10 request for key, SHA-256, signed on the token and verified after signing.
@@ -291,8 +291,8 @@ struct tok_cert_info {
 	char issuer[512];
 	time_t not_before;
 	time_t not_after;
-	bool already_present;	/* the same certificate was on the token: nothing written */
-	int chain_written;	/* authority certificates written (not counting ones present) */
+	bool already_present; /* the same certificate was on the token: nothing written */
+	int chain_written;    /* authority certificates written (not counting ones present) */
 };
 /*
  * Import a certificate (and its chain) onto the token: PEM, DER, PKCS#7 or PEM bundle in
@@ -313,7 +313,7 @@ int tok_import_certificate(struct tok_token *token, const unsigned char *data, s
  */
 int tok_check_ready(struct tok_token *token, const struct tok_key_id *id, struct tok_error *err);
 /* The certificate stored under id, DER, malloc'd. TOK_ERR_NOT_FOUND if none. */
-int tok_read_certificate(struct tok_token *token, const struct tok_key_id *id,
-			 unsigned char **der, size_t *length, struct tok_error *err);
+int tok_read_certificate(struct tok_token *token, const struct tok_key_id *id, unsigned char **der,
+			 size_t *length, struct tok_error *err);
 
 #endif

@@ -63,14 +63,14 @@ static const struct cert_ca *
 make_ca(size_t which, const char *name)
 {
 	struct cert_ca *ca = &cas[which];
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 
 	if (ca->dir != NULL)
 		return ca;
 	if (cas[0].dir == NULL && cas[1].dir == NULL)
 		atexit(free_cas);
 	ca->dir = fixture_path(name);
-	const char *settings[] = { "ca-dir", ca->dir, NULL };
+	const char *settings[] = {"ca-dir", ca->dir, NULL};
 	if (iss_prepare("local", settings_lookup, settings, OFFICE, &err) != ISS_OK) {
 		fprintf(stderr, "iss_prepare local: %s\n", err.message);
 		abort();
@@ -126,7 +126,8 @@ cert_fixture_issue(const struct cert_ca *ca, EVP_PKEY *key, long start_days, lon
 				   -1, -1, 0);
 	X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)OFFICE, -1, -1,
 				   0);
-	X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, (const unsigned char *)"ID", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, (const unsigned char *)"ID", -1, -1,
+				   0);
 	if (!X509_set_version(cert, X509_VERSION_3) ||
 	    !BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert)) ||
 	    !X509_set_subject_name(cert, name) ||
@@ -227,7 +228,7 @@ cert_fixture_object_list(void)
 EVP_PKEY *
 cert_fixture_public_key(const struct tok_key *key)
 {
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	EVP_PKEY *pkey;
 	char *pem = NULL;
 	BIO *bio;
@@ -246,7 +247,7 @@ cert_fixture_public_key(const struct tok_key *key)
 struct tok_key *
 cert_bench_generate(struct cert_bench *b, enum tok_key_type type, const char *label)
 {
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	struct tok_key *key = NULL;
 
 	if (tok_generate_key(b->token, type, label, &key, &err) != 0) {
@@ -292,9 +293,9 @@ cert_bench_close(struct cert_bench *b)
 
 int
 cert_bench_import(struct cert_bench *b, const void *data, size_t length, const char *anchors,
-	    struct tok_cert_info *info)
+		  struct tok_cert_info *info)
 {
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	int r = tok_import_certificate(b->token, data, length, anchors, NULL, info, &err);
 
 	if (r != 0)

@@ -15,7 +15,7 @@
 
 struct cert_ca {
 	char *dir;
-	char *anchors;			/* the root only, as the station is configured */
+	char *anchors; /* the root only, as the station is configured */
 	X509 *root;
 	X509 *issuing;
 	EVP_PKEY *issuing_key;
@@ -27,8 +27,8 @@ const struct cert_ca *cert_fixture_other_ca(void);
 
 #define CERT_SIGNING "critical,digitalSignature,nonRepudiation"
 /* An end-entity certificate for key, valid from now + start_days to now + end_days. */
-X509 *cert_fixture_issue(const struct cert_ca *ca, EVP_PKEY *key, long start_days,
-			 long end_days, const char *key_usage);
+X509 *cert_fixture_issue(const struct cert_ca *ca, EVP_PKEY *key, long start_days, long end_days,
+			 const char *key_usage);
 /* Certificates as one PEM text, NULL-terminated argument list. malloc'd. */
 char *cert_fixture_pem(X509 *first, ...);
 /* DER of one certificate, malloc'd. */

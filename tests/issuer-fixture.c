@@ -45,10 +45,12 @@ make_csr(EVP_PKEY *key, const char *cn, const char *email)
 	snprintf(san, sizeof(san), "email:%s", email);
 	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0);
 	X509_NAME_add_entry_by_txt(name, "OU", MBSTRING_UTF8,
-				   (const unsigned char *)"Dinas Komunikasi dan Informatika", -1, -1, 0);
+				   (const unsigned char *)"Dinas Komunikasi dan Informatika", -1,
+				   -1, 0);
 	X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)OFFICE, -1, -1,
 				   0);
-	X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, (const unsigned char *)"ID", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, (const unsigned char *)"ID", -1, -1,
+				   0);
 	sk_X509_EXTENSION_push(exts, X509V3_EXT_conf_nid(NULL, NULL, NID_subject_alt_name, san));
 	X509_REQ_add_extensions(csr, exts);
 	X509_REQ_set_pubkey(csr, key);
@@ -94,11 +96,11 @@ const char *
 test_ca(void)
 {
 	static char *dir;
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 
 	if (dir == NULL) {
 		dir = fixture_path("ca");
-		const char *settings[] = { "ca-dir", dir, NULL };
+		const char *settings[] = {"ca-dir", dir, NULL};
 		if (iss_prepare("local", pairs_lookup, settings, OFFICE, &err) != ISS_OK) {
 			fprintf(stderr, "iss_prepare local: %s\n", err.message);
 			abort();
@@ -110,17 +112,16 @@ test_ca(void)
 struct issuer *
 open_test_ca(void)
 {
-	const char *settings[] = { "ca-dir", test_ca(), NULL };
+	const char *settings[] = {"ca-dir", test_ca(), NULL};
 	struct issuer *ca = NULL;
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 
 	if (iss_open("local", pairs_lookup, settings, &ca, &err) != ISS_OK)
 		fprintf(stderr, "iss_open local: %s\n", err.message);
 	return ca;
 }
 
-STACK_OF(X509) *
-parse_bundle(const unsigned char *data, size_t length)
+STACK_OF(X509) * parse_bundle(const unsigned char *data, size_t length)
 {
 	STACK_OF(X509) *certs = sk_X509_new_null();
 	BIO *bio = BIO_new_mem_buf(data, (int)length);

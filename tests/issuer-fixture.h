@@ -17,7 +17,7 @@
 
 struct applicant {
 	EVP_PKEY *key;
-	char key_id[41];	/* our convention, computed independently of the library */
+	char key_id[41]; /* our convention, computed independently of the library */
 	char *csr_pem;
 };
 
@@ -33,7 +33,7 @@ const char *pairs_lookup(void *arg, const char *option);
 /* This process's local test CA, opened through the connector table; NULL on failure. */
 struct issuer *open_test_ca(void);
 /* The certificates of a PEM bundle, in order. */
-STACK_OF(X509) *parse_bundle(const unsigned char *data, size_t length);
+STACK_OF(X509) * parse_bundle(const unsigned char *data, size_t length);
 /* Permission bits of dir/name, (mode_t)-1 if absent. */
 mode_t file_mode(const char *dir, const char *name);
 

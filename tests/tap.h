@@ -19,19 +19,19 @@ void tap_diag(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 #define TAP_TEST(fn) tap_run(#fn, fn)
 #define check(cond) tap_check((cond), __FILE__, __LINE__, #cond)
-#define check_int(a, b)                                                                          \
-	do {                                                                                     \
-		long long check_a_ = (long long)(a), check_b_ = (long long)(b);                  \
-		if (!tap_check(check_a_ == check_b_, __FILE__, __LINE__, #a " == " #b))          \
-			tap_diag("    got %lld, expected %lld", check_a_, check_b_);             \
+#define check_int(a, b)                                                                            \
+	do {                                                                                       \
+		long long check_a_ = (long long)(a), check_b_ = (long long)(b);                    \
+		if (!tap_check(check_a_ == check_b_, __FILE__, __LINE__, #a " == " #b))            \
+			tap_diag("    got %lld, expected %lld", check_a_, check_b_);               \
 	} while (0)
-#define check_str(a, b)                                                                          \
-	do {                                                                                     \
-		const char *check_a_ = (a), *check_b_ = (b);                                     \
-		bool check_same_ = check_a_ && check_b_ && strcmp(check_a_, check_b_) == 0;      \
-		if (!tap_check(check_same_, __FILE__, __LINE__, #a " equals " #b))               \
-			tap_diag("    got \"%s\", expected \"%s\"", check_a_ ? check_a_ : "(null)", \
-				 check_b_ ? check_b_ : "(null)");                                \
+#define check_str(a, b)                                                                            \
+	do {                                                                                       \
+		const char *check_a_ = (a), *check_b_ = (b);                                       \
+		bool check_same_ = check_a_ && check_b_ && strcmp(check_a_, check_b_) == 0;        \
+		if (!tap_check(check_same_, __FILE__, __LINE__, #a " equals " #b))                 \
+			tap_diag("    got \"%s\", expected \"%s\"",                                \
+				 check_a_ ? check_a_ : "(null)", check_b_ ? check_b_ : "(null)");  \
 	} while (0)
 
 #endif

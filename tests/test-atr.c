@@ -41,7 +41,8 @@ epass2003_is_named_from_our_table_with_its_quirks(void)
 	struct pcsc_model model;
 
 	check_int(name_atr("3B 9F 95 81 31 FE 9F 00 66 46 53 05 01 00 11 71 DF 00 00 03 6A 82 F8",
-			  &model, &err), 0);
+			   &model, &err),
+		  0);
 	check_int(model.source, PCSC_MODEL_DEVICE_TABLE);
 	check_str(model.id, "epass2003");
 	check_str(model.name, "Feitian ePass2003");
@@ -59,7 +60,8 @@ yubikey_5_is_named_from_our_table_as_piv(void)
 	struct pcsc_model model;
 
 	check_int(name_atr("3B FD 13 00 00 81 31 FE 15 80 73 C0 21 C0 57 59 75 62 69 4B 65 79 40",
-			  &model, &err), 0);
+			   &model, &err),
+		  0);
 	check_str(model.id, "yubikey5");
 	check_str(model.driver, "PIV-II");
 	check(strstr(model.quirks, "piv-management-key") != NULL);
@@ -89,8 +91,9 @@ wildcard_and_class_patterns_of_smartcard_list_match(void)
 	check_int(model.source, PCSC_MODEL_SMARTCARD_LIST);
 	check(model.name[0] != '\0');
 	/* "3B 7F .. 00 00 80 31 80 65 B0 .. .. .. .. 12 0F FE 82 90 00" is IDPrime in our table */
-	check_int(name_atr("3B 7F 96 00 00 80 31 80 65 B0 84 41 3D F6 12 0F FE 82 90 00", &model,
-			  &err), 0);
+	check_int(
+	    name_atr("3B 7F 96 00 00 80 31 80 65 B0 84 41 3D F6 12 0F FE 82 90 00", &model, &err),
+	    0);
 	check_int(model.source, PCSC_MODEL_DEVICE_TABLE);
 	check_str(model.id, "idprime");
 }
@@ -151,7 +154,7 @@ usb_ids_name_tokens_and_pinpad_readers(void)
 static void
 atr_hex_is_upper_case_with_single_spaces(void)
 {
-	const unsigned char atr[] = { 0x3b, 0x02, 0x14, 0x50 };
+	const unsigned char atr[] = {0x3b, 0x02, 0x14, 0x50};
 	char hex[PCSC_ATR_HEX_MAX];
 
 	pcsc_atr_hex(atr, sizeof atr, hex);

@@ -27,14 +27,14 @@ check_certificate_object(struct cert_bench *b, X509 *cert, CK_ULONG category)
 	CK_OBJECT_CLASS class = CKO_CERTIFICATE;
 	CK_OBJECT_HANDLE handle;
 	CK_DATE end;
-	CK_ATTRIBUTE find[] = { { CKA_CLASS, &class, sizeof(class) },
-				{ CKA_SUBJECT, subject, (CK_ULONG)subject_length } };
+	CK_ATTRIBUTE find[] = {{CKA_CLASS, &class, sizeof(class)},
+			       {CKA_SUBJECT, subject, (CK_ULONG)subject_length}};
 	CK_ATTRIBUTE read[] = {
-		{ CKA_PRIVATE, &private, sizeof(private) },
-		{ CKA_TRUSTED, &trusted, sizeof(trusted) },
-		{ CKA_TOKEN, &token_object, sizeof(token_object) },
-		{ CKA_CERTIFICATE_CATEGORY, &stored_category, sizeof(stored_category) },
-		{ CKA_END_DATE, &end, sizeof(end) },
+	    {CKA_PRIVATE, &private, sizeof(private)},
+	    {CKA_TRUSTED, &trusted, sizeof(trusted)},
+	    {CKA_TOKEN, &token_object, sizeof(token_object)},
+	    {CKA_CERTIFICATE_CATEGORY, &stored_category, sizeof(stored_category)},
+	    {CKA_END_DATE, &end, sizeof(end)},
 	};
 	CK_FUNCTION_LIST_PTR fn = b->token->ctx->fn;
 	struct tm tm;
@@ -78,7 +78,7 @@ static void
 pem_bundle_is_accepted_with_the_keys_id_and_label(void)
 {
 	const struct cert_ca *ca = cert_fixture_ca();
-	struct tok_cert_info info = { 0 };
+	struct tok_cert_info info = {0};
 	struct cert_bench b;
 	X509 *cert;
 	char *pem, hex[41];
@@ -107,13 +107,13 @@ static void
 der_certificate_is_accepted_for_an_rsa_key(void)
 {
 	const struct cert_ca *ca = cert_fixture_ca();
-	struct tok_cert_info info = { 0 };
+	struct tok_cert_info info = {0};
 	struct cert_bench b;
 	unsigned char *der;
 	size_t length;
 	char *anchors_pem = cert_fixture_pem(ca->root, ca->issuing, NULL);
-	char *anchors = cert_fixture_write("anchors-root-and-issuing.pem", anchors_pem,
-					   strlen(anchors_pem));
+	char *anchors =
+	    cert_fixture_write("anchors-root-and-issuing.pem", anchors_pem, strlen(anchors_pem));
 	X509 *cert;
 
 	cert_bench_open(&b, TOK_KEY_RSA2048);
@@ -132,11 +132,11 @@ der_certificate_is_accepted_for_an_rsa_key(void)
 static void
 pkcs7_bundles_are_accepted_pem_and_der(void)
 {
-	static const char *const forms[] = { "PEM", "DER" };
+	static const char *const forms[] = {"PEM", "DER"};
 	const struct cert_ca *ca = cert_fixture_ca();
 
 	for (size_t i = 0; i < 2; i++) {
-		struct tok_cert_info info = { 0 };
+		struct tok_cert_info info = {0};
 		struct cert_bench b;
 		char command[8400], *pem, *in, *out;
 		unsigned char *p7;
@@ -166,7 +166,7 @@ static void
 importing_the_same_certificate_twice_is_a_no_op(void)
 {
 	const struct cert_ca *ca = cert_fixture_ca();
-	struct tok_cert_info info = { 0 };
+	struct tok_cert_info info = {0};
 	struct cert_bench b;
 	char *pem, *before, *after;
 
@@ -198,7 +198,7 @@ static void
 chain_ca_certificates_are_written_once(void)
 {
 	const struct cert_ca *ca = cert_fixture_ca();
-	struct tok_cert_info info = { 0 };
+	struct tok_cert_info info = {0};
 	struct cert_bench b;
 	struct tok_key *second;
 	EVP_PKEY *second_public;
@@ -219,7 +219,8 @@ chain_ca_certificates_are_written_once(void)
 	check(!info.already_present);
 	list = cert_fixture_object_list();
 	check_int(count_occurrences(list, "Certificate Object"), 4);
-	check_int(count_occurrences(list, "label:      Enroll LOCAL TEST Issuing CA - NOT BSrE"), 1);
+	check_int(count_occurrences(list, "label:      Enroll LOCAL TEST Issuing CA - NOT BSrE"),
+		  1);
 	check_int(count_occurrences(list, "label:      Enroll LOCAL TEST Root CA - NOT BSrE"), 1);
 	free(list);
 	free(pem);
@@ -231,14 +232,13 @@ chain_ca_certificates_are_written_once(void)
 	cert_bench_close(&b);
 }
 
-
 /* Refused with this status, and pkcs11-tool lists exactly what it listed before. */
 static void
 check_refused_for(struct cert_bench *b, const void *data, size_t length, const char *anchors,
 		  const struct tok_key_id *key, int expected)
 {
-	struct tok_cert_info info = { 0 };
-	struct tok_error err = { 0 };
+	struct tok_cert_info info = {0};
+	struct tok_error err = {0};
 	char *before = cert_fixture_object_list(), *after;
 	int r = tok_import_certificate(b->token, data, length, anchors, key, &info, &err);
 
@@ -444,7 +444,8 @@ trust_anchors_others_may_write_are_refused_and_token_unchanged(void)
 	const struct cert_ca *ca = cert_fixture_ca();
 	struct cert_bench b;
 	char *pem, *anchors_pem = cert_fixture_pem(ca->root, NULL);
-	char *anchors = cert_fixture_write("writable-anchors.pem", anchors_pem, strlen(anchors_pem));
+	char *anchors =
+	    cert_fixture_write("writable-anchors.pem", anchors_pem, strlen(anchors_pem));
 
 	check_int(chmod(anchors, 0666), 0);
 	cert_bench_open(&b, TOK_KEY_EC_P256);

@@ -67,10 +67,10 @@ check_text(const char *dir, const char *name, const char *expected)
 static struct issuer *
 open_bsre(const char *outbox, const char *inbox)
 {
-	const char *settings[] = { "outbox", outbox, "inbox", inbox, "trust-anchors", "/bsre.pem",
-				   NULL };
+	const char *settings[] = {"outbox",	   outbox,	"inbox", inbox,
+				  "trust-anchors", "/bsre.pem", NULL};
 	struct issuer *bsre = NULL;
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 
 	if (iss_open("file", pairs_lookup, settings, &bsre, &err) != ISS_OK)
 		fprintf(stderr, "iss_open file: %s\n", err.message);
@@ -81,12 +81,11 @@ static void
 file_connector_writes_the_request_to_the_outbox(void)
 {
 	char *outbox = make_dir("outbox-1"), *inbox = make_dir("inbox-1");
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 	struct issuer *bsre = open_bsre(outbox, inbox);
 	struct applicant a, b;
-	struct iss_request request = { "TTE/2026/0010", NULL, NULL,
-					  "{\"nik\":\"3271000000000001\"}",
-					  "Nama: Siti Rahayu\n" };
+	struct iss_request request = {"TTE/2026/0010", NULL, NULL, "{\"nik\":\"3271000000000001\"}",
+				      "Nama: Siti Rahayu\n"};
 
 	applicant_init(&a, "Siti Rahayu", "siti.rahayu@contoh.go.id");
 	applicant_init(&b, "Budi Santoso", "budi@contoh.go.id");
@@ -101,7 +100,7 @@ file_connector_writes_the_request_to_the_outbox(void)
 	check_int(file_mode(outbox, "TTE-2026-0010.txt"), 0600);
 	check_int(count_entries(outbox), 3);
 	request.reference = "TTE/2026/0011";
-	request.key_id_hex = b.key_id;	/* a's CSR under b's key id: refused */
+	request.key_id_hex = b.key_id; /* a's CSR under b's key id: refused */
 	check_int(iss_submit(bsre, &request, &err), ISS_ERR_INVALID_ARGUMENT);
 	check_int(count_entries(outbox), 3);
 	iss_free(bsre);
@@ -114,13 +113,13 @@ file_connector_writes_the_request_to_the_outbox(void)
 static void
 file_connector_refuses_references_that_leave_the_outbox(void)
 {
-	static const char *const unsafe[] = { "../escape", ".hidden", "/etc/x", "a b", "x\ny",
-					      "", "TTE/../../x;rm" };
+	static const char *const unsafe[] = {"../escape", ".hidden", "/etc/x",	      "a b",
+					     "x\ny",	  "",	     "TTE/../../x;rm"};
 	char *outbox = make_dir("outbox-2"), *inbox = make_dir("inbox-2");
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 	struct issuer *bsre = open_bsre(outbox, inbox);
 	struct applicant a;
-	struct iss_request request = { NULL, NULL, NULL, "{}", "-" };
+	struct iss_request request = {NULL, NULL, NULL, "{}", "-"};
 
 	applicant_init(&a, "Siti Rahayu", "siti.rahayu@contoh.go.id");
 	request.key_id_hex = a.key_id;
@@ -142,9 +141,9 @@ file_connector_refuses_references_that_leave_the_outbox(void)
 static void
 issue_into(struct applicant *a, const char *inbox, const char *name)
 {
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 	struct issuer *ca = open_test_ca();
-	struct iss_request request = { "TTE/2026/0020", a->key_id, a->csr_pem, NULL, NULL };
+	struct iss_request request = {"TTE/2026/0020", a->key_id, a->csr_pem, NULL, NULL};
 	unsigned char *data = NULL;
 	size_t length = 0;
 	char path[4096];
@@ -173,11 +172,10 @@ convert(const char *inbox, const char *from, const char *to, const char *how)
 }
 
 static void
-check_fetch_returns(struct issuer *bsre, struct applicant *a, const char *inbox,
-		    const char *name)
+check_fetch_returns(struct issuer *bsre, struct applicant *a, const char *inbox, const char *name)
 {
-	struct iss_error err = { 0 };
-	struct iss_request request = { "TTE/2026/0021", a->key_id, a->csr_pem, NULL, NULL };
+	struct iss_error err = {0};
+	struct iss_request request = {"TTE/2026/0021", a->key_id, a->csr_pem, NULL, NULL};
 	unsigned char *data = NULL;
 	size_t length = 0;
 	char path[4096];
@@ -208,7 +206,8 @@ file_connector_finds_the_answer_by_key_in_any_format(void)
 	applicant_init(&b, "Budi Santoso", "budi@contoh.go.id");
 	applicant_init(&c, "Dewi Lestari", "dewi@contoh.go.id");
 	issue_into(&a, inbox, "a.pem");
-	convert(inbox, "a.pem", "zz-sertifikat.p7b", "crl2pkcs7 -nocrl -certfile a.pem -outform DER");
+	convert(inbox, "a.pem", "zz-sertifikat.p7b",
+		"crl2pkcs7 -nocrl -certfile a.pem -outform DER");
 	issue_into(&b, inbox, "b-bundle.crt");
 	issue_into(&c, inbox, "c.pem");
 	convert(inbox, "c.pem", "c.cer", "x509 -outform DER");
@@ -232,10 +231,10 @@ static void
 file_connector_has_nothing_while_the_inbox_lacks_the_key(void)
 {
 	char *outbox = make_dir("outbox-4"), *inbox = make_dir("inbox-4");
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 	struct issuer *bsre = open_bsre(outbox, inbox);
 	struct applicant a, b;
-	struct iss_request request = { "TTE/2026/0030", NULL, NULL, NULL, NULL };
+	struct iss_request request = {"TTE/2026/0030", NULL, NULL, NULL, NULL};
 	unsigned char *data = NULL;
 	size_t length = 0;
 
@@ -277,9 +276,9 @@ connector_table_lists_local_and_file_with_their_settings(void)
 static void
 unknown_connector_is_refused_naming_the_known_ones(void)
 {
-	const char *settings[] = { "outbox", "/o", "inbox", "/i", "trust-anchors", "/t", NULL };
+	const char *settings[] = {"outbox", "/o", "inbox", "/i", "trust-anchors", "/t", NULL};
 	struct issuer *issuer = NULL;
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 
 	check_int(iss_open("cmp", pairs_lookup, settings, &issuer, &err),
 		  ISS_ERR_UNKNOWN_CONNECTOR);
@@ -293,9 +292,9 @@ unknown_connector_is_refused_naming_the_known_ones(void)
 static void
 connector_missing_a_setting_is_refused_naming_it(void)
 {
-	const char *settings[] = { "outbox", "/o", "inbox", "/i", NULL };
+	const char *settings[] = {"outbox", "/o", "inbox", "/i", NULL};
 	struct issuer *issuer = NULL;
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 
 	check_int(iss_open("file", pairs_lookup, settings, &issuer, &err), ISS_ERR_MISSING_SETTING);
 	check(issuer == NULL);
@@ -306,8 +305,8 @@ static void
 file_connector_prepare_makes_the_exchange_directories(void)
 {
 	char *outbox = fixture_path("prepared/out"), *inbox = fixture_path("prepared/deep/in");
-	const char *settings[] = { "outbox", outbox, "inbox", inbox, "trust-anchors", "/t", NULL };
-	struct iss_error err = { 0 };
+	const char *settings[] = {"outbox", outbox, "inbox", inbox, "trust-anchors", "/t", NULL};
+	struct iss_error err = {0};
 	struct stat st;
 
 	check_int(iss_prepare("file", pairs_lookup, settings, NULL, &err), ISS_OK);
@@ -322,12 +321,12 @@ file_connector_prepare_makes_the_exchange_directories(void)
 static void
 connector_settings_as_text_open_the_same_connector(void)
 {
-	const char *settings[] = { "outbox", "/x/out", "inbox", "/x/in", "trust-anchors",
-				   "/x/bsre.pem", NULL };
-	const char *broken[] = { "outbox", "/x/out\ninbox=/elsewhere", "inbox", "/x/in",
-				 "trust-anchors", "/t", NULL };
+	const char *settings[] = {"outbox",	   "/x/out",	  "inbox", "/x/in",
+				  "trust-anchors", "/x/bsre.pem", NULL};
+	const char *broken[] = {
+	    "outbox", "/x/out\ninbox=/elsewhere", "inbox", "/x/in", "trust-anchors", "/t", NULL};
 	struct issuer *issuer = NULL;
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 	char *text = NULL;
 
 	check_int(iss_config_text("file", pairs_lookup, settings, &text, &err), ISS_OK);

@@ -90,10 +90,10 @@ read_text(const char *dir, const char *name)
 static void
 local_ca_prepared_again_keeps_its_keys(void)
 {
-	const char *settings[] = { "ca-dir", test_ca(), NULL };
+	const char *settings[] = {"ca-dir", test_ca(), NULL};
 	char *key_before = read_text(test_ca(), "ca.key"), *root_before;
 	char *key_after, *root_after;
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 
 	root_before = read_text(test_ca(), "trust-anchors.pem");
 	check_int(iss_prepare("local", pairs_lookup, (void *)settings, OFFICE, &err), ISS_OK);
@@ -112,9 +112,9 @@ static void
 local_ca_open_refuses_a_key_others_can_read(void)
 {
 	char *dir = fixture_path("loose-ca"), key[4096];
-	const char *settings[] = { "ca-dir", dir, NULL };
+	const char *settings[] = {"ca-dir", dir, NULL};
 	struct issuer *ca = NULL;
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 
 	check_int(iss_prepare("local", pairs_lookup, (void *)settings, OFFICE, &err), ISS_OK);
 	snprintf(key, sizeof(key), "%s/ca.key", dir);
@@ -156,7 +156,7 @@ has_email_alt_name(X509 *cert, const char *email)
 }
 
 static bool
-chain_verifies(STACK_OF(X509) *bundle, const char *anchors)
+chain_verifies(STACK_OF(X509) * bundle, const char *anchors)
 {
 	X509_STORE *store = X509_STORE_new();
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
@@ -181,12 +181,12 @@ check_user_profile(X509 *cert, X509 *issuing, X509_REQ *csr)
 	check(X509_NAME_cmp(X509_get_subject_name(cert), X509_REQ_get_subject_name(csr)) == 0);
 	check(X509_NAME_cmp(X509_get_issuer_name(cert), X509_get_subject_name(issuing)) == 0);
 	check(valid_exactly_two_years(cert));
-	check(X509_cmp_time(X509_get0_notBefore(cert), &(time_t){ now + 5 }) < 0);
-	check(X509_cmp_time(X509_get0_notBefore(cert), &(time_t){ now - 60 }) > 0);
+	check(X509_cmp_time(X509_get0_notBefore(cert), &(time_t){now + 5}) < 0);
+	check(X509_cmp_time(X509_get0_notBefore(cert), &(time_t){now - 60}) > 0);
 	check_int(X509_get_signature_nid(cert), NID_sha256WithRSAEncryption);
 	check_int(X509_get_key_usage(cert), KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION);
 	check_int(X509_EXTENSION_get_critical(
-			  X509_get_ext(cert, X509_get_ext_by_NID(cert, NID_key_usage, -1))),
+		      X509_get_ext(cert, X509_get_ext_by_NID(cert, NID_key_usage, -1))),
 		  1);
 	check_int(X509_get_extended_key_usage(cert), XKU_SMIME);
 	check_int(X509_check_ca(cert), 0);
@@ -211,9 +211,9 @@ parse_csr(const char *pem)
 static void
 local_ca_issues_bsre_profile_field_by_field(void)
 {
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 	struct applicant a;
-	struct iss_request request = { .reference = "TTE/2026/0001" };
+	struct iss_request request = {.reference = "TTE/2026/0001"};
 	struct issuer *ca = open_test_ca();
 	STACK_OF(X509) *bundle = NULL;
 	unsigned char *data = NULL;
@@ -249,9 +249,9 @@ out:
 static char *
 issue_serial(struct issuer *ca, struct applicant *a)
 {
-	struct iss_error err = { 0 };
-	struct iss_request request = { "TTE/2026/0002", a->key_id, a->csr_pem, NULL, NULL };
-	STACK_OF(X509) *bundle;
+	struct iss_error err = {0};
+	struct iss_request request = {"TTE/2026/0002", a->key_id, a->csr_pem, NULL, NULL};
+	STACK_OF(X509) * bundle;
 	unsigned char *data = NULL;
 	size_t length = 0;
 	char *hex = NULL;
@@ -261,8 +261,8 @@ issue_serial(struct issuer *ca, struct applicant *a)
 		return strdup("");
 	bundle = parse_bundle(data, length);
 	if (sk_X509_num(bundle) > 0) {
-		BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(sk_X509_value(bundle, 0)),
-						NULL);
+		BIGNUM *bn =
+		    ASN1_INTEGER_to_BN(X509_get0_serialNumber(sk_X509_value(bundle, 0)), NULL);
 		char *text = BN_bn2hex(bn);
 
 		hex = strdup(text);
@@ -297,10 +297,10 @@ local_ca_serials_are_random_per_certificate(void)
 static void
 local_ca_refuses_a_csr_for_another_key(void)
 {
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 	struct issuer *ca = open_test_ca();
 	struct applicant a, b;
-	struct iss_request request = { "TTE/2026/0003", NULL, NULL, NULL, NULL };
+	struct iss_request request = {"TTE/2026/0003", NULL, NULL, NULL, NULL};
 	unsigned char *data = NULL;
 	size_t length = 0;
 
@@ -319,10 +319,10 @@ local_ca_refuses_a_csr_for_another_key(void)
 static void
 local_ca_fetch_before_submit_has_nothing(void)
 {
-	struct iss_error err = { 0 };
+	struct iss_error err = {0};
 	struct issuer *ca = open_test_ca();
-	struct iss_request request = { "TTE/2026/0004", "00112233445566778899aabbccddeeff00112233",
-					  NULL, NULL, NULL };
+	struct iss_request request = {"TTE/2026/0004", "00112233445566778899aabbccddeeff00112233",
+				      NULL, NULL, NULL};
 	unsigned char *data = NULL;
 	size_t length = 0;
 

@@ -20,7 +20,7 @@
 #include "pcsc.h"
 #include "tap.h"
 
-#define READER "Virtual PCD 00 00"	/* vpcd's first slot: port 35963 */
+#define READER "Virtual PCD 00 00" /* vpcd's first slot: port 35963 */
 #define EPASS2003_ATR "3B 9F 95 81 31 FE 9F 00 66 46 53 05 01 00 11 71 DF 00 00 03 6A 82 F8"
 #define EPASS3000_ATR "3B 0F 00 65 46 53 05 16 05 71 DF 00 00 00 80 6A 82"
 
@@ -103,7 +103,7 @@ static bool
 pcscd_start(void)
 {
 	char *confdir = fixture_tmp_path("reader.conf.d"), *command;
-	char *argv[] = { "pcscd", "-f", "-c", confdir, NULL };
+	char *argv[] = {"pcscd", "-f", "-c", confdir, NULL};
 	struct pcsc_reader *readers = NULL;
 	struct tok_error err;
 	struct pcsc_ctx *ctx;
@@ -137,8 +137,14 @@ static void
 card_insert(const char *atr, int delay_ms)
 {
 	char delay[16];
-	char *argv[] = { VCARD, "--atr", (char *)atr, "--delay-ms", delay, "--stamp",
-		fixture_tmp_path("vcard.stamp"), NULL };
+	char *argv[] = {VCARD,
+			"--atr",
+			(char *)atr,
+			"--delay-ms",
+			delay,
+			"--stamp",
+			fixture_tmp_path("vcard.stamp"),
+			NULL};
 
 	snprintf(delay, sizeof delay, "%d", delay_ms);
 	unlink(argv[6]);
@@ -271,7 +277,7 @@ static volatile long long removed_at;
 static void
 on_alarm_remove(int sig)
 {
-	removed_at = now_ms();	/* clock_gettime is async-signal-safe */
+	removed_at = now_ms(); /* clock_gettime is async-signal-safe */
 	if (vcard_pid > 0)
 		kill(vcard_pid, SIGTERM);
 }
@@ -279,8 +285,8 @@ on_alarm_remove(int sig)
 static void
 removal_is_seen_within_one_second(void)
 {
-	struct sigaction sa = { .sa_handler = on_alarm_remove };
-	struct itimerval in_300ms = { .it_value = { 0, 300 * 1000 } };
+	struct sigaction sa = {.sa_handler = on_alarm_remove};
+	struct itimerval in_300ms = {.it_value = {0, 300 * 1000}};
 	struct pcsc_ctx *ctx = connect_pcscd();
 	struct pcsc_event event;
 	struct tok_error err;
@@ -351,8 +357,8 @@ on_alarm(int sig)
 static void
 ctrl_c_cancels_a_wait_promptly(void)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };
-	struct itimerval in_300ms = { .it_value = { 0, 300 * 1000 } };
+	struct sigaction sa = {.sa_handler = on_alarm};
+	struct itimerval in_300ms = {.it_value = {0, 300 * 1000}};
 	struct pcsc_ctx *ctx = connect_pcscd();
 	struct pcsc_event event;
 	struct tok_error err;
@@ -379,7 +385,7 @@ virtual_reader_has_no_pinpad_and_unknown_reader_is_refused(void)
 	check_int(pcsc_reader_pinpad(ctx, READER, &verify, &modify, &err), 0);
 	check(!verify && !modify);
 	check_int(pcsc_wait_event(ctx, "No Such Reader 00 00", 100, &event, &err),
-		TOK_ERR_NO_TOKEN);
+		  TOK_ERR_NO_TOKEN);
 	check(strstr(err.message, "No Such Reader") != NULL);
 	pcsc_ctx_free(ctx);
 }
@@ -387,7 +393,7 @@ virtual_reader_has_no_pinpad_and_unknown_reader_is_refused(void)
 int
 main(void)
 {
-	fixture_tmpdir();	/* its cleanup must run after ours */
+	fixture_tmpdir(); /* its cleanup must run after ours */
 	atexit(stop_children);
 	signal(SIGTERM, on_fatal_signal);
 	signal(SIGINT, on_fatal_signal);

@@ -16,7 +16,7 @@ static void
 import_for(struct cert_bench *b, EVP_PKEY *public_key)
 {
 	const struct cert_ca *ca = cert_fixture_ca();
-	struct tok_cert_info info = { 0 };
+	struct tok_cert_info info = {0};
 	X509 *cert = cert_fixture_issue(ca, public_key, 0, 730, CERT_SIGNING);
 	char *pem = cert_fixture_pem(cert, ca->issuing, NULL);
 
@@ -28,7 +28,7 @@ import_for(struct cert_bench *b, EVP_PKEY *public_key)
 static void
 check_ready(enum tok_key_type type)
 {
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	struct cert_bench b;
 
 	cert_bench_open(&b, type);
@@ -53,7 +53,7 @@ token_is_ready_when_rsa_key_and_certificate_agree(void)
 static void
 token_is_not_ready_without_a_certificate(void)
 {
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	struct cert_bench b;
 
 	cert_bench_open(&b, TOK_KEY_EC_P256);
@@ -66,7 +66,7 @@ static void
 token_is_not_ready_when_the_stored_certificate_belongs_to_another_key(void)
 {
 	const struct cert_ca *ca = cert_fixture_ca();
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	struct cert_bench b;
 	struct tok_key *other;
 	EVP_PKEY *other_public;
@@ -102,9 +102,9 @@ static void
 key_made_by_another_tool_gets_its_certificate_under_its_own_id(void)
 {
 	const struct cert_ca *ca = cert_fixture_ca();
-	struct tok_cert_info info = { 0 };
-	struct tok_error err = { 0 };
-	struct tok_key_id id = { { 0x01, 0x02 }, 2 };
+	struct tok_cert_info info = {0};
+	struct tok_error err = {0};
+	struct tok_key_id id = {{0x01, 0x02}, 2};
 	struct cert_bench b;
 	struct tok_key *key = NULL;
 	EVP_PKEY *public_key;

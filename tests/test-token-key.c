@@ -53,8 +53,8 @@ static CK_OBJECT_HANDLE
 object_of(struct tok_token *token, CK_OBJECT_CLASS class, const struct tok_key_id *id)
 {
 	CK_ATTRIBUTE template[] = {
-		{ CKA_CLASS, &class, sizeof(class) },
-		{ CKA_ID, (void *)id->bytes, id->length },
+	    {CKA_CLASS, &class, sizeof(class)},
+	    {CKA_ID, (void *)id->bytes, id->length},
 	};
 	CK_OBJECT_HANDLE *handles = NULL, handle = CK_INVALID_HANDLE;
 	size_t found = 0;
@@ -69,7 +69,7 @@ static int
 bool_attribute(struct tok_token *token, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type)
 {
 	CK_BBOOL value = CK_FALSE;
-	CK_ATTRIBUTE attribute = { type, &value, sizeof(value) };
+	CK_ATTRIBUTE attribute = {type, &value, sizeof(value)};
 
 	if (token->ctx->fn->C_GetAttributeValue(token->session, object, &attribute, 1) != CKR_OK)
 		return -1;
@@ -127,7 +127,7 @@ check_generated(enum tok_key_type type)
 {
 	struct tok_token *token = logged_in_token();
 	struct tok_key *key = NULL;
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	CK_OBJECT_HANDLE private, public;
 
 	if (token == NULL || tok_generate_key(token, type, "Budi Santoso", &key, &err) != TOK_OK) {
@@ -228,22 +228,21 @@ static void
 unsupported_size_or_mechanism_is_refused_before_generating(void)
 {
 	struct tok_token *token = logged_in_token();
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 
 	check_int(tok_check_mechanism(ctx, tok_token_slot_id(token), CKM_RSA_PKCS_KEY_PAIR_GEN,
 				      65536, &err),
 		  TOK_ERR_UNSUPPORTED);
 	check(strstr(err.message, "65536") != NULL);
-	check_int(tok_check_mechanism(ctx, tok_token_slot_id(token), CKM_RSA_PKCS_KEY_PAIR_GEN,
-				      256, &err),
+	check_int(tok_check_mechanism(ctx, tok_token_slot_id(token), CKM_RSA_PKCS_KEY_PAIR_GEN, 256,
+				      &err),
 		  TOK_ERR_UNSUPPORTED);
 	check_int(tok_check_mechanism(ctx, tok_token_slot_id(token), CKM_VENDOR_DEFINED | 0x4242,
 				      2048, &err),
 		  TOK_ERR_UNSUPPORTED);
 	check_str(err.ckr_name, "CKR_MECHANISM_INVALID");
 	check_int(tok_check_key_support(token, test_key_type(), &err), TOK_OK);
-	check_int(tok_check_key_support(token, TOK_KEY_TYPE_COUNT, &err),
-		  TOK_ERR_INVALID_ARGUMENT);
+	check_int(tok_check_key_support(token, TOK_KEY_TYPE_COUNT, &err), TOK_ERR_INVALID_ARGUMENT);
 	check_int(object_count(token), 0);
 	finish(token, NULL);
 }
@@ -253,7 +252,7 @@ generation_without_login_is_refused_and_leaves_nothing(void)
 {
 	struct tok_token *token = logged_in_token();
 	struct tok_key *key = NULL;
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 
 	token->ctx->fn->C_Logout(token->session);
 	token->logged_in = false;
@@ -269,9 +268,9 @@ a_key_is_found_again_by_id_after_reopening(void)
 {
 	struct tok_token *token = logged_in_token();
 	struct tok_key *key = NULL, *again = NULL;
-	struct tok_key_id id = { { 0 }, 0 };
+	struct tok_key_id id = {{0}, 0};
 	struct tok_pin *pin = fixture_pin(FIXTURE_USER_PIN);
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	char *pem = NULL, *pem_again = NULL;
 
 	check_int(tok_generate_key(token, test_key_type(), "Budi", &key, &err), TOK_OK);
@@ -316,7 +315,7 @@ keys_are_listed_as_objects_and_deleted_with_every_object(void)
 	struct tok_key *first = NULL, *second = NULL, *gone = NULL;
 	struct tok_object *objects = NULL;
 	struct tok_key_id id;
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	size_t count = 0;
 
 	check_int(tok_generate_key(token, test_key_type(), "Budi", &first, &err), TOK_OK);
@@ -328,7 +327,8 @@ keys_are_listed_as_objects_and_deleted_with_every_object(void)
 	check_int(listed(objects, count, TOK_OBJECT_PRIVATE_KEY, tok_key_get_id(second)), 1);
 	check_int(listed(objects, count, TOK_OBJECT_PUBLIC_KEY, tok_key_get_id(second)), 1);
 	for (size_t i = 0; i < count; i++)
-		check(strcmp(objects[i].label, "Budi") == 0 || strcmp(objects[i].label, "Sari") == 0);
+		check(strcmp(objects[i].label, "Budi") == 0 ||
+		      strcmp(objects[i].label, "Sari") == 0);
 	free(objects);
 	id = *tok_key_get_id(first);
 	tok_key_free(first);
@@ -350,10 +350,11 @@ a_pending_key_carries_its_marker_until_finished_with_its_own_id(void)
 	struct tok_token *token = logged_in_token();
 	struct tok_key *key = NULL;
 	struct tok_key_id marker, id, other;
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 
 	check_int(tok_key_id_random(&marker), TOK_OK);
-	check_int(tok_generate_pending_key(token, test_key_type(), "Budi", &marker, &id, &err), TOK_OK);
+	check_int(tok_generate_pending_key(token, test_key_type(), "Budi", &marker, &id, &err),
+		  TOK_OK);
 	check(object_of(token, CKO_PRIVATE_KEY, &marker) != CK_INVALID_HANDLE);
 	check(object_of(token, CKO_PUBLIC_KEY, &marker) != CK_INVALID_HANDLE);
 	check_int(tok_find_key(token, &id, &key, &err), TOK_ERR_NOT_FOUND);
@@ -381,13 +382,14 @@ a_half_finished_pending_key_is_finished_by_a_rerun(void)
 	struct tok_token *token = logged_in_token();
 	struct tok_key *key = NULL;
 	struct tok_key_id marker, id;
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	CK_OBJECT_HANDLE public;
 
 	check_int(tok_key_id_random(&marker), TOK_OK);
-	check_int(tok_generate_pending_key(token, test_key_type(), "Budi", &marker, &id, &err), TOK_OK);
+	check_int(tok_generate_pending_key(token, test_key_type(), "Budi", &marker, &id, &err),
+		  TOK_OK);
 	public = object_of(token, CKO_PUBLIC_KEY, &marker);
-	CK_ATTRIBUTE attribute = { CKA_ID, id.bytes, id.length };
+	CK_ATTRIBUTE attribute = {CKA_ID, id.bytes, id.length};
 	check(token->ctx->fn->C_SetAttributeValue(token->session, public, &attribute, 1) == CKR_OK);
 	check(object_of(token, CKO_PRIVATE_KEY, &marker) != CK_INVALID_HANDLE);
 	check_int(tok_finish_pending_key(token, &marker, &id, &err), TOK_OK);
@@ -403,7 +405,7 @@ without_login_only_the_public_objects_are_listed(void)
 	struct tok_key *key = NULL;
 	struct tok_object *objects = NULL;
 	struct tok_key_id id;
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	size_t count = 0;
 
 	check_int(tok_generate_key(token, test_key_type(), "Budi", &key, &err), TOK_OK);
@@ -444,7 +446,7 @@ pkcs11_tool_sees_the_key_private_sensitive_never_extractable_local(void)
 {
 	struct tok_token *token = logged_in_token();
 	struct tok_key *key = NULL;
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	char command[1024], hex[2 * TOK_KEY_ID_LEN + 1] = "";
 
 	check_int(tok_generate_key(token, test_key_type(), "Budi Santoso", &key, &err), TOK_OK);
@@ -454,7 +456,8 @@ pkcs11_tool_sees_the_key_private_sensitive_never_extractable_local(void)
 		 "pkcs11-tool --module %s --token-label Alpha --login --pin %s --list-objects "
 		 "--type privkey 2>&1",
 		 fixture_module(), FIXTURE_USER_PIN);
-	check(output_contains(command, "Access:     sensitive, always sensitive, never extractable, local"));
+	check(output_contains(command,
+			      "Access:     sensitive, always sensitive, never extractable, local"));
 	check(output_contains(command, "label:      Budi Santoso"));
 	check(output_contains(command, hex));
 	check(output_contains(command, "Usage:      sign"));
@@ -470,11 +473,14 @@ csr_is_signed_on_the_token_with_subject_and_email_san(void)
 {
 	struct tok_token *token = logged_in_token();
 	struct tok_key *key = NULL;
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	struct tok_subject subject = {
-		.common_name = "Budi Santoso", .organizational_unit = "Dinas Kominfo",
-		.organization = "Pemerintah Kota Singkawang", .locality = "Singkawang",
-		.state = "Kalimantan Barat", .email = "budi@singkawangkota.go.id",
+	    .common_name = "Budi Santoso",
+	    .organizational_unit = "Dinas Kominfo",
+	    .organization = "Pemerintah Kota Singkawang",
+	    .locality = "Singkawang",
+	    .state = "Kalimantan Barat",
+	    .email = "budi@singkawangkota.go.id",
 	};
 	char *pem = NULL, *path = fixture_path("request.pem"), command[1024], dn[512] = "";
 	X509_REQ *req = NULL;
@@ -534,8 +540,8 @@ csr_without_a_common_name_is_refused(void)
 {
 	struct tok_token *token = logged_in_token();
 	struct tok_key *key = NULL;
-	struct tok_error err = { 0 };
-	struct tok_subject subject = { .organization = "Pemerintah Kota Singkawang" };
+	struct tok_error err = {0};
+	struct tok_subject subject = {.organization = "Pemerintah Kota Singkawang"};
 	char *pem = NULL;
 
 	check_int(tok_generate_key(token, test_key_type(), "Budi", &key, &err), TOK_OK);

@@ -56,7 +56,7 @@ static void
 pin_policy_refuses_short_trivial_and_identifying_pins(void)
 {
 	struct tok_token *token = open_token("Alpha");
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 
 	check_int(policy(token, "830571", 6, &err), TOK_OK);
 	check_int(policy(token, "83057", 6, &err), TOK_ERR_PIN_POLICY);
@@ -97,7 +97,7 @@ so_pin_check(const char *text, bool hex16, struct tok_error *err)
 static void
 so_pin_policy_refuses_trivial_pins_and_a_hex16_card_takes_only_16_hex_digits(void)
 {
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 
 	check_int(so_pin_check("51928374", false, &err), TOK_OK);
 	check_int(so_pin_check("12345", false, &err), TOK_ERR_PIN_POLICY);
@@ -116,7 +116,7 @@ static void
 a_wrong_pin_is_reported_with_the_tokens_count_low_flag(void)
 {
 	struct tok_token *token = open_token("Alpha");
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	struct tok_info info;
 
 	check_int(login_with(token, TOK_USER, "000111", &err), TOK_ERR_PIN_INCORRECT);
@@ -135,7 +135,7 @@ a_blank_token_is_initialized_and_given_a_user_pin(void)
 {
 	struct tok_token *token = open_token(NULL);
 	struct tok_pin *so = fixture_pin(FIXTURE_SO_PIN), *user = fixture_pin("402915");
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	struct tok_info info;
 
 	check_int(tok_get_info(token, &info, &err), TOK_OK);
@@ -161,7 +161,7 @@ a_trivial_user_pin_is_refused_when_set(void)
 	struct tok_token *token = open_token("Alpha");
 	struct tok_pin *so = fixture_pin(FIXTURE_SO_PIN), *trivial = fixture_pin("111111");
 	struct tok_pin *old = fixture_pin(FIXTURE_USER_PIN);
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 
 	check_int(tok_init_user_pin(token, so, trivial, &err), TOK_ERR_PIN_POLICY);
 	check_int(tok_change_pin(token, old, trivial, &err), TOK_ERR_PIN_POLICY);
@@ -178,7 +178,7 @@ the_user_pin_is_changed_with_the_old_one(void)
 	struct tok_token *token = open_token("Alpha");
 	struct tok_pin *old = fixture_pin(FIXTURE_USER_PIN), *wrong = fixture_pin("000111");
 	struct tok_pin *new = fixture_pin("592037");
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 
 	check_int(tok_change_pin(token, wrong, new, &err), TOK_ERR_PIN_INCORRECT);
 	check_int(login_with(token, TOK_USER, FIXTURE_USER_PIN, &err), TOK_OK);
@@ -197,7 +197,7 @@ the_so_unblocks_with_a_new_user_pin_and_a_wrong_so_pin_changes_nothing(void)
 	struct tok_token *token = open_token("Alpha");
 	struct tok_pin *so = fixture_pin(FIXTURE_SO_PIN), *wrong = fixture_pin("000111");
 	struct tok_pin *new = fixture_pin("716203");
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 
 	check_int(tok_unblock_pin(token, wrong, new, &err), TOK_ERR_SO_PIN_INCORRECT);
 	check(strstr(err.message, "SO PIN") != NULL);

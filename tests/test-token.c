@@ -14,7 +14,7 @@
 static struct tok_ctx *
 softhsm_ctx(void)
 {
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	struct tok_ctx *ctx = tok_ctx_new(fixture_module(), &err);
 
 	if (ctx == NULL)
@@ -26,7 +26,7 @@ softhsm_ctx(void)
 static struct tok_ctx *
 store_with(const char *first, ...)
 {
-	const char *labels[4] = { first, NULL };
+	const char *labels[4] = {first, NULL};
 	va_list ap;
 
 	va_start(ap, first);
@@ -53,7 +53,7 @@ static void
 tokens_are_listed_with_every_field(void)
 {
 	struct tok_ctx *ctx = store_with("Alpha", NULL);
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	struct tok_info *infos = NULL;
 	const struct tok_info *alpha, *blank;
 	size_t count = 0;
@@ -119,7 +119,7 @@ static void
 token_is_selected_by_uri_serial_or_label(void)
 {
 	struct tok_ctx *ctx = store_with("Alpha", "Beta", NULL);
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	struct tok_info *infos = NULL;
 	const struct tok_info *alpha, *beta;
 	char label[33];
@@ -150,7 +150,7 @@ static void
 two_tokens_and_no_selector_is_ambiguous_and_lists_both(void)
 {
 	struct tok_ctx *ctx = store_with("Alpha", "Beta", NULL);
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	char label[33];
 
 	check_int(open_label(ctx, NULL, label, &err), TOK_ERR_AMBIGUOUS);
@@ -163,7 +163,7 @@ static void
 a_missing_token_is_refused_listing_what_is_present(void)
 {
 	struct tok_ctx *ctx = store_with("Alpha", NULL);
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	char label[33];
 
 	check_int(open_label(ctx, "Gamma", label, &err), TOK_ERR_NO_TOKEN);
@@ -177,7 +177,7 @@ static void
 the_only_initialized_token_is_selected_without_selector(void)
 {
 	struct tok_ctx *ctx = store_with("Alpha", NULL);
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	char label[33];
 
 	check_int(open_label(ctx, NULL, label, &err), TOK_OK);
@@ -188,7 +188,7 @@ the_only_initialized_token_is_selected_without_selector(void)
 static void
 a_module_that_does_not_exist_is_a_module_error(void)
 {
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 	struct tok_ctx *ctx = tok_ctx_new("/nonexistent/module.so", &err);
 
 	check(ctx == NULL);
@@ -202,7 +202,7 @@ user_login_with_the_right_pin_succeeds(void)
 	struct tok_ctx *ctx;
 	struct tok_token *token = fixture_open_token("Alpha", false, &ctx);
 	struct tok_pin *pin = fixture_pin(FIXTURE_USER_PIN);
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 
 	check_int(tok_login(token, TOK_USER, pin, &err), TOK_OK);
 	check(token->logged_in);
@@ -217,7 +217,7 @@ a_wrong_pin_is_refused_with_its_ckr_name(void)
 	struct tok_ctx *ctx;
 	struct tok_token *token = fixture_open_token("Alpha", false, &ctx);
 	struct tok_pin *pin = fixture_pin("000111");
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 
 	check_int(tok_login(token, TOK_USER, pin, &err), TOK_ERR_PIN_INCORRECT);
 	check_str(err.ckr_name, "CKR_PIN_INCORRECT");
@@ -234,7 +234,7 @@ so_login_with_the_so_pin_succeeds_and_user_pin_is_refused(void)
 	struct tok_ctx *ctx;
 	struct tok_token *token = fixture_open_token("Alpha", false, &ctx);
 	struct tok_pin *so = fixture_pin(FIXTURE_SO_PIN), *user = fixture_pin(FIXTURE_USER_PIN);
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 
 	check_int(tok_login(token, TOK_SO, user, &err), TOK_ERR_SO_PIN_INCORRECT);
 	check_int(tok_login(token, TOK_SO, so, &err), TOK_OK);
@@ -249,7 +249,7 @@ login_without_pin_needs_a_pinpad(void)
 {
 	struct tok_ctx *ctx;
 	struct tok_token *token = fixture_open_token("Alpha", false, &ctx);
-	struct tok_error err = { 0 };
+	struct tok_error err = {0};
 
 	/* SoftHSM has no protected authentication path: NULL must not reach C_Login. */
 	check_int(tok_login(token, TOK_USER, NULL, &err), TOK_ERR_INVALID_ARGUMENT);

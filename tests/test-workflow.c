@@ -380,21 +380,25 @@ key_intent_is_recorded_before_the_token_and_resolved_after(void)
 	const char *csr = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n";
 
 	check_int(wft_create(store, number), WF_OK);
-	check_int(wf_key_begin(store, number, &kasi, "SER1", "SoftHSM", "rsa2048", "k", "00aa11bb", &err),
-		  WF_ERR_STATE);
+	check_int(
+	    wf_key_begin(store, number, &kasi, "SER1", "SoftHSM", "rsa2048", "k", "00aa11bb", &err),
+	    WF_ERR_STATE);
 	check_int(wft_drive_to(store, number, WF_STATE_SENT, &err), WF_OK);
-	check_int(wf_key_begin(store, number, &kabid, "SER1", "SoftHSM", "rsa2048", "k", "00aa11bb", &err),
+	check_int(wf_key_begin(store, number, &kabid, "SER1", "SoftHSM", "rsa2048", "k", "00aa11bb",
+			       &err),
 		  WF_ERR_ROLE);
 	check_int(wf_key_complete(store, number, &kasi, csr, &err), WF_ERR_INCOMPLETE);
-	check_int(wf_key_begin(store, number, &kasi, "SER1", "SoftHSM", "rsa2048", "k", "00aa11bb", &err),
-		  WF_OK);
+	check_int(
+	    wf_key_begin(store, number, &kasi, "SER1", "SoftHSM", "rsa2048", "k", "00aa11bb", &err),
+	    WF_OK);
 	/* a crash here: the intent is there for the command to find */
 	check_int(wf_key_get(store, number, &key, &err), WF_OK);
 	check_int(key.status, WF_KEY_INTENT);
 	check_str(key.token_serial, "SER1");
 	wf_key_record_clear(&key);
-	check_int(wf_key_begin(store, number, &kasi, "SER2", "SoftHSM", "rsa2048", "k", "00aa11bb", &err),
-		  WF_ERR_EXISTS);
+	check_int(
+	    wf_key_begin(store, number, &kasi, "SER2", "SoftHSM", "rsa2048", "k", "00aa11bb", &err),
+	    WF_ERR_EXISTS);
 	check_int(wf_key_complete(store, number, &kasi, csr, &err), WF_ERR_INCOMPLETE);
 	check_int(wf_act(store, number, WF_ACTION_RETURN, &kasi, "x", &err), WF_ERR_EXISTS);
 	check_int(wf_key_abandon(store, number, NULL, &err), WF_ERR_INVALID);
@@ -405,7 +409,8 @@ key_intent_is_recorded_before_the_token_and_resolved_after(void)
 	wf_key_record_clear(&key);
 	check_int(wft_state(store, number), WF_STATE_SENT);
 	/* second attempt goes through */
-	check_int(wf_key_begin(store, number, &kasi, "SER2", "SoftHSM", "ec-p256", "TTE", "00aa11bb", &err),
+	check_int(wf_key_begin(store, number, &kasi, "SER2", "SoftHSM", "ec-p256", "TTE",
+			       "00aa11bb", &err),
 		  WF_OK);
 	check_int(wf_key_set_id(store, number, "zz", &err), WF_ERR_INVALID);
 	check_int(wf_key_set_id(store, number, "0102a0ff", &err), WF_OK);
@@ -517,13 +522,14 @@ applicant_fields_are_set_stored_and_read_back_by_the_table(void)
 	fields = wf_applicant_fields(&count);
 	check_int(count, 12);
 	for (size_t i = 0; i < count; i++) {
-		check_int(wf_applicant_set(&a, fields[i].key, wf_applicant_value(&typed, &fields[i]),
-					   &err),
+		check_int(wf_applicant_set(&a, fields[i].key,
+					   wf_applicant_value(&typed, &fields[i]), &err),
 			  WF_OK);
 		check(wf_applicant_field(fields[i].key) == &fields[i]);
 		check(fields[i].label != NULL && fields[i].bsre_key != NULL);
 	}
-	check_int(wf_application_create(store, &a, WF_REQUEST_NEW, &kasi, NULL, number, &err), WF_OK);
+	check_int(wf_application_create(store, &a, WF_REQUEST_NEW, &kasi, NULL, number, &err),
+		  WF_OK);
 	check_int(wf_application_get(store, number, &app, &err), WF_OK);
 	for (size_t i = 0; app != NULL && i < count; i++)
 		if (strcmp(fields[i].key, "phone") != 0)
@@ -564,8 +570,9 @@ applicant_fields_are_refused_by_their_table_row(void)
 			continue;
 		required++;
 		check_int(wf_applicant_set(&a, fields[i].key, "", &err), WF_OK);
-		check_int(wf_application_create(store, &a, WF_REQUEST_NEW, &kasi, NULL, number, &err),
-			  WF_ERR_INVALID);
+		check_int(
+		    wf_application_create(store, &a, WF_REQUEST_NEW, &kasi, NULL, number, &err),
+		    WF_ERR_INVALID);
 		check_str(err.field, fields[i].key);
 	}
 	check_int(required, 9);
@@ -592,7 +599,8 @@ applicant_data_is_corrected_until_the_key_exists(void)
 	check_int(wf_application_get(store, number, &app, &err), WF_OK);
 	check_str(app->applicant.full_name, "Siti Rahmawati Corrected");
 	wf_application_free(app);
-	check_int(wft_audit_count(wft_db_path("workflow.db"), "admin", "edit_applicant", WFT_KASI), 1);
+	check_int(wft_audit_count(wft_db_path("workflow.db"), "admin", "edit_applicant", WFT_KASI),
+		  1);
 	check_int(wf_applicant_edit(store, number, &a, &kasi, &err), WF_ERR_INVALID);
 	check_str(err.field, "applicant");
 	check_int(wf_applicant_set(&a, "nik", "1234567890123456", &err), WF_OK);
@@ -605,7 +613,8 @@ applicant_data_is_corrected_until_the_key_exists(void)
 	check_int(wf_application_get(store, number, &app, &err), WF_OK);
 	check_str(app->applicant.full_name, "Siti Rahmawati Corrected");
 	wf_application_free(app);
-	check_int(wft_audit_count(wft_db_path("workflow.db"), "admin", "edit_applicant", WFT_KASI), 1);
+	check_int(wft_audit_count(wft_db_path("workflow.db"), "admin", "edit_applicant", WFT_KASI),
+		  1);
 }
 
 int

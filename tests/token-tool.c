@@ -30,15 +30,15 @@ struct enrollment {
 static int
 fail(const char *what, const struct tok_error *err)
 {
-	fprintf(stderr, "token-tool: %s: %s: %s\n", what, tok_status_name(err->code),
-		err->message);
+	fprintf(stderr, "token-tool: %s: %s: %s\n", what, tok_status_name(err->code), err->message);
 	return 1;
 }
 
 static int
 fail_issuer(const char *what, const struct iss_error *err)
 {
-	fprintf(stderr, "token-tool: %s: %s (%s)\n", what, err->message, iss_status_name(err->code));
+	fprintf(stderr, "token-tool: %s: %s (%s)\n", what, err->message,
+		iss_status_name(err->code));
 	return 1;
 }
 
@@ -73,17 +73,17 @@ log_in(struct enrollment *e, struct tok_error *err)
 static int
 enroll(struct enrollment *e)
 {
-	struct tok_subject subject = { .common_name = e->label,
-				       .organizational_unit = "Dinas Komunikasi dan Informatika",
-				       .organization = "Pemerintah Kota Contoh",
-				       .locality = "Contoh",
-				       .state = "Jawa Barat",
-				       .email = "persandian@contoh.go.id" };
-	struct iss_request request = { .reference = "TTE/2026/0001" };
-	const char *settings[] = { "ca-dir", e->ca_dir, NULL };
+	struct tok_subject subject = {.common_name = e->label,
+				      .organizational_unit = "Dinas Komunikasi dan Informatika",
+				      .organization = "Pemerintah Kota Contoh",
+				      .locality = "Contoh",
+				      .state = "Jawa Barat",
+				      .email = "persandian@contoh.go.id"};
+	struct iss_request request = {.reference = "TTE/2026/0001"};
+	const char *settings[] = {"ca-dir", e->ca_dir, NULL};
 	struct tok_cert_info info;
-	struct tok_error err = { 0 };
-	struct iss_error iss_err = { 0 };
+	struct tok_error err = {0};
+	struct iss_error iss_err = {0};
 	enum tok_key_type type;
 
 	if (tok_key_type_parse(e->key_type, &type) != 0)
@@ -105,8 +105,8 @@ enroll(struct enrollment *e)
 	    iss_submit(e->ca, &request, &iss_err) != ISS_OK ||
 	    iss_fetch(e->ca, &request, &e->issued, &e->issued_length, &iss_err) != ISS_OK)
 		return fail_issuer("issue", &iss_err);
-	if (tok_import_certificate(e->token, e->issued, e->issued_length,
-				   iss_trust_anchors(e->ca), NULL, &info, &err) != 0)
+	if (tok_import_certificate(e->token, e->issued, e->issued_length, iss_trust_anchors(e->ca),
+				   NULL, &info, &err) != 0)
 		return fail("import", &err);
 	if (tok_check_ready(e->token, tok_key_get_id(e->key), &err) != 0)
 		return fail("ready", &err);
@@ -128,21 +128,22 @@ enrollment_free(struct enrollment *e)
 int
 main(int argc, char **argv)
 {
-	struct iss_error err = { 0 };
-	struct enrollment e = { 0 };
+	struct iss_error err = {0};
+	struct enrollment e = {0};
 	int status;
 
 	if (argc == 3 && strcmp(argv[1], "create-ca") == 0) {
-		const char *settings[] = { "ca-dir", argv[2], NULL };
+		const char *settings[] = {"ca-dir", argv[2], NULL};
 
-		if (iss_prepare("local", lookup_setting, settings, "Pemerintah Kota Contoh", &err) !=
-		    ISS_OK)
+		if (iss_prepare("local", lookup_setting, settings, "Pemerintah Kota Contoh",
+				&err) != ISS_OK)
 			return fail_issuer("create-ca", &err);
 		return 0;
 	}
 	if (argc != 7 || strcmp(argv[1], "enroll") != 0) {
-		fprintf(stderr, "usage: token-tool create-ca DIR\n"
-				"       token-tool enroll MODULE TOKEN_LABEL CA_DIR KEY_TYPE LABEL\n");
+		fprintf(stderr,
+			"usage: token-tool create-ca DIR\n"
+			"       token-tool enroll MODULE TOKEN_LABEL CA_DIR KEY_TYPE LABEL\n");
 		return 2;
 	}
 	e.module = argv[2];

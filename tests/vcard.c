@@ -58,7 +58,7 @@ parse_hex(const char *text, unsigned char *out, size_t max)
 static int
 connect_vpcd(int port, long long give_up_at)
 {
-	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	int fd;
 
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -68,7 +68,7 @@ connect_vpcd(int port, long long give_up_at)
 		if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0)
 			return fd;
 		close(fd);
-		usleep(50 * 1000);	/* vpcd listens only once pcscd has loaded it */
+		usleep(50 * 1000); /* vpcd listens only once pcscd has loaded it */
 	}
 	return -1;
 }
@@ -77,7 +77,7 @@ connect_vpcd(int port, long long give_up_at)
 static int
 read_full(int fd, unsigned char *buf, size_t n, long long deadline)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 	size_t got = 0;
 	ssize_t r;
 	int wait;
@@ -113,8 +113,8 @@ send_message(int fd, const unsigned char *payload, size_t n)
 static int
 serve_one(int fd, const unsigned char *atr, size_t atr_len, long long deadline)
 {
-	static const unsigned char file_not_found[] = { 0x6A, 0x82 };
-	static const unsigned char ins_not_supported[] = { 0x6D, 0x00 };
+	static const unsigned char file_not_found[] = {0x6A, 0x82};
+	static const unsigned char ins_not_supported[] = {0x6D, 0x00};
 	unsigned char header[2], payload[65536];
 	size_t n;
 
@@ -125,7 +125,7 @@ serve_one(int fd, const unsigned char *atr, size_t atr_len, long long deadline)
 		return -1;
 	if (n == 1)
 		return payload[0] == VPCD_GET_ATR ? send_message(fd, atr, atr_len) : 0;
-	if (n >= 4 && payload[1] == 0xA4)	/* SELECT: we hold no application */
+	if (n >= 4 && payload[1] == 0xA4) /* SELECT: we hold no application */
 		return send_message(fd, file_not_found, sizeof file_not_found);
 	return send_message(fd, ins_not_supported, sizeof ins_not_supported);
 }
@@ -137,7 +137,7 @@ main(int argc, char **argv)
 	size_t atr_len = 0;
 	long long delay = 0, lifetime = -1, deadline = -1;
 	const char *stamp = NULL;
-	struct sigaction sa = { .sa_handler = on_term };
+	struct sigaction sa = {.sa_handler = on_term};
 	int port = 35963, fd, i;
 	FILE *f;
 

@@ -42,7 +42,7 @@ static const struct {
 	const char *attribute;
 	size_t max;
 } subject_bounds[] = {
-	{ "CN", 64 }, { "OU", 64 }, { "O", 64 }, { "L", 128 }, { "ST", 128 }, { "emailAddress", 255 },
+    {"CN", 64}, {"OU", 64}, {"O", 64}, {"L", 128}, {"ST", 128}, {"emailAddress", 255},
 };
 
 size_t
@@ -61,8 +61,12 @@ wf_subject_bound(const char *attribute)
 static size_t
 utf8_decode(const unsigned char *s, uint32_t *cp)
 {
-	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t n = s[0] < 0x80 ? 1 : s[0] >> 5 == 6 ? 2 : s[0] >> 4 == 14 ? 3 : s[0] >> 3 == 30 ? 4 : 0;
+	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+	size_t n = s[0] < 0x80	     ? 1
+		   : s[0] >> 5 == 6  ? 2
+		   : s[0] >> 4 == 14 ? 3
+		   : s[0] >> 3 == 30 ? 4
+				     : 0;
 
 	if (n == 0)
 		return 0;
@@ -96,23 +100,24 @@ wf_validate_text(const char *text, const char *field, size_t max_chars, const ch
 
 	for (; *s != '\0'; s += n, chars++) {
 		if ((n = utf8_decode(s, &cp)) == 0)
-			return wf_fail_field(err, field, _("%s is not valid UTF-8 (at byte %zu)"), field,
-					     (size_t)(s - (const unsigned char *)text) + 1);
+			return wf_fail_field(err, field, _("%s is not valid UTF-8 (at byte %zu)"),
+					     field, (size_t)(s - (const unsigned char *)text) + 1);
 		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
 			return wf_fail_field(err, field,
 					     _("%s contains a control character (U+%04X, character "
-					     "%zu)"),
+					       "%zu)"),
 					     field, (unsigned)cp, chars + 1);
 		if (is_invisible_format(cp))
-			return wf_fail_field(err, field,
-					     _("%s contains an invisible formatting character (U+%04X, "
-					     "character %zu): type it again without it"),
-					     field, (unsigned)cp, chars + 1);
+			return wf_fail_field(
+			    err, field,
+			    _("%s contains an invisible formatting character (U+%04X, "
+			      "character %zu): type it again without it"),
+			    field, (unsigned)cp, chars + 1);
 	}
 	if (max_chars > 0 && chars > max_chars)
 		return wf_fail_field(err, field,
 				     _("%s is %zu characters long: the certificate's %s holds at "
-				     "most %zu"),
+				       "most %zu"),
 				     field, chars, attribute, max_chars);
 	return WF_OK;
 }

@@ -15,7 +15,8 @@ static int
 check_nip_for_employment(const struct wf_applicant *a, int64_t now, struct wf_error *err)
 {
 	if ((int)a->employment < 0 || a->employment >= WF_EMPLOYMENT_COUNT)
-		return wf_fail_field(err, "employment", _("employment status is pns, pppk or other"));
+		return wf_fail_field(err, "employment",
+				     _("employment status is pns, pppk or other"));
 	if (a->employment == WF_EMPLOYMENT_OTHER) {
 		if (a->nip[0])
 			return wf_fail_field(err, "nip",
@@ -122,8 +123,8 @@ insert_applicant(struct wf_store *store, const struct wf_applicant *a, int64_t n
 	wf_applicant_fields(&count);
 	if ((r = wf_applicant_columns("", columns, sizeof(columns), err)) != WF_OK)
 		return r;
-	used = (size_t)snprintf(sql, sizeof(sql), "INSERT INTO applicants (%s, created_at) VALUES (",
-				columns);
+	used = (size_t)snprintf(sql, sizeof(sql),
+				"INSERT INTO applicants (%s, created_at) VALUES (", columns);
 	for (size_t i = 1; i <= count + 1 && used < sizeof(sql); i++)
 		used += (size_t)snprintf(sql + used, sizeof(sql) - used, "?%zu%s", i,
 					 i <= count ? ", " : ")");
@@ -382,17 +383,18 @@ record_edit(struct wf_store *store, const char *number, const struct wf_applican
 	if (!state_allows_edit(app.state))
 		return wf_fail(err, WF_ERR_STATE,
 			       _("%s is %s: its data is in the key's request already and can no "
-			       "longer be corrected"),
+				 "longer be corrected"),
 			       number, wf_state_name(app.state));
 	if ((r = read_applicant(store, app.id, &current, err)) != WF_OK)
 		return r;
 	describe_changes(&current, clean, detail, sizeof(detail));
 	if (*detail == '\0')
-		return wf_fail_field(err, "applicant", _("nothing to correct: every value is as recorded"));
+		return wf_fail_field(err, "applicant",
+				     _("nothing to correct: every value is as recorded"));
 	if ((r = update_applicant(store, app.id, clean, err)) != WF_OK)
 		return r;
-	struct wf_audit_entry entry = {acting.actor.login, "admin", number, "edit_applicant", "ok",
-				       detail};
+	struct wf_audit_entry entry = {acting.actor.login, "admin", number,
+				       "edit_applicant",   "ok",    detail};
 	return wf_audit_append(store, &entry, err);
 }
 

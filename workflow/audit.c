@@ -152,14 +152,16 @@ verify_row(sqlite3_stmt *stmt, int64_t expected_seq, char running[HASH_HEX], int
 	if (row.seq != expected_seq) {
 		/* A row is missing or moved: the first wrong place is the expected one. */
 		*bad = expected_seq;
-		return wf_fail(err, WF_ERR_AUDIT,
-			       _("audit row %" PRId64 " is missing (found %" PRId64 " in its place)"),
-			       expected_seq, row.seq);
+		return wf_fail(
+		    err, WF_ERR_AUDIT,
+		    _("audit row %" PRId64 " is missing (found %" PRId64 " in its place)"),
+		    expected_seq, row.seq);
 	}
 	if (strcmp(prev, running) != 0) {
 		*bad = row.seq;
 		return wf_fail(err, WF_ERR_AUDIT,
-			       _("audit row %" PRId64 " does not follow the row before it"), row.seq);
+			       _("audit row %" PRId64 " does not follow the row before it"),
+			       row.seq);
 	}
 	if ((r = row_hash(running, &row, computed, err)) != WF_OK)
 		return r;
@@ -205,9 +207,10 @@ wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows, s
 	}
 	if (seq != head_seq || strcmp(running, head_hash) != 0) {
 		bad = seq < head_seq ? seq + 1 : seq > head_seq ? head_seq + 1 : seq;
-		r = wf_fail(err, WF_ERR_AUDIT,
-			    _("audit log ends at row %" PRId64 " but its head records row %" PRId64),
-			    seq, head_seq);
+		r = wf_fail(
+		    err, WF_ERR_AUDIT,
+		    _("audit log ends at row %" PRId64 " but its head records row %" PRId64), seq,
+		    head_seq);
 		goto out;
 	}
 	r = WF_OK;

@@ -54,8 +54,8 @@ copy_file(const char *from, const char *to, const char *rel, FILE *manifest,
 	char sha256[65];
 	int out = -1, r;
 
-	if (to != NULL && (out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-				      0600)) < 0)
+	if (to != NULL &&
+	    (out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
 		return wf_fail(err, WF_ERR_IO, _("%s: %s"), to, strerror(errno));
 	r = hash_file(from, out, sha256, err);
 	if (out >= 0 && close(out) != 0 && r == WF_OK)
@@ -85,7 +85,9 @@ copy_tree(const char *from, const char *to, const char *rel, FILE *manifest,
 	if (to != NULL && mkdir(to, 0700) != 0)
 		return wf_fail(err, WF_ERR_IO, _("%s: %s"), to, strerror(errno));
 	if ((n = scandir(from, &names, NULL, alphasort)) < 0)
-		return errno == ENOENT ? WF_OK : wf_fail(err, WF_ERR_IO, _("%s: %s"), from, strerror(errno));
+		return errno == ENOENT
+			   ? WF_OK
+			   : wf_fail(err, WF_ERR_IO, _("%s: %s"), from, strerror(errno));
 	for (int i = 0; i < n && r == WF_OK; i++) {
 		const char *name = names[i]->d_name;
 
@@ -103,7 +105,8 @@ copy_tree(const char *from, const char *to, const char *rel, FILE *manifest,
 		else if (S_ISREG(st.st_mode))
 			r = copy_file(src, to ? dst : NULL, sub, manifest, info, err);
 		else
-			r = wf_fail(err, WF_ERR_IO, _("%s is not a regular file or directory"), src);
+			r = wf_fail(err, WF_ERR_IO, _("%s is not a regular file or directory"),
+				    src);
 	}
 	for (int i = 0; i < n; i++)
 		free(names[i]);
@@ -179,7 +182,7 @@ settle_copy(const char *path, struct wf_backup_info *info, struct wf_error *err)
 	int r;
 
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) !=
-		    SQLITE_OK ||
+		SQLITE_OK ||
 	    sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK)
 		r = wf_fail_db(err, db, path);
 	else
@@ -212,7 +215,8 @@ write_backup(struct wf_store *store, const char *staging, struct wf_backup_info 
 		return r;
 	if (realpath(store->path, database) == NULL)
 		return wf_fail(err, WF_ERR_IO, _("%s: %s"), store->path, strerror(errno));
-	if ((r = wf_backup(store, db_copy, err)) != WF_OK || (r = settle_copy(db_copy, info, err)) != WF_OK)
+	if ((r = wf_backup(store, db_copy, err)) != WF_OK ||
+	    (r = settle_copy(db_copy, info, err)) != WF_OK)
 		return r;
 	if ((body = fopen(body_path, "w+e")) == NULL)
 		return wf_fail(err, WF_ERR_IO, _("%s: %s"), body_path, strerror(errno));
@@ -228,7 +232,8 @@ write_backup(struct wf_store *store, const char *staging, struct wf_backup_info 
 	rewind(body);
 	while (r == WF_OK && fgets(line, sizeof(line), body) != NULL)
 		fputs(line, manifest);
-	if (manifest != NULL && (fflush(manifest) != 0 || fsync(fileno(manifest)) != 0) && r == WF_OK)
+	if (manifest != NULL && (fflush(manifest) != 0 || fsync(fileno(manifest)) != 0) &&
+	    r == WF_OK)
 		r = wf_fail(err, WF_ERR_IO, _("%s: %s"), manifest_path, strerror(errno));
 	if (manifest != NULL)
 		fclose(manifest);
@@ -241,7 +246,7 @@ int
 wf_backup_create(struct wf_store *store, const char *dir, struct wf_backup_info *info,
 		 struct wf_error *err)
 {
-	struct wf_backup_info made = { 0 };
+	struct wf_backup_info made = {0};
 	char staging[PATH_MAX];
 	struct stat st;
 	int r;
@@ -250,14 +255,16 @@ wf_backup_create(struct wf_store *store, const char *dir, struct wf_backup_info 
 	if (store == NULL || dir == NULL || *dir == '\0')
 		return wf_fail(err, WF_ERR_INVALID, _("no backup directory given"));
 	if (lstat(dir, &st) == 0)
-		return wf_fail(err, WF_ERR_EXISTS, _("%s already exists: give a new directory"), dir);
+		return wf_fail(err, WF_ERR_EXISTS, _("%s already exists: give a new directory"),
+			       dir);
 	if ((size_t)snprintf(staging, sizeof(staging), "%s.partial", dir) >= sizeof(staging))
 		return wf_fail(err, WF_ERR_INVALID, _("path too long: %s"), dir);
 	if ((r = make_parents(dir, err)) != WF_OK)
 		return r;
 	if (mkdir(staging, 0700) != 0)
 		return wf_fail(err, errno == EEXIST ? WF_ERR_EXISTS : WF_ERR_IO,
-			       _("%s: %s (an unfinished backup: remove it)"), staging, strerror(errno));
+			       _("%s: %s (an unfinished backup: remove it)"), staging,
+			       strerror(errno));
 	r = write_backup(store, staging, &made, err);
 	if (r == WF_OK && rename(staging, dir) != 0)
 		r = wf_fail(err, WF_ERR_IO, _("%s: %s"), dir, strerror(errno));
@@ -291,9 +298,10 @@ parse_manifest(char *text, struct manifest *m, const char *path, struct wf_error
 	if (sscanf(text, "%31[^\n]\ndatabase %4095[^\n]\naudit-rows %" SCNd64 "\naudit-head %64s%n",
 		   magic, m->database, &m->info.audit_rows, m->info.audit_head, &used) != 4 ||
 	    strcmp(magic, MANIFEST_MAGIC) != 0 || text[used] != '\0')
-		return wf_fail(err, WF_ERR_BACKUP, _("%s is not a backup manifest this program wrote"),
-			       path);
-	if (strlen(body) < 66 + strlen(BACKUP_DB) || strncmp(body + 64, "  " BACKUP_DB "\n", 12) != 0)
+		return wf_fail(err, WF_ERR_BACKUP,
+			       _("%s is not a backup manifest this program wrote"), path);
+	if (strlen(body) < 66 + strlen(BACKUP_DB) ||
+	    strncmp(body + 64, "  " BACKUP_DB "\n", 12) != 0)
 		return wf_fail(err, WF_ERR_BACKUP, _("%s does not list the database first"), path);
 	memcpy(m->db_sha256, body, 64);
 	m->db_sha256[64] = '\0';
@@ -347,7 +355,7 @@ read_manifest(const char *dir, struct manifest *m, struct wf_error *err)
 static int
 check_top_level(const char *dir, struct wf_error *err)
 {
-	static const char *const expected[] = { ".", "..", MANIFEST, BACKUP_DB, BACKUP_FILES };
+	static const char *const expected[] = {".", "..", MANIFEST, BACKUP_DB, BACKUP_FILES};
 	struct dirent **names = NULL;
 	int n, r = WF_OK;
 
@@ -360,8 +368,8 @@ check_top_level(const char *dir, struct wf_error *err)
 		       strcmp(expected[k], names[i]->d_name) != 0)
 			k++;
 		if (k == sizeof(expected) / sizeof(expected[0]) && r == WF_OK)
-			r = wf_fail(err, WF_ERR_BACKUP, _("%s/%s is not in the backup's manifest"), dir,
-				    names[i]->d_name);
+			r = wf_fail(err, WF_ERR_BACKUP, _("%s/%s is not in the backup's manifest"),
+				    dir, names[i]->d_name);
 		free(names[i]);
 	}
 	free(names);
@@ -384,20 +392,20 @@ check_files(const char *dir, const char *to, const struct manifest *m, struct wf
 	r = copy_tree(files, to, BACKUP_FILES, walk, NULL, err);
 	fclose(walk);
 	if (r == WF_OK && strcmp(body, m->files) != 0)
-		r = wf_fail(err, WF_ERR_BACKUP,
-			    _("the files in %s differ from its manifest: a file was changed, added or "
-			    "removed"),
-			    dir);
+		r = wf_fail(
+		    err, WF_ERR_BACKUP,
+		    _("the files in %s differ from its manifest: a file was changed, added or "
+		      "removed"),
+		    dir);
 	free(body);
 	return r;
 }
 
 /* Copy the database to staged, check its hash, its audit chain and its head. */
 static int
-stage_database(const char *dir, const char *staged, const struct manifest *m,
-	       struct wf_error *err)
+stage_database(const char *dir, const char *staged, const struct manifest *m, struct wf_error *err)
 {
-	struct wf_backup_info head = { 0 };
+	struct wf_backup_info head = {0};
 	char from[PATH_MAX], sha256[65];
 	struct wf_store *store;
 	int out, r;
@@ -405,8 +413,8 @@ stage_database(const char *dir, const char *staged, const struct manifest *m,
 	if ((r = path_join(from, dir, BACKUP_DB, err)) != WF_OK)
 		return r;
 	if ((out = open(staged, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
-		return wf_fail(err, errno == EEXIST ? WF_ERR_EXISTS : WF_ERR_IO, _("%s: %s"), staged,
-			       strerror(errno));
+		return wf_fail(err, errno == EEXIST ? WF_ERR_EXISTS : WF_ERR_IO, _("%s: %s"),
+			       staged, strerror(errno));
 	r = hash_file(from, out, sha256, err);
 	close(out);
 	if (r == WF_OK && strcmp(sha256, m->db_sha256) != 0)
@@ -420,8 +428,8 @@ stage_database(const char *dir, const char *staged, const struct manifest *m,
 	if (r == WF_OK)
 		r = read_head(wf_store_db(store), staged, &head, err);
 	wf_store_close(store);
-	if (r == WF_OK &&
-	    (head.audit_rows != m->info.audit_rows || strcmp(head.audit_head, m->info.audit_head) != 0))
+	if (r == WF_OK && (head.audit_rows != m->info.audit_rows ||
+			   strcmp(head.audit_head, m->info.audit_head) != 0))
 		r = wf_fail(err, WF_ERR_BACKUP,
 			    _("the database's audit head is not the one its manifest records"));
 	return r;
@@ -437,7 +445,8 @@ wf_backup_check(const char *dir, struct wf_backup_info *info, struct wf_error *e
 	wf_error_clear(err);
 	if ((r = read_manifest(dir, &m, err)) != WF_OK)
 		goto out;
-	if ((r = check_top_level(dir, err)) != WF_OK || (r = check_files(dir, NULL, &m, err)) != WF_OK)
+	if ((r = check_top_level(dir, err)) != WF_OK ||
+	    (r = check_files(dir, NULL, &m, err)) != WF_OK)
 		goto out;
 	if (mkdtemp(scratch) == NULL) {
 		r = wf_fail(err, WF_ERR_IO, _("%s: %s"), scratch, strerror(errno));
@@ -476,7 +485,7 @@ absolute_db_path(const char *db_path, char out[PATH_MAX], struct wf_error *err)
 static int
 set_aside(const char *db, const char *suffix, struct wf_error *err)
 {
-	static const char *const parts[] = { "", "-wal", "-shm", ".files" };
+	static const char *const parts[] = {"", "-wal", "-shm", ".files"};
 	char from[PATH_MAX], to[PATH_MAX];
 	struct stat st;
 
@@ -513,11 +522,15 @@ restore_checked(const char *dir, const char *db, const struct manifest *m, bool 
 	snprintf(staged_files, sizeof(staged_files), "%s.files.restoring", db);
 	snprintf(files, sizeof(files), "%s.files", db);
 	if (exists(staged) || exists(staged_files))
-		return wf_fail(err, WF_ERR_EXISTS, _("%s or %s is there: an unfinished restore; remove "
-			       "them and restore again"), staged, staged_files);
+		return wf_fail(err, WF_ERR_EXISTS,
+			       _("%s or %s is there: an unfinished restore; remove "
+				 "them and restore again"),
+			       staged, staged_files);
 	if (!replace && (exists(db) || exists(files)))
-		return wf_fail(err, WF_ERR_EXISTS, _("a station is at %s already: give --replace to "
-			       "set it aside (kept as %s.replaced-<date>)"), db, db);
+		return wf_fail(err, WF_ERR_EXISTS,
+			       _("a station is at %s already: give --replace to "
+				 "set it aside (kept as %s.replaced-<date>)"),
+			       db, db);
 	if ((r = stage_database(dir, staged, m, err)) != WF_OK ||
 	    (r = check_files(dir, staged_files, m, err)) != WF_OK)
 		goto out;
@@ -548,13 +561,15 @@ wf_restore(const char *dir, const char *db_path, bool replace, struct wf_backup_
 		return wf_fail(err, WF_ERR_INVALID, _("no backup or database path given"));
 	if ((r = read_manifest(dir, &m, err)) != WF_OK)
 		goto out;
-	if ((r = check_top_level(dir, err)) != WF_OK || (r = absolute_db_path(db_path, db, err)) != WF_OK)
+	if ((r = check_top_level(dir, err)) != WF_OK ||
+	    (r = absolute_db_path(db_path, db, err)) != WF_OK)
 		goto out;
 	/* The records name their scans by absolute path: the station goes back where it was. */
 	if (strcmp(db, m.database) != 0) {
-		r = wf_fail(err, WF_ERR_INVALID, _("this is a backup of the station at %s, whose "
-			    "records name files under %s.files: restore it there"), m.database,
-			    m.database);
+		r = wf_fail(err, WF_ERR_INVALID,
+			    _("this is a backup of the station at %s, whose "
+			      "records name files under %s.files: restore it there"),
+			    m.database, m.database);
 		goto out;
 	}
 	if ((r = restore_checked(dir, db, &m, replace, err)) == WF_OK)

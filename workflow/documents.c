@@ -184,9 +184,8 @@ refuse_closed(const char *number, enum wf_state state, struct wf_error *err)
 {
 	char allowed[256];
 
-	return wf_fail(err, WF_ERR_STATE,
-		       _("documents of %s are closed in state %s; allowed: %s"), number,
-		       wf_state_label(state, wf_indonesian()),
+	return wf_fail(err, WF_ERR_STATE, _("documents of %s are closed in state %s; allowed: %s"),
+		       number, wf_state_label(state, wf_indonesian()),
 		       wf_allowed_actions(state, allowed, sizeof(allowed)));
 }
 

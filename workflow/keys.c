@@ -36,7 +36,8 @@ exec_on_open_key(struct wf_store *store, int64_t app_id, const char *sql, const 
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		r = wf_fail_db(err, store->db, _("update key record"));
 	else if (sqlite3_changes(store->db) == 0)
-		r = wf_fail(err, WF_ERR_NOT_FOUND, _("no open key generation for this application"));
+		r = wf_fail(err, WF_ERR_NOT_FOUND,
+			    _("no open key generation for this application"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -113,7 +114,7 @@ wf_key_begin(struct wf_store *store, const char *number, const struct wf_actor *
 	if (app.state != WF_STATE_SENT) {
 		r = wf_fail(err, WF_ERR_STATE,
 			    _("a key is generated for an application in state %s; %s is %s;"
-			        " allowed: %s"),
+			      " allowed: %s"),
 			    wf_state_label(WF_STATE_SENT, wf_indonesian()), number,
 			    wf_state_label(app.state, wf_indonesian()),
 			    wf_allowed_actions(app.state, allowed, sizeof(allowed)));
@@ -220,7 +221,8 @@ wf_key_abandon(struct wf_store *store, const char *number, const char *reason, s
 
 	wf_error_clear(err);
 	if (wf_text_empty(reason))
-		return wf_fail_field(err, "reason", _("abandoning a key generation needs a reason"));
+		return wf_fail_field(err, "reason",
+				     _("abandoning a key generation needs a reason"));
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
 	if ((r = wf_application_lookup(store, number, &app, err)) != WF_OK ||
@@ -330,7 +332,8 @@ wf_certificate_record(struct wf_store *store, const char *number, const struct w
 
 	wf_error_clear(err);
 	if (!is_hex(serial_hex))
-		return wf_fail_field(err, "serial", _("the certificate serial is required, in hex"));
+		return wf_fail_field(err, "serial",
+				     _("the certificate serial is required, in hex"));
 	if (wf_text_empty(issuer))
 		return wf_fail_field(err, "issuer", _("the certificate's issuer is required"));
 	if (wf_text_empty(subject))
@@ -363,8 +366,8 @@ collect_due(struct wf_store *store, char (**numbers)[WF_NUMBER_MAX], size_t *cou
 			    &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int64(stmt, 1, wf_store_now(store));
-	if ((r = wf_collect_rows(store, stmt, WF_NUMBER_MAX, read_number, _("find expired certificates"),
-			       &rows, count, err)) == WF_OK)
+	if ((r = wf_collect_rows(store, stmt, WF_NUMBER_MAX, read_number,
+				 _("find expired certificates"), &rows, count, err)) == WF_OK)
 		*numbers = rows;
 	return r;
 }
@@ -382,8 +385,8 @@ wf_expire_due(struct wf_store *store, const struct wf_actor *actor, size_t *expi
 		return r;
 	/* One transition each: a conflict on one (someone revoked it) stops with its error. */
 	for (size_t i = 0; i < count; i++) {
-		r = wf_act(store, numbers[i], WF_ACTION_EXPIRE, actor, _("certificate validity ended"),
-			   err);
+		r = wf_act(store, numbers[i], WF_ACTION_EXPIRE, actor,
+			   _("certificate validity ended"), err);
 		if (r != WF_OK)
 			break;
 		done++;

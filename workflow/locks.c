@@ -45,9 +45,9 @@ lock_path(struct wf_store *store, const char *kind, const char *name, char *out,
 static const struct {
 	const char *kind, *label;
 } kind_labels[] = {
-	{ "application", N_("application") },
-	{ "token", N_("token") },
-	{ "reader", N_("reader") },
+    {"application", N_("application")},
+    {"token", N_("token")},
+    {"reader", N_("reader")},
 };
 
 static const char *
@@ -85,7 +85,8 @@ wf_lock(struct wf_store *store, const char *kind, const char *name, struct wf_lo
 
 		close(fd);
 		if (saved == EWOULDBLOCK)
-			return wf_fail(err, WF_ERR_BUSY, _("%s %s is in use by another run of enroll"),
+			return wf_fail(err, WF_ERR_BUSY,
+				       _("%s %s is in use by another run of enroll"),
 				       kind_label(kind), name);
 		return wf_fail(err, WF_ERR_IO, _("%s: %s"), path, strerror(saved));
 	}

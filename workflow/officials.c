@@ -87,14 +87,15 @@ check_official(const struct wf_official *official, struct wf_error *err)
 	if (wf_text_empty(official->name))
 		return wf_fail_field(err, "name", _("the official needs a name"));
 	if (wf_text_empty(official->login))
-		return wf_fail_field(err, "login", _("the official needs the OS login they act from"));
+		return wf_fail_field(err, "login",
+				     _("the official needs the OS login they act from"));
 	if (official->role != WF_ROLE_KEPALA_DINAS && official->role != WF_ROLE_KABID &&
 	    official->role != WF_ROLE_KASI)
 		return wf_fail_field(err, "role", _("an official is kepala_dinas, kabid or kasi"));
 	return wf_validate_nip(official->nip, NULL, err);
 }
 
-#define OFFICIAL_COLUMNS \
+#define OFFICIAL_COLUMNS                                                                           \
 	"id, name, nip, role, login, active, position, created_at, ended_at, end_reason"
 
 static void
@@ -177,19 +178,18 @@ wf_official_list(struct wf_store *store, struct wf_official **out, size_t *count
 			    " WHERE superseded_by IS NULL ORDER BY id",
 			    &stmt, err)) != WF_OK)
 		return r;
-	if ((r = wf_collect_rows(store, stmt, sizeof(**out), read_official, "list officials",
-			       &rows, count, err)) == WF_OK)
+	if ((r = wf_collect_rows(store, stmt, sizeof(**out), read_official, "list officials", &rows,
+				 count, err)) == WF_OK)
 		*out = rows;
 	return r;
 }
 
 /* A refused change to the officials: audited in the caller's transaction, which commits. */
 static int
-refuse_admin(struct wf_store *store, const char *by_login, const char *action,
-	     struct wf_error *err)
+refuse_admin(struct wf_store *store, const char *by_login, const char *action, struct wf_error *err)
 {
-	struct wf_audit_entry entry = {by_login, "refusal", "", action,
-				       wf_status_name(WF_ERR_ROLE), err->message};
+	struct wf_audit_entry entry = {
+	    by_login, "refusal", "", action, wf_status_name(WF_ERR_ROLE), err->message};
 	struct wf_error audit_err;
 
 	if (wf_audit_append(store, &entry, &audit_err) != WF_OK) {
@@ -208,9 +208,10 @@ authorize_admin(struct wf_store *store, const char *by_login, const char *action
 	int r = wf_official_find_by_login(store, by_login, &actor, err);
 
 	if (r == WF_ERR_NOT_FOUND || r == WF_ERR_INVALID)
-		r = wf_fail(err, WF_ERR_ROLE,
-			    _("only the kasi manages the officials; %s is not a registered official"),
-			    by_login ? by_login : "(none)");
+		r = wf_fail(
+		    err, WF_ERR_ROLE,
+		    _("only the kasi manages the officials; %s is not a registered official"),
+		    by_login ? by_login : "(none)");
 	else if (r == WF_OK && !actor.active)
 		r = wf_fail(err, WF_ERR_ROLE,
 			    _("only the kasi manages the officials; %s is no longer active"),
@@ -402,9 +403,8 @@ apply_change(const struct wf_official *old, const struct wf_official_change *cha
 	int r;
 
 	*next = *old;
-	if ((change->name &&
-	     (r = wf_text_copy(next->name, sizeof(next->name), change->name, "name", err)) !=
-		 WF_OK) ||
+	if ((change->name && (r = wf_text_copy(next->name, sizeof(next->name), change->name, "name",
+					       err)) != WF_OK) ||
 	    (change->nip &&
 	     (r = wf_text_copy(next->nip, sizeof(next->nip), change->nip, "nip", err)) != WF_OK) ||
 	    (change->position && (r = wf_text_copy(next->position, sizeof(next->position),
@@ -414,8 +414,8 @@ apply_change(const struct wf_official *old, const struct wf_official_change *cha
 		return r;
 	if (strcmp(next->name, old->name) == 0 && strcmp(next->nip, old->nip) == 0 &&
 	    strcmp(next->position, old->position) == 0)
-		return wf_fail_field(err, "name", _("nothing changes: %s already has these details"),
-				     old->login);
+		return wf_fail_field(
+		    err, "name", _("nothing changes: %s already has these details"), old->login);
 	return WF_OK;
 }
 
@@ -455,7 +455,8 @@ wf_official_edit(struct wf_store *store, const char *login_or_nip,
 
 	wf_error_clear(err);
 	if (!change || (!change->name && !change->nip && !change->position))
-		return wf_fail_field(err, "name", _("nothing to change: give a name, NIP or position"));
+		return wf_fail_field(err, "name",
+				     _("nothing to change: give a name, NIP or position"));
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
 	if ((r = authorize_admin(store, by_login, "official_edit", err)) == WF_OK &&
@@ -487,9 +488,9 @@ check_not_last_kasi(struct wf_store *store, const struct wf_official *official,
 
 	if (official->role != WF_ROLE_KASI)
 		return WF_OK;
-	if ((r = count_officials(store,
-				 "SELECT count(*) FROM officials WHERE active = 1 AND role = 'kasi'",
-				 &kasis, err)) != WF_OK)
+	if ((r = count_officials(
+		 store, "SELECT count(*) FROM officials WHERE active = 1 AND role = 'kasi'", &kasis,
+		 err)) != WF_OK)
 		return r;
 	if (kasis < 2)
 		return wf_fail(err, WF_ERR_STATE,

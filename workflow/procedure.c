@@ -312,8 +312,8 @@ static const char *const document_labels_id[WF_DOC_COUNT] = {
     "Fotokopi SK terakhir"};
 static const char *const document_labels_en[WF_DOC_COUNT] = {
     "Application letter", "BSrE form (filled and signed)", "Copy of KTP", "Copy of latest SK"};
-static const char *const key_status_names[WF_KEY_STATUS_COUNT] = {"intent", "generated",
-								   "complete", "abandoned"};
+static const char *const key_status_names[WF_KEY_STATUS_COUNT] = {"intent", "generated", "complete",
+								  "abandoned"};
 static const char *const key_status_labels_id[WF_KEY_STATUS_COUNT] = {"dimulai", "dibuat",
 								      "selesai", "ditinggalkan"};
 static const char *const key_status_labels_en[WF_KEY_STATUS_COUNT] = {"started", "generated",
@@ -382,10 +382,24 @@ wf_key_status_parse(const char *name)
 }
 
 static const char *const status_names[] = {
-    "WF_OK",	    "WF_ERR_INTERNAL", "WF_ERR_DB",	 "WF_ERR_NOT_FOUND",  "WF_ERR_STATE",
-    "WF_ERR_ROLE",  "WF_ERR_CONFLICT", "WF_ERR_INVALID", "WF_ERR_INCOMPLETE", "WF_ERR_EXISTS",
-    "WF_ERR_AUDIT", "WF_ERR_UNSAFE",   "WF_ERR_SCHEMA",	 "WF_ERR_IO",	      "WF_ERR_BUSY",
-    "WF_ERR_NO_DATABASE", "WF_ERR_CORRUPT", "WF_ERR_BACKUP",
+    "WF_OK",
+    "WF_ERR_INTERNAL",
+    "WF_ERR_DB",
+    "WF_ERR_NOT_FOUND",
+    "WF_ERR_STATE",
+    "WF_ERR_ROLE",
+    "WF_ERR_CONFLICT",
+    "WF_ERR_INVALID",
+    "WF_ERR_INCOMPLETE",
+    "WF_ERR_EXISTS",
+    "WF_ERR_AUDIT",
+    "WF_ERR_UNSAFE",
+    "WF_ERR_SCHEMA",
+    "WF_ERR_IO",
+    "WF_ERR_BUSY",
+    "WF_ERR_NO_DATABASE",
+    "WF_ERR_CORRUPT",
+    "WF_ERR_BACKUP",
 };
 
 const char *

@@ -40,8 +40,9 @@ read_main(struct wf_store *store, const char *number, struct wf_application *app
 	wf_bind_text(stmt, 1, number);
 	int rc = sqlite3_step(stmt);
 	if (rc != SQLITE_ROW) {
-		r = rc == SQLITE_DONE ? wf_fail(err, WF_ERR_NOT_FOUND, _("no application %s"), number)
-				      : wf_fail_db(err, store->db, _("read application"));
+		r = rc == SQLITE_DONE
+			? wf_fail(err, WF_ERR_NOT_FOUND, _("no application %s"), number)
+			: wf_fail_db(err, store->db, _("read application"));
 		goto out;
 	}
 	app->id = sqlite3_column_int64(stmt, MAIN_ID);
@@ -276,7 +277,7 @@ wf_list(struct wf_store *store, int state, size_t limit, size_t offset, struct w
 	sqlite3_bind_int64(stmt, 2, limit ? (sqlite3_int64)limit : -1);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
 	if ((r = wf_collect_rows(store, stmt, sizeof(**out), read_summary, _("list applications"),
-			       &rows, count, err)) == WF_OK)
+				 &rows, count, err)) == WF_OK)
 		*out = rows;
 	return r;
 }

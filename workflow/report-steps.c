@@ -331,13 +331,16 @@ overdue_row(struct wf_report *report, sqlite3_stmt *stmt, enum wf_state state,
 	    (now - sqlite3_column_int64(stmt, SQL_STEP_STARTED_AT)) / 60;
 	row[WF_OVERDUE_STANDARD_MINUTES].number = step->standard_minutes;
 	if ((r = wf_report_text(&row[WF_OVERDUE_NUMBER],
-				(const char *)sqlite3_column_text(stmt, SQL_NUMBER), err)) != WF_OK ||
+				(const char *)sqlite3_column_text(stmt, SQL_NUMBER), err)) !=
+		WF_OK ||
 	    (r = wf_report_text(&row[WF_OVERDUE_STATE], wf_state_name(state), err)) != WF_OK ||
 	    (r = wf_report_text(&row[WF_OVERDUE_ROLE], wf_role_name(step->role), err)) != WF_OK ||
 	    (r = wf_report_text(&row[WF_OVERDUE_FULL_NAME],
-				(const char *)sqlite3_column_text(stmt, SQL_FULL_NAME), err)) != WF_OK ||
+				(const char *)sqlite3_column_text(stmt, SQL_FULL_NAME), err)) !=
+		WF_OK ||
 	    (r = wf_report_text(&row[WF_OVERDUE_WORK_UNIT],
-				(const char *)sqlite3_column_text(stmt, SQL_WORK_UNIT), err)) != WF_OK)
+				(const char *)sqlite3_column_text(stmt, SQL_WORK_UNIT), err)) !=
+		WF_OK)
 		return r;
 	return wf_report_row_finish(report, row, err);
 }

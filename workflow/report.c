@@ -153,7 +153,8 @@ count_states(struct wf_store *store, const struct wf_period *period, int64_t cou
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		state = wf_state_parse((const char *)sqlite3_column_text(stmt, 0));
 		if (state < 0) {
-			r = wf_fail(err, WF_ERR_DB, _("an application is in an unknown state \"%s\""),
+			r = wf_fail(err, WF_ERR_DB,
+				    _("an application is in an unknown state \"%s\""),
 				    (const char *)sqlite3_column_text(stmt, 0));
 			break;
 		}
@@ -211,38 +212,37 @@ request_period(const struct wf_report_request *request)
 }
 
 static int
-run_holders(struct wf_store *store, const struct wf_report_request *request,
-	    struct wf_report **out, struct wf_error *err)
+run_holders(struct wf_store *store, const struct wf_report_request *request, struct wf_report **out,
+	    struct wf_error *err)
 {
 	return wf_report_holders(store, request_period(request), request->unit, out, err);
 }
 
 static int
-run_states(struct wf_store *store, const struct wf_report_request *request,
-	   struct wf_report **out, struct wf_error *err)
+run_states(struct wf_store *store, const struct wf_report_request *request, struct wf_report **out,
+	   struct wf_error *err)
 {
 	return wf_report_states(store, request_period(request), out, err);
 }
 
 static int
-run_steps(struct wf_store *store, const struct wf_report_request *request,
-	  struct wf_report **out, struct wf_error *err)
+run_steps(struct wf_store *store, const struct wf_report_request *request, struct wf_report **out,
+	  struct wf_error *err)
 {
 	return wf_report_step_times(store, request_period(request), out, err);
 }
 
 static int
-run_overdue(struct wf_store *store, const struct wf_report_request *request,
-	    struct wf_report **out, struct wf_error *err)
+run_overdue(struct wf_store *store, const struct wf_report_request *request, struct wf_report **out,
+	    struct wf_error *err)
 {
 	return wf_report_overdue(store, request->now, request->limit, out, err);
 }
 
 static const struct wf_report_kind reports[] = {
-    {"holders", N_("TTE holders by agency, work unit and period of handover"),
-     wf_holders_columns, WF_HOLDERS_COLUMN_COUNT, run_holders},
-    {"states", N_("applications by state"), wf_states_columns, WF_STATES_COLUMN_COUNT,
-     run_states},
+    {"holders", N_("TTE holders by agency, work unit and period of handover"), wf_holders_columns,
+     WF_HOLDERS_COLUMN_COUNT, run_holders},
+    {"states", N_("applications by state"), wf_states_columns, WF_STATES_COLUMN_COUNT, run_states},
     {"steps", N_("time taken per SOP step against its standard"), wf_steps_columns,
      WF_STEPS_COLUMN_COUNT, run_steps},
     {"overdue", N_("applications waiting past their step's standard time"), wf_overdue_columns,

@@ -27,15 +27,16 @@ check_owner_mode(const char *path, const struct stat *st, bool directory, struct
 	uid_t uid = getuid();
 
 	if (st->st_uid != uid && !(directory && st->st_uid == 0))
-		return wf_fail(err, WF_ERR_UNSAFE, _("%s is owned by uid %lu, not by this user"), path,
-			       (unsigned long)st->st_uid);
+		return wf_fail(err, WF_ERR_UNSAFE, _("%s is owned by uid %lu, not by this user"),
+			       path, (unsigned long)st->st_uid);
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
-		return wf_fail(err, WF_ERR_UNSAFE, _("%s is writable by group or others (mode %03o)"),
-			       path, (unsigned)(st->st_mode & 0777));
+		return wf_fail(err, WF_ERR_UNSAFE,
+			       _("%s is writable by group or others (mode %03o)"), path,
+			       (unsigned)(st->st_mode & 0777));
 	if (!directory && (st->st_mode & 077))
 		return wf_fail(err, WF_ERR_UNSAFE,
 			       _("%s is open to group or others (mode %03o), but it holds personal"
-			         " data: chmod 600 %s"),
+				 " data: chmod 600 %s"),
 			       path, (unsigned)(st->st_mode & 0777), path);
 	return WF_OK;
 }
@@ -118,7 +119,8 @@ check_foreign_keys(struct wf_store *store, struct wf_error *err)
 		return r;
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
-		r = wf_fail(err, WF_ERR_DB, _("after the migration, a row of %s refers to a missing row"),
+		r = wf_fail(err, WF_ERR_DB,
+			    _("after the migration, a row of %s refers to a missing row"),
 			    (const char *)sqlite3_column_text(stmt, 0));
 	else if (rc != SQLITE_DONE)
 		r = wf_fail_db(err, store->db, _("check foreign keys"));
@@ -131,12 +133,12 @@ check_version(struct wf_store *store, int version, bool create, struct wf_error 
 {
 	/* Version 0 is a file this program never set up: only "enroll init" may. */
 	if (version == 0 && !create)
-		return wf_fail(err, WF_ERR_NO_DATABASE, _("%s is not an enroll database (no schema)"),
-			       store->path);
+		return wf_fail(err, WF_ERR_NO_DATABASE,
+			       _("%s is not an enroll database (no schema)"), store->path);
 	if (version > wf_schema_version())
 		return wf_fail(err, WF_ERR_SCHEMA,
-			       _("%s has schema version %d; this program knows up to %d"), store->path,
-			       version, wf_schema_version());
+			       _("%s has schema version %d; this program knows up to %d"),
+			       store->path, version, wf_schema_version());
 	return WF_OK;
 }
 
@@ -294,8 +296,8 @@ store_open(const char *path, bool create, struct wf_error *err)
 		return NULL;
 	/* A typo in --db must not become a new, empty station. */
 	if (size <= 0 && !create) {
-		wf_fail(err, WF_ERR_NO_DATABASE, size < 0 ? _("%s does not exist") : _("%s is empty"),
-			path);
+		wf_fail(err, WF_ERR_NO_DATABASE,
+			size < 0 ? _("%s does not exist") : _("%s is empty"), path);
 		return NULL;
 	}
 	if (size < 0 && (r = create_private_file(path, err)) != WF_OK && r != WF_ERR_EXISTS)
@@ -425,7 +427,8 @@ wf_setting_set(struct wf_store *store, const char *key, const char *value, struc
 		return r;
 	wf_bind_text(stmt, 1, key);
 	wf_bind_text(stmt, 2, value);
-	r = sqlite3_step(stmt) == SQLITE_DONE ? WF_OK : wf_fail_db(err, store->db, _("set setting"));
+	r = sqlite3_step(stmt) == SQLITE_DONE ? WF_OK
+					      : wf_fail_db(err, store->db, _("set setting"));
 	sqlite3_finalize(stmt);
 	return r;
 }
@@ -447,7 +450,8 @@ wf_setting_get(struct wf_store *store, const char *key, char **value, struct wf_
 		if (!(copy = wf_column_dup(stmt, 0)))
 			r = wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 	} else if (rc == SQLITE_DONE) {
-		r = wf_fail(err, WF_ERR_NOT_FOUND, _("setting %s is not set"), key ? key : "(null)");
+		r = wf_fail(err, WF_ERR_NOT_FOUND, _("setting %s is not set"),
+			    key ? key : "(null)");
 	} else {
 		r = wf_fail_db(err, store->db, _("get setting"));
 	}

@@ -120,12 +120,13 @@ wf_token_events(struct wf_store *store, const char *token_serial, struct wf_toke
 	int r;
 
 	wf_error_clear(err);
-	if ((r = wf_prepare(store,
-			    "SELECT t.at, t.action, coalesce(a.number, ''), t.key_id, t.detail,"
-			    " o.login, o.name FROM token_events t JOIN officials o ON o.id = t.actor_id"
-			    " LEFT JOIN applications a ON a.id = t.application_id"
-			    " WHERE t.token_serial = ?1 ORDER BY t.id",
-			    &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(
+		 store,
+		 "SELECT t.at, t.action, coalesce(a.number, ''), t.key_id, t.detail,"
+		 " o.login, o.name FROM token_events t JOIN officials o ON o.id = t.actor_id"
+		 " LEFT JOIN applications a ON a.id = t.application_id"
+		 " WHERE t.token_serial = ?1 ORDER BY t.id",
+		 &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, token_serial);
 	if ((r = wf_collect_rows(store, stmt, sizeof(struct wf_token_event), read_event,
@@ -178,7 +179,8 @@ wf_token_record(struct wf_store *store, const struct wf_actor *actor, const char
 		return wf_fail_field(err, "token_serial", _("the token's serial is required"));
 	if (action == NULL ||
 	    (strcmp(action, "key_removed") != 0 && strcmp(action, "token_reset") != 0))
-		return wf_fail_field(err, "action", _("a token event is key_removed or token_reset"));
+		return wf_fail_field(err, "action",
+				     _("a token event is key_removed or token_reset"));
 	if (wf_text_empty(detail))
 		return wf_fail_field(err, "detail", _("say what was removed and why"));
 	if ((r = wf_tx_begin(store, err)) != WF_OK)

@@ -53,7 +53,7 @@ check_on_behalf(struct wf_store *store, const struct wf_actor *actor, enum wf_ro
 	if (role != WF_ROLE_KEPALA_DINAS && role != WF_ROLE_KABID)
 		return wf_fail(err, WF_ERR_ROLE,
 			       _("only dispositions (steps 2-3) may be recorded on behalf of an"
-			         " official; step %d is not one"),
+				 " official; step %d is not one"),
 			       step);
 	if (out->actor.role != WF_ROLE_KASI)
 		return wf_fail(err, WF_ERR_ROLE, _("only the %s records on behalf; %s is %s"),
@@ -127,7 +127,8 @@ wf_application_lookup(struct wf_store *store, const char *number, struct wf_app_
 		out->step = sqlite3_column_int(stmt, 2);
 		out->step_started_at = sqlite3_column_int64(stmt, 3);
 		if ((int)out->state < 0)
-			r = wf_fail(err, WF_ERR_DB, _("application %s has an unknown state"), number);
+			r = wf_fail(err, WF_ERR_DB, _("application %s has an unknown state"),
+				    number);
 	} else if (rc == SQLITE_DONE) {
 		r = wf_fail(err, WF_ERR_NOT_FOUND, _("no application %s"), number);
 	} else {
@@ -336,8 +337,9 @@ check_transition(struct wf_store *store, const char *number, enum wf_action acti
 	if ((r = wf_application_lookup(store, number, app, err)) != WF_OK)
 		return r;
 	if (!(*t = wf_transition_find(app->state, action))) {
-		wf_fail(err, WF_ERR_STATE, _("%s is not possible: application %s is in state %s;"
-					       " allowed: %s"),
+		wf_fail(err, WF_ERR_STATE,
+			_("%s is not possible: application %s is in state %s;"
+			  " allowed: %s"),
 			wf_action_label(action, wf_indonesian()), number,
 			wf_state_label(app->state, wf_indonesian()),
 			wf_allowed_actions(app->state, allowed, sizeof(allowed)));
@@ -366,7 +368,7 @@ wf_transition_run(struct wf_store *store, const char *number, enum wf_action act
 	if ((r = wf_tx_begin(store, err)) != WF_OK)
 		return r;
 	if ((r = check_transition(store, number, action, actor, &app, &t, &acting, &keep, err)) ==
-		    WF_OK &&
+		WF_OK &&
 	    (r = check_needs(store, t, &app, note, hook != NULL, err)) == WF_OK &&
 	    (!hook || (r = hook->fn(store, &app, &acting, hook->arg, err)) == WF_OK))
 		r = record_act(store, t, &app, &acting, number, note, err);

@@ -16,7 +16,7 @@
 #include "workflow-int.h"
 
 static int fail_v(struct wf_error *err, int code, const char *field, const char *format, va_list ap)
-	__attribute__((format(printf, 4, 0)));
+    __attribute__((format(printf, 4, 0)));
 
 static int
 fail_v(struct wf_error *err, int code, const char *field, const char *format, va_list ap)
@@ -56,16 +56,16 @@ static const struct {
 	int code;
 	const char *text;
 } sqlite_results[] = {
-	{ SQLITE_BUSY, N_("the database is busy with another program") },
-	{ SQLITE_LOCKED, N_("the database is locked") },
-	{ SQLITE_READONLY, N_("the database may not be written") },
-	{ SQLITE_IOERR, N_("the disk failed while reading or writing the database") },
-	{ SQLITE_CORRUPT, N_("the database file is damaged") },
-	{ SQLITE_NOTADB, N_("the file is not a database") },
-	{ SQLITE_FULL, N_("the disk is full") },
-	{ SQLITE_CANTOPEN, N_("the database file cannot be opened") },
-	{ SQLITE_PERM, N_("access to the database is denied") },
-	{ SQLITE_NOMEM, N_("out of memory") },
+    {SQLITE_BUSY, N_("the database is busy with another program")},
+    {SQLITE_LOCKED, N_("the database is locked")},
+    {SQLITE_READONLY, N_("the database may not be written")},
+    {SQLITE_IOERR, N_("the disk failed while reading or writing the database")},
+    {SQLITE_CORRUPT, N_("the database file is damaged")},
+    {SQLITE_NOTADB, N_("the file is not a database")},
+    {SQLITE_FULL, N_("the disk is full")},
+    {SQLITE_CANTOPEN, N_("the database file cannot be opened")},
+    {SQLITE_PERM, N_("access to the database is denied")},
+    {SQLITE_NOMEM, N_("out of memory")},
 };
 
 static const char *

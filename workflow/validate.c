@@ -212,7 +212,7 @@ check_nik_region(const char *nik, struct wf_nik_info *out, struct wf_error *err)
 	if (name == NULL)
 		return invalid(err, "nik",
 			       _("NIK digits 1-2 (province code) %02d is not an Indonesian "
-			         "province"),
+				 "province"),
 			       province);
 	if (digits_value(nik + 2, 2) == 0)
 		return invalid(err, "nik", _("NIK digits 3-4 (regency/city code) must not be 00"));
@@ -242,16 +242,17 @@ check_nik_birth(const char *nik, int64_t now, struct wf_nik_info *out, struct wf
 	if (day == 0)
 		return invalid(err, "nik",
 			       _("NIK digits 7-8 (day of birth, +40 for women) must be 01-31 "
-			         "or 41-71, not %.2s"),
+				 "or 41-71, not %.2s"),
 			       nik + 6);
 	if (month < 1 || month > 12)
 		return invalid(err, "nik",
-			       _("NIK digits 9-10 (month of birth) must be 01-12, not %.2s"), nik + 8);
+			       _("NIK digits 9-10 (month of birth) must be 01-12, not %.2s"),
+			       nik + 8);
 	year = nik_birth_year(digits_value(nik + 10, 2), month, day, now);
 	if (!is_calendar_date(year, month, day))
 		return invalid(err, "nik",
 			       _("NIK digits 7-12 (date of birth) %.6s: %04d-%02d has no day "
-			         "%d%s"),
+				 "%d%s"),
 			       nik + 6, year, month, day,
 			       female ? _(" (after removing the 40 added for women)") : "");
 	out->birth_year = year;
@@ -276,7 +277,8 @@ wf_validate_nik_at(const char *nik, int64_t now, struct wf_nik_info *out, struct
 	if ((r = check_nik_birth(nik, now, &info, err)) != WF_OK)
 		return r;
 	if ((info.serial = digits_value(nik + 12, 4)) == 0)
-		return invalid(err, "nik", _("NIK digits 13-16 (sequence number) must not be 0000"));
+		return invalid(err, "nik",
+			       _("NIK digits 13-16 (sequence number) must not be 0000"));
 	if (out != NULL)
 		*out = info;
 	return WF_OK;
@@ -298,11 +300,11 @@ check_nip_birth(const char *nip, long today, struct wf_nip_info *out, struct wf_
 	if (year < 1900 || !is_calendar_date(year, month, day))
 		return invalid(err, "nip",
 			       _("NIP digits 1-8 (date of birth, YYYYMMDD) %.8s is not a "
-			         "calendar date"),
+				 "calendar date"),
 			       nip);
 	if (date_key(year, month, day) > today)
-		return invalid(err, "nip", _("NIP digits 1-8 (date of birth) %.8s is in the future"),
-			       nip);
+		return invalid(err, "nip",
+			       _("NIP digits 1-8 (date of birth) %.8s is in the future"), nip);
 	out->birth_year = year;
 	out->birth_month = month;
 	out->birth_day = day;
@@ -320,7 +322,7 @@ check_nip_appointment(const char *nip, long today, struct wf_nip_info *out, stru
 	if (month < 1 || month > 12)
 		return invalid(err, "nip",
 			       _("NIP digits 13-14 (month of appointment) must be 01-12, "
-			         "not %.2s"),
+				 "not %.2s"),
 			       nip + 12);
 	if (appointed > today / 100)
 		return invalid(err, "nip",
@@ -329,7 +331,7 @@ check_nip_appointment(const char *nip, long today, struct wf_nip_info *out, stru
 	if (appointed < adult)
 		return invalid(err, "nip",
 			       _("NIP digits 9-14 (appointment) %.6s is before the holder "
-			         "turned %d (born %.8s)"),
+				 "turned %d (born %.8s)"),
 			       nip + 8, NIP_MIN_AGE_YEARS, nip);
 	out->appointment_year = year;
 	out->appointment_month = month;
@@ -390,7 +392,7 @@ check_email_local(const char *local, size_t n, struct wf_error *err)
 		if (!isalnum(c) && c != '.' && strchr(email_local_specials, c) == NULL)
 			return invalid(err, "email",
 				       _("email contains a character not allowed before the "
-				         "@ (0x%02x)"),
+					 "@ (0x%02x)"),
 				       c);
 	}
 	return WF_OK;
@@ -402,9 +404,10 @@ check_email_label(const char *label, size_t n, bool last, struct wf_error *err)
 	if (n == 0)
 		return invalid(err, "email",
 			       _("email's domain has an empty part (a dot at the start, the "
-			         "end, or two in a row)"));
+				 "end, or two in a row)"));
 	if (n > EMAIL_LABEL_MAX)
-		return invalid(err, "email", _("email's domain has a part longer than %d characters"),
+		return invalid(err, "email",
+			       _("email's domain has a part longer than %d characters"),
 			       EMAIL_LABEL_MAX);
 	if (label[0] == '-' || label[n - 1] == '-')
 		return invalid(err, "email",
@@ -415,7 +418,7 @@ check_email_label(const char *label, size_t n, bool last, struct wf_error *err)
 		if (!isalnum(c) && c != '-')
 			return invalid(err, "email",
 				       _("email's domain contains a character not allowed "
-				         "(0x%02x)"),
+					 "(0x%02x)"),
 				       c);
 		if (last && !isalpha(c))
 			return invalid(err, "email",
@@ -475,7 +478,8 @@ wf_validate_email_domain(const char *email, const char *domain_suffix, struct wf
 		return invalid(err, "email", _("email is empty"));
 	n = strlen(email);
 	if (n > EMAIL_MAX)
-		return invalid(err, "email", _("email is %zu characters: at most %d"), n, EMAIL_MAX);
+		return invalid(err, "email", _("email is %zu characters: at most %d"), n,
+			       EMAIL_MAX);
 	at = strchr(email, '@');
 	if (at == NULL)
 		return invalid(err, "email", _("email has no @"));
@@ -489,7 +493,7 @@ wf_validate_email_domain(const char *email, const char *domain_suffix, struct wf
 	    !domain_has_suffix(at + 1, domain_suffix))
 		return invalid(err, "email",
 			       _("email's domain \"%s\" is not the office's (must end with "
-			         "\"%s\")"),
+				 "\"%s\")"),
 			       at + 1, domain_suffix);
 	return WF_OK;
 }
@@ -516,7 +520,7 @@ phone_digits(const char *input, char *digits, size_t size, bool *plus, struct wf
 		} else if (strchr(" -.()", c) == NULL)
 			return invalid(err, "phone",
 				       _("phone number contains '%c': only digits, spaces, "
-				         "dashes and a leading + are allowed"),
+					 "dashes and a leading + are allowed"),
 				       c);
 	}
 	digits[n] = '\0';
@@ -563,15 +567,16 @@ wf_validate_phone(const char *input, char *normalized, size_t size, struct wf_er
 	    strchr(mobile_second_digits, national[1]) == NULL)
 		return invalid(err, "phone",
 			       _("phone number must be a mobile number (08 then 1, 2, 3, "
-			         "5, 7, 8 or 9)"));
+				 "5, 7, 8 or 9)"));
 	n = strlen(national);
 	if (n < PHONE_NATIONAL_MIN || n > PHONE_NATIONAL_MAX)
 		return invalid(err, "phone",
 			       _("phone number has %zu digits after 0: a mobile number has "
-			         "%d to %d"),
+				 "%d to %d"),
 			       n, PHONE_NATIONAL_MIN, PHONE_NATIONAL_MAX);
 	if (normalized != NULL && size < 4 + n)
-		return invalid(err, "phone", _("phone number does not fit the %zu bytes given"), size);
+		return invalid(err, "phone", _("phone number does not fit the %zu bytes given"),
+			       size);
 	if (normalized != NULL)
 		snprintf(normalized, size, "+62%s", national);
 	return WF_OK;
@@ -588,11 +593,12 @@ wf_validate_nik_nip_agree(const struct wf_nik_info *nik, const struct wf_nip_inf
 	    nik->birth_day != nip->birth_day)
 		return invalid(err, "nip",
 			       _("NIP date of birth %04d-%02d-%02d differs from the NIK's "
-			         "(day %02d, month %02d, year ..%02d)"),
+				 "(day %02d, month %02d, year ..%02d)"),
 			       nip->birth_year, nip->birth_month, nip->birth_day, nik->birth_day,
 			       nik->birth_month, nik->birth_year2);
 	if (nik->female != nip->female)
 		return invalid(err, "nip", _("NIP sex (%s) differs from the NIK's (%s)"),
-			       nip->female ? _("female") : _("male"), nik->female ? _("female") : _("male"));
+			       nip->female ? _("female") : _("male"),
+			       nik->female ? _("female") : _("male"));
 	return WF_OK;
 }

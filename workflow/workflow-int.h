@@ -21,7 +21,8 @@ struct wf_store {
 	char *data_dir; /* "<path>.files": scans copied here */
 	wf_clock_fn clock;
 	void *clock_arg;
-	bool write_checked; /* the file passed PRAGMA quick_check before this handle's first write */
+	bool
+	    write_checked; /* the file passed PRAGMA quick_check before this handle's first write */
 };
 
 /* The sqlite handle, for the readers in this library (report.c). */
@@ -115,8 +116,9 @@ void *wf_array_reserve(void *array, size_t count, size_t *cap, size_t size, stru
  * success; what names the query in a database error. For rows that own no memory.
  */
 typedef void (*wf_read_row_fn)(sqlite3_stmt *stmt, void *row);
-int wf_collect_rows(struct wf_store *store, sqlite3_stmt *stmt, size_t size, wf_read_row_fn read_row,
-		    const char *what, void **out, size_t *count, struct wf_error *err);
+int wf_collect_rows(struct wf_store *store, sqlite3_stmt *stmt, size_t size,
+		    wf_read_row_fn read_row, const char *what, void **out, size_t *count,
+		    struct wf_error *err);
 
 /* One audit row; appended inside the caller's transaction. */
 struct wf_audit_entry {

@@ -14,22 +14,22 @@
 /* Status codes: 0 success, negative on failure. wf_status_name() gives the symbol. */
 enum wf_status {
 	WF_OK = 0,
-	WF_ERR_INTERNAL = -1,	 /* a bug or an unexpected library failure (out of memory) */
-	WF_ERR_DB = -2,		 /* sqlite failed; message has sqlite's words */
-	WF_ERR_NOT_FOUND = -3,	 /* no such application, official, setting, key record */
-	WF_ERR_STATE = -4,	 /* illegal transition; message lists what is allowed now */
-	WF_ERR_ROLE = -5,	 /* actor lacks the step's role; the refusal is audited */
-	WF_ERR_CONFLICT = -6,	 /* lost a race: another process changed it first */
-	WF_ERR_INVALID = -7,	 /* validation failed; message names the field */
-	WF_ERR_INCOMPLETE = -8,	 /* documents missing; message lists them */
-	WF_ERR_EXISTS = -9,	 /* already there (login, open key intent, ...) */
-	WF_ERR_AUDIT = -10,	 /* the audit chain is broken (wf_audit_verify) */
-	WF_ERR_UNSAFE = -11,	 /* db file not ours or not 0600, its dir other-writable */
-	WF_ERR_SCHEMA = -12,	 /* the database is newer than this program */
-	WF_ERR_IO = -13,	 /* copying a scan or writing a backup failed */
-	WF_ERR_BUSY = -14,	 /* another run of enroll holds the application or token (wf_lock) */
+	WF_ERR_INTERNAL = -1,	/* a bug or an unexpected library failure (out of memory) */
+	WF_ERR_DB = -2,		/* sqlite failed; message has sqlite's words */
+	WF_ERR_NOT_FOUND = -3,	/* no such application, official, setting, key record */
+	WF_ERR_STATE = -4,	/* illegal transition; message lists what is allowed now */
+	WF_ERR_ROLE = -5,	/* actor lacks the step's role; the refusal is audited */
+	WF_ERR_CONFLICT = -6,	/* lost a race: another process changed it first */
+	WF_ERR_INVALID = -7,	/* validation failed; message names the field */
+	WF_ERR_INCOMPLETE = -8, /* documents missing; message lists them */
+	WF_ERR_EXISTS = -9,	/* already there (login, open key intent, ...) */
+	WF_ERR_AUDIT = -10,	/* the audit chain is broken (wf_audit_verify) */
+	WF_ERR_UNSAFE = -11,	/* db file not ours or not 0600, its dir other-writable */
+	WF_ERR_SCHEMA = -12,	/* the database is newer than this program */
+	WF_ERR_IO = -13,	/* copying a scan or writing a backup failed */
+	WF_ERR_BUSY = -14,	/* another run of enroll holds the application or token (wf_lock) */
 	WF_ERR_NO_DATABASE = -15, /* no database at the path, or an empty file (wf_store_open) */
-	WF_ERR_CORRUPT = -16,	 /* the file fails sqlite's integrity check: nothing is written */
+	WF_ERR_CORRUPT = -16,	  /* the file fails sqlite's integrity check: nothing is written */
 	WF_ERR_BACKUP = -17,	  /* a backup differs from its manifest (wf_backup_check) */
 };
 
@@ -274,10 +274,10 @@ int wf_setting_get(struct wf_store *store, const char *key, char **value, struct
 struct wf_official {
 	int64_t id; /* set by the store */
 	char name[WF_NAME_MAX];
-	char nip[19];	/* 18 digits, checked with wf_validate_nip() */
+	char nip[19];		    /* 18 digits, checked with wf_validate_nip() */
 	char position[WF_NAME_MAX]; /* jabatan, "" if not given */
-	enum wf_role role; /* kepala_dinas, kabid or kasi */
-	char login[64];	/* the OS login the official acts from */
+	enum wf_role role;	    /* kepala_dinas, kabid or kasi */
+	char login[64];		    /* the OS login the official acts from */
 	bool active;
 	int64_t created_at;
 	int64_t ended_at;	      /* 0 while active */
@@ -332,7 +332,12 @@ int wf_official_deactivate(struct wf_store *store, const char *login_or_nip, con
 
 /* ---------------------------------------------------------------- applicants */
 
-enum wf_employment { WF_EMPLOYMENT_PNS, WF_EMPLOYMENT_PPPK, WF_EMPLOYMENT_OTHER, WF_EMPLOYMENT_COUNT };
+enum wf_employment {
+	WF_EMPLOYMENT_PNS,
+	WF_EMPLOYMENT_PPPK,
+	WF_EMPLOYMENT_OTHER,
+	WF_EMPLOYMENT_COUNT
+};
 /* "pns", "pppk", "other"; parse returns -1 if unknown. */
 const char *wf_employment_name(enum wf_employment employment);
 int wf_employment_parse(const char *name);
@@ -386,12 +391,12 @@ enum wf_field_check {
  * and the CSR subject all read it, in this order. Static data, never freed.
  */
 struct wf_applicant_field {
-	const char *key;	/* "full_name": wf_applicant_set()'s name and the JSON member */
-	const char *label;	/* English, marked N_(): the command translates it */
-	const char *column;	/* the applicants table's column */
-	size_t offset;		/* where it is in struct wf_applicant */
-	size_t limit;		/* bytes at most (without the NUL); 0 for the employment enum */
-	bool required;		/* refused empty */
+	const char *key;    /* "full_name": wf_applicant_set()'s name and the JSON member */
+	const char *label;  /* English, marked N_(): the command translates it */
+	const char *column; /* the applicants table's column */
+	size_t offset;	    /* where it is in struct wf_applicant */
+	size_t limit;	    /* bytes at most (without the NUL); 0 for the employment enum */
+	bool required;	    /* refused empty */
 	enum wf_field_check check;
 	const char *subject;	/* the CSR subject's attribute ("CN", "OU"), NULL: not in it */
 	const char *bsre_key;	/* the member in BSrE's data file ("nama") */
@@ -446,8 +451,8 @@ struct wf_actor {
  * number. The four documents start as not received.
  */
 int wf_application_create(struct wf_store *store, const struct wf_applicant *applicant,
-			  enum wf_request_type type, const struct wf_actor *actor,
-			  const char *note, char number[WF_NUMBER_MAX], struct wf_error *err);
+			  enum wf_request_type type, const struct wf_actor *actor, const char *note,
+			  char number[WF_NUMBER_MAX], struct wf_error *err);
 
 enum wf_document_kind {
 	WF_DOC_LETTER,	  /* "application_letter": surat permohonan */
@@ -487,8 +492,7 @@ int wf_act(struct wf_store *store, const char *number, enum wf_action action,
 int wf_send(struct wf_store *store, const char *number, const struct wf_actor *actor,
 	    const char *note, const char *issuer, struct wf_error *err);
 /* The issuer recorded at the send (*issuer malloc'd); WF_ERR_NOT_FOUND if none was. */
-int wf_sent_issuer(struct wf_store *store, const char *number, char **issuer,
-		   struct wf_error *err);
+int wf_sent_issuer(struct wf_store *store, const char *number, char **issuer, struct wf_error *err);
 /*
  * Change settings (NULL-ended key, value pairs; a NULL value is left as it is) in one
  * transaction with an audit row of this action and detail. Role: kasi; a refusal is
@@ -533,7 +537,7 @@ struct wf_key_record {
 	enum wf_key_status status;
 	char token_serial[64];
 	char token_model[64];
-	char key_type[32];  /* "rsa2048", "ec-p256", ... as the command names them */
+	char key_type[32]; /* "rsa2048", "ec-p256", ... as the command names them */
 	char key_label[128];
 	char key_id_hex[130]; /* CKA_ID in hex, "" until wf_key_set_id() */
 	char marker_hex[130]; /* the CKA_ID the key carries until its id is set: proof it is ours */
@@ -581,7 +585,7 @@ struct wf_token_use {
 	char nik[17];
 	enum wf_key_status key_status;
 	char key_type[32];
-	char key_id_hex[130];	   /* "" until the id was recorded */
+	char key_id_hex[130]; /* "" until the id was recorded */
 	char marker_hex[130];
 	int64_t begun_at;
 	int64_t completed_at;
@@ -602,7 +606,7 @@ int wf_person_keys(struct wf_store *store, const char *nik, struct wf_token_use 
 /* What was removed from a token outside a transition. */
 struct wf_token_event {
 	int64_t at;
-	char action[16]; /* "key_removed", "token_reset" */
+	char action[16];	    /* "key_removed", "token_reset" */
 	char number[WF_NUMBER_MAX]; /* "" if it belonged to no application */
 	char key_id_hex[130];
 	char detail[1024];
@@ -663,9 +667,9 @@ int wf_certificate_record(struct wf_store *store, const char *number, const stru
 struct wf_document {
 	enum wf_document_kind kind;
 	bool received;
-	int64_t received_at;	/* 0 if not received */
-	char scan_path[4096];	/* "" if no scan */
-	char scan_sha256[65];	/* hex, "" if no scan */
+	int64_t received_at;  /* 0 if not received */
+	char scan_path[4096]; /* "" if no scan */
+	char scan_sha256[65]; /* hex, "" if no scan */
 };
 
 /* One recorded transition (or the submission, action "submit"). */
@@ -677,15 +681,15 @@ struct wf_event {
 	char to_state[24];
 	char actor_login[64];
 	char actor_name[WF_NAME_MAX];
-	enum wf_role role;	    /* the role the step is done in */
-	char on_behalf_login[64];   /* "" unless recorded on behalf */
+	enum wf_role role;	  /* the role the step is done in */
+	char on_behalf_login[64]; /* "" unless recorded on behalf */
 	char on_behalf_name[WF_NAME_MAX];
-	char *paper_reference;	    /* malloc'd or NULL */
-	int64_t started_at;	    /* when the previous step ended */
+	char *paper_reference; /* malloc'd or NULL */
+	int64_t started_at;    /* when the previous step ended */
 	int64_t ended_at;
-	int minutes;		    /* taken, rounded up */
-	int standard_minutes;	    /* the step's standard, 0 for lifecycle */
-	char *note;		    /* malloc'd or NULL */
+	int minutes;	      /* taken, rounded up */
+	int standard_minutes; /* the step's standard, 0 for lifecycle */
+	char *note;	      /* malloc'd or NULL */
 };
 
 /* Everything recorded about one application. */
@@ -718,8 +722,9 @@ void wf_application_free(struct wf_application *application);
  * Role kasi; audited with each changed field's old and new value; WF_ERR_INVALID
  * (field "applicant") when nothing differs.
  */
-int wf_applicant_edit(struct wf_store *store, const char *number, const struct wf_applicant *applicant,
-		      const struct wf_actor *actor, struct wf_error *err);
+int wf_applicant_edit(struct wf_store *store, const char *number,
+		      const struct wf_applicant *applicant, const struct wf_actor *actor,
+		      struct wf_error *err);
 
 /* One line of a list. */
 struct wf_summary {
@@ -735,8 +740,8 @@ struct wf_summary {
  * Applications in a state (state -1: all), newest first, at most limit (0: no limit)
  * after skipping offset. *out malloc'd (free() it), *count its length.
  */
-int wf_list(struct wf_store *store, int state, size_t limit, size_t offset,
-	    struct wf_summary **out, size_t *count, struct wf_error *err);
+int wf_list(struct wf_store *store, int state, size_t limit, size_t offset, struct wf_summary **out,
+	    size_t *count, struct wf_error *err);
 
 /* ---------------------------------------------------------------- audit */
 
@@ -772,20 +777,19 @@ struct wf_audit_row {
 	int64_t seq;
 	int64_t at;
 	char login[64];
-	char kind[16];		    /* "act", "refusal", "admin", "key" */
+	char kind[16];			 /* "act", "refusal", "admin", "key" */
 	char application[WF_NUMBER_MAX]; /* "" if none */
 	char action[32];
-	char result[32];	    /* "ok" or the refusal's status name */
-	char *detail;		    /* malloc'd */
+	char result[32]; /* "ok" or the refusal's status name */
+	char *detail;	 /* malloc'd */
 	char hash[65];
 };
 /*
  * Audit rows with seq > after_seq, oldest first, at most limit (0: all). application
  * (may be NULL) keeps only that application's rows. Free with wf_audit_rows_free().
  */
-int wf_audit_list(struct wf_store *store, int64_t after_seq, size_t limit,
-		  const char *application, struct wf_audit_row **out, size_t *count,
-		  struct wf_error *err);
+int wf_audit_list(struct wf_store *store, int64_t after_seq, size_t limit, const char *application,
+		  struct wf_audit_row **out, size_t *count, struct wf_error *err);
 void wf_audit_rows_free(struct wf_audit_row *rows, size_t count);
 
 /*
@@ -814,21 +818,19 @@ struct wf_nik_info {
 /* Check a 16-digit NIK's structure. out may be NULL. WF_ERR_INVALID, field "nik". */
 int wf_validate_nik(const char *nik, struct wf_nik_info *out, struct wf_error *err);
 /* The same, with "today" taken from now (Unix seconds, local date) instead of the clock. */
-int wf_validate_nik_at(const char *nik, int64_t now, struct wf_nik_info *out,
-		       struct wf_error *err);
+int wf_validate_nik_at(const char *nik, int64_t now, struct wf_nik_info *out, struct wf_error *err);
 
 /* What a NIP encodes: birth date, appointment (TMT CPNS) year and month, sex, sequence. */
 struct wf_nip_info {
 	int birth_year, birth_month, birth_day;
 	int appointment_year, appointment_month;
-	bool female; /* digit 15: 1 male, 2 female */
+	bool female;  /* digit 15: 1 male, 2 female */
 	int sequence; /* last three digits, 1..999 */
 };
 /* Check an 18-digit NIP's structure. out may be NULL. WF_ERR_INVALID, field "nip". */
 int wf_validate_nip(const char *nip, struct wf_nip_info *out, struct wf_error *err);
 /* The same, with "today" taken from now (Unix seconds, local date) instead of the clock. */
-int wf_validate_nip_at(const char *nip, int64_t now, struct wf_nip_info *out,
-		       struct wf_error *err);
+int wf_validate_nip_at(const char *nip, int64_t now, struct wf_nip_info *out, struct wf_error *err);
 
 /* Check an email address' syntax. WF_ERR_INVALID, field "email". */
 int wf_validate_email(const char *email, struct wf_error *err);
@@ -837,8 +839,7 @@ int wf_validate_email(const char *email, struct wf_error *err);
  * "singkawangkota.go.id"; "singkawangkota.go.id" accepts it and its subdomains.
  * NULL or "" accepts any domain.
  */
-int wf_validate_email_domain(const char *email, const char *domain_suffix,
-			     struct wf_error *err);
+int wf_validate_email_domain(const char *email, const char *domain_suffix, struct wf_error *err);
 
 /*
  * Check an Indonesian phone number (08..., 62..., +62...) and write its +62 form into
@@ -948,8 +949,8 @@ enum wf_states_column {
  * order; period (NULL: all) filters on when the application was created. total is the
  * number of applications.
  */
-int wf_report_states(struct wf_store *store, const struct wf_period *period,
-		     struct wf_report **out, struct wf_error *err);
+int wf_report_states(struct wf_store *store, const struct wf_period *period, struct wf_report **out,
+		     struct wf_error *err);
 
 /* The columns of wf_report_step_times(), in order. */
 enum wf_steps_column {
@@ -991,12 +992,12 @@ enum wf_overdue_column {
  * (Unix seconds; 0: the store's clock), longest waiting first, at most limit rows (0:
  * all); total counts them all. Waiting starts when the previous step ended.
  */
-int wf_report_overdue(struct wf_store *store, int64_t now, size_t limit,
-		      struct wf_report **out, struct wf_error *err);
+int wf_report_overdue(struct wf_store *store, int64_t now, size_t limit, struct wf_report **out,
+		      struct wf_error *err);
 
 /* What a report is asked for; each report reads the members it needs. */
 struct wf_report_request {
-	struct wf_period period; /* both ends 0: all time */
+	struct wf_period period;  /* both ends 0: all time */
 	enum wf_period_unit unit; /* holders */
 	int64_t now;		  /* overdue: 0 for the store's clock */
 	size_t limit;		  /* overdue: at most this many rows, 0 all */

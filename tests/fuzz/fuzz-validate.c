@@ -12,8 +12,8 @@
 #define FUZZ_NOW 1796083200
 
 static const char *const fields[] = {
-	"full_name", "nik", "nip", "email", "phone", "position", "rank_grade",
-	"work_unit", "agency", "city", "province",
+    "full_name",  "nik",       "nip",	 "email", "phone",    "position",
+    "rank_grade", "work_unit", "agency", "city",  "province",
 };
 
 int
