@@ -202,11 +202,12 @@ const char *cli_document_name(size_t i);
 const char *cli_issuer_name(size_t i);
 
 /* Option tables of the commands (NULL-terminated), in the files of their commands. */
-extern const struct cli_option official_add_options[], apply_options[], document_options[],
-    dispose_options[], note_options[], return_options[], resubmit_options[], reason_options[],
-    lifecycle_options[], keygen_options[], import_options[], handover_options[], list_options[],
-    report_options[], token_wait_options[], token_reset_options[], restore_options[],
-    official_list_options[], official_edit_options[], official_deactivate_options[];
+extern const struct cli_option official_add_options[], apply_options[], edit_options[],
+    document_options[], dispose_options[], note_options[], return_options[], resubmit_options[],
+    reason_options[], lifecycle_options[], keygen_options[], import_options[], handover_options[],
+    list_options[], report_options[], token_wait_options[], token_reset_options[],
+    restore_options[], official_list_options[], official_edit_options[],
+    official_deactivate_options[];
 
 /*
  * The option tables that end with each issuer connector's settings, from issuer/'s table:
@@ -230,6 +231,7 @@ int cmd_official_list(struct cli *cli, const struct cli_command *self, int argc,
 int cmd_official_edit(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_official_deactivate(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_edit(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_document(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_dispose(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_register(struct cli *cli, const struct cli_command *self, int argc, char **argv);

@@ -111,12 +111,13 @@ struct applicant_input {
  */
 static int
 fill_applicant(struct cli *cli, struct wf_applicant *a, const struct applicant_input *input,
-	       size_t count)
+	       size_t count, bool given_only)
 {
 	struct wf_error err;
 
 	for (size_t i = 0; i < count; i++)
-		if (wf_applicant_set(a, input[i].key, input[i].value, &err) != WF_OK)
+		if ((!given_only || input[i].value != NULL) &&
+		    wf_applicant_set(a, input[i].key, input[i].value, &err) != WF_OK)
 			return cli_fail_wf(cli, &err);
 	return 0;
 }
@@ -126,29 +127,46 @@ static struct {
 	const char *name, *nik, *nip, *email, *phone, *position, *rank, *status, *unit, *agency;
 	const char *city, *province, *request, *note, *reason, *on_behalf, *reference;
 	struct cli_list documents, missing;
-} arg = {.nip = "",
-	 .position = "",
-	 .rank = "",
-	 .status = "pns",
-	 .unit = "",
-	 .agency = "",
-	 .city = "",
-	 .province = "",
-	 .request = "new"};
+} arg;
+
+/* The options that fill the applicant's fields, by the field table's keys; NULL unset. */
+static size_t
+applicant_inputs(struct applicant_input *input, const char *city, const char *province)
+{
+	const struct applicant_input all[] = {
+	    {"full_name", arg.name},  {"nik", arg.nik},
+	    {"nip", arg.nip},	      {"email", arg.email},
+	    {"phone", arg.phone},     {"position", arg.position},
+	    {"rank_grade", arg.rank}, {"employment", arg.status},
+	    {"work_unit", arg.unit},  {"agency", arg.agency},
+	    {"city", city},	      {"province", province},
+	};
+
+	memcpy(input, all, sizeof(all));
+	return sizeof(all) / sizeof(all[0]);
+}
+
+/* The applicant's options: apply requires four of them, edit none. */
+#define APPLICANT_OPTIONS(required)                                                                 \
+	{"name", OPT_STRING, &arg.name, "NAME", N_("full name as on the KTP"), required},           \
+	    {"nik", OPT_STRING, &arg.nik, "NIK", N_("NIK, 16 digits"), required},                   \
+	    {"nip", OPT_STRING, &arg.nip, "NIP", N_("NIP, 18 digits (none for status 'other')"),    \
+	     false},                                                                                \
+	    {"email", OPT_STRING, &arg.email, "EMAIL", N_("corporate email"), required},            \
+	    {"phone", OPT_STRING, &arg.phone, "PHONE", N_("phone, e.g. 0812-3456-7890"), required}, \
+	    {"position", OPT_STRING, &arg.position, "TEXT", N_("position (jabatan)"), false},       \
+	    {"rank", OPT_STRING, &arg.rank, "TEXT", N_("pangkat/golongan"), false},                 \
+	    {"status", OPT_STRING, &arg.status, "pns|pppk|other", N_("employment status"), false},  \
+	    {"unit", OPT_STRING, &arg.unit, "TEXT", N_("work unit (unit kerja)"), false},           \
+	    {"agency", OPT_STRING, &arg.agency, "TEXT", N_("agency (instansi/OPD)"), false},        \
+	    {"city", OPT_STRING, &arg.city, "TEXT", N_("city (default: the office's)"), false},     \
+	{                                                                                           \
+		"province", OPT_STRING, &arg.province, "TEXT",                                      \
+		    N_("province (default: the office's)"), false                                   \
+	}
 
 const struct cli_option apply_options[] = {
-    {"name", OPT_STRING, &arg.name, "NAME", N_("full name as on the KTP"), true},
-    {"nik", OPT_STRING, &arg.nik, "NIK", N_("NIK, 16 digits"), true},
-    {"nip", OPT_STRING, &arg.nip, "NIP", N_("NIP, 18 digits (none for status 'other')"), false},
-    {"email", OPT_STRING, &arg.email, "EMAIL", N_("corporate email"), true},
-    {"phone", OPT_STRING, &arg.phone, "PHONE", N_("phone, e.g. 0812-3456-7890"), true},
-    {"position", OPT_STRING, &arg.position, "TEXT", N_("position (jabatan)"), false},
-    {"rank", OPT_STRING, &arg.rank, "TEXT", N_("pangkat/golongan"), false},
-    {"status", OPT_STRING, &arg.status, "pns|pppk|other", N_("employment status"), false},
-    {"unit", OPT_STRING, &arg.unit, "TEXT", N_("work unit (unit kerja)"), false},
-    {"agency", OPT_STRING, &arg.agency, "TEXT", N_("agency (instansi/OPD)"), false},
-    {"city", OPT_STRING, &arg.city, "TEXT", N_("city (default: the office's)"), false},
-    {"province", OPT_STRING, &arg.province, "TEXT", N_("province (default: the office's)"), false},
+    APPLICANT_OPTIONS(true),
     {"request", OPT_STRING, &arg.request, "TYPE", N_("new, renewal, data_change or revocation"),
      false},
     {"document", OPT_LIST, &arg.documents, "KIND[=SCAN]",
@@ -166,26 +184,21 @@ cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 	struct wf_office office = {0};
 	struct wf_error err;
 	char **rest, number[WF_NUMBER_MAX], *configured = NULL;
+	struct applicant_input input[16];
 	int nrest, r, type;
 
 	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
 		return r;
-	if ((type = wf_request_type_parse(arg.request)) < 0)
+	if ((type = wf_request_type_parse(arg.request ? arg.request : "new")) < 0)
 		return cli_fail_usage(_("--request is new, renewal, data_change or revocation"));
 	if ((r = check_documents(&arg.documents)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
-	city = arg.city;
-	province = arg.province;
+	city = arg.city ? arg.city : "";
+	province = arg.province ? arg.province : "";
+	if (arg.status == NULL)
+		arg.status = "pns";
 	default_place(cli, &office, &configured, &city, &province);
-	const struct applicant_input input[] = {
-	    {"full_name", arg.name},  {"nik", arg.nik},
-	    {"nip", arg.nip},	      {"email", arg.email},
-	    {"phone", arg.phone},     {"position", arg.position},
-	    {"rank_grade", arg.rank}, {"employment", arg.status},
-	    {"work_unit", arg.unit},  {"agency", arg.agency},
-	    {"city", city},	      {"province", province},
-	};
-	r = fill_applicant(cli, &a, input, sizeof(input) / sizeof(input[0]));
+	r = fill_applicant(cli, &a, input, applicant_inputs(input, city, province), false);
 	free(configured);
 	if (r != 0)
 		return r;
@@ -202,6 +215,50 @@ cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 		printf("%s\n", number);
 	}
 	return r;
+}
+
+const struct cli_option edit_options[] = {
+    APPLICANT_OPTIONS(false),
+    {NULL},
+};
+
+/* Step 1's data corrected before the key's request carries it: the Kasi, audited. */
+int
+cmd_edit(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const struct wf_actor actor = {.login = cli->login};
+	struct applicant_input input[16];
+	struct wf_application *app = NULL;
+	struct wf_applicant a;
+	struct wf_error err;
+	char number[WF_NUMBER_MAX];
+	size_t count, given = 0;
+	enum wf_state state;
+	int r;
+
+	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0)
+		return r;
+	count = applicant_inputs(input, arg.city, arg.province);
+	for (size_t i = 0; i < count; i++)
+		given += input[i].value != NULL;
+	if (given == 0)
+		return cli_fail_usage(_("say what to correct, e.g. --name NAME"));
+	if ((r = cli_store(cli)) != 0)
+		return r;
+	if (wf_application_get(cli->store, number, &app, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	a = app->applicant;
+	state = app->state;
+	wf_application_free(app);
+	if ((r = fill_applicant(cli, &a, input, count, true)) != 0)
+		return r;
+	if (wf_applicant_edit(cli->store, number, &a, &actor, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	printf(_("%s: the applicant's data is corrected (recorded in the audit log).\n"), number);
+	if (state == WF_STATE_REGISTERED || state == WF_STATE_SENT)
+		printf("  %s\n",
+		       _("the registration on BSrE's portal must be corrected the same way"));
+	return 0;
 }
 
 const struct cli_option document_options[] = {
