@@ -117,6 +117,14 @@ column_label(const struct wf_report_column *column, bool indonesian)
 	return indonesian ? column->label_id : column->label_en;
 }
 
+/* A text kept in both languages shows in the output's language only. */
+static bool
+column_shown(const struct wf_report_column *column, bool indonesian)
+{
+	return column->language == WF_COLUMN_ANY ||
+	       (column->language == WF_COLUMN_ID) == indonesian;
+}
+
 /*
  * Each column as wide as its widest cell and label. To fit, the widest column that can
  * gives way, one column at a time: a text column down to COLUMN_MIN, a number column's
@@ -130,6 +138,10 @@ measure(const struct wf_report *report, bool indonesian, int *widths, int *floor
 	for (size_t c = 0; c < report->column_count; c++) {
 		bool integer = report->columns[c].type == WF_CELL_INTEGER;
 
+		if (!column_shown(&report->columns[c], indonesian)) {
+			widths[c] = floors[c] = -2; /* no room, no separator */
+			continue;
+		}
 		widths[c] = display_width(column_label(&report->columns[c], indonesian));
 		floors[c] = integer ? INTEGER_LABEL_MIN : COLUMN_MIN;
 		for (size_t r = 0; r < report->row_count; r++) {
@@ -144,12 +156,12 @@ measure(const struct wf_report *report, bool indonesian, int *widths, int *floor
 		int total = 0;
 
 		for (size_t c = 0; c < report->column_count; c++) {
-			total += widths[c] + (c ? 2 : 0);
+			total += widths[c] + 2;
 			if (widths[c] > floors[c] &&
 			    (widest == report->column_count || widths[c] > widths[widest]))
 				widest = c;
 		}
-		if (total <= REPORT_WIDTH || widest == report->column_count)
+		if (total - 2 <= REPORT_WIDTH || widest == report->column_count)
 			return;
 		widths[widest]--;
 	}
@@ -164,17 +176,18 @@ print_table(const struct wf_report *report, bool indonesian)
 	if (widths == NULL)
 		return;
 	measure(report, indonesian, widths, widths + report->column_count);
-	for (size_t c = 0; c < report->column_count; c++) {
-		printf("%s", c ? "  " : "");
-		print_cell(column_label(&report->columns[c], indonesian), widths[c],
-			   report->columns[c].type == WF_CELL_INTEGER);
-	}
-	printf("\n");
-	for (size_t r = 0; r < report->row_count; r++) {
+	for (size_t r = 0; r <= report->row_count; r++) {
+		bool first = true;
+
 		for (size_t c = 0; c < report->column_count; c++) {
-			printf("%s", c ? "  " : "");
-			print_cell(cell_text(report, r, c, number, sizeof(number)), widths[c],
-				   report->columns[c].type == WF_CELL_INTEGER);
+			if (!column_shown(&report->columns[c], indonesian))
+				continue;
+			printf("%s", first ? "" : "  ");
+			first = false;
+			/* Row 0 is the header, then the report's rows. */
+			print_cell(r == 0 ? column_label(&report->columns[c], indonesian)
+					  : cell_text(report, r - 1, c, number, sizeof(number)),
+				   widths[c], report->columns[c].type == WF_CELL_INTEGER);
 		}
 		printf("\n");
 	}
@@ -221,17 +234,18 @@ print_csv(const struct wf_report *report, bool indonesian, const struct csv_styl
 
 	if (style->bom)
 		printf("\xef\xbb\xbf");
-	for (size_t c = 0; c < report->column_count; c++) {
-		if (c > 0)
-			putchar(style->separator);
-		print_csv_text(column_label(&report->columns[c], indonesian), style);
-	}
-	printf("\n");
-	for (size_t r = 0; r < report->row_count; r++) {
+	for (size_t r = 0; r <= report->row_count; r++) {
+		bool first = true;
+
 		for (size_t c = 0; c < report->column_count; c++) {
-			if (c > 0)
+			if (!column_shown(&report->columns[c], indonesian))
+				continue;
+			if (!first)
 				putchar(style->separator);
-			print_csv_text(cell_text(report, r, c, number, sizeof(number)), style);
+			first = false;
+			print_csv_text(r == 0 ? column_label(&report->columns[c], indonesian)
+					      : cell_text(report, r - 1, c, number, sizeof(number)),
+				       style);
 		}
 		printf("\n");
 	}

@@ -235,7 +235,10 @@ json_listing_and_reports() {
 	e kasi --json list | grep -q '"state":"active"' &&
 	e kasi --json report holders | grep -q '"holders":' &&
 	e kasi report states | grep -q active &&
-	e kasi --lang en report steps --csv | head -1 | grep -q '^Step,' &&
+	# a text kept in both languages shows once, in the output's language
+	[ "$(e kasi --lang en report steps --csv | head -1)" = \
+		"Step,Activity,Acts,Median (minutes),Worst (minutes),Standard (minutes),Over standard" ] &&
+	[ "$(e kasi --lang id report states --csv | head -1)" = "Status,Keterangan,Permohonan" ] &&
 	e kasi backup "$T_DIR/backup" >/dev/null &&
 	[ "$(sqlite3 "$T_DIR/backup/enroll.db" "SELECT count(*) FROM applications")" = \
 		"$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM applications")" ]

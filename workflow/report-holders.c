@@ -11,15 +11,16 @@
 #include "report-int.h"
 
 const struct wf_report_column wf_holders_columns[WF_HOLDERS_COLUMN_COUNT] = {
-    [WF_HOLDERS_AGENCY] = {"agency", "Instansi (OPD)", "Agency", WF_CELL_TEXT},
-    [WF_HOLDERS_WORK_UNIT] = {"work_unit", "Unit kerja", "Work unit", WF_CELL_TEXT},
-    [WF_HOLDERS_PERIOD] = {"period", "Periode", "Period", WF_CELL_TEXT},
-    [WF_HOLDERS_HOLDERS] = {"holders", "Pemegang TTE", "TTE holders", WF_CELL_INTEGER},
-    [WF_HOLDERS_NEW] = {"new", "Baru", "New", WF_CELL_INTEGER},
-    [WF_HOLDERS_RENEWED] = {"renewed", "Pembaruan", "Renewals", WF_CELL_INTEGER},
-    [WF_HOLDERS_REVOKED] = {"revoked", "Dicabut", "Revoked", WF_CELL_INTEGER},
-    [WF_HOLDERS_LOST] = {"lost", "Hilang", "Lost", WF_CELL_INTEGER},
-    [WF_HOLDERS_EXPIRED] = {"expired", "Kedaluwarsa", "Expired", WF_CELL_INTEGER},
+    [WF_HOLDERS_AGENCY] = {"agency", "Instansi (OPD)", "Agency", WF_CELL_TEXT, WF_COLUMN_ANY},
+    [WF_HOLDERS_WORK_UNIT] = {"work_unit", "Unit kerja", "Work unit", WF_CELL_TEXT, WF_COLUMN_ANY},
+    [WF_HOLDERS_PERIOD] = {"period", "Periode", "Period", WF_CELL_TEXT, WF_COLUMN_ANY},
+    [WF_HOLDERS_HOLDERS] = {"holders", "Pemegang TTE", "TTE holders", WF_CELL_INTEGER,
+			    WF_COLUMN_ANY},
+    [WF_HOLDERS_NEW] = {"new", "Baru", "New", WF_CELL_INTEGER, WF_COLUMN_ANY},
+    [WF_HOLDERS_RENEWED] = {"renewed", "Pembaruan", "Renewals", WF_CELL_INTEGER, WF_COLUMN_ANY},
+    [WF_HOLDERS_REVOKED] = {"revoked", "Dicabut", "Revoked", WF_CELL_INTEGER, WF_COLUMN_ANY},
+    [WF_HOLDERS_LOST] = {"lost", "Hilang", "Lost", WF_CELL_INTEGER, WF_COLUMN_ANY},
+    [WF_HOLDERS_EXPIRED] = {"expired", "Kedaluwarsa", "Expired", WF_CELL_INTEGER, WF_COLUMN_ANY},
 };
 
 /* The counted columns: the query returns them in this order after the three texts. */

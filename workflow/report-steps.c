@@ -12,18 +12,18 @@
 /* ---------------------------------------------------------------- step times */
 
 const struct wf_report_column wf_steps_columns[WF_STEPS_COLUMN_COUNT] = {
-    [WF_STEPS_STEP] = {"step", "Tahap", "Step", WF_CELL_INTEGER},
-    [WF_STEPS_ACTIVITY_ID] = {"activity_id", "Aktivitas", "Activity (Indonesian)", WF_CELL_TEXT},
-    [WF_STEPS_ACTIVITY_EN] = {"activity_en", "Aktivitas (Inggris)", "Activity", WF_CELL_TEXT},
-    [WF_STEPS_ACTS] = {"acts", "Jumlah", "Acts", WF_CELL_INTEGER},
+    [WF_STEPS_STEP] = {"step", "Tahap", "Step", WF_CELL_INTEGER, WF_COLUMN_ANY},
+    [WF_STEPS_ACTIVITY_ID] = {"activity_id", "Aktivitas", "Activity", WF_CELL_TEXT, WF_COLUMN_ID},
+    [WF_STEPS_ACTIVITY_EN] = {"activity_en", "Aktivitas", "Activity", WF_CELL_TEXT, WF_COLUMN_EN},
+    [WF_STEPS_ACTS] = {"acts", "Jumlah", "Acts", WF_CELL_INTEGER, WF_COLUMN_ANY},
     [WF_STEPS_MEDIAN_MINUTES] = {"median_minutes", "Median (menit)", "Median (minutes)",
-				 WF_CELL_INTEGER},
+				 WF_CELL_INTEGER, WF_COLUMN_ANY},
     [WF_STEPS_WORST_MINUTES] = {"worst_minutes", "Terlama (menit)", "Worst (minutes)",
-				WF_CELL_INTEGER},
+				WF_CELL_INTEGER, WF_COLUMN_ANY},
     [WF_STEPS_STANDARD_MINUTES] = {"standard_minutes", "Standar (menit)", "Standard (minutes)",
-				   WF_CELL_INTEGER},
+				   WF_CELL_INTEGER, WF_COLUMN_ANY},
     [WF_STEPS_OVER_STANDARD] = {"over_standard", "Melebihi standar", "Over standard",
-				WF_CELL_INTEGER},
+				WF_CELL_INTEGER, WF_COLUMN_ANY},
 };
 
 /*
@@ -280,16 +280,16 @@ out:
 /* ---------------------------------------------------------------- overdue */
 
 const struct wf_report_column wf_overdue_columns[WF_OVERDUE_COLUMN_COUNT] = {
-    [WF_OVERDUE_NUMBER] = {"number", "Nomor", "Number", WF_CELL_TEXT},
-    [WF_OVERDUE_STATE] = {"state", "Status", "State", WF_CELL_TEXT},
-    [WF_OVERDUE_STEP] = {"step", "Tahap", "Step", WF_CELL_INTEGER},
-    [WF_OVERDUE_ROLE] = {"role", "Pelaksana", "Role", WF_CELL_TEXT},
+    [WF_OVERDUE_NUMBER] = {"number", "Nomor", "Number", WF_CELL_TEXT, WF_COLUMN_ANY},
+    [WF_OVERDUE_STATE] = {"state", "Status", "State", WF_CELL_TEXT, WF_COLUMN_ANY},
+    [WF_OVERDUE_STEP] = {"step", "Tahap", "Step", WF_CELL_INTEGER, WF_COLUMN_ANY},
+    [WF_OVERDUE_ROLE] = {"role", "Pelaksana", "Role", WF_CELL_TEXT, WF_COLUMN_ANY},
     [WF_OVERDUE_WAITING_MINUTES] = {"waiting_minutes", "Menunggu (menit)", "Waiting (minutes)",
-				    WF_CELL_INTEGER},
+				    WF_CELL_INTEGER, WF_COLUMN_ANY},
     [WF_OVERDUE_STANDARD_MINUTES] = {"standard_minutes", "Standar (menit)", "Standard (minutes)",
-				     WF_CELL_INTEGER},
-    [WF_OVERDUE_FULL_NAME] = {"full_name", "Nama", "Name", WF_CELL_TEXT},
-    [WF_OVERDUE_WORK_UNIT] = {"work_unit", "Unit kerja", "Work unit", WF_CELL_TEXT},
+				     WF_CELL_INTEGER, WF_COLUMN_ANY},
+    [WF_OVERDUE_FULL_NAME] = {"full_name", "Nama", "Name", WF_CELL_TEXT, WF_COLUMN_ANY},
+    [WF_OVERDUE_WORK_UNIT] = {"work_unit", "Unit kerja", "Work unit", WF_CELL_TEXT, WF_COLUMN_ANY},
 };
 
 /* The columns of overdue_sql. */

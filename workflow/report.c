@@ -122,10 +122,11 @@ wf_report_bounds(const struct wf_period *period, int64_t *from, int64_t *until)
 /* ---------------------------------------------------------------- states */
 
 const struct wf_report_column wf_states_columns[WF_STATES_COLUMN_COUNT] = {
-    [WF_STATES_STATE] = {"state", "Status", "State", WF_CELL_TEXT},
-    [WF_STATES_LABEL_ID] = {"label_id", "Keterangan", "Label (Indonesian)", WF_CELL_TEXT},
-    [WF_STATES_LABEL_EN] = {"label_en", "Keterangan (Inggris)", "Label", WF_CELL_TEXT},
-    [WF_STATES_APPLICATIONS] = {"applications", "Permohonan", "Applications", WF_CELL_INTEGER},
+    [WF_STATES_STATE] = {"state", "Status", "State", WF_CELL_TEXT, WF_COLUMN_ANY},
+    [WF_STATES_LABEL_ID] = {"label_id", "Keterangan", "Label", WF_CELL_TEXT, WF_COLUMN_ID},
+    [WF_STATES_LABEL_EN] = {"label_en", "Keterangan", "Label", WF_CELL_TEXT, WF_COLUMN_EN},
+    [WF_STATES_APPLICATIONS] = {"applications", "Permohonan", "Applications", WF_CELL_INTEGER,
+				WF_COLUMN_ANY},
 };
 
 /* Without a period the (state, updated_at) index alone answers. */

@@ -865,11 +865,15 @@ int wf_validate_nik_nip_agree(const struct wf_nik_info *nik, const struct wf_nip
  */
 enum wf_cell_type { WF_CELL_TEXT, WF_CELL_INTEGER };
 
+/* Text output shows a column in every language, or a text's column only in its language. */
+enum wf_column_language { WF_COLUMN_ANY, WF_COLUMN_ID, WF_COLUMN_EN };
+
 struct wf_report_column {
 	const char *key; /* "work_unit", "holders", ...: CSV header, JSON member */
 	const char *label_id;
 	const char *label_en;
 	enum wf_cell_type type;
+	enum wf_column_language language; /* JSON keeps every column */
 };
 
 struct wf_report_cell {
