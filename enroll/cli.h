@@ -116,6 +116,9 @@ int cli_parse(struct cli *cli, const struct cli_command *command, int argc, char
  */
 int cli_parse_id(struct cli *cli, const struct cli_command *command, int argc, char **argv,
 		 char number[WF_NUMBER_MAX]);
+/* Exactly one positional argument (a directory, a login, a connector) or the usage line. */
+int cli_parse_operand(struct cli *cli, const struct cli_command *command, int argc, char **argv,
+		      const char **operand);
 /* The same normalization, for a command whose number is one of several operands. */
 int cli_normalize_number(const char *text, char number[WF_NUMBER_MAX]);
 /* "did you mean": the candidate nearest to word when it is close, NULL otherwise. */

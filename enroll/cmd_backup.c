@@ -6,22 +6,6 @@
 
 #include "cli.h"
 
-/* The one operand, a directory, or a usage error. */
-static int
-parse_dir(struct cli *cli, const struct cli_command *self, int argc, char **argv, const char **dir)
-{
-	char **rest;
-	int nrest, r;
-
-	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
-		return r;
-	if (nrest != 1)
-		return cli_fail_usage(
-		    _("give the backup's directory, e.g. /media/usb/enroll-2026-12-01"));
-	*dir = rest[0];
-	return 0;
-}
-
 static void
 print_backup(const struct wf_backup_info *info)
 {
@@ -37,7 +21,7 @@ cmd_backup(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	const char *dir = NULL;
 	int r;
 
-	if ((r = parse_dir(cli, self, argc, argv, &dir)) != 0 || (r = cli_store(cli)) != 0)
+	if ((r = cli_parse_operand(cli, self, argc, argv, &dir)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
 	if (wf_backup_create(cli->store, dir, &info, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);
@@ -63,7 +47,7 @@ cmd_restore(struct cli *cli, const struct cli_command *self, int argc, char **ar
 	const char *dir = NULL;
 	int r;
 
-	if ((r = parse_dir(cli, self, argc, argv, &dir)) != 0)
+	if ((r = cli_parse_operand(cli, self, argc, argv, &dir)) != 0)
 		return r;
 	if (check) {
 		if (wf_backup_check(dir, &info, &err) != WF_OK)

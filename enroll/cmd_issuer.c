@@ -59,7 +59,7 @@ change_issuer(struct cli *cli, struct station_connector *sc)
 
 	if (iss_check(sc->connector->name, station_connector_lookup, sc, &ierr) != ISS_OK)
 		return cli_fail_iss(cli, &ierr);
-	if (wf_settings_check(cli->store, &actor, ISSUER_SET_ACTION, &werr) != WF_OK)
+	if (wf_kasi_check(cli->store, &actor, ISSUER_SET_ACTION, &werr) != WF_OK)
 		return cli_fail_wf(cli, &werr);
 	organization = station_setting(cli, SETTING_ORGANIZATION);
 	if (iss_prepare(sc->connector->name, station_connector_lookup, sc, organization, &ierr) !=
@@ -107,19 +107,14 @@ cli_issuer_set_options_fill(void)
 int
 cmd_issuer_set(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
-	const char *given[2 * STATION_OPTIONS_MAX + 1];
+	const char *given[2 * STATION_OPTIONS_MAX + 1], *kind = NULL;
 	struct station_connector sc = {0};
-	char **rest;
-	int nrest, r;
+	int r;
 
-	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
+	if ((r = cli_parse_operand(cli, self, argc, argv, &kind)) != 0)
 		return r;
-	if (nrest != 1)
-		return cli_fail_usage(
-		    _("issuer set needs the connector's name (see 'enroll issuer show')"));
 	station_issuer_given(names, values, count, given);
-	if ((r = cli_store(cli)) != 0 ||
-	    (r = station_connector_load(cli, rest[0], given, &sc)) != 0 ||
+	if ((r = cli_store(cli)) != 0 || (r = station_connector_load(cli, kind, given, &sc)) != 0 ||
 	    (r = check_given(sc.connector, given)) != 0 || (r = change_issuer(cli, &sc)) != 0)
 		goto out;
 	printf(_("Issuer set to %s: %s.\n"), sc.connector->name, _(sc.connector->summary));

@@ -49,22 +49,6 @@ official_fail(struct cli *cli, const struct wf_error *err)
 	return cli_fail_wf(cli, err);
 }
 
-/* One operand: the official's login or NIP. */
-static int
-parse_official(struct cli *cli, const struct cli_command *self, int argc, char **argv,
-	       const char **who)
-{
-	char **rest;
-	int nrest, r;
-
-	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
-		return r;
-	if (nrest != 1)
-		return cli_fail_usage_line(self);
-	*who = rest[0];
-	return 0;
-}
-
 static const char *name, *nip, *role, *login, *position, *reason;
 static bool all;
 
@@ -115,7 +99,7 @@ cmd_official_edit(struct cli *cli, const struct cli_command *self, int argc, cha
 	const char *who = NULL;
 	int r;
 
-	if ((r = parse_official(cli, self, argc, argv, &who)) != 0)
+	if ((r = cli_parse_operand(cli, self, argc, argv, &who)) != 0)
 		return r;
 	if (name == NULL && nip == NULL && position == NULL)
 		return cli_fail_usage(_("official edit needs --name, --nip or --position"));
@@ -144,7 +128,7 @@ cmd_official_deactivate(struct cli *cli, const struct cli_command *self, int arg
 	const char *who = NULL;
 	int r;
 
-	if ((r = parse_official(cli, self, argc, argv, &who)) != 0 || (r = cli_store(cli)) != 0)
+	if ((r = cli_parse_operand(cli, self, argc, argv, &who)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
 	if (wf_official_find(cli->store, who, &official, &err) != WF_OK ||
 	    wf_official_deactivate(cli->store, who, reason, cli->login, &err) != WF_OK)

@@ -118,7 +118,7 @@ cmd_token_reset(struct cli *cli, const struct cli_command *self, int argc, char 
 	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0 || (r = cli_store(cli)) != 0)
 		goto out;
 	/* Only the Kasi clears a token: refused (and audited) before it is even opened. */
-	if (wf_token_check(cli->store, &actor, "token_reset", &err) != WF_OK) {
+	if (wf_kasi_check(cli->store, &actor, "token_reset", &err) != WF_OK) {
 		r = cli_fail_wf(cli, &err);
 		goto out;
 	}

@@ -309,6 +309,21 @@ cli_parse_id(struct cli *cli, const struct cli_command *command, int argc, char 
 }
 
 int
+cli_parse_operand(struct cli *cli, const struct cli_command *command, int argc, char **argv,
+		  const char **operand)
+{
+	char **rest;
+	int nrest, r;
+
+	if ((r = cli_parse(cli, command, argc, argv, &rest, &nrest)) != 0)
+		return r;
+	if (nrest != 1)
+		return cli_fail_usage_line(command);
+	*operand = rest[0];
+	return 0;
+}
+
+int
 cli_parse_globals(struct cli *cli, int argc, char **argv)
 {
 	int i = 1, r;

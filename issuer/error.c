@@ -6,8 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/err.h>
-
 #include "issuer-int.h"
 
 static const struct {
@@ -58,19 +56,7 @@ iss_error_from_tok(struct iss_error *err, int code, const struct tok_error *tok)
 void
 iss_error_openssl(struct iss_error *err)
 {
-	unsigned long e;
-	size_t used;
-
-	while ((e = ERR_get_error()) != 0) {
-		if (err == NULL)
-			continue;
-		used = strlen(err->message);
-		if (used + 3 < sizeof(err->message)) {
-			snprintf(err->message + used, sizeof(err->message) - used, ": ");
-			ERR_error_string_n(e, err->message + used + 2,
-					   sizeof(err->message) - used - 2);
-		}
-	}
+	tok_openssl_errors_append(err ? err->message : NULL, err ? sizeof(err->message) : 0);
 }
 
 static iss_log_fn log_fn;

@@ -30,4 +30,10 @@ int tok_cert_parse(const unsigned char *data, size_t length, STACK_OF(X509) * *o
  */
 int tok_public_key_id(EVP_PKEY *pkey, struct tok_key_id *out, struct tok_error *err);
 
+/*
+ * Take every error OpenSSL has queued in this thread, appending each as ": text" to the
+ * message in buf (of size bytes) while it fits. buf may be NULL: the queue is only emptied.
+ */
+void tok_openssl_errors_append(char *buf, size_t size);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include <openssl/err.h>
 
+#include "cert.h"
 #include "token-int.h"
 
 static const struct {
@@ -188,21 +189,26 @@ tok_error_ckr(struct tok_error *err, int code, unsigned long rv, const char *for
 }
 
 void
-tok_error_openssl(struct tok_error *err)
+tok_openssl_errors_append(char *buf, size_t size)
 {
 	unsigned long e;
 	size_t used;
 
 	while ((e = ERR_get_error()) != 0) {
-		if (err == NULL)
+		if (buf == NULL)
 			continue;
-		used = strlen(err->message);
-		if (used + 3 < sizeof(err->message)) {
-			snprintf(err->message + used, sizeof(err->message) - used, ": ");
-			ERR_error_string_n(e, err->message + used + 2,
-					   sizeof(err->message) - used - 2);
+		used = strlen(buf);
+		if (used + 3 < size) {
+			snprintf(buf + used, size - used, ": ");
+			ERR_error_string_n(e, buf + used + 2, size - used - 2);
 		}
 	}
+}
+
+void
+tok_error_openssl(struct tok_error *err)
+{
+	tok_openssl_errors_append(err ? err->message : NULL, err ? sizeof(err->message) : 0);
 }
 
 static tok_log_fn log_fn;

@@ -111,28 +111,53 @@ check_applicant(struct wf_store *store, const struct wf_applicant *a, struct wf_
 	return check_nik_nip_agree(clean, now, err);
 }
 
+/*
+ * The applicants INSERT (update false) or UPDATE of every field of the table, prepared with
+ * the applicant bound as ?1..?count; the caller binds ?count+1 (created_at, or the
+ * application's id) into *stmt.
+ */
+static int
+prepare_applicant_write(struct wf_store *store, bool update, const struct wf_applicant *a,
+			sqlite3_stmt **stmt, size_t *count, struct wf_error *err)
+{
+	char columns[WF_APPLICANT_COLUMNS_MAX], params[WF_APPLICANT_COLUMNS_MAX];
+	char sql[3 * WF_APPLICANT_COLUMNS_MAX];
+	size_t used = 0;
+	int r, n;
+
+	wf_applicant_fields(count);
+	if ((r = wf_applicant_columns("", columns, sizeof(columns), err)) != WF_OK)
+		return r;
+	for (size_t i = 1; i <= *count && used < sizeof(params); i++)
+		used += (size_t)snprintf(params + used, sizeof(params) - used, "%s?%zu",
+					 i > 1 ? ", " : "", i);
+	if (update)
+		n = snprintf(sql, sizeof(sql),
+			     "UPDATE applicants SET (%s) = (%s) WHERE id = (SELECT applicant_id"
+			     " FROM applications WHERE id = ?%zu)",
+			     columns, params, *count + 1);
+	else
+		n = snprintf(sql, sizeof(sql),
+			     "INSERT INTO applicants (%s, created_at) VALUES (%s, ?%zu)", columns,
+			     params, *count + 1);
+	if (used >= sizeof(params) || n < 0 || (size_t)n >= sizeof(sql))
+		return wf_fail(err, WF_ERR_INTERNAL, _("the applicant's SQL does not fit"));
+	if ((r = wf_prepare(store, sql, stmt, err)) != WF_OK)
+		return r;
+	wf_applicant_bind(*stmt, 1, a);
+	return WF_OK;
+}
+
 static int
 insert_applicant(struct wf_store *store, const struct wf_applicant *a, int64_t now, int64_t *id,
 		 struct wf_error *err)
 {
-	char columns[WF_APPLICANT_COLUMNS_MAX], sql[2 * WF_APPLICANT_COLUMNS_MAX];
 	sqlite3_stmt *stmt = NULL;
-	size_t count, used;
+	size_t count;
 	int r;
 
-	wf_applicant_fields(&count);
-	if ((r = wf_applicant_columns("", columns, sizeof(columns), err)) != WF_OK)
+	if ((r = prepare_applicant_write(store, false, a, &stmt, &count, err)) != WF_OK)
 		return r;
-	used = (size_t)snprintf(sql, sizeof(sql),
-				"INSERT INTO applicants (%s, created_at) VALUES (", columns);
-	for (size_t i = 1; i <= count + 1 && used < sizeof(sql); i++)
-		used += (size_t)snprintf(sql + used, sizeof(sql) - used, "?%zu%s", i,
-					 i <= count ? ", " : ")");
-	if (used >= sizeof(sql))
-		return wf_fail(err, WF_ERR_INTERNAL, _("the applicant's INSERT does not fit"));
-	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
-		return r;
-	wf_applicant_bind(stmt, 1, a);
 	sqlite3_bind_int64(stmt, (int)count + 1, now);
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		r = wf_fail_db(err, store->db, _("record applicant"));
@@ -309,28 +334,12 @@ static int
 update_applicant(struct wf_store *store, int64_t app_id, const struct wf_applicant *a,
 		 struct wf_error *err)
 {
-	char columns[WF_APPLICANT_COLUMNS_MAX], sql[2 * WF_APPLICANT_COLUMNS_MAX];
 	sqlite3_stmt *stmt = NULL;
-	size_t count, used;
+	size_t count;
 	int r;
 
-	wf_applicant_fields(&count);
-	if ((r = wf_applicant_columns("", columns, sizeof(columns), err)) != WF_OK)
+	if ((r = prepare_applicant_write(store, true, a, &stmt, &count, err)) != WF_OK)
 		return r;
-	used = (size_t)snprintf(sql, sizeof(sql), "UPDATE applicants SET (%s) = (", columns);
-	for (size_t i = 1; i <= count && used < sizeof(sql); i++)
-		used += (size_t)snprintf(sql + used, sizeof(sql) - used, "?%zu%s", i,
-					 i < count ? ", " : ")");
-	if (used < sizeof(sql))
-		used += (size_t)snprintf(sql + used, sizeof(sql) - used,
-					 " WHERE id = (SELECT applicant_id FROM applications"
-					 " WHERE id = ?%zu)",
-					 count + 1);
-	if (used >= sizeof(sql))
-		return wf_fail(err, WF_ERR_INTERNAL, _("the applicant's UPDATE does not fit"));
-	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
-		return r;
-	wf_applicant_bind(stmt, 1, a);
 	sqlite3_bind_int64(stmt, (int)count + 1, app_id);
 	if (sqlite3_step(stmt) != SQLITE_DONE || sqlite3_changes(store->db) != 1)
 		r = wf_fail_db(err, store->db, _("correct applicant"));

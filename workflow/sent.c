@@ -100,22 +100,3 @@ wf_settings_change(struct wf_store *store, const struct wf_actor *actor, const c
 out:
 	return wf_tx_end(store, r, keep, err);
 }
-
-int
-wf_settings_check(struct wf_store *store, const struct wf_actor *actor, const char *action,
-		  struct wf_error *err)
-{
-	struct wf_acting acting;
-	int r;
-
-	wf_error_clear(err);
-	if ((r = wf_tx_begin(store, err)) != WF_OK)
-		return r;
-	r = wf_authorize(store, actor, WF_ROLE_KASI, 0, "", action, &acting, err);
-	if (r == WF_OK) {
-		/* Nothing to write: wf_settings_change checks again and records the change. */
-		wf_tx_rollback(store);
-		return WF_OK;
-	}
-	return wf_tx_end(store, r, r == WF_ERR_ROLE || r == WF_ERR_INVALID, err);
-}

@@ -202,8 +202,8 @@ out:
 }
 
 int
-wf_token_check(struct wf_store *store, const struct wf_actor *actor, const char *action,
-	       struct wf_error *err)
+wf_kasi_check(struct wf_store *store, const struct wf_actor *actor, const char *action,
+	      struct wf_error *err)
 {
 	struct wf_acting acting;
 	int r;
@@ -213,7 +213,7 @@ wf_token_check(struct wf_store *store, const struct wf_actor *actor, const char 
 		return r;
 	r = wf_authorize(store, actor, WF_ROLE_KASI, 0, "", action, &acting, err);
 	if (r == WF_OK) {
-		/* Nothing to write: the act is recorded with wf_token_record, checked again. */
+		/* Nothing to write: the act is recorded later, its role checked again then. */
 		wf_tx_rollback(store);
 		return WF_OK;
 	}

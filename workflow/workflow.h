@@ -501,11 +501,12 @@ int wf_sent_issuer(struct wf_store *store, const char *number, char **issuer, st
 int wf_settings_change(struct wf_store *store, const struct wf_actor *actor, const char *action,
 		       const char *const *pairs, const char *detail, struct wf_error *err);
 /*
- * May actor change settings? The role check of wf_settings_change alone, before what the
- * change needs is made; a refusal is audited (WF_ERR_ROLE).
+ * May actor do this act of the Kasi (a settings change, "key_removed", "token_reset")? The
+ * role check of wf_settings_change or wf_token_record alone, before what the act needs is
+ * made or a token is touched; nothing is written but a refusal's audit row (WF_ERR_ROLE).
  */
-int wf_settings_check(struct wf_store *store, const struct wf_actor *actor, const char *action,
-		      struct wf_error *err);
+int wf_kasi_check(struct wf_store *store, const struct wf_actor *actor, const char *action,
+		  struct wf_error *err);
 
 /*
  * Would wf_act() (or wf_key_begin/wf_key_complete, wf_certificate_record) let actor do
@@ -624,13 +625,6 @@ int wf_token_events(struct wf_store *store, const char *token_serial, struct wf_
 int wf_token_record(struct wf_store *store, const struct wf_actor *actor, const char *token_serial,
 		    const char *number, const char *action, const char *key_id_hex,
 		    const char *detail, struct wf_error *err);
-
-/*
- * May actor record this token act ("key_removed", "token_reset")? The role check of
- * wf_token_record alone, before the token is touched; a refusal is audited (WF_ERR_ROLE).
- */
-int wf_token_check(struct wf_store *store, const struct wf_actor *actor, const char *action,
-		   struct wf_error *err);
 
 /*
  * One run per application, one writer per token: hold the station's lock named kind
