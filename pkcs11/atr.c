@@ -81,6 +81,26 @@ trim(char *s)
  * Both tables write ATRs as regular expressions over the upper-case hex text: ".." is any
  * byte, "[...]" a class of nibbles. Most lines are plain hex, compared without regcomp().
  */
+/*
+ * What the tables' patterns use: hex digits, spaces, "." for any nibble, "[...]" classes and
+ * ".*" for any rest (smartcard_list.txt has two). Anything else (a "+" repeated a hundred
+ * times, "{1000}") could make regcomp() build an exponential automaton: such a line is
+ * never compiled and matches nothing.
+ */
+static bool
+atr_pattern_safe(const char *pattern)
+{
+	int stars = 0;
+
+	for (const char *p = pattern; *p != '\0'; p++) {
+		if (*p == '*' && (p == pattern || p[-1] != '.' || ++stars > 4))
+			return false;
+		if (*p != '*' && !isxdigit((unsigned char)*p) && strchr(" .[],-", *p) == NULL)
+			return false;
+	}
+	return true;
+}
+
 static bool
 atr_pattern_matches(const char *pattern, const char *atr_hex)
 {
@@ -90,6 +110,8 @@ atr_pattern_matches(const char *pattern, const char *atr_hex)
 
 	if (strpbrk(pattern, ".[]()|*+?") == NULL)
 		return strcasecmp(pattern, atr_hex) == 0;
+	if (!atr_pattern_safe(pattern))
+		return false;
 	if (snprintf(anchored, sizeof anchored, "^%s$", pattern) >= (int)sizeof anchored)
 		return false;
 	if (regcomp(&re, anchored, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
