@@ -1,0 +1,115 @@
+#!/bin/sh
+# End to end: what the station trusts, and what lets someone outside check it. A certificate
+# for the right key must name the applicant; trust anchors others may write are refused at
+# init and issuer set; the audit chain's head is printed, carried by reports, and checked
+# against one recorded elsewhere; reports count only what the chain supports.
+. "$top_srcdir/tests/enroll-lib.sh"
+
+DUMP=${top_builddir:-..}/tests/token-dump
+CA=$ENROLL_DB.files/ca
+printf '%s\n' "$T_USER_PIN" >"$T_DIR/pin"
+
+t_station || { echo "Bail out! the station cannot be set up"; exit 1; }
+
+# dump LABEL FILE: every object of the token with every attribute, logged in.
+dump() {
+	"$DUMP" "$T_MODULE" "$1" <"$T_DIR/pin" >"$2" || { echo "cannot dump $1"; return 1; }
+}
+
+# issue NUMBER CN EMAIL OUT: the station's own CA signs the application's key under the
+# subject given (CN and emailAddress, the email also as subjectAltName), chain appended.
+issue() {
+	e kasi --json show "$1" | jq -r .key.csr >"$T_DIR/req.csr" &&
+	python3 - "$T_DIR/req.csr" "$CA" "$2" "$3" "$4" <<'PY'
+import datetime, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509.oid import NameOID
+csr_path, ca, cn, email, out = sys.argv[1:]
+csr = x509.load_pem_x509_csr(open(csr_path, "rb").read())
+ca_cert = x509.load_pem_x509_certificate(open(ca + "/ca.pem", "rb").read())
+ca_key = serialization.load_pem_private_key(open(ca + "/ca.key", "rb").read(), None)
+now = datetime.datetime.now(datetime.timezone.utc)
+names = [x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+	 x509.NameAttribute(NameOID.COMMON_NAME, cn)]
+if email:
+	names.append(x509.NameAttribute(NameOID.EMAIL_ADDRESS, email))
+builder = (x509.CertificateBuilder().subject_name(x509.Name(names))
+	   .issuer_name(ca_cert.subject).public_key(csr.public_key())
+	   .serial_number(x509.random_serial_number())
+	   .not_valid_before(now - datetime.timedelta(minutes=5))
+	   .not_valid_after(now + datetime.timedelta(days=365))
+	   .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+	   .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False,
+					False), critical=True))
+if email:
+	builder = builder.add_extension(
+		x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
+cert = builder.sign(ca_key, hashes.SHA256())
+with open(out, "wb") as f:
+	f.write(cert.public_bytes(serialization.Encoding.PEM) + open(ca + "/ca.pem", "rb").read())
+PY
+}
+
+# email NUMBER: the application's email, from the database.
+email() {
+	sqlite3 "$ENROLL_DB" "SELECT email FROM applicants a JOIN applications p ON p.applicant_id = a.id WHERE p.number = '$1'"
+}
+
+# refused_unchanged NUMBER LABEL CERT WORD: import refused with exit 15 naming WORD, the
+# token's full object dump and the application's state as they were.
+refused_unchanged() {
+	dump "$2" "$T_DIR/before" &&
+	t_expect_status 15 t_import "$1" --cert "$3" 2>"$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	grep -q "$4" "$T_DIR/err" && grep -q "BSrE" "$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	dump "$2" "$T_DIR/after" && cmp -s "$T_DIR/before" "$T_DIR/after" &&
+	[ "$(t_state "$1")" = key_generated ]
+}
+
+another_persons_name_is_refused_and_the_token_unchanged() {
+	t_softhsm 1
+	a=$(t_apply "Wulan Sari") && t_to_sent "$a" && t_keygen "$a" "" >/dev/null || return 1
+	issue "$a" "Rudi Hartono" "$(email "$a")" "$T_DIR/other.pem" &&
+	refused_unchanged "$a" "Wulan Sari" "$T_DIR/other.pem" "Rudi Hartono" &&
+	grep -q "Wulan Sari" "$T_DIR/err"
+}
+t_ok another_persons_name_for_the_right_key_is_refused_and_the_token_unchanged \
+	another_persons_name_is_refused_and_the_token_unchanged
+
+nul_or_control_in_the_cn_and_another_email_are_refused() {
+	t_softhsm 2
+	a=$(t_apply "Dian Lestari") && t_to_sent "$a" && t_keygen "$a" "" >/dev/null || return 1
+	issue "$a" "$(printf 'Dian Lestari\001')" "$(email "$a")" "$T_DIR/ctl.pem" &&
+	refused_unchanged "$a" "Dian Lestari" "$T_DIR/ctl.pem" 'Dian Lestari\\x01' &&
+	issue "$a" "Dian Lestari" "someone@example.com" "$T_DIR/mail.pem" &&
+	refused_unchanged "$a" "Dian Lestari" "$T_DIR/mail.pem" "someone@example.com"
+}
+t_ok a_control_character_in_the_cn_or_another_email_is_refused_and_the_token_unchanged \
+	nul_or_control_in_the_cn_and_another_email_are_refused
+
+# A NUL cannot be typed into a subject by the CA tools: the DER is edited, a byte of the CN
+# made 0, and the signature no longer matters since the subject check comes first.
+nul_in_the_cn_is_refused() {
+	t_softhsm 3
+	a=$(t_apply "Nina Ayu") && t_to_sent "$a" && t_keygen "$a" "" >/dev/null || return 1
+	issue "$a" "Nina Ayu" "" "$T_DIR/nina.pem" &&
+	openssl x509 -in "$T_DIR/nina.pem" -outform DER -out "$T_DIR/nina.der" &&
+	python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); i = d.index(b"Nina Ayu") + 4
+open(sys.argv[1], "wb").write(d[:i] + b"\0" + d[i + 1:])' "$T_DIR/nina.der" &&
+	refused_unchanged "$a" "Nina Ayu" "$T_DIR/nina.der" 'Nina\\x00Ayu'
+}
+t_ok a_nul_in_the_cn_is_refused_and_the_token_unchanged nul_in_the_cn_is_refused
+
+# The name applied for precomposed (NFC), the CA writes it decomposed (NFD): the same name.
+nfd_and_nfc_forms_are_the_same_name() {
+	t_softhsm 4
+	nfc=$(printf 'Ren\303\251 Aur\303\251lia')
+	nfd=$(printf 'Rene\314\201 Aure\314\201lia')
+	a=$(t_apply "$nfc") && t_to_sent "$a" && t_keygen "$a" "" >/dev/null || return 1
+	upper=$(email "$a" | tr a-z A-Z)
+	issue "$a" "$nfd" "$upper" "$T_DIR/nfd.pem" &&
+	t_import "$a" --cert "$T_DIR/nfd.pem" >/dev/null && [ "$(t_state "$a")" = certificate_imported ]
+}
+t_ok a_name_in_nfd_form_and_an_email_in_capitals_are_accepted nfd_and_nfc_forms_are_the_same_name
+
+t_done
