@@ -375,7 +375,9 @@ cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	struct wf_report *report = NULL;
 	struct csv_style style = {',', false};
 	struct wf_error err;
-	char **rest, names[128];
+	struct json_object *json;
+	char **rest, names[128], head[WF_AUDIT_HASH_HEX];
+	int64_t head_row = 0;
 	int nrest, r;
 
 	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
@@ -388,16 +390,27 @@ cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	if ((r = parse_request(from, to, by, &request)) != 0 ||
 	    (r = parse_csv_style(separator, bom, &style)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
-	if (kind->run(cli->store, &request, &report, &err) != WF_OK)
+	/* The head names the chain the figures come from: checked later by audit verify --expect.
+	 */
+	if (kind->run(cli->store, &request, &report, &err) != WF_OK ||
+	    wf_audit_head(cli->store, &head_row, head, &err) != WF_OK) {
+		wf_report_free(report);
 		return cli_fail_wf(cli, &err);
+	}
 	if (cli->json) {
-		cli_print_json(report_json(report));
+		json = report_json(report);
+		cli_json_add_string(json, "audit_head", head);
+		cli_print_json(json);
 	} else if (csv) {
+		/* CSV stays data only, for a spreadsheet; the text and JSON forms carry the head.
+		 */
 		print_csv(report, cli_indonesian(), &style);
 	} else {
 		printf("%s (%lld)\n", cli_indonesian() ? report->title_id : report->title_en,
 		       (long long)report->total);
 		print_table(report, cli_indonesian());
+		printf("\n");
+		printf(_("Audit head: row %lld, %s\n"), (long long)head_row, head);
 	}
 	wf_report_free(report);
 	return 0;

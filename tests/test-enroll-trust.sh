@@ -112,4 +112,61 @@ nfd_and_nfc_forms_are_the_same_name() {
 }
 t_ok a_name_in_nfd_form_and_an_email_in_capitals_are_accepted nfd_and_nfc_forms_are_the_same_name
 
+# head FILE: the "row N, HASH" hash of an "Audit head:" line in FILE.
+head_in() {
+	sed -n 's/^Audit head: row [0-9]*, \([0-9a-f]*\)$/\1/p' "$1"
+}
+
+# rewrite_chain: what an intruder with the file does: every row's time moved back an hour
+# and the whole chain rehashed as workflow/audit.c defines it, the head row moved with it
+# (the append-only triggers dropped for it and put back).
+rewrite_chain() {
+	python3 - "$ENROLL_DB" <<'PY'
+import hashlib, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+def field(text):
+	data = text.encode()
+	return str(len(data)).encode() + b":" + data + b"\n"
+# The append-only triggers are the file's own: dropped for the rewrite, put back after.
+triggers = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+		      " AND tbl_name = 'audit'").fetchall()
+for name, _ in triggers:
+	db.execute('DROP TRIGGER "%s"' % name)
+prev = "0" * 64
+rows = db.execute("SELECT seq, at, login, kind, application, action, result, detail"
+		  " FROM audit ORDER BY seq").fetchall()
+for seq, at, *fields in rows:
+	at -= 3600
+	digest = hashlib.sha256(field(prev) + field("%d %d" % (seq, at)) +
+				b"".join(field(f or "") for f in fields)).hexdigest()
+	db.execute("UPDATE audit SET at = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+		   (at, prev, digest, seq))
+	prev = digest
+db.execute("UPDATE audit_head SET hash = ? WHERE id = 1", (prev,))
+for _, sql in triggers:
+	db.execute(sql)
+db.commit()
+PY
+}
+
+head_is_printed_carried_by_reports_and_a_rewritten_chain_is_caught() {
+	e kasi audit verify >"$T_DIR/verify" && old=$(head_in "$T_DIR/verify") &&
+	[ "$old" = "$(sqlite3 "$ENROLL_DB" "SELECT hash FROM audit_head")" ] &&
+	grep -q "^Audit head: row $(sqlite3 "$ENROLL_DB" "SELECT seq FROM audit_head"), " "$T_DIR/verify" &&
+	e kasi --lang en report holders >"$T_DIR/report" && [ "$(head_in "$T_DIR/report")" = "$old" ] &&
+	[ "$(e kasi --json report holders | jq -r .audit_head)" = "$old" ] &&
+	e kasi --lang en report holders --csv | { ! grep -q "$old"; } &&
+	e kasi audit verify --expect "$(echo "$old" | cut -c1-16)" >/dev/null || return 1
+	rewrite_chain || return 1
+	e kasi audit verify >"$T_DIR/verify" && new=$(head_in "$T_DIR/verify") && [ "$new" != "$old" ] &&
+	t_expect_status 22 e kasi audit verify --expect "$(echo "$old" | cut -c1-16)" 2>"$T_DIR/err" &&
+	grep -q "$new" "$T_DIR/err" && grep -q "$(echo "$old" | cut -c1-16)" "$T_DIR/err" &&
+	t_expect_status 22 e kasi audit verify --expect "$old" 2>/dev/null &&
+	e kasi audit verify --expect "$new" >/dev/null &&
+	t_expect_status 1 e kasi audit verify --expect "$(echo "$new" | cut -c1-15)" 2>/dev/null &&
+	t_expect_status 1 e kasi audit verify --expect "not-a-hash-at-all-x" 2>/dev/null
+}
+t_ok the_audit_head_is_printed_and_carried_by_reports_and_a_rewritten_chain_fails_expect \
+	head_is_printed_carried_by_reports_and_a_rewritten_chain_is_caught
+
 t_done

@@ -755,6 +755,15 @@ int wf_list(struct wf_store *store, int state, size_t limit, size_t offset, stru
 int wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows,
 		    struct wf_error *err);
 
+/*
+ * The audit chain's head: its last row's sequence number and hash (64 hex digits and the
+ * NUL into hash); row 0 and the genesis hash for an empty chain. What a printed report or
+ * a backup carries, so that a chain rewritten as a whole is caught (audit verify --expect).
+ */
+#define WF_AUDIT_HASH_HEX 65
+int wf_audit_head(struct wf_store *store, int64_t *seq, char hash[WF_AUDIT_HASH_HEX],
+		  struct wf_error *err);
+
 /* A record that disagrees with what the audit chain says it must be. */
 struct wf_record_problem {
 	char table[16]; /* "applications", "keys", "certificates" */
