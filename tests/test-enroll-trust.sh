@@ -169,4 +169,50 @@ head_is_printed_carried_by_reports_and_a_rewritten_chain_is_caught() {
 t_ok the_audit_head_is_printed_and_carried_by_reports_and_a_rewritten_chain_fails_expect \
 	head_is_printed_carried_by_reports_and_a_rewritten_chain_is_caught
 
+# Roots for the file connector, made outside enroll, in a directory of their own.
+mkdir -p "$T_DIR/roots" && chmod 700 "$T_DIR/roots" &&
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=Root" \
+		-keyout "$T_DIR/roots/root.key" -out "$T_DIR/roots/anchors.pem" -days 30 2>/dev/null ||
+	{ echo "Bail out! no roots for the file connector"; exit 1; }
+
+# init_file DIR: init a new station in DIR with the file connector and the roots above.
+init_file() {
+	ENROLL_DB=$1/enroll.db e kasi init --office "Dinas Kominfo" --city Singkawang \
+		--issuer file --trust-anchors "$T_DIR/roots/anchors.pem" \
+		--outbox "$1/outbox" --inbox "$1/inbox"
+}
+
+unsafe_anchors_are_refused_at_init_and_nothing_is_created() {
+	chmod 666 "$T_DIR/roots/anchors.pem"
+	t_expect_status 23 init_file "$T_DIR/s1" 2>"$T_DIR/err" && [ ! -e "$T_DIR/s1" ] &&
+	grep -q "anchors.pem is writable by others: chmod go-w" "$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	chmod 644 "$T_DIR/roots/anchors.pem" && chmod 775 "$T_DIR/roots"
+	t_expect_status 23 init_file "$T_DIR/s1" 2>"$T_DIR/err" && [ ! -e "$T_DIR/s1" ] &&
+	grep -q "roots is writable by others" "$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	chmod 755 "$T_DIR/roots" && chown nobody "$T_DIR/roots/anchors.pem"
+	t_expect_status 23 init_file "$T_DIR/s1" 2>"$T_DIR/err" && [ ! -e "$T_DIR/s1" ] &&
+	grep -q "belongs to another user" "$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	chown "$(id -u)" "$T_DIR/roots/anchors.pem" && init_file "$T_DIR/s1" >/dev/null
+}
+t_ok unsafe_trust_anchors_are_refused_at_init_with_the_chmod_hint_and_nothing_is_created \
+	unsafe_anchors_are_refused_at_init_and_nothing_is_created
+
+unsafe_anchors_are_refused_at_issuer_set_and_nothing_changes() {
+	rows=$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE action = 'issuer_set'")
+	chmod 664 "$T_DIR/roots/anchors.pem"
+	t_expect_status 23 e kasi issuer set file --trust-anchors "$T_DIR/roots/anchors.pem" \
+		--outbox "$T_DIR/out2" --inbox "$T_DIR/in2" 2>"$T_DIR/err" &&
+	grep -q "chmod go-w" "$T_DIR/err" && [ ! -e "$T_DIR/out2" ] && [ ! -e "$T_DIR/in2" ] &&
+	[ "$(sqlite3 "$ENROLL_DB" "SELECT value FROM settings WHERE key = 'issuer'")" = local ] &&
+	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE action = 'issuer_set'")" = "$rows" ] ||
+		{ cat "$T_DIR/err"; return 1; }
+	# The local CA's own anchors, made writable by others after init.
+	chmod 644 "$T_DIR/roots/anchors.pem" && chmod 666 "$CA/trust-anchors.pem" &&
+	t_expect_status 23 e kasi issuer set local 2>"$T_DIR/err" &&
+	grep -q "trust-anchors.pem is writable by others" "$T_DIR/err" &&
+	chmod 644 "$CA/trust-anchors.pem" && e kasi issuer set local >/dev/null
+}
+t_ok unsafe_trust_anchors_are_refused_at_issuer_set_and_the_setting_is_unchanged \
+	unsafe_anchors_are_refused_at_issuer_set_and_nothing_changes
+
 t_done
