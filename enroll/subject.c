@@ -97,22 +97,23 @@ printable(const char *text, size_t length, char *out, size_t size)
 	out[used] = '\0';
 }
 
+/* The refusal, with both texts: of the name, or of an email. */
 static int
-refuse(const struct wf_application *app, const char *what, const char *in_cert, size_t length,
+refuse(const struct wf_application *app, bool email, const char *in_cert, size_t length,
        const char *in_app)
 {
 	char shown[512];
 
 	printable(in_cert, length, shown, sizeof(shown));
 	fprintf(stderr, "enroll: ");
-	/* TRANSLATORS: the first %s is "name" or "email"; then the certificate's, the number,
-	 * the application's. */
-	fprintf(stderr, _("the certificate's %s is \"%s\", but application %s has \"%s\"\n"), what,
+	fprintf(stderr,
+		email ? _("the certificate's email is \"%s\", but application %s has \"%s\"\n")
+		      : _("the certificate is for \"%s\", but application %s is for \"%s\"\n"),
 		shown, app->number, in_app);
 	fprintf(stderr, "  %s\n",
 		_("Nothing was written to the token. Ask BSrE for a certificate with the "
-		  "applicant's data as the application has them; a mistake in the application "
-		  "itself can only be corrected (enroll edit) before step 6."));
+		  "applicant's data as the application has them; the application's own data can "
+		  "be corrected only before step 6."));
 	return EXIT_CERT_MISMATCH;
 }
 
@@ -131,7 +132,7 @@ check_common_name(const struct wf_application *app, X509 *cert)
 		cn = utf8_text(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, at)), &length,
 			       &clean);
 	if (cn == NULL || !clean || !same_nfc(cn, app->applicant.full_name))
-		r = refuse(app, _("name"), cn != NULL ? cn : "", length, app->applicant.full_name);
+		r = refuse(app, false, cn != NULL ? cn : "", length, app->applicant.full_name);
 	free(cn);
 	return r;
 }
@@ -145,8 +146,7 @@ check_email(const struct wf_application *app, const ASN1_STRING *value)
 	int r = 0;
 
 	if (email == NULL || !clean || strcasecmp(email, app->applicant.email) != 0)
-		r = refuse(app, _("email"), email != NULL ? email : "", length,
-			   app->applicant.email);
+		r = refuse(app, true, email != NULL ? email : "", length, app->applicant.email);
 	free(email);
 	return r;
 }
