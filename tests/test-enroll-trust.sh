@@ -215,4 +215,31 @@ unsafe_anchors_are_refused_at_issuer_set_and_nothing_changes() {
 t_ok unsafe_trust_anchors_are_refused_at_issuer_set_and_the_setting_is_unchanged \
 	unsafe_anchors_are_refused_at_issuer_set_and_nothing_changes
 
+# total: the holders the report counts, by its JSON.
+total() {
+	e kasi --json report holders --by all | jq -r .total
+}
+
+forged_holder_is_not_counted_and_is_named() {
+	t_softhsm 5
+	a=$(t_apply "Hana Pertiwi") && t_to_sent "$a" && t_keygen "$a" "" >/dev/null &&
+	t_import "$a" >/dev/null && e kasi handover "$a" >/dev/null || return 1
+	b=$(t_apply "Yoga Pratama") && e kadis reject "$b" --reason "bukan pegawai" >/dev/null &&
+	before=$(total) && [ "$before" -ge 1 ] || return 1
+	# Rejected, then made a holder in the file: the chain says rejected.
+	sqlite3 "$ENROLL_DB" "UPDATE applications SET state = 'active' WHERE number = '$b'" &&
+	[ "$(total)" = "$before" ] &&
+	e kasi --json report holders --by all 2>"$T_DIR/err" | jq -e --arg b "$b" '.left_out == [$b]' >/dev/null &&
+	grep -q "1 application not counted: .*audit log.*: $b$" "$T_DIR/err" &&
+	e kasi --lang en report holders >"$T_DIR/report" &&
+	grep -q "^1 application not counted: .*: $b$" "$T_DIR/report" &&
+	t_expect_status 22 e kasi audit verify 2>/dev/null &&
+	# Put back as the chain says: nothing left out, the same count.
+	sqlite3 "$ENROLL_DB" "UPDATE applications SET state = 'rejected' WHERE number = '$b'" &&
+	e kasi --lang en report holders >"$T_DIR/report" && ! grep -q "not counted" "$T_DIR/report" &&
+	[ "$(total)" = "$before" ]
+}
+t_ok a_holder_forged_in_the_file_is_not_counted_and_the_report_names_it \
+	forged_holder_is_not_counted_and_is_named
+
 t_done
