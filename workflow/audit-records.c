@@ -56,9 +56,7 @@ static const char *const effect_sql[EFFECT_COUNT + 1] = {
     "INSERT OR IGNORE INTO temp.chain_records (number) VALUES (?1)",
 };
 
-/* The replay's table lives in memory: it is rebuilt on every run and never kept. */
-static const char create_sql[] = "PRAGMA temp_store = MEMORY;"
-				 "CREATE TEMP TABLE IF NOT EXISTS chain_records ("
+static const char create_sql[] = "CREATE TEMP TABLE IF NOT EXISTS chain_records ("
 				 "  number TEXT PRIMARY KEY,"
 				 "  state TEXT,"
 				 "  state_seq INTEGER NOT NULL DEFAULT 0,"
