@@ -108,9 +108,11 @@ pick_minutes(int standard)
 }
 
 struct filler {
+	struct wf_store *store; /* the audit chain is written through the library */
 	sqlite3 *db;
 	sqlite3_stmt *applicant, *application, *event, *document;
 	int64_t officials[WF_ROLE_COUNT]; /* by role; the kasi records the applicant's acts */
+	const char *logins[WF_ROLE_COUNT];
 	int64_t now;
 	int seq_by_year[3000];
 };
@@ -294,18 +296,17 @@ put_applicant(struct filler *f, int64_t n, int64_t created, int64_t *id)
 
 static int
 put_application_row(struct filler *f, int64_t applicant, const struct plan *p, int step,
-		    int64_t created, int64_t updated, int64_t *id)
+		    int64_t created, int64_t updated, int64_t *id, char number[40])
 {
 	sqlite3_stmt *a = f->application;
 	time_t t = (time_t)created;
 	struct tm tm;
-	char number[40];
 	int year, seq;
 
 	localtime_r(&t, &tm);
 	year = tm.tm_year + 1900;
 	seq = ++f->seq_by_year[year % 3000];
-	snprintf(number, sizeof(number), "TTE/%d/%04d", year, seq);
+	snprintf(number, 40, "TTE/%d/%04d", year, seq);
 	sqlite3_bind_text(a, 1, number, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(a, 2, year);
 	sqlite3_bind_int(a, 3, seq);
@@ -343,12 +344,35 @@ plan_times(struct filler *f, const struct plan *p, int64_t created, int64_t star
 	}
 }
 
+/*
+ * The act's audit row, as a transition writes it ("from -> to, step N"): the holders report
+ * counts only what the chain replays to, so the benchmark's chain must be there to count.
+ */
+static int
+put_audit(struct filler *f, const char *number, const char *action, const char *from,
+	  const char *to, int step, enum wf_role role)
+{
+	char detail[96];
+	struct wf_error err;
+	const struct wf_audit_entry entry = {
+	    f->logins[role == WF_ROLE_APPLICANT ? WF_ROLE_KASI : role],
+	    "act",
+	    number,
+	    action,
+	    "ok",
+	    detail};
+
+	snprintf(detail, sizeof(detail), "%s -> %s, step %d", from, to, step);
+	return wf_audit_append(f->store, &entry, &err) == WF_OK ? 0 : -1;
+}
+
 static int
 put_application(struct filler *f, int64_t n)
 {
 	enum wf_state target = pick_state();
 	int64_t created = pick_created(f, target), started[16], applicant, app;
 	int minutes[16], step = 1, submit_minutes = pick_minutes(15);
+	char number[40];
 	struct plan p;
 
 	plan_path(&p, target);
@@ -360,15 +384,21 @@ put_application(struct filler *f, int64_t n)
 	    put_application_row(f, applicant, &p, step, created,
 				p.count > 0 ? started[p.count - 1] + minutes[p.count - 1] * 60
 					    : created,
-				&app) != 0 ||
+				&app, number) != 0 ||
 	    put_event(f, app, 1, "submit", "", "submitted", WF_ROLE_APPLICANT,
-		      created - submit_minutes * 60, submit_minutes) != 0)
+		      created - submit_minutes * 60, submit_minutes) != 0 ||
+	    put_audit(f, number, "submit", "", "submitted", 1, WF_ROLE_APPLICANT) != 0)
 		return -1;
-	for (size_t i = 0; i < p.count; i++)
-		if (put_event(f, app, p.acts[i]->step, wf_action_name(p.acts[i]->action),
-			      wf_state_name(p.acts[i]->from), wf_state_name(p.acts[i]->to),
-			      p.acts[i]->role, started[i], minutes[i]) != 0)
+	for (size_t i = 0; i < p.count; i++) {
+		const char *action = wf_action_name(p.acts[i]->action);
+		const char *from = wf_state_name(p.acts[i]->from),
+			   *to = wf_state_name(p.acts[i]->to);
+
+		if (put_event(f, app, p.acts[i]->step, action, from, to, p.acts[i]->role,
+			      started[i], minutes[i]) != 0 ||
+		    put_audit(f, number, action, from, to, p.acts[i]->step, p.acts[i]->role) != 0)
 			return -1;
+	}
 	for (int kind = 0; kind < WF_DOC_COUNT; kind++) {
 		sqlite3_bind_int64(f->document, 1, app);
 		sqlite3_bind_text(f->document, 2, wf_document_name(kind), -1, SQLITE_STATIC);
@@ -401,11 +431,13 @@ prepare_filler(struct filler *f, struct wf_store *store)
 		snprintf(o.nip, sizeof(o.nip), "%s", officials[i].nip);
 		snprintf(o.login, sizeof(o.login), "%s", officials[i].login);
 		o.role = officials[i].role;
+		f->logins[o.role] = officials[i].login;
 		if (wf_official_add(store, &o, "kasi", &f->officials[o.role], &err) != WF_OK) {
 			fprintf(stderr, "wf-bench: %s\n", err.message);
 			return -1;
 		}
 	}
+	f->store = store;
 	f->db = wf_store_db(store);
 	f->now = (int64_t)time(NULL);
 	/* A bulk load of a new file: nothing to lose if it stops halfway. */

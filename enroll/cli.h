@@ -211,6 +211,7 @@ extern const struct cli_option official_add_options[], apply_options[], edit_opt
     list_options[], report_options[], token_wait_options[], token_reset_options[],
     restore_options[], official_list_options[], official_edit_options[],
     official_deactivate_options[];
+extern const struct cli_option audit_verify_options[];
 
 /*
  * The option tables that end with each issuer connector's settings, from issuer/'s table:

@@ -200,6 +200,7 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	}
 	if ((r = station_issuer(cli, app, &issuer)) != 0 ||
 	    (r = fetch_certificate(cli, app, issuer, cert_path, &data, &length)) != 0 ||
+	    (r = station_check_subject(app, data, length)) != 0 ||
 	    (r = cli_open_token(cli, &token)) != 0 ||
 	    (r = holder_guard(cli, token, app, true, &token_lock)) != 0 ||
 	    (r = cli_login(cli, token)) != 0 ||

@@ -279,6 +279,42 @@ report_json(const struct wf_report *report)
 	return o;
 }
 
+/*
+ * Applications the holders report did not count (their records disagree with the audit
+ * chain): on the report itself in text, on stderr beside CSV and JSON (JSON names them in
+ * "left_out", present only when there are any).
+ */
+static void
+print_left_out(const struct wf_report *report, FILE *to)
+{
+	if (report->left_out_count == 0)
+		return;
+	fprintf(to, "%s", to == stderr ? "enroll: " : "");
+	fprintf(to,
+		ngettext("%zu application not counted: its records disagree with the audit log "
+			 "(see 'enroll audit verify'):",
+			 "%zu applications not counted: their records disagree with the audit log "
+			 "(see 'enroll audit verify'):",
+			 (unsigned long)report->left_out_count),
+		report->left_out_count);
+	for (size_t i = 0; i < report->left_out_count; i++)
+		fprintf(to, " %s", report->left_out[i]);
+	fprintf(to, "\n");
+}
+
+static void
+json_add_left_out(struct json_object *o, const struct wf_report *report)
+{
+	struct json_object *numbers;
+
+	if (report->left_out_count == 0)
+		return;
+	numbers = json_object_new_array();
+	for (size_t i = 0; i < report->left_out_count; i++)
+		json_object_array_add(numbers, json_object_new_string(report->left_out[i]));
+	json_object_object_add(o, "left_out", numbers);
+}
+
 /* "2026-11-24" as local midnight; 0 for NULL. */
 static int
 parse_date(const char *text, int64_t *out)
@@ -389,7 +425,9 @@ cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	struct wf_report *report = NULL;
 	struct csv_style style = {',', false};
 	struct wf_error err;
-	char **rest, names[128];
+	struct json_object *json;
+	char **rest, names[128], head[WF_AUDIT_HASH_HEX];
+	int64_t head_row = 0;
 	int nrest, r;
 
 	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
@@ -402,16 +440,31 @@ cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	if ((r = parse_request(from, to, by, &request)) != 0 ||
 	    (r = parse_csv_style(separator, bom, &style)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
-	if (kind->run(cli->store, &request, &report, &err) != WF_OK)
+	/* The head names the chain the figures come from: checked later by audit verify --expect.
+	 */
+	if (kind->run(cli->store, &request, &report, &err) != WF_OK ||
+	    wf_audit_head(cli->store, &head_row, head, &err) != WF_OK) {
+		wf_report_free(report);
 		return cli_fail_wf(cli, &err);
+	}
 	if (cli->json) {
-		cli_print_json(report_json(report));
+		json = report_json(report);
+		cli_json_add_string(json, "audit_head", head);
+		json_add_left_out(json, report);
+		cli_print_json(json);
+		print_left_out(report, stderr);
 	} else if (csv) {
+		/* CSV stays data only, for a spreadsheet; the text and JSON forms carry the head.
+		 */
 		print_csv(report, cli_indonesian(), &style);
+		print_left_out(report, stderr);
 	} else {
 		printf("%s (%lld)\n", cli_indonesian() ? report->title_id : report->title_en,
 		       (long long)report->total);
 		print_table(report, cli_indonesian());
+		printf("\n");
+		print_left_out(report, stdout);
+		printf(_("Audit head: row %lld, %s\n"), (long long)head_row, head);
 	}
 	wf_report_free(report);
 	return 0;

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -263,11 +264,43 @@ audit_verify_records(struct cli *cli)
 	return cli_fail_wf(cli, &err);
 }
 
+static const char *expect_head;
+
+const struct cli_option audit_verify_options[] = {
+    {"expect", OPT_STRING, &expect_head, "HASH",
+     N_("the head recorded elsewhere (a report, a backup): its first 16 or more hex digits"),
+     false},
+    {NULL},
+};
+
+/*
+ * A chain rewritten as a whole verifies in itself: only a head recorded outside the file
+ * catches it. A prefix of 16 hex digits (64 bits) is what an operator copies from paper.
+ */
+static int
+audit_check_expected(const char *head)
+{
+	size_t length = strlen(expect_head);
+
+	if (length < 16 || length > 64 || strspn(expect_head, "0123456789abcdefABCDEF") != length)
+		return cli_fail_usage(_("--expect takes 16 to 64 hex digits of an audit head"));
+	if (strncasecmp(expect_head, head, length) == 0)
+		return 0;
+	fprintf(stderr, _("enroll: the audit head is %s, not the %s recorded elsewhere\n"), head,
+		expect_head);
+	fprintf(stderr, "  %s\n",
+		_("The chain in this file is not the one that head was taken from: it was "
+		  "rewritten or replaced. Restore the station from a backup whose manifest has "
+		  "the expected head, and report the incident."));
+	return EXIT_AUDIT;
+}
+
 int
 cmd_audit_verify(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
 	struct wf_error err;
-	int64_t bad = 0, rows = 0;
+	int64_t bad = 0, rows = 0, head_row = 0;
+	char head[WF_AUDIT_HASH_HEX];
 	char **rest;
 	int nrest, r;
 
@@ -282,6 +315,11 @@ cmd_audit_verify(struct cli *cli, const struct cli_command *self, int argc, char
 	}
 	if ((r = audit_verify_records(cli)) != 0)
 		return r;
+	if (wf_audit_head(cli->store, &head_row, head, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	if (expect_head != NULL && (r = audit_check_expected(head)) != 0)
+		return r;
 	printf(_("Audit log intact: %lld rows verified.\n"), (long long)rows);
+	printf(_("Audit head: row %lld, %s\n"), (long long)head_row, head);
 	return 0;
 }

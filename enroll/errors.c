@@ -84,6 +84,10 @@ static const struct error_entry issuer_errors[] = {
     {ISS_ERR_EXISTS, EXIT_INVALID, N_("the directory already holds a CA"), NULL},
     {ISS_ERR_UNSAFE, EXIT_FILE, N_("the local CA's key is not private"),
      N_("chmod 600 the key file named above")},
+    {ISS_ERR_UNSAFE_ANCHORS, EXIT_FILE,
+     N_("the trust anchors are not safe: someone else could choose the CA the station trusts"),
+     N_("make the file named above, and its directory, yours or root's and writable by the "
+	"owner alone (chmod go-w), then run the command again")},
 };
 
 static const struct error_entry workflow_errors[] = {

@@ -57,7 +57,7 @@ static const struct cli_command commands[] = {
     {"list", NULL, CLI_NO_STEP, cmd_list, list_options, NULL, N_("list applications")},
     {"report", NULL, CLI_NO_STEP, cmd_report, report_options, "[REPORT]",
      N_("reports: certificate holders, states, step times, overdue")},
-    {"audit", "verify", CLI_NO_STEP, cmd_audit_verify, NULL, NULL,
+    {"audit", "verify", CLI_NO_STEP, cmd_audit_verify, audit_verify_options, NULL,
      N_("verify the audit log's hash chain")},
     {"backup", NULL, CLI_NO_STEP, cmd_backup, NULL, "DIR",
      N_("write a backup of the station (database, files, manifest) to the new DIR")},

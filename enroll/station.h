@@ -79,6 +79,14 @@ int station_request_add_csr(struct cli *cli, const struct wf_application *app,
 			    const char *key_id_hex, const char *csr_pem,
 			    struct station_request *request);
 void station_request_clear(struct station_request *request);
+/*
+ * Before step 7 writes anything: the certificate in data for app's key must name the
+ * applicant (CN the full name in NFC, every email the application's, no control character).
+ * Prints the refusal with both names and returns EXIT_CERT_MISMATCH; 0 when they agree or
+ * when data holds no certificate for the key (the import refuses that itself).
+ */
+int station_check_subject(const struct wf_application *app, const unsigned char *data,
+			  size_t length);
 
 struct pcsc_model;
 /*

@@ -3,9 +3,13 @@
  * and a connector with its settings as one text, so that what was sent through a connector
  * is fetched from the same one after the station's setting has changed.
  */
+#include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "issuer-int.h"
 
@@ -13,14 +17,14 @@
 #define CONFIG_OPTIONS_MAX 8
 
 static const struct iss_option local_options[] = {
-    {"ca-dir", "DIR", N_("the local test CA's directory"), "ca"},
+    {"ca-dir", "DIR", N_("the local test CA's directory"), "ca", LOCAL_TRUST_ANCHORS},
     {NULL},
 };
 
 static const struct iss_option file_options[] = {
-    {"outbox", "DIR", N_("where requests for the BSrE portal are written"), "outbox"},
-    {"inbox", "DIR", N_("where certificates from BSrE are picked up"), "inbox"},
-    {"trust-anchors", "FILE", N_("BSrE's root certificates (PEM)"), NULL},
+    {"outbox", "DIR", N_("where requests for the BSrE portal are written"), "outbox", NULL},
+    {"inbox", "DIR", N_("where certificates from BSrE are picked up"), "inbox", NULL},
+    {"trust-anchors", "FILE", N_("BSrE's root certificates (PEM)"), NULL, ""},
     {NULL},
 };
 
@@ -76,12 +80,64 @@ find_complete(const char *name, iss_lookup_fn lookup, void *arg, const struct is
 	return ISS_OK;
 }
 
+/*
+ * Whoever can write the trust anchors, or the directory they are in, decides which CA the
+ * station believes (the import refuses such anchors; so does the setting). Not there yet
+ * is fine: what the connector makes is made private.
+ */
+static int
+check_safe(const char *path, struct iss_error *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return errno == ENOENT ? ISS_OK
+				       : iss_error_set(err, ISS_ERR_IO, _("cannot read %s: %s"),
+						       path, strerror(errno));
+	if (st.st_uid != 0 && st.st_uid != getuid())
+		return iss_error_set(err, ISS_ERR_UNSAFE_ANCHORS,
+				     _("%s belongs to another user (uid %u): trust anchors must "
+				       "be yours or root's"),
+				     path, (unsigned)st.st_uid);
+	if ((st.st_mode & 022) != 0)
+		return iss_error_set(err, ISS_ERR_UNSAFE_ANCHORS,
+				     _("%s is writable by others: chmod go-w %s"), path, path);
+	return ISS_OK;
+}
+
+/* Each setting that holds trust anchors: the file and the directory it is in. */
+static int
+check_anchors(const struct iss_connector *connector, iss_lookup_fn lookup, void *arg,
+	      struct iss_error *err)
+{
+	char *path = NULL, *dir = NULL;
+	int r = ISS_OK;
+
+	for (const struct iss_option *o = connector->options; o->name != NULL && r == ISS_OK; o++) {
+		if (o->anchors == NULL)
+			continue;
+		if (asprintf(&path, "%s%s%s", lookup(arg, o->name), o->anchors[0] ? "/" : "",
+			     o->anchors) < 0 ||
+		    (dir = strdup(path)) == NULL)
+			r = iss_error_set(err, ISS_ERR_INTERNAL, _("out of memory"));
+		else if ((r = check_safe(path, err)) == ISS_OK)
+			r = check_safe(dirname(dir), err);
+		free(dir);
+		free(path);
+		dir = path = NULL;
+	}
+	return r;
+}
+
 int
 iss_check(const char *name, iss_lookup_fn lookup, void *arg, struct iss_error *err)
 {
 	const struct iss_connector *connector = NULL;
+	int r;
 
-	return find_complete(name, lookup, arg, &connector, err);
+	if ((r = find_complete(name, lookup, arg, &connector, err)) != ISS_OK)
+		return r;
+	return check_anchors(connector, lookup, arg, err);
 }
 
 int
@@ -103,7 +159,8 @@ iss_prepare(const char *name, iss_lookup_fn lookup, void *arg, const char *organ
 	const struct iss_connector *connector = NULL;
 	int r;
 
-	if ((r = find_complete(name, lookup, arg, &connector, err)) != ISS_OK)
+	if ((r = find_complete(name, lookup, arg, &connector, err)) != ISS_OK ||
+	    (r = check_anchors(connector, lookup, arg, err)) != ISS_OK)
 		return r;
 	return connector->prepare(lookup, arg, organization, err);
 }

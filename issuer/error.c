@@ -22,6 +22,7 @@ static const struct {
     {ISS_ERR_NOT_ISSUED, "ISS_ERR_NOT_ISSUED"},
     {ISS_ERR_EXISTS, "ISS_ERR_EXISTS"},
     {ISS_ERR_UNSAFE, "ISS_ERR_UNSAFE"},
+    {ISS_ERR_UNSAFE_ANCHORS, "ISS_ERR_UNSAFE_ANCHORS"},
 };
 
 const char *

@@ -53,6 +53,8 @@ int iss_write_file(const char *path, const void *data, size_t length, mode_t mod
 /* mkdir -p, mode 0700 for what it makes. */
 int iss_make_directories(const char *path, struct iss_error *err);
 
+/* The roots the local test CA's certificates chain to, inside its directory. */
+#define LOCAL_TRUST_ANCHORS "trust-anchors.pem"
 /* The local test CA (issuer_local.c): create it in dir, open it. */
 int iss_local_prepare(iss_lookup_fn lookup, void *arg, const char *organization,
 		      struct iss_error *err);

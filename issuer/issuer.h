@@ -21,6 +21,7 @@ enum iss_status {
 	ISS_ERR_NOT_ISSUED = -7,	/* the issuer has nothing for this request yet */
 	ISS_ERR_EXISTS = -8,		/* the directory already holds a CA */
 	ISS_ERR_UNSAFE = -9,		/* a CA key others can read */
+	ISS_ERR_UNSAFE_ANCHORS = -10,	/* trust anchors others can write, or another user's */
 };
 
 /* Filled by every function that can fail: the status and one line of text (localized). */
@@ -56,6 +57,11 @@ struct iss_option {
 	const char *argument;	  /* "DIR", "FILE" */
 	const char *help;	  /* N_() text */
 	const char *default_name; /* a name in the station's data directory, NULL: required */
+	/*
+	 * Where the value holds the roots the station trusts: "" the value itself (a FILE),
+	 * else the file's name inside the value (a DIR). NULL: no trust anchors.
+	 */
+	const char *anchors;
 };
 
 /* One row of the connector table. */
@@ -80,7 +86,9 @@ const struct iss_connector *iss_connector_find(const char *name, struct iss_erro
 
 /*
  * Is name a connector and does lookup give every setting it needs? ISS_ERR_UNKNOWN_CONNECTOR
- * (naming the known), ISS_ERR_MISSING_SETTING (naming the setting). Touches nothing.
+ * (naming the known), ISS_ERR_MISSING_SETTING (naming the setting). Trust anchors already
+ * there, and their directory, must be root's or ours and writable by the owner alone
+ * (ISS_ERR_UNSAFE_ANCHORS naming the path), as the import demands. Touches nothing.
  */
 int iss_check(const char *name, iss_lookup_fn lookup, void *arg, struct iss_error *err);
 /*
@@ -90,7 +98,7 @@ int iss_check(const char *name, iss_lookup_fn lookup, void *arg, struct iss_erro
 int iss_open(const char *name, iss_lookup_fn lookup, void *arg, struct issuer **out,
 	     struct iss_error *err);
 /*
- * Check the settings as iss_open does, then make what the connector needs (for init and
+ * Check the settings as iss_check does, then make what the connector needs (for init and
  * for a changed setting). A CA or directory already there is kept as it is.
  */
 int iss_prepare(const char *name, iss_lookup_fn lookup, void *arg, const char *organization,

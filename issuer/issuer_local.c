@@ -30,7 +30,6 @@
 #define LOCAL_ROOT_CERT "root.pem"
 #define LOCAL_CA_KEY "ca.key"
 #define LOCAL_CA_CERT "ca.pem"
-#define LOCAL_TRUST_ANCHORS "trust-anchors.pem"
 #define LOCAL_ISSUED_DIR "issued"
 
 enum local_kind { LOCAL_ROOT, LOCAL_ISSUING, LOCAL_USER };

@@ -19,15 +19,24 @@ if [ ! -f "$build/Makefile" ]; then
 	(cd "$build" && CC=clang CFLAGS="$flags -fsanitize=fuzzer-no-link" \
 		"$top/configure" --disable-werror >/dev/null)
 fi
-make -C "$build/pkcs11" -j"$(nproc)" >/dev/null
-make -C "$build/workflow" -j"$(nproc)" >/dev/null
-libs=$(pkg-config --libs libp11 p11-kit-1 libcrypto libpcsclite sqlite3 json-c)
-includes="-I$build -I$top/pkcs11 -I$top/workflow $(pkg-config --cflags libp11 p11-kit-1)"
+for dir in pkcs11 workflow issuer enroll; do
+	make -C "$build/$dir" -j"$(nproc)" >/dev/null
+done
+# The command's objects for the harnesses that parse its input, its main() renamed so that
+# libFuzzer's is the program's.
+rm -f "$build/enroll.a"
+for object in "$build"/enroll/enroll-*.o; do
+	objcopy --redefine-sym main=enroll_main "$object" "$build/fuzz-${object##*/}"
+done
+ar rcs "$build/enroll.a" "$build"/fuzz-enroll-*.o
+libs="$(pkg-config --libs libp11 p11-kit-1 libcrypto libpcsclite sqlite3 json-c) -lunistring"
+includes="-I$build -I$top/pkcs11 -I$top/workflow -I$top/issuer -I$top/enroll"
+includes="$includes $(pkg-config --cflags libp11 p11-kit-1 json-c)"
 status=0
 for name in $harnesses; do
 	clang -std=c11 -D_GNU_SOURCE $flags -fsanitize=fuzzer $includes \
-		"$top/tests/fuzz/$name.c" "$build/workflow/libworkflow.a" "$build/pkcs11/libtoken.a" \
-		$libs -o "$build/$name"
+		"$top/tests/fuzz/$name.c" "$build/enroll.a" "$build/issuer/libissuer.a" \
+		"$build/workflow/libworkflow.a" "$build/pkcs11/libtoken.a" $libs -o "$build/$name"
 	corpus=$build/corpus/${name#fuzz-}
 	mkdir -p "$corpus"
 	echo "== $name: $seconds s"

@@ -144,8 +144,8 @@ replay_row(struct wf_store *store, sqlite3_stmt *const *effect_stmts, sqlite3_st
 	return r;
 }
 
-static int
-replay_chain(struct wf_store *store, struct wf_error *err)
+int
+wf_audit_replay(struct wf_store *store, struct wf_error *err)
 {
 	sqlite3_stmt *effect_stmts[EFFECT_COUNT + 1] = {NULL}, *rows = NULL;
 	int r, rc = SQLITE_DONE;
@@ -265,7 +265,7 @@ wf_audit_check_records(struct wf_store *store, struct wf_record_problem **out, s
 	/* One snapshot for the replay and the comparison. */
 	if (sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		return wf_fail_db(err, store->db, _("begin"));
-	if ((r = replay_chain(store, err)) == WF_OK)
+	if ((r = wf_audit_replay(store, err)) == WF_OK)
 		r = compare_records(store, &list, &n, err);
 	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	if (r == WF_OK && n > 0)

@@ -13,7 +13,7 @@
 
 #include "workflow-int.h"
 
-#define HASH_HEX 65
+#define HASH_HEX WF_AUDIT_HASH_HEX
 static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 struct audit_row {
@@ -81,6 +81,14 @@ read_head(struct wf_store *store, int64_t *seq, char hash[HASH_HEX], struct wf_e
 	}
 	sqlite3_finalize(stmt);
 	return r;
+}
+
+int
+wf_audit_head(struct wf_store *store, int64_t *seq, char hash[WF_AUDIT_HASH_HEX],
+	      struct wf_error *err)
+{
+	wf_error_clear(err);
+	return read_head(store, seq, hash, err);
 }
 
 int

@@ -26,8 +26,11 @@ const struct wf_report_column wf_holders_columns[WF_HOLDERS_COLUMN_COUNT] = {
 /* The counted columns: the query returns them in this order after the three texts. */
 #define FIRST_COUNT WF_HOLDERS_HOLDERS
 
+#define HELD_STATES "('active', 'renewed', 'revoked', 'lost', 'expired')"
+
 /*
- * Every application whose token was handed over, at the time of its handover (an active
+ * Every application whose token was handed over (in the state its audit chain replays
+ * to: a state set by hand in the file is not counted), at the time of its handover (an active
  * one changes only by leaving active, so its updated_at serves where no event says it).
  * A person holds a TTE through the latest token handed to them while it is active, or
  * renewed: its renewal is on the way and the person stays a holder through it.
@@ -37,7 +40,8 @@ const struct wf_report_column wf_holders_columns[WF_HOLDERS_COLUMN_COUNT] = {
 	" COALESCE((SELECT max(e.ended_at) FROM events e WHERE e.application_id = a.id"            \
 	" AND e.action = 'handover'), a.updated_at) AS at"                                         \
 	" FROM applications a JOIN applicants ap ON ap.id = a.applicant_id"                        \
-	" WHERE a.state IN ('active', 'renewed', 'revoked', 'lost', 'expired')),"                  \
+	" JOIN temp.chain_records c ON c.number = a.number AND c.state = a.state"                  \
+	" WHERE a.state IN " HELD_STATES "),"                                                      \
 	" ranked AS (SELECT *, row_number() OVER"                                                  \
 	" (PARTITION BY nik ORDER BY at DESC, id DESC) AS latest FROM handed)"                     \
 	" SELECT agency, work_unit, " period_expression ","                                        \
@@ -136,13 +140,67 @@ collect(struct wf_store *store, struct wf_report *report, sqlite3_stmt *stmt, st
 	return r;
 }
 
+/* Handed over by the records, but not by the chain: named, not counted. */
+static const char left_out_sql[] =
+    "SELECT a.number FROM applications a LEFT JOIN temp.chain_records c ON c.number = a.number"
+    " WHERE a.state IN " HELD_STATES " AND c.state IS NOT a.state ORDER BY a.id";
+
+static int
+collect_left_out(struct wf_store *store, struct wf_report *report, struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	size_t cap = 0;
+	int r, rc;
+
+	if ((r = wf_prepare(store, left_out_sql, &stmt, err)) != WF_OK)
+		return r;
+	while (r == WF_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char(*bigger)[WF_NUMBER_MAX] = wf_array_reserve(
+		    report->left_out, report->left_out_count, &cap, sizeof(*bigger), err);
+
+		if (bigger == NULL) {
+			r = WF_ERR_INTERNAL;
+			break;
+		}
+		report->left_out = bigger;
+		wf_column_copy(stmt, 0, bigger[report->left_out_count++], WF_NUMBER_MAX);
+	}
+	if (r == WF_OK && rc != SQLITE_DONE)
+		r = wf_fail_db(err, wf_store_db(store), _("counting TTE holders"));
+	sqlite3_finalize(stmt);
+	return r;
+}
+
+/* The counts and what was left out of them, from one snapshot and one replay. */
+static int
+count_holders(struct wf_store *store, struct wf_report *report, enum wf_period_unit unit,
+	      const struct wf_period *period, struct wf_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t from, until;
+	int r;
+
+	if (sqlite3_exec(wf_store_db(store), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return wf_fail_db(err, wf_store_db(store), _("begin"));
+	if ((r = wf_audit_replay(store, err)) != WF_OK ||
+	    (r = wf_prepare(store, holders_sql[unit], &stmt, err)) != WF_OK)
+		goto out;
+	wf_report_bounds(period, &from, &until);
+	sqlite3_bind_int64(stmt, 1, from);
+	sqlite3_bind_int64(stmt, 2, until);
+	if ((r = collect(store, report, stmt, err)) == WF_OK)
+		r = collect_left_out(store, report, err);
+out:
+	sqlite3_finalize(stmt);
+	sqlite3_exec(wf_store_db(store), "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
 int
 wf_report_holders(struct wf_store *store, const struct wf_period *period, enum wf_period_unit unit,
 		  struct wf_report **out, struct wf_error *err)
 {
 	struct wf_report *report = NULL;
-	sqlite3_stmt *stmt = NULL;
-	int64_t from, until;
 	int r;
 
 	if (store == NULL || out == NULL || (unsigned)unit > WF_PERIOD_ALL)
@@ -151,17 +209,10 @@ wf_report_holders(struct wf_store *store, const struct wf_period *period, enum w
 			       WF_HOLDERS_COLUMN_COUNT);
 	if (report == NULL)
 		return wf_report_oom(err);
-	if ((r = wf_prepare(store, holders_sql[unit], &stmt, err)) != WF_OK)
-		goto out;
-	wf_report_bounds(period, &from, &until);
-	sqlite3_bind_int64(stmt, 1, from);
-	sqlite3_bind_int64(stmt, 2, until);
-	if ((r = collect(store, report, stmt, err)) != WF_OK)
-		goto out;
-	*out = report;
-	report = NULL;
-out:
-	sqlite3_finalize(stmt);
+	if ((r = count_holders(store, report, unit, period, err)) == WF_OK) {
+		*out = report;
+		report = NULL;
+	}
 	wf_report_free(report);
 	return r;
 }

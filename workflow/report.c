@@ -37,6 +37,7 @@ wf_report_free(struct wf_report *report)
 			free(report->cells[r * report->column_count + c].text);
 	free(report->cells);
 	free(report->row_kinds);
+	free(report->left_out);
 	free(report);
 }
 

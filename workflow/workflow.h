@@ -749,6 +749,15 @@ int wf_list(struct wf_store *store, int state, size_t limit, size_t offset, stru
 int wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows,
 		    struct wf_error *err);
 
+/*
+ * The audit chain's head: its last row's sequence number and hash (64 hex digits and the
+ * NUL into hash); row 0 and the genesis hash for an empty chain. What a printed report or
+ * a backup carries, so that a chain rewritten as a whole is caught (audit verify --expect).
+ */
+#define WF_AUDIT_HASH_HEX 65
+int wf_audit_head(struct wf_store *store, int64_t *seq, char hash[WF_AUDIT_HASH_HEX],
+		  struct wf_error *err);
+
 /* A record that disagrees with what the audit chain says it must be. */
 struct wf_record_problem {
 	char table[16]; /* "applications", "keys", "certificates" */
@@ -888,6 +897,9 @@ struct wf_report {
 	enum wf_row_kind *row_kinds;  /* one a row */
 	size_t row_count;
 	int64_t total; /* holders, applications or overdue counted; for step_times the acts */
+	/* Applications not counted because their records disagree with the audit chain. */
+	char (*left_out)[WF_NUMBER_MAX];
+	size_t left_out_count;
 };
 /* The cell at (row, column); NULL if out of range. */
 const struct wf_report_cell *wf_report_cell(const struct wf_report *report, size_t row,
@@ -928,7 +940,9 @@ enum wf_holders_column {
  * tokens handed over in the group: of new requests, of renewals and data changes, and how
  * many of them are revoked, lost or expired now. Rows by agency, unit and period; after
  * each agency a WF_ROW_SUBTOTAL row (work unit and period ""), last a WF_ROW_TOTAL row
- * (agency too ""). total is the number of holders.
+ * (agency too ""). total is the number of holders. Only what the audit chain supports is
+ * counted: an application whose recorded state is not the one its chain replays to (set
+ * in the file by hand) is left out and named in left_out. Costs one replay of the chain.
  */
 int wf_report_holders(struct wf_store *store, const struct wf_period *period,
 		      enum wf_period_unit unit, struct wf_report **out, struct wf_error *err);
