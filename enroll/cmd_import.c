@@ -210,7 +210,7 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		goto out;
 	if (wf_certificate_record(cli->store, number, &actor, info.serial_hex, info.issuer,
 				  info.subject, (int64_t)info.not_before, (int64_t)info.not_after,
-				  &err) != WF_OK) {
+				  info.sha256, &err) != WF_OK) {
 		r = cli_fail_wf(cli, &err);
 		goto out;
 	}
