@@ -280,44 +280,72 @@ pp_fields(struct pp_page *page, const struct pp_field *fields, size_t count)
 	}
 }
 
-/* One block: heading, position, room to sign, name underlined, NIP. Returns its height. */
+/* A block's heading and position: their height, drawn unless measure. */
 static double
-signature(struct pp_page *page, double x, double width, const struct pp_signer *s, bool measure)
+signature_top(struct pp_page *page, double x, double width, const struct pp_signer *s, bool measure)
 {
-	char nip[64];
 	double y = page->y;
 
-	/* An empty block keeps its column free: a letter is signed at the right. */
-	if (s->heading[0] == '\0' && s->name[0] == '\0')
-		return 0;
 	y += pp_text_at(page, x, y, width, s->heading, PP_BODY, PP_CENTER, measure);
 	y += pp_text_at(page, x, y, width, s->position, PP_BODY, PP_CENTER, measure);
-	y += 40;
+	return y - page->y;
+}
+
+/* The name underlined and the NIP from y: their height, drawn unless measure. */
+static double
+signature_name(struct pp_page *page, double x, double y, double width, const struct pp_signer *s,
+	       bool measure)
+{
+	double top = y;
+	char nip[64];
+
 	y += pp_text_at(page, x, y, width, s->name[0] ? s->name : "(.............................)",
 			PP_NAME, PP_CENTER, measure);
 	if (s->nip != NULL && s->nip[0] != '\0') {
 		snprintf(nip, sizeof(nip), "NIP. %s", s->nip);
 		y += pp_text_at(page, x, y, width, nip, PP_BODY, PP_CENTER, measure);
 	}
-	return y - page->y;
+	return y - top;
 }
 
+/* An empty block keeps its column free: a letter is signed at the right. */
+static bool
+signer_empty(const struct pp_signer *s)
+{
+	return s->heading[0] == '\0' && s->name[0] == '\0';
+}
+
+/*
+ * Blocks side by side: headings from the same line, the names on one line after the room
+ * to sign below the tallest heading, so that the names stand level however long they are.
+ */
 void
 pp_signatures(struct pp_page *page, const struct pp_signer *signers, size_t count)
 {
-	const double gap = 12, width = (PP_TEXT_WIDTH - gap * (double)(count - 1)) / (double)count;
-	double height = 0;
+	const double gap = 12, room = 40;
+	const double width = (PP_TEXT_WIDTH - gap * (double)(count - 1)) / (double)count;
+	double top = 0, names = 0;
 
 	for (size_t i = 0; i < count; i++) {
-		double h = signature(page, 0, width, &signers[i], true);
+		double t, n;
 
-		height = h > height ? h : height;
+		if (signer_empty(&signers[i]))
+			continue;
+		t = signature_top(page, 0, width, &signers[i], true);
+		n = signature_name(page, 0, 0, width, &signers[i], true);
+		top = t > top ? t : top;
+		names = n > names ? n : names;
 	}
-	pp_need(page, height);
-	for (size_t i = 0; i < count; i++)
-		signature(page, PP_MARGIN_LEFT + (width + gap) * (double)i, width, &signers[i],
-			  false);
-	page->y += height + 8;
+	pp_need(page, top + room + names);
+	for (size_t i = 0; i < count; i++) {
+		double x = PP_MARGIN_LEFT + (width + gap) * (double)i;
+
+		if (signer_empty(&signers[i]))
+			continue;
+		signature_top(page, x, width, &signers[i], false);
+		signature_name(page, x, page->y + top + room, width, &signers[i], false);
+	}
+	page->y += top + room + names + 8;
 }
 
 bool

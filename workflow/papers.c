@@ -133,15 +133,19 @@ wf_paper_get(struct wf_store *store, const char *kind, const char *subject, stru
 }
 
 int
-wf_audit_head(struct wf_store *store, char hash[65], int64_t *rows, struct wf_error *err)
+wf_audit_head(struct wf_store *store, int64_t at, char hash[65], int64_t *rows,
+	      struct wf_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
 	int r;
 
 	wf_error_clear(err);
-	if ((r = wf_prepare(store, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &stmt,
-			    err)) != WF_OK)
+	if ((r = wf_prepare(store,
+			    "SELECT seq, hash FROM audit WHERE ?1 = 0 OR at <= ?1"
+			    " ORDER BY seq DESC LIMIT 1",
+			    &stmt, err)) != WF_OK)
 		return r;
+	sqlite3_bind_int64(stmt, 1, at);
 	hash[0] = '\0';
 	*rows = 0;
 	if (sqlite3_step(stmt) == SQLITE_ROW) {

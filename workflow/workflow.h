@@ -828,8 +828,12 @@ int wf_paper_printed(struct wf_store *store, const struct wf_actor *actor, const
 /* The paper as issued; WF_ERR_NOT_FOUND if it never was. */
 int wf_paper_get(struct wf_store *store, const char *kind, const char *subject,
 		 struct wf_paper *out, struct wf_error *err);
-/* The audit log's last row: its hash ("" for an empty log) and sequence number (rows). */
-int wf_audit_head(struct wf_store *store, char hash[65], int64_t *rows, struct wf_error *err);
+/*
+ * The audit log's last row written at or before at (0: the last of all): its hash ("" for
+ * an empty log) and sequence number (rows). A reprint names the head its first printing did.
+ */
+int wf_audit_head(struct wf_store *store, int64_t at, char hash[65], int64_t *rows,
+		  struct wf_error *err);
 
 /* ---------------------------------------------------------------- validators (validate.c) */
 
