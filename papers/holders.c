@@ -191,7 +191,7 @@ pp_holders_report(struct pp_job *job, struct wf_error *err)
 
 	if ((r = wf_report_holders(job->store, &job->request->period, job->request->unit, &report,
 				   err)) != WF_OK ||
-	    (r = wf_audit_head(job->store, page->issued_at, head, &rows, err)) != WF_OK)
+	    (r = wf_audit_head(job->store, page->audit_rows, head, &rows, err)) != WF_OK)
 		goto out;
 	/* Every page names the audit log's head at the first printing: the record it reports. */
 	snprintf(page->footer, sizeof(page->footer), _("Audit log: %lld rows, head %s"),

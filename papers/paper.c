@@ -292,6 +292,7 @@ render(struct wf_store *store, const struct pp_request *request, int index,
 	page.reprint = out->reprint;
 	page.indonesian = request->indonesian;
 	page.issued_at = paper.issued_at;
+	page.audit_rows = paper.audit_rows;
 	if ((r = pp_page_open(&page,
 			      request->indonesian ? papers[index].title_id : papers[index].title_en,
 			      err)) != WF_OK)

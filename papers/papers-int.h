@@ -69,6 +69,7 @@ struct pp_page {
 	bool reprint;
 	bool indonesian;
 	int64_t issued_at;
+	int64_t audit_rows;  /* the audit log's length at the first printing */
 	unsigned char *data; /* the PDF written so far */
 	size_t length, size;
 	bool failed; /* out of memory while writing */

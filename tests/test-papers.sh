@@ -28,6 +28,18 @@ e kasi office set --address "Jalan Firdaus No. 1, Singkawang 79123" --phone "(05
 	--logo "$T_DIR/logo.png" --zone WIB --number "800/<seq>/Persandian/<year>" >/dev/null ||
 	{ echo "Bail out! office set failed"; exit 1; }
 
+office_settings_are_the_kasis_checked_and_audited() {
+	t_expect_status 6 e kabid office set --zone WITA 2>/dev/null &&
+		t_expect_status 8 e kasi office set --zone CET 2>/dev/null &&
+		t_expect_status 8 e kasi office set --logo "$top_srcdir/README.md" 2>/dev/null &&
+		t_expect_status 8 e kasi office set --number "800/Persandian" 2>/dev/null &&
+		[ "$(sqlite3 "$ENROLL_DB" "SELECT value FROM settings WHERE key = 'office_zone'")" = WIB ] &&
+		[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE action = 'office_set' AND result = 'ok' AND detail LIKE '%office_logo=%'")" -eq 1 ] &&
+		e kasi office show | grep -q "Jalan Firdaus No. 1"
+}
+t_ok "office_settings_are_the_kasis_checked_before_stored_and_audited" \
+	office_settings_are_the_kasis_checked_and_audited
+
 # holder STORE NAME AGENCY: through all seven steps, the receipt written by the handover.
 holder() {
 	t_softhsm "$1"

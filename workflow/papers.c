@@ -17,7 +17,7 @@ find_paper(struct wf_store *store, const char *kind, const char *subject, struct
 	int r, rc;
 
 	if ((r = wf_prepare(store,
-			    "SELECT year, seq, issued_at, prints FROM papers"
+			    "SELECT year, seq, issued_at, prints, audit_rows FROM papers"
 			    " WHERE kind = ?1 AND subject = ?2",
 			    &stmt, err)) != WF_OK)
 		return r;
@@ -28,6 +28,7 @@ find_paper(struct wf_store *store, const char *kind, const char *subject, struct
 		out->seq = sqlite3_column_int64(stmt, 1);
 		out->issued_at = sqlite3_column_int64(stmt, 2);
 		out->prints = sqlite3_column_int64(stmt, 3);
+		out->audit_rows = sqlite3_column_int64(stmt, 4);
 	} else if (rc == SQLITE_DONE) {
 		r = wf_fail(err, WF_ERR_NOT_FOUND, _("no paper %s of %s was printed"), kind,
 			    subject);
@@ -49,11 +50,12 @@ insert_paper(struct wf_store *store, const char *kind, const char *subject, stru
 	int r;
 
 	localtime_r(&now, &tm);
-	if ((r = wf_prepare(
-		 store,
-		 "INSERT INTO papers (kind, subject, year, seq, issued_at) VALUES (?1, ?2,"
-		 " ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM papers WHERE year = ?3), ?4)",
-		 &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(store,
+			    "INSERT INTO papers (kind, subject, year, seq, issued_at, audit_rows)"
+			    " VALUES (?1, ?2, ?3,"
+			    " (SELECT COALESCE(MAX(seq), 0) + 1 FROM papers WHERE year = ?3), ?4,"
+			    " (SELECT COALESCE(MAX(seq), 0) FROM audit))",
+			    &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, kind);
 	wf_bind_text(stmt, 2, subject);
@@ -133,7 +135,7 @@ wf_paper_get(struct wf_store *store, const char *kind, const char *subject, stru
 }
 
 int
-wf_audit_head(struct wf_store *store, int64_t at, char hash[65], int64_t *rows,
+wf_audit_head(struct wf_store *store, int64_t upto, char hash[65], int64_t *rows,
 	      struct wf_error *err)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -141,11 +143,11 @@ wf_audit_head(struct wf_store *store, int64_t at, char hash[65], int64_t *rows,
 
 	wf_error_clear(err);
 	if ((r = wf_prepare(store,
-			    "SELECT seq, hash FROM audit WHERE ?1 = 0 OR at <= ?1"
+			    "SELECT seq, hash FROM audit WHERE ?1 = 0 OR seq <= ?1"
 			    " ORDER BY seq DESC LIMIT 1",
 			    &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, at);
+	sqlite3_bind_int64(stmt, 1, upto);
 	hash[0] = '\0';
 	*rows = 0;
 	if (sqlite3_step(stmt) == SQLITE_ROW) {

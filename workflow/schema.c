@@ -262,8 +262,8 @@ static const char schema_v6[] =
  * Version 7: the office's papers. A certificate's SHA-256 fingerprint (of its DER), which
  * the receipt prints and its QR code carries; "" for certificates imported before. One
  * row per paper issued (kind, and the application number or the report's period as its
- * subject): its number's sequence in its year and when it was first printed, so that a
- * reprint carries the same number and date.
+ * subject): its number's sequence in its year, when it was first printed and how long the
+ * audit log was then, so that a reprint carries the same number, date and audit head.
  */
 static const char schema_v7[] =
     "ALTER TABLE certificates ADD COLUMN sha256 TEXT NOT NULL DEFAULT '';"
@@ -275,6 +275,7 @@ static const char schema_v7[] =
     "  seq INTEGER NOT NULL,"
     "  issued_at INTEGER NOT NULL,"
     "  prints INTEGER NOT NULL DEFAULT 0,"
+    "  audit_rows INTEGER NOT NULL DEFAULT 0,"
     "  UNIQUE (kind, subject),"
     "  UNIQUE (year, seq));";
 

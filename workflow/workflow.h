@@ -807,10 +807,11 @@ int wf_expire_due(struct wf_store *store, const struct wf_actor *actor, size_t *
 
 /* A paper the station printed: its number is the office's pattern filled with these. */
 struct wf_paper {
-	int year;	   /* of its first printing */
-	int64_t seq;	   /* its sequence among the papers of that year, from 1 */
-	int64_t issued_at; /* first printed: the date every reprint carries */
-	int64_t prints;	   /* printings so far (0 while only issued) */
+	int year;	    /* of its first printing */
+	int64_t seq;	    /* its sequence among the papers of that year, from 1 */
+	int64_t issued_at;  /* first printed: the date every reprint carries */
+	int64_t prints;	    /* printings so far (0 while only issued) */
+	int64_t audit_rows; /* the audit log's length when it was issued */
 };
 /*
  * The paper of kind ("receipt", "holders", ...) about subject (an application number, a
@@ -829,10 +830,11 @@ int wf_paper_printed(struct wf_store *store, const struct wf_actor *actor, const
 int wf_paper_get(struct wf_store *store, const char *kind, const char *subject,
 		 struct wf_paper *out, struct wf_error *err);
 /*
- * The audit log's last row written at or before at (0: the last of all): its hash ("" for
- * an empty log) and sequence number (rows). A reprint names the head its first printing did.
+ * The audit log's last row up to sequence number upto (0: the last of all): its hash (""
+ * for an empty log) and sequence number (rows). A reprint names the head its first
+ * printing did (wf_paper's audit_rows).
  */
-int wf_audit_head(struct wf_store *store, int64_t at, char hash[65], int64_t *rows,
+int wf_audit_head(struct wf_store *store, int64_t upto, char hash[65], int64_t *rows,
 		  struct wf_error *err);
 
 /* ---------------------------------------------------------------- validators (validate.c) */
