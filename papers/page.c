@@ -66,6 +66,29 @@ set_metadata(struct pp_page *page, const char *title)
 	cairo_pdf_surface_set_metadata(page->surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
 }
 
+/*
+ * The paper's own font map and context, freed with it: the fonts it loaded go with them.
+ * One point of text is one unit of the page, with glyphs where the font puts them: metrics
+ * rounded to whole points would widen a 64-digit fingerprint past its box.
+ */
+static PangoContext *
+text_context(cairo_t *cr)
+{
+	PangoFontMap *map = pango_cairo_font_map_new();
+	PangoContext *context = pango_font_map_create_context(map);
+	cairo_font_options_t *options = cairo_font_options_create();
+
+	g_object_unref(map);
+	pango_cairo_context_set_resolution(context, 72.0);
+	cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(context, options);
+	cairo_font_options_destroy(options);
+	pango_context_set_round_glyph_positions(context, FALSE);
+	pango_cairo_update_context(cr, context);
+	return context;
+}
+
 int
 pp_page_open(struct pp_page *page, const char *title, struct wf_error *err)
 {
@@ -81,6 +104,7 @@ pp_page_open(struct pp_page *page, const char *title, struct wf_error *err)
 	}
 	set_metadata(page, title);
 	page->cr = cairo_create(page->surface);
+	page->pango = text_context(page->cr);
 	page->title = title;
 	page->page = 1;
 	page->y = PP_MARGIN_TOP;
@@ -119,6 +143,8 @@ pp_page_close(struct pp_page *page, struct pp_document *out, struct wf_error *er
 	int r = WF_OK;
 
 	footer(page);
+	g_object_unref(page->pango);
+	page->pango = NULL;
 	cairo_destroy(page->cr);
 	cairo_surface_finish(page->surface);
 	status = cairo_surface_status(page->surface);
@@ -153,21 +179,9 @@ layout_for(struct pp_page *page, double width, const char *text, enum pp_style s
 						    [PP_CENTER] = PANGO_ALIGN_CENTER,
 						    [PP_RIGHT] = PANGO_ALIGN_RIGHT,
 						    [PP_JUSTIFY] = PANGO_ALIGN_LEFT};
-	PangoLayout *layout = pango_cairo_create_layout(page->cr);
+	PangoLayout *layout = pango_layout_new(page->pango);
 	PangoFontDescription *font = pango_font_description_from_string(styles[style].font);
 
-	PangoContext *context = pango_layout_get_context(layout);
-	cairo_font_options_t *options = cairo_font_options_create();
-
-	/* One point of text is one unit of the page, with glyphs where the font puts them:
-	 * metrics rounded to whole points would widen a 64-digit fingerprint past its box. */
-	pango_cairo_context_set_resolution(context, 72.0);
-	cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
-	cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
-	pango_cairo_context_set_font_options(context, options);
-	cairo_font_options_destroy(options);
-	pango_context_set_round_glyph_positions(context, FALSE);
-	pango_layout_context_changed(layout);
 	pango_layout_set_font_description(layout, font);
 	pango_font_description_free(font);
 	pango_layout_set_width(layout, (int)(width * PANGO_SCALE));

@@ -60,7 +60,8 @@ void pp_official_of_role(struct wf_store *store, enum wf_role role, struct wf_of
 struct pp_page {
 	cairo_surface_t *surface;
 	cairo_t *cr;
-	double y; /* where the next block starts */
+	PangoContext *pango; /* the paper's own font map's */
+	double y;	     /* where the next block starts */
 	int page;
 	const struct pp_office *office;
 	const char *title;  /* for the running header of later pages */
