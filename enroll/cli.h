@@ -62,6 +62,7 @@ struct cli {
 	bool so_pin_hex16; /* this token's SO PIN is 16 hexadecimal digits (device table) */
 	struct wf_store *store;
 	struct tok_ctx *tok;
+	const char *lang; /* --lang as given, NULL if not: papers default to Indonesian */
 };
 
 /*
@@ -210,16 +211,34 @@ extern const struct cli_option official_add_options[], apply_options[], edit_opt
     reason_options[], lifecycle_options[], keygen_options[], import_options[], handover_options[],
     list_options[], report_options[], token_wait_options[], token_reset_options[],
     restore_options[], official_list_options[], official_edit_options[],
-    official_deactivate_options[];
+    official_deactivate_options[], paper_options[];
 extern const struct cli_option audit_verify_options[];
 
 /*
  * The option tables that end with each issuer connector's settings, from issuer/'s table:
  * filled once, before any command line is read.
  */
-extern struct cli_option init_options[], issuer_set_options[];
+extern struct cli_option init_options[], issuer_set_options[], office_set_options[];
 void cli_init_options_fill(void);
 void cli_issuer_set_options_fill(void);
+void cli_office_set_options_fill(void);
+
+/* --from, --to and --by of the reports into request (an exit status, 0 if fine). */
+int cli_parse_report_request(const char *from, const char *to, const char *by,
+			     struct wf_report_request *request);
+
+/*
+ * The papers (cmd_print.c). cli_print_paper renders the paper asked for (struct
+ * pp_request of papers.h) in its language, writes it to output (NULL: its default name in
+ * the current directory; "-": stdout), records the printing and says where it went, or,
+ * with written, only copies the path there. Returns an exit status.
+ */
+struct pp_request;
+int cli_print_paper(struct cli *cli, const struct pp_request *request, const char *output,
+		    char *written, size_t size);
+/* Papers are Indonesian unless --lang asks for another language. */
+bool cli_paper_indonesian(const struct cli *cli);
+const char *cli_paper_name(size_t i);
 
 /* An official's texts into official, each stored whole or refused (exit status, 0 if done). */
 int cli_fill_official(struct cli *cli, struct wf_official *official, const char *name,
@@ -263,5 +282,9 @@ int cmd_token_reset(struct cli *cli, const struct cli_command *self, int argc, c
 int cmd_issuer_set(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_issuer_show(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_token_history(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_print(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_verify_paper(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_office_set(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_office_show(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 
 #endif

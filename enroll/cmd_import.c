@@ -1,6 +1,6 @@
 /*
  * cmd_import.c: step 7. The certificate the issuer returned goes onto the token only after
- * the token layer's checks, then the readiness check; the handover prints the receipt.
+ * the token layer's checks, then the readiness check; the handover writes the receipt (PDF).
  * Importing is idempotent, so a run that dies anywhere is finished by running it again.
  */
 #include <errno.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "holder.h"
+#include "papers.h"
 #include "station.h"
 
 static int
@@ -211,7 +212,7 @@ cmd_import(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		goto out;
 	if (wf_certificate_record(cli->store, number, &actor, info.serial_hex, info.issuer,
 				  info.subject, (int64_t)info.not_before, (int64_t)info.not_after,
-				  &err) != WF_OK) {
+				  info.sha256, &err) != WF_OK) {
 		r = cli_fail_wf(cli, &err);
 		goto out;
 	}
@@ -228,34 +229,34 @@ out:
 	return r;
 }
 
-static void
-print_receipt(struct cli *cli, const struct wf_application *app, const struct wf_official *operator)
-{
-	char from[32], until[32], now[32];
-	const struct wf_event *last = app->event_count ? &app->events[app->event_count - 1] : NULL;
-
-	cli_format_time(app->certificate.not_before, from, sizeof(from));
-	cli_format_time(app->certificate.not_after, until, sizeof(until));
-	cli_format_time(last ? last->ended_at : 0, now, sizeof(now));
-	printf("%s\n", _("RECEIPT: electronic certificate handed over"));
-	printf("  %-26s %s\n", _("Application:"), app->number);
-	printf("  %-26s %s\n", _("Owner:"), app->applicant.full_name);
-	printf("  %-26s %s (%s)\n", _("Token:"), app->key.token_serial, app->key.token_model);
-	printf("  %-26s %s\n", _("Certificate serial:"), app->certificate.serial);
-	printf("  %-26s %s - %s\n", _("Valid:"), from, until);
-	printf("  %-26s %s\n", _("Issuer:"), app->certificate.issuer);
-	printf("  %-26s %s (%s)\n", _("Operator:"), operator->name, operator->login);
-	printf("  %-26s %s\n", _("Time:"), now);
-	printf("  %s\n", _("The PIN is known only to the owner. Only the public certificate may be "
-			   "sent by email or WhatsApp."));
-}
-
-static const char *note;
+static const char *note, *receipt_path;
 
 const struct cli_option handover_options[] = {
     {"note", OPT_STRING, &note, "TEXT", N_("a note"), false},
+    {"receipt", OPT_STRING, &receipt_path, "FILE",
+     N_("write the receipt (PDF) here; default <number>-receipt.pdf"), false},
     {NULL},
 };
+
+/*
+ * The receipt at once, in the paper's language. The token is handed over whatever befalls
+ * the file: a failure says how to print it again and is not the handover's.
+ */
+static void
+offer_receipt(struct cli *cli, const char *number, char *written, size_t size)
+{
+	const struct wf_actor actor = {.login = cli->login};
+	const struct pp_request request = {.kind = "receipt",
+					   .number = number,
+					   .actor = &actor,
+					   .indonesian = cli_paper_indonesian(cli)};
+
+	if (cli_print_paper(cli, &request, receipt_path, written, size) != 0)
+		fprintf(stderr,
+			_("enroll: the token is handed over; print its receipt with "
+			  "'enroll print receipt %s'\n"),
+			number);
+}
 
 int
 cmd_handover(struct cli *cli, const struct cli_command *self, int argc, char **argv)
@@ -266,6 +267,7 @@ cmd_handover(struct cli *cli, const struct cli_command *self, int argc, char **a
 	struct wf_official operator= {0};
 	struct wf_error err;
 	struct json_object *o;
+	char receipt[256] = "";
 	int r;
 
 	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0 || (r = cli_store(cli)) != 0)
@@ -287,9 +289,13 @@ cmd_handover(struct cli *cli, const struct cli_command *self, int argc, char **a
 				       json_object_new_int64(app->certificate.not_after));
 		cli_json_add_string(o, "issuer", app->certificate.issuer);
 		cli_json_add_string(o, "operator", operator.login);
+		offer_receipt(cli, number, receipt, sizeof(receipt));
+		cli_json_add_string(o, "receipt", receipt);
 		cli_print_json(o);
 	} else {
-		print_receipt(cli, app, &operator);
+		printf(_("%s: token %s handed over to %s by %s.\n"), app->number,
+		       app->key.token_serial, app->applicant.full_name, operator.name);
+		offer_receipt(cli, number, NULL, 0);
 	}
 	wf_application_free(app);
 	return 0;

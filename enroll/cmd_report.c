@@ -375,8 +375,9 @@ report_names(char *buf, size_t size)
 					 reports[i].name);
 }
 
-static int
-parse_request(const char *from, const char *to, const char *by, struct wf_report_request *request)
+int
+cli_parse_report_request(const char *from, const char *to, const char *by,
+			 struct wf_report_request *request)
 {
 	size_t u;
 	int r;
@@ -437,7 +438,7 @@ cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **arg
 		report_names(names, sizeof(names));
 		return cli_fail_usage(_("which report: %s"), names);
 	}
-	if ((r = parse_request(from, to, by, &request)) != 0 ||
+	if ((r = cli_parse_report_request(from, to, by, &request)) != 0 ||
 	    (r = parse_csv_style(separator, bom, &style)) != 0 || (r = cli_store(cli)) != 0)
 		return r;
 	/* The head names the chain the figures come from: checked later by audit verify --expect.

@@ -74,17 +74,12 @@ static const struct {
 	const char *(*value_at)(size_t i); /* NULL past the last */
 	int (*print)(struct cli *cli);	   /* instead, for values read from the store */
 } value_kinds[] = {
-    {"numbers", NULL, print_numbers},
-    {"states", state_at, NULL},
-    {"reports", cli_report_name, NULL},
-    {"periods", cli_period_name, NULL},
-    {"events", cli_lifecycle_event, NULL},
-    {"documents", cli_document_name, NULL},
-    {"key-types", key_type_at, NULL},
-    {"languages", language_at, NULL},
-    {"roles", role_at, NULL},
-    {"issuers", cli_issuer_name, NULL},
-    {"requests", request_at, NULL},
+    {"numbers", NULL, print_numbers},	    {"states", state_at, NULL},
+    {"reports", cli_report_name, NULL},	    {"papers", cli_paper_name, NULL},
+    {"periods", cli_period_name, NULL},	    {"events", cli_lifecycle_event, NULL},
+    {"documents", cli_document_name, NULL}, {"key-types", key_type_at, NULL},
+    {"languages", language_at, NULL},	    {"roles", role_at, NULL},
+    {"issuers", cli_issuer_name, NULL},	    {"requests", request_at, NULL},
     {"employment", employment_at, NULL},
 };
 #define VALUE_KINDS (sizeof(value_kinds) / sizeof(value_kinds[0]))

@@ -57,6 +57,14 @@ static const struct cli_command commands[] = {
     {"list", NULL, CLI_NO_STEP, cmd_list, list_options, NULL, N_("list applications")},
     {"report", NULL, CLI_NO_STEP, cmd_report, report_options, "[REPORT]",
      N_("reports: certificate holders, states, step times, overdue")},
+    {"print", NULL, CLI_NO_STEP, cmd_print, paper_options, "PAPER [ID]",
+     N_("print a paper as PDF: receipt, return, rejection, request ID; holders")},
+    {"verify-paper", NULL, CLI_NO_STEP, cmd_verify_paper, NULL, "PAYLOAD",
+     N_("check a receipt's QR code (or its text) against the record")},
+    {"office", "set", CLI_NO_STEP, cmd_office_set, office_set_options, NULL,
+     N_("set the office's letterhead, numbering and time zone for its papers (Kasi; audited)")},
+    {"office", "show", CLI_NO_STEP, cmd_office_show, NULL, NULL,
+     N_("show the office's settings for its papers")},
     {"audit", "verify", CLI_NO_STEP, cmd_audit_verify, audit_verify_options, NULL,
      N_("verify the audit log's hash chain")},
     {"backup", NULL, CLI_NO_STEP, cmd_backup, NULL, "DIR",
@@ -304,6 +312,7 @@ main(int argc, char **argv)
 	int first, consumed = 0, r;
 
 	lang = set_language(argc, argv);
+	cli.lang = lang;
 	cli.db_path = getenv("ENROLL_DB") ? getenv("ENROLL_DB") : ENROLL_DEFAULT_DB;
 	cli.module_path = getenv("ENROLL_MODULE");
 	set_login(&cli);
@@ -311,6 +320,7 @@ main(int argc, char **argv)
 	iss_set_log(log_issuer, NULL);
 	cli_init_options_fill();
 	cli_issuer_set_options_fill();
+	cli_office_set_options_fill();
 	if (lang != NULL && !known_language(lang, strlen(lang)))
 		return fail_language(lang);
 	if ((first = cli_parse_globals(&cli, argc, argv)) < 0)

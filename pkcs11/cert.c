@@ -231,9 +231,16 @@ write_all(struct tok_token *token, STACK_OF(X509) * chain, const struct tok_cert
 static void
 fill_info(X509 *cert, const struct tok_cert_key *key, struct tok_cert_info *info)
 {
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int length = 0;
 	struct tm tm;
 
 	info->key_id = key->id;
+	info->sha256[0] = '\0';
+	/* The fingerprint the handover receipt prints and its QR code carries. */
+	if (X509_digest(cert, EVP_sha256(), digest, &length) == 1)
+		for (unsigned int i = 0; i < length && i < 32; i++)
+			snprintf(info->sha256 + 2 * i, 3, "%02x", digest[i]);
 	tok_serial_hex(cert, info->serial_hex, sizeof(info->serial_hex));
 	tok_name_text(X509_get_subject_name(cert), info->subject, sizeof(info->subject));
 	tok_name_text(X509_get_issuer_name(cert), info->issuer, sizeof(info->issuer));

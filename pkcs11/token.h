@@ -291,6 +291,7 @@ struct tok_cert_info {
 	char issuer[512];
 	time_t not_before;
 	time_t not_after;
+	char sha256[65];      /* SHA-256 of the DER, lowercase hex */
 	bool already_present; /* the same certificate was on the token: nothing written */
 	int chain_written;    /* authority certificates written (not counting ones present) */
 };

@@ -4,7 +4,7 @@
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-files=$(find pkcs11 issuer workflow enroll tests bench -name '*.[ch]' 2>/dev/null | sort)
+files=$(find pkcs11 issuer workflow papers enroll tests bench -name '*.[ch]' 2>/dev/null | sort)
 if [ "${1:-}" = "--check" ]; then
 	bad=
 	for f in $files; do

@@ -58,7 +58,7 @@ run --pin-fd 3 import "$number" 3<<PIN
 $user_pin
 PIN
 step "Step 7: the token is handed over"
-run handover "$number" --note "Diserahkan langsung kepada pemilik"
+run handover "$number" --note "Diserahkan langsung kepada pemilik" --receipt "$dir/receipt.pdf"
 
 step "On the token now, as pkcs11-tool sees it without the PIN: the certificates and the public key
 (the private key is shown only after login; the import's readiness check signed with it)"

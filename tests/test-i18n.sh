@@ -182,7 +182,7 @@ english_catalogue_translates_each_message_to_itself() {
 # every listed file exists.
 potfiles_lists_every_source_with_messages() {
 	(cd "$top_srcdir" && grep -lE '(^|[^A-Za-z0-9_])(N?_|n?gettext)\(' enroll/*.c workflow/*.c \
-		pkcs11/*.c issuer/*.c) |
+		pkcs11/*.c issuer/*.c papers/*.c) |
 		sort >"$T_DIR/marked"
 	[ -s "$T_DIR/marked" ] || return 1
 	grep -v '^#' "$PO/POTFILES" | sed '/^$/d' | sort >"$T_DIR/listed"

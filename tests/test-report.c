@@ -92,7 +92,8 @@ act(struct wf_store *store, const char *number, enum wf_action action, const cha
 		break;
 	case WF_ACTION_IMPORT_CERTIFICATE:
 		must(wf_certificate_record(store, number, &actor, "0a1b", "CN=Test CA (not BSrE)",
-					   "CN=Pegawai", wft_now, wft_now + 2 * 365 * 86400, &err),
+					   "CN=Pegawai", wft_now, wft_now + 2 * 365 * 86400, NULL,
+					   &err),
 		     &err, "certificate");
 		break;
 	default:

@@ -130,7 +130,7 @@ attempt(const char *number, enum wf_action action, struct wf_error *err)
 				       "-----BEGIN CERTIFICATE REQUEST-----\n", err);
 	if (action == WF_ACTION_IMPORT_CERTIFICATE)
 		return wf_certificate_record(store, number, &kasi, "01", "CN=CA", "CN=X", 1, 2,
-					     err);
+					     NULL, err);
 	return wf_act(store, number, action, &kasi, "a note", err);
 }
 

@@ -166,7 +166,7 @@ wft_perform(struct wf_store *store, const char *number, const struct wf_transiti
 	if (t->action == WF_ACTION_IMPORT_CERTIFICATE)
 		return wf_certificate_record(store, number, &actor, "0a1b2c",
 					     "CN=Test CA (not BSrE), C=ID", "CN=Siti Nurhaliza",
-					     wft_now, wft_now + 2 * 365 * 86400, err);
+					     wft_now, wft_now + 2 * 365 * 86400, NULL, err);
 	return wf_act(store, number, t->action, &actor, "reason or missing items", err);
 }
 

@@ -292,6 +292,7 @@ wf_key_get(struct wf_store *store, const char *number, struct wf_key_record *out
 struct certificate_args {
 	const char *serial, *issuer, *subject;
 	int64_t not_before, not_after;
+	const char *sha256;
 };
 
 static int
@@ -303,11 +304,11 @@ insert_certificate(struct wf_store *store, const struct wf_app_ref *app,
 	int r;
 
 	(void)acting;
-	if ((r = wf_prepare(
-		 store,
-		 "INSERT INTO certificates (application_id, serial, issuer, subject,"
-		 " not_before, not_after, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-		 &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(store,
+			    "INSERT INTO certificates (application_id, serial, issuer, subject,"
+			    " not_before, not_after, imported_at, sha256) VALUES (?1, ?2, ?3, ?4, "
+			    "?5, ?6, ?7, ?8)",
+			    &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int64(stmt, 1, app->id);
 	wf_bind_text(stmt, 2, c->serial);
@@ -316,6 +317,7 @@ insert_certificate(struct wf_store *store, const struct wf_app_ref *app,
 	sqlite3_bind_int64(stmt, 5, c->not_before);
 	sqlite3_bind_int64(stmt, 6, c->not_after);
 	sqlite3_bind_int64(stmt, 7, wf_store_now(store));
+	wf_bind_text(stmt, 8, c->sha256 != NULL ? c->sha256 : "");
 	if (sqlite3_step(stmt) != SQLITE_DONE)
 		r = wf_fail_db(err, store->db, _("record certificate"));
 	sqlite3_finalize(stmt);
@@ -325,9 +327,10 @@ insert_certificate(struct wf_store *store, const struct wf_app_ref *app,
 int
 wf_certificate_record(struct wf_store *store, const char *number, const struct wf_actor *actor,
 		      const char *serial_hex, const char *issuer, const char *subject,
-		      int64_t not_before, int64_t not_after, struct wf_error *err)
+		      int64_t not_before, int64_t not_after, const char *sha256,
+		      struct wf_error *err)
 {
-	struct certificate_args args = {serial_hex, issuer, subject, not_before, not_after};
+	struct certificate_args args = {serial_hex, issuer, subject, not_before, not_after, sha256};
 	struct wf_hook hook = {insert_certificate, &args};
 
 	wf_error_clear(err);
@@ -340,6 +343,8 @@ wf_certificate_record(struct wf_store *store, const char *number, const struct w
 		return wf_fail_field(err, "subject", _("the certificate's subject is required"));
 	if (not_after <= not_before)
 		return wf_fail_field(err, "not_after", _("the validity period is empty"));
+	if (sha256 != NULL && sha256[0] != '\0' && (strlen(sha256) != 64 || !is_hex(sha256)))
+		return wf_fail_field(err, "sha256", _("the fingerprint is 64 hexadecimal digits"));
 	return wf_transition_run(store, number, WF_ACTION_IMPORT_CERTIFICATE, actor, NULL, &hook,
 				 err);
 }

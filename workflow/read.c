@@ -154,10 +154,11 @@ read_certificate(struct wf_store *store, struct wf_application *app, struct wf_e
 	struct wf_certificate *c = &app->certificate;
 	int r;
 
-	if ((r = wf_prepare(store,
-			    "SELECT serial, issuer, subject, not_before, not_after, imported_at"
-			    " FROM certificates WHERE application_id = ?1 ORDER BY id DESC LIMIT 1",
-			    &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(
+		 store,
+		 "SELECT serial, issuer, subject, not_before, not_after, imported_at,"
+		 " sha256 FROM certificates WHERE application_id = ?1 ORDER BY id DESC LIMIT 1",
+		 &stmt, err)) != WF_OK)
 		return r;
 	sqlite3_bind_int64(stmt, 1, app->id);
 	int rc = sqlite3_step(stmt);
@@ -169,6 +170,7 @@ read_certificate(struct wf_store *store, struct wf_application *app, struct wf_e
 		c->not_before = sqlite3_column_int64(stmt, 3);
 		c->not_after = sqlite3_column_int64(stmt, 4);
 		c->imported_at = sqlite3_column_int64(stmt, 5);
+		wf_column_copy(stmt, 6, c->sha256, sizeof(c->sha256));
 		if (!c->issuer || !c->subject)
 			r = wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 	} else if (rc != SQLITE_DONE) {

@@ -258,9 +258,30 @@ static const char schema_v5[] =
 static const char schema_v6[] =
     "ALTER TABLE applications ADD COLUMN issuer TEXT NOT NULL DEFAULT '';";
 
+/*
+ * Version 7: the office's papers. A certificate's SHA-256 fingerprint (of its DER), which
+ * the receipt prints and its QR code carries; "" for certificates imported before. One
+ * row per paper issued (kind, and the application number or the report's period as its
+ * subject): its number's sequence in its year, when it was first printed and how long the
+ * audit log was then, so that a reprint carries the same number, date and audit head.
+ */
+static const char schema_v7[] =
+    "ALTER TABLE certificates ADD COLUMN sha256 TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE papers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  year INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  issued_at INTEGER NOT NULL,"
+    "  prints INTEGER NOT NULL DEFAULT 0,"
+    "  audit_rows INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE (kind, subject),"
+    "  UNIQUE (year, seq));";
+
 /* migrations[i] takes the file from version i to version i + 1. */
 static const char *const migrations[] = {
-    schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
+    schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7,
 };
 
 int

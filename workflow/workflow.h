@@ -646,15 +646,18 @@ struct wf_certificate {
 	int64_t not_before;
 	int64_t not_after;
 	int64_t imported_at;
+	char sha256[65]; /* SHA-256 of the DER in hex, "" if imported before it was recorded */
 };
 
 /*
  * Step 7 transition key_generated -> certificate_imported, recording the certificate
- * the command imported onto the token (after its key-match and chain checks).
+ * the command imported onto the token (after its key-match and chain checks). sha256 (may
+ * be NULL) is its fingerprint, 64 hex digits.
  */
 int wf_certificate_record(struct wf_store *store, const char *number, const struct wf_actor *actor,
 			  const char *serial_hex, const char *issuer, const char *subject,
-			  int64_t not_before, int64_t not_after, struct wf_error *err);
+			  int64_t not_before, int64_t not_after, const char *sha256,
+			  struct wf_error *err);
 
 /* ---------------------------------------------------------------- reading */
 
@@ -802,6 +805,40 @@ void wf_audit_rows_free(struct wf_audit_row *rows, size_t count);
  */
 int wf_expire_due(struct wf_store *store, const struct wf_actor *actor, size_t *expired,
 		  struct wf_error *err);
+
+/* ---------------------------------------------------------------- papers (papers.c) */
+
+/* A paper the station printed: its number is the office's pattern filled with these. */
+struct wf_paper {
+	int year;	    /* of its first printing */
+	int64_t seq;	    /* its sequence among the papers of that year, from 1 */
+	int64_t issued_at;  /* first printed: the date every reprint carries */
+	int64_t prints;	    /* printings so far (0 while only issued) */
+	int64_t audit_rows; /* the audit log's length when it was issued */
+};
+/*
+ * The paper of kind ("receipt", "holders", ...) about subject (an application number, a
+ * report's period): the one issued before, or a new one with the year's next sequence.
+ * Any active official (WF_ERR_ROLE, audited). Nothing is audited until it is printed.
+ */
+int wf_paper_issue(struct wf_store *store, const struct wf_actor *actor, const char *kind,
+		   const char *subject, struct wf_paper *out, struct wf_error *err);
+/*
+ * Record one printing of an issued paper with the SHA-256 (hex) of what was written, in
+ * the audit log (with the application when subject is one). WF_ERR_NOT_FOUND if not issued.
+ */
+int wf_paper_printed(struct wf_store *store, const struct wf_actor *actor, const char *kind,
+		     const char *subject, const char *sha256, struct wf_error *err);
+/* The paper as issued; WF_ERR_NOT_FOUND if it never was. */
+int wf_paper_get(struct wf_store *store, const char *kind, const char *subject,
+		 struct wf_paper *out, struct wf_error *err);
+/*
+ * The audit log's head as it was at sequence number upto (0: now): its last row's hash (""
+ * for an empty log) and sequence number (rows). A reprint names the head its first
+ * printing did (wf_paper's audit_rows).
+ */
+int wf_audit_head_at(struct wf_store *store, int64_t upto, char hash[65], int64_t *rows,
+		     struct wf_error *err);
 
 /* ---------------------------------------------------------------- validators (validate.c) */
 
