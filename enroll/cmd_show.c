@@ -127,7 +127,7 @@ print_event(const struct wf_event *e, bool id)
 			 e->on_behalf_name);
 	else
 		snprintf(who, sizeof(who), "%s", e->actor_name);
-	printf("    %s  %d  %-24s %s (%s)  %d/%d %s", when, e->step, event_label(e, id), who,
+	printf("    %s  %d  %-24s %s, %s  %d/%d %s", when, e->step, event_label(e, id), who,
 	       wf_role_label(e->role, id), e->minutes, e->standard_minutes, _("min"));
 	if (e->paper_reference != NULL)
 		printf(_("  paper disposition: %s"), e->paper_reference);
