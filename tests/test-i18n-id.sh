@@ -102,7 +102,7 @@ show_names_the_officials_and_the_paper() {
 		e kasi dispose "$number" --on-behalf kadis --reference "045/DISP/2026, 1 Desember 2026" \
 			--note "ke Kabid" >/dev/null &&
 		said_in_id show "$number" && has "(Didisposisi Kepala Dinas)" &&
-		has "Rina Kasi atas nama Evan Ernanda (Kepala Dinas)" &&
+		has "Rina Kasi atas nama Evan Ernanda, Kepala Dinas" &&
 		has "disposisi kertas: 045/DISP/2026, 1 Desember 2026" && has " menit" &&
 		has "Berikutnya: dispose, return, reject, cancel" && lacks "kadis" && lacks " min " &&
 		e kasi --json show "$number" >"$T_DIR/out" && has '"state":"disposed_kadis"' &&
