@@ -165,6 +165,12 @@ void cli_print_json(struct json_object *value);
 void cli_json_add_string(struct json_object *object, const char *key, const char *value);
 /* "2026-11-24 10:15" in local time. */
 void cli_format_time(long long when, char *out, size_t size);
+/*
+ * text as it may reach a terminal: control characters and invisible formatting characters
+ * (a newline that would forge a history line, an escape sequence, a bidi override) and
+ * bytes that are not UTF-8 written as \xNN or \uNNNN. text itself when it is clean, else buf.
+ */
+const char *cli_printable(const char *text, char *buf, size_t size);
 /* Progress line with elapsed seconds while fn runs (on-card key generation). */
 int cli_with_progress(const char *what, int (*fn)(void *arg), void *arg);
 

@@ -8,6 +8,9 @@
 
 #include "cli.h"
 
+/* Room for a record's text with every byte escaped (\\xNN: four bytes each). */
+#define SAFE_MAX (4 * 1024 + 1)
+
 static struct json_object *
 event_json(const struct wf_event *e)
 {
@@ -92,7 +95,7 @@ print_applicant(const struct wf_applicant *a)
 {
 	const struct wf_applicant_field *fields;
 	size_t count;
-	char label[64];
+	char label[64], safe[SAFE_MAX];
 
 	fields = wf_applicant_fields(&count);
 	for (size_t i = 0; i < count; i++) {
@@ -101,7 +104,7 @@ print_applicant(const struct wf_applicant *a)
 		if (value[0] == '\0')
 			continue;
 		snprintf(label, sizeof(label), "%s:", _(fields[i].label));
-		printf("  %-14s %s\n", label, value);
+		printf("  %-14s %s\n", label, cli_printable(value, safe, sizeof(safe)));
 	}
 }
 
@@ -119,7 +122,7 @@ event_label(const struct wf_event *e, bool id)
 static void
 print_event(const struct wf_event *e, bool id)
 {
-	char when[32], who[2 * WF_NAME_MAX + 32];
+	char when[32], who[2 * WF_NAME_MAX + 32], safe[SAFE_MAX];
 
 	cli_format_time(e->ended_at, when, sizeof(when));
 	if (e->on_behalf_login[0] != '\0')
@@ -127,12 +130,15 @@ print_event(const struct wf_event *e, bool id)
 			 e->on_behalf_name);
 	else
 		snprintf(who, sizeof(who), "%s", e->actor_name);
-	printf("    %s  %d  %-24s %s, %s  %d/%d %s", when, e->step, event_label(e, id), who,
-	       wf_role_label(e->role, id), e->minutes, e->standard_minutes, _("min"));
+	printf("    %s  %d  %-24s %s, %s  %d/%d %s", when, e->step, event_label(e, id),
+	       cli_printable(who, safe, sizeof(safe)), wf_role_label(e->role, id), e->minutes,
+	       e->standard_minutes, _("min"));
+	/* A note or a reference is free text: a newline in it must not forge a history line. */
 	if (e->paper_reference != NULL)
-		printf(_("  paper disposition: %s"), e->paper_reference);
+		printf(_("  paper disposition: %s"),
+		       cli_printable(e->paper_reference, safe, sizeof(safe)));
 	if (e->note != NULL)
-		printf("  %s", e->note);
+		printf("  %s", cli_printable(e->note, safe, sizeof(safe)));
 	printf("\n");
 }
 
@@ -140,9 +146,10 @@ static void
 print_application(const struct wf_application *app)
 {
 	bool id = cli_indonesian();
-	char next[256];
+	char next[256], safe[SAFE_MAX];
 
-	printf("%s  %s  (%s)\n", app->number, app->applicant.full_name,
+	printf("%s  %s  (%s)\n", app->number,
+	       cli_printable(app->applicant.full_name, safe, sizeof(safe)),
 	       wf_state_label(app->state, id));
 	print_applicant(&app->applicant);
 	printf("  %-14s", _("Documents:"));
@@ -155,7 +162,7 @@ print_application(const struct wf_application *app)
 		       wf_key_status_label(app->key.status, id));
 	if (app->has_certificate)
 		printf("  %-14s %s, %s\n", _("Certificate:"), app->certificate.serial,
-		       app->certificate.subject);
+		       cli_printable(app->certificate.subject, safe, sizeof(safe)));
 	printf("  %-14s %s\n", _("Next:"), cli_next_commands(app->state, next, sizeof(next)));
 	printf("  %s\n", _("History:"));
 	for (size_t i = 0; i < app->event_count; i++)
@@ -209,7 +216,7 @@ cmd_list(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	struct wf_summary *list = NULL;
 	struct wf_error err;
 	struct json_object *array;
-	char **rest, when[32];
+	char **rest, when[32], safe[SAFE_MAX];
 	size_t n = 0;
 	int nrest, r, state = -1;
 
@@ -235,9 +242,10 @@ cmd_list(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 		if (cli->json)
 			continue;
 		cli_format_time(list[i].updated_at, when, sizeof(when));
-		printf("%-15s %-26s %s  %s (%s)\n", list[i].number,
-		       wf_state_label(list[i].state, cli_indonesian()), when, list[i].full_name,
-		       list[i].work_unit);
+		printf("%-15s %-26s %s  %s", list[i].number,
+		       wf_state_label(list[i].state, cli_indonesian()), when,
+		       cli_printable(list[i].full_name, safe, sizeof(safe)));
+		printf(" (%s)\n", cli_printable(list[i].work_unit, safe, sizeof(safe)));
 	}
 	if (cli->json)
 		cli_print_json(array);

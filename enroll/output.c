@@ -1,6 +1,8 @@
 /*
- * output.c: printing helpers shared by the commands: JSON through json-c, times.
+ * output.c: printing helpers shared by the commands: JSON through json-c, times, and text
+ * from the records made safe for a terminal.
  */
+#include <string.h>
 #include <time.h>
 
 #include "cli.h"
@@ -29,4 +31,35 @@ cli_format_time(long long when, char *out, size_t size)
 	if (when <= 0 || localtime_r(&t, &tm) == NULL ||
 	    strftime(out, size, "%Y-%m-%d %H:%M", &tm) == 0)
 		snprintf(out, size, "-");
+}
+
+const char *
+cli_printable(const char *text, char *buf, size_t size)
+{
+	size_t used = 0, n;
+	uint32_t cp;
+	bool clean = true;
+
+	for (const char *p = text; *p != '\0' && clean; p += n)
+		clean = (n = wf_utf8_next(p, &cp)) != 0 && !wf_char_hidden(cp);
+	if (clean || size == 0)
+		return text;
+	buf[0] = '\0';
+	for (const char *p = text; *p != '\0' && used + 1 < size; p += n) {
+		int w;
+
+		if ((n = wf_utf8_next(p, &cp)) == 0) {
+			w = snprintf(buf + used, size - used, "\\x%02X", (unsigned char)*p);
+			n = 1;
+		} else if (wf_char_hidden(cp)) {
+			w = snprintf(buf + used, size - used, cp < 0x100 ? "\\x%02X" : "\\u%04X",
+				     (unsigned)cp);
+		} else {
+			w = snprintf(buf + used, size - used, "%.*s", (int)n, p);
+		}
+		if (w < 0 || (size_t)w >= size - used)
+			break;
+		used += (size_t)w;
+	}
+	return buf;
 }

@@ -353,4 +353,26 @@ while IFS='|' read -r name applicant unit cell; do
 	t_ok "$name" csv_neutralized "$applicant" "$unit" "$cell"
 done <"$T_DIR/csv.cases"
 
+# ---------------------------------------------------------------- output
+# What reaches the terminal is escaped: a newline in a note does not forge a history line,
+# and a name written into the file before names were checked shows its ESC as \x1B.
+note_with_a_newline_cannot_forge_a_history_line() {
+	number=$(t_apply "Nur Aini" 6172015504850077) &&
+	e kadis dispose "$number" --note "$(printf 'ok\n    2026-12-01 10:00  7  Hand over  forged')" >/dev/null &&
+	e kasi show "$number" >"$T_DIR/out" &&
+	grep -qF 'ok\x0A    2026-12-01 10:00  7  Hand over  forged' "$T_DIR/out" &&
+	! grep -q '^    2026-12-01 10:00  7  Hand over  forged' "$T_DIR/out"
+}
+t_ok "a_note_with_a_newline_cannot_forge_a_history_line" note_with_a_newline_cannot_forge_a_history_line
+
+escape_sequence_in_an_old_record_is_shown_escaped() {
+	number=$(t_apply "Rudi Hartono" 6172015504850078) &&
+	sqlite3 "$ENROLL_DB" "UPDATE applicants SET full_name = 'Rudi' || char(27) || '[2J' || char(8238) || 'x'
+		WHERE id = (SELECT applicant_id FROM applications WHERE number = '$number')" &&
+	e kasi show "$number" >"$T_DIR/out" && e kasi list >"$T_DIR/list" &&
+	grep -qF 'Rudi\x1B[2J\u202Ex' "$T_DIR/out" && grep -qF 'Rudi\x1B[2J\u202Ex' "$T_DIR/list" &&
+	! grep -q "$(printf '\033')" "$T_DIR/out" "$T_DIR/list"
+}
+t_ok "an_escape_sequence_in_an_old_record_is_shown_escaped" escape_sequence_in_an_old_record_is_shown_escaped
+
 t_done

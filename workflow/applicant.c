@@ -54,13 +54,10 @@ wf_subject_bound(const char *attribute)
 	return 0;
 }
 
-/*
- * One code point of strict UTF-8 at s (no overlong forms, no surrogates, nothing past
- * U+10FFFF): its length in bytes, 0 if s does not start with one.
- */
-static size_t
-utf8_decode(const unsigned char *s, uint32_t *cp)
+size_t
+wf_utf8_next(const char *text, uint32_t *cp)
 {
+	const unsigned char *s = (const unsigned char *)text;
 	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
 	size_t n = s[0] < 0x80	     ? 1
 		   : s[0] >> 5 == 6  ? 2
@@ -81,10 +78,11 @@ utf8_decode(const unsigned char *s, uint32_t *cp)
 	return n;
 }
 
-/* Characters that change how text reads without being seen: bidi controls, zero widths. */
-static bool
-is_invisible_format(uint32_t cp)
+bool
+wf_char_hidden(uint32_t cp)
 {
+	if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+		return true;
 	return cp == 0xad || cp == 0x61c || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
 	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
 	       (cp >= 0xfff9 && cp <= 0xfffb) || (cp >= 0xe0000 && cp <= 0xe007f);
@@ -99,7 +97,7 @@ wf_validate_text(const char *text, const char *field, size_t max_chars, const ch
 	uint32_t cp;
 
 	for (; *s != '\0'; s += n, chars++) {
-		if ((n = utf8_decode(s, &cp)) == 0)
+		if ((n = wf_utf8_next((const char *)s, &cp)) == 0)
 			return wf_fail_field(err, field, _("%s is not valid UTF-8 (at byte %zu)"),
 					     field, (size_t)(s - (const unsigned char *)text) + 1);
 		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
@@ -107,7 +105,7 @@ wf_validate_text(const char *text, const char *field, size_t max_chars, const ch
 					     _("%s contains a control character (U+%04X, character "
 					       "%zu)"),
 					     field, (unsigned)cp, chars + 1);
-		if (is_invisible_format(cp))
+		if (wf_char_hidden(cp))
 			return wf_fail_field(
 			    err, field,
 			    _("%s contains an invisible formatting character (U+%04X, "

@@ -404,6 +404,17 @@ struct wf_applicant_field {
 };
 /* The table; *count set to its length. */
 const struct wf_applicant_field *wf_applicant_fields(size_t *count);
+/*
+ * One code point of strict UTF-8 at text (no overlong forms, no surrogates, nothing past
+ * U+10FFFF) into *cp: its length in bytes, 0 if text does not start with one.
+ */
+size_t wf_utf8_next(const char *text, uint32_t *cp);
+/*
+ * A character that must not reach a terminal or a record as it is: a control character
+ * (C0, DEL, C1) or one that changes how text reads without being seen (bidi controls,
+ * zero widths, soft hyphen, tags).
+ */
+bool wf_char_hidden(uint32_t cp);
 /* A CSR subject attribute's upper bound in characters ("CN": 64), 0 if none is known. */
 size_t wf_subject_bound(const char *attribute);
 /*
