@@ -50,19 +50,28 @@ parse_document(const char *text, enum wf_document_kind *kind, const char **scan)
 	return cli_fail_usage(_("unknown document '%s': use letter, form, ktp or sk"), name);
 }
 
-/* Check every --document before anything is recorded, so a typo loses nothing. */
+/*
+ * Check every --document before anything is recorded, so a typo or a scan the station
+ * refuses (a FIFO, a device, too large, not a PDF, JPEG or PNG) loses nothing. The store
+ * is opened here: the scan limit is a station setting.
+ */
 static int
-check_documents(const struct cli_list *documents)
+check_documents(struct cli *cli, const struct cli_list *documents)
 {
 	enum wf_document_kind kind;
+	struct wf_error err;
 	const char *scan;
 	int r;
 
-	for (int i = 0; i < documents->count; i++) {
+	for (int i = 0; i < documents->count; i++)
 		if ((r = parse_document(documents->items[i], &kind, &scan)) != 0)
 			return r;
-		if (scan != NULL && access(scan, R_OK) != 0)
-			return cli_fail_file(scan, errno);
+	if ((r = cli_store(cli)) != 0)
+		return r;
+	for (int i = 0; i < documents->count; i++) {
+		parse_document(documents->items[i], &kind, &scan);
+		if (scan != NULL && wf_scan_check(cli->store, scan, &err) != WF_OK)
+			return cli_fail_wf(cli, &err);
 	}
 	return 0;
 }
@@ -172,7 +181,7 @@ cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 		return r;
 	if ((type = wf_request_type_parse(arg.request)) < 0)
 		return cli_fail_usage(_("--request is new, renewal, data_change or revocation"));
-	if ((r = check_documents(&arg.documents)) != 0 || (r = cli_store(cli)) != 0)
+	if ((r = check_documents(cli, &arg.documents)) != 0)
 		return r;
 	city = arg.city;
 	province = arg.province;
@@ -218,7 +227,7 @@ cmd_document(struct cli *cli, const struct cli_command *self, int argc, char **a
 
 	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0)
 		return r;
-	if ((r = check_documents(&arg.documents)) != 0 || (r = cli_store(cli)) != 0)
+	if ((r = check_documents(cli, &arg.documents)) != 0)
 		return r;
 	if ((r = record_documents(cli, number, &arg.documents, true)) == 0)
 		printf(_("%s: %d document(s) recorded as received.\n"), number,
@@ -353,7 +362,7 @@ cmd_return(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	int r;
 
 	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0 ||
-	    (r = check_documents(&arg.missing)) != 0)
+	    (r = check_documents(cli, &arg.missing)) != 0)
 		return r;
 	if ((r = act(cli, number, WF_ACTION_RETURN, &actor, arg.reason)) != 0)
 		return r;
@@ -369,7 +378,7 @@ cmd_resubmit(struct cli *cli, const struct cli_command *self, int argc, char **a
 	int r;
 
 	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0 ||
-	    (r = check_documents(&arg.documents)) != 0 || (r = cli_store(cli)) != 0 ||
+	    (r = check_documents(cli, &arg.documents)) != 0 ||
 	    (r = record_documents(cli, number, &arg.documents, true)) != 0)
 		return r;
 	return act(cli, number, WF_ACTION_RESUBMIT, &actor, arg.note);

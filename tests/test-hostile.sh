@@ -150,7 +150,7 @@ t_ok "init_with_an_office_name_too_long_creates_nothing" \
 # ---------------------------------------------------------------- documents
 # An application with its four scans recorded, then sent: its documents are closed.
 scan() {
-	printf '%%PDF-1.4\n%s\n' "$1" >"$T_DIR/$1.pdf"
+	printf '%%PDF-1.4\n%s\n%%%%EOF\n' "$1" >"$T_DIR/$1.pdf"
 	echo "$T_DIR/$1.pdf"
 }
 
@@ -215,6 +215,154 @@ same_scan_twice_is_kept() {
 	scan_is_kept "$number" ktp_copy "$T_DIR/ktp-same.pdf" && store_intact
 }
 t_ok "the_same_scan_recorded_twice_is_kept" same_scan_twice_is_kept
+
+# What may be a scan: a regular file, at most the station's limit (20 MiB), a PDF, JPEG or
+# PNG by its content. Each bad scan is given to `document` for an application whose KTP
+# scan is recorded, under `timeout` so that a hang fails: refused with the status and the
+# words, the record, the data directory (no temporary file left) and the store unchanged;
+# then to `apply`, which records no applicant.
+# case name | how the scan is made (a function below) | exit status | fragment
+scan_cases() {
+	cat <<'EOF'
+a_fifo_as_a_scan_is_refused_without_waiting|bad_fifo|8|is a FIFO, not a regular file
+dev_zero_as_a_scan_is_refused_without_copying|bad_dev_zero|8|is a character device, not a regular file
+dev_null_as_a_scan_is_refused|bad_dev_null|8|is a character device, not a regular file
+a_directory_as_a_scan_is_refused|bad_directory|8|is a directory, not a regular file
+a_socket_as_a_scan_is_refused|bad_socket|8|is a socket, not a regular file
+a_symlink_to_etc_shadow_is_refused_not_copied|bad_link_shadow|8|is a symbolic link, not a regular file
+a_symlink_to_proc_self_environ_is_refused_not_copied|bad_link_environ|8|is a symbolic link, not a regular file
+a_symlink_to_a_good_scan_is_refused|bad_link_good|8|is a symbolic link, not a regular file
+a_dangling_symlink_is_refused|bad_link_dangling|8|is a symbolic link, not a regular file
+proc_self_environ_itself_is_refused|bad_proc_environ|8|is empty
+a_sparse_file_of_2_gib_is_refused_without_copying|bad_sparse_2g|8|is 2147483648 bytes long: the station takes at most 20971520
+a_pdf_one_byte_over_the_limit_is_refused|bad_pdf_over_limit|8|is 20971521 bytes long: the station takes at most 20971520
+an_empty_file_is_refused|bad_empty|8|is empty
+a_text_file_named_pdf_is_refused|bad_text_pdf|8|is not a PDF, JPEG or PNG file
+a_pdf_without_its_eof_marker_is_refused|bad_pdf_truncated|8|is not a PDF, JPEG or PNG file
+a_pdf_header_alone_is_refused|bad_pdf_header_only|8|is not a PDF, JPEG or PNG file
+a_jpeg_cut_before_its_end_marker_is_refused|bad_jpeg_truncated|8|is not a PDF, JPEG or PNG file
+a_png_without_ihdr_is_refused|bad_png_no_ihdr|8|is not a PDF, JPEG or PNG file
+a_png_signature_alone_is_refused|bad_png_signature_only|8|is not a PDF, JPEG or PNG file
+an_executable_named_pdf_is_refused|bad_elf_pdf|8|is not a PDF, JPEG or PNG file
+a_zip_named_pdf_is_refused|bad_zip_pdf|8|is not a PDF, JPEG or PNG file
+an_html_page_named_pdf_is_refused|bad_html_pdf|8|is not a PDF, JPEG or PNG file
+a_missing_file_is_refused|bad_missing|23|No such file or directory
+an_unreadable_file_is_refused|bad_unreadable|23|Permission denied
+EOF
+}
+
+# Each prints the path to give as the scan.
+bad_fifo() { rm -f "$T_DIR/fifo.pdf" && mkfifo "$T_DIR/fifo.pdf" && echo "$T_DIR/fifo.pdf"; }
+bad_dev_zero() { echo /dev/zero; }
+bad_dev_null() { echo /dev/null; }
+bad_directory() { mkdir -p "$T_DIR/dir.pdf" && echo "$T_DIR/dir.pdf"; }
+bad_socket() {
+	rm -f "$T_DIR/socket.pdf" &&
+	python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+		"$T_DIR/socket.pdf" && echo "$T_DIR/socket.pdf"
+}
+bad_link() { ln -sf "$1" "$T_DIR/$2" && echo "$T_DIR/$2"; }
+bad_link_shadow() { bad_link /etc/shadow shadow.pdf; }
+bad_link_environ() { bad_link /proc/self/environ environ.pdf; }
+bad_link_good() { bad_link "$(scan linked-good)" linked.pdf; }
+bad_link_dangling() { bad_link "$T_DIR/nothing-here.pdf" dangling.pdf; }
+bad_proc_environ() { echo /proc/self/environ; }
+# sparse_pdf SIZE NAME: a PDF's head and tail around SIZE bytes, mostly holes.
+sparse_pdf() {
+	printf '%%PDF-1.4\n' >"$T_DIR/$2" && truncate -s "$1" "$T_DIR/$2" &&
+	printf '%%%%EOF\n' | dd of="$T_DIR/$2" bs=1 seek=$(($1 - 6)) conv=notrunc 2>/dev/null &&
+	echo "$T_DIR/$2"
+}
+bad_sparse_2g() { sparse_pdf 2147483648 sparse-2g.pdf; }
+bad_pdf_over_limit() { sparse_pdf 20971521 over-limit.pdf; }
+# bytes NAME FORMAT: a file of the printf FORMAT's bytes.
+bytes() {
+	# shellcheck disable=SC2059 # the format is the content
+	printf "$2" >"$T_DIR/$1" && echo "$T_DIR/$1"
+}
+bad_empty() { bytes empty.pdf ''; }
+bad_text_pdf() { bytes text.pdf 'not a scan at all\n'; }
+bad_pdf_truncated() { bytes cut.pdf '%%PDF-1.4\n1 0 obj\n'; }
+bad_pdf_header_only() { bytes head.pdf '%%PDF-'; }
+bad_jpeg_truncated() { bytes cut.jpg '\377\330\377\340\000\020JFIF'; }
+bad_png_no_ihdr() { bytes noihdr.png '\211PNG\r\n\032\n\000\000\000\015IDAT'; }
+bad_png_signature_only() { bytes sig.png '\211PNG\r\n\032\n'; }
+bad_elf_pdf() { cp "$ENROLL" "$T_DIR/elf.pdf" && echo "$T_DIR/elf.pdf"; }
+bad_zip_pdf() { bytes zip.pdf 'PK\003\004%%PDF-1.4 %%%%EOF'; }
+bad_html_pdf() { bytes page.pdf '<html>%%PDF-1.4 %%%%EOF</html>\n'; }
+bad_missing() { echo "$T_DIR/no-such-scan.pdf"; }
+bad_unreadable() { bytes unreadable.pdf '%%PDF-1.4\n%%%%EOF\n' && chmod 000 "$T_DIR/unreadable.pdf"; }
+
+# with_ktp_scan NAME: an application before send with its KTP scan recorded; its number.
+with_ktp_scan() {
+	number=$(t_apply "$1") &&
+	e kasi document "$number" --document "ktp=$(scan "ktp-$(cat "$T_DIR/seq")")" >/dev/null &&
+	echo "$number"
+}
+
+bad_scan_is_refused() {
+	make=$1 want=$2 fragment=$3
+	number=$(with_ktp_scan "Pindaian $make") && snapshot before "$number" &&
+	path=$($make) || return 1
+	refused "$want" "$fragment" timeout 20 env ENROLL_TEST_LOGIN=kasi "$ENROLL" \
+		document "$number" --document "ktp=$path" &&
+	unchanged "$number" || return 1
+	count=$(applicants)
+	refused "$want" "$fragment" timeout 20 env ENROLL_TEST_LOGIN=kasi "$ENROLL" apply \
+		--name "Uji Pindaian" --nik 6172015504850099 --nip 198504152010012001 \
+		--email uji@singkawangkota.go.id --phone 081234567890 --document "ktp=$path" &&
+	[ "$(applicants)" -eq "$count" ] || { echo "an applicant was recorded"; return 1; }
+}
+
+scan_cases >"$T_DIR/scan.cases"
+while IFS='|' read -r name make want fragment; do
+	# root reads a file of mode 000: the case is another user's
+	[ "$make" = bad_unreadable ] && [ "$(id -u)" -eq 0 ] && make=bad_link_shadow want=8 \
+		fragment="is a symbolic link, not a regular file"
+	t_ok "$name" bad_scan_is_refused "$make" "$want" "$fragment"
+done <"$T_DIR/scan.cases"
+
+# Content decides, not the name: each good shape is recorded, whatever it is called.
+# case name | file name | bytes (printf format)
+good_scan_cases() {
+	cat <<'EOF'
+a_png_named_pdf_is_recorded|png-named.pdf|\211PNG\r\n\032\n\000\000\000\015IHDR\000\000\000\001
+a_jpeg_is_recorded|photo.jpg|\377\330\377\340\000\020JFIF\000\377\331
+a_pdf_with_whitespace_after_its_eof_is_recorded|trailing.pdf|%%PDF-1.7\n1 0 obj\nendobj\n%%%%EOF\r\n\n
+a_pdf_without_an_extension_is_recorded|scan-no-extension|%%PDF-1.4\n%%%%EOF
+EOF
+}
+
+good_scan_is_recorded() {
+	path=$(bytes "$1" "$2") && number=$(t_apply "Pindaian Baik") &&
+	e kasi document "$number" --document "ktp=$path" >/dev/null &&
+	scan_is_kept "$number" ktp_copy "$path" && store_intact
+}
+
+good_scan_cases >"$T_DIR/good-scan.cases"
+while IFS='|' read -r name file format; do
+	t_ok "$name" good_scan_is_recorded "$file" "$format"
+done <"$T_DIR/good-scan.cases"
+
+a_pdf_of_exactly_the_limit_is_recorded() {
+	path=$(sparse_pdf 20971520 at-limit.pdf) && number=$(t_apply "Batas Pindaian") &&
+	e kasi document "$number" --document "ktp=$path" >/dev/null &&
+	scan_is_kept "$number" ktp_copy "$path" && store_intact
+}
+t_ok "a_pdf_of_exactly_the_limit_is_recorded" a_pdf_of_exactly_the_limit_is_recorded
+
+# The disk fills while the scan is copied. A file-size limit makes the copy's write fail
+# with EFBIG on the real path, as a full disk does with ENOSPC: the system's words (not a
+# stale "File exists"), exit 23, and nothing left behind.
+a_full_disk_while_copying_is_said_and_leaves_nothing() {
+	number=$(with_ktp_scan "Disk Penuh") && snapshot before "$number" &&
+	path=$(sparse_pdf 1048576 big.pdf) || return 1
+	refused 23 "File too large" sh -c 'trap "" XFSZ; ulimit -f 256; exec "$@"' sh \
+		env ENROLL_TEST_LOGIN=kasi "$ENROLL" document "$number" --document "ktp=$path" &&
+	! grep -qF "File exists" "$T_DIR/err" && unchanged "$number"
+}
+t_ok "a_full_disk_while_copying_a_scan_is_said_and_leaves_nothing" \
+	a_full_disk_while_copying_is_said_and_leaves_nothing
 
 # ---------------------------------------------------------------- the store
 # Only init creates a database. case name | how the path is prepared | command
