@@ -32,10 +32,11 @@ store_intact() {
 }
 
 # snapshot NAME NUMBER: the application's record and every file of the data directory
-# with its SHA-256, to compare with a later snapshot.
+# with its SHA-256, to compare with a later snapshot (not the local CA's, nor the empty
+# lock files a run takes on an application or a reader).
 snapshot() {
 	e kasi --json show "$2" >"$T_DIR/$1.show" || return 1
-	(cd "$ENROLL_DB.files" && find . -type f ! -path './ca/*' -exec sha256sum {} + | sort) \
+	(cd "$ENROLL_DB.files" && find . -type f ! -path './ca/*' ! -path './locks/*' -exec sha256sum {} + | sort) \
 		>"$T_DIR/$1.files"
 }
 
@@ -363,6 +364,65 @@ a_full_disk_while_copying_is_said_and_leaves_nothing() {
 }
 t_ok "a_full_disk_while_copying_a_scan_is_said_and_leaves_nothing" \
 	a_full_disk_while_copying_is_said_and_leaves_nothing
+
+# ---------------------------------------------------------------- certificate files
+# import --cert takes a regular file of at most a certificate file's size (1 MiB), opened
+# without following a link or waiting on a FIFO. Each case is refused under `timeout`
+# before the token is written: the record, the data directory, the store and the token's
+# full object dump stay as they were, and the application waits at its key.
+t_softhsm certificates
+cert_number=$(t_apply "Sertifikat Buruk") && t_to_sent "$cert_number" &&
+	t_keygen "$cert_number" >/dev/null 2>&1 ||
+	{ echo "Bail out! no application with a key for the certificate cases"; exit 1; }
+
+# case name | how the file is made (a function below) | exit status | fragment
+cert_cases() {
+	cat <<'EOF'
+cert_that_is_a_directory_says_so|cert_directory|23|a directory, not a certificate file
+cert_that_is_a_fifo_is_refused_without_waiting|cert_fifo|23|not a regular file
+cert_that_is_dev_zero_is_refused_without_reading|cert_dev_zero|23|not a regular file
+cert_that_is_a_sparse_2_gib_file_is_refused_without_reading|cert_sparse|23|larger than a certificate file can be
+cert_one_byte_over_a_certificate_file_is_refused|cert_over_limit|23|larger than a certificate file can be
+cert_that_is_a_symlink_is_refused|cert_symlink|23|a symbolic link: give the file itself
+cert_that_is_missing_is_named|cert_missing|23|No such file or directory
+cert_that_is_empty_is_not_a_certificate|cert_empty|23|the file is not a certificate
+cert_that_is_text_is_not_a_certificate|cert_text|23|the file is not a certificate
+cert_that_is_a_pdf_scan_is_not_a_certificate|cert_pdf|23|the file is not a certificate
+EOF
+}
+
+cert_directory() { mkdir -p "$T_DIR/cert.d" && echo "$T_DIR/cert.d"; }
+cert_fifo() { rm -f "$T_DIR/cert.fifo" && mkfifo "$T_DIR/cert.fifo" && echo "$T_DIR/cert.fifo"; }
+cert_dev_zero() { echo /dev/zero; }
+cert_sparse() { truncate -s 2G "$T_DIR/cert-2g.pem" && echo "$T_DIR/cert-2g.pem"; }
+cert_over_limit() { truncate -s 1048577 "$T_DIR/cert-big.pem" && echo "$T_DIR/cert-big.pem"; }
+cert_symlink() { bad_link "$(scan cert-target)" cert-link.pem; }
+cert_missing() { echo "$T_DIR/no-such-cert.pem"; }
+cert_empty() { bytes cert-empty.pem ''; }
+cert_text() { bytes cert-text.pem 'not a certificate\n'; }
+cert_pdf() { scan cert-scan; }
+
+# token_dump: every object on the token with its attributes, as pkcs11-tool lists them.
+token_dump() {
+	pkcs11-tool --module "$T_MODULE" --login --pin "$T_USER_PIN" --list-objects 2>/dev/null
+}
+
+bad_cert_is_refused() {
+	make=$1 want=$2 fragment=$3
+	snapshot before "$cert_number" && token_dump >"$T_DIR/token.before" &&
+	path=$($make) || return 1
+	printf '%s\n' "$T_USER_PIN" >"$T_DIR/login.pin"
+	refused "$want" "$fragment" timeout 20 env ENROLL_TEST_LOGIN=kasi "$ENROLL" --pin-fd 3 \
+		import "$cert_number" --cert "$path" 3<"$T_DIR/login.pin" &&
+	unchanged "$cert_number" && [ "$(t_state "$cert_number")" = key_generated ] &&
+	token_dump >"$T_DIR/token.after" || return 1
+	cmp -s "$T_DIR/token.before" "$T_DIR/token.after" || { echo "the token changed"; return 1; }
+}
+
+cert_cases >"$T_DIR/cert.cases"
+while IFS='|' read -r name make want fragment; do
+	t_ok "$name" bad_cert_is_refused "$make" "$want" "$fragment"
+done <"$T_DIR/cert.cases"
 
 # ---------------------------------------------------------------- the store
 # Only init creates a database. case name | how the path is prepared | command
