@@ -206,7 +206,8 @@ extern const struct cli_option official_add_options[], apply_options[], document
     dispose_options[], note_options[], return_options[], resubmit_options[], reason_options[],
     lifecycle_options[], keygen_options[], import_options[], handover_options[], list_options[],
     report_options[], token_wait_options[], token_reset_options[], restore_options[],
-    official_list_options[], official_edit_options[], official_deactivate_options[];
+    official_list_options[], official_edit_options[], official_deactivate_options[],
+    station_set_options[];
 
 /*
  * The option tables that end with each issuer connector's settings, from issuer/'s table:
@@ -231,6 +232,7 @@ int cmd_official_edit(struct cli *cli, const struct cli_command *self, int argc,
 int cmd_official_deactivate(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_document(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_station_set(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_dispose(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_register(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_send(struct cli *cli, const struct cli_command *self, int argc, char **argv);

@@ -235,6 +235,43 @@ cmd_document(struct cli *cli, const struct cli_command *self, int argc, char **a
 	return r;
 }
 
+/* The largest scan the station takes: a setting of the Kasi's, audited as a refusal is. */
+#define SCAN_LIMIT_ACTION "scan_limit_set"
+#define SCAN_MAX_MIB 1024
+static int scan_max_mib;
+
+const struct cli_option station_set_options[] = {
+    {"scan-max-mib", OPT_INT, &scan_max_mib, "MIB",
+     N_("the largest scan a document may have, in MiB (1 to 1024; 20 unless set)"), false},
+    {NULL},
+};
+
+int
+cmd_station_set(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const struct wf_actor actor = {.login = cli->login};
+	char bytes[32], detail[64];
+	struct wf_error err;
+	char **rest;
+	int nrest, r;
+
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
+		return r;
+	if (nrest != 0 || scan_max_mib == 0)
+		return cli_fail_usage_line(self);
+	if (scan_max_mib < 0 || scan_max_mib > SCAN_MAX_MIB)
+		return cli_fail_usage(_("--scan-max-mib is from 1 to %d"), SCAN_MAX_MIB);
+	if ((r = cli_store(cli)) != 0)
+		return r;
+	snprintf(bytes, sizeof(bytes), "%lld", (long long)scan_max_mib * 1024 * 1024);
+	snprintf(detail, sizeof(detail), "scan limit %s bytes", bytes);
+	const char *pairs[] = {WF_SETTING_SCAN_MAX, bytes, NULL};
+	if (wf_settings_change(cli->store, &actor, SCAN_LIMIT_ACTION, pairs, detail, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	printf(_("A scan may now have at most %d MiB.\n"), scan_max_mib);
+	return 0;
+}
+
 /* After a transition: where the application is now. */
 static int
 print_moved(struct cli *cli, const char *number, enum wf_action action)

@@ -29,6 +29,8 @@ static const struct cli_command commands[] = {
      "LOGIN|NIP", N_("end an official's term: they can no longer act, their records stay")},
     {"apply", NULL, CLI_CREATES_APPLICATION, cmd_apply, apply_options, NULL,
      N_("record an application and the documents received")},
+    {"station", "set", CLI_NO_STEP, cmd_station_set, station_set_options, NULL,
+     N_("change a setting of the station: the largest scan (Kasi only; audited)")},
     {"document", NULL, CLI_NO_STEP, cmd_document, document_options, "ID",
      N_("record documents received later (before the request is sent)")},
     {"dispose", NULL, WF_ACTION_DISPOSE, cmd_dispose, dispose_options, "ID",
