@@ -352,6 +352,52 @@ a_pdf_of_exactly_the_limit_is_recorded() {
 }
 t_ok "a_pdf_of_exactly_the_limit_is_recorded" a_pdf_of_exactly_the_limit_is_recorded
 
+# The limit is the Kasi's to change, audited; no one else's, and never outside 1 to 1024 MiB.
+scan_limit() { sqlite3 "$ENROLL_DB" "SELECT value FROM settings WHERE key = 'scan_max_bytes'"; }
+
+the_kasi_changes_the_scan_limit_and_scans_follow_it() {
+	e kasi station set --scan-max-mib 1 >/dev/null && [ "$(scan_limit)" = 1048576 ] &&
+	number=$(with_ktp_scan "Batas Baru") && snapshot before "$number" &&
+	path=$(sparse_pdf 1048577 over-new-limit.pdf) &&
+	refused 8 "is 1048577 bytes long: the station takes at most 1048576" \
+		e kasi document "$number" --document "ktp=$path" &&
+	unchanged "$number" &&
+	e kasi document "$number" --document "ktp=$(sparse_pdf 1048576 at-new-limit.pdf)" \
+		>/dev/null &&
+	scan_is_kept "$number" ktp_copy "$T_DIR/at-new-limit.pdf" &&
+	sqlite3 "$ENROLL_DB" "SELECT detail FROM audit WHERE action = 'scan_limit_set' AND result = 'ok'" |
+		grep -qF "scan limit 1048576 bytes"
+	r=$?
+	e kasi station set --scan-max-mib 20 >/dev/null
+	[ "$r" -eq 0 ] && store_intact
+}
+t_ok "the_kasi_changes_the_scan_limit_and_scans_follow_it" \
+	the_kasi_changes_the_scan_limit_and_scans_follow_it
+
+# case name | login | option value | exit status | fragment
+scan_limit_cases() {
+	cat <<'EOF'
+the_kabid_cannot_change_the_scan_limit|kabid|5|6|is done by the Head of Cryptography Section (Kasi)
+a_scan_limit_of_zero_is_a_usage_error|kasi|0|1|usage: enroll station set [--scan-max-mib MIB]
+a_negative_scan_limit_is_a_usage_error|kasi|-1|1|--scan-max-mib is from 1 to 1024
+a_scan_limit_over_1024_mib_is_a_usage_error|kasi|1025|1|--scan-max-mib is from 1 to 1024
+a_scan_limit_that_is_not_a_number_is_a_usage_error|kasi|20MB|1|--scan-max-mib
+EOF
+}
+
+scan_limit_refused() {
+	login=$1 value=$2 want=$3 fragment=$4
+	before=$(scan_limit)
+	refused "$want" "$fragment" e "$login" station set --scan-max-mib "$value" || return 1
+	[ "$(scan_limit)" = "$before" ] || { echo "the limit changed"; return 1; }
+	store_intact
+}
+
+scan_limit_cases >"$T_DIR/scan-limit.cases"
+while IFS='|' read -r name login value want fragment; do
+	t_ok "$name" scan_limit_refused "$login" "$value" "$want" "$fragment"
+done <"$T_DIR/scan-limit.cases"
+
 # The disk fills while the scan is copied. A file-size limit makes the copy's write fail
 # with EFBIG on the real path, as a full disk does with ENOSPC: the system's words (not a
 # stale "File exists"), exit 23, and nothing left behind.
