@@ -148,8 +148,12 @@ const struct cli_exit_code *cli_exit_codes(size_t *count);
 int cli_read_pin(struct cli *cli, bool so, const char *prompt, struct tok_pin *pin);
 /* A new PIN: typed twice until both agree (terminal), checked against the token's policy. */
 int cli_read_new_pin(struct cli *cli, bool so, struct tok_token *token, struct tok_pin *pin);
-/* Before a user PIN is typed: warn when the token says it is the last try, or few are left. */
-void cli_warn_tries(const struct tok_info *info);
+/*
+ * Before a user PIN is typed (terminal or pinpad): warn when the token says it is the last
+ * try, or few are left. A PIN read from --pin-fd is not typed now: the refusal, if any,
+ * says it once.
+ */
+void cli_warn_tries(const struct cli *cli, const struct tok_info *info);
 /* Log in as user, asking for the PIN (or using the pinpad). */
 int cli_login(struct cli *cli, struct tok_token *token);
 /* No core dumps and no ptrace from now on: called before any PIN is read. */
