@@ -470,6 +470,76 @@ while IFS='|' read -r name make want fragment; do
 	t_ok "$name" bad_cert_is_refused "$make" "$want" "$fragment"
 done <"$T_DIR/cert.cases"
 
+# ---------------------------------------------------------------- messages that mislead
+# Each refusal in the right words, with the right status, and nothing lost.
+
+# A database whose schema version no enroll writes is damaged, not "table office already
+# exists" from a migration run again; the file stays as it was. case name | version
+user_version_cases() {
+	cat <<'EOF'
+a_negative_schema_version_is_called_damage_not_a_migration|-1
+a_very_negative_schema_version_is_called_damage|-2147483648
+EOF
+}
+
+negative_user_version_is_damage() {
+	db=$T_DIR/version$1.db
+	cp "$ENROLL_DB" "$db" && chmod 600 "$db" && sqlite3 "$db" "PRAGMA user_version = $1" &&
+	sum=$(sha256sum <"$db") || return 1
+	refused 3 "has schema version $1, which no enroll writes" e kasi --db "$db" list &&
+	grep -qF "the database file is damaged" "$T_DIR/err" &&
+	! grep -qF "already exists" "$T_DIR/err" &&
+	[ "$(sha256sum <"$db")" = "$sum" ] || { echo "the file was written"; return 1; }
+}
+
+user_version_cases >"$T_DIR/user-version.cases"
+while IFS='|' read -r name version; do
+	t_ok "$name" negative_user_version_is_damage "$version"
+done <"$T_DIR/user-version.cases"
+
+# "allowed:" names what may be done in the operator's words, never the table's names.
+allowed_actions_are_named_in_words() {
+	snapshot before "$cert_number" &&
+	refused 5 "allowed: Import certificate, Cancel" \
+		e kasi document "$cert_number" --document "ktp=$(scan allowed-ktp)" &&
+	! grep -qE "import_certificate|record_key|[a-z]+_[a-z]+," "$T_DIR/err" &&
+	unchanged "$cert_number"
+}
+t_ok "allowed_actions_are_named_in_words_not_internal_names" allowed_actions_are_named_in_words
+
+# A blank token with no terminal and no --so-pin-fd: the hint names --so-pin-fd (it named
+# --pin-fd, which was given); the token stays blank and the application where it was.
+blank_token_without_so_pin_fd_names_it() {
+	t_softhsm blank-hint
+	number=$(t_apply "Token Kosong") && t_to_sent "$number" && snapshot before "$number" ||
+		return 1
+	printf '%s\n%s\n' "$T_USER_PIN" "$T_USER_PIN" >"$T_DIR/user.pin"
+	refused 1 "give the SO PIN with --so-pin-fd N" setsid -w env ENROLL_TEST_LOGIN=kasi \
+		"$ENROLL" --pin-fd 4 keygen "$number" 4<"$T_DIR/user.pin" </dev/null &&
+	grep -qF "no terminal to ask for the SO PIN" "$T_DIR/err" &&
+	! grep -qF -- "--pin-fd N" "$T_DIR/err" &&
+	pkcs11-tool --module "$T_MODULE" -L 2>/dev/null | grep -q "uninitialized" &&
+	[ "$(t_state "$number")" = sent ] && unchanged "$number"
+}
+t_ok "a_blank_token_without_so_pin_fd_names_so_pin_fd" blank_token_without_so_pin_fd_names_it
+
+# A wrong PIN given on a file descriptor is said once: no warning before it that repeats
+# what the refusal says. The token keeps its objects, the application its state.
+wrong_pin_is_said_once() {
+	t_softhsm wrong-pin && t_softhsm_token "PIN Salah" &&
+	number=$(t_apply "PIN Salah") && t_to_sent "$number" && snapshot before "$number" ||
+		return 1
+	printf '000000\n' >"$T_DIR/wrong.pin"
+	for _ in 1 2; do
+		refused 11 "wrong PIN" e kasi --pin-fd 3 keygen "$number" 3<"$T_DIR/wrong.pin" ||
+			return 1
+	done
+	[ "$(grep -c "few tries" "$T_DIR/err")" -eq 1 ] && ! grep -qF "warning" "$T_DIR/err" ||
+		{ echo "said more than once:"; cat "$T_DIR/err"; return 1; }
+	[ "$(t_state "$number")" = sent ] && unchanged "$number"
+}
+t_ok "a_wrong_pin_from_a_file_descriptor_is_said_once" wrong_pin_is_said_once
+
 # ---------------------------------------------------------------- the store
 # Only init creates a database. case name | how the path is prepared | command
 store_cases() {
