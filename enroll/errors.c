@@ -66,6 +66,10 @@ static const struct error_entry token_errors[] = {
 	"many tries")},
     {TOK_ERR_SO_PIN_LOCKED, EXIT_PIN_LOCKED, N_("the SO PIN is blocked"),
      N_("the token can no longer be initialized or unblocked: set it aside and use another token")},
+    {TOK_ERR_TOKEN_FAULT, EXIT_TOKEN,
+     N_("the token failed: it may be write-protected, full or faulty"),
+     N_("take the token out and put it back, then run the command again; if it fails again, use "
+	"another token")},
 };
 
 static const struct error_entry issuer_errors[] = {
