@@ -540,6 +540,52 @@ wrong_pin_is_said_once() {
 }
 t_ok "a_wrong_pin_from_a_file_descriptor_is_said_once" wrong_pin_is_said_once
 
+# Token faults are the token's, said so with what to do (exit 10), not "internal error"
+# (exit 2). A private mount namespace (unshare) gives the token's store the fault: a
+# read-only bind mount, or a tmpfs with no room left. The application stays sent and the
+# store intact; a key intent recorded before the token failed is resumed by the next run.
+# case name | fault | the CKR_ the token answers
+token_fault_cases() {
+	cat <<'EOF'
+a_write_protected_token_is_the_tokens_fault_not_internal|read_only|CKR_GENERAL_ERROR
+a_full_token_is_the_tokens_fault_not_internal|full|CKR_FUNCTION_FAILED
+EOF
+}
+
+# with_fault FAULT STORE COMMAND...: run the command with the token's store so broken.
+with_fault() {
+	fault=$1 dir=$2
+	shift 2
+	case $fault in
+	read_only) setup='mount --bind "$1" "$1" && mount -o remount,ro,bind "$1"' ;;
+	full) setup='cp -a "$1" "$1.saved" && mount -t tmpfs -o size=128k none "$1" &&
+		cp -a "$1.saved/." "$1/" && { dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null; true; }' ;;
+	esac
+	unshare -rm sh -c "$setup"' && shift && exec "$@"' sh "$dir" "$@"
+}
+
+token_fault_is_said() {
+	fault=$1 ckr=$2
+	t_softhsm "fault-$fault" && t_softhsm_token "Rusak $fault" &&
+	number=$(t_apply "Rusak $fault") && t_to_sent "$number" && snapshot before "$number" ||
+		return 1
+	printf '%s\n' "$T_USER_PIN" >"$T_DIR/fault.pin"
+	refused 10 "the token failed: it may be write-protected, full or faulty" \
+		with_fault "$fault" "$store" env ENROLL_TEST_LOGIN=kasi "$ENROLL" --pin-fd 3 \
+		keygen "$number" 3<"$T_DIR/fault.pin" &&
+	grep -qF "($ckr)" "$T_DIR/err" && grep -qF "use another token" "$T_DIR/err" &&
+	! grep -qF "internal error" "$T_DIR/err" &&
+	[ "$(t_state "$number")" = sent ] && store_intact || return 1
+	# the token mended, the next run generates the key: an intent left behind is resumed
+	e kasi --pin-fd 3 keygen "$number" 3<"$T_DIR/fault.pin" >/dev/null 2>&1 &&
+	[ "$(t_state "$number")" = key_generated ] && store_intact
+}
+
+token_fault_cases >"$T_DIR/token-fault.cases"
+while IFS='|' read -r name fault ckr; do
+	t_ok "$name" token_fault_is_said "$fault" "$ckr"
+done <"$T_DIR/token-fault.cases"
+
 # ---------------------------------------------------------------- the store
 # Only init creates a database. case name | how the path is prepared | command
 store_cases() {
