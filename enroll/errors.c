@@ -44,6 +44,8 @@ static const struct error_entry token_errors[] = {
      N_("check the station's clock, or wait until the certificate's start date")},
     {TOK_ERR_CERT_KEY_USAGE, EXIT_CERT_USAGE, N_("the certificate may not be used for signing"),
      N_("ask the issuer for a signing certificate (digitalSignature, nonRepudiation)")},
+    {TOK_ERR_CERT_IS_CA, EXIT_CERT_USAGE, N_("the certificate is a CA certificate"),
+     N_("get the person's signing certificate issued for this application's CSR, not a CA's")},
     {TOK_ERR_CERT_UNTRUSTED, EXIT_CERT_UNTRUSTED, N_("the certificate's issuer is not trusted"),
      N_("check the trust anchors given to 'enroll init' and the chain in the file")},
     {TOK_ERR_TOKEN_REMOVED, EXIT_TOKEN, N_("the token was removed"),
