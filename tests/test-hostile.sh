@@ -434,6 +434,7 @@ cert_that_is_missing_is_named|cert_missing|23|No such file or directory
 cert_that_is_empty_is_not_a_certificate|cert_empty|23|the file is not a certificate
 cert_that_is_text_is_not_a_certificate|cert_text|23|the file is not a certificate
 cert_that_is_a_pdf_scan_is_not_a_certificate|cert_pdf|23|the file is not a certificate
+cert_that_is_a_ca_certificate_for_the_key_says_so|cert_ca_for_the_key|18|is a CA certificate (CA:TRUE), not a person's signing certificate
 EOF
 }
 
@@ -447,6 +448,20 @@ cert_missing() { echo "$T_DIR/no-such-cert.pem"; }
 cert_empty() { bytes cert-empty.pem ''; }
 cert_text() { bytes cert-text.pem 'not a certificate\n'; }
 cert_pdf() { scan cert-scan; }
+# A CA:TRUE certificate for the application's own key, from its CSR.
+cert_ca_for_the_key() {
+	sqlite3 "$ENROLL_DB" "SELECT k.csr_pem FROM keys k JOIN applications a
+		ON a.id = k.application_id WHERE a.number = '$cert_number' AND k.csr_pem IS NOT NULL
+		ORDER BY k.id DESC LIMIT 1" >"$T_DIR/ca.csr" &&
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=Fake CA" \
+		-keyout "$T_DIR/fake-ca.key" -days 30 -out "$T_DIR/fake-ca.pem" 2>/dev/null &&
+	printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,digitalSignature\n' \
+		>"$T_DIR/ca.ext" &&
+	openssl x509 -req -in "$T_DIR/ca.csr" -CA "$T_DIR/fake-ca.pem" -CAkey "$T_DIR/fake-ca.key" \
+		-CAcreateserial -days 30 -extfile "$T_DIR/ca.ext" -out "$T_DIR/ca-for-key.pem" \
+		2>/dev/null &&
+	echo "$T_DIR/ca-for-key.pem"
+}
 
 # token_dump: every object on the token with its attributes, as pkcs11-tool lists them.
 token_dump() {
