@@ -54,6 +54,8 @@ static const struct error_entry token_errors[] = {
     {TOK_ERR_NOT_READY, EXIT_NOT_READY, N_("the token failed the readiness check"),
      N_("do not hand the token over; import the matching certificate again")},
     {TOK_ERR_IO, EXIT_FILE, N_("a file could not be read or written"), NULL},
+    {TOK_ERR_UNSAFE, EXIT_FILE, N_("a file the station trusts is not safe"),
+     N_("make it the station user's (or root's) and writable by no one else: chmod go-w FILE")},
     {TOK_ERR_CANCELLED, EXIT_CANCELLED, N_("cancelled"), NULL},
     {TOK_ERR_TIMEOUT, EXIT_CANCELLED, N_("timed out waiting"),
      N_("insert the token and try again")},

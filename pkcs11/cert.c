@@ -144,7 +144,7 @@ check_anchors_file(const char *path, struct tok_error *err)
 	if (stat(path, &st) != 0)
 		return tok_error_set(err, TOK_ERR_IO, _("cannot read trust anchors %s"), path);
 	if ((st.st_mode & 022) != 0 || (st.st_uid != 0 && st.st_uid != getuid()))
-		return tok_error_set(err, TOK_ERR_IO,
+		return tok_error_set(err, TOK_ERR_UNSAFE,
 				     _("trust anchors %s are writable by others or owned by "
 				       "another user: not trusted"),
 				     path);

@@ -44,6 +44,7 @@ static const struct {
     {TOK_ERR_SO_PIN_LOCKED, "TOK_ERR_SO_PIN_LOCKED"},
     {TOK_ERR_TOKEN_FAULT, "TOK_ERR_TOKEN_FAULT"},
     {TOK_ERR_CERT_IS_CA, "TOK_ERR_CERT_IS_CA"},
+    {TOK_ERR_UNSAFE, "TOK_ERR_UNSAFE"},
 };
 
 /* The return values a token can give us, with the status each one means. */
