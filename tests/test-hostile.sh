@@ -485,6 +485,35 @@ while IFS='|' read -r name make want fragment; do
 	t_ok "$name" bad_cert_is_refused "$make" "$want" "$fragment"
 done <"$T_DIR/cert.cases"
 
+# Trust anchors others may write are refused with what to do, not "a file could not be
+# read or written" and no hint; the token and the record stay as they were.
+# case name | mode of the trust anchors file
+anchor_mode_cases() {
+	cat <<'EOF'
+world_writable_trust_anchors_are_called_unsafe_with_what_to_do|666
+group_writable_trust_anchors_are_called_unsafe_with_what_to_do|664
+EOF
+}
+
+unsafe_anchors_are_said() {
+	anchors=$ENROLL_DB.files/ca/trust-anchors.pem
+	snapshot before "$cert_number" && token_dump >"$T_DIR/token.before" &&
+	chmod "$1" "$anchors" || return 1
+	printf '%s\n' "$T_USER_PIN" >"$T_DIR/login.pin"
+	refused 23 "a file the station trusts is not safe" e kasi --pin-fd 3 import "$cert_number" \
+		3<"$T_DIR/login.pin"
+	r=$?
+	chmod 644 "$anchors"
+	[ "$r" -eq 0 ] && grep -qF "chmod go-w" "$T_DIR/err" && unchanged "$cert_number" &&
+	[ "$(t_state "$cert_number")" = key_generated ] && token_dump >"$T_DIR/token.after" &&
+	cmp -s "$T_DIR/token.before" "$T_DIR/token.after" || { echo "refused otherwise, or changed"; return 1; }
+}
+
+anchor_mode_cases >"$T_DIR/anchor-mode.cases"
+while IFS='|' read -r name mode; do
+	t_ok "$name" unsafe_anchors_are_said "$mode"
+done <"$T_DIR/anchor-mode.cases"
+
 # ---------------------------------------------------------------- messages that mislead
 # Each refusal in the right words, with the right status, and nothing lost.
 
