@@ -514,6 +514,45 @@ while IFS='|' read -r name mode; do
 	t_ok "$name" unsafe_anchors_are_said "$mode"
 done <"$T_DIR/anchor-mode.cases"
 
+# Two runs at once on one application: the second is told who holds it (exit 7), not that
+# the module cannot be loaded; the first, stopped while it waits for its PIN, leaves the
+# store, the record and the token as they were.
+concurrent_run_is_told_the_application_is_in_use() {
+	snapshot before "$cert_number" && token_dump >"$T_DIR/token.before" || return 1
+	rm -f "$T_DIR/held.pin" && mkfifo "$T_DIR/held.pin" || return 1
+	ENROLL_TEST_LOGIN=kasi "$ENROLL" --pin-fd 3 import "$cert_number" 3<>"$T_DIR/held.pin" \
+		>/dev/null 2>&1 &
+	holder=$!
+	for _ in $(seq 50); do
+		[ -n "$(find "$ENROLL_DB.files/locks" -newer "$T_DIR/held.pin" 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	printf '%s\n' "$T_USER_PIN" >"$T_DIR/login.pin"
+	refused 7 "is in use by another run of enroll" timeout 20 env ENROLL_TEST_LOGIN=kasi \
+		"$ENROLL" --pin-fd 3 import "$cert_number" 3<"$T_DIR/login.pin"
+	r=$?
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+	[ "$r" -eq 0 ] && ! grep -qF "module cannot be loaded" "$T_DIR/err" &&
+	unchanged "$cert_number" && [ "$(t_state "$cert_number")" = key_generated ] &&
+	token_dump >"$T_DIR/token.after" && cmp -s "$T_DIR/token.before" "$T_DIR/token.after"
+}
+t_ok "a_concurrent_run_on_one_application_is_told_it_is_in_use" \
+	concurrent_run_is_told_the_application_is_in_use
+
+# A wrong SO PIN is the operator's to type again, not the token's owner's.
+wrong_so_pin_hint_addresses_the_operator() {
+	token_dump >"$T_DIR/token.before" &&
+	printf '99999999\n' >"$T_DIR/wrong-so.pin" &&
+	printf '%s\n%s\n' 246813 246813 >"$T_DIR/new.pin" &&
+	refused 11 "the operator types the token's SO PIN again" e kasi --so-pin-fd 3 --pin-fd 4 \
+		token unblock 3<"$T_DIR/wrong-so.pin" 4<"$T_DIR/new.pin" &&
+	! grep -qF "owner" "$T_DIR/err" &&
+	printf '%s\n' "$T_USER_PIN" >"$T_DIR/login.pin" && token_dump >"$T_DIR/token.after" &&
+	cmp -s "$T_DIR/token.before" "$T_DIR/token.after" && store_intact
+}
+t_ok "a_wrong_so_pin_hint_addresses_the_operator" wrong_so_pin_hint_addresses_the_operator
+
 # ---------------------------------------------------------------- messages that mislead
 # Each refusal in the right words, with the right status, and nothing lost.
 
