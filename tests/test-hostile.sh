@@ -86,6 +86,38 @@ name_with_an_overlong_utf8_slash_is_refused|--name|$(printf 'Siti \300\257')|ful
 position_with_a_c1_control_is_refused|--position|$(printf 'Analis \302\233')|position contains a control character (U+009B, character 8)
 nip_of_another_birth_date_is_refused|--nip|198504162010012001|NIP date of birth 1985-04-16 differs from the NIK's (day 15, month 04, year ..85)
 nip_of_another_sex_is_refused|--nip|198504152010011001|NIP sex (male) differs from the NIK's (female)
+nik_of_15_digits_is_refused|--nik|617201550485009|NIK has 15 digits: it must be exactly 16
+nik_with_a_letter_is_refused|--nik|61720155048500X9|NIK must contain only digits (no spaces or dots)
+nik_with_spaces_is_refused_not_squeezed|--nik|6172 0155 0485 0099|nik is 19 bytes long: at most 16 are allowed
+nik_with_day_32_is_refused|--nik|6172017204850099|1985-04 has no day 32 (after removing the 40 added for women)
+nik_with_month_13_is_refused|--nik|6172015513850099|NIK digits 9-10 (month of birth) must be 01-12, not 13
+nik_of_zeros_is_refused|--nik|0000000000000000|NIK digits 1-2 (province code) 00 is not an Indonesian province
+nip_of_17_digits_is_refused|--nip|19850415201001200|NIP has 17 digits: it must be exactly 18
+nip_with_a_letter_is_refused|--nip|19850415201001200X|NIP must contain only digits (no spaces or dots)
+nip_with_month_13_is_refused|--nip|198513152010012001|19851315 is not a calendar date
+email_without_an_at_is_refused|--email|uji-singkawangkota.go.id|email has no @
+email_with_a_space_is_refused|--email|uji @singkawangkota.go.id|email contains a character not allowed before the @ (0x20)
+email_with_a_header_injected_is_refused|--email|$(printf 'uji@singkawangkota.go.id\nBcc: x@y')|email has more than one @
+email_with_nothing_before_the_at_is_refused|--email|@singkawangkota.go.id|email has nothing before the @
+phone_with_letters_is_refused|--phone|0812abcd7890|phone number contains 'a': only digits, spaces, dashes and a leading + are allowed
+phone_too_short_is_refused|--phone|0812|phone number has 3 digits after 0: a mobile number has 9 to 12
+name_of_spaces_only_is_refused|--name|   |full_name is required
+name_with_a_delete_character_is_refused|--name|$(printf 'Siti\177')|full_name contains a control character (U+007F, character 5)
+name_with_a_byte_order_mark_is_refused|--name|$(printf '\357\273\277Siti')|full_name contains an invisible formatting character (U+FEFF, character 1)
+name_with_a_left_to_right_embedding_is_refused|--name|$(printf 'Siti\342\200\252x')|full_name contains an invisible formatting character (U+202A, character 5)
+name_with_a_line_separator_is_refused|--name|$(printf 'Siti\342\200\250x')|full_name contains an invisible formatting character (U+2028, character 5)
+name_with_a_soft_hyphen_is_refused|--name|$(printf 'Siti\302\255x')|full_name contains an invisible formatting character (U+00AD, character 5)
+name_with_a_zero_width_joiner_is_refused|--name|$(printf 'Si\342\200\215ti')|full_name contains an invisible formatting character (U+200D, character 3)
+unit_with_a_terminal_title_sequence_is_refused|--unit|$(printf 'Umum\033]0;title\007')|work_unit contains a control character (U+001B, character 5)
+agency_with_a_newline_is_refused|--agency|$(printf 'Setda\nDinas')|agency contains a control character (U+000A, character 6)
+city_with_a_carriage_return_is_refused|--city|$(printf 'Singkawang\r')|city contains a control character (U+000D, character 11)
+province_with_a_directional_isolate_is_refused|--province|$(printf 'Kalbar\342\201\246')|province contains an invisible formatting character (U+2066, character 7)
+rank_with_a_backspace_is_refused|--rank|$(printf 'III/a\010')|rank_grade contains a control character (U+0008, character 6)
+name_with_a_utf16_surrogate_is_refused|--name|$(printf 'Siti \355\240\200')|full_name is not valid UTF-8 (at byte 6)
+name_past_the_last_code_point_is_refused|--name|$(printf 'Siti \364\220\200\200')|full_name is not valid UTF-8 (at byte 6)
+name_with_an_overlong_three_byte_slash_is_refused|--name|$(printf 'Siti \340\200\257')|full_name is not valid UTF-8 (at byte 6)
+name_cut_inside_a_character_is_refused|--name|$(printf 'Siti \303')|full_name is not valid UTF-8 (at byte 6)
+employment_status_unknown_is_refused|--status|contractor|employment status is pns, pppk or other
 EOF
 }
 
