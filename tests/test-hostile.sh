@@ -418,9 +418,9 @@ EOF
 }
 
 scan_limit_refused() {
-	login=$1 value=$2 want=$3 fragment=$4
+	who=$1 value=$2 want=$3 fragment=$4
 	before=$(scan_limit)
-	refused "$want" "$fragment" e "$login" station set --scan-max-mib "$value" || return 1
+	refused "$want" "$fragment" e "$who" station set --scan-max-mib "$value" || return 1
 	[ "$(scan_limit)" = "$before" ] || { echo "the limit changed"; return 1; }
 	store_intact
 }
@@ -700,6 +700,61 @@ token_fault_cases >"$T_DIR/token-fault.cases"
 while IFS='|' read -r name fault ckr; do
 	t_ok "$name" token_fault_is_said "$fault" "$ckr"
 done <"$T_DIR/token-fault.cases"
+
+# ---------------------------------------------------------------- workflow abuse
+# Steps out of order, by the wrong official, without what they need: each refused with its
+# status and words, the application's record and the store as they were.
+# case name | state to start from | login | command (ID: the application) | exit | fragment
+abuse_cases() {
+	cat <<'EOF'
+the_kabid_cannot_dispose_at_step_2|submitted|kabid|dispose ID --note x|6|is done by the Head of Dinas
+the_kadis_cannot_dispose_at_step_3|disposed_kadis|kadis|dispose ID --note x|6|is done by the Head of Statistics and Cryptography (Kabid)
+register_before_the_dispositions_is_refused|submitted|kasi|register ID|5|Register is not possible: application ID is in state Submitted
+send_before_register_is_refused|submitted|kasi|send ID|5|Send to BSrE is not possible
+keygen_before_send_is_refused|submitted|kasi|keygen ID|5|is not possible: application ID is in state Submitted
+import_before_a_key_is_refused|submitted|kasi|import ID|5|Import certificate is not possible
+handover_before_anything_is_refused|submitted|kasi|handover ID|5|Hand over is not possible
+resubmit_of_an_application_not_returned_is_refused|submitted|kasi|resubmit ID|5|Resubmit is not possible
+on_behalf_without_the_paper_reference_is_refused|submitted|kasi|dispose ID --on-behalf kadis --note x|8|needs the paper disposition's reference
+reject_without_a_reason_is_a_usage_error|submitted|kasi|reject ID|1|missing option: --reason TEXT
+lifecycle_without_a_reason_is_a_usage_error|submitted|kasi|lifecycle ID lost|1|missing option: --reason TEXT
+register_after_send_is_refused|sent|kasi|register ID|5|Register is not possible: application ID is in state Sent to BSrE
+send_twice_is_refused|sent|kasi|send ID|5|Send to BSrE is not possible
+a_disposition_after_send_is_refused|sent|kadis|dispose ID --note x|5|is not possible: application ID is in state Sent to BSrE
+documents_after_send_are_refused|sent|kasi|document ID --document ktp|5|documents of ID are closed in state Sent to BSrE
+handover_at_sent_is_refused|sent|kasi|handover ID|5|Hand over is not possible
+the_kabid_cannot_add_officials|submitted|kabid|official add --name Pejabat --nip 198001012005011009 --role kasi --login xy|6|only the kasi manages the officials
+the_last_kasi_cannot_be_deactivated|submitted|kasi|official deactivate kasi --reason x|5|kasi is the only active kasi
+the_kabid_cannot_change_the_issuer|submitted|kabid|issuer set local|6|is done by the Head of Cryptography Section (Kasi)
+a_number_that_does_not_exist_is_not_found|submitted|kasi|show TTE/2026/9999|4|no application TTE/2026/9999
+a_number_with_a_path_in_it_is_not_found|submitted|kasi|show abc/../../etc|4|no application ABC/../../ETC
+documents_of_a_number_that_does_not_exist_are_not_found|submitted|kasi|document TTE/2026/9999 --document ktp|4|no application TTE/2026/9999
+EOF
+}
+
+abuse_is_refused() {
+	# not "login": e() sets that
+	state=$1 who=$2 command=$3 want=$4 fragment=$5
+	number=$(t_apply "Alur $T_COUNT") || return 1
+	case $state in
+	disposed_kadis) e kadis dispose "$number" --note "ke Kabid" >/dev/null ;;
+	sent) t_to_sent "$number" ;;
+	esac || return 1
+	snapshot before "$number" && officials=$(sqlite3 "$ENROLL_DB" 'SELECT * FROM officials') &&
+	settings=$(sqlite3 "$ENROLL_DB" 'SELECT * FROM settings') || return 1
+	# shellcheck disable=SC2046 # the command's words, ID the application's number
+	refused "$want" "$(echo "$fragment" | sed "s|ID|$number|")" e "$who" \
+		$(echo "$command" | sed "s|ID|$number|") || return 1
+	[ "$(sqlite3 "$ENROLL_DB" 'SELECT * FROM officials')" = "$officials" ] &&
+	[ "$(sqlite3 "$ENROLL_DB" 'SELECT * FROM settings')" = "$settings" ] ||
+		{ echo "officials or settings changed"; return 1; }
+	unchanged "$number"
+}
+
+abuse_cases >"$T_DIR/abuse.cases"
+while IFS='|' read -r name state who command want fragment; do
+	t_ok "$name" abuse_is_refused "$state" "$who" "$command" "$want" "$fragment"
+done <"$T_DIR/abuse.cases"
 
 # ---------------------------------------------------------------- the store
 # Only init creates a database. case name | how the path is prepared | command
