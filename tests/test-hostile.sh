@@ -633,7 +633,7 @@ blank_token_without_so_pin_fd_names_it() {
 		"$ENROLL" --pin-fd 4 keygen "$number" 4<"$T_DIR/user.pin" </dev/null &&
 	grep -qF "no terminal to ask for the SO PIN" "$T_DIR/err" &&
 	! grep -qF -- "--pin-fd N" "$T_DIR/err" &&
-	pkcs11-tool --module "$T_MODULE" -L 2>/dev/null | grep -q "uninitialized" &&
+	! pkcs11-tool --module "$T_MODULE" -L 2>/dev/null | grep -q "token initialized" &&
 	[ "$(t_state "$number")" = sent ] && unchanged "$number"
 }
 t_ok "a_blank_token_without_so_pin_fd_names_so_pin_fd" blank_token_without_so_pin_fd_names_it
@@ -654,6 +654,61 @@ wrong_pin_is_said_once() {
 	[ "$(t_state "$number")" = sent ] && unchanged "$number"
 }
 t_ok "a_wrong_pin_from_a_file_descriptor_is_said_once" wrong_pin_is_said_once
+
+# The applicant's new PIN against the policy, on a blank token each: refused with the
+# rule it breaks (exit 13), the application still sent, its record and the store intact.
+# case name | new user PIN | fragment
+pin_policy_cases() {
+	cat <<'EOF'
+an_ascending_pin_is_refused|123456|PIN is an ascending or descending run
+a_descending_pin_is_refused|987654|PIN is an ascending or descending run
+a_repeated_digit_pin_is_refused|111111|PIN is one character repeated
+a_two_digit_pin_is_refused|12|PIN too short: 2 characters, at least 6 needed
+an_empty_pin_is_refused|-|PIN too short: 0 characters, at least 6 needed
+EOF
+}
+
+pin_policy_refused() {
+	pin=$1 fragment=$2
+	[ "$pin" = - ] && pin=""
+	t_softhsm "policy-$T_COUNT" &&
+	number=$(t_apply "Kebijakan PIN") && t_to_sent "$number" && snapshot before "$number" ||
+		return 1
+	printf '%s\n%s\n' "$T_SO_PIN" "$T_SO_PIN" >"$T_DIR/so.pin"
+	printf '%s\n%s\n' "$pin" "$pin" >"$T_DIR/user.pin"
+	refused 13 "$fragment" e kasi --so-pin-fd 3 --pin-fd 4 keygen "$number" \
+		3<"$T_DIR/so.pin" 4<"$T_DIR/user.pin" &&
+	[ "$(t_state "$number")" = sent ] && unchanged "$number"
+}
+
+pin_policy_cases >"$T_DIR/pin-policy.cases"
+while IFS='|' read -r name pin fragment; do
+	t_ok "$name" pin_policy_refused "$pin" "$fragment"
+done <"$T_DIR/pin-policy.cases"
+
+# PINs never come from argv: --pin is no abbreviation of --pin-fd, and its value is not
+# echoed. A --pin-fd that is not a number is a usage error.
+# case name | option | value | fragment
+pin_option_cases() {
+	cat <<'EOF'
+a_pin_in_argv_is_refused_and_not_echoed|--pin|739164|unknown option: --pin (did you mean --pin-fd?)
+a_so_pin_fd_that_is_not_a_number_is_refused|--so-pin-fd|abc|--so-pin-fd takes a file descriptor number (0 to 1024)
+a_pin_fd_that_is_not_a_number_is_not_echoed|--pin-fd|739164x|--pin-fd takes a file descriptor number (0 to 1024)
+EOF
+}
+
+pin_option_refused() {
+	option=$1 value=$2 fragment=$3
+	snapshot before "$cert_number" &&
+	refused 1 "$fragment" e kasi import "$cert_number" "$option" "$value" &&
+	! grep -qF "$value" "$T_DIR/err" && ! grep -qF "$value" "$T_DIR/out" &&
+	unchanged "$cert_number"
+}
+
+pin_option_cases >"$T_DIR/pin-option.cases"
+while IFS='|' read -r name option value fragment; do
+	t_ok "$name" pin_option_refused "$option" "$value" "$fragment"
+done <"$T_DIR/pin-option.cases"
 
 # Token faults are the token's, said so with what to do (exit 10), not "internal error"
 # (exit 2). A private mount namespace (unshare) gives the token's store the fault: a
