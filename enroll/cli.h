@@ -149,9 +149,9 @@ int cli_read_pin(struct cli *cli, bool so, const char *prompt, struct tok_pin *p
 /* A new PIN: typed twice until both agree (terminal), checked against the token's policy. */
 int cli_read_new_pin(struct cli *cli, bool so, struct tok_token *token, struct tok_pin *pin);
 /*
- * Before a user PIN is typed (terminal or pinpad): warn when the token says it is the last
- * try, or few are left. A PIN read from --pin-fd is not typed now: the refusal, if any,
- * says it once.
+ * Before a user PIN is used: warn when the token says it is the last try, or (when it is
+ * typed now, on the terminal or pinpad) that few are left. A PIN from --pin-fd is not
+ * typed now: a wrong one's refusal says "few tries left" once.
  */
 void cli_warn_tries(const struct cli *cli, const struct tok_info *info);
 /* Log in as user, asking for the PIN (or using the pinpad). */

@@ -143,12 +143,10 @@ cli_read_new_pin(struct cli *cli, bool so, struct tok_token *token, struct tok_p
 void
 cli_warn_tries(const struct cli *cli, const struct tok_info *info)
 {
-	if (cli->pin_fd >= 0)
-		return;
 	if (info->user_pin_final_try)
 		fprintf(stderr, "enroll: %s\n",
 			_("warning: this is the last try before the PIN is blocked"));
-	else if (info->user_pin_count_low)
+	else if (info->user_pin_count_low && cli->pin_fd < 0)
 		fprintf(stderr, "enroll: %s\n",
 			_("warning: the PIN was typed wrong before; few tries are left"));
 }
