@@ -756,6 +756,29 @@ while IFS='|' read -r name fault ckr; do
 	t_ok "$name" token_fault_is_said "$fault" "$ckr"
 done <"$T_DIR/token-fault.cases"
 
+# A key begun on a token that then failed, and another token given: the refusal names the
+# token it was begun on and a command that exists (keygen --restart), which then abandons
+# the old intent and generates the key on this token.
+key_begun_on_another_token_names_a_real_way_on() {
+	t_softhsm begun-a && t_softhsm_token "Token A" &&
+	number=$(t_apply "Dua Token") && t_to_sent "$number" || return 1
+	printf '%s\n' "$T_USER_PIN" >"$T_DIR/fault.pin"
+	with_fault full "$store" env ENROLL_TEST_LOGIN=kasi "$ENROLL" --pin-fd 3 \
+		keygen "$number" 3<"$T_DIR/fault.pin" >/dev/null 2>&1
+	[ "$(sqlite3 "$ENROLL_DB" "SELECT k.status FROM keys k JOIN applications a
+		ON a.id = k.application_id WHERE a.number = '$number'")" = intent ] ||
+		{ echo "no key intent left by the failed run"; return 1; }
+	t_softhsm begun-b && t_softhsm_token "Token B" && snapshot before "$number" || return 1
+	refused 10 "insert that token, or run again with --restart to abandon it" \
+		e kasi --pin-fd 3 keygen "$number" 3<"$T_DIR/fault.pin" &&
+	unchanged "$number" &&
+	e kasi keygen --help | grep -qF -- "--restart" &&
+	e kasi --pin-fd 3 keygen "$number" --restart 3<"$T_DIR/fault.pin" >/dev/null 2>&1 &&
+	[ "$(t_state "$number")" = key_generated ] && store_intact
+}
+t_ok "a_key_begun_on_another_token_names_keygen_restart_which_works" \
+	key_begun_on_another_token_names_a_real_way_on
+
 # ---------------------------------------------------------------- workflow abuse
 # Steps out of order, by the wrong official, without what they need: each refused with its
 # status and words, the application's record and the store as they were.
