@@ -55,8 +55,9 @@ png_shape(const unsigned char *head, size_t head_length, const unsigned char *ta
 static bool (*const scan_shapes[])(const unsigned char *, size_t, const unsigned char *,
 				   size_t) = {pdf_shape, jpeg_shape, png_shape};
 
-int64_t
-wf_scan_max_bytes(struct wf_store *store)
+/* The station's limit for one scan, in bytes. */
+static int64_t
+scan_max_bytes(struct wf_store *store)
 {
 	struct wf_error ignored;
 	char *value = NULL, *end;
@@ -104,7 +105,7 @@ check_content(int fd, const char *path, off_t size, struct wf_error *err)
 int
 wf_scan_open(struct wf_store *store, const char *path, int *fd, int64_t *size, struct wf_error *err)
 {
-	int64_t max = wf_scan_max_bytes(store);
+	int64_t max = scan_max_bytes(store);
 	struct stat st;
 	int in, r;
 

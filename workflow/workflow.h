@@ -484,8 +484,6 @@ int wf_document_set(struct wf_store *store, const char *number, enum wf_document
 #define WF_SETTING_SCAN_MAX "scan_max_bytes"
 #define WF_SCAN_MAX_DEFAULT (20 * 1024 * 1024)
 int wf_scan_check(struct wf_store *store, const char *path, struct wf_error *err);
-/* The station's limit for one scan, in bytes. */
-int64_t wf_scan_max_bytes(struct wf_store *store);
 
 /*
  * Perform one transition of the table on an application, in one BEGIN IMMEDIATE
