@@ -519,6 +519,35 @@ while IFS='|' read -r name mode; do
 	t_ok "$name" open_database_is_refused "$mode"
 done <"$T_DIR/mode.cases"
 
+# A backup never goes onto something already there: "already there", not "already
+# recorded", and what was there is left alone. case name | what is at the target
+backup_target_cases() {
+	cat <<'EOF'
+backup_onto_an_existing_file_is_refused_and_leaves_it|file
+backup_onto_a_symlink_is_refused_and_leaves_it|link
+backup_onto_a_device_is_refused|device
+EOF
+}
+
+backup_target_refused() {
+	case $1 in
+	file) target=$T_DIR/backup-file && echo mine >"$target" ;;
+	link) target=$T_DIR/backup-link && ln -sf "$T_DIR/elsewhere" "$target" ;;
+	device) target=/dev/null ;;
+	esac
+	before=$(ls -l "$target") &&
+	refused 8 "already there: $target already exists: give a new directory" \
+		e kasi backup "$target" &&
+	! grep -qF "already recorded" "$T_DIR/err" &&
+	[ "$(ls -l "$target")" = "$before" ] && [ ! -e "$T_DIR/elsewhere" ] &&
+	{ [ "$1" != file ] || [ "$(cat "$target")" = mine ]; } && store_intact
+}
+
+backup_target_cases >"$T_DIR/backup-target.cases"
+while IFS='|' read -r name what; do
+	t_ok "$name" backup_target_refused "$what"
+done <"$T_DIR/backup-target.cases"
+
 # ---------------------------------------------------------------- CSV output
 # Cells a spreadsheet would run as formulas are written as text (a leading quote).
 # case name | name | work unit | the CSV cell expected
