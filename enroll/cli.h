@@ -152,8 +152,12 @@ const struct cli_exit_code *cli_exit_codes(size_t *count);
 int cli_read_pin(struct cli *cli, bool so, const char *prompt, struct tok_pin *pin);
 /* A new PIN: typed twice until both agree (terminal), checked against the token's policy. */
 int cli_read_new_pin(struct cli *cli, bool so, struct tok_token *token, struct tok_pin *pin);
-/* Before a user PIN is typed: warn when the token says it is the last try, or few are left. */
-void cli_warn_tries(const struct tok_info *info);
+/*
+ * Before a user PIN is used: warn when the token says it is the last try, or (when it is
+ * typed now, on the terminal or pinpad) that few are left. A PIN from --pin-fd is not
+ * typed now: a wrong one's refusal says "few tries left" once.
+ */
+void cli_warn_tries(const struct cli *cli, const struct tok_info *info);
 /* Log in as user, asking for the PIN (or using the pinpad). */
 int cli_login(struct cli *cli, struct tok_token *token);
 /* No core dumps and no ptrace from now on: called before any PIN is read. */
@@ -217,7 +221,7 @@ extern const struct cli_option official_add_options[], apply_options[], edit_opt
     reason_options[], lifecycle_options[], keygen_options[], import_options[], handover_options[],
     list_options[], report_options[], token_wait_options[], token_reset_options[],
     restore_options[], official_list_options[], official_edit_options[],
-    official_deactivate_options[], paper_options[];
+    official_deactivate_options[], paper_options[], station_set_options[];
 extern const struct cli_option audit_verify_options[];
 
 /*
@@ -262,6 +266,7 @@ int cmd_official_deactivate(struct cli *cli, const struct cli_command *self, int
 int cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_edit(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_document(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_station_set(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_dispose(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_register(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_send(struct cli *cli, const struct cli_command *self, int argc, char **argv);

@@ -4,41 +4,65 @@
  * Importing is idempotent, so a run that dies anywhere is finished by running it again.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "cert.h"
 #include "holder.h"
 #include "papers.h"
 #include "station.h"
 
+/*
+ * A certificate file: a regular file of at most TOK_CERT_FILE_MAX bytes, opened without
+ * following a symbolic link or waiting on a FIFO, so that no path makes import hang.
+ */
+static int
+refuse_certificate_file(const char *path, const char *why)
+{
+	fprintf(stderr, "enroll: %s: %s: %s\n", _("cannot read file"), path, why);
+	return EXIT_FILE;
+}
+
 static int
 read_file(const char *path, unsigned char **data, size_t *length)
 {
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL, *grown;
-	size_t used = 0, size = 0, n;
+	unsigned char *buf = NULL;
+	struct stat st;
+	size_t used = 0;
+	ssize_t n;
+	int fd, r = EXIT_FILE;
 
-	if (f == NULL)
-		return cli_fail_file(path, errno);
-	do {
-		if (used == size) {
-			size = size ? size * 2 : 16384;
-			if (size > (16u << 20) || (grown = realloc(buf, size)) == NULL) {
-				free(buf);
-				fclose(f);
-				return cli_fail_file(path, EFBIG);
-			}
-			buf = grown;
-		}
-		n = fread(buf + used, 1, size - used, f);
-		used += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		return cli_fail_file(path, EIO);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0)
+		return errno == ELOOP ? refuse_certificate_file(
+					    path, _("a symbolic link: give the file itself"))
+				      : cli_fail_file(path, errno);
+	if (fstat(fd, &st) != 0)
+		r = cli_fail_file(path, errno);
+	else if (S_ISDIR(st.st_mode))
+		r = refuse_certificate_file(path, _("a directory, not a certificate file"));
+	else if (!S_ISREG(st.st_mode))
+		r = refuse_certificate_file(path, _("not a regular file (a FIFO, a device?)"));
+	else if (st.st_size > TOK_CERT_FILE_MAX)
+		r = refuse_certificate_file(path, _("larger than a certificate file can be"));
+	else if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
+		r = cli_fail_file(path, ENOMEM);
+	else
+		r = 0;
+	while (r == 0 && used < (size_t)st.st_size &&
+	       (n = read(fd, buf + used, (size_t)st.st_size - used)) != 0) {
+		if (n < 0 && errno != EINTR)
+			r = cli_fail_file(path, errno);
+		else if (n > 0)
+			used += (size_t)n;
 	}
-	fclose(f);
+	close(fd);
+	if (r != 0) {
+		free(buf);
+		return r;
+	}
 	*data = buf;
 	*length = used;
 	return 0;

@@ -50,19 +50,28 @@ parse_document(const char *text, enum wf_document_kind *kind, const char **scan)
 	return cli_fail_usage(_("unknown document '%s': use letter, form, ktp or sk"), name);
 }
 
-/* Check every --document before anything is recorded, so a typo loses nothing. */
+/*
+ * Check every --document before anything is recorded, so a typo or a scan the station
+ * refuses (a FIFO, a device, too large, not a PDF, JPEG or PNG) loses nothing. The store
+ * is opened here: the scan limit is a station setting.
+ */
 static int
-check_documents(const struct cli_list *documents)
+check_documents(struct cli *cli, const struct cli_list *documents)
 {
 	enum wf_document_kind kind;
+	struct wf_error err;
 	const char *scan;
 	int r;
 
-	for (int i = 0; i < documents->count; i++) {
+	for (int i = 0; i < documents->count; i++)
 		if ((r = parse_document(documents->items[i], &kind, &scan)) != 0)
 			return r;
-		if (scan != NULL && access(scan, R_OK) != 0)
-			return cli_fail_file(scan, errno);
+	if ((r = cli_store(cli)) != 0)
+		return r;
+	for (int i = 0; i < documents->count; i++) {
+		parse_document(documents->items[i], &kind, &scan);
+		if (scan != NULL && wf_scan_check(cli->store, scan, &err) != WF_OK)
+			return cli_fail_wf(cli, &err);
 	}
 	return 0;
 }
@@ -191,7 +200,7 @@ cmd_apply(struct cli *cli, const struct cli_command *self, int argc, char **argv
 		return r;
 	if ((type = wf_request_type_parse(arg.request ? arg.request : "new")) < 0)
 		return cli_fail_usage(_("--request is new, renewal, data_change or revocation"));
-	if ((r = check_documents(&arg.documents)) != 0 || (r = cli_store(cli)) != 0)
+	if ((r = check_documents(cli, &arg.documents)) != 0)
 		return r;
 	city = arg.city ? arg.city : "";
 	province = arg.province ? arg.province : "";
@@ -275,12 +284,49 @@ cmd_document(struct cli *cli, const struct cli_command *self, int argc, char **a
 
 	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0)
 		return r;
-	if ((r = check_documents(&arg.documents)) != 0 || (r = cli_store(cli)) != 0)
+	if ((r = check_documents(cli, &arg.documents)) != 0)
 		return r;
 	if ((r = record_documents(cli, number, &arg.documents, true)) == 0)
 		printf(_("%s: %d document(s) recorded as received.\n"), number,
 		       arg.documents.count);
 	return r;
+}
+
+/* The largest scan the station takes: a setting of the Kasi's, audited as a refusal is. */
+#define SCAN_LIMIT_ACTION "scan_limit_set"
+#define SCAN_MAX_MIB 1024
+static int scan_max_mib;
+
+const struct cli_option station_set_options[] = {
+    {"scan-max-mib", OPT_INT, &scan_max_mib, "MIB",
+     N_("the largest scan a document may have, in MiB (1 to 1024; 20 unless set)"), false},
+    {NULL},
+};
+
+int
+cmd_station_set(struct cli *cli, const struct cli_command *self, int argc, char **argv)
+{
+	const struct wf_actor actor = {.login = cli->login};
+	char bytes[32], detail[64];
+	struct wf_error err;
+	char **rest;
+	int nrest, r;
+
+	if ((r = cli_parse(cli, self, argc, argv, &rest, &nrest)) != 0)
+		return r;
+	if (nrest != 0 || scan_max_mib == 0)
+		return cli_fail_usage_line(self);
+	if (scan_max_mib < 0 || scan_max_mib > SCAN_MAX_MIB)
+		return cli_fail_usage(_("--scan-max-mib is from 1 to %d"), SCAN_MAX_MIB);
+	if ((r = cli_store(cli)) != 0)
+		return r;
+	snprintf(bytes, sizeof(bytes), "%lld", (long long)scan_max_mib * 1024 * 1024);
+	snprintf(detail, sizeof(detail), "scan limit %s bytes", bytes);
+	const char *pairs[] = {WF_SETTING_SCAN_MAX, bytes, NULL};
+	if (wf_settings_change(cli->store, &actor, SCAN_LIMIT_ACTION, pairs, detail, &err) != WF_OK)
+		return cli_fail_wf(cli, &err);
+	printf(_("A scan may now have at most %d MiB.\n"), scan_max_mib);
+	return 0;
 }
 
 /* After a transition: where the application is now. */
@@ -410,7 +456,7 @@ cmd_return(struct cli *cli, const struct cli_command *self, int argc, char **arg
 	int r;
 
 	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0 ||
-	    (r = check_documents(&arg.missing)) != 0)
+	    (r = check_documents(cli, &arg.missing)) != 0)
 		return r;
 	if ((r = act(cli, number, WF_ACTION_RETURN, &actor, arg.reason)) != 0)
 		return r;
@@ -426,7 +472,7 @@ cmd_resubmit(struct cli *cli, const struct cli_command *self, int argc, char **a
 	int r;
 
 	if ((r = cli_parse_id(cli, self, argc, argv, number)) != 0 ||
-	    (r = check_documents(&arg.documents)) != 0 || (r = cli_store(cli)) != 0 ||
+	    (r = check_documents(cli, &arg.documents)) != 0 ||
 	    (r = record_documents(cli, number, &arg.documents, true)) != 0)
 		return r;
 	return act(cli, number, WF_ACTION_RESUBMIT, &actor, arg.note);

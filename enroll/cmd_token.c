@@ -201,7 +201,7 @@ replace_pin(struct cli *cli, const struct cli_command *self, int argc, char **ar
 	station_token_model(&info, &model);
 	cli->so_pin_hex16 = pcsc_model_has_quirk(&model, "so-pin-hex16");
 	if (!unblock)
-		cli_warn_tries(&info);
+		cli_warn_tries(cli, &info);
 	r = cli_read_pin(cli, unblock, unblock ? _("SO PIN: ") : _("Current PIN: "), old_pin);
 	if (r != 0 || (r = cli_read_new_pin(cli, false, token, new_pin)) != 0)
 		goto out;

@@ -44,6 +44,8 @@ static const struct error_entry token_errors[] = {
      N_("check the station's clock, or wait until the certificate's start date")},
     {TOK_ERR_CERT_KEY_USAGE, EXIT_CERT_USAGE, N_("the certificate may not be used for signing"),
      N_("ask the issuer for a signing certificate (digitalSignature, nonRepudiation)")},
+    {TOK_ERR_CERT_IS_CA, EXIT_CERT_USAGE, N_("the certificate is a CA certificate"),
+     N_("get the person's signing certificate issued for this application's CSR, not a CA's")},
     {TOK_ERR_CERT_UNTRUSTED, EXIT_CERT_UNTRUSTED, N_("the certificate's issuer is not trusted"),
      N_("check the trust anchors given to 'enroll init' and the chain in the file")},
     {TOK_ERR_TOKEN_REMOVED, EXIT_TOKEN, N_("the token was removed"),
@@ -52,6 +54,8 @@ static const struct error_entry token_errors[] = {
     {TOK_ERR_NOT_READY, EXIT_NOT_READY, N_("the token failed the readiness check"),
      N_("do not hand the token over; import the matching certificate again")},
     {TOK_ERR_IO, EXIT_FILE, N_("a file could not be read or written"), NULL},
+    {TOK_ERR_UNSAFE, EXIT_FILE, N_("a file the station trusts is not safe"),
+     N_("make it the station user's (or root's) and writable by no one else: chmod go-w FILE")},
     {TOK_ERR_CANCELLED, EXIT_CANCELLED, N_("cancelled"), NULL},
     {TOK_ERR_TIMEOUT, EXIT_CANCELLED, N_("timed out waiting"),
      N_("insert the token and try again")},
@@ -66,6 +70,10 @@ static const struct error_entry token_errors[] = {
 	"many tries")},
     {TOK_ERR_SO_PIN_LOCKED, EXIT_PIN_LOCKED, N_("the SO PIN is blocked"),
      N_("the token can no longer be initialized or unblocked: set it aside and use another token")},
+    {TOK_ERR_TOKEN_FAULT, EXIT_TOKEN,
+     N_("the token failed: it may be write-protected, full or faulty"),
+     N_("take the token out and put it back, then run the command again; if it fails again, use "
+	"another token")},
 };
 
 static const struct error_entry issuer_errors[] = {

@@ -31,6 +31,8 @@ static const struct cli_command commands[] = {
      N_("record an application and the documents received")},
     {"edit", NULL, CLI_NO_STEP, cmd_edit, edit_options, "ID",
      N_("correct the applicant's data before the key is generated (Kasi; audited)")},
+    {"station", "set", CLI_NO_STEP, cmd_station_set, station_set_options, NULL,
+     N_("change a setting of the station: the largest scan (Kasi only; audited)")},
     {"document", NULL, CLI_NO_STEP, cmd_document, document_options, "ID",
      N_("record documents received later (before the request is sent)")},
     {"dispose", NULL, WF_ACTION_DISPOSE, cmd_dispose, dispose_options, "ID",

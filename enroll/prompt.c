@@ -28,9 +28,12 @@ cli_protect_process(void)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
-/* Read a line from the terminal without echo, byte by byte into the locked PIN buffer. */
+/*
+ * Read a line from the terminal without echo, byte by byte into the locked PIN buffer.
+ * Without a terminal the hint names the option of the PIN asked for (so: the SO PIN's).
+ */
 static int
-read_tty_pin(const char *prompt, struct tok_pin *pin)
+read_tty_pin(bool so, const char *prompt, struct tok_pin *pin)
 {
 	struct termios saved, quiet;
 	int fd, status = 0;
@@ -39,8 +42,11 @@ read_tty_pin(const char *prompt, struct tok_pin *pin)
 
 	tok_pin_clear(pin);
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0) {
-		fprintf(stderr, "enroll: %s\n  %s\n", _("no terminal to ask for the PIN"),
-			_("run it on a terminal, or give the PIN with --pin-fd N"));
+		fprintf(stderr, "enroll: %s\n  %s\n",
+			so ? _("no terminal to ask for the SO PIN")
+			   : _("no terminal to ask for the PIN"),
+			so ? _("run it on a terminal, or give the SO PIN with --so-pin-fd N")
+			   : _("run it on a terminal, or give the PIN with --pin-fd N"));
 		return EXIT_USAGE;
 	}
 	if (tcgetattr(fd, &saved) != 0) {
@@ -86,7 +92,7 @@ cli_read_pin(struct cli *cli, bool so, const char *prompt, struct tok_pin *pin)
 
 	cli_protect_process();
 	if (fd < 0)
-		return read_tty_pin(prompt, pin);
+		return read_tty_pin(so, prompt, pin);
 	if (tok_pin_read_fd(pin, fd, &err) != TOK_OK)
 		return cli_fail_tok(cli, &err);
 	return 0;
@@ -135,12 +141,12 @@ cli_read_new_pin(struct cli *cli, bool so, struct tok_token *token, struct tok_p
 }
 
 void
-cli_warn_tries(const struct tok_info *info)
+cli_warn_tries(const struct cli *cli, const struct tok_info *info)
 {
 	if (info->user_pin_final_try)
 		fprintf(stderr, "enroll: %s\n",
 			_("warning: this is the last try before the PIN is blocked"));
-	else if (info->user_pin_count_low)
+	else if (info->user_pin_count_low && cli->pin_fd < 0)
 		fprintf(stderr, "enroll: %s\n",
 			_("warning: the PIN was typed wrong before; few tries are left"));
 }
@@ -155,7 +161,7 @@ cli_login(struct cli *cli, struct tok_token *token)
 
 	if (tok_get_info(token, &info, &err) != TOK_OK)
 		return cli_fail_tok(cli, &err);
-	cli_warn_tries(&info);
+	cli_warn_tries(cli, &info);
 	if (info.protected_auth_path && cli->pin_fd < 0) {
 		fprintf(stderr, "%s\n",
 			_("Type the PIN on the reader's pinpad, or on the token itself."));

@@ -123,7 +123,8 @@ iss_read_file(const char *path, size_t max, unsigned char **data, size_t *length
 	ssize_t n;
 	int fd, r = ISS_ERR_IO;
 
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	/* O_NONBLOCK: a FIFO in the inbox must not hold the station waiting for a writer */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return iss_error_set(err, ISS_ERR_IO, _("cannot open %s: %s"), path,
 				     strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {

@@ -39,9 +39,29 @@ same_id(const struct tok_key_id *a, const struct tok_key_id *b)
 }
 
 /*
+ * Is cert's key on the token (and the expected one, when named)? TOK_OK with *found, or
+ * TOK_ERR_NOT_FOUND; the id of another key of the token goes into other.
+ */
+static int
+key_on_token(struct tok_token *token, X509 *cert, const struct tok_key_id *expected,
+	     struct tok_cert_key *found, char other[2 * TOK_KEY_ID_LEN + 1], struct tok_error *err)
+{
+	int r = tok_cert_find_key(token, X509_get0_pubkey(cert), found, err);
+
+	if (r == TOK_ERR_NOT_FOUND && expected != NULL)
+		r = tok_cert_find_key_by_id(token, X509_get0_pubkey(cert), expected, found, err);
+	if (r == TOK_OK && expected != NULL && !same_id(&found->id, expected)) {
+		tok_key_id_hex(&found->id, other);
+		return TOK_ERR_NOT_FOUND;
+	}
+	return r;
+}
+
+/*
  * The first certificate in the input that is not a CA and whose key is on the token, and
  * is the expected key when one is named; certificates for other keys are passed over, and
- * named in the refusal if none is for the expected key. Nothing is written before this.
+ * named in the refusal if none is for the expected key. A CA certificate for the key is
+ * refused as what it is. Nothing is written before this.
  */
 static int
 select_end_entity(struct tok_token *token, STACK_OF(X509) * certs,
@@ -50,29 +70,27 @@ select_end_entity(struct tok_token *token, STACK_OF(X509) * certs,
 {
 	char want[2 * TOK_KEY_ID_LEN + 1], other[2 * TOK_KEY_ID_LEN + 1] = "";
 	struct tok_cert_key found;
+	bool ca_for_key = false;
 	int r;
 
 	for (int i = 0; i < sk_X509_num(certs); i++) {
 		X509 *candidate = sk_X509_value(certs, i);
 
-		if (X509_check_ca(candidate) != 0)
-			continue;
-		r = tok_cert_find_key(token, X509_get0_pubkey(candidate), &found, err);
-		if (r == TOK_ERR_NOT_FOUND && expected != NULL)
-			r = tok_cert_find_key_by_id(token, X509_get0_pubkey(candidate), expected,
-						    &found, err);
-		if (r == TOK_OK && expected != NULL && !same_id(&found.id, expected)) {
-			tok_key_id_hex(&found.id, other);
-			continue;
-		}
-		if (r == TOK_OK) {
+		r = key_on_token(token, candidate, expected, &found, other, err);
+		if (r != TOK_OK && r != TOK_ERR_NOT_FOUND)
+			return r;
+		if (r == TOK_OK && X509_check_ca(candidate) != 0)
+			ca_for_key = true;
+		else if (r == TOK_OK) {
 			*cert = candidate;
 			*key = found;
 			return TOK_OK;
 		}
-		if (r != TOK_ERR_NOT_FOUND)
-			return r;
 	}
+	if (ca_for_key)
+		return tok_error_set(err, TOK_ERR_CERT_IS_CA,
+				     _("the certificate for this key is a CA certificate (CA:TRUE),"
+				       " not a person's signing certificate"));
 	if (other[0] != '\0') {
 		tok_key_id_hex(expected, want);
 		return tok_error_set(
@@ -126,7 +144,7 @@ check_anchors_file(const char *path, struct tok_error *err)
 	if (stat(path, &st) != 0)
 		return tok_error_set(err, TOK_ERR_IO, _("cannot read trust anchors %s"), path);
 	if ((st.st_mode & 022) != 0 || (st.st_uid != 0 && st.st_uid != getuid()))
-		return tok_error_set(err, TOK_ERR_IO,
+		return tok_error_set(err, TOK_ERR_UNSAFE,
 				     _("trust anchors %s are writable by others or owned by "
 				       "another user: not trusted"),
 				     path);

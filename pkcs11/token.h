@@ -41,6 +41,9 @@ enum tok_status {
 	TOK_ERR_SO_PIN_INCORRECT =
 	    -27,		     /* the SO PIN is wrong (some cards tell only at C_InitPIN) */
 	TOK_ERR_SO_PIN_LOCKED = -28, /* the SO PIN is blocked: only the vendor can help */
+	TOK_ERR_TOKEN_FAULT = -29,   /* the token failed: write-protected, full, or faulty */
+	TOK_ERR_CERT_IS_CA = -30,    /* the certificate for the key is a CA's (CA:TRUE) */
+	TOK_ERR_UNSAFE = -31,	     /* a file to trust is writable by others or not ours */
 };
 
 /*

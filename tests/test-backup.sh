@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/enroll-lib.sh"
 
 t_station || { echo "Bail out! the station cannot be set up"; exit 1; }
-printf '%%PDF-1.4\nktp\n' >"$T_DIR/ktp.pdf"
+printf '%%PDF-1.4\nktp\n%%%%EOF\n' >"$T_DIR/ktp.pdf"
 FIRST=$(e kasi apply --name "Siti Rahmawati" --nik 6172015505900001 --nip 199005152015032001 \
 	--email siti@singkawangkota.go.id --phone 081234567890 --position Analis \
 	--unit "Bagian Umum" --agency Setda --document "ktp=$T_DIR/ktp.pdf" --document letter \

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -253,6 +254,46 @@ file_connector_has_nothing_while_the_inbox_lacks_the_key(void)
 	free(inbox);
 }
 
+/*
+ * What is not a regular file of a certificate's size is passed over, without waiting: a
+ * FIFO named *.pem (which blocked import for ever), a directory, a 2 GiB sparse file, a
+ * link to a file outside the inbox. The answer beside them is found; alarm() fails a hang.
+ */
+static void
+file_connector_passes_over_what_is_not_a_certificate_file(void)
+{
+	char *outbox = make_dir("outbox-5"), *inbox = make_dir("inbox-5");
+	char *outside = make_dir("outside-5"), path[4096], target[4096];
+	struct issuer *bsre = open_bsre(outbox, inbox);
+	struct applicant a;
+	FILE *f;
+
+	applicant_init(&a, "Siti Rahayu", "siti.rahayu@contoh.go.id");
+	snprintf(path, sizeof(path), "%s/a-fifo.pem", inbox);
+	check_int(mkfifo(path, 0600), 0);
+	snprintf(path, sizeof(path), "%s/b-dir.pem", inbox);
+	check_int(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/c-sparse.pem", inbox);
+	if (check((f = fopen(path, "w")) != NULL)) {
+		check_int(ftruncate(fileno(f), 2147483648LL), 0);
+		fclose(f);
+	}
+	/* another certificate for the same key, outside: followed, it would be the answer */
+	issue_into(&a, outside, "elsewhere.pem");
+	snprintf(target, sizeof(target), "%s/elsewhere.pem", outside);
+	snprintf(path, sizeof(path), "%s/d-link.pem", inbox);
+	check_int(symlink(target, path), 0);
+	issue_into(&a, inbox, "e-answer.pem");
+	alarm(30);
+	check_fetch_returns(bsre, &a, inbox, "e-answer.pem");
+	alarm(0);
+	iss_free(bsre);
+	applicant_free(&a);
+	free(outbox);
+	free(inbox);
+	free(outside);
+}
+
 static void
 connector_table_lists_local_and_file_with_their_settings(void)
 {
@@ -354,6 +395,7 @@ main(void)
 	TAP_TEST(file_connector_refuses_references_that_leave_the_outbox);
 	TAP_TEST(file_connector_finds_the_answer_by_key_in_any_format);
 	TAP_TEST(file_connector_has_nothing_while_the_inbox_lacks_the_key);
+	TAP_TEST(file_connector_passes_over_what_is_not_a_certificate_file);
 	TAP_TEST(connector_table_lists_local_and_file_with_their_settings);
 	TAP_TEST(unknown_connector_is_refused_naming_the_known_ones);
 	TAP_TEST(connector_missing_a_setting_is_refused_naming_it);

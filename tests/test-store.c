@@ -244,7 +244,7 @@ scan_is_copied_privately_with_its_sha256(void)
 	f = fopen(scan, "w");
 	if (!check(f != NULL))
 		return;
-	fputs("abc", f);
+	fputs("%PDF-1.4\n%%EOF\n", f);
 	fclose(f);
 	check_int(wft_create(store, number), WF_OK);
 	check_int(wf_document_set(store, number, WF_DOC_KTP, true, scan, &kasi, &err), WF_OK);
@@ -254,13 +254,13 @@ scan_is_copied_privately_with_its_sha256(void)
 	struct wf_document *d = &app->documents[WF_DOC_KTP];
 	check(d->received);
 	check_str(d->scan_sha256,
-		  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+		  "14bcd090baf31edba64e9cbd8cdfc15f943344aa72cb3675ad8e91bfcbce03ad");
 	check(strstr(d->scan_path, ".files/") != NULL);
 	/* named by its kind and its hash, so a new scan never lands on the recorded one */
-	check(strstr(d->scan_path, "/ktp_copy-ba7816bf8f01cfea.pdf") != NULL);
+	check(strstr(d->scan_path, "/ktp_copy-14bcd090baf31edb.pdf") != NULL);
 	check_int(stat(d->scan_path, &st), 0);
 	check_int(st.st_mode & 0777, 0600);
-	check_int(st.st_size, 3);
+	check_int(st.st_size, 15);
 	check_int(
 	    wf_document_set(store, number, WF_DOC_SK, true, "/nonexistent/sk.pdf", &kasi, &err),
 	    WF_ERR_IO);
@@ -281,7 +281,7 @@ refused_scan_leaves_the_recorded_one_as_it_was(void)
 	snprintf(scan, sizeof(scan), "%s/ktp-first.pdf", fixture_tmpdir());
 	if (!check((f = fopen(scan, "w")) != NULL))
 		return;
-	fputs("abc", f);
+	fputs("%PDF-1.4\n%%EOF\n", f);
 	fclose(f);
 	check_int(wft_create(store, number), WF_OK);
 	check_int(wf_document_set(store, number, WF_DOC_KTP, true, scan, &kasi, &err), WF_OK);
@@ -294,7 +294,7 @@ refused_scan_leaves_the_recorded_one_as_it_was(void)
 	snprintf(scan, sizeof(scan), "%s/ktp-second.pdf", fixture_tmpdir());
 	if (!check((f = fopen(scan, "w")) != NULL))
 		return;
-	fputs("a different scan", f);
+	fputs("%PDF-1.4\na different scan\n%%EOF\n", f);
 	fclose(f);
 	check_int(wf_document_set(store, number, WF_DOC_KTP, true, scan, &kasi, &err),
 		  WF_ERR_STATE);
@@ -303,9 +303,9 @@ refused_scan_leaves_the_recorded_one_as_it_was(void)
 		return;
 	check_str(app->documents[WF_DOC_KTP].scan_path, old);
 	check_str(app->documents[WF_DOC_KTP].scan_sha256,
-		  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+		  "14bcd090baf31edba64e9cbd8cdfc15f943344aa72cb3675ad8e91bfcbce03ad");
 	check_int(stat(old, &st), 0);
-	check_int(st.st_size, 3);
+	check_int(st.st_size, 15);
 	wf_application_free(app);
 }
 

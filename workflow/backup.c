@@ -41,7 +41,7 @@ hash_file(const char *path, int out, char sha256[65], struct wf_error *err)
 	if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode))
 		r = wf_fail(err, WF_ERR_IO, _("%s is not a regular file"), path);
 	else
-		r = wf_copy_hashing(in, out, sha256, err);
+		r = wf_copy_hashing(in, out, 0, sha256, err);
 	close(in);
 	return r;
 }

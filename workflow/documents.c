@@ -30,20 +30,45 @@ documents_open(enum wf_state state)
 	return false;
 }
 
+/* All of buf, or -1 with errno set: a short write (a full disk) is retried to get its errno. */
+static int
+write_all(int fd, const unsigned char *buf, size_t length)
+{
+	ssize_t n;
+
+	while (length > 0) {
+		if ((n = write(fd, buf, length)) < 0 && errno != EINTR)
+			return -1;
+		if (n > 0) {
+			buf += n;
+			length -= (size_t)n;
+		}
+	}
+	return 0;
+}
+
 int
-wf_copy_hashing(int in, int out, char sha256[65], struct wf_error *err)
+wf_copy_hashing(int in, int out, int64_t limit, char sha256[65], struct wf_error *err)
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned char buf[16384], digest[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
+	int64_t total = 0;
 	ssize_t n;
 	int r = WF_ERR_INTERNAL;
 
 	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
 		goto out;
 	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		/* a file that grew after it was checked is not copied on without end */
+		if (limit > 0 && (total += n) > limit) {
+			r = wf_fail_field(err, "scan",
+					  _("the scan grew past %lld bytes while copied"),
+					  (long long)limit);
+			goto out;
+		}
 		if (!EVP_DigestUpdate(md, buf, (size_t)n) ||
-		    (out >= 0 && write(out, buf, (size_t)n) != n)) {
+		    (out >= 0 && write_all(out, buf, (size_t)n) != 0)) {
 			r = wf_fail(err, WF_ERR_IO, _("copying the scan: %s"), strerror(errno));
 			goto out;
 		}
@@ -83,6 +108,7 @@ copy_scan(struct wf_store *store, const char *number, enum wf_document_kind kind
 {
 	char dir[4096], temp[4200], name[WF_NUMBER_MAX];
 	const char *dot = strrchr(source, '.'), *slash = strrchr(source, '/');
+	int64_t size;
 	int in = -1, out = -1, r;
 
 	snprintf(name, sizeof(name), "%s", number);
@@ -95,18 +121,17 @@ copy_scan(struct wf_store *store, const char *number, enum wf_document_kind kind
 	int n2 = snprintf(temp, sizeof(temp), "%s/.%s.XXXXXX", dir, wf_document_name(kind));
 	if (n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof(dir) || (size_t)n2 >= sizeof(temp))
 		return wf_fail(err, WF_ERR_IO, _("the data directory's path is too long"));
+	/* the scan is checked before the data directory is touched */
+	if ((r = wf_scan_open(store, source, &in, &size, err)) != WF_OK)
+		return r;
 	if ((r = wf_make_private_dir(store->data_dir, err)) != WF_OK ||
 	    (r = wf_make_private_dir(dir, err)) != WF_OK)
-		return r;
-	if ((in = open(source, O_RDONLY | O_CLOEXEC)) < 0) {
-		r = wf_fail(err, WF_ERR_IO, _("%s: %s"), source, strerror(errno));
 		goto out;
-	}
 	if ((out = mkostemp(temp, O_CLOEXEC)) < 0) {
 		r = wf_fail(err, WF_ERR_IO, _("%s: %s"), temp, strerror(errno));
 		goto out;
 	}
-	if ((r = wf_copy_hashing(in, out, copy->sha256, err)) != WF_OK)
+	if ((r = wf_copy_hashing(in, out, size, copy->sha256, err)) != WF_OK)
 		goto out;
 	n1 = snprintf(copy->path, sizeof(copy->path), "%s/%s-%.16s%s", dir, wf_document_name(kind),
 		      copy->sha256, dot);

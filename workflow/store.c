@@ -135,6 +135,12 @@ check_version(struct wf_store *store, int version, bool create, struct wf_error 
 	if (version == 0 && !create)
 		return wf_fail(err, WF_ERR_NO_DATABASE,
 			       _("%s is not an enroll database (no schema)"), store->path);
+	/* No enroll writes a negative version: the file was changed outside it. */
+	if (version < 0)
+		return wf_fail(err, WF_ERR_CORRUPT,
+			       _("%s has schema version %d, which no enroll writes: the file was "
+				 "changed outside enroll"),
+			       store->path, version);
 	if (version > wf_schema_version())
 		return wf_fail(err, WF_ERR_SCHEMA,
 			       _("%s has schema version %d; this program knows up to %d"),

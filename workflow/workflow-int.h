@@ -66,9 +66,17 @@ void wf_applicant_read(sqlite3_stmt *stmt, int first, struct wf_applicant *appli
 
 /*
  * Copy in to out while hashing (out -1: only hash), out then synced; the hex SHA-256 into
- * sha256. WF_ERR_IO with the system's words when reading or writing fails.
+ * sha256. WF_ERR_IO with the system's words when reading or writing fails; WF_ERR_INVALID
+ * (field "scan") when in holds more than limit bytes (limit 0: no limit).
  */
-int wf_copy_hashing(int in, int out, char sha256[65], struct wf_error *err);
+int wf_copy_hashing(int in, int out, int64_t limit, char sha256[65], struct wf_error *err);
+
+/*
+ * Open a scan for copying (wf_scan_check's checks); *fd is the caller's to close and
+ * *size its length when checked.
+ */
+int wf_scan_open(struct wf_store *store, const char *path, int *fd, int64_t *size,
+		 struct wf_error *err);
 
 /* Make (or accept) a directory of this user's, mode 0700; WF_ERR_UNSAFE otherwise. */
 int wf_make_private_dir(const char *path, struct wf_error *err);

@@ -486,6 +486,17 @@ int wf_document_set(struct wf_store *store, const char *number, enum wf_document
 		    struct wf_error *err);
 
 /*
+ * Scans: a regular file (opened without following a symbolic link or waiting on a FIFO)
+ * of at most the station's limit (setting WF_SETTING_SCAN_MAX, in bytes; 20 MiB when
+ * unset), holding a PDF, JPEG or PNG. wf_scan_check: WF_OK, WF_ERR_INVALID (field "scan",
+ * the message says what the file is) or WF_ERR_IO (it cannot be opened). wf_document_set
+ * checks the same; this is for checking every scan before anything is recorded.
+ */
+#define WF_SETTING_SCAN_MAX "scan_max_bytes"
+#define WF_SCAN_MAX_DEFAULT (20 * 1024 * 1024)
+int wf_scan_check(struct wf_store *store, const char *path, struct wf_error *err);
+
+/*
  * Perform one transition of the table on an application, in one BEGIN IMMEDIATE
  * transaction with an audit row: WF_ERR_STATE (message lists the allowed actions),
  * WF_ERR_ROLE (refusal audited and committed), WF_ERR_INVALID (note or paper_reference
