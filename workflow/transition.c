@@ -85,6 +85,37 @@ step_activity(int step, const char *action)
 	return wf_indonesian() ? s->activity_id : s->activity_en;
 }
 
+/* The Kasi's acts outside the seven steps, as a refusal names them. */
+static const struct {
+	const char *action;
+	const char *label;
+} kasi_acts[] = {
+    {"edit_applicant", N_("correcting an applicant's data")},
+    {"key_removed", N_("removing a key from a token")},
+    {"token_reset", N_("resetting a token")},
+    {"issuer_set", N_("changing the issuer")},
+    {"scan_limit_set", N_("changing the largest scan")},
+};
+
+static int
+refuse_role(int step, const char *action, enum wf_role role, const struct wf_acting *out,
+	    struct wf_error *err)
+{
+	const char *act = action;
+
+	if (step > 0)
+		return wf_fail(err, WF_ERR_ROLE, _("step %d (%s) is done by the %s; %s is %s"),
+			       step, step_activity(step, action),
+			       wf_role_label(role, wf_indonesian()), out->actor.name,
+			       wf_role_label(out->actor.role, wf_indonesian()));
+	for (size_t i = 0; i < sizeof(kasi_acts) / sizeof(kasi_acts[0]); i++)
+		if (strcmp(kasi_acts[i].action, action) == 0)
+			act = _(kasi_acts[i].label);
+	return wf_fail(err, WF_ERR_ROLE, _("%s is done by the %s; %s is %s"), act,
+		       wf_role_label(role, wf_indonesian()), out->actor.name,
+		       wf_role_label(out->actor.role, wf_indonesian()));
+}
+
 int
 wf_authorize(struct wf_store *store, const struct wf_actor *actor, enum wf_role role, int step,
 	     const char *number, const char *action, struct wf_acting *out, struct wf_error *err)
@@ -97,9 +128,7 @@ wf_authorize(struct wf_store *store, const struct wf_actor *actor, enum wf_role 
 		r = check_on_behalf(store, actor, role, step, out, err);
 	else if (r == WF_OK && role != WF_ROLE_APPLICANT && out->actor.role != role)
 		/* The applicant has no login: any official records the applicant's acts. */
-		r = wf_fail(err, WF_ERR_ROLE, _("step %d (%s) is done by the %s; %s is %s"), step,
-			    step_activity(step, action), wf_role_label(role, wf_indonesian()),
-			    out->actor.name, wf_role_label(out->actor.role, wf_indonesian()));
+		r = refuse_role(step, action, role, out, err);
 	if (r == WF_ERR_ROLE || r == WF_ERR_INVALID)
 		return refuse(store, actor, number, action, r, err);
 	return r;
