@@ -344,6 +344,24 @@ print_moved(struct cli *cli, const char *number, enum wf_action action)
 	return 0;
 }
 
+/* A refusal in the application's state also says what the operator can type now. */
+static int
+fail_act(struct cli *cli, const char *number, const struct wf_error *err)
+{
+	struct wf_application *app = NULL;
+	struct wf_error ignored;
+	char next[256];
+	int r = cli_fail_wf(cli, err);
+
+	if (err->code == WF_ERR_STATE &&
+	    wf_application_get(cli->store, number, &app, &ignored) == WF_OK) {
+		fprintf(stderr, "  %s %s\n", _("what can be done now:"),
+			cli_next_commands(app->state, next, sizeof(next)));
+		wf_application_free(app);
+	}
+	return r;
+}
+
 /* One transition of the table: the command names the action, the workflow does the rest. */
 static int
 act(struct cli *cli, const char *number, enum wf_action action, const struct wf_actor *actor,
@@ -355,7 +373,7 @@ act(struct cli *cli, const char *number, enum wf_action action, const struct wf_
 	if ((r = cli_store(cli)) != 0)
 		return r;
 	if (wf_act(cli->store, number, action, actor, note, &err) != WF_OK)
-		return cli_fail_wf(cli, &err);
+		return fail_act(cli, number, &err);
 	return print_moved(cli, number, action);
 }
 
@@ -440,7 +458,7 @@ cmd_send(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 	    (r = station_issuer_text(cli, &issuer)) != 0)
 		return r;
 	if (wf_send(cli->store, number, &actor, arg.note, issuer, &err) != WF_OK)
-		r = cli_fail_wf(cli, &err);
+		r = fail_act(cli, number, &err);
 	else
 		r = print_moved(cli, number, WF_ACTION_SEND);
 	free(issuer);

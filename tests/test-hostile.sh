@@ -610,4 +610,14 @@ escape_sequence_in_an_old_record_is_shown_escaped() {
 }
 t_ok "an_escape_sequence_in_an_old_record_is_shown_escaped" escape_sequence_in_an_old_record_is_shown_escaped
 
+# A step refused in the application's state says what the operator can type instead.
+refused_step_names_the_commands_to_type() {
+	number=$(t_apply "Wati Susanti" 6172015504850079) &&
+	refused 5 "what can be done now: dispose, return, reject, cancel" e kasi --lang en send "$number" &&
+	refused 5 "what can be done now: dispose, return, reject, cancel" \
+		e kasi --lang en lifecycle "$number" lost --reason "hilang" &&
+	[ "$(t_state "$number")" = submitted ]
+}
+t_ok "a_step_refused_in_its_state_names_the_commands_to_type" refused_step_names_the_commands_to_type
+
 t_done
