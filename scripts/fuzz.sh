@@ -19,7 +19,7 @@ if [ ! -f "$build/Makefile" ]; then
 	(cd "$build" && CC=clang CFLAGS="$flags -fsanitize=fuzzer-no-link" \
 		"$top/configure" --disable-werror >/dev/null)
 fi
-for dir in pkcs11 workflow issuer enroll; do
+for dir in pkcs11 workflow issuer papers enroll; do
 	make -C "$build/$dir" -j"$(nproc)" >/dev/null
 done
 # The command's objects for the harnesses that parse its input, its main() renamed so that
@@ -29,13 +29,14 @@ for object in "$build"/enroll/enroll-*.o; do
 	objcopy --redefine-sym main=enroll_main "$object" "$build/fuzz-${object##*/}"
 done
 ar rcs "$build/enroll.a" "$build"/fuzz-enroll-*.o
-libs="$(pkg-config --libs libp11 p11-kit-1 libcrypto libpcsclite sqlite3 json-c) -lunistring"
+libs="$(pkg-config --libs libp11 p11-kit-1 libcrypto libpcsclite sqlite3 json-c cairo-pdf pangocairo libqrencode)"
+libs="$libs -lunistring"
 includes="-I$build -I$top/pkcs11 -I$top/workflow -I$top/issuer -I$top/enroll"
 includes="$includes $(pkg-config --cflags libp11 p11-kit-1 json-c)"
 status=0
 for name in $harnesses; do
 	clang -std=c11 -D_GNU_SOURCE $flags -fsanitize=fuzzer $includes \
-		"$top/tests/fuzz/$name.c" "$build/enroll.a" "$build/issuer/libissuer.a" \
+		"$top/tests/fuzz/$name.c" "$build/enroll.a" "$build/papers/libpapers.a" "$build/issuer/libissuer.a" \
 		"$build/workflow/libworkflow.a" "$build/pkcs11/libtoken.a" $libs -o "$build/$name"
 	corpus=$build/corpus/${name#fuzz-}
 	mkdir -p "$corpus"
