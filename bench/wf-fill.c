@@ -109,8 +109,7 @@ pick_minutes(int standard)
 
 struct filler {
 	struct wf_store *store; /* the audit chain is written through the library */
-	sqlite3 *db;
-	sqlite3_stmt *applicant, *application, *event, *document;
+	struct wf_stmt *applicant, *application, *event, *document;
 	int64_t officials[WF_ROLE_COUNT]; /* by role; the kasi records the applicant's acts */
 	const char *logins[WF_ROLE_COUNT];
 	int64_t now;
@@ -121,11 +120,11 @@ static const char applicant_sql[] =
     "INSERT INTO applicants (full_name, nik, nip, email, phone, position, employment,"
     " work_unit, agency, city, created_at, rank_grade, province)"
     " VALUES (?1, ?2, ?3, ?4, ?5, 'Analis', 'pns', ?6, 'Pemerintah Kota Singkawang',"
-    " 'Singkawang', ?7, 'Penata Muda / III-a', 'Kalimantan Barat')";
+    " 'Singkawang', ?7, 'Penata Muda / III-a', 'Kalimantan Barat') RETURNING id";
 static const char application_sql[] =
     "INSERT INTO applications (number, year, seq, applicant_id, state, step, created_at,"
     " updated_at, step_started_at, request_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8,"
-    " 'new')";
+    " 'new') RETURNING id";
 static const char event_sql[] =
     "INSERT INTO events (application_id, step, action, from_state, to_state, actor_id,"
     " role, started_at, ended_at, minutes, standard_minutes, note)"
@@ -165,22 +164,22 @@ put_event(struct filler *f, int64_t app, int step, const char *action, const cha
 	  const char *to, enum wf_role role, int64_t started, int minutes)
 {
 	const struct wf_step *s = wf_step(step);
-	sqlite3_stmt *e = f->event;
+	struct wf_stmt *e = f->event;
 
-	sqlite3_bind_int64(e, 1, app);
-	sqlite3_bind_int(e, 2, step);
-	sqlite3_bind_text(e, 3, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(e, 4, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(e, 5, to, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(e, 6, f->officials[role == WF_ROLE_APPLICANT ? WF_ROLE_KASI : role]);
-	sqlite3_bind_text(e, 7, wf_role_name(role), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(e, 8, started);
-	sqlite3_bind_int64(e, 9, started + (int64_t)minutes * 60);
-	sqlite3_bind_int(e, 10, minutes);
-	sqlite3_bind_int(e, 11, s != NULL ? s->standard_minutes : 0);
-	if (sqlite3_step(e) != SQLITE_DONE)
+	wf_bind_int64(e, 1, app);
+	wf_bind_int64(e, 2, step);
+	wf_bind_text(e, 3, action);
+	wf_bind_text(e, 4, from);
+	wf_bind_text(e, 5, to);
+	wf_bind_int64(e, 6, f->officials[role == WF_ROLE_APPLICANT ? WF_ROLE_KASI : role]);
+	wf_bind_text(e, 7, wf_role_name(role));
+	wf_bind_int64(e, 8, started);
+	wf_bind_int64(e, 9, started + (int64_t)minutes * 60);
+	wf_bind_int64(e, 10, minutes);
+	wf_bind_int64(e, 11, s != NULL ? s->standard_minutes : 0);
+	if (wf_next(e) != WF_DONE)
 		return -1;
-	sqlite3_reset(e);
+	wf_reset(e);
 	return 0;
 }
 
@@ -269,7 +268,7 @@ lifecycle_time(struct filler *f, const struct wf_transition *t, int64_t clock)
 static int
 put_applicant(struct filler *f, int64_t n, int64_t created, int64_t *id)
 {
-	sqlite3_stmt *a = f->applicant;
+	struct wf_stmt *a = f->applicant;
 	char name[64], nik[17], nip[19], email[80], phone[24];
 
 	snprintf(name, sizeof(name), "Pegawai %07lld", (long long)n);
@@ -280,17 +279,17 @@ put_applicant(struct filler *f, int64_t n, int64_t created, int64_t *id)
 		 2000 + rng_below(20), 1 + rng_below(2), 1 + rng_below(999));
 	snprintf(email, sizeof(email), "pegawai%07lld@singkawangkota.go.id", (long long)n);
 	snprintf(phone, sizeof(phone), "+62812%08d", rng_below(100000000));
-	sqlite3_bind_text(a, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(a, 2, nik, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(a, 3, nip, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(a, 4, email, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(a, 5, phone, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(a, 6, work_units[rng_below(WORK_UNIT_COUNT)], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(a, 7, created);
-	if (sqlite3_step(a) != SQLITE_DONE)
+	wf_bind_text(a, 1, name);
+	wf_bind_text(a, 2, nik);
+	wf_bind_text(a, 3, nip);
+	wf_bind_text(a, 4, email);
+	wf_bind_text(a, 5, phone);
+	wf_bind_text(a, 6, work_units[rng_below(WORK_UNIT_COUNT)]);
+	wf_bind_int64(a, 7, created);
+	if (wf_next(a) != WF_ROW)
 		return -1;
-	sqlite3_reset(a);
-	*id = sqlite3_last_insert_rowid(f->db);
+	*id = wf_column_int64(a, 0);
+	wf_reset(a);
 	return 0;
 }
 
@@ -298,7 +297,7 @@ static int
 put_application_row(struct filler *f, int64_t applicant, const struct plan *p, int step,
 		    int64_t created, int64_t updated, int64_t *id, char number[40])
 {
-	sqlite3_stmt *a = f->application;
+	struct wf_stmt *a = f->application;
 	time_t t = (time_t)created;
 	struct tm tm;
 	int year, seq;
@@ -307,18 +306,18 @@ put_application_row(struct filler *f, int64_t applicant, const struct plan *p, i
 	year = tm.tm_year + 1900;
 	seq = ++f->seq_by_year[year % 3000];
 	snprintf(number, 40, "TTE/%d/%04d", year, seq);
-	sqlite3_bind_text(a, 1, number, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(a, 2, year);
-	sqlite3_bind_int(a, 3, seq);
-	sqlite3_bind_int64(a, 4, applicant);
-	sqlite3_bind_text(a, 5, wf_state_name(p->state), -1, SQLITE_STATIC);
-	sqlite3_bind_int(a, 6, step);
-	sqlite3_bind_int64(a, 7, created);
-	sqlite3_bind_int64(a, 8, updated);
-	if (sqlite3_step(a) != SQLITE_DONE)
+	wf_bind_text(a, 1, number);
+	wf_bind_int64(a, 2, year);
+	wf_bind_int64(a, 3, seq);
+	wf_bind_int64(a, 4, applicant);
+	wf_bind_text(a, 5, wf_state_name(p->state));
+	wf_bind_int64(a, 6, step);
+	wf_bind_int64(a, 7, created);
+	wf_bind_int64(a, 8, updated);
+	if (wf_next(a) != WF_ROW)
 		return -1;
-	sqlite3_reset(a);
-	*id = sqlite3_last_insert_rowid(f->db);
+	*id = wf_column_int64(a, 0);
+	wf_reset(a);
 	return 0;
 }
 
@@ -400,12 +399,12 @@ put_application(struct filler *f, int64_t n)
 			return -1;
 	}
 	for (int kind = 0; kind < WF_DOC_COUNT; kind++) {
-		sqlite3_bind_int64(f->document, 1, app);
-		sqlite3_bind_text(f->document, 2, wf_document_name(kind), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(f->document, 3, created);
-		if (sqlite3_step(f->document) != SQLITE_DONE)
+		wf_bind_int64(f->document, 1, app);
+		wf_bind_text(f->document, 2, wf_document_name(kind));
+		wf_bind_int64(f->document, 3, created);
+		if (wf_next(f->document) != WF_DONE)
 			return -1;
-		sqlite3_reset(f->document);
+		wf_reset(f->document);
 	}
 	return 0;
 }
@@ -438,21 +437,24 @@ prepare_filler(struct filler *f, struct wf_store *store)
 		}
 	}
 	f->store = store;
-	f->db = wf_store_db(store);
 	f->now = (int64_t)time(NULL);
-	/* A bulk load of a new file: nothing to lose if it stops halfway. */
-	if (sqlite3_exec(f->db,
-			 "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF;"
-			 "PRAGMA cache_size = -262144; BEGIN",
-			 NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(f->db, applicant_sql, -1, &f->applicant, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(f->db, application_sql, -1, &f->application, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(f->db, event_sql, -1, &f->event, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(f->db, document_sql, -1, &f->document, NULL) != SQLITE_OK) {
-		fprintf(stderr, "wf-bench: %s\n", sqlite3_errmsg(f->db));
-		return -1;
-	}
+	/* A bulk load of a new store: nothing to lose if it stops halfway. */
+	if (store->driver == &wf_driver_sqlite &&
+	    wf_exec(store,
+		    "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF;"
+		    "PRAGMA cache_size = -262144",
+		    "bulk load", &err) != WF_OK)
+		goto fail;
+	if (wf_exec(store, "BEGIN", "bulk load", &err) != WF_OK ||
+	    wf_prepare(store, applicant_sql, &f->applicant, &err) != WF_OK ||
+	    wf_prepare(store, application_sql, &f->application, &err) != WF_OK ||
+	    wf_prepare(store, event_sql, &f->event, &err) != WF_OK ||
+	    wf_prepare(store, document_sql, &f->document, &err) != WF_OK)
+		goto fail;
 	return 0;
+fail:
+	fprintf(stderr, "wf-bench: %s\n", err.message);
+	return -1;
 }
 
 int
@@ -474,21 +476,24 @@ bench_fill(const char *path, long count)
 		goto out;
 	for (long n = 1; n <= count; n++)
 		if (put_application(&f, n) != 0) {
-			fprintf(stderr, "wf-bench: application %ld: %s\n", n, sqlite3_errmsg(f.db));
+			wf_fail_db(&err, store, "insert");
+			fprintf(stderr, "wf-bench: application %ld: %s\n", n, err.message);
 			goto out;
 		}
-	if (sqlite3_exec(f.db, "COMMIT; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", NULL,
-			 NULL, NULL) != SQLITE_OK) {
-		fprintf(stderr, "wf-bench: %s\n", sqlite3_errmsg(f.db));
+	if (wf_exec(store, "COMMIT", "bulk load", &err) != WF_OK ||
+	    (store->driver == &wf_driver_sqlite &&
+	     wf_exec(store, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", "bulk load",
+		     &err) != WF_OK)) {
+		fprintf(stderr, "wf-bench: %s\n", err.message);
 		goto out;
 	}
 	printf("fill %.3f %ld\n", bench_seconds_since(&start), count);
 	r = 0;
 out:
-	sqlite3_finalize(f.applicant);
-	sqlite3_finalize(f.application);
-	sqlite3_finalize(f.event);
-	sqlite3_finalize(f.document);
+	wf_finalize(f.applicant);
+	wf_finalize(f.application);
+	wf_finalize(f.event);
+	wf_finalize(f.document);
 	wf_store_close(store);
 	return r == 0 ? 0 : 1;
 }

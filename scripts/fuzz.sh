@@ -29,7 +29,7 @@ for object in "$build"/enroll/enroll-*.o; do
 	objcopy --redefine-sym main=enroll_main "$object" "$build/fuzz-${object##*/}"
 done
 ar rcs "$build/enroll.a" "$build"/fuzz-enroll-*.o
-libs="$(pkg-config --libs libp11 p11-kit-1 libcrypto libpcsclite sqlite3 json-c cairo-pdf pangocairo libqrencode)"
+libs="$(pkg-config --libs libp11 p11-kit-1 libcrypto libpcsclite sqlite3 libpq json-c cairo-pdf pangocairo libqrencode)"
 libs="$libs -lunistring"
 includes="-I$build -I$top/pkcs11 -I$top/workflow -I$top/issuer -I$top/enroll"
 includes="$includes $(pkg-config --cflags libp11 p11-kit-1 json-c)"

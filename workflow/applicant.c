@@ -216,7 +216,7 @@ wf_applicant_columns(const char *prefix, char *buf, size_t size, struct wf_error
 
 /* Bind every field, in the table's order, from parameter first on. */
 void
-wf_applicant_bind(sqlite3_stmt *stmt, int first, const struct wf_applicant *applicant)
+wf_applicant_bind(struct wf_stmt *stmt, int first, const struct wf_applicant *applicant)
 {
 	for (size_t i = 0; i < FIELD_COUNT; i++)
 		wf_bind_text(stmt, first + (int)i,
@@ -225,11 +225,11 @@ wf_applicant_bind(sqlite3_stmt *stmt, int first, const struct wf_applicant *appl
 
 /* Read every field, in the table's order, from result column first on. */
 void
-wf_applicant_read(sqlite3_stmt *stmt, int first, struct wf_applicant *applicant)
+wf_applicant_read(struct wf_stmt *stmt, int first, struct wf_applicant *applicant)
 {
 	for (size_t i = 0; i < FIELD_COUNT; i++) {
 		const struct wf_applicant_field *f = &applicant_fields[i];
-		const char *text = (const char *)sqlite3_column_text(stmt, first + (int)i);
+		const char *text = wf_column_text(stmt, first + (int)i);
 
 		if (f->check == WF_CHECK_EMPLOYMENT)
 			applicant->employment = wf_employment_parse(text != NULL ? text : "");

@@ -118,7 +118,7 @@ check_applicant(struct wf_store *store, const struct wf_applicant *a, struct wf_
  */
 static int
 prepare_applicant_write(struct wf_store *store, bool update, const struct wf_applicant *a,
-			sqlite3_stmt **stmt, size_t *count, struct wf_error *err)
+			struct wf_stmt **stmt, size_t *count, struct wf_error *err)
 {
 	char columns[WF_APPLICANT_COLUMNS_MAX], params[WF_APPLICANT_COLUMNS_MAX];
 	char sql[3 * WF_APPLICANT_COLUMNS_MAX];
@@ -137,9 +137,10 @@ prepare_applicant_write(struct wf_store *store, bool update, const struct wf_app
 			     " FROM applications WHERE id = ?%zu)",
 			     columns, params, *count + 1);
 	else
-		n = snprintf(sql, sizeof(sql),
-			     "INSERT INTO applicants (%s, created_at) VALUES (%s, ?%zu)", columns,
-			     params, *count + 1);
+		n = snprintf(
+		    sql, sizeof(sql),
+		    "INSERT INTO applicants (%s, created_at) VALUES (%s, ?%zu) RETURNING id",
+		    columns, params, *count + 1);
 	if (used >= sizeof(params) || n < 0 || (size_t)n >= sizeof(sql))
 		return wf_fail(err, WF_ERR_INTERNAL, _("the applicant's SQL does not fit"));
 	if ((r = wf_prepare(store, sql, stmt, err)) != WF_OK)
@@ -152,18 +153,18 @@ static int
 insert_applicant(struct wf_store *store, const struct wf_applicant *a, int64_t now, int64_t *id,
 		 struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	size_t count;
 	int r;
 
 	if ((r = prepare_applicant_write(store, false, a, &stmt, &count, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, (int)count + 1, now);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("record applicant"));
+	wf_bind_int64(stmt, (int)count + 1, now);
+	if (wf_next(stmt) != WF_ROW)
+		r = wf_fail_db(err, store, _("record applicant"));
 	else
-		*id = sqlite3_last_insert_rowid(store->db);
-	sqlite3_finalize(stmt);
+		*id = wf_column_int64(stmt, 0);
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -172,7 +173,7 @@ static int
 next_number(struct wf_store *store, int64_t now, int *year, int *seq, char number[WF_NUMBER_MAX],
 	    struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	time_t t = (time_t)now;
 	struct tm tm;
 	int r;
@@ -185,12 +186,12 @@ next_number(struct wf_store *store, int64_t now, int *year, int *seq, char numbe
 			    " WHERE year = ?1",
 			    &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int(stmt, 1, *year);
-	if (sqlite3_step(stmt) != SQLITE_ROW)
-		r = wf_fail_db(err, store->db, _("number application"));
+	wf_bind_int64(stmt, 1, *year);
+	if (wf_next(stmt) != WF_ROW)
+		r = wf_fail_db(err, store, _("number application"));
 	else
-		*seq = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
+		*seq = wf_column_int(stmt, 0);
+	wf_finalize(stmt);
 	if (r == WF_OK)
 		snprintf(number, WF_NUMBER_MAX, "TTE/%04d/%04d", *year, *seq);
 	return r;
@@ -200,7 +201,7 @@ static int
 insert_application(struct wf_store *store, int64_t applicant_id, enum wf_request_type type,
 		   int64_t now, char number[WF_NUMBER_MAX], int64_t *id, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int year = 0, seq = 0, r;
 
 	if ((r = next_number(store, now, &year, &seq, number, err)) != WF_OK)
@@ -209,33 +210,33 @@ insert_application(struct wf_store *store, int64_t applicant_id, enum wf_request
 		 store,
 		 "INSERT INTO applications (number, year, seq, applicant_id, state, step,"
 		 " created_at, updated_at, step_started_at, request_type)"
-		 " VALUES (?1, ?2, ?3, ?4, 'submitted', 1, ?5, ?5, ?5, ?6)",
+		 " VALUES (?1, ?2, ?3, ?4, 'submitted', 1, ?5, ?5, ?5, ?6) RETURNING id",
 		 &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, number);
-	sqlite3_bind_int(stmt, 2, year);
-	sqlite3_bind_int(stmt, 3, seq);
-	sqlite3_bind_int64(stmt, 4, applicant_id);
-	sqlite3_bind_int64(stmt, 5, now);
+	wf_bind_int64(stmt, 2, year);
+	wf_bind_int64(stmt, 3, seq);
+	wf_bind_int64(stmt, 4, applicant_id);
+	wf_bind_int64(stmt, 5, now);
 	wf_bind_text(stmt, 6, wf_request_type_name(type));
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("record application"));
+	if (wf_next(stmt) != WF_ROW)
+		r = wf_fail_db(err, store, _("record application"));
 	else
-		*id = sqlite3_last_insert_rowid(store->db);
-	sqlite3_finalize(stmt);
+		*id = wf_column_int64(stmt, 0);
+	wf_finalize(stmt);
 	if (r != WF_OK)
 		return r;
 	if ((r = wf_prepare(store, "INSERT INTO documents (application_id, kind) VALUES (?1, ?2)",
 			    &stmt, err)) != WF_OK)
 		return r;
 	for (int kind = 0; r == WF_OK && kind < WF_DOC_COUNT; kind++) {
-		sqlite3_reset(stmt);
-		sqlite3_bind_int64(stmt, 1, *id);
+		wf_reset(stmt);
+		wf_bind_int64(stmt, 1, *id);
 		wf_bind_text(stmt, 2, wf_document_name((enum wf_document_kind)kind));
-		if (sqlite3_step(stmt) != SQLITE_DONE)
-			r = wf_fail_db(err, store->db, _("record documents"));
+		if (wf_next(stmt) != WF_DONE)
+			r = wf_fail_db(err, store, _("record documents"));
 	}
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -334,16 +335,16 @@ static int
 update_applicant(struct wf_store *store, int64_t app_id, const struct wf_applicant *a,
 		 struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	size_t count;
 	int r;
 
 	if ((r = prepare_applicant_write(store, true, a, &stmt, &count, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, (int)count + 1, app_id);
-	if (sqlite3_step(stmt) != SQLITE_DONE || sqlite3_changes(store->db) != 1)
-		r = wf_fail_db(err, store->db, _("correct applicant"));
-	sqlite3_finalize(stmt);
+	wf_bind_int64(stmt, (int)count + 1, app_id);
+	if (wf_next(stmt) != WF_DONE || wf_changes(stmt) != 1)
+		r = wf_fail_db(err, store, _("correct applicant"));
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -353,7 +354,7 @@ read_applicant(struct wf_store *store, int64_t app_id, struct wf_applicant *out,
 	       struct wf_error *err)
 {
 	char columns[WF_APPLICANT_COLUMNS_MAX], sql[2 * WF_APPLICANT_COLUMNS_MAX];
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	if ((r = wf_applicant_columns("p.", columns, sizeof(columns), err)) != WF_OK)
@@ -364,13 +365,13 @@ read_applicant(struct wf_store *store, int64_t app_id, struct wf_applicant *out,
 		 columns);
 	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, app_id);
+	wf_bind_int64(stmt, 1, app_id);
 	memset(out, 0, sizeof(*out));
-	if (sqlite3_step(stmt) == SQLITE_ROW)
+	if (wf_next(stmt) == WF_ROW)
 		wf_applicant_read(stmt, 0, out);
 	else
-		r = wf_fail_db(err, store->db, _("read applicant"));
-	sqlite3_finalize(stmt);
+		r = wf_fail_db(err, store, _("read applicant"));
+	wf_finalize(stmt);
 	return r;
 }
 

@@ -44,16 +44,16 @@ static const struct {
  * the first one (EFFECT_COUNT) makes the application's row.
  */
 static const char *const effect_sql[EFFECT_COUNT + 1] = {
-    "UPDATE temp.chain_records SET state = 'submitted', state_seq = ?2 WHERE number = ?1",
-    "UPDATE temp.chain_records SET state = ?3, state_seq = ?2 WHERE number = ?1",
-    "UPDATE temp.chain_records SET keys = keys + 1, key_status = 'intent', key_id = '',"
+    "UPDATE chain_records SET state = 'submitted', state_seq = ?2 WHERE number = ?1",
+    "UPDATE chain_records SET state = ?3, state_seq = ?2 WHERE number = ?1",
+    "UPDATE chain_records SET keys = keys + 1, key_status = 'intent', key_id = '',"
     " token_serial = ?3, key_seq = ?2 WHERE number = ?1",
-    "UPDATE temp.chain_records SET key_status = 'generated', key_id = ?3, key_seq = ?2"
+    "UPDATE chain_records SET key_status = 'generated', key_id = ?3, key_seq = ?2"
     " WHERE number = ?1",
-    "UPDATE temp.chain_records SET key_status = 'complete', key_seq = ?2 WHERE number = ?1",
-    "UPDATE temp.chain_records SET key_status = 'abandoned', key_seq = ?2 WHERE number = ?1",
-    "UPDATE temp.chain_records SET certificates = certificates + 1 WHERE number = ?1",
-    "INSERT OR IGNORE INTO temp.chain_records (number) VALUES (?1)",
+    "UPDATE chain_records SET key_status = 'complete', key_seq = ?2 WHERE number = ?1",
+    "UPDATE chain_records SET key_status = 'abandoned', key_seq = ?2 WHERE number = ?1",
+    "UPDATE chain_records SET certificates = certificates + 1 WHERE number = ?1",
+    "INSERT INTO chain_records (number) VALUES (?1) ON CONFLICT DO NOTHING",
 };
 
 static const char create_sql[] = "CREATE TEMP TABLE IF NOT EXISTS chain_records ("
@@ -66,7 +66,7 @@ static const char create_sql[] = "CREATE TEMP TABLE IF NOT EXISTS chain_records 
 				 "  token_serial TEXT NOT NULL DEFAULT '',"
 				 "  key_seq INTEGER NOT NULL DEFAULT 0,"
 				 "  certificates INTEGER NOT NULL DEFAULT 0);"
-				 "DELETE FROM temp.chain_records;";
+				 "DELETE FROM chain_records;";
 
 static unsigned
 effects_of(const char *kind, const char *action)
@@ -107,28 +107,28 @@ effect_value(unsigned effect, const char *detail, char *buf, size_t size)
 }
 
 static int
-apply_effect(sqlite3_stmt *stmt, const char *number, int64_t seq, const char *value,
+apply_effect(struct wf_stmt *stmt, const char *number, int64_t seq, const char *value,
 	     struct wf_store *store, struct wf_error *err)
 {
-	sqlite3_reset(stmt);
+	wf_reset(stmt);
 	wf_bind_text(stmt, 1, number);
-	sqlite3_bind_int64(stmt, 2, seq);
+	wf_bind_int64(stmt, 2, seq);
 	wf_bind_text(stmt, 3, value);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		return wf_fail_db(err, store->db, _("replay audit row"));
+	if (wf_next(stmt) != WF_DONE)
+		return wf_fail_db(err, store, _("replay audit row"));
 	return WF_OK;
 }
 
-/* One audit row's effects on temp.chain_records. */
+/* One audit row's effects on chain_records. */
 static int
-replay_row(struct wf_store *store, sqlite3_stmt *const *effect_stmts, sqlite3_stmt *row,
+replay_row(struct wf_store *store, struct wf_stmt *const *effect_stmts, struct wf_stmt *row,
 	   struct wf_error *err)
 {
-	int64_t seq = sqlite3_column_int64(row, 0);
-	const char *kind = (const char *)sqlite3_column_text(row, 1);
-	const char *number = (const char *)sqlite3_column_text(row, 2);
-	const char *action = (const char *)sqlite3_column_text(row, 3);
-	const char *detail = (const char *)sqlite3_column_text(row, 4);
+	int64_t seq = wf_column_int64(row, 0);
+	const char *kind = wf_column_text(row, 1);
+	const char *number = wf_column_text(row, 2);
+	const char *action = wf_column_text(row, 3);
+	const char *detail = wf_column_text(row, 4);
 	unsigned effects = effects_of(kind ? kind : "", action ? action : "");
 	char value[256];
 	int r = WF_OK;
@@ -147,11 +147,11 @@ replay_row(struct wf_store *store, sqlite3_stmt *const *effect_stmts, sqlite3_st
 int
 wf_audit_replay(struct wf_store *store, struct wf_error *err)
 {
-	sqlite3_stmt *effect_stmts[EFFECT_COUNT + 1] = {NULL}, *rows = NULL;
-	int r, rc = SQLITE_DONE;
+	struct wf_stmt *effect_stmts[EFFECT_COUNT + 1] = {NULL}, *rows = NULL;
+	int r, rc = WF_DONE;
 
-	if (sqlite3_exec(store->db, create_sql, NULL, NULL, NULL) != SQLITE_OK)
-		return wf_fail_db(err, store->db, _("prepare the replay"));
+	if ((r = wf_exec(store, create_sql, _("prepare the replay"), err)) != WF_OK)
+		return r;
 	for (int i = 0; i <= EFFECT_COUNT; i++)
 		if ((r = wf_prepare(store, effect_sql[i], &effect_stmts[i], err)) != WF_OK)
 			goto out;
@@ -160,20 +160,21 @@ wf_audit_replay(struct wf_store *store, struct wf_error *err)
 			    " WHERE result = 'ok' AND application <> '' ORDER BY seq",
 			    &rows, err)) != WF_OK)
 		goto out;
-	while (r == WF_OK && (rc = sqlite3_step(rows)) == SQLITE_ROW)
+	while (r == WF_OK && (rc = wf_next(rows)) == WF_ROW)
 		r = replay_row(store, effect_stmts, rows, err);
-	if (r == WF_OK && rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("read audit"));
+	if (r == WF_OK && rc != WF_DONE)
+		r = wf_fail_db(err, store, _("read audit"));
 out:
-	sqlite3_finalize(rows);
+	wf_finalize(rows);
 	for (int i = 0; i <= EFFECT_COUNT; i++)
-		sqlite3_finalize(effect_stmts[i]);
+		wf_finalize(effect_stmts[i]);
 	return r;
 }
 
 /*
  * Each query yields the disagreeing rows as (row id in table, application number, the
- * problem in words): SQL's printf() takes the message, translated, as ?1.
+ * problem in words): SQL's format() takes the message, translated, as ?1
+ * (only %s: PostgreSQL's format() knows no other).
  */
 static const struct {
 	const char *table;
@@ -181,41 +182,41 @@ static const struct {
 	const char *message;
 } comparisons[] = {
     {"applications",
-     "SELECT a.id, a.number, printf(?1, a.state, coalesce(c.state, '-'), c.state_seq)"
-     " FROM applications a LEFT JOIN temp.chain_records c ON c.number = a.number"
-     " WHERE c.state IS NOT a.state ORDER BY a.id",
-     N_("state is %s, but the audit log says %s (audit row %d)")},
+     "SELECT a.id, a.number, format(?1, a.state, coalesce(c.state, '-'), c.state_seq)"
+     " FROM applications a LEFT JOIN chain_records c ON c.number = a.number"
+     " WHERE c.state IS DISTINCT FROM a.state ORDER BY a.id",
+     N_("state is %s, but the audit log says %s (audit row %s)")},
     {"applications",
-     "SELECT 0, c.number, printf(?1, c.state, c.state_seq) FROM temp.chain_records c"
+     "SELECT 0, c.number, format(?1, c.state, c.state_seq) FROM chain_records c"
      " WHERE NOT EXISTS (SELECT 1 FROM applications a WHERE a.number = c.number)",
-     N_("missing from the records, but the audit log says %s (audit row %d)")},
+     N_("missing from the records, but the audit log says %s (audit row %s)")},
     {"keys",
-     "SELECT coalesce(max(k.id), 0), a.number, printf(?1, count(k.id), c.keys)"
-     " FROM applications a JOIN temp.chain_records c ON c.number = a.number"
-     " LEFT JOIN keys k ON k.application_id = a.id GROUP BY a.id"
+     "SELECT coalesce(max(k.id), 0), a.number, format(?1, count(k.id), c.keys)"
+     " FROM applications a JOIN chain_records c ON c.number = a.number"
+     " LEFT JOIN keys k ON k.application_id = a.id GROUP BY a.id, c.number"
      " HAVING count(k.id) <> c.keys ORDER BY a.id",
-     N_("%d key generations recorded, but the audit log begins %d")},
+     N_("%s key generations recorded, but the audit log begins %s")},
     {"keys",
-     "SELECT k.id, a.number, printf(?1, k.status, k.token_serial, k.key_id, c.key_status,"
+     "SELECT k.id, a.number, format(?1, k.status, k.token_serial, k.key_id, c.key_status,"
      " c.token_serial, c.key_id, c.key_seq)"
      " FROM keys k JOIN applications a ON a.id = k.application_id"
-     " JOIN temp.chain_records c ON c.number = a.number"
+     " JOIN chain_records c ON c.number = a.number"
      " WHERE k.id = (SELECT max(id) FROM keys WHERE application_id = a.id)"
-     " AND (k.status IS NOT c.key_status OR k.token_serial <> c.token_serial"
+     " AND (k.status IS DISTINCT FROM c.key_status OR k.token_serial <> c.token_serial"
      " OR k.key_id <> c.key_id) ORDER BY k.id",
      N_("key %s on token %s (id '%s'), but the audit log says %s on token %s (id '%s', audit"
-	" row %d)")},
+	" row %s)")},
     {"certificates",
-     "SELECT coalesce(max(t.id), 0), a.number, printf(?1, count(t.id), c.certificates)"
-     " FROM applications a JOIN temp.chain_records c ON c.number = a.number"
-     " LEFT JOIN certificates t ON t.application_id = a.id GROUP BY a.id"
+     "SELECT coalesce(max(t.id), 0), a.number, format(?1, count(t.id), c.certificates)"
+     " FROM applications a JOIN chain_records c ON c.number = a.number"
+     " LEFT JOIN certificates t ON t.application_id = a.id GROUP BY a.id, c.number"
      " HAVING count(t.id) <> c.certificates ORDER BY a.id",
-     N_("%d certificates recorded, but the audit log imports %d")},
+     N_("%s certificates recorded, but the audit log imports %s")},
 };
 
 static int
 add_problem(struct wf_record_problem **list, size_t *count, size_t *cap, const char *table,
-	    sqlite3_stmt *stmt, struct wf_error *err)
+	    struct wf_stmt *stmt, struct wf_error *err)
 {
 	struct wf_record_problem *bigger =
 	    wf_array_reserve(*list, *count, cap, sizeof(**list), err);
@@ -226,7 +227,7 @@ add_problem(struct wf_record_problem **list, size_t *count, size_t *cap, const c
 	struct wf_record_problem *p = &bigger[(*count)++];
 	memset(p, 0, sizeof(*p));
 	snprintf(p->table, sizeof(p->table), "%s", table);
-	p->row = sqlite3_column_int64(stmt, 0);
+	p->row = wf_column_int64(stmt, 0);
 	wf_column_copy(stmt, 1, p->application, sizeof(p->application));
 	wf_column_copy(stmt, 2, p->message, sizeof(p->message));
 	return WF_OK;
@@ -237,18 +238,18 @@ compare_records(struct wf_store *store, struct wf_record_problem **list, size_t 
 		struct wf_error *err)
 {
 	size_t cap = 0;
-	int r = WF_OK, rc = SQLITE_DONE;
+	int r = WF_OK, rc = WF_DONE;
 
 	for (size_t i = 0; r == WF_OK && i < sizeof(comparisons) / sizeof(comparisons[0]); i++) {
-		sqlite3_stmt *stmt = NULL;
+		struct wf_stmt *stmt = NULL;
 		if ((r = wf_prepare(store, comparisons[i].sql, &stmt, err)) != WF_OK)
 			break;
 		wf_bind_text(stmt, 1, _(comparisons[i].message));
-		while (r == WF_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		while (r == WF_OK && (rc = wf_next(stmt)) == WF_ROW)
 			r = add_problem(list, count, &cap, comparisons[i].table, stmt, err);
-		if (r == WF_OK && rc != SQLITE_DONE)
-			r = wf_fail_db(err, store->db, _("compare records"));
-		sqlite3_finalize(stmt);
+		if (r == WF_OK && rc != WF_DONE)
+			r = wf_fail_db(err, store, _("compare records"));
+		wf_finalize(stmt);
 	}
 	return r;
 }
@@ -263,11 +264,11 @@ wf_audit_check_records(struct wf_store *store, struct wf_record_problem **out, s
 
 	wf_error_clear(err);
 	/* One snapshot for the replay and the comparison. */
-	if (sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return wf_fail_db(err, store->db, _("begin"));
+	if ((r = wf_read_begin(store, err)) != WF_OK)
+		return r;
 	if ((r = wf_audit_replay(store, err)) == WF_OK)
 		r = compare_records(store, &list, &n, err);
-	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	wf_read_end(store);
 	if (r == WF_OK && n > 0)
 		r = wf_fail(
 		    err, WF_ERR_AUDIT,

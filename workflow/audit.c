@@ -63,23 +63,23 @@ row_hash(const char *prev_hash, const struct audit_row *row, char out[HASH_HEX],
 static int
 read_head(struct wf_store *store, int64_t *seq, char hash[HASH_HEX], struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	if ((r = wf_prepare(store, "SELECT seq, hash FROM audit_head WHERE id = 1", &stmt, err)) !=
 	    WF_OK)
 		return r;
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		*seq = sqlite3_column_int64(stmt, 0);
+	int rc = wf_next(stmt);
+	if (rc == WF_ROW) {
+		*seq = wf_column_int64(stmt, 0);
 		wf_column_copy(stmt, 1, hash, HASH_HEX);
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == WF_DONE) {
 		*seq = 0;
 		memcpy(hash, genesis, HASH_HEX);
 	} else {
-		r = wf_fail_db(err, store->db, _("read audit head"));
+		r = wf_fail_db(err, store, _("read audit head"));
 	}
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -94,7 +94,7 @@ wf_audit_head(struct wf_store *store, int64_t *seq, char hash[WF_AUDIT_HASH_HEX]
 int
 wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	char prev[HASH_HEX], hash[HASH_HEX];
 	struct audit_row row = {0};
 	int r;
@@ -117,15 +117,15 @@ wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry, stru
 		 " detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 		 &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, row.seq);
-	sqlite3_bind_int64(stmt, 2, row.at);
+	wf_bind_int64(stmt, 1, row.seq);
+	wf_bind_int64(stmt, 2, row.at);
 	for (int i = 0; i < 6; i++)
 		wf_bind_text(stmt, 3 + i, row.fields[i]);
 	wf_bind_text(stmt, 9, prev);
 	wf_bind_text(stmt, 10, hash);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("append audit row"));
-	sqlite3_finalize(stmt);
+	if (wf_next(stmt) != WF_DONE)
+		r = wf_fail_db(err, store, _("append audit row"));
+	wf_finalize(stmt);
 	if (r != WF_OK)
 		return r;
 	if ((r = wf_prepare(
@@ -134,27 +134,27 @@ wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry, stru
 		 " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
 		 &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, row.seq);
+	wf_bind_int64(stmt, 1, row.seq);
 	wf_bind_text(stmt, 2, hash);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("move audit head"));
-	sqlite3_finalize(stmt);
+	if (wf_next(stmt) != WF_DONE)
+		r = wf_fail_db(err, store, _("move audit head"));
+	wf_finalize(stmt);
 	return r;
 }
 
 /* Check one row against the running chain; the first bad seq goes to *bad. */
 static int
-verify_row(sqlite3_stmt *stmt, int64_t expected_seq, char running[HASH_HEX], int64_t *bad,
+verify_row(struct wf_stmt *stmt, int64_t expected_seq, char running[HASH_HEX], int64_t *bad,
 	   struct wf_error *err)
 {
 	struct audit_row row = {0};
 	char prev[HASH_HEX], stored[HASH_HEX], computed[HASH_HEX];
 	int r;
 
-	row.seq = sqlite3_column_int64(stmt, 0);
-	row.at = sqlite3_column_int64(stmt, 1);
+	row.seq = wf_column_int64(stmt, 0);
+	row.at = wf_column_int64(stmt, 1);
 	for (int i = 0; i < 6; i++)
-		row.fields[i] = (const char *)sqlite3_column_text(stmt, 2 + i);
+		row.fields[i] = wf_column_text(stmt, 2 + i);
 	wf_column_copy(stmt, 8, prev, sizeof(prev));
 	wf_column_copy(stmt, 9, stored, sizeof(stored));
 	if (row.seq != expected_seq) {
@@ -184,15 +184,15 @@ verify_row(sqlite3_stmt *stmt, int64_t expected_seq, char running[HASH_HEX], int
 int
 wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	char running[HASH_HEX], head_hash[HASH_HEX];
 	int64_t seq = 0, head_seq = 0, bad = 0;
 	int r, rc;
 
 	wf_error_clear(err);
 	/* One read transaction: a snapshot, so appends running meanwhile do not confuse us. */
-	if (sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return wf_fail_db(err, store->db, _("begin"));
+	if ((r = wf_read_begin(store, err)) != WF_OK)
+		return r;
 	/* A chain in a damaged file proves nothing: the file itself first. */
 	if ((r = wf_store_check_integrity(store, true, err)) != WF_OK)
 		goto out;
@@ -204,13 +204,13 @@ wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows, s
 			    &stmt, err)) != WF_OK)
 		goto out;
 	memcpy(running, genesis, HASH_HEX);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = wf_next(stmt)) == WF_ROW) {
 		if ((r = verify_row(stmt, seq + 1, running, &bad, err)) != WF_OK)
 			goto out;
 		seq++;
 	}
-	if (rc != SQLITE_DONE) {
-		r = wf_fail_db(err, store->db, _("read audit"));
+	if (rc != WF_DONE) {
+		r = wf_fail_db(err, store, _("read audit"));
 		goto out;
 	}
 	if (seq != head_seq || strcmp(running, head_hash) != 0) {
@@ -223,8 +223,8 @@ wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows, s
 	}
 	r = WF_OK;
 out:
-	sqlite3_finalize(stmt);
-	sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+	wf_finalize(stmt);
+	wf_read_end(store);
 	if (first_bad_row)
 		*first_bad_row = r == WF_ERR_AUDIT ? bad : 0;
 	if (rows)
@@ -243,11 +243,11 @@ wf_audit_rows_free(struct wf_audit_row *rows, size_t count)
 }
 
 static void
-read_audit_row(sqlite3_stmt *stmt, struct wf_audit_row *row)
+read_audit_row(struct wf_stmt *stmt, struct wf_audit_row *row)
 {
 	memset(row, 0, sizeof(*row));
-	row->seq = sqlite3_column_int64(stmt, 0);
-	row->at = sqlite3_column_int64(stmt, 1);
+	row->seq = wf_column_int64(stmt, 0);
+	row->at = wf_column_int64(stmt, 1);
 	wf_column_copy(stmt, 2, row->login, sizeof(row->login));
 	wf_column_copy(stmt, 3, row->kind, sizeof(row->kind));
 	wf_column_copy(stmt, 4, row->application, sizeof(row->application));
@@ -261,7 +261,7 @@ int
 wf_audit_list(struct wf_store *store, int64_t after_seq, size_t limit, const char *application,
 	      struct wf_audit_row **out, size_t *count, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	struct wf_audit_row *rows = NULL;
 	size_t n = 0, cap = 0;
 	int r, rc;
@@ -276,11 +276,11 @@ wf_audit_list(struct wf_store *store, int64_t after_seq, size_t limit, const cha
 				  " detail, hash FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
 			    &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, after_seq);
-	sqlite3_bind_int64(stmt, 2, limit ? (sqlite3_int64)limit : -1);
+	wf_bind_int64(stmt, 1, after_seq);
+	wf_bind_int64(stmt, 2, limit ? (int64_t)limit : -1);
 	if (application)
 		wf_bind_text(stmt, 3, application);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = wf_next(stmt)) == WF_ROW) {
 		struct wf_audit_row *bigger = wf_array_reserve(rows, n, &cap, sizeof(*rows), err);
 		if (!bigger) {
 			r = WF_ERR_INTERNAL;
@@ -289,10 +289,10 @@ wf_audit_list(struct wf_store *store, int64_t after_seq, size_t limit, const cha
 		rows = bigger;
 		read_audit_row(stmt, &rows[n++]);
 	}
-	if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("list audit"));
+	if (rc != WF_DONE)
+		r = wf_fail_db(err, store, _("list audit"));
 out:
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	if (r != WF_OK) {
 		wf_audit_rows_free(rows, n);
 		return r;

@@ -152,45 +152,6 @@ make_parents(const char *path, struct wf_error *err)
 	return WF_OK;
 }
 
-/* The audit head (row and hash) of a database, read from its own table. */
-static int
-read_head(sqlite3 *db, const char *path, struct wf_backup_info *info, struct wf_error *err)
-{
-	sqlite3_stmt *stmt = NULL;
-	int r = WF_OK;
-
-	if (sqlite3_prepare_v2(db, "SELECT seq, hash FROM audit_head WHERE id = 1", -1, &stmt,
-			       NULL) != SQLITE_OK)
-		r = wf_fail_db(err, db, path);
-	else if (sqlite3_step(stmt) == SQLITE_ROW) {
-		info->audit_rows = sqlite3_column_int64(stmt, 0);
-		snprintf(info->audit_head, sizeof(info->audit_head), "%s",
-			 (const char *)sqlite3_column_text(stmt, 1));
-	}
-	sqlite3_finalize(stmt);
-	return r;
-}
-
-/*
- * The copy is one self-contained file: rollback journal, not WAL (a WAL database opened
- * to read leaves its -shm beside it). Its audit head into info.
- */
-static int
-settle_copy(const char *path, struct wf_backup_info *info, struct wf_error *err)
-{
-	sqlite3 *db = NULL;
-	int r;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) !=
-		SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK)
-		r = wf_fail_db(err, db, path);
-	else
-		r = read_head(db, path, info, err);
-	sqlite3_close_v2(db);
-	return r;
-}
-
 static int
 write_manifest_header(FILE *manifest, const char *database, const struct wf_backup_info *info)
 {
@@ -215,8 +176,10 @@ write_backup(struct wf_store *store, const char *staging, struct wf_backup_info 
 		return r;
 	if (realpath(store->path, database) == NULL)
 		return wf_fail(err, WF_ERR_IO, _("%s: %s"), store->path, strerror(errno));
-	if ((r = wf_backup(store, db_copy, err)) != WF_OK ||
-	    (r = settle_copy(db_copy, info, err)) != WF_OK)
+	if (!store->driver->backup)
+		return wf_backup(store, db_copy, err);
+	if ((r = store->driver->backup(store->db, db_copy, &info->audit_rows, info->audit_head,
+				       err)) != WF_OK)
 		return r;
 	if ((body = fopen(body_path, "w+e")) == NULL)
 		return wf_fail(err, WF_ERR_IO, _("%s: %s"), body_path, strerror(errno));
@@ -426,7 +389,7 @@ stage_database(const char *dir, const char *staged, const struct manifest *m, st
 	if ((r = wf_audit_verify(store, NULL, NULL, err)) == WF_ERR_AUDIT)
 		r = wf_fail(err, WF_ERR_BACKUP, _("the audit chain of %s does not verify"), from);
 	if (r == WF_OK)
-		r = read_head(wf_store_db(store), staged, &head, err);
+		r = wf_audit_head(store, &head.audit_rows, head.audit_head, err);
 	wf_store_close(store);
 	if (r == WF_OK && (head.audit_rows != m->info.audit_rows ||
 			   strcmp(head.audit_head, m->info.audit_head) != 0))

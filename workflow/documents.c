@@ -157,21 +157,21 @@ static int
 recorded_scan(struct wf_store *store, int64_t app_id, enum wf_document_kind kind, char path[4096],
 	      struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	if ((r = wf_prepare(
 		 store, "SELECT scan_path FROM documents WHERE application_id = ?1 AND kind = ?2",
 		 &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, app_id);
+	wf_bind_int64(stmt, 1, app_id);
 	wf_bind_text(stmt, 2, wf_document_name(kind));
 	path[0] = '\0';
-	if (sqlite3_step(stmt) == SQLITE_ROW)
+	if (wf_next(stmt) == WF_ROW)
 		wf_column_copy(stmt, 0, path, 4096);
 	else
 		r = wf_fail(err, WF_ERR_DB, _("document row missing"));
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -179,7 +179,7 @@ static int
 update_document(struct wf_store *store, int64_t app_id, enum wf_document_kind kind, bool received,
 		const char *scan, const char *sha256, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	/* A new scan replaces the old; "not received" keeps the scan for the record. */
@@ -190,17 +190,17 @@ update_document(struct wf_store *store, int64_t app_id, enum wf_document_kind ki
 			    " WHERE application_id = ?5 AND kind = ?6",
 			    &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int(stmt, 1, received ? 1 : 0);
-	sqlite3_bind_int64(stmt, 2, received ? wf_store_now(store) : 0);
+	wf_bind_int64(stmt, 1, received ? 1 : 0);
+	wf_bind_int64(stmt, 2, received ? wf_store_now(store) : 0);
 	wf_bind_text(stmt, 3, scan);
 	wf_bind_text(stmt, 4, sha256);
-	sqlite3_bind_int64(stmt, 5, app_id);
+	wf_bind_int64(stmt, 5, app_id);
 	wf_bind_text(stmt, 6, wf_document_name(kind));
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("record document"));
-	else if (sqlite3_changes(store->db) != 1)
+	if (wf_next(stmt) != WF_DONE)
+		r = wf_fail_db(err, store, _("record document"));
+	else if (wf_changes(stmt) != 1)
 		r = wf_fail(err, WF_ERR_DB, _("document row missing"));
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 

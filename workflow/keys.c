@@ -25,20 +25,20 @@ static int
 exec_on_open_key(struct wf_store *store, int64_t app_id, const char *sql, const char *text,
 		 struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, app_id);
+	wf_bind_int64(stmt, 1, app_id);
 	wf_bind_text(stmt, 2, text);
-	sqlite3_bind_int64(stmt, 3, wf_store_now(store));
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("update key record"));
-	else if (sqlite3_changes(store->db) == 0)
+	wf_bind_int64(stmt, 3, wf_store_now(store));
+	if (wf_next(stmt) != WF_DONE)
+		r = wf_fail_db(err, store, _("update key record"));
+	else if (wf_changes(stmt) == 0)
 		r = wf_fail(err, WF_ERR_NOT_FOUND,
 			    _("no open key generation for this application"));
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -46,7 +46,7 @@ static int
 insert_intent(struct wf_store *store, int64_t app_id, const struct wf_acting *acting,
 	      const char *const texts[5], struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	if ((r = wf_prepare(store,
@@ -55,18 +55,18 @@ insert_intent(struct wf_store *store, int64_t app_id, const struct wf_acting *ac
 			    " VALUES (?1, 'intent', ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 			    &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, app_id);
+	wf_bind_int64(stmt, 1, app_id);
 	for (int i = 0; i < 5; i++)
 		wf_bind_text(stmt, 2 + i, texts[i]);
-	sqlite3_bind_int64(stmt, 7, acting->actor.id);
-	sqlite3_bind_int64(stmt, 8, wf_store_now(store));
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_CONSTRAINT)
+	wf_bind_int64(stmt, 7, acting->actor.id);
+	wf_bind_int64(stmt, 8, wf_store_now(store));
+	int rc = wf_next(stmt);
+	if (rc == WF_STEP_CONSTRAINT)
 		r = wf_fail(err, WF_ERR_EXISTS,
 			    _("a key generation is already open for this application"));
-	else if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("record key intent"));
-	sqlite3_finalize(stmt);
+	else if (rc != WF_DONE)
+		r = wf_fail_db(err, store, _("record key intent"));
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -177,7 +177,7 @@ static int
 complete_key(struct wf_store *store, const struct wf_app_ref *app, const struct wf_acting *acting,
 	     void *arg, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	(void)acting;
@@ -193,9 +193,9 @@ complete_key(struct wf_store *store, const struct wf_app_ref *app, const struct 
 			    " AND status = 'intent'",
 			    &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, app->id);
-	bool intent = sqlite3_step(stmt) == SQLITE_ROW;
-	sqlite3_finalize(stmt);
+	wf_bind_int64(stmt, 1, app->id);
+	bool intent = wf_next(stmt) == WF_ROW;
+	wf_finalize(stmt);
 	return wf_fail(err, WF_ERR_INCOMPLETE, _("%s"),
 		       intent ? "the key's id was not recorded (wf_key_set_id)"
 			      : "no key generation was begun (wf_key_begin)");
@@ -240,7 +240,7 @@ out:
 int
 wf_key_read(struct wf_store *store, int64_t app_id, struct wf_key_record *out, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -252,27 +252,27 @@ wf_key_read(struct wf_store *store, int64_t app_id, struct wf_key_record *out, s
 		 " WHERE k.application_id = ?1 ORDER BY k.id DESC LIMIT 1",
 		 &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, app_id);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		out->status = wf_key_status_parse((const char *)sqlite3_column_text(stmt, 0));
+	wf_bind_int64(stmt, 1, app_id);
+	int rc = wf_next(stmt);
+	if (rc == WF_ROW) {
+		out->status = wf_key_status_parse(wf_column_text(stmt, 0));
 		wf_column_copy(stmt, 1, out->token_serial, sizeof(out->token_serial));
 		wf_column_copy(stmt, 2, out->token_model, sizeof(out->token_model));
 		wf_column_copy(stmt, 3, out->key_type, sizeof(out->key_type));
 		wf_column_copy(stmt, 4, out->key_label, sizeof(out->key_label));
 		wf_column_copy(stmt, 5, out->key_id_hex, sizeof(out->key_id_hex));
 		wf_column_copy(stmt, 6, out->actor_login, sizeof(out->actor_login));
-		out->begun_at = sqlite3_column_int64(stmt, 7);
-		out->completed_at = sqlite3_column_int64(stmt, 8);
+		out->begun_at = wf_column_int64(stmt, 7);
+		out->completed_at = wf_column_int64(stmt, 8);
 		out->csr_pem = wf_column_dup(stmt, 9);
 		out->abandon_reason = wf_column_dup(stmt, 10);
 		wf_column_copy(stmt, 11, out->marker_hex, sizeof(out->marker_hex));
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == WF_DONE) {
 		r = wf_fail(err, WF_ERR_NOT_FOUND, _("no key recorded for this application"));
 	} else {
-		r = wf_fail_db(err, store->db, _("read key record"));
+		r = wf_fail_db(err, store, _("read key record"));
 	}
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -300,7 +300,7 @@ insert_certificate(struct wf_store *store, const struct wf_app_ref *app,
 		   const struct wf_acting *acting, void *arg, struct wf_error *err)
 {
 	const struct certificate_args *c = arg;
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	(void)acting;
@@ -310,17 +310,17 @@ insert_certificate(struct wf_store *store, const struct wf_app_ref *app,
 			    "?5, ?6, ?7, ?8)",
 			    &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, app->id);
+	wf_bind_int64(stmt, 1, app->id);
 	wf_bind_text(stmt, 2, c->serial);
 	wf_bind_text(stmt, 3, c->issuer);
 	wf_bind_text(stmt, 4, c->subject);
-	sqlite3_bind_int64(stmt, 5, c->not_before);
-	sqlite3_bind_int64(stmt, 6, c->not_after);
-	sqlite3_bind_int64(stmt, 7, wf_store_now(store));
+	wf_bind_int64(stmt, 5, c->not_before);
+	wf_bind_int64(stmt, 6, c->not_after);
+	wf_bind_int64(stmt, 7, wf_store_now(store));
 	wf_bind_text(stmt, 8, c->sha256 != NULL ? c->sha256 : "");
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("record certificate"));
-	sqlite3_finalize(stmt);
+	if (wf_next(stmt) != WF_DONE)
+		r = wf_fail_db(err, store, _("record certificate"));
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -350,7 +350,7 @@ wf_certificate_record(struct wf_store *store, const char *number, const struct w
 }
 
 static void
-read_number(sqlite3_stmt *stmt, void *row)
+read_number(struct wf_stmt *stmt, void *row)
 {
 	wf_column_copy(stmt, 0, row, WF_NUMBER_MAX);
 }
@@ -360,7 +360,7 @@ static int
 collect_due(struct wf_store *store, char (**numbers)[WF_NUMBER_MAX], size_t *count,
 	    struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	void *rows = NULL;
 	int r;
 
@@ -370,7 +370,7 @@ collect_due(struct wf_store *store, char (**numbers)[WF_NUMBER_MAX], size_t *cou
 			    " ORDER BY c.id DESC LIMIT 1) <= ?1 ORDER BY p.id",
 			    &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, wf_store_now(store));
+	wf_bind_int64(stmt, 1, wf_store_now(store));
 	if ((r = wf_collect_rows(store, stmt, WF_NUMBER_MAX, read_number,
 				 _("find expired certificates"), &rows, count, err)) == WF_OK)
 		*numbers = rows;

@@ -25,7 +25,7 @@ int
 wf_office_set(struct wf_store *store, const struct wf_office *office, const char *by_login,
 	      struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	wf_error_clear(err);
@@ -43,8 +43,8 @@ wf_office_set(struct wf_store *store, const struct wf_office *office, const char
 		goto out;
 	wf_bind_text(stmt, 1, office->name);
 	wf_bind_text(stmt, 2, office->city);
-	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		r = wf_fail_db(err, store->db, _("set office"));
+	if (wf_next(stmt) != WF_DONE) {
+		r = wf_fail_db(err, store, _("set office"));
 		goto out;
 	}
 	char detail[2 * WF_NAME_MAX + 8];
@@ -52,7 +52,7 @@ wf_office_set(struct wf_store *store, const struct wf_office *office, const char
 	if ((r = audit_admin(store, by_login, "office_set", detail, err)) == WF_OK)
 		r = wf_tx_commit(store, err);
 out:
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	if (r != WF_OK)
 		wf_tx_rollback(store);
 	return r;
@@ -61,23 +61,23 @@ out:
 int
 wf_office_get(struct wf_store *store, struct wf_office *out, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	wf_error_clear(err);
 	if ((r = wf_prepare(store, "SELECT name, city FROM office WHERE id = 1", &stmt, err)) !=
 	    WF_OK)
 		return r;
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	int rc = wf_next(stmt);
+	if (rc == WF_ROW) {
 		wf_column_copy(stmt, 0, out->name, sizeof(out->name));
 		wf_column_copy(stmt, 1, out->city, sizeof(out->city));
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == WF_DONE) {
 		r = wf_fail(err, WF_ERR_NOT_FOUND, _("the office is not set up yet"));
 	} else {
-		r = wf_fail_db(err, store->db, _("read office"));
+		r = wf_fail_db(err, store, _("read office"));
 	}
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -99,20 +99,20 @@ check_official(const struct wf_official *official, struct wf_error *err)
 	"id, name, nip, role, login, active, position, created_at, ended_at, end_reason"
 
 static void
-read_official(sqlite3_stmt *stmt, void *row)
+read_official(struct wf_stmt *stmt, void *row)
 {
 	struct wf_official *out = row;
 
 	memset(out, 0, sizeof(*out));
-	out->id = sqlite3_column_int64(stmt, 0);
+	out->id = wf_column_int64(stmt, 0);
 	wf_column_copy(stmt, 1, out->name, sizeof(out->name));
 	wf_column_copy(stmt, 2, out->nip, sizeof(out->nip));
-	out->role = (enum wf_role)wf_role_parse((const char *)sqlite3_column_text(stmt, 3));
+	out->role = (enum wf_role)wf_role_parse(wf_column_text(stmt, 3));
 	wf_column_copy(stmt, 4, out->login, sizeof(out->login));
-	out->active = sqlite3_column_int(stmt, 5) != 0;
+	out->active = wf_column_int(stmt, 5) != 0;
 	wf_column_copy(stmt, 6, out->position, sizeof(out->position));
-	out->created_at = sqlite3_column_int64(stmt, 7);
-	out->ended_at = sqlite3_column_int64(stmt, 8);
+	out->created_at = wf_column_int64(stmt, 7);
+	out->ended_at = wf_column_int64(stmt, 8);
 	wf_column_copy(stmt, 9, out->end_reason, sizeof(out->end_reason));
 }
 
@@ -121,7 +121,7 @@ static int
 find_one(struct wf_store *store, const char *sql, const char *key, struct wf_official *out,
 	 struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	wf_error_clear(err);
@@ -130,14 +130,14 @@ find_one(struct wf_store *store, const char *sql, const char *key, struct wf_off
 	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, key);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
+	int rc = wf_next(stmt);
+	if (rc == WF_ROW)
 		read_official(stmt, out);
-	else if (rc == SQLITE_DONE)
+	else if (rc == WF_DONE)
 		r = wf_fail(err, WF_ERR_NOT_FOUND, _("no official has the login or NIP %s"), key);
 	else
-		r = wf_fail_db(err, store->db, _("find official"));
-	sqlite3_finalize(stmt);
+		r = wf_fail_db(err, store, _("find official"));
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -168,7 +168,7 @@ int
 wf_official_list(struct wf_store *store, struct wf_official **out, size_t *count,
 		 struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	void *rows = NULL;
 	int r;
 
@@ -225,16 +225,16 @@ authorize_admin(struct wf_store *store, const char *by_login, const char *action
 static int
 count_officials(struct wf_store *store, const char *sql, int64_t *count, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
 		return r;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		*count = sqlite3_column_int64(stmt, 0);
+	if (wf_next(stmt) == WF_ROW)
+		*count = wf_column_int64(stmt, 0);
 	else
-		r = wf_fail_db(err, store->db, _("count officials"));
-	sqlite3_finalize(stmt);
+		r = wf_fail_db(err, store, _("count officials"));
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -262,7 +262,7 @@ static int
 check_one_role(struct wf_store *store, const struct wf_official *official, int64_t except_id,
 	       struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	struct wf_official other;
 	int r;
 
@@ -273,18 +273,18 @@ check_one_role(struct wf_store *store, const struct wf_official *official, int64
 		return r;
 	wf_bind_text(stmt, 1, official->login);
 	wf_bind_text(stmt, 2, official->nip);
-	sqlite3_bind_int64(stmt, 3, except_id);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	wf_bind_int64(stmt, 3, except_id);
+	int rc = wf_next(stmt);
+	if (rc == WF_ROW) {
 		read_official(stmt, &other);
 		r = wf_fail(err, WF_ERR_EXISTS,
 			    _("%s (NIP %s, login %s) already holds the role %s: one person holds"
 			      " one role at a time (to change it, deactivate them, then add)"),
 			    other.name, other.nip, other.login, wf_role_name(other.role));
-	} else if (rc != SQLITE_DONE) {
-		r = wf_fail_db(err, store->db, _("check official"));
+	} else if (rc != WF_DONE) {
+		r = wf_fail_db(err, store, _("check official"));
 	}
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -292,25 +292,25 @@ static int
 insert_official(struct wf_store *store, const struct wf_official *official, int64_t *id,
 		struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	if ((r = wf_prepare(store,
 			    "INSERT INTO officials (name, nip, role, login, created_at, active,"
-			    " position) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+			    " position) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6) RETURNING id",
 			    &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, official->name);
 	wf_bind_text(stmt, 2, official->nip);
 	wf_bind_text(stmt, 3, wf_role_name(official->role));
 	wf_bind_text(stmt, 4, official->login);
-	sqlite3_bind_int64(stmt, 5, wf_store_now(store));
+	wf_bind_int64(stmt, 5, wf_store_now(store));
 	wf_bind_text(stmt, 6, official->position);
-	if (sqlite3_step(stmt) == SQLITE_DONE)
-		*id = sqlite3_last_insert_rowid(store->db);
+	if (wf_next(stmt) == WF_ROW)
+		*id = wf_column_int64(stmt, 0);
 	else
-		r = wf_fail_db(err, store->db, _("add official"));
-	sqlite3_finalize(stmt);
+		r = wf_fail_db(err, store, _("add official"));
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -359,7 +359,7 @@ find_active_term(struct wf_store *store, const char *login_or_nip, struct wf_off
 static int
 end_term(struct wf_store *store, int64_t id, const char *reason, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	if ((r = wf_prepare(store,
@@ -367,31 +367,31 @@ end_term(struct wf_store *store, int64_t id, const char *reason, struct wf_error
 			    " WHERE id = ?1 AND active = 1",
 			    &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_bind_int64(stmt, 2, wf_store_now(store));
+	wf_bind_int64(stmt, 1, id);
+	wf_bind_int64(stmt, 2, wf_store_now(store));
 	wf_bind_text(stmt, 3, reason ? reason : "");
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("end official's term"));
-	else if (sqlite3_changes(store->db) != 1)
+	if (wf_next(stmt) != WF_DONE)
+		r = wf_fail_db(err, store, _("end official's term"));
+	else if (wf_changes(stmt) != 1)
 		r = wf_fail(err, WF_ERR_CONFLICT, _("the official was changed meanwhile"));
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 
 static int
 link_successor(struct wf_store *store, int64_t id, int64_t successor, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	if ((r = wf_prepare(store, "UPDATE officials SET superseded_by = ?2 WHERE id = ?1", &stmt,
 			    err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, id);
-	sqlite3_bind_int64(stmt, 2, successor);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("link official's terms"));
-	sqlite3_finalize(stmt);
+	wf_bind_int64(stmt, 1, id);
+	wf_bind_int64(stmt, 2, successor);
+	if (wf_next(stmt) != WF_DONE)
+		r = wf_fail_db(err, store, _("link official's terms"));
+	wf_finalize(stmt);
 	return r;
 }
 

@@ -13,7 +13,7 @@ static int
 find_paper(struct wf_store *store, const char *kind, const char *subject, struct wf_paper *out,
 	   struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r, rc;
 
 	if ((r = wf_prepare(store,
@@ -23,19 +23,19 @@ find_paper(struct wf_store *store, const char *kind, const char *subject, struct
 		return r;
 	wf_bind_text(stmt, 1, kind);
 	wf_bind_text(stmt, 2, subject);
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		out->year = sqlite3_column_int(stmt, 0);
-		out->seq = sqlite3_column_int64(stmt, 1);
-		out->issued_at = sqlite3_column_int64(stmt, 2);
-		out->prints = sqlite3_column_int64(stmt, 3);
-		out->audit_rows = sqlite3_column_int64(stmt, 4);
-	} else if (rc == SQLITE_DONE) {
+	if ((rc = wf_next(stmt)) == WF_ROW) {
+		out->year = wf_column_int(stmt, 0);
+		out->seq = wf_column_int64(stmt, 1);
+		out->issued_at = wf_column_int64(stmt, 2);
+		out->prints = wf_column_int64(stmt, 3);
+		out->audit_rows = wf_column_int64(stmt, 4);
+	} else if (rc == WF_DONE) {
 		r = wf_fail(err, WF_ERR_NOT_FOUND, _("no paper %s of %s was printed"), kind,
 			    subject);
 	} else {
-		r = wf_fail_db(err, store->db, _("read papers"));
+		r = wf_fail_db(err, store, _("read papers"));
 	}
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -44,7 +44,7 @@ static int
 insert_paper(struct wf_store *store, const char *kind, const char *subject, struct wf_paper *out,
 	     struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	time_t now = (time_t)wf_store_now(store);
 	struct tm tm;
 	int r;
@@ -59,11 +59,11 @@ insert_paper(struct wf_store *store, const char *kind, const char *subject, stru
 		return r;
 	wf_bind_text(stmt, 1, kind);
 	wf_bind_text(stmt, 2, subject);
-	sqlite3_bind_int(stmt, 3, tm.tm_year + 1900);
-	sqlite3_bind_int64(stmt, 4, (int64_t)now);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("record paper"));
-	sqlite3_finalize(stmt);
+	wf_bind_int64(stmt, 3, tm.tm_year + 1900);
+	wf_bind_int64(stmt, 4, (int64_t)now);
+	if (wf_next(stmt) != WF_DONE)
+		r = wf_fail_db(err, store, _("record paper"));
+	wf_finalize(stmt);
 	return r == WF_OK ? find_paper(store, kind, subject, out, err) : r;
 }
 
@@ -92,7 +92,7 @@ wf_paper_printed(struct wf_store *store, const struct wf_actor *actor, const cha
 		 const char *subject, const char *sha256, struct wf_error *err)
 {
 	struct wf_acting acting;
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	char detail[256];
 	bool keep;
 	int r;
@@ -109,7 +109,7 @@ wf_paper_printed(struct wf_store *store, const struct wf_actor *actor, const cha
 		goto out;
 	wf_bind_text(stmt, 1, kind);
 	wf_bind_text(stmt, 2, subject);
-	if (sqlite3_step(stmt) != SQLITE_DONE || sqlite3_changes(store->db) != 1) {
+	if (wf_next(stmt) != WF_DONE || wf_changes(stmt) != 1) {
 		r = wf_fail(err, WF_ERR_NOT_FOUND, _("no paper %s of %s was issued"), kind,
 			    subject);
 		goto out;
@@ -122,7 +122,7 @@ wf_paper_printed(struct wf_store *store, const struct wf_actor *actor, const cha
 	wf_error_clear(err);
 	r = wf_audit_append(store, &entry, err);
 out:
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return wf_tx_end(store, r, keep, err);
 }
 
@@ -138,7 +138,7 @@ int
 wf_audit_head_at(struct wf_store *store, int64_t upto, char hash[65], int64_t *rows,
 		 struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	wf_error_clear(err);
@@ -147,13 +147,13 @@ wf_audit_head_at(struct wf_store *store, int64_t upto, char hash[65], int64_t *r
 			    " ORDER BY seq DESC LIMIT 1",
 			    &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, upto);
+	wf_bind_int64(stmt, 1, upto);
 	hash[0] = '\0';
 	*rows = 0;
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		*rows = sqlite3_column_int64(stmt, 0);
+	if (wf_next(stmt) == WF_ROW) {
+		*rows = wf_column_int64(stmt, 0);
 		wf_column_copy(stmt, 1, hash, 65);
 	}
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }

@@ -25,7 +25,7 @@ read_main(struct wf_store *store, const char *number, struct wf_application *app
 	  struct wf_error *err)
 {
 	char columns[WF_APPLICANT_COLUMNS_MAX], sql[2 * WF_APPLICANT_COLUMNS_MAX];
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	if ((r = wf_applicant_columns("a.", columns, sizeof(columns), err)) != WF_OK)
@@ -38,31 +38,29 @@ read_main(struct wf_store *store, const char *number, struct wf_application *app
 	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, number);
-	int rc = sqlite3_step(stmt);
-	if (rc != SQLITE_ROW) {
-		r = rc == SQLITE_DONE
-			? wf_fail(err, WF_ERR_NOT_FOUND, _("no application %s"), number)
-			: wf_fail_db(err, store->db, _("read application"));
+	int rc = wf_next(stmt);
+	if (rc != WF_ROW) {
+		r = rc == WF_DONE ? wf_fail(err, WF_ERR_NOT_FOUND, _("no application %s"), number)
+				  : wf_fail_db(err, store, _("read application"));
 		goto out;
 	}
-	app->id = sqlite3_column_int64(stmt, MAIN_ID);
+	app->id = wf_column_int64(stmt, MAIN_ID);
 	wf_column_copy(stmt, MAIN_NUMBER, app->number, sizeof(app->number));
-	app->state = wf_state_parse((const char *)sqlite3_column_text(stmt, MAIN_STATE));
-	app->step = sqlite3_column_int(stmt, MAIN_STEP);
-	app->request_type =
-	    wf_request_type_parse((const char *)sqlite3_column_text(stmt, MAIN_REQUEST_TYPE));
-	app->created_at = sqlite3_column_int64(stmt, MAIN_CREATED_AT);
-	app->updated_at = sqlite3_column_int64(stmt, MAIN_UPDATED_AT);
+	app->state = wf_state_parse(wf_column_text(stmt, MAIN_STATE));
+	app->step = wf_column_int(stmt, MAIN_STEP);
+	app->request_type = wf_request_type_parse(wf_column_text(stmt, MAIN_REQUEST_TYPE));
+	app->created_at = wf_column_int64(stmt, MAIN_CREATED_AT);
+	app->updated_at = wf_column_int64(stmt, MAIN_UPDATED_AT);
 	wf_applicant_read(stmt, MAIN_APPLICANT, &app->applicant);
 out:
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 
 static int
 read_documents(struct wf_store *store, struct wf_application *app, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r, rc;
 
 	for (int kind = 0; kind < WF_DOC_COUNT; kind++)
@@ -72,48 +70,48 @@ read_documents(struct wf_store *store, struct wf_application *app, struct wf_err
 			    " FROM documents WHERE application_id = ?1",
 			    &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, app->id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int kind = wf_document_parse((const char *)sqlite3_column_text(stmt, 0));
+	wf_bind_int64(stmt, 1, app->id);
+	while ((rc = wf_next(stmt)) == WF_ROW) {
+		int kind = wf_document_parse(wf_column_text(stmt, 0));
 		if (kind < 0)
 			continue;
 		struct wf_document *d = &app->documents[kind];
-		d->received = sqlite3_column_int(stmt, 1) != 0;
-		d->received_at = sqlite3_column_int64(stmt, 2);
+		d->received = wf_column_int(stmt, 1) != 0;
+		d->received_at = wf_column_int64(stmt, 2);
 		wf_column_copy(stmt, 3, d->scan_path, sizeof(d->scan_path));
 		wf_column_copy(stmt, 4, d->scan_sha256, sizeof(d->scan_sha256));
 	}
-	if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("read documents"));
-	sqlite3_finalize(stmt);
+	if (rc != WF_DONE)
+		r = wf_fail_db(err, store, _("read documents"));
+	wf_finalize(stmt);
 	return r;
 }
 
 static void
-read_event(sqlite3_stmt *stmt, struct wf_event *e)
+read_event(struct wf_stmt *stmt, struct wf_event *e)
 {
-	e->id = sqlite3_column_int64(stmt, 0);
-	e->step = sqlite3_column_int(stmt, 1);
+	e->id = wf_column_int64(stmt, 0);
+	e->step = wf_column_int(stmt, 1);
 	wf_column_copy(stmt, 2, e->action, sizeof(e->action));
 	wf_column_copy(stmt, 3, e->from_state, sizeof(e->from_state));
 	wf_column_copy(stmt, 4, e->to_state, sizeof(e->to_state));
 	wf_column_copy(stmt, 5, e->actor_login, sizeof(e->actor_login));
 	wf_column_copy(stmt, 6, e->actor_name, sizeof(e->actor_name));
-	e->role = (enum wf_role)wf_role_parse((const char *)sqlite3_column_text(stmt, 7));
+	e->role = (enum wf_role)wf_role_parse(wf_column_text(stmt, 7));
 	wf_column_copy(stmt, 8, e->on_behalf_login, sizeof(e->on_behalf_login));
 	wf_column_copy(stmt, 9, e->on_behalf_name, sizeof(e->on_behalf_name));
 	e->paper_reference = wf_column_dup(stmt, 10);
-	e->started_at = sqlite3_column_int64(stmt, 11);
-	e->ended_at = sqlite3_column_int64(stmt, 12);
-	e->minutes = sqlite3_column_int(stmt, 13);
-	e->standard_minutes = sqlite3_column_int(stmt, 14);
+	e->started_at = wf_column_int64(stmt, 11);
+	e->ended_at = wf_column_int64(stmt, 12);
+	e->minutes = wf_column_int(stmt, 13);
+	e->standard_minutes = wf_column_int(stmt, 14);
 	e->note = wf_column_dup(stmt, 15);
 }
 
 static int
 read_events(struct wf_store *store, struct wf_application *app, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	size_t cap = 0;
 	int r, rc;
 
@@ -127,8 +125,8 @@ read_events(struct wf_store *store, struct wf_application *app, struct wf_error 
 		 " WHERE e.application_id = ?1 ORDER BY e.id",
 		 &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, app->id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	wf_bind_int64(stmt, 1, app->id);
+	while ((rc = wf_next(stmt)) == WF_ROW) {
 		struct wf_event *bigger = wf_array_reserve(app->events, app->event_count, &cap,
 							   sizeof(*app->events), err);
 		if (!bigger) {
@@ -140,17 +138,17 @@ read_events(struct wf_store *store, struct wf_application *app, struct wf_error 
 		memset(e, 0, sizeof(*e));
 		read_event(stmt, e);
 	}
-	if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("read events"));
+	if (rc != WF_DONE)
+		r = wf_fail_db(err, store, _("read events"));
 out:
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 
 static int
 read_certificate(struct wf_store *store, struct wf_application *app, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	struct wf_certificate *c = &app->certificate;
 	int r;
 
@@ -160,23 +158,23 @@ read_certificate(struct wf_store *store, struct wf_application *app, struct wf_e
 		 " sha256 FROM certificates WHERE application_id = ?1 ORDER BY id DESC LIMIT 1",
 		 &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, app->id);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	wf_bind_int64(stmt, 1, app->id);
+	int rc = wf_next(stmt);
+	if (rc == WF_ROW) {
 		app->has_certificate = true;
 		wf_column_copy(stmt, 0, c->serial, sizeof(c->serial));
 		c->issuer = wf_column_dup(stmt, 1);
 		c->subject = wf_column_dup(stmt, 2);
-		c->not_before = sqlite3_column_int64(stmt, 3);
-		c->not_after = sqlite3_column_int64(stmt, 4);
-		c->imported_at = sqlite3_column_int64(stmt, 5);
+		c->not_before = wf_column_int64(stmt, 3);
+		c->not_after = wf_column_int64(stmt, 4);
+		c->imported_at = wf_column_int64(stmt, 5);
 		wf_column_copy(stmt, 6, c->sha256, sizeof(c->sha256));
 		if (!c->issuer || !c->subject)
 			r = wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
-	} else if (rc != SQLITE_DONE) {
-		r = wf_fail_db(err, store->db, _("read certificate"));
+	} else if (rc != WF_DONE) {
+		r = wf_fail_db(err, store, _("read certificate"));
 	}
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -193,10 +191,8 @@ wf_application_get(struct wf_store *store, const char *number, struct wf_applica
 	if (!(app = calloc(1, sizeof(*app))))
 		return wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 	/* One snapshot: all parts from the same moment even while others write. */
-	if (sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		r = wf_fail_db(err, store->db, _("begin"));
+	if ((r = wf_read_begin(store, err)) != WF_OK)
 		goto out;
-	}
 	if ((r = read_main(store, number, app, err)) != WF_OK ||
 	    (r = read_documents(store, app, err)) != WF_OK ||
 	    (r = read_events(store, app, err)) != WF_OK ||
@@ -209,8 +205,7 @@ wf_application_get(struct wf_store *store, const char *number, struct wf_applica
 		r = WF_OK;
 	}
 out:
-	if (!sqlite3_get_autocommit(store->db))
-		sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+	wf_read_end(store);
 	if (r != WF_OK) {
 		wf_application_free(app);
 		return r;
@@ -236,24 +231,24 @@ wf_application_free(struct wf_application *app)
 }
 
 static void
-read_summary(sqlite3_stmt *stmt, void *row)
+read_summary(struct wf_stmt *stmt, void *row)
 {
 	struct wf_summary *s = row;
 
 	wf_column_copy(stmt, 0, s->number, sizeof(s->number));
-	s->state = wf_state_parse((const char *)sqlite3_column_text(stmt, 1));
-	s->step = sqlite3_column_int(stmt, 2);
+	s->state = wf_state_parse(wf_column_text(stmt, 1));
+	s->step = wf_column_int(stmt, 2);
 	wf_column_copy(stmt, 3, s->full_name, sizeof(s->full_name));
 	wf_column_copy(stmt, 4, s->work_unit, sizeof(s->work_unit));
-	s->created_at = sqlite3_column_int64(stmt, 5);
-	s->updated_at = sqlite3_column_int64(stmt, 6);
+	s->created_at = wf_column_int64(stmt, 5);
+	s->updated_at = wf_column_int64(stmt, 6);
 }
 
 int
 wf_list(struct wf_store *store, int state, size_t limit, size_t offset, struct wf_summary **out,
 	size_t *count, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	void *rows = NULL;
 	int r;
 
@@ -276,8 +271,8 @@ wf_list(struct wf_store *store, int state, size_t limit, size_t offset, struct w
 			    &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, state < 0 ? NULL : wf_state_name((enum wf_state)state));
-	sqlite3_bind_int64(stmt, 2, limit ? (sqlite3_int64)limit : -1);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
+	wf_bind_int64(stmt, 2, limit ? (int64_t)limit : -1);
+	wf_bind_int64(stmt, 3, (int64_t)offset);
 	if ((r = wf_collect_rows(store, stmt, sizeof(**out), read_summary, _("list applications"),
 				 &rows, count, err)) == WF_OK)
 		*out = rows;

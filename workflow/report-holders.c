@@ -40,24 +40,35 @@ const struct wf_report_column wf_holders_columns[WF_HOLDERS_COLUMN_COUNT] = {
 	" COALESCE((SELECT max(e.ended_at) FROM events e WHERE e.application_id = a.id"            \
 	" AND e.action = 'handover'), a.updated_at) AS at"                                         \
 	" FROM applications a JOIN applicants ap ON ap.id = a.applicant_id"                        \
-	" JOIN temp.chain_records c ON c.number = a.number AND c.state = a.state"                  \
+	" JOIN chain_records c ON c.number = a.number AND c.state = a.state"                       \
 	" WHERE a.state IN " HELD_STATES "),"                                                      \
 	" ranked AS (SELECT *, row_number() OVER"                                                  \
 	" (PARTITION BY nik ORDER BY at DESC, id DESC) AS latest FROM handed)"                     \
 	" SELECT agency, work_unit, " period_expression ","                                        \
-	" sum(latest = 1 AND state IN ('active', 'renewed')), sum(request_type = 'new'),"          \
-	" sum(request_type IN ('renewal', 'data_change')), sum(state = 'revoked'),"                \
-	" sum(state = 'lost'), sum(state = 'expired')"                                             \
+	" count(*) FILTER (WHERE latest = 1 AND state IN ('active', 'renewed')),"                  \
+	" count(*) FILTER (WHERE request_type = 'new'),"                                           \
+	" count(*) FILTER (WHERE request_type IN ('renewal', 'data_change')),"                     \
+	" count(*) FILTER (WHERE state = 'revoked'), count(*) FILTER (WHERE state = 'lost'),"      \
+	" count(*) FILTER (WHERE state = 'expired')"                                               \
 	" FROM ranked WHERE at >= ?1 AND at < ?2 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-#define LOCAL_TIME "at, 'unixepoch', 'localtime'"
-static const char *const holders_sql[] = {
-    [WF_PERIOD_MONTH] = HOLDERS_SQL("strftime('%Y-%m', " LOCAL_TIME ")"),
-    [WF_PERIOD_QUARTER] =
-	HOLDERS_SQL("strftime('%Y', " LOCAL_TIME ") || '-Q' || "
-		    "((CAST(strftime('%m', " LOCAL_TIME ") AS INTEGER) + 2) / 3)"),
-    [WF_PERIOD_YEAR] = HOLDERS_SQL("strftime('%Y', " LOCAL_TIME ")"),
-    [WF_PERIOD_ALL] = HOLDERS_SQL("''"),
+/* The period of a handover by local time: its expression in the engine's SQL. */
+static const enum wf_query period_query[] = {
+    [WF_PERIOD_MONTH] = WF_Q_HOLDERS_MONTH,
+    [WF_PERIOD_QUARTER] = WF_Q_HOLDERS_QUARTER,
+    [WF_PERIOD_YEAR] = WF_Q_HOLDERS_YEAR,
 };
+
+static int
+holders_sql(struct wf_store *store, enum wf_period_unit unit, char *sql, size_t size,
+	    struct wf_error *err)
+{
+	const char *period = unit == WF_PERIOD_ALL ? "''" : wf_query_sql(store, period_query[unit]);
+	int n = snprintf(sql, size, HOLDERS_SQL("%s"), period);
+
+	if (n < 0 || (size_t)n >= size)
+		return wf_fail(err, WF_ERR_INTERNAL, _("the report's SQL does not fit"));
+	return WF_OK;
+}
 
 /* Sums of the counted columns for an agency and for all. */
 struct holder_sums {
@@ -104,31 +115,32 @@ close_agency(struct wf_report *report, const char *agency, struct holder_sums *a
 
 /* The rows of the bound statement, a subtotal where the agency changes, and the total. */
 static int
-collect(struct wf_store *store, struct wf_report *report, sqlite3_stmt *stmt, struct wf_error *err)
+collect(struct wf_store *store, struct wf_report *report, struct wf_stmt *stmt,
+	struct wf_error *err)
 {
 	struct holder_sums agency_sums = {{0}}, all = {{0}}, row;
 	char agency[WF_NAME_MAX] = "";
 	bool any = false;
 	int r = WF_OK, rc;
 
-	while (r == WF_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while (r == WF_OK && (rc = wf_next(stmt)) == WF_ROW) {
 		const char *texts[FIRST_COUNT];
 
 		for (int c = 0; c < FIRST_COUNT; c++)
-			texts[c] = (const char *)sqlite3_column_text(stmt, c);
+			texts[c] = wf_column_text(stmt, c);
 		if (any && strcmp(agency, texts[WF_HOLDERS_AGENCY]) != 0 &&
 		    (r = close_agency(report, agency, &agency_sums, err)) != WF_OK)
 			return r;
 		any = true;
 		snprintf(agency, sizeof(agency), "%s", texts[WF_HOLDERS_AGENCY]);
 		for (int c = FIRST_COUNT; c < WF_HOLDERS_COLUMN_COUNT; c++)
-			row.counts[c] = sqlite3_column_int64(stmt, c);
+			row.counts[c] = wf_column_int64(stmt, c);
 		sums_add(&agency_sums, &row);
 		sums_add(&all, &row);
 		r = add_row(report, texts, &row, WF_ROW_DATA, err);
 	}
-	if (r == WF_OK && rc != SQLITE_DONE)
-		return wf_fail_db(err, wf_store_db(store), _("counting TTE holders"));
+	if (r == WF_OK && rc != WF_DONE)
+		return wf_fail_db(err, store, _("counting TTE holders"));
 	if (r == WF_OK && any)
 		r = close_agency(report, agency, &agency_sums, err);
 	if (r == WF_OK) {
@@ -142,19 +154,19 @@ collect(struct wf_store *store, struct wf_report *report, sqlite3_stmt *stmt, st
 
 /* Handed over by the records, but not by the chain: named, not counted. */
 static const char left_out_sql[] =
-    "SELECT a.number FROM applications a LEFT JOIN temp.chain_records c ON c.number = a.number"
-    " WHERE a.state IN " HELD_STATES " AND c.state IS NOT a.state ORDER BY a.id";
+    "SELECT a.number FROM applications a LEFT JOIN chain_records c ON c.number = a.number"
+    " WHERE a.state IN " HELD_STATES " AND c.state IS DISTINCT FROM a.state ORDER BY a.id";
 
 static int
 collect_left_out(struct wf_store *store, struct wf_report *report, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	size_t cap = 0;
 	int r, rc;
 
 	if ((r = wf_prepare(store, left_out_sql, &stmt, err)) != WF_OK)
 		return r;
-	while (r == WF_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while (r == WF_OK && (rc = wf_next(stmt)) == WF_ROW) {
 		char(*bigger)[WF_NUMBER_MAX] = wf_array_reserve(
 		    report->left_out, report->left_out_count, &cap, sizeof(*bigger), err);
 
@@ -165,9 +177,9 @@ collect_left_out(struct wf_store *store, struct wf_report *report, struct wf_err
 		report->left_out = bigger;
 		wf_column_copy(stmt, 0, bigger[report->left_out_count++], WF_NUMBER_MAX);
 	}
-	if (r == WF_OK && rc != SQLITE_DONE)
-		r = wf_fail_db(err, wf_store_db(store), _("counting TTE holders"));
-	sqlite3_finalize(stmt);
+	if (r == WF_OK && rc != WF_DONE)
+		r = wf_fail_db(err, store, _("counting TTE holders"));
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -176,23 +188,25 @@ static int
 count_holders(struct wf_store *store, struct wf_report *report, enum wf_period_unit unit,
 	      const struct wf_period *period, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
+	char sql[2048];
 	int64_t from, until;
 	int r;
 
-	if (sqlite3_exec(wf_store_db(store), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return wf_fail_db(err, wf_store_db(store), _("begin"));
+	if ((r = holders_sql(store, unit, sql, sizeof(sql), err)) != WF_OK ||
+	    (r = wf_read_begin(store, err)) != WF_OK)
+		return r;
 	if ((r = wf_audit_replay(store, err)) != WF_OK ||
-	    (r = wf_prepare(store, holders_sql[unit], &stmt, err)) != WF_OK)
+	    (r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
 		goto out;
 	wf_report_bounds(period, &from, &until);
-	sqlite3_bind_int64(stmt, 1, from);
-	sqlite3_bind_int64(stmt, 2, until);
+	wf_bind_int64(stmt, 1, from);
+	wf_bind_int64(stmt, 2, until);
 	if ((r = collect(store, report, stmt, err)) == WF_OK)
 		r = collect_left_out(store, report, err);
 out:
-	sqlite3_finalize(stmt);
-	sqlite3_exec(wf_store_db(store), "ROLLBACK", NULL, NULL, NULL);
+	wf_finalize(stmt);
+	wf_read_end(store);
 	return r;
 }
 

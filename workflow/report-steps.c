@@ -113,10 +113,10 @@ histogram_add(struct step_histogram *h, int64_t minutes, int64_t acts)
 }
 
 static int
-reader_add(struct step_reader *reader, sqlite3_stmt *stmt, struct wf_error *err)
+reader_add(struct step_reader *reader, struct wf_stmt *stmt, struct wf_error *err)
 {
-	int step = sqlite3_column_int(stmt, 0);
-	const char *action = (const char *)sqlite3_column_text(stmt, 1);
+	int step = wf_column_int(stmt, 0);
+	const char *action = wf_column_text(stmt, 1);
 
 	if (action == NULL || step < 1 || step > STEP_MAX)
 		return WF_OK;
@@ -126,8 +126,8 @@ reader_add(struct step_reader *reader, sqlite3_stmt *stmt, struct wf_error *err)
 	}
 	if (!reader->last_completes)
 		return WF_OK;
-	if (histogram_add(&reader->steps[step], sqlite3_column_int64(stmt, 2),
-			  sqlite3_column_int64(stmt, 3)) != WF_OK)
+	if (histogram_add(&reader->steps[step], wf_column_int64(stmt, 2),
+			  wf_column_int64(stmt, 3)) != WF_OK)
 		return wf_report_oom(err);
 	return WF_OK;
 }
@@ -137,21 +137,21 @@ static int
 read_range(struct wf_store *store, const char *sql, int64_t from, int64_t until,
 	   struct step_reader *reader, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r, rc;
 
 	if (from >= until)
 		return WF_OK;
 	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, from);
-	sqlite3_bind_int64(stmt, 2, until);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+	wf_bind_int64(stmt, 1, from);
+	wf_bind_int64(stmt, 2, until);
+	while ((rc = wf_next(stmt)) == WF_ROW)
 		if ((r = reader_add(reader, stmt, err)) != WF_OK)
 			break;
-	if (r == WF_OK && rc != SQLITE_DONE)
-		r = wf_fail_db(err, wf_store_db(store), _("reading the time taken by each step"));
-	sqlite3_finalize(stmt);
+	if (r == WF_OK && rc != WF_DONE)
+		r = wf_fail_db(err, store, _("reading the time taken by each step"));
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -318,7 +318,7 @@ waiting_step(enum wf_state state)
 }
 
 static int
-overdue_row(struct wf_report *report, sqlite3_stmt *stmt, enum wf_state state,
+overdue_row(struct wf_report *report, struct wf_stmt *stmt, enum wf_state state,
 	    const struct wf_step *step, int64_t now, struct wf_error *err)
 {
 	struct wf_report_cell *row = wf_report_row_add(report);
@@ -328,19 +328,16 @@ overdue_row(struct wf_report *report, sqlite3_stmt *stmt, enum wf_state state,
 		return wf_report_oom(err);
 	row[WF_OVERDUE_STEP].number = step->number;
 	row[WF_OVERDUE_WAITING_MINUTES].number =
-	    (now - sqlite3_column_int64(stmt, SQL_STEP_STARTED_AT)) / 60;
+	    (now - wf_column_int64(stmt, SQL_STEP_STARTED_AT)) / 60;
 	row[WF_OVERDUE_STANDARD_MINUTES].number = step->standard_minutes;
-	if ((r = wf_report_text(&row[WF_OVERDUE_NUMBER],
-				(const char *)sqlite3_column_text(stmt, SQL_NUMBER), err)) !=
+	if ((r = wf_report_text(&row[WF_OVERDUE_NUMBER], wf_column_text(stmt, SQL_NUMBER), err)) !=
 		WF_OK ||
 	    (r = wf_report_text(&row[WF_OVERDUE_STATE], wf_state_name(state), err)) != WF_OK ||
 	    (r = wf_report_text(&row[WF_OVERDUE_ROLE], wf_role_name(step->role), err)) != WF_OK ||
-	    (r = wf_report_text(&row[WF_OVERDUE_FULL_NAME],
-				(const char *)sqlite3_column_text(stmt, SQL_FULL_NAME), err)) !=
-		WF_OK ||
-	    (r = wf_report_text(&row[WF_OVERDUE_WORK_UNIT],
-				(const char *)sqlite3_column_text(stmt, SQL_WORK_UNIT), err)) !=
-		WF_OK)
+	    (r = wf_report_text(&row[WF_OVERDUE_FULL_NAME], wf_column_text(stmt, SQL_FULL_NAME),
+				err)) != WF_OK ||
+	    (r = wf_report_text(&row[WF_OVERDUE_WORK_UNIT], wf_column_text(stmt, SQL_WORK_UNIT),
+				err)) != WF_OK)
 		return r;
 	return wf_report_row_finish(report, row, err);
 }
@@ -351,8 +348,8 @@ overdue_in_state(struct wf_store *store, struct wf_report *report, enum wf_state
 		 size_t limit, struct wf_error *err)
 {
 	const struct wf_step *step = wf_step(waiting_step(state));
-	sqlite3_stmt *count = NULL, *rows = NULL;
-	int r, rc = SQLITE_DONE;
+	struct wf_stmt *count = NULL, *rows = NULL;
+	int r, rc = WF_DONE;
 
 	if (step == NULL)
 		return WF_OK;
@@ -360,23 +357,23 @@ overdue_in_state(struct wf_store *store, struct wf_report *report, enum wf_state
 	    (r = wf_prepare(store, overdue_sql, &rows, err)) != WF_OK)
 		goto out;
 	for (int i = 0; i < 2; i++) {
-		sqlite3_stmt *stmt = i == 0 ? count : rows;
+		struct wf_stmt *stmt = i == 0 ? count : rows;
 
-		sqlite3_bind_text(stmt, 1, wf_state_name(state), -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 2, now - (int64_t)step->standard_minutes * 60);
+		wf_bind_text(stmt, 1, wf_state_name(state));
+		wf_bind_int64(stmt, 2, now - (int64_t)step->standard_minutes * 60);
 	}
-	sqlite3_bind_int64(rows, 3, limit > 0 ? (int64_t)limit : -1);
-	if ((rc = sqlite3_step(count)) == SQLITE_ROW) {
-		report->total += sqlite3_column_int64(count, 0);
-		while ((rc = sqlite3_step(rows)) == SQLITE_ROW)
+	wf_bind_int64(rows, 3, limit > 0 ? (int64_t)limit : -1);
+	if ((rc = wf_next(count)) == WF_ROW) {
+		report->total += wf_column_int64(count, 0);
+		while ((rc = wf_next(rows)) == WF_ROW)
 			if ((r = overdue_row(report, rows, state, step, now, err)) != WF_OK)
 				goto out;
 	}
-	if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, wf_store_db(store), _("finding overdue applications"));
+	if (rc != WF_DONE)
+		r = wf_fail_db(err, store, _("finding overdue applications"));
 out:
-	sqlite3_finalize(count);
-	sqlite3_finalize(rows);
+	wf_finalize(count);
+	wf_finalize(rows);
 	return r;
 }
 

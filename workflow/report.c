@@ -140,7 +140,7 @@ static int
 count_states(struct wf_store *store, const struct wf_period *period, int64_t counts[WF_STATE_COUNT],
 	     struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int64_t from, until;
 	int r, rc, state;
 
@@ -149,22 +149,22 @@ count_states(struct wf_store *store, const struct wf_period *period, int64_t cou
 		return r;
 	if (period != NULL) {
 		wf_report_bounds(period, &from, &until);
-		sqlite3_bind_int64(stmt, 1, from);
-		sqlite3_bind_int64(stmt, 2, until);
+		wf_bind_int64(stmt, 1, from);
+		wf_bind_int64(stmt, 2, until);
 	}
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		state = wf_state_parse((const char *)sqlite3_column_text(stmt, 0));
+	while ((rc = wf_next(stmt)) == WF_ROW) {
+		state = wf_state_parse(wf_column_text(stmt, 0));
 		if (state < 0) {
 			r = wf_fail(err, WF_ERR_DB,
 				    _("an application is in an unknown state \"%s\""),
-				    (const char *)sqlite3_column_text(stmt, 0));
+				    wf_column_text(stmt, 0));
 			break;
 		}
-		counts[state] = sqlite3_column_int64(stmt, 1);
+		counts[state] = wf_column_int64(stmt, 1);
 	}
-	if (r == WF_OK && rc != SQLITE_DONE)
-		r = wf_fail_db(err, wf_store_db(store), _("counting applications by state"));
-	sqlite3_finalize(stmt);
+	if (r == WF_OK && rc != WF_DONE)
+		r = wf_fail_db(err, store, _("counting applications by state"));
+	wf_finalize(stmt);
 	return r;
 }
 

@@ -297,3 +297,23 @@ wf_schema_migration(int from_version)
 		return NULL;
 	return migrations[from_version];
 }
+
+int
+wf_schema_check_version(const char *name, int version, bool create, struct wf_error *err)
+{
+	/* Version 0 is a file this program never set up: only "enroll init" may. */
+	if (version == 0 && !create)
+		return wf_fail(err, WF_ERR_NO_DATABASE,
+			       _("%s is not an enroll database (no schema)"), name);
+	/* No enroll writes a negative version: the file was changed outside it. */
+	if (version < 0)
+		return wf_fail(err, WF_ERR_CORRUPT,
+			       _("%s has schema version %d, which no enroll writes: the file was "
+				 "changed outside enroll"),
+			       name, version);
+	if (version > wf_schema_version())
+		return wf_fail(err, WF_ERR_SCHEMA,
+			       _("%s has schema version %d; this program knows up to %d"), name,
+			       version, wf_schema_version());
+	return WF_OK;
+}

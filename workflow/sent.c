@@ -13,7 +13,7 @@ static int
 record_issuer(struct wf_store *store, const struct wf_app_ref *app, const struct wf_acting *acting,
 	      void *arg, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	(void)acting;
@@ -21,10 +21,10 @@ record_issuer(struct wf_store *store, const struct wf_app_ref *app, const struct
 			    err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, arg);
-	sqlite3_bind_int64(stmt, 2, app->id);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("record the issuer"));
-	sqlite3_finalize(stmt);
+	wf_bind_int64(stmt, 2, app->id);
+	if (wf_next(stmt) != WF_DONE)
+		r = wf_fail_db(err, store, _("record the issuer"));
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -43,7 +43,7 @@ wf_send(struct wf_store *store, const char *number, const struct wf_actor *actor
 int
 wf_sent_issuer(struct wf_store *store, const char *number, char **issuer, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	char *copy = NULL;
 	int r;
 
@@ -52,16 +52,16 @@ wf_sent_issuer(struct wf_store *store, const char *number, char **issuer, struct
 			    err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, number);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW && sqlite3_column_bytes(stmt, 0) > 0) {
+	int rc = wf_next(stmt);
+	if (rc == WF_ROW && wf_column_text(stmt, 0) && *wf_column_text(stmt, 0)) {
 		if (!(copy = wf_column_dup(stmt, 0)))
 			r = wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
-	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+	} else if (rc == WF_ROW || rc == WF_DONE) {
 		r = wf_fail(err, WF_ERR_NOT_FOUND, _("no issuer recorded for %s"), number);
 	} else {
-		r = wf_fail_db(err, store->db, _("read the issuer"));
+		r = wf_fail_db(err, store, _("read the issuer"));
 	}
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	if (r == WF_OK)
 		*issuer = copy;
 	return r;

@@ -27,23 +27,23 @@ wf_state_holds_key(enum wf_state state)
 }
 
 static void
-read_use(sqlite3_stmt *stmt, void *row)
+read_use(struct wf_stmt *stmt, void *row)
 {
 	struct wf_token_use *use = row;
 
 	wf_column_copy(stmt, 0, use->number, sizeof(use->number));
-	use->state = wf_state_parse((const char *)sqlite3_column_text(stmt, 1));
+	use->state = wf_state_parse(wf_column_text(stmt, 1));
 	wf_column_copy(stmt, 2, use->full_name, sizeof(use->full_name));
 	wf_column_copy(stmt, 3, use->nik, sizeof(use->nik));
-	use->key_status = wf_key_status_parse((const char *)sqlite3_column_text(stmt, 4));
+	use->key_status = wf_key_status_parse(wf_column_text(stmt, 4));
 	wf_column_copy(stmt, 5, use->key_type, sizeof(use->key_type));
 	wf_column_copy(stmt, 6, use->key_id_hex, sizeof(use->key_id_hex));
 	wf_column_copy(stmt, 7, use->marker_hex, sizeof(use->marker_hex));
-	use->begun_at = sqlite3_column_int64(stmt, 8);
-	use->completed_at = sqlite3_column_int64(stmt, 9);
+	use->begun_at = wf_column_int64(stmt, 8);
+	use->completed_at = wf_column_int64(stmt, 9);
 	wf_column_copy(stmt, 10, use->certificate_serial, sizeof(use->certificate_serial));
-	use->not_before = sqlite3_column_int64(stmt, 11);
-	use->not_after = sqlite3_column_int64(stmt, 12);
+	use->not_before = wf_column_int64(stmt, 11);
+	use->not_after = wf_column_int64(stmt, 12);
 	wf_column_copy(stmt, 13, use->token_serial, sizeof(use->token_serial));
 }
 
@@ -63,7 +63,7 @@ static int
 collect_uses(struct wf_store *store, bool by_token, const char *value, struct wf_token_use **out,
 	     size_t *count, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	void *rows = NULL;
 	int r;
 
@@ -98,11 +98,11 @@ wf_person_keys(struct wf_store *store, const char *nik, struct wf_token_use **ou
 }
 
 static void
-read_event(sqlite3_stmt *stmt, void *row)
+read_event(struct wf_stmt *stmt, void *row)
 {
 	struct wf_token_event *event = row;
 
-	event->at = sqlite3_column_int64(stmt, 0);
+	event->at = wf_column_int64(stmt, 0);
 	wf_column_copy(stmt, 1, event->action, sizeof(event->action));
 	wf_column_copy(stmt, 2, event->number, sizeof(event->number));
 	wf_column_copy(stmt, 3, event->key_id_hex, sizeof(event->key_id_hex));
@@ -115,7 +115,7 @@ int
 wf_token_events(struct wf_store *store, const char *token_serial, struct wf_token_event **out,
 		size_t *count, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	void *rows = NULL;
 	int r;
 
@@ -140,7 +140,7 @@ insert_event(struct wf_store *store, const char *token_serial, const struct wf_a
 	     const char *action, const char *key_id_hex, const char *detail,
 	     const struct wf_acting *acting, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	if ((r = wf_prepare(
@@ -151,15 +151,15 @@ insert_event(struct wf_store *store, const char *token_serial, const struct wf_a
 		return r;
 	wf_bind_text(stmt, 1, token_serial);
 	if (app != NULL)
-		sqlite3_bind_int64(stmt, 2, app->id);
+		wf_bind_int64(stmt, 2, app->id);
 	wf_bind_text(stmt, 3, action);
 	wf_bind_text(stmt, 4, key_id_hex ? key_id_hex : "");
 	wf_bind_text(stmt, 5, detail);
-	sqlite3_bind_int64(stmt, 6, acting->actor.id);
-	sqlite3_bind_int64(stmt, 7, wf_store_now(store));
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("record the token event"));
-	sqlite3_finalize(stmt);
+	wf_bind_int64(stmt, 6, acting->actor.id);
+	wf_bind_int64(stmt, 7, wf_store_now(store));
+	if (wf_next(stmt) != WF_DONE)
+		r = wf_fail_db(err, store, _("record the token event"));
+	wf_finalize(stmt);
 	return r;
 }
 

@@ -138,7 +138,7 @@ int
 wf_application_lookup(struct wf_store *store, const char *number, struct wf_app_ref *out,
 		      struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	if (wf_text_empty(number))
@@ -149,21 +149,21 @@ wf_application_lookup(struct wf_store *store, const char *number, struct wf_app_
 			    &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, number);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(stmt, 0);
-		out->state = wf_state_parse((const char *)sqlite3_column_text(stmt, 1));
-		out->step = sqlite3_column_int(stmt, 2);
-		out->step_started_at = sqlite3_column_int64(stmt, 3);
+	int rc = wf_next(stmt);
+	if (rc == WF_ROW) {
+		out->id = wf_column_int64(stmt, 0);
+		out->state = wf_state_parse(wf_column_text(stmt, 1));
+		out->step = wf_column_int(stmt, 2);
+		out->step_started_at = wf_column_int64(stmt, 3);
 		if ((int)out->state < 0)
 			r = wf_fail(err, WF_ERR_DB, _("application %s has an unknown state"),
 				    number);
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == WF_DONE) {
 		r = wf_fail(err, WF_ERR_NOT_FOUND, _("no application %s"), number);
 	} else {
-		r = wf_fail_db(err, store->db, _("find application"));
+		r = wf_fail_db(err, store, _("find application"));
 	}
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -171,7 +171,7 @@ wf_application_lookup(struct wf_store *store, const char *number, struct wf_app_
 static int
 check_documents(struct wf_store *store, int64_t app_id, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	char missing[256] = "";
 	size_t used = 0;
 	int r, rc;
@@ -181,19 +181,19 @@ check_documents(struct wf_store *store, int64_t app_id, struct wf_error *err)
 			    " ORDER BY kind",
 			    &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, app_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		int kind = wf_document_parse((const char *)sqlite3_column_text(stmt, 0));
+	wf_bind_int64(stmt, 1, app_id);
+	while ((rc = wf_next(stmt)) == WF_ROW) {
+		int kind = wf_document_parse(wf_column_text(stmt, 0));
 		int n = snprintf(missing + used, sizeof(missing) - used, "%s%s", used ? ", " : "",
 				 wf_document_label(kind, wf_indonesian()));
 		if (n > 0 && (size_t)n < sizeof(missing) - used)
 			used += (size_t)n;
 	}
-	if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("check documents"));
+	if (rc != WF_DONE)
+		r = wf_fail_db(err, store, _("check documents"));
 	else if (used)
 		r = wf_fail(err, WF_ERR_INCOMPLETE, _("documents not received: %s"), missing);
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -201,7 +201,7 @@ check_documents(struct wf_store *store, int64_t app_id, struct wf_error *err)
 static int
 check_no_open_key(struct wf_store *store, int64_t app_id, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	if ((r = wf_prepare(store,
@@ -209,15 +209,15 @@ check_no_open_key(struct wf_store *store, int64_t app_id, struct wf_error *err)
 			    " AND status IN ('intent', 'generated')",
 			    &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, app_id);
-	int rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
+	wf_bind_int64(stmt, 1, app_id);
+	int rc = wf_next(stmt);
+	if (rc == WF_ROW)
 		r = wf_fail(err, WF_ERR_EXISTS,
 			    _("a key generation is open for this application: complete or abandon"
 			      " it first"));
-	else if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("check key intent"));
-	sqlite3_finalize(stmt);
+	else if (rc != WF_DONE)
+		r = wf_fail_db(err, store, _("check key intent"));
+	wf_finalize(stmt);
 	return r;
 }
 
@@ -254,7 +254,7 @@ static int
 move_state(struct wf_store *store, const struct wf_transition *t, const struct wf_app_ref *app,
 	   int64_t now, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 
 	if ((r = wf_prepare(store,
@@ -263,23 +263,23 @@ move_state(struct wf_store *store, const struct wf_transition *t, const struct w
 			    &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, wf_state_name(t->to));
-	sqlite3_bind_int(stmt, 2, step_after(t, app->step));
-	sqlite3_bind_int64(stmt, 3, now);
-	sqlite3_bind_int64(stmt, 4, app->id);
+	wf_bind_int64(stmt, 2, step_after(t, app->step));
+	wf_bind_int64(stmt, 3, now);
+	wf_bind_int64(stmt, 4, app->id);
 	wf_bind_text(stmt, 5, wf_state_name(t->from));
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("change state"));
-	else if (sqlite3_changes(store->db) != 1)
+	if (wf_next(stmt) != WF_DONE)
+		r = wf_fail_db(err, store, _("change state"));
+	else if (wf_changes(stmt) != 1)
 		r = wf_fail(err, WF_ERR_CONFLICT, _("the application left state %s meanwhile"),
 			    wf_state_label(t->from, wf_indonesian()));
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	return r;
 }
 
 int
 wf_event_insert(struct wf_store *store, const struct wf_event_row *row, struct wf_error *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct wf_stmt *stmt = NULL;
 	int r;
 	int64_t taken = row->ended_at - row->started_at;
 
@@ -291,26 +291,26 @@ wf_event_insert(struct wf_store *store, const struct wf_event_row *row, struct w
 		 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 		 &stmt, err)) != WF_OK)
 		return r;
-	sqlite3_bind_int64(stmt, 1, row->app_id);
-	sqlite3_bind_int(stmt, 2, row->step);
+	wf_bind_int64(stmt, 1, row->app_id);
+	wf_bind_int64(stmt, 2, row->step);
 	wf_bind_text(stmt, 3, row->action);
 	wf_bind_text(stmt, 4, row->from_state);
 	wf_bind_text(stmt, 5, row->to_state);
-	sqlite3_bind_int64(stmt, 6, row->acting->actor.id);
+	wf_bind_int64(stmt, 6, row->acting->actor.id);
 	wf_bind_text(stmt, 7, wf_role_name(row->role));
-	sqlite3_bind_int64(stmt, 8, row->started_at);
-	sqlite3_bind_int64(stmt, 9, row->ended_at);
-	sqlite3_bind_int64(stmt, 10, taken > 0 ? (taken + 59) / 60 : 0);
-	sqlite3_bind_int(stmt, 11, wf_step(row->step) ? wf_step(row->step)->standard_minutes : 0);
+	wf_bind_int64(stmt, 8, row->started_at);
+	wf_bind_int64(stmt, 9, row->ended_at);
+	wf_bind_int64(stmt, 10, taken > 0 ? (taken + 59) / 60 : 0);
+	wf_bind_int64(stmt, 11, wf_step(row->step) ? wf_step(row->step)->standard_minutes : 0);
 	wf_bind_text(stmt, 12, wf_text_empty(row->note) ? NULL : row->note);
 	if (row->acting->on_behalf.id)
-		sqlite3_bind_int64(stmt, 13, row->acting->on_behalf.id);
+		wf_bind_int64(stmt, 13, row->acting->on_behalf.id);
 	else
-		sqlite3_bind_null(stmt, 13);
+		wf_bind_text(stmt, 13, NULL);
 	wf_bind_text(stmt, 14, row->acting->paper_reference);
-	if (sqlite3_step(stmt) != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, _("record event"));
-	sqlite3_finalize(stmt);
+	if (wf_next(stmt) != WF_DONE)
+		r = wf_fail_db(err, store, _("record event"));
+	wf_finalize(stmt);
 	return r;
 }
 

@@ -1,7 +1,7 @@
 /*
  * util.c: the small helpers every file of workflow/ uses: errors in one shape, the
- * transaction frame (BEGIN IMMEDIATE, so that writers queue on the busy timeout
- * instead of failing), and the sqlite binding and column copies.
+ * transaction frame (writers queue, one at a time), and the calls of the storage seam
+ * (db.h), each handed to the statement's or the store's driver.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -51,45 +51,12 @@ wf_fail_field(struct wf_error *err, const char *field, const char *format, ...)
 	return WF_ERR_INVALID;
 }
 
-/* sqlite's own words are English: the results an operator meets, said in the catalogue. */
-static const struct {
-	int code;
-	const char *text;
-} sqlite_results[] = {
-    {SQLITE_BUSY, N_("the database is busy with another program")},
-    {SQLITE_LOCKED, N_("the database is locked")},
-    {SQLITE_READONLY, N_("the database may not be written")},
-    {SQLITE_IOERR, N_("the disk failed while reading or writing the database")},
-    {SQLITE_CORRUPT, N_("the database file is damaged")},
-    {SQLITE_NOTADB, N_("the file is not a database")},
-    {SQLITE_FULL, N_("the disk is full")},
-    {SQLITE_CANTOPEN, N_("the database file cannot be opened")},
-    {SQLITE_PERM, N_("access to the database is denied")},
-    {SQLITE_NOMEM, N_("out of memory")},
-};
-
-static const char *
-sqlite_result_text(sqlite3 *db)
-{
-	int code = sqlite3_errcode(db) & 0xff;
-
-	for (size_t i = 0; i < sizeof(sqlite_results) / sizeof(sqlite_results[0]); i++)
-		if (sqlite_results[i].code == code)
-			return _(sqlite_results[i].text);
-	return sqlite3_errmsg(db);
-}
-
 int
-wf_fail_db(struct wf_error *err, sqlite3 *db, const char *doing)
+wf_fail_db(struct wf_error *err, struct wf_store *store, const char *doing)
 {
-	int code = db ? sqlite3_errcode(db) : SQLITE_OK;
-
-	/* A damaged file is not a passing database error: it needs its backup. */
-	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
-		return wf_fail(err, WF_ERR_CORRUPT, _("%s is damaged: %s: %s"),
-			       sqlite3_db_filename(db, "main"), doing, sqlite_result_text(db));
-	return wf_fail(err, WF_ERR_DB, _("%s: %s"), doing,
-		       db ? sqlite_result_text(db) : _("no database"));
+	if (!store || !store->db)
+		return wf_fail(err, WF_ERR_DB, _("%s: %s"), doing, _("no database"));
+	return store->driver->fail(store->db, err, doing);
 }
 
 void
@@ -105,17 +72,16 @@ wf_error_clear(struct wf_error *err)
 int
 wf_tx_begin(struct wf_store *store, struct wf_error *err)
 {
-	/* IMMEDIATE takes the write lock now: no deadlock-prone read-to-write upgrade. */
-	if (sqlite3_exec(store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return wf_fail_db(err, store->db, _("begin transaction"));
+	if (!store->driver->begin(store->db, WF_TX_WRITE))
+		return wf_fail_db(err, store, _("begin transaction"));
 	return wf_store_guard_write(store, err);
 }
 
 int
 wf_tx_commit(struct wf_store *store, struct wf_error *err)
 {
-	if (sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		int r = wf_fail_db(err, store->db, _("commit"));
+	if (!store->driver->commit(store->db)) {
+		int r = wf_fail_db(err, store, _("commit"));
 		wf_tx_rollback(store);
 		return r;
 	}
@@ -125,8 +91,7 @@ wf_tx_commit(struct wf_store *store, struct wf_error *err)
 void
 wf_tx_rollback(struct wf_store *store)
 {
-	if (!sqlite3_get_autocommit(store->db))
-		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	store->driver->rollback(store->db);
 }
 
 int
@@ -147,39 +112,112 @@ wf_tx_end(struct wf_store *store, int r, bool keep, struct wf_error *err)
 }
 
 int
-wf_prepare(struct wf_store *store, const char *sql, sqlite3_stmt **stmt, struct wf_error *err)
+wf_read_begin(struct wf_store *store, struct wf_error *err)
 {
-	*stmt = NULL;
-	if (sqlite3_prepare_v2(store->db, sql, -1, stmt, NULL) != SQLITE_OK) {
-		sqlite3_finalize(*stmt);
-		*stmt = NULL;
-		return wf_fail_db(err, store->db, _("prepare"));
-	}
+	if (!store->driver->begin(store->db, WF_TX_READ))
+		return wf_fail_db(err, store, _("begin"));
+	return WF_OK;
+}
+
+void
+wf_read_end(struct wf_store *store)
+{
+	/* A read changed nothing worth keeping: its temporary tables go with the snapshot. */
+	store->driver->rollback(store->db);
+}
+
+int
+wf_exec(struct wf_store *store, const char *sql, const char *doing, struct wf_error *err)
+{
+	if (!store->driver->exec(store->db, sql))
+		return wf_fail_db(err, store, doing);
+	return WF_OK;
+}
+
+const char *
+wf_query_sql(struct wf_store *store, enum wf_query query)
+{
+	return store->driver->queries[query];
+}
+
+int
+wf_prepare(struct wf_store *store, const char *sql, struct wf_stmt **stmt, struct wf_error *err)
+{
+	if (!(*stmt = store->driver->prepare(store->db, sql)))
+		return wf_fail_db(err, store, _("prepare"));
 	return WF_OK;
 }
 
 int
-wf_bind_text(sqlite3_stmt *stmt, int index, const char *text)
+wf_bind_text(struct wf_stmt *stmt, int index, const char *text)
 {
-	if (!text)
-		return sqlite3_bind_null(stmt, index);
-	return sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
+	stmt->driver->bind_text(stmt, index, text);
+	return WF_OK;
 }
 
 void
-wf_column_copy(sqlite3_stmt *stmt, int column, char *buf, size_t size)
+wf_bind_int64(struct wf_stmt *stmt, int index, int64_t value)
 {
-	const unsigned char *text = sqlite3_column_text(stmt, column);
+	stmt->driver->bind_int64(stmt, index, value);
+}
 
-	snprintf(buf, size, "%s", text ? (const char *)text : "");
+int
+wf_next(struct wf_stmt *stmt)
+{
+	return stmt->driver->step(stmt);
+}
+
+int64_t
+wf_column_int64(struct wf_stmt *stmt, int column)
+{
+	return stmt->driver->column_int64(stmt, column);
+}
+
+int
+wf_column_int(struct wf_stmt *stmt, int column)
+{
+	return (int)stmt->driver->column_int64(stmt, column);
+}
+
+const char *
+wf_column_text(struct wf_stmt *stmt, int column)
+{
+	return stmt->driver->column_text(stmt, column);
+}
+
+int64_t
+wf_changes(struct wf_stmt *stmt)
+{
+	return stmt->driver->changes(stmt);
+}
+
+void
+wf_reset(struct wf_stmt *stmt)
+{
+	stmt->driver->reset(stmt);
+}
+
+void
+wf_finalize(struct wf_stmt *stmt)
+{
+	if (stmt)
+		stmt->driver->finalize(stmt);
+}
+
+void
+wf_column_copy(struct wf_stmt *stmt, int column, char *buf, size_t size)
+{
+	const char *text = wf_column_text(stmt, column);
+
+	snprintf(buf, size, "%s", text ? text : "");
 }
 
 char *
-wf_column_dup(sqlite3_stmt *stmt, int column)
+wf_column_dup(struct wf_stmt *stmt, int column)
 {
-	const unsigned char *text = sqlite3_column_text(stmt, column);
+	const char *text = wf_column_text(stmt, column);
 
-	return text ? strdup((const char *)text) : NULL;
+	return text ? strdup(text) : NULL;
 }
 
 void *
@@ -199,14 +237,14 @@ wf_array_reserve(void *array, size_t count, size_t *cap, size_t size, struct wf_
 }
 
 int
-wf_collect_rows(struct wf_store *store, sqlite3_stmt *stmt, size_t size, wf_read_row_fn read_row,
+wf_collect_rows(struct wf_store *store, struct wf_stmt *stmt, size_t size, wf_read_row_fn read_row,
 		const char *what, void **out, size_t *count, struct wf_error *err)
 {
 	unsigned char *list = NULL, *bigger;
 	size_t n = 0, cap = 0;
 	int r = WF_OK, rc;
 
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = wf_next(stmt)) == WF_ROW) {
 		if ((bigger = wf_array_reserve(list, n, &cap, size, err)) == NULL) {
 			r = WF_ERR_INTERNAL;
 			goto out;
@@ -215,10 +253,10 @@ wf_collect_rows(struct wf_store *store, sqlite3_stmt *stmt, size_t size, wf_read
 		memset(list + n * size, 0, size);
 		read_row(stmt, list + n++ * size);
 	}
-	if (rc != SQLITE_DONE)
-		r = wf_fail_db(err, store->db, what);
+	if (rc != WF_DONE)
+		r = wf_fail_db(err, store, what);
 out:
-	sqlite3_finalize(stmt);
+	wf_finalize(stmt);
 	if (r != WF_OK) {
 		free(list);
 		return r;

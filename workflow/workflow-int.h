@@ -6,9 +6,9 @@
 #define ENROLL_WORKFLOW_INT_H
 
 #include <libintl.h>
-#include <sqlite3.h>
 
 #include "config.h"
+#include "db.h"
 #include "workflow.h"
 
 /* User-facing messages, in the command's catalogue; debug logs stay English. */
@@ -16,7 +16,8 @@
 #define N_(s) (s)
 
 struct wf_store {
-	sqlite3 *db;
+	const struct wf_driver *driver;
+	struct wf_db *db;
 	char *path;
 	char *data_dir; /* "<path>.files": scans copied here */
 	wf_clock_fn clock;
@@ -25,13 +26,16 @@ struct wf_store {
 	    write_checked; /* the file passed PRAGMA quick_check before this handle's first write */
 };
 
-/* The sqlite handle, for the readers in this library (report.c). */
-sqlite3 *wf_store_db(struct wf_store *store);
 /* Now by the store's clock. */
 int64_t wf_store_now(struct wf_store *store);
 
 /* The SQL taking a file from from_version to from_version + 1, NULL past the end. */
 const char *wf_schema_migration(int from_version);
+/*
+ * A store's schema version as found: 0 only when create (enroll init), never negative,
+ * never newer than this program's. name is the store's, for the message.
+ */
+int wf_schema_check_version(const char *name, int version, bool create, struct wf_error *err);
 
 /* Fill err (if not NULL) and return code. */
 int wf_fail(struct wf_error *err, int code, const char *format, ...)
@@ -39,8 +43,8 @@ int wf_fail(struct wf_error *err, int code, const char *format, ...)
 /* WF_ERR_INVALID naming a field. */
 int wf_fail_field(struct wf_error *err, const char *field, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
-/* WF_ERR_DB with sqlite's message and what we were doing. */
-int wf_fail_db(struct wf_error *err, sqlite3 *db, const char *doing);
+/* WF_ERR_DB (WF_ERR_CORRUPT for a damaged store) with the engine's words and what we were doing. */
+int wf_fail_db(struct wf_error *err, struct wf_store *store, const char *doing);
 /* True for NULL, "" or only blanks. */
 bool wf_text_empty(const char *text);
 /* Parse a key status name; -1 if unknown. */
@@ -58,9 +62,9 @@ int wf_applicant_check_terminated(const struct wf_applicant *applicant, struct w
  */
 int wf_applicant_columns(const char *prefix, char *buf, size_t size, struct wf_error *err);
 /* Bind every field in the table's order to the parameters from first on. */
-void wf_applicant_bind(sqlite3_stmt *stmt, int first, const struct wf_applicant *applicant);
+void wf_applicant_bind(struct wf_stmt *stmt, int first, const struct wf_applicant *applicant);
 /* Read every field in the table's order from the result columns from first on. */
-void wf_applicant_read(sqlite3_stmt *stmt, int first, struct wf_applicant *applicant);
+void wf_applicant_read(struct wf_stmt *stmt, int first, struct wf_applicant *applicant);
 /* Room for the SQL column list of the applicant fields. */
 #define WF_APPLICANT_COLUMNS_MAX 512
 
@@ -92,7 +96,7 @@ int wf_store_check_integrity(struct wf_store *store, bool full, struct wf_error 
  */
 int wf_store_guard_write(struct wf_store *store, struct wf_error *err);
 
-/* BEGIN IMMEDIATE (then wf_store_guard_write) / COMMIT / ROLLBACK. */
+/* Begin a write transaction (then wf_store_guard_write) / commit / roll back. */
 int wf_tx_begin(struct wf_store *store, struct wf_error *err);
 int wf_tx_commit(struct wf_store *store, struct wf_error *err);
 void wf_tx_rollback(struct wf_store *store);
@@ -103,14 +107,10 @@ void wf_tx_rollback(struct wf_store *store);
  */
 int wf_tx_end(struct wf_store *store, int r, bool keep, struct wf_error *err);
 
-/* Prepare, or fill err. */
-int wf_prepare(struct wf_store *store, const char *sql, sqlite3_stmt **stmt, struct wf_error *err);
-/* Bind text, NULL as SQL NULL. */
-int wf_bind_text(sqlite3_stmt *stmt, int index, const char *text);
 /* Copy column text into a buffer ("" for NULL), truncating. */
-void wf_column_copy(sqlite3_stmt *stmt, int column, char *buf, size_t size);
+void wf_column_copy(struct wf_stmt *stmt, int column, char *buf, size_t size);
 /* Column text malloc'd, NULL for SQL NULL. */
-char *wf_column_dup(sqlite3_stmt *stmt, int column);
+char *wf_column_dup(struct wf_stmt *stmt, int column);
 /*
  * Room for element count of a growable array of size-byte elements holding *cap:
  * returns the array, moved and *cap raised when full; on out of memory NULL with
@@ -123,8 +123,8 @@ void *wf_array_reserve(void *array, size_t count, size_t *cap, size_t size, stru
  * then finalize stmt. *out (malloc'd, the caller frees it) and *count are set only on
  * success; what names the query in a database error. For rows that own no memory.
  */
-typedef void (*wf_read_row_fn)(sqlite3_stmt *stmt, void *row);
-int wf_collect_rows(struct wf_store *store, sqlite3_stmt *stmt, size_t size,
+typedef void (*wf_read_row_fn)(struct wf_stmt *stmt, void *row);
+int wf_collect_rows(struct wf_store *store, struct wf_stmt *stmt, size_t size,
 		    wf_read_row_fn read_row, const char *what, void **out, size_t *count,
 		    struct wf_error *err);
 

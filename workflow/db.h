@@ -1,0 +1,110 @@
+/*
+ * db.h: the storage seam. Every statement of workflow/ goes through these few calls; one
+ * driver per engine (driver-sqlite.c, driver-pgsql.c) implements them, with the SQL that
+ * differs between the engines (the schema and its migrations, locking, the queries of
+ * enum wf_query). SQL shared by both uses ?N parameters, RETURNING and ON CONFLICT.
+ */
+#ifndef ENROLL_DB_H
+#define ENROLL_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct wf_error;
+struct wf_store;
+
+/* What wf_next returns. */
+enum wf_step_result {
+	WF_STEP_ERROR = -1, /* the error is the connection's: wf_fail_db says it */
+	WF_DONE = 0,
+	WF_ROW = 1,
+	WF_STEP_CONSTRAINT = 2, /* a UNIQUE, CHECK or foreign key refused the row */
+};
+
+/* Queries whose SQL differs by engine: each driver's queries[] gives their text. */
+enum wf_query {
+	WF_Q_HOLDERS_MONTH,   /* the TTE holders report's periods, by local time */
+	WF_Q_HOLDERS_QUARTER, /* (report-holders.c) */
+	WF_Q_HOLDERS_YEAR,
+	WF_Q_COUNT
+};
+
+/* Each driver's handles start with these, then hold what the engine needs. */
+struct wf_db {
+	const struct wf_driver *driver;
+};
+struct wf_stmt {
+	const struct wf_driver *driver;
+};
+
+enum wf_tx_kind {
+	WF_TX_WRITE, /* writers queue, one at a time, for the whole transaction */
+	WF_TX_READ,  /* one consistent snapshot for several reads */
+};
+
+struct wf_driver {
+	const char *name; /* "sqlite", "postgresql" */
+	/*
+	 * Connect to target (a path, a URI); create: a store may be set up there (enroll
+	 * init). Checks the target is safe to trust, then migrates its schema forward.
+	 */
+	int (*open)(const char *target, bool create, struct wf_db **db, struct wf_error *err);
+	void (*close)(struct wf_db *db);
+	/* NULL on failure, the reason kept for fail(). */
+	struct wf_stmt *(*prepare)(struct wf_db *db, const char *sql);
+	void (*bind_text)(struct wf_stmt *stmt, int index, const char *text); /* NULL: NULL */
+	void (*bind_int64)(struct wf_stmt *stmt, int index, int64_t value);
+	int (*step)(struct wf_stmt *stmt); /* enum wf_step_result */
+	int64_t (*column_int64)(struct wf_stmt *stmt, int column);
+	const char *(*column_text)(struct wf_stmt *stmt, int column); /* NULL for NULL */
+	int64_t (*changes)(struct wf_stmt *stmt); /* rows the finished statement changed */
+	void (*reset)(struct wf_stmt *stmt);	  /* to run again; bindings kept */
+	void (*finalize)(struct wf_stmt *stmt);
+	bool (*exec)(struct wf_db *db, const char *sql); /* statements without results */
+	bool (*begin)(struct wf_db *db, enum wf_tx_kind kind);
+	bool (*commit)(struct wf_db *db);
+	void (*rollback)(struct wf_db *db); /* nothing when no transaction is open */
+	bool (*in_transaction)(struct wf_db *db);
+	/* The connection's last error as a wf status, in the operator's words. */
+	int (*fail)(struct wf_db *db, struct wf_error *err, const char *doing);
+	/* The engine's own check of its storage: WF_ERR_CORRUPT naming what it found. */
+	int (*check_integrity)(struct wf_db *db, bool full, struct wf_error *err);
+	/*
+	 * A consistent copy of the whole store into a new sqlite file at path, and the audit
+	 * head (rows, hash) that copy holds. NULL where the engine's own tool does it.
+	 */
+	int (*backup)(struct wf_db *db, const char *path, int64_t *audit_rows, char audit_head[65],
+		      struct wf_error *err);
+	const char *const *queries; /* [WF_Q_COUNT] */
+};
+
+extern const struct wf_driver wf_driver_sqlite;
+extern const struct wf_driver wf_driver_pgsql;
+
+/* PostgreSQL's schema (schema-pgsql.c): set up or migrated when opened. */
+int wf_pgsql_migrate(struct wf_db *db, const char *name, bool create, struct wf_error *err);
+
+/* The driver for a --db target: PostgreSQL for a postgresql:// or postgres:// URI. */
+const struct wf_driver *wf_driver_for(const char *target);
+
+int wf_prepare(struct wf_store *store, const char *sql, struct wf_stmt **stmt,
+	       struct wf_error *err);
+/* Bind text, NULL as SQL NULL. */
+int wf_bind_text(struct wf_stmt *stmt, int index, const char *text);
+void wf_bind_int64(struct wf_stmt *stmt, int index, int64_t value);
+int wf_next(struct wf_stmt *stmt);
+int64_t wf_column_int64(struct wf_stmt *stmt, int column);
+int wf_column_int(struct wf_stmt *stmt, int column);
+const char *wf_column_text(struct wf_stmt *stmt, int column);
+int64_t wf_changes(struct wf_stmt *stmt);
+void wf_reset(struct wf_stmt *stmt);
+void wf_finalize(struct wf_stmt *stmt);
+/* Statements without results; WF_OK or the database's error with doing. */
+int wf_exec(struct wf_store *store, const char *sql, const char *doing, struct wf_error *err);
+/* A consistent snapshot for several reads (wf_read_end ends it). */
+int wf_read_begin(struct wf_store *store, struct wf_error *err);
+void wf_read_end(struct wf_store *store);
+/* The engine's text of a query of enum wf_query. */
+const char *wf_query_sql(struct wf_store *store, enum wf_query query);
+
+#endif

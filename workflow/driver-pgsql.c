@@ -1,0 +1,453 @@
+/*
+ * driver-pgsql.c: the store on a PostgreSQL server, through libpq, for several stations and
+ * officials acting from their own logins. The shared SQL's ?N parameters become $N; a
+ * statement runs on its first step and its rows are read from the result. Writers take one
+ * transaction-scoped advisory lock first, so that they queue as sqlite's do, the audit chain
+ * is extended by one writer at a time and no two writers can deadlock; a serialization
+ * failure or deadlock met all the same (a hand-written transaction beside ours) is retried.
+ * The schema, its grants and the server's own checks of the procedure: schema-pgsql.c.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "workflow-int.h"
+
+/* pg_advisory_xact_lock's key for the store's writers: "enroll" in ASCII. */
+#define WRITER_LOCK "SELECT pg_advisory_xact_lock(111546413229164)"
+/* Type OIDs of the parameters bound as integers (int8); text is left to the server. */
+#define INT8_OID 20
+#define RETRIES 20
+
+struct pg_db {
+	struct wf_db base;
+	PGconn *conn;
+	char sqlstate[6];
+	char *message; /* the last error's primary message, malloc'd */
+};
+
+struct pg_stmt {
+	struct wf_stmt base;
+	struct pg_db *db;
+	char *sql; /* with $N */
+	int nparams;
+	char **values;
+	unsigned int *types;
+	PGresult *result;
+	int row, rows;
+	int64_t changes;
+};
+
+static struct pg_db *
+database(struct wf_db *db)
+{
+	return (struct pg_db *)db;
+}
+
+static struct pg_stmt *
+statement(struct wf_stmt *stmt)
+{
+	return (struct pg_stmt *)stmt;
+}
+
+static void
+keep_error(struct pg_db *db, const PGresult *result)
+{
+	const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : NULL;
+	const char *text = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+	snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state ? state : "08000");
+	free(db->message);
+	db->message = strdup(text ? text : PQerrorMessage(db->conn));
+	if (db->message) /* libpq's own messages end in a newline */
+		db->message[strcspn(db->message, "\n")] = '\0';
+}
+
+/* The server's refusals and failures an operator meets, in the catalogue's words. */
+static const struct {
+	const char *sqlstate; /* a class ("08") or a full state */
+	int code;
+	const char *text;
+} pg_results[] = {
+    {"EN001", WF_ERR_ROLE, NULL}, /* the procedure's own refusal (schema-pgsql.c): its words */
+    {"42501", WF_ERR_ROLE, N_("the database refuses this login that act")},
+    {"08", WF_ERR_DB, N_("the database server cannot be reached")},
+    {"53", WF_ERR_DB, N_("the database server is out of resources")},
+    {"57P", WF_ERR_DB, N_("the database server is shutting down or restarting")},
+    {"XX001", WF_ERR_CORRUPT, N_("the database server reports damaged data")},
+    {"XX002", WF_ERR_CORRUPT, N_("the database server reports a damaged index")},
+};
+
+static int
+pg_fail(struct wf_db *wdb, struct wf_error *err, const char *doing)
+{
+	struct pg_db *db = database(wdb);
+	const char *message = db->message ? db->message : PQerrorMessage(db->conn);
+
+	for (size_t i = 0; i < sizeof(pg_results) / sizeof(pg_results[0]); i++)
+		if (strncmp(db->sqlstate, pg_results[i].sqlstate, strlen(pg_results[i].sqlstate)) ==
+		    0)
+			return wf_fail(err, pg_results[i].code, _("%s: %s"), doing,
+				       pg_results[i].text ? _(pg_results[i].text) : message);
+	return wf_fail(err, WF_ERR_DB, _("%s: %s"), doing, message);
+}
+
+static bool
+retryable(const struct pg_db *db)
+{
+	return strcmp(db->sqlstate, "40001") == 0 || strcmp(db->sqlstate, "40P01") == 0;
+}
+
+static bool
+pg_exec(struct wf_db *wdb, const char *sql)
+{
+	struct pg_db *db = database(wdb);
+	PGresult *result = PQexec(db->conn, sql);
+	ExecStatusType status = PQresultStatus(result);
+	bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+
+	if (!ok)
+		keep_error(db, result);
+	PQclear(result);
+	return ok;
+}
+
+static bool
+pg_in_transaction(struct wf_db *db)
+{
+	return PQtransactionStatus(database(db)->conn) != PQTRANS_IDLE;
+}
+
+static void
+pg_rollback(struct wf_db *db)
+{
+	if (pg_in_transaction(db)) {
+		PGresult *result = PQexec(database(db)->conn, "ROLLBACK");
+		PQclear(result);
+	}
+}
+
+static bool
+pg_begin(struct wf_db *db, enum wf_tx_kind kind)
+{
+	if (kind == WF_TX_READ)
+		return pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+	/* The lock comes first: nothing read before it can be stale, so no retry is needed. */
+	for (int attempt = 0; attempt < RETRIES; attempt++) {
+		if (pg_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED") && pg_exec(db, WRITER_LOCK))
+			return true;
+		pg_rollback(db);
+		if (!retryable(database(db)))
+			return false;
+	}
+	return false;
+}
+
+static bool
+pg_commit(struct wf_db *db)
+{
+	return pg_exec(db, "COMMIT");
+}
+
+/* ?N to $N; the shared SQL holds no question mark in a literal. */
+static char *
+translate(const char *sql, int *nparams)
+{
+	char *out = malloc(strlen(sql) + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	*nparams = 0;
+	for (const char *p = sql; *p; p++) {
+		*o++ = *p == '?' ? '$' : *p;
+		if (*p == '?') {
+			int n = atoi(p + 1);
+			if (n > *nparams)
+				*nparams = n;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static void
+clear_values(struct pg_stmt *s)
+{
+	for (int i = 0; i < s->nparams; i++) {
+		free(s->values[i]);
+		s->values[i] = NULL;
+	}
+}
+
+static void
+pg_finalize(struct wf_stmt *stmt)
+{
+	struct pg_stmt *s = statement(stmt);
+
+	PQclear(s->result);
+	if (s->values)
+		clear_values(s);
+	free(s->values);
+	free(s->types);
+	free(s->sql);
+	free(s);
+}
+
+static struct wf_stmt *
+pg_prepare(struct wf_db *db, const char *sql)
+{
+	struct pg_stmt *s = calloc(1, sizeof(*s));
+
+	if (!s || !(s->sql = translate(sql, &s->nparams)) ||
+	    !(s->values = calloc((size_t)s->nparams + 1, sizeof(*s->values))) ||
+	    !(s->types = calloc((size_t)s->nparams + 1, sizeof(*s->types)))) {
+		if (s)
+			pg_finalize(&s->base);
+		snprintf(database(db)->sqlstate, 6, "53200");
+		return NULL;
+	}
+	s->base.driver = &wf_driver_pgsql;
+	s->db = database(db);
+	return &s->base;
+}
+
+static void
+bind(struct pg_stmt *s, int index, char *value, unsigned int type)
+{
+	if (index < 1 || index > s->nparams) {
+		free(value);
+		return;
+	}
+	free(s->values[index - 1]);
+	s->values[index - 1] = value;
+	s->types[index - 1] = type;
+}
+
+static void
+pg_bind_text(struct wf_stmt *stmt, int index, const char *text)
+{
+	bind(statement(stmt), index, text ? strdup(text) : NULL, 0);
+}
+
+static void
+pg_bind_int64(struct wf_stmt *stmt, int index, int64_t value)
+{
+	char *text = malloc(24);
+
+	if (text)
+		snprintf(text, 24, "%" PRId64, value);
+	bind(statement(stmt), index, text, INT8_OID);
+}
+
+static int
+pg_step(struct wf_stmt *stmt)
+{
+	struct pg_stmt *s = statement(stmt);
+
+	if (!s->result) {
+		s->result = PQexecParams(s->db->conn, s->sql, s->nparams, s->types,
+					 (const char *const *)s->values, NULL, NULL, 0);
+		ExecStatusType status = PQresultStatus(s->result);
+		if (status == PGRES_COMMAND_OK) {
+			s->changes = strtoll(PQcmdTuples(s->result), NULL, 10);
+			s->rows = 0;
+		} else if (status == PGRES_TUPLES_OK) {
+			s->changes = strtoll(PQcmdTuples(s->result), NULL, 10);
+			s->rows = PQntuples(s->result);
+		} else {
+			keep_error(s->db, s->result);
+			PQclear(s->result);
+			s->result = NULL;
+			return strncmp(s->db->sqlstate, "23", 2) == 0 ? WF_STEP_CONSTRAINT
+								      : WF_STEP_ERROR;
+		}
+		s->row = -1;
+	}
+	if (++s->row < s->rows)
+		return WF_ROW;
+	s->row = s->rows;
+	return WF_DONE;
+}
+
+static const char *
+pg_column_text(struct wf_stmt *stmt, int column)
+{
+	struct pg_stmt *s = statement(stmt);
+
+	if (!s->result || s->row < 0 || s->row >= s->rows || column >= PQnfields(s->result) ||
+	    PQgetisnull(s->result, s->row, column))
+		return NULL;
+	return PQgetvalue(s->result, s->row, column);
+}
+
+static int64_t
+pg_column_int64(struct wf_stmt *stmt, int column)
+{
+	const char *text = pg_column_text(stmt, column);
+
+	/* A boolean reads as sqlite's 0 or 1. */
+	if (!text)
+		return 0;
+	if (strcmp(text, "t") == 0 || strcmp(text, "f") == 0)
+		return *text == 't';
+	return strtoll(text, NULL, 10);
+}
+
+static int64_t
+pg_changes(struct wf_stmt *stmt)
+{
+	return statement(stmt)->changes;
+}
+
+static void
+pg_reset(struct wf_stmt *stmt)
+{
+	struct pg_stmt *s = statement(stmt);
+
+	PQclear(s->result);
+	s->result = NULL;
+	s->row = s->rows = 0;
+}
+
+static void
+pg_close(struct wf_db *wdb)
+{
+	struct pg_db *db = database(wdb);
+
+	if (!db)
+		return;
+	PQfinish(db->conn);
+	free(db->message);
+	free(db);
+}
+
+/*
+ * Over the network only encrypted, with the server's certificate checked (sslmode
+ * verify-full in the URI or the service file): the store holds NIKs and the audit chain.
+ */
+static int
+check_transport(struct pg_db *db, const char *target, struct wf_error *err)
+{
+	const char *host = PQhost(db->conn);
+
+	if (!host || !*host || *host == '/')
+		return WF_OK;
+	const char *mode = NULL;
+	PQconninfoOption *options = PQconninfo(db->conn);
+	for (PQconninfoOption *o = options; o && o->keyword; o++)
+		if (strcmp(o->keyword, "sslmode") == 0)
+			mode = o->val;
+	bool verified = mode && strcmp(mode, "verify-full") == 0 && PQsslInUse(db->conn);
+	PQconninfoFree(options);
+	if (!verified)
+		return wf_fail(
+		    err, WF_ERR_UNSAFE,
+		    _("%s reaches the database over the network without sslmode=verify-full:"
+		      " add ?sslmode=verify-full, or use the local socket"),
+		    target);
+	return WF_OK;
+}
+
+/*
+ * The reports count by the station's local day: the session's time zone is the one this
+ * process runs in (TZ, else /etc/localtime's zone), UTC when neither names one.
+ */
+static bool
+set_time_zone(struct pg_db *db)
+{
+	const char *tz = getenv("TZ");
+	char link[512] = "", *zone = NULL;
+	ssize_t n;
+
+	if (tz && *tz)
+		zone = strdup(*tz == ':' ? tz + 1 : tz);
+	else if ((n = readlink("/etc/localtime", link, sizeof(link) - 1)) > 0) {
+		link[n] = '\0';
+		char *z = strstr(link, "zoneinfo/");
+		zone = strdup(z ? z + strlen("zoneinfo/") : "UTC");
+	} else
+		zone = strdup("UTC");
+	if (!zone)
+		return false;
+	const char *values[1] = {zone};
+	PGresult *result = PQexecParams(db->conn, "SELECT set_config('TimeZone', $1, false)", 1,
+					NULL, values, NULL, NULL, 0);
+	bool ok = PQresultStatus(result) == PGRES_TUPLES_OK;
+	if (!ok)
+		keep_error(db, result);
+	PQclear(result);
+	free(zone);
+	return ok;
+}
+
+static int
+pg_open(const char *target, bool create, struct wf_db **out, struct wf_error *err)
+{
+	struct pg_db *db = calloc(1, sizeof(*db));
+	int r;
+
+	if (!db)
+		return wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
+	db->base.driver = &wf_driver_pgsql;
+	db->conn = PQconnectdb(target);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		keep_error(db, NULL);
+		r = wf_fail(err, WF_ERR_NO_DATABASE, _("%s: %s"), target, db->message);
+	} else if ((r = check_transport(db, target, err)) == WF_OK) {
+		if (!set_time_zone(db) || !pg_exec(&db->base, "SET client_min_messages = warning"))
+			r = pg_fail(&db->base, err, _("configure connection"));
+		else
+			r = wf_pgsql_migrate(&db->base, target, create, err);
+	}
+	if (r != WF_OK) {
+		pg_close(&db->base);
+		return r;
+	}
+	*out = &db->base;
+	return WF_OK;
+}
+
+/* The server checks its own pages (data checksums): nothing an ordinary login can run. */
+static int
+pg_check_integrity(struct wf_db *db, bool full, struct wf_error *err)
+{
+	(void)full;
+	if (!pg_exec(db, "SELECT 1 FROM audit_head LIMIT 1"))
+		return pg_fail(db, err, _("check the database"));
+	return WF_OK;
+}
+
+#define LOCAL_TIME "to_timestamp(at)"
+static const char *const pgsql_queries[WF_Q_COUNT] = {
+    [WF_Q_HOLDERS_MONTH] = "to_char(" LOCAL_TIME ", 'YYYY-MM')",
+    [WF_Q_HOLDERS_QUARTER] = "to_char(" LOCAL_TIME ", 'YYYY-\"Q\"Q')",
+    [WF_Q_HOLDERS_YEAR] = "to_char(" LOCAL_TIME ", 'YYYY')",
+};
+
+const struct wf_driver wf_driver_pgsql = {
+    .name = "postgresql",
+    .open = pg_open,
+    .close = pg_close,
+    .prepare = pg_prepare,
+    .bind_text = pg_bind_text,
+    .bind_int64 = pg_bind_int64,
+    .step = pg_step,
+    .column_int64 = pg_column_int64,
+    .column_text = pg_column_text,
+    .changes = pg_changes,
+    .reset = pg_reset,
+    .finalize = pg_finalize,
+    .exec = pg_exec,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .in_transaction = pg_in_transaction,
+    .fail = pg_fail,
+    .check_integrity = pg_check_integrity,
+    .queries = pgsql_queries,
+};
