@@ -70,7 +70,7 @@ create_store(struct cli *cli)
 	int r;
 
 	snprintf(dir, sizeof(dir), "%s", cli->db_path);
-	if (make_directories(dirname(dir)) != 0)
+	if (!wf_target_is_server(cli->db_path) && make_directories(dirname(dir)) != 0)
 		return cli_fail_file(dir, errno);
 	if ((r = cli_store_create(cli)) != 0)
 		return r;

@@ -54,9 +54,10 @@ option_value(struct cli *cli, const struct iss_option *option, const char *const
 	setting_key(option->name, key, sizeof(key));
 	if (cli->store != NULL && (text = station_setting(cli, key)) != NULL)
 		return text;
-	if (option->default_name == NULL ||
-	    asprintf(&text, "%s.files/%s", cli->db_path, option->default_name) < 0)
-		return NULL;
+	char *files = option->default_name ? wf_target_files(cli->db_path) : NULL;
+	if (files == NULL || asprintf(&text, "%s/%s", files, option->default_name) < 0)
+		text = NULL;
+	free(files);
 	return text;
 }
 

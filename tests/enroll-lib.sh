@@ -1,11 +1,29 @@
 # enroll-lib.sh: what the command's end-to-end tests share, on top of lib.sh: a station
 # (database, local CA, officials) in the test's directory, applicants walked to a given
 # step, and the token's objects counted by pkcs11-tool, independently of enroll.
-# ENROLL_TEST_LOGIN (read only by test builds) picks the official acting.
+# ENROLL_TEST_LOGIN (read only by test builds) picks the official acting. With
+# ENROLL_TEST_PG naming a test cluster's socket directory (scripts/pg-cluster.sh), the
+# store is a fresh PostgreSQL database of that server instead of a sqlite file.
 
 . "$top_srcdir/tests/lib.sh"
 
-export ENROLL_DB="$T_DIR/enroll.db" ENROLL_MODULE="$T_MODULE"
+export ENROLL_MODULE="$T_MODULE"
+if [ -n "${ENROLL_TEST_PG:-}" ]; then
+	T_PG_DB=t_$(basename "$T_DIR" | tr 'A-Z.-' 'a-z__')
+	psql -h "$ENROLL_TEST_PG" -d postgres -qAt -c "CREATE DATABASE $T_PG_DB" >/dev/null ||
+		{ echo "Bail out! no test database on $ENROLL_TEST_PG"; exit 1; }
+	export ENROLL_DB="postgresql:///$T_PG_DB?host=$ENROLL_TEST_PG" ENROLL_STATE_DIR="$T_DIR/state"
+	t_pg_drop() {
+		psql -h "$ENROLL_TEST_PG" -d postgres -qAt \
+			-c "DROP DATABASE IF EXISTS $T_PG_DB WITH (FORCE)" >/dev/null 2>&1
+	}
+	trap 't_pg_drop; t_cleanup' EXIT
+	# The station's files: one directory per database under the state directory.
+	T_FILES=$ENROLL_STATE_DIR/$(printf '%s' "$ENROLL_DB" | tr -c 'A-Za-z0-9.-' '_')
+else
+	export ENROLL_DB="$T_DIR/enroll.db"
+	T_FILES=$ENROLL_DB.files
+fi
 echo 0 >"$T_DIR/seq"
 
 # e AS LOGIN ARGS...: run enroll as an official.
@@ -59,9 +77,28 @@ t_import() {
 	e kasi --pin-fd 3 import "$number" "$@" 3<"$T_DIR/login.pin"
 }
 
+# t_sql SQL: one query on the store itself (not through enroll), its rows as text.
+t_sql() {
+	if [ -n "${ENROLL_TEST_PG:-}" ]; then
+		psql -d "$ENROLL_DB" -qAtX -F '|' -c "$1"
+	else
+		sqlite3 "$ENROLL_DB" "$1"
+	fi
+}
+
+# t_sqlite_ok NAME COMMAND...: a case about the sqlite file itself (its copy, a tampered
+# file): run as t_ok on sqlite; on PostgreSQL, which has no such file, a diagnostic line.
+t_sqlite_ok() {
+	if [ -n "${ENROLL_TEST_PG:-}" ]; then
+		echo "# about the sqlite file, not run on PostgreSQL: $1"
+	else
+		t_ok "$@"
+	fi
+}
+
 # t_state NUMBER: the application's state, from the database itself.
 t_state() {
-	sqlite3 "$ENROLL_DB" "SELECT state FROM applications WHERE number = '$1'"
+	t_sql "SELECT state FROM applications WHERE number = '$1'"
 }
 
 # t_objects LABEL TYPE: how many objects of TYPE (privkey, pubkey, cert) the token holds.

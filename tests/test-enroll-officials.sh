@@ -7,11 +7,11 @@
 t_station || { echo "Bail out! the station cannot be set up"; exit 1; }
 
 officials() {
-	sqlite3 "$ENROLL_DB" "SELECT count(*) FROM officials"
+	t_sql "SELECT count(*) FROM officials"
 }
 
 refusals() {
-	sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE kind = 'refusal' AND action = '$1' AND login = '$2'"
+	t_sql "SELECT count(*) FROM audit WHERE kind = 'refusal' AND action = '$1' AND login = '$2'"
 }
 
 # actor_name NUMBER INDEX: the name of the official who did the application's event INDEX.
@@ -22,8 +22,8 @@ actor_name() {
 init_registers_the_kasi_running_it_as_the_first_official() {
 	e kasi official list >"$T_DIR/list" &&
 	grep -q "^kasi .*199001012015032003 .*Kasi.* Rina Kasi$" "$T_DIR/list" &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT login FROM officials ORDER BY id LIMIT 1")" = kasi ] &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE action = 'official_add' AND login = 'kasi'")" -eq 3 ]
+	[ "$(t_sql "SELECT login FROM officials ORDER BY id LIMIT 1")" = kasi ] &&
+	[ "$(t_sql "SELECT count(*) FROM audit WHERE action = 'official_add' AND login = 'kasi'")" -eq 3 ]
 }
 t_ok "init_registers_the_kasi_running_it_as_the_first_official" \
 	init_registers_the_kasi_running_it_as_the_first_official
@@ -77,7 +77,7 @@ edit_by_nip_is_refused_whole_for_a_bad_value() {
 		2>"$T_DIR/err" && grep -q "nothing changes" "$T_DIR/err" &&
 	t_expect_status 1 e kasi official edit kabid 2>/dev/null &&
 	t_expect_status 4 e kasi official edit nobody --name X 2>/dev/null &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT name || ' ' || nip FROM officials WHERE login = 'kabid' AND active = 1")" = \
+	[ "$(t_sql "SELECT name || ' ' || nip FROM officials WHERE login = 'kabid' AND active = 1")" = \
 		"Budi Santoso 198203152006041002" ]
 }
 t_ok "edit_by_nip_is_refused_whole_for_a_bad_value" edit_by_nip_is_refused_whole_for_a_bad_value
@@ -115,7 +115,7 @@ one_person_holds_one_role_at_a_time() {
 	e kasi official deactivate 198203152006041002 --reason "menjadi kasi" >/dev/null &&
 	e kasi official add --name "Budi Santoso" --nip 198203152006041002 \
 		--role kasi --login kabid >/dev/null &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT role FROM officials WHERE login = 'kabid' AND active = 1")" = kasi ]
+	[ "$(t_sql "SELECT role FROM officials WHERE login = 'kabid' AND active = 1")" = kasi ]
 }
 t_ok "one_person_holds_one_role_at_a_time" one_person_holds_one_role_at_a_time
 
@@ -123,7 +123,7 @@ last_kasi_cannot_be_deactivated() {
 	e kasi official deactivate kabid >/dev/null &&
 	t_expect_status 5 e kasi official deactivate kasi 2>"$T_DIR/err" &&
 	grep -q "only active kasi" "$T_DIR/err" && grep -q "enroll official list --all" "$T_DIR/err" &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT active FROM officials WHERE login = 'kasi'")" -eq 1 ]
+	[ "$(t_sql "SELECT active FROM officials WHERE login = 'kasi'")" -eq 1 ]
 }
 t_ok "the_last_active_kasi_cannot_be_deactivated" last_kasi_cannot_be_deactivated
 

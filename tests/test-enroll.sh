@@ -12,7 +12,7 @@ full_enrollment() {
 	t_softhsm "$store"
 	number=$(t_apply "$name") && t_to_sent "$number" &&
 	t_keygen "$number" "" "$type" && [ "$(t_state "$number")" = key_generated ] &&
-	label=$(sqlite3 "$ENROLL_DB" "SELECT substr(full_name, 1, 32) FROM applicants a JOIN applications p ON p.applicant_id = a.id WHERE p.number = '$number'") &&
+	label=$(t_sql "SELECT substr(full_name, 1, 32) FROM applicants a JOIN applications p ON p.applicant_id = a.id WHERE p.number = '$number'") &&
 	t_import "$number" && [ "$(t_state "$number")" = certificate_imported ] &&
 	e kasi handover "$number" >"$T_DIR/receipt" && [ "$(t_state "$number")" = active ] &&
 	grep -q "$number" "$T_DIR/receipt" && grep -q "$name" "$T_DIR/receipt" &&
@@ -48,10 +48,10 @@ t_ok "after_handover_pkcs11_tool_and_openssl_pair_key_and_certificate" \
 # Roles: only the holder of a step's role may do it; the refusal is in the audit log.
 kabid_cannot_do_step_2() {
 	number=$(t_apply "Andi") || return 1
-	refusals=$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE result != 'ok'")
+	refusals=$(t_sql "SELECT count(*) FROM audit WHERE result != 'ok'")
 	t_expect_status 6 e kabid dispose "$number" 2>"$T_DIR/err" &&
 	grep -q "role" "$T_DIR/err" && [ "$(t_state "$number")" = submitted ] &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE result != 'ok'")" -gt "$refusals" ] &&
+	[ "$(t_sql "SELECT count(*) FROM audit WHERE result != 'ok'")" -gt "$refusals" ] &&
 	e kasi audit verify >/dev/null
 }
 t_ok "kabid_cannot_do_step_2_and_the_refusal_is_audited" kabid_cannot_do_step_2
@@ -82,11 +82,11 @@ import_before_keygen_is_refused_and_audited() {
 	t_softhsm 11
 	t_softhsm_token early || return 1
 	number=$(t_apply "Eka") && t_to_sent "$number" || return 1
-	refusals=$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE result != 'ok'")
+	refusals=$(t_sql "SELECT count(*) FROM audit WHERE result != 'ok'")
 	t_expect_status 5 t_import "$number" --token early 2>"$T_DIR/err" &&
 	grep -q "allowed" "$T_DIR/err" && [ "$(t_state "$number")" = sent ] &&
 	[ "$(t_objects early cert)" -eq 0 ] &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE result != 'ok'")" -gt "$refusals" ]
+	[ "$(t_sql "SELECT count(*) FROM audit WHERE result != 'ok'")" -gt "$refusals" ]
 }
 t_ok "import_before_keygen_is_refused_before_the_token_is_touched_and_audited" \
 	import_before_keygen_is_refused_and_audited
@@ -108,10 +108,10 @@ t_ok "send_refuses_missing_documents_naming_them_and_accepts_once_received" \
 
 # Bad applicant data: no application is recorded.
 invalid_nik_records_nothing() {
-	before=$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM applications")
+	before=$(t_sql "SELECT count(*) FROM applications")
 	t_expect_status 8 e kasi apply --name "Salah" --nik 6172013202900001 --email s@singkawangkota.go.id \
 		--phone 081234567890 --position Staf --unit Umum --agency Setda 2>"$T_DIR/err" && grep -qi "nik" "$T_DIR/err" &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM applications")" -eq "$before" ]
+	[ "$(t_sql "SELECT count(*) FROM applications")" -eq "$before" ]
 }
 t_ok "invalid_nik_is_refused_and_nothing_is_recorded" invalid_nik_records_nothing
 
@@ -202,7 +202,7 @@ t_ok "foreign_untrusted_or_malformed_certificates_are_refused_and_the_token_unch
 expired_certificate_is_refused() {
 	t_softhsm 25
 	a=$(t_apply "Lama") && t_to_sent "$a" && t_keygen "$a" "" || return 1
-	ca="$ENROLL_DB.files/ca"
+	ca="$T_FILES/ca"
 	e kasi --json show "$a" | jq -r .key.csr >"$T_DIR/lama.csr"
 	mkdir -p "$T_DIR/oldca" && : >"$T_DIR/oldca/index.txt" && echo 01 >"$T_DIR/oldca/serial"
 	cat >"$T_DIR/oldca.cnf" <<CNF
@@ -238,13 +238,16 @@ json_listing_and_reports() {
 	# a text kept in both languages shows once, in the output's language
 	[ "$(e kasi --lang en report steps --csv | head -1)" = \
 		"Step,Activity,Acts,Median (minutes),Worst (minutes),Standard (minutes),Over standard" ] &&
-	[ "$(e kasi --lang id report states --csv | head -1)" = "Status,Keterangan,Permohonan" ] &&
+	[ "$(e kasi --lang id report states --csv | head -1)" = "Status,Keterangan,Permohonan" ]
+}
+t_ok "listings_and_reports_come_as_json_csv_and_tables" json_listing_and_reports
+
+backup_copies_everything() {
 	e kasi backup "$T_DIR/backup" >/dev/null &&
 	[ "$(sqlite3 "$T_DIR/backup/enroll.db" "SELECT count(*) FROM applications")" = \
-		"$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM applications")" ]
+		"$(t_sql "SELECT count(*) FROM applications")" ]
 }
-t_ok "listings_and_reports_come_as_json_csv_and_tables_and_backup_copies_everything" \
-	json_listing_and_reports
+t_sqlite_ok "backup_copies_everything" backup_copies_everything
 
 audit_tampering_is_detected() {
 	cp "$ENROLL_DB" "$T_DIR/tampered.db"
@@ -254,7 +257,7 @@ audit_tampering_is_detected() {
 	t_expect_status 22 e kasi --db "$T_DIR/tampered.db" audit verify 2>"$T_DIR/err" &&
 	grep -q "5" "$T_DIR/err"
 }
-t_ok "an_edited_audit_row_is_detected_and_named" audit_tampering_is_detected
+t_sqlite_ok "an_edited_audit_row_is_detected_and_named" audit_tampering_is_detected
 
 usage_errors() {
 	t_expect_status 1 "$ENROLL" frobnicate 2>/dev/null &&

@@ -1,15 +1,19 @@
 /*
  * wf-fixture.c: the workflow tests' shared setup. Real sqlite files in the fixture's
- * temporary directory; the driver finds its path through the library's own transition
- * table, so a change to the table changes what the tests walk.
+ * temporary directory, or, with ENROLL_TEST_PG naming a test cluster's socket directory
+ * (scripts/pg-cluster.sh), a fresh database of that PostgreSQL server per store; the
+ * driver finds its path through the library's own transition table, so a change to the
+ * table changes what the tests walk.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
+#include <errno.h>
+#include <libpq-fe.h>
 
+#include "db.h"
 #include "fixture.h"
 #include "wf-fixture.h"
 
@@ -23,12 +27,75 @@ fixture_clock(void *arg)
 }
 
 const char *
+wft_pg(void)
+{
+	const char *dir = getenv("ENROLL_TEST_PG");
+
+	return dir && *dir ? dir : NULL;
+}
+
+/* The database of a store's name: the program's and the name's letters, lower case. */
+static void
+pg_database(const char *name, char *out, size_t size)
+{
+	size_t n = (size_t)snprintf(out, size, "t_%s_%s", program_invocation_short_name, name);
+
+	for (size_t i = 0; i < n && i < size; i++)
+		if ((out[i] >= 'A' && out[i] <= 'Z'))
+			out[i] = (char)(out[i] - 'A' + 'a');
+		else if (!((out[i] >= 'a' && out[i] <= 'z') || (out[i] >= '0' && out[i] <= '9')))
+			out[i] = '_';
+}
+
+const char *
 wft_db_path(const char *name)
 {
 	static char path[4096];
+	char database[64];
 
-	snprintf(path, sizeof(path), "%s/%s", fixture_tmpdir(), name);
+	if (!wft_pg()) {
+		snprintf(path, sizeof(path), "%s/%s", fixture_tmpdir(), name);
+		return path;
+	}
+	pg_database(name, database, sizeof(database));
+	snprintf(path, sizeof(path), "postgresql:///%s?host=%s", database, wft_pg());
 	return path;
+}
+
+/*
+ * As a sqlite file is made once and then opened: the first store of a name in this
+ * program gets a new, empty database (one left by an earlier run dropped), later ones
+ * open it.
+ */
+static void
+pg_fresh(const char *name)
+{
+	static char made[64][64];
+	static size_t count;
+	char conninfo[4200], database[64], sql[200];
+
+	pg_database(name, database, sizeof(database));
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(made[i], database) == 0)
+			return;
+	if (count < sizeof(made) / sizeof(made[0]))
+		snprintf(made[count++], sizeof(made[0]), "%s", database);
+	snprintf(conninfo, sizeof(conninfo), "host=%s dbname=postgres", wft_pg());
+	PGconn *conn = PQconnectdb(conninfo);
+	PQclear(PQexec(conn, "SET client_min_messages = warning"));
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", database);
+	PGresult *result = PQexec(conn, sql);
+	PQclear(result);
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", database);
+	result = PQexec(conn, sql);
+	if (PQresultStatus(result) != PGRES_COMMAND_OK) {
+		fprintf(stderr, "%s: %s", sql, PQerrorMessage(conn));
+		abort();
+	}
+	PQclear(result);
+	PQfinish(conn);
+	/* The station's files (scans, locks) in the fixture's directory. */
+	setenv("ENROLL_STATE_DIR", fixture_tmpdir(), 1);
 }
 
 int64_t
@@ -51,6 +118,8 @@ wft_store(const char *name)
 
 	if (wft_now == 0)
 		wft_now = wft_local_time(2026, 11, 24, 8);
+	if (wft_pg())
+		pg_fresh(name);
 	store = wf_store_create(wft_db_path(name), &err);
 	if (!store) {
 		fprintf(stderr, "wf_store_create: %s\n", err.message);
@@ -234,22 +303,24 @@ wft_state(struct wf_store *store, const char *number)
 long
 wft_audit_count(const char *db_path, const char *kind, const char *action, const char *login)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *stmt = NULL;
+	struct wf_error err;
+	struct wf_store *store = wf_store_open(db_path, &err);
+	struct wf_stmt *stmt = NULL;
 	long n = -1;
 
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db,
-			       "SELECT COUNT(*) FROM audit WHERE (?1 IS NULL OR kind = ?1)"
-			       " AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR login = ?3)",
-			       -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, action, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, login, -1, SQLITE_STATIC);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			n = sqlite3_column_int64(stmt, 0);
+	if (store &&
+	    wf_prepare(store,
+		       "SELECT COUNT(*) FROM audit WHERE (CAST(?1 AS TEXT) IS NULL OR kind = ?1)"
+		       " AND (CAST(?2 AS TEXT) IS NULL OR action = ?2) AND (CAST(?3 AS TEXT) IS "
+		       "NULL OR login = ?3)",
+		       &stmt, &err) == WF_OK) {
+		wf_bind_text(stmt, 1, kind);
+		wf_bind_text(stmt, 2, action);
+		wf_bind_text(stmt, 3, login);
+		if (wf_next(stmt) == WF_ROW)
+			n = (long)wf_column_int64(stmt, 0);
 	}
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
+	wf_finalize(stmt);
+	wf_store_close(store);
 	return n;
 }

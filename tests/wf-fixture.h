@@ -21,8 +21,10 @@ extern int64_t wft_now;
 int64_t wft_local_time(int year, int month, int day, int hour);
 /* A fresh database file in the fixture directory, named name; the clock installed. */
 struct wf_store *wft_store(const char *name);
-/* Path of that database file. */
+/* The store of that name: its file, or its PostgreSQL URI under ENROLL_TEST_PG. */
 const char *wft_db_path(const char *name);
+/* The test cluster's socket directory (ENROLL_TEST_PG), NULL when testing on sqlite. */
+const char *wft_pg(void);
 /* Register the fixture's officials. Aborts the test program on failure. */
 void wft_officials(struct wf_store *store);
 /* A valid applicant (i varies the name). */
@@ -44,7 +46,7 @@ int wft_drive_to(struct wf_store *store, const char *number, enum wf_state targe
 		 struct wf_error *err);
 /* Current state of an application, -1 on error. */
 int wft_state(struct wf_store *store, const char *number);
-/* Count audit rows matching kind/action/result (NULL: any) by sqlite directly. */
+/* Count audit rows matching kind/action/login (NULL: any), reading the store itself. */
 long wft_audit_count(const char *db_path, const char *kind, const char *action, const char *login);
 
 #endif

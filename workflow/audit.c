@@ -5,6 +5,7 @@
  * row (last seq and hash) catches a cut-off tail.
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,7 +278,7 @@ wf_audit_list(struct wf_store *store, int64_t after_seq, size_t limit, const cha
 			    &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_int64(stmt, 1, after_seq);
-	wf_bind_int64(stmt, 2, limit ? (int64_t)limit : -1);
+	wf_bind_int64(stmt, 2, limit ? (int64_t)limit : INT64_MAX);
 	if (application)
 		wf_bind_text(stmt, 3, application);
 	while ((rc = wf_next(stmt)) == WF_ROW) {

@@ -522,6 +522,12 @@ wf_restore(const char *dir, const char *db_path, bool replace, struct wf_backup_
 	wf_error_clear(err);
 	if (dir == NULL || db_path == NULL || *db_path == '\0')
 		return wf_fail(err, WF_ERR_INVALID, _("no backup or database path given"));
+	if (wf_target_is_server(db_path))
+		return wf_fail(
+		    err, WF_ERR_INVALID,
+		    _("%s is kept by a PostgreSQL server: restore it there with pg_restore;"
+		      " a station's backup moves to it with enroll migrate"),
+		    db_path);
 	if ((r = read_manifest(dir, &m, err)) != WF_OK)
 		goto out;
 	if ((r = check_top_level(dir, err)) != WF_OK ||

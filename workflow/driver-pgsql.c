@@ -20,8 +20,9 @@
 
 /* pg_advisory_xact_lock's key for the store's writers: "enroll" in ASCII. */
 #define WRITER_LOCK "SELECT pg_advisory_xact_lock(111546413229164)"
-/* Type OIDs of the parameters bound as integers (int8); text is left to the server. */
+/* Type OIDs of the parameters: bound as int8 or as text, as sqlite binds them. */
 #define INT8_OID 20
+#define TEXT_OID 25
 #define RETRIES 20
 
 struct pg_db {
@@ -92,8 +93,10 @@ pg_fail(struct wf_db *wdb, struct wf_error *err, const char *doing)
 	for (size_t i = 0; i < sizeof(pg_results) / sizeof(pg_results[0]); i++)
 		if (strncmp(db->sqlstate, pg_results[i].sqlstate, strlen(pg_results[i].sqlstate)) ==
 		    0)
-			return wf_fail(err, pg_results[i].code, _("%s: %s"), doing,
-				       pg_results[i].text ? _(pg_results[i].text) : message);
+			return pg_results[i].text
+				   ? wf_fail(err, pg_results[i].code, _("%s: %s (%s)"), doing,
+					     _(pg_results[i].text), message)
+				   : wf_fail(err, pg_results[i].code, _("%s: %s"), doing, message);
 	return wf_fail(err, WF_ERR_DB, _("%s: %s"), doing, message);
 }
 
@@ -231,7 +234,7 @@ bind(struct pg_stmt *s, int index, char *value, unsigned int type)
 static void
 pg_bind_text(struct wf_stmt *stmt, int index, const char *text)
 {
-	bind(statement(stmt), index, text ? strdup(text) : NULL, 0);
+	bind(statement(stmt), index, text ? strdup(text) : NULL, TEXT_OID);
 }
 
 static void

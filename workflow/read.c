@@ -2,6 +2,7 @@
  * read.c: reading applications back: one application with everything recorded about
  * it (the handover receipt is printed from this), and the lists by state.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,7 +272,7 @@ wf_list(struct wf_store *store, int state, size_t limit, size_t offset, struct w
 			    &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_text(stmt, 1, state < 0 ? NULL : wf_state_name((enum wf_state)state));
-	wf_bind_int64(stmt, 2, limit ? (int64_t)limit : -1);
+	wf_bind_int64(stmt, 2, limit ? (int64_t)limit : INT64_MAX);
 	wf_bind_int64(stmt, 3, (int64_t)offset);
 	if ((r = wf_collect_rows(store, stmt, sizeof(**out), read_summary, _("list applications"),
 				 &rows, count, err)) == WF_OK)

@@ -362,7 +362,7 @@ overdue_in_state(struct wf_store *store, struct wf_report *report, enum wf_state
 		wf_bind_text(stmt, 1, wf_state_name(state));
 		wf_bind_int64(stmt, 2, now - (int64_t)step->standard_minutes * 60);
 	}
-	wf_bind_int64(rows, 3, limit > 0 ? (int64_t)limit : -1);
+	wf_bind_int64(rows, 3, limit > 0 ? (int64_t)limit : INT64_MAX);
 	if ((rc = wf_next(count)) == WF_ROW) {
 		report->total += wf_column_int64(count, 0);
 		while ((rc = wf_next(rows)) == WF_ROW)

@@ -251,25 +251,29 @@ static const char roles[] =
     "    CREATE ROLE enroll_official NOLOGIN; END IF;"
     "END $$;";
 
+/* A database without enroll_schema has version 0: enroll init sets it up. */
 static int
 read_version(struct wf_store *store, int *version, struct wf_error *err)
 {
+	static const char *const queries[] = {
+	    "SELECT to_regclass('public.enroll_schema') IS NOT NULL",
+	    "SELECT coalesce((SELECT version FROM enroll_schema WHERE id = 1), -1)",
+	};
 	struct wf_stmt *stmt = NULL;
-	int r;
+	int r = WF_OK, value = 1;
 
 	*version = 0;
-	if ((r = wf_prepare(store,
-			    "SELECT coalesce((SELECT version FROM enroll_schema WHERE id = 1), -1)"
-			    " FROM pg_tables WHERE schemaname = 'public' AND tablename ="
-			    " 'enroll_schema'",
-			    &stmt, err)) != WF_OK)
-		return r;
-	int rc = wf_next(stmt);
-	if (rc == WF_ROW)
-		*version = wf_column_int(stmt, 0);
-	else if (rc != WF_DONE)
-		r = wf_fail_db(err, store, _("read schema version"));
-	wf_finalize(stmt);
+	for (size_t i = 0; r == WF_OK && value && i < 2; i++) {
+		if ((r = wf_prepare(store, queries[i], &stmt, err)) != WF_OK)
+			return r;
+		if (wf_next(stmt) == WF_ROW)
+			value = wf_column_int(stmt, 0);
+		else
+			r = wf_fail_db(err, store, _("read schema version"));
+		wf_finalize(stmt);
+	}
+	if (r == WF_OK && value)
+		*version = value;
 	return r;
 }
 
@@ -322,7 +326,9 @@ wf_pgsql_migrate(struct wf_db *db, const char *name, bool create, struct wf_erro
 	if ((r = wf_tx_begin(&store, err)) != WF_OK)
 		return r;
 	if ((r = read_version(&store, &version, err)) == WF_OK && version == 0 &&
-	    (r = wf_exec(&store, "GRANT enroll_owner TO CURRENT_USER; SET ROLE enroll_owner",
+	    (r = wf_exec(&store,
+			 "GRANT CREATE, USAGE ON SCHEMA public TO enroll_owner;"
+			 "GRANT enroll_owner TO CURRENT_USER; SET ROLE enroll_owner",
 			 _("take the owner's role"), err)) == WF_OK &&
 	    (r = wf_exec(&store, schema, _("create the schema"), err)) == WF_OK)
 		r = load_procedure(&store, err);

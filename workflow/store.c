@@ -45,12 +45,17 @@ wf_store_guard_write(struct wf_store *store, struct wf_error *err)
 	return WF_OK;
 }
 
+bool
+wf_target_is_server(const char *target)
+{
+	return target && (strncmp(target, "postgresql://", 13) == 0 ||
+			  strncmp(target, "postgres://", 11) == 0);
+}
+
 const struct wf_driver *
 wf_driver_for(const char *target)
 {
-	if (strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0)
-		return &wf_driver_pgsql;
-	return &wf_driver_sqlite;
+	return wf_target_is_server(target) ? &wf_driver_pgsql : &wf_driver_sqlite;
 }
 
 static char *
@@ -66,19 +71,14 @@ join(const char *a, const char *b)
 	return s;
 }
 
-/*
- * Where the station keeps its files (scans, locks): beside a sqlite file; for a server's
- * store, in the station's own state directory (ENROLL_STATE_DIR, else
- * $XDG_STATE_HOME/enroll or ~/.local/state/enroll), one directory per database.
- */
-static char *
-station_dir(const struct wf_driver *driver, const char *target)
+char *
+wf_target_files(const char *target)
 {
 	const char *base = getenv("ENROLL_STATE_DIR"), *xdg = getenv("XDG_STATE_HOME");
 	const char *home = getenv("HOME");
 	char dir[4096], *name;
 
-	if (driver == &wf_driver_sqlite)
+	if (!wf_target_is_server(target))
 		return join(target, ".files");
 	if (base && *base)
 		snprintf(dir, sizeof(dir), "%s", base);
@@ -118,7 +118,7 @@ store_open(const char *target, bool create, struct wf_error *err)
 		return NULL;
 	}
 	if (!(store = calloc(1, sizeof(*store))) || !(store->path = strdup(target)) ||
-	    !(store->data_dir = station_dir(wf_driver_for(target), target))) {
+	    !(store->data_dir = wf_target_files(target))) {
 		wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 		wf_store_close(store);
 		return NULL;

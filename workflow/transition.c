@@ -288,7 +288,7 @@ wf_event_insert(struct wf_store *store, const struct wf_event_row *row, struct w
 		 "INSERT INTO events (application_id, step, action, from_state, to_state,"
 		 " actor_id, role, started_at, ended_at, minutes, standard_minutes, note,"
 		 " on_behalf_id, paper_reference)"
-		 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+		 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULLIF(?13, 0), ?14)",
 		 &stmt, err)) != WF_OK)
 		return r;
 	wf_bind_int64(stmt, 1, row->app_id);
@@ -303,10 +303,7 @@ wf_event_insert(struct wf_store *store, const struct wf_event_row *row, struct w
 	wf_bind_int64(stmt, 10, taken > 0 ? (taken + 59) / 60 : 0);
 	wf_bind_int64(stmt, 11, wf_step(row->step) ? wf_step(row->step)->standard_minutes : 0);
 	wf_bind_text(stmt, 12, wf_text_empty(row->note) ? NULL : row->note);
-	if (row->acting->on_behalf.id)
-		wf_bind_int64(stmt, 13, row->acting->on_behalf.id);
-	else
-		wf_bind_text(stmt, 13, NULL);
+	wf_bind_int64(stmt, 13, row->acting->on_behalf.id); /* 0: none, NULLIF in the SQL */
 	wf_bind_text(stmt, 14, row->acting->paper_reference);
 	if (wf_next(stmt) != WF_DONE)
 		r = wf_fail_db(err, store, _("record event"));

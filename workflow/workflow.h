@@ -189,6 +189,16 @@ struct wf_store *wf_store_open(const char *path, struct wf_error *err);
  * empty: for "enroll init" only. An existing database is opened as wf_store_open does.
  */
 struct wf_store *wf_store_create(const char *path, struct wf_error *err);
+/* True when target names a PostgreSQL server's database (postgresql:// or postgres://). */
+bool wf_target_is_server(const char *target);
+/*
+ * The directory of the station's own files (scans, locks, the local CA) for a --db
+ * target, malloc'd (NULL when out of memory): "<file>.files" beside a sqlite file; for a
+ * server's database, one directory per database in the station's state directory
+ * (ENROLL_STATE_DIR, else $XDG_STATE_HOME/enroll or ~/.local/state/enroll), its parents
+ * made.
+ */
+char *wf_target_files(const char *target);
 /* Close and free. NULL is a no-op. */
 void wf_store_close(struct wf_store *store);
 /* The schema version this program writes (PRAGMA user_version). */
