@@ -98,10 +98,11 @@ save_issuer(struct cli *cli, const struct station_connector *sc, const char *org
 
 static const char *office, *city, *province, *issuer_kind, *key_type = "rsa2048";
 static const char *email_domain, *organization, *kasi_name, *kasi_nip, *kasi_position;
+static const char *kasi_login;
 static const char *issuer_values[STATION_OPTIONS_MAX], *issuer_names[STATION_OPTIONS_MAX + 1];
 static size_t issuer_count;
 
-#define INIT_OPTIONS 10
+#define INIT_OPTIONS 11
 /* The options of init, then each connector's settings (cli_init_options_fill). */
 struct cli_option init_options[INIT_OPTIONS + STATION_OPTIONS_MAX + 1] = {
     {"office", OPT_STRING, &office, "NAME",
@@ -120,6 +121,8 @@ struct cli_option init_options[INIT_OPTIONS + STATION_OPTIONS_MAX + 1] = {
     {"kasi-nip", OPT_STRING, &kasi_nip, "NIP", N_("the Kasi's NIP (18 digits)"), false},
     {"kasi-position", OPT_STRING, &kasi_position, "TEXT", N_("the Kasi's position (jabatan)"),
      false},
+    {"kasi-login", OPT_STRING, &kasi_login, "LOGIN",
+     N_("the Kasi's login, when a PostgreSQL store is set up for them (default: yours)"), false},
 };
 
 void
@@ -139,9 +142,17 @@ check_first_kasi(struct cli *cli, struct wf_official *kasi)
 
 	if ((kasi_name == NULL) != (kasi_nip == NULL))
 		return cli_fail_usage(_("--kasi-name and --kasi-nip go together"));
+	if (kasi_login != NULL && kasi_name == NULL)
+		return cli_fail_usage(_("--kasi-login goes with --kasi-name and --kasi-nip"));
+	/* A file is its user's alone: only a server's store is set up for someone else. */
+	if (kasi_login != NULL && strcmp(kasi_login, cli->login) != 0 &&
+	    !wf_target_is_server(cli->db_path))
+		return cli_fail_usage(_("--kasi-login is for a PostgreSQL store: a database file"
+					" belongs to the login running enroll"));
 	if (kasi_name == NULL)
 		return 0;
-	if ((r = cli_fill_official(cli, kasi, kasi_name, kasi_nip, kasi_position, cli->login)) != 0)
+	if ((r = cli_fill_official(cli, kasi, kasi_name, kasi_nip, kasi_position,
+				   kasi_login ? kasi_login : cli->login)) != 0)
 		return r;
 	if (wf_validate_nip(kasi->nip, NULL, &err) != WF_OK)
 		return cli_fail_wf(cli, &err);

@@ -26,6 +26,7 @@ enum wf_query {
 	WF_Q_HOLDERS_MONTH,   /* the TTE holders report's periods, by local time */
 	WF_Q_HOLDERS_QUARTER, /* (report-holders.c) */
 	WF_Q_HOLDERS_YEAR,
+	WF_Q_GRANT_LOGIN, /* ?1 an official's login: let in to act (NULL: nothing to do) */
 	WF_Q_COUNT
 };
 

@@ -430,6 +430,7 @@ static const char *const pgsql_queries[WF_Q_COUNT] = {
     [WF_Q_HOLDERS_MONTH] = "to_char(" LOCAL_TIME ", 'YYYY-MM')",
     [WF_Q_HOLDERS_QUARTER] = "to_char(" LOCAL_TIME ", 'YYYY-\"Q\"Q')",
     [WF_Q_HOLDERS_YEAR] = "to_char(" LOCAL_TIME ", 'YYYY')",
+    [WF_Q_GRANT_LOGIN] = "SELECT enroll_grant_login(?1)",
 };
 
 const struct wf_driver wf_driver_pgsql = {

@@ -250,7 +250,9 @@ authorize_add(struct wf_store *store, const struct wf_official *official, const 
 		return r;
 	if (count > 0)
 		return authorize_admin(store, by_login, "official_add", err);
-	if (official->role == WF_ROLE_KASI && by_login && strcmp(by_login, official->login) == 0)
+	/* On a server, the database's administrator may set the store up for its Kasi. */
+	if (official->role == WF_ROLE_KASI && by_login &&
+	    (strcmp(by_login, official->login) == 0 || wf_target_is_server(store->path)))
 		return WF_OK;
 	wf_fail(err, WF_ERR_ROLE,
 		_("the office's first official is its kasi, registered by themself (enroll init)"));
@@ -314,6 +316,25 @@ insert_official(struct wf_store *store, const struct wf_official *official, int6
 	return r;
 }
 
+/* On a server, the official's own login is let in to act (and made if it is not there). */
+static int
+grant_login(struct wf_store *store, const char *login, struct wf_error *err)
+{
+	const char *sql = wf_query_sql(store, WF_Q_GRANT_LOGIN);
+	struct wf_stmt *stmt = NULL;
+	int r;
+
+	if (!sql)
+		return WF_OK;
+	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
+		return r;
+	wf_bind_text(stmt, 1, login);
+	if (wf_next(stmt) != WF_ROW)
+		r = wf_fail_db(err, store, _("let the official's login into the database"));
+	wf_finalize(stmt);
+	return r;
+}
+
 int
 wf_official_add(struct wf_store *store, const struct wf_official *official, const char *by_login,
 		int64_t *out_id, struct wf_error *err)
@@ -329,7 +350,8 @@ wf_official_add(struct wf_store *store, const struct wf_official *official, cons
 		return r;
 	if ((r = authorize_add(store, official, by_login, err)) == WF_OK &&
 	    (r = check_one_role(store, official, 0, err)) == WF_OK &&
-	    (r = insert_official(store, official, &id, err)) == WF_OK) {
+	    (r = insert_official(store, official, &id, err)) == WF_OK &&
+	    (r = grant_login(store, official->login, err)) == WF_OK) {
 		snprintf(detail, sizeof(detail), "%s (%s), %s, NIP %s%s%s", official->login,
 			 wf_role_name(official->role), official->name, official->nip,
 			 official->position[0] ? ", " : "", official->position);

@@ -1,0 +1,156 @@
+#!/bin/sh
+# End to end on PostgreSQL: three OS accounts (kadis, kabid, kasi) act from their own
+# logins through the whole SOP, the server authenticating each by peer authentication over
+# the local socket; the database administrator (this test, root) sets the store up. A
+# Kabid's step 2 is refused as a role error and recorded; the same act and worse written
+# by hand with psql as the Kabid's role is refused by the server and changes nothing.
+# Runs as root (it makes the accounts); the cluster is ENROLL_TEST_PG's, or its own.
+set -u
+if [ "$(id -u)" -ne 0 ]; then
+	echo "Bail out! test-pg-roles.sh makes OS accounts: run it as root"
+	exit 1
+fi
+own_cluster=
+if [ -z "${ENROLL_TEST_PG:-}" ]; then
+	own_cluster=$(mktemp -d /tmp/enroll-pg.XXXXXX)
+	sh "$top_srcdir/scripts/pg-cluster.sh" start "$own_cluster" ||
+		{ echo "Bail out! no PostgreSQL cluster"; exit 1; }
+	export ENROLL_TEST_PG=$own_cluster
+fi
+. "$top_srcdir/tests/enroll-lib.sh"
+trap 't_pg_drop; t_cleanup; [ -z "$own_cluster" ] || sh "$top_srcdir/scripts/pg-cluster.sh" stop "$own_cluster"' EXIT
+
+for login in kadis kabid kasi; do
+	id "$login" >/dev/null 2>&1 || useradd -M -N -s /usr/sbin/nologin "$login" ||
+		{ echo "Bail out! cannot make the account $login"; exit 1; }
+	mkdir -p "$T_DIR/state-$login" && chown "$login" "$T_DIR/state-$login" &&
+		chmod 700 "$T_DIR/state-$login"
+done
+chmod 711 "$T_DIR"
+
+# e LOGIN ARGS...: enroll run by that OS account itself (no test hook names the login).
+e() {
+	login=$1
+	shift
+	runuser -u "$login" -- env ENROLL_STATE_DIR="$T_DIR/state-$login" "$ENROLL" "$@"
+}
+
+# as_psql LOGIN SQL: one statement by hand, as that login's database role.
+as_psql() {
+	runuser -u "$1" -- psql -d "$ENROLL_DB" -qAtX -v ON_ERROR_STOP=1 -c "$2"
+}
+
+# dump: every row of every table, as the administrator sees them.
+dump() {
+	pg_dump -d "$ENROLL_DB" --data-only --inserts --no-owner 2>/dev/null | grep '^INSERT' | sort
+}
+
+set_up_by_the_administrator_for_the_kasi() {
+	ENROLL_STATE_DIR=$T_DIR/state-admin "$ENROLL" init --office "Dinas Komunikasi dan Informatika" \
+		--city Singkawang --province "Kalimantan Barat" --issuer local --ca-dir "$T_DIR/ca" \
+		--kasi-name "Rina Kasi" --kasi-nip 199001012015032003 --kasi-login kasi >/dev/null &&
+	chown -R kasi "$T_DIR/ca" &&
+	[ "$(t_sql "SELECT login || ' ' || role FROM officials")" = "kasi kasi" ] &&
+	# the Kasi's own login is let in, a member of enroll_official and not of the owner
+	[ "$(t_sql "SELECT pg_has_role('kasi', 'enroll_official', 'MEMBER'),
+		pg_has_role('kasi', 'enroll_owner', 'MEMBER')")" = "t|f" ] &&
+	e kasi official add --name "Evan Ernanda" --nip 198001012005011001 --role kepala_dinas \
+		--login kadis >/dev/null &&
+	e kasi official add --name "Budi Santoso" --nip 198203152006041002 --role kabid \
+		--login kabid >/dev/null &&
+	[ "$(t_sql "SELECT count(*) FROM pg_roles WHERE rolname IN ('kadis', 'kabid')
+		AND pg_has_role(rolname, 'enroll_official', 'MEMBER')")" -eq 2 ]
+}
+t_ok "the_administrator_sets_the_store_up_and_the_kasi_lets_the_officials_in" \
+	set_up_by_the_administrator_for_the_kasi
+
+only_the_kasi_lets_a_login_in() {
+	before=$(dump)
+	t_expect_status 6 e kabid official add --name "Mallory" --nip 198001012005011009 \
+		--role kabid --login mallory 2>"$T_DIR/err" &&
+	! as_psql kabid "SELECT enroll_grant_login('mallory')" 2>>"$T_DIR/err" &&
+	grep -q "not the Kasi" "$T_DIR/err" &&
+	[ "$(t_sql "SELECT count(*) FROM pg_roles WHERE rolname = 'mallory'")" -eq 0 ] &&
+	[ "$(t_sql "SELECT count(*) FROM audit WHERE kind = 'refusal' AND login = 'kabid'")" -eq 1 ] &&
+	[ "$(dump | grep -vc 'INTO public.audit')" -eq "$(echo "$before" | grep -vc 'INTO public.audit')" ]
+}
+t_ok "only_the_kasi_lets_a_login_in_even_through_the_server_function" only_the_kasi_lets_a_login_in
+
+whole_sop_from_own_logins() {
+	t_softhsm 1
+	chown -R kasi "$T_DIR"/softhsm.* && chmod 755 "$T_DIR"/softhsm.*.conf 2>/dev/null
+	cp "$SOFTHSM2_CONF" "$T_DIR/state-kasi/softhsm.conf" && chown kasi "$T_DIR/state-kasi/softhsm.conf"
+	export SOFTHSM2_CONF=$T_DIR/state-kasi/softhsm.conf
+	number=$(t_apply "Siti Rahmawati") && t_to_sent "$number" &&
+	t_keygen "$number" "" ec-p256 >/dev/null && t_import "$number" >/dev/null &&
+	e kasi handover "$number" --receipt "$T_DIR/state-kasi/receipt.pdf" >/dev/null &&
+	[ "$(t_state "$number")" = active ] &&
+	# each act is the acting official's, as the server authenticated them
+	[ "$(t_sql "SELECT string_agg(o.login, ' ' ORDER BY e.id) FROM events e
+		JOIN officials o ON o.id = e.actor_id JOIN applications a ON a.id = e.application_id
+		WHERE a.number = '$number'")" = "kasi kadis kabid kasi kasi kasi kasi kasi" ] &&
+	e kadis audit verify >/dev/null && e kabid audit verify >/dev/null
+}
+t_ok "kadis_kabid_and_kasi_act_from_their_own_logins_through_the_whole_sop" whole_sop_from_own_logins
+
+kabid_step_two_is_a_role_error() {
+	number=$(t_apply "Agus") || return 1
+	refusals=$(t_sql "SELECT count(*) FROM audit WHERE kind = 'refusal' AND login = 'kabid'")
+	t_expect_status 6 e kabid dispose "$number" --note "saya saja" 2>"$T_DIR/err" &&
+	[ "$(t_state "$number")" = submitted ] &&
+	[ "$(t_sql "SELECT count(*) FROM audit WHERE kind = 'refusal' AND login = 'kabid'")" -eq $((refusals + 1)) ]
+}
+t_ok "a_kabid_disposing_step_two_is_refused_as_a_role_error_and_recorded" kabid_step_two_is_a_role_error
+
+# by_hand NAME SQL: the Kabid's role writes SQL with psql; the server refuses, nothing changes.
+by_hand() {
+	number=$(t_sql "SELECT number FROM applications WHERE state = 'submitted' LIMIT 1")
+	[ -n "$number" ] || { echo "no submitted application to try it on"; return 1; }
+	sql=$(printf '%s' "$2" | sed "s#NUMBER#$number#g")
+	before=$(dump)
+	if as_psql kabid "$sql" >"$T_DIR/psql.out" 2>&1; then
+		echo "the server took: $sql"
+		return 1
+	fi
+	cat "$T_DIR/psql.out"
+	[ "$(dump)" = "$before" ] && e kasi audit verify >/dev/null
+}
+kadis_id="(SELECT id FROM officials WHERE login = 'kadis')"
+kabid_id="(SELECT id FROM officials WHERE login = 'kabid')"
+app_id="(SELECT id FROM applications WHERE number = 'NUMBER')"
+t_ok "psql_as_the_kabid_cannot_set_a_state" \
+	by_hand state "UPDATE applications SET state = 'disposed_kadis', step = 3 WHERE number = 'NUMBER'"
+t_ok "psql_as_the_kabid_cannot_record_the_kepala_dinas_step_as_themself" \
+	by_hand event "INSERT INTO events (application_id, step, action, from_state, to_state,
+	actor_id, role, started_at, ended_at, minutes, standard_minutes)
+	VALUES ($app_id, 2, 'dispose', 'submitted', 'disposed_kadis', $kabid_id, 'kepala_dinas', 0, 0, 0, 0)"
+t_ok "psql_as_the_kabid_cannot_record_an_act_in_the_kepala_dinas_name" \
+	by_hand forged "INSERT INTO events (application_id, step, action, from_state, to_state,
+	actor_id, role, started_at, ended_at, minutes, standard_minutes)
+	VALUES ($app_id, 2, 'dispose', 'submitted', 'disposed_kadis', $kadis_id, 'kepala_dinas', 0, 0, 0, 0)"
+t_ok "psql_as_the_kabid_cannot_move_an_application_even_with_an_event" \
+	by_hand both "BEGIN; INSERT INTO events (application_id, step, action, from_state, to_state,
+	actor_id, role, started_at, ended_at, minutes, standard_minutes)
+	VALUES ($app_id, 2, 'dispose', 'submitted', 'disposed_kadis', $kabid_id, 'kabid', 0, 0, 0, 0);
+	UPDATE applications SET state = 'disposed_kadis' WHERE number = 'NUMBER'; COMMIT"
+t_ok "psql_as_the_kabid_cannot_delete_the_audit_log" by_hand delete "DELETE FROM audit"
+t_ok "psql_as_the_kabid_cannot_edit_the_audit_log" \
+	by_hand edit "UPDATE audit SET detail = 'nothing happened' WHERE seq = 1"
+t_ok "psql_as_the_kabid_cannot_delete_an_event" by_hand event-delete "DELETE FROM events"
+t_ok "psql_as_the_kabid_cannot_write_an_audit_row_as_the_kasi" \
+	by_hand audit "INSERT INTO audit VALUES (999, 0, 'kasi', 'act', 'NUMBER', 'dispose', 'ok', '', '', '')"
+t_ok "psql_as_the_kabid_cannot_record_a_key" \
+	by_hand key "INSERT INTO keys (application_id, status, token_serial, token_model, key_type,
+	key_label, actor_id, begun_at) VALUES ($app_id, 'intent', 'x', 'x', 'ec-p256', 'x', $kabid_id, 0)"
+t_ok "psql_as_the_kabid_cannot_make_themself_the_kasi" \
+	by_hand promote "UPDATE officials SET role = 'kasi' WHERE login = 'kabid'"
+t_ok "psql_as_the_kabid_cannot_change_an_applicants_nik" \
+	by_hand nik "UPDATE applicants SET nik = '6172015504850999' WHERE id = 1"
+t_ok "psql_as_the_kabid_cannot_renumber_an_application" \
+	by_hand renumber "UPDATE applications SET issuer = 'file' WHERE number = 'NUMBER'"
+t_ok "psql_as_the_kabid_cannot_change_the_stations_settings" \
+	by_hand settings "DELETE FROM settings"
+t_ok "psql_as_the_kabid_cannot_change_the_procedure" \
+	by_hand procedure "UPDATE procedure_transitions SET role = 'kabid' WHERE step = 2"
+
+t_done
