@@ -57,6 +57,23 @@ print_copy(const struct wf_copy_info *info)
 	    info->audit_rows, info->audit_head);
 }
 
+/* For a script moving stations: the rows by table name, the scans, the audit head. */
+static void
+print_copy_json(const struct wf_copy_info *info)
+{
+	struct json_object *o = json_object_new_object(), *tables = json_object_new_object();
+
+	for (size_t i = 0; i < info->table_count; i++)
+		json_object_object_add(tables, info->tables[i].table,
+				       json_object_new_int64(info->tables[i].rows));
+	cli_json_add_string(o, "target", target);
+	json_object_object_add(o, "tables", tables);
+	json_object_object_add(o, "scans", json_object_new_int64((int64_t)info->files));
+	json_object_object_add(o, "audit_rows", json_object_new_int64(info->audit_rows));
+	cli_json_add_string(o, "audit_head", info->audit_head);
+	cli_print_json(o);
+}
+
 int
 cmd_migrate(struct cli *cli, const struct cli_command *self, int argc, char **argv)
 {
@@ -79,6 +96,8 @@ cmd_migrate(struct cli *cli, const struct cli_command *self, int argc, char **ar
 		return cli_fail_wf(cli, &err);
 	if (wf_store_copy(cli->store, to, &info, &err) != WF_OK)
 		r = cli_fail_wf(cli, &err);
+	else if (cli->json)
+		print_copy_json(&info);
 	else
 		print_copy(&info);
 	wf_store_close(to);
