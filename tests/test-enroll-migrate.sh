@@ -167,12 +167,23 @@ t_ok "the_server_takes_the_next_number_and_the_next_act" the_server_takes_the_ne
 
 the_servers_store_goes_back_to_a_new_file() {
 	dump "$TARGET" >"$T_DIR/server.dump" &&
-	e kasi --db "$TARGET" migrate --to "$T_DIR/export.db" >/dev/null &&
+	e kasi --db "$TARGET" --json migrate --to "$T_DIR/export.db" >"$T_DIR/export.json" &&
 	dump "$T_DIR/export.db" >"$T_DIR/export.dump" &&
+	[ "$(jq -r .tables.applications "$T_DIR/export.json")" -eq \
+		"$(grep -c '^applications|' "$T_DIR/export.dump")" ] &&
+	[ "$(jq -r .audit_head "$T_DIR/export.json")" = \
+		"$(sqlite3 "$T_DIR/export.db" 'SELECT hash FROM audit_head')" ] &&
 	diff "$T_DIR/server.dump" "$T_DIR/export.dump" &&
 	e kasi --db "$T_DIR/export.db" audit verify >/dev/null &&
 	[ -n "$(find "$T_DIR/export.db.files" -type f -name 'ktp_copy-*')" ]
 }
 t_ok "the_servers_store_goes_back_to_a_new_file" the_servers_store_goes_back_to_a_new_file
+
+the_copy_is_reported_in_indonesian() {
+	e kasi --lang id --db "$T_DIR/export.db" migrate --to "$T_DIR/again.db" >"$T_DIR/id.out" &&
+	grep -q "^Penyimpanan disalin ke " "$T_DIR/id.out" && grep -q "masa jabatan pejabat" "$T_DIR/id.out" &&
+	grep -q "hasil pindaian disalin" "$T_DIR/id.out" && ! grep -qi "copied\|audit rows" "$T_DIR/id.out"
+}
+t_ok "the_copy_is_reported_in_indonesian" the_copy_is_reported_in_indonesian
 
 t_done
