@@ -210,7 +210,9 @@ target_scan_path(struct copy_run *run, const char *source, char dir[4096], char 
 
 	while (folder && folder > source && folder[-1] != '/')
 		folder--;
-	if (!name || !folder || folder == name || name[1] == '\0')
+	/* Nothing that could climb out of the data directory ("..") or name a hidden file. */
+	if (!name || !folder || folder == name || name[1] == '\0' || name[1] == '.' ||
+	    folder[0] == '.')
 		return wf_fail(err, WF_ERR_INVALID,
 			       _("scan %s is not in a station's data directory"), source);
 	if ((size_t)snprintf(dir, 4096, "%s/%.*s", run->to->data_dir, (int)(name - folder),
