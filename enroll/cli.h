@@ -222,7 +222,7 @@ extern const struct cli_option official_add_options[], apply_options[], edit_opt
     list_options[], report_options[], token_wait_options[], token_reset_options[],
     restore_options[], official_list_options[], official_edit_options[],
     official_deactivate_options[], paper_options[], station_set_options[];
-extern const struct cli_option audit_verify_options[];
+extern const struct cli_option audit_verify_options[], migrate_options[];
 
 /*
  * The option tables that end with each issuer connector's settings, from issuer/'s table:
@@ -284,6 +284,7 @@ int cmd_report(struct cli *cli, const struct cli_command *self, int argc, char *
 int cmd_audit_verify(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_backup(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_restore(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_migrate(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_token_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_token_info(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_token_wait(struct cli *cli, const struct cli_command *self, int argc, char **argv);

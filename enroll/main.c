@@ -73,6 +73,8 @@ static const struct cli_command commands[] = {
      N_("write a backup of the station (database, files, manifest) to the new DIR")},
     {"restore", NULL, CLI_NO_STEP, cmd_restore, restore_options, "DIR",
      N_("check a backup in full, then restore the station from it")},
+    {"migrate", NULL, CLI_NO_STEP, cmd_migrate, migrate_options, NULL,
+     N_("copy the whole store with its history and scans into an empty one (PostgreSQL)")},
     {"token", "list", CLI_NO_STEP, cmd_token_list, NULL, NULL, N_("list readers and tokens")},
     {"token", "info", CLI_NO_STEP, cmd_token_info, NULL, NULL, N_("show a token's details")},
     {"token", "wait", CLI_NO_STEP, cmd_token_wait, token_wait_options, NULL,

@@ -27,6 +27,11 @@ enum wf_query {
 	WF_Q_HOLDERS_QUARTER, /* (report-holders.c) */
 	WF_Q_HOLDERS_YEAR,
 	WF_Q_GRANT_LOGIN, /* ?1 an official's login: let in to act (NULL: nothing to do) */
+	/*
+	 * After a copy with its ids (copy.c): ?1 a table, ?2 the id its next row gets. NULL
+	 * where the engine continues past the largest id by itself.
+	 */
+	WF_Q_CONTINUE_IDS,
 	WF_Q_COUNT
 };
 
@@ -55,7 +60,8 @@ struct wf_driver {
 	struct wf_stmt *(*prepare)(struct wf_db *db, const char *sql);
 	void (*bind_text)(struct wf_stmt *stmt, int index, const char *text); /* NULL: NULL */
 	void (*bind_int64)(struct wf_stmt *stmt, int index, int64_t value);
-	int (*step)(struct wf_stmt *stmt); /* enum wf_step_result */
+	void (*bind_null)(struct wf_stmt *stmt, int index); /* of any column's type */
+	int (*step)(struct wf_stmt *stmt);		    /* enum wf_step_result */
 	int64_t (*column_int64)(struct wf_stmt *stmt, int column);
 	const char *(*column_text)(struct wf_stmt *stmt, int column); /* NULL for NULL */
 	int64_t (*changes)(struct wf_stmt *stmt); /* rows the finished statement changed */
@@ -93,6 +99,8 @@ int wf_prepare(struct wf_store *store, const char *sql, struct wf_stmt **stmt,
 /* Bind text, NULL as SQL NULL. */
 int wf_bind_text(struct wf_stmt *stmt, int index, const char *text);
 void wf_bind_int64(struct wf_stmt *stmt, int index, int64_t value);
+/* SQL NULL where the column's type decides (an integer column's NULL). */
+void wf_bind_null(struct wf_stmt *stmt, int index);
 int wf_next(struct wf_stmt *stmt);
 int64_t wf_column_int64(struct wf_stmt *stmt, int column);
 int wf_column_int(struct wf_stmt *stmt, int column);

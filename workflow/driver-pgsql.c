@@ -247,6 +247,13 @@ pg_bind_int64(struct wf_stmt *stmt, int index, int64_t value)
 	bind(statement(stmt), index, text, INT8_OID);
 }
 
+/* Unspecified (OID 0): the server takes the column's type, as for a NULL in an int8 column. */
+static void
+pg_bind_null(struct wf_stmt *stmt, int index)
+{
+	bind(statement(stmt), index, NULL, 0);
+}
+
 static int
 pg_step(struct wf_stmt *stmt)
 {
@@ -431,6 +438,8 @@ static const char *const pgsql_queries[WF_Q_COUNT] = {
     [WF_Q_HOLDERS_QUARTER] = "to_char(" LOCAL_TIME ", 'YYYY-\"Q\"Q')",
     [WF_Q_HOLDERS_YEAR] = "to_char(" LOCAL_TIME ", 'YYYY')",
     [WF_Q_GRANT_LOGIN] = "SELECT enroll_grant_login(?1)",
+    /* A copy's explicit ids leave the identity's sequence behind: move it past them. */
+    [WF_Q_CONTINUE_IDS] = "SELECT setval(pg_get_serial_sequence(?1, 'id'), ?2, false)",
 };
 
 const struct wf_driver wf_driver_pgsql = {
@@ -440,6 +449,7 @@ const struct wf_driver wf_driver_pgsql = {
     .prepare = pg_prepare,
     .bind_text = pg_bind_text,
     .bind_int64 = pg_bind_int64,
+    .bind_null = pg_bind_null,
     .step = pg_step,
     .column_int64 = pg_column_int64,
     .column_text = pg_column_text,

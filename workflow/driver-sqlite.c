@@ -343,6 +343,12 @@ sq_bind_int64(struct wf_stmt *stmt, int index, int64_t value)
 	sqlite3_bind_int64(statement(stmt)->stmt, index, value);
 }
 
+static void
+sq_bind_null(struct wf_stmt *stmt, int index)
+{
+	sqlite3_bind_null(statement(stmt)->stmt, index);
+}
+
 static int
 sq_step(struct wf_stmt *stmt)
 {
@@ -490,6 +496,7 @@ static const char *const sqlite_queries[WF_Q_COUNT] = {
     [WF_Q_HOLDERS_QUARTER] = "strftime('%Y', " LOCAL_TIME ") || '-Q' || "
 			     "((CAST(strftime('%m', " LOCAL_TIME ") AS INTEGER) + 2) / 3)",
     [WF_Q_HOLDERS_YEAR] = "strftime('%Y', " LOCAL_TIME ")",
+    [WF_Q_CONTINUE_IDS] = NULL, /* a rowid continues past the largest one */
 };
 
 const struct wf_driver wf_driver_sqlite = {
@@ -499,6 +506,7 @@ const struct wf_driver wf_driver_sqlite = {
     .prepare = sq_prepare,
     .bind_text = sq_bind_text,
     .bind_int64 = sq_bind_int64,
+    .bind_null = sq_bind_null,
     .step = sq_step,
     .column_int64 = sq_column_int64,
     .column_text = sq_column_text,

@@ -114,6 +114,11 @@ wf_tx_end(struct wf_store *store, int r, bool keep, struct wf_error *err)
 int
 wf_read_begin(struct wf_store *store, struct wf_error *err)
 {
+	/* Inside a transaction already (a copy checking what it wrote): that one's view serves. */
+	if (store->driver->in_transaction(store->db)) {
+		store->nested_reads++;
+		return WF_OK;
+	}
 	if (!store->driver->begin(store->db, WF_TX_READ))
 		return wf_fail_db(err, store, _("begin"));
 	return WF_OK;
@@ -122,6 +127,10 @@ wf_read_begin(struct wf_store *store, struct wf_error *err)
 void
 wf_read_end(struct wf_store *store)
 {
+	if (store->nested_reads > 0) {
+		store->nested_reads--;
+		return;
+	}
 	/* A read changed nothing worth keeping: its temporary tables go with the snapshot. */
 	store->driver->rollback(store->db);
 }
@@ -159,6 +168,12 @@ void
 wf_bind_int64(struct wf_stmt *stmt, int index, int64_t value)
 {
 	stmt->driver->bind_int64(stmt, index, value);
+}
+
+void
+wf_bind_null(struct wf_stmt *stmt, int index)
+{
+	stmt->driver->bind_null(stmt, index);
 }
 
 int

@@ -24,6 +24,7 @@ struct wf_store {
 	void *clock_arg;
 	bool
 	    write_checked; /* the file passed PRAGMA quick_check before this handle's first write */
+	int nested_reads;  /* wf_read_begin calls inside a transaction already open */
 };
 
 /* Now by the store's clock. */

@@ -253,6 +253,31 @@ int wf_backup_check(const char *dir, struct wf_backup_info *info, struct wf_erro
 int wf_restore(const char *dir, const char *db_path, bool replace, struct wf_backup_info *info,
 	       struct wf_error *err);
 
+/* What wf_store_copy copied: the rows of each table in the order copied, the scans. */
+#define WF_COPY_TABLES_MAX 16
+struct wf_copy_info {
+	struct {
+		const char *table; /* static: the table's name */
+		int64_t rows;
+	} tables[WF_COPY_TABLES_MAX];
+	size_t table_count;
+	size_t files;	    /* scans copied into the target's data directory */
+	int64_t audit_rows; /* the audit head both stores now hold */
+	char audit_head[65];
+};
+/*
+ * Copy every record of from, with its ids and all its history, into to, a store of either
+ * engine that holds no office, official, application or audit row (WF_ERR_EXISTS otherwise,
+ * nothing written): one read snapshot of from, one transaction on to. The scans are copied
+ * into to's data directory, each checked against its recorded SHA-256 (WF_ERR_AUDIT), and
+ * the records name the copies; locks are not copied. to commits only if its audit chain
+ * verifies, its records agree with the chain and its head and trigger-kept summaries are
+ * from's (WF_ERR_AUDIT otherwise); on any failure to keeps nothing, not even a scan.
+ * info (may be NULL) on success.
+ */
+int wf_store_copy(struct wf_store *from, struct wf_store *to, struct wf_copy_info *info,
+		  struct wf_error *err);
+
 /* ---------------------------------------------------------------- office, settings */
 
 #define WF_NAME_MAX 256 /* bytes of UTF-8, including the NUL */

@@ -1,0 +1,189 @@
+#!/bin/sh
+# test-enroll-migrate.sh: a sqlite station walked through the SOP (a holder with key and
+# certificate, applications returned, rejected and waiting, an official edited and one
+# deactivated, a refusal audited, a scan) moves to a fresh PostgreSQL database with
+# enroll migrate: every table row for row, the scans with their hashes, the audit head,
+# show and the holders report the same, numbering and acts going on there. A target
+# that fails midway, or a scan changed behind its record, leaves the target empty; a
+# second migrate is refused and changes nothing. The server's store goes back to a file.
+. "$top_srcdir/tests/enroll-lib.sh"
+
+# The source is a sqlite file whatever backend the suite runs on. The target: the test
+# cluster's database (ENROLL_TEST_PG), or one of a cluster this test starts and stops.
+export ENROLL_DB="$T_DIR/enroll.db" ENROLL_STATE_DIR="$T_DIR/state"
+if [ -n "${ENROLL_TEST_PG:-}" ]; then
+	PG=$ENROLL_TEST_PG TARGET_DB=$T_PG_DB
+else
+	PG=$T_DIR/pg TARGET_DB=enroll
+	chmod 711 "$T_DIR" # the server runs as postgres and reaches its directory through it
+	sh "$top_srcdir/scripts/pg-cluster.sh" start "$PG" ||
+		{ echo "Bail out! no PostgreSQL cluster (scripts/pg-cluster.sh)"; exit 1; }
+	trap 'sh "$top_srcdir/scripts/pg-cluster.sh" stop "$PG"; t_cleanup' EXIT
+	psql -h "$PG" -d postgres -qAt -c "CREATE DATABASE $TARGET_DB" >/dev/null ||
+		{ echo "Bail out! no target database"; exit 1; }
+fi
+TARGET="postgresql:///$TARGET_DB?host=$PG"
+TARGET_FILES=$ENROLL_STATE_DIR/$(printf '%s' "$TARGET" | tr -c 'A-Za-z0-9.-' '_')
+
+# Every column but scan_path (the copy names its own file), in a fixed order.
+TABLES='office|id, name, city|id
+settings|key, value|key
+officials|id, name, nip, role, login, created_at, active, position, ended_at, end_reason, superseded_by|id
+applicants|id, full_name, nik, nip, email, phone, position, employment, work_unit, agency, city, created_at, rank_grade, province|id
+applications|id, number, year, seq, applicant_id, state, step, created_at, updated_at, step_started_at, request_type, issuer|id
+documents|application_id, kind, received, received_at, scan_sha256|application_id, kind
+events|id, application_id, step, action, from_state, to_state, actor_id, role, started_at, ended_at, minutes, standard_minutes, note, on_behalf_id, paper_reference|id
+keys|id, application_id, status, token_serial, token_model, key_type, key_label, key_id, csr_pem, actor_id, begun_at, completed_at, abandon_reason, marker|id
+certificates|id, application_id, serial, issuer, subject, not_before, not_after, imported_at, sha256|id
+token_events|id, token_serial, application_id, action, key_id, detail, actor_id, at|id
+papers|id, kind, subject, year, seq, issued_at, prints, audit_rows|id
+audit|seq, at, login, kind, application, action, result, detail, prev_hash, hash|seq
+audit_head|id, seq, hash|id
+step_time_days|day, step, action, minutes, acts|day, step, action, minutes'
+
+# dump STORE: every table's rows as text, read by sqlite3 or psql, not by enroll.
+dump() {
+	printf '%s\n' "$TABLES" | while IFS='|' read -r table columns order; do
+		sql="SELECT '$table', $columns FROM $table ORDER BY $order"
+		case $1 in
+		postgresql://*) psql -d "$1" -qAtX -F '|' -c "$sql" ;;
+		*) sqlite3 "$1" "$sql" ;;
+		esac || echo "dump of $table failed"
+	done
+}
+
+# target_is_empty: no row in any table of the target, no file in its data directory.
+target_is_empty() {
+	dump "$TARGET" >"$T_DIR/target.dump" &&
+	[ ! -s "$T_DIR/target.dump" ] || { echo "the target holds:"; head "$T_DIR/target.dump"; return 1; }
+	[ -z "$(find "$TARGET_FILES" -type f 2>/dev/null)" ] ||
+		{ echo "files left:"; find "$TARGET_FILES" -type f; return 1; }
+}
+
+# The station: a holder, a returned, a rejected and a waiting application.
+printf '%%PDF-1.4\nktp\n%%%%EOF\n' >"$T_DIR/ktp.pdf"
+t_station && t_softhsm 1 &&
+HOLDER=$(e kasi apply --name "Siti Rahmawati" --nik 6172015505900001 --nip 199005152015032001 \
+	--email siti@singkawangkota.go.id --phone 081234567890 --position Analis \
+	--unit "Bagian Umum" --agency Setda --document "ktp=$T_DIR/ktp.pdf" --document letter \
+	--document form --document sk) &&
+t_to_sent "$HOLDER" && t_keygen "$HOLDER" "" >/dev/null && t_import "$HOLDER" >/dev/null &&
+e kasi handover "$HOLDER" --receipt "$T_DIR/receipt.pdf" >/dev/null &&
+RETURNED=$(t_apply "Hadi") && e kadis return "$RETURNED" --reason "SK belum dilampirkan" >/dev/null &&
+REJECTED=$(t_apply "Joko") && e kadis reject "$REJECTED" --reason "bukan pegawai" >/dev/null &&
+e kasi official edit kadis --name "Evan Ernanda, S.Kom." >/dev/null &&
+WAITING=$(t_apply "Wati") && t_expect_status 6 e kabid dispose "$WAITING" 2>/dev/null &&
+e kasi official deactivate kabid --reason "mutasi" >/dev/null &&
+[ "$(sqlite3 "$ENROLL_DB" "SELECT state FROM applications WHERE number = '$HOLDER'")" = active ] ||
+	{ echo "Bail out! the station cannot be walked through the SOP"; exit 1; }
+SCAN=$(sqlite3 "$ENROLL_DB" "SELECT scan_path FROM documents WHERE scan_path <> ''")
+cp "$SCAN" "$T_DIR/scan.kept"
+
+a_scan_changed_behind_its_record_stops_the_migrate_and_leaves_the_target_empty() {
+	echo changed >>"$SCAN"
+	t_expect_status 22 e kasi migrate --to "$TARGET" >/dev/null 2>"$T_DIR/err"
+	got=$?
+	cp "$T_DIR/scan.kept" "$SCAN"
+	[ "$got" -eq 0 ] && grep -q "SHA-256" "$T_DIR/err" && target_is_empty
+}
+t_ok "a_scan_changed_behind_its_record_stops_the_migrate_and_leaves_the_target_empty" \
+	a_scan_changed_behind_its_record_stops_the_migrate_and_leaves_the_target_empty
+
+# certificates come after the officials, applications, documents and keys: midway.
+a_target_failing_midway_keeps_nothing() {
+	psql -d "$TARGET" -qAtX -c "CREATE FUNCTION t_refuse() RETURNS trigger LANGUAGE plpgsql
+		AS \$\$ BEGIN RAISE EXCEPTION 'certificates may not be written'; END \$\$;
+		CREATE TRIGGER t_refuse BEFORE INSERT ON certificates
+		FOR EACH ROW EXECUTE FUNCTION t_refuse()" >/dev/null || return 1
+	t_expect_status 3 e kasi migrate --to "$TARGET" >/dev/null 2>"$T_DIR/err"
+	got=$?
+	psql -d "$TARGET" -qAtX -c "DROP TRIGGER t_refuse ON certificates" >/dev/null
+	[ "$got" -eq 0 ] && grep -q "certificates may not be written" "$T_DIR/err" && target_is_empty
+}
+t_ok "a_target_failing_midway_keeps_nothing" a_target_failing_midway_keeps_nothing
+
+every_table_is_on_the_server_row_for_row() {
+	dump "$ENROLL_DB" >"$T_DIR/source.dump" &&
+	e kasi migrate --to "$TARGET" >"$T_DIR/migrate.out" &&
+	grep -q "$(sqlite3 "$ENROLL_DB" 'SELECT hash FROM audit_head')" "$T_DIR/migrate.out" &&
+	dump "$TARGET" >"$T_DIR/target.dump" &&
+	diff "$T_DIR/source.dump" "$T_DIR/target.dump" &&
+	[ "$(grep -c '^certificates|' "$T_DIR/target.dump")" -eq 1 ] &&
+	[ "$(grep -c '^keys|' "$T_DIR/target.dump")" -eq 1 ]
+}
+t_ok "every_table_is_on_the_server_row_for_row" every_table_is_on_the_server_row_for_row
+
+the_scans_are_in_the_servers_files_with_their_hashes() {
+	psql -d "$TARGET" -qAtX -F ' ' -c \
+		"SELECT scan_sha256, scan_path FROM documents WHERE scan_path <> ''" >"$T_DIR/scans" &&
+	[ "$(wc -l <"$T_DIR/scans")" -eq 1 ] &&
+	while read -r sha path; do
+		case $path in "$TARGET_FILES"/*) ;; *) echo "not in $TARGET_FILES: $path"; exit 1 ;; esac
+		[ "$(sha256sum <"$path" | cut -d' ' -f1)" = "$sha" ] || exit 1
+	done <"$T_DIR/scans" &&
+	[ ! -e "$TARGET_FILES/locks" ] && cmp -s "$SCAN" "$T_DIR/scan.kept"
+}
+t_ok "the_scans_are_in_the_servers_files_with_their_hashes" \
+	the_scans_are_in_the_servers_files_with_their_hashes
+
+audit_verify_passes_on_the_server_with_the_stations_head() {
+	e kasi --db "$TARGET" audit verify >"$T_DIR/verify" &&
+	grep -q "$(sqlite3 "$ENROLL_DB" 'SELECT hash FROM audit_head')" "$T_DIR/verify" &&
+	[ "$(psql -d "$TARGET" -qAtX -c "SELECT count(*) FROM audit WHERE kind = 'refusal' AND login = 'kabid'")" -ge 1 ]
+}
+t_ok "audit_verify_passes_on_the_server_with_the_stations_head" \
+	audit_verify_passes_on_the_server_with_the_stations_head
+
+show_and_the_holders_report_print_the_same() {
+	for number in "$HOLDER" "$RETURNED" "$REJECTED" "$WAITING"; do
+		e kasi show "$number" >"$T_DIR/show.sqlite" &&
+		e kasi --db "$TARGET" show "$number" >"$T_DIR/show.pg" &&
+		diff "$T_DIR/show.sqlite" "$T_DIR/show.pg" || return 1
+	done
+	e kasi report holders --by all >"$T_DIR/holders.sqlite" &&
+	e kasi --db "$TARGET" report holders --by all >"$T_DIR/holders.pg" &&
+	diff "$T_DIR/holders.sqlite" "$T_DIR/holders.pg" && grep -q "Bagian Umum" "$T_DIR/holders.pg"
+}
+t_ok "show_and_the_holders_report_print_the_same" show_and_the_holders_report_print_the_same
+
+a_second_migrate_is_refused_and_changes_nothing() {
+	dump "$TARGET" >"$T_DIR/before" &&
+	t_expect_status 8 e kasi migrate --to "$TARGET" >/dev/null 2>"$T_DIR/err" &&
+	grep -q "already" "$T_DIR/err" &&
+	dump "$TARGET" >"$T_DIR/after" && diff "$T_DIR/before" "$T_DIR/after"
+}
+t_ok "a_second_migrate_is_refused_and_changes_nothing" a_second_migrate_is_refused_and_changes_nothing
+
+the_server_takes_the_next_number_and_the_next_act() {
+	last=$(sqlite3 "$ENROLL_DB" "SELECT max(seq) FROM applications")
+	next=$(export ENROLL_DB="$TARGET" && t_apply "Xena") &&
+	[ "$(printf '%s' "$next" | sed 's,.*/0*,,')" -eq $((last + 1)) ] &&
+	e kadis --db "$TARGET" dispose "$WAITING" --note "ke Kabid" >/dev/null &&
+	[ "$(psql -d "$TARGET" -qAtX -c "SELECT state FROM applications WHERE number = '$WAITING'")" = \
+		disposed_kadis ] &&
+	e kasi --db "$TARGET" audit verify >/dev/null
+}
+t_ok "the_server_takes_the_next_number_and_the_next_act" the_server_takes_the_next_number_and_the_next_act
+
+the_servers_store_goes_back_to_a_new_file() {
+	dump "$TARGET" >"$T_DIR/server.dump" &&
+	e kasi --db "$TARGET" --json migrate --to "$T_DIR/export.db" >"$T_DIR/export.json" &&
+	dump "$T_DIR/export.db" >"$T_DIR/export.dump" &&
+	[ "$(jq -r .tables.applications "$T_DIR/export.json")" -eq \
+		"$(grep -c '^applications|' "$T_DIR/export.dump")" ] &&
+	[ "$(jq -r .audit_head "$T_DIR/export.json")" = \
+		"$(sqlite3 "$T_DIR/export.db" 'SELECT hash FROM audit_head')" ] &&
+	diff "$T_DIR/server.dump" "$T_DIR/export.dump" &&
+	e kasi --db "$T_DIR/export.db" audit verify >/dev/null &&
+	[ -n "$(find "$T_DIR/export.db.files" -type f -name 'ktp_copy-*')" ]
+}
+t_ok "the_servers_store_goes_back_to_a_new_file" the_servers_store_goes_back_to_a_new_file
+
+the_copy_is_reported_in_indonesian() {
+	e kasi --lang id --db "$T_DIR/export.db" migrate --to "$T_DIR/again.db" >"$T_DIR/id.out" &&
+	grep -q "^Penyimpanan disalin ke " "$T_DIR/id.out" && grep -q "masa jabatan pejabat" "$T_DIR/id.out" &&
+	grep -q "hasil pindaian disalin" "$T_DIR/id.out" && ! grep -qi "copied\|audit rows" "$T_DIR/id.out"
+}
+t_ok "the_copy_is_reported_in_indonesian" the_copy_is_reported_in_indonesian
+
+t_done
