@@ -109,7 +109,11 @@ every_table_is_on_the_server_row_for_row() {
 	dump "$TARGET" >"$T_DIR/target.dump" &&
 	diff "$T_DIR/source.dump" "$T_DIR/target.dump" &&
 	[ "$(grep -c '^certificates|' "$T_DIR/target.dump")" -eq 1 ] &&
-	[ "$(grep -c '^keys|' "$T_DIR/target.dump")" -eq 1 ]
+	[ "$(grep -c '^keys|' "$T_DIR/target.dump")" -eq 1 ] &&
+	# the active officials' logins are let in to act from their own logins
+	[ "$(psql -d "$TARGET" -qAtX -c "SELECT count(*) FROM officials o WHERE o.active = 1
+		AND pg_has_role(o.login, 'enroll_official', 'MEMBER')")" -eq \
+		"$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM officials WHERE active = 1")" ]
 }
 t_ok "every_table_is_on_the_server_row_for_row" every_table_is_on_the_server_row_for_row
 

@@ -419,6 +419,26 @@ check_copy(struct copy_run *run, struct wf_error *err)
 	return r;
 }
 
+/* On a server, the active officials' logins are let in, as official add does. */
+static int
+grant_logins(struct wf_store *to, struct wf_error *err)
+{
+	struct wf_stmt *stmt = NULL;
+	int r, rc = WF_DONE;
+
+	if (!wf_query_sql(to, WF_Q_GRANT_LOGIN))
+		return WF_OK;
+	if ((r = wf_prepare(to, "SELECT login FROM officials WHERE active = 1 ORDER BY id", &stmt,
+			    err)) != WF_OK)
+		return r;
+	while (r == WF_OK && (rc = wf_next(stmt)) == WF_ROW)
+		r = wf_official_grant_login(to, wf_column_text(stmt, 0), err);
+	if (r == WF_OK && rc != WF_DONE)
+		r = wf_fail_db(err, to, _("read the officials"));
+	wf_finalize(stmt);
+	return r;
+}
+
 static int
 copy_all(struct copy_run *run, struct wf_error *err)
 {
@@ -432,6 +452,8 @@ copy_all(struct copy_run *run, struct wf_error *err)
 			return r;
 		run->info->table_count = i + 1;
 	}
+	if ((r = grant_logins(run->to, err)) != WF_OK)
+		return r;
 	return check_copy(run, err);
 }
 

@@ -316,9 +316,8 @@ insert_official(struct wf_store *store, const struct wf_official *official, int6
 	return r;
 }
 
-/* On a server, the official's own login is let in to act (and made if it is not there). */
-static int
-grant_login(struct wf_store *store, const char *login, struct wf_error *err)
+int
+wf_official_grant_login(struct wf_store *store, const char *login, struct wf_error *err)
 {
 	const char *sql = wf_query_sql(store, WF_Q_GRANT_LOGIN);
 	struct wf_stmt *stmt = NULL;
@@ -351,7 +350,7 @@ wf_official_add(struct wf_store *store, const struct wf_official *official, cons
 	if ((r = authorize_add(store, official, by_login, err)) == WF_OK &&
 	    (r = check_one_role(store, official, 0, err)) == WF_OK &&
 	    (r = insert_official(store, official, &id, err)) == WF_OK &&
-	    (r = grant_login(store, official->login, err)) == WF_OK) {
+	    (r = wf_official_grant_login(store, official->login, err)) == WF_OK) {
 		snprintf(detail, sizeof(detail), "%s (%s), %s, NIP %s%s%s", official->login,
 			 wf_role_name(official->role), official->name, official->nip,
 			 official->position[0] ? ", " : "", official->position);

@@ -129,6 +129,9 @@ int wf_collect_rows(struct wf_store *store, struct wf_stmt *stmt, size_t size,
 		    wf_read_row_fn read_row, const char *what, void **out, size_t *count,
 		    struct wf_error *err);
 
+/* On a server, an official's own login is let in to act (made if it is not there). */
+int wf_official_grant_login(struct wf_store *store, const char *login, struct wf_error *err);
+
 /* One audit row; appended inside the caller's transaction. */
 struct wf_audit_entry {
 	const char *login;
