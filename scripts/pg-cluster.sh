@@ -18,6 +18,8 @@ as_postgres() {
 case "$action" in
 start)
 	mkdir -p "$dir"
+	# Its socket is there: every login may reach it (peer authentication decides who).
+	chmod 755 "$dir"
 	[ "$(id -u)" -ne 0 ] || chown postgres "$dir"
 	as_postgres "$bin/initdb" -D "$dir/data" -U postgres --auth-local=peer --auth-host=reject \
 		--no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"

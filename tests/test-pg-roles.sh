@@ -18,7 +18,8 @@ if [ -z "${ENROLL_TEST_PG:-}" ]; then
 	export ENROLL_TEST_PG=$own_cluster
 fi
 . "$top_srcdir/tests/enroll-lib.sh"
-trap 't_pg_drop; t_cleanup; [ -z "$own_cluster" ] || sh "$top_srcdir/scripts/pg-cluster.sh" stop "$own_cluster"' EXIT
+trap 't_pg_drop; t_cleanup; [ -z "$own_cluster" ] ||
+	{ sh "$top_srcdir/scripts/pg-cluster.sh" stop "$own_cluster"; rm -rf "$own_cluster"; }' EXIT
 
 for login in kadis kabid kasi; do
 	id "$login" >/dev/null 2>&1 || useradd -M -N -s /usr/sbin/nologin "$login" ||
@@ -27,6 +28,15 @@ for login in kadis kabid kasi; do
 		chmod 700 "$T_DIR/state-$login"
 done
 chmod 711 "$T_DIR"
+# The accounts may not read the checkout: the command and a sanitizer's suppressions are
+# copied where they can.
+cp "$ENROLL" "$T_DIR/enroll" && chmod 755 "$T_DIR/enroll" && ENROLL=$T_DIR/enroll
+supp=$(printf '%s' "${LSAN_OPTIONS:-}" | sed -n 's/.*suppressions=\([^:]*\).*/\1/p')
+if [ -n "$supp" ]; then
+	cp "$supp" "$T_DIR/lsan.supp" && chmod 644 "$T_DIR/lsan.supp"
+	LSAN_OPTIONS=$(printf '%s' "$LSAN_OPTIONS" | sed "s#suppressions=[^:]*#suppressions=$T_DIR/lsan.supp#")
+	export LSAN_OPTIONS
+fi
 
 # e LOGIN ARGS...: enroll run by that OS account itself (no test hook names the login).
 e() {
