@@ -141,6 +141,12 @@ int cli_fail_wf(struct cli *cli, const struct wf_error *err);
 int cli_fail_iss(struct cli *cli, const struct iss_error *err);
 int cli_fail_usage(const char *format, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail_file(const char *path, int errnum);
+/*
+ * The station's default store from its configuration file (ENROLL_CONF, else
+ * $(sysconfdir)/enroll.conf): *db malloc'd, NULL when the file or its setting is absent.
+ * 0, or the exit status of a refusal already said (an unsafe file, an unknown line).
+ */
+int cli_conf_db(char **db);
 /* Exit statuses with their meaning, for help and the man page test. */
 struct cli_exit_code {
 	int status;

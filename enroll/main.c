@@ -317,7 +317,7 @@ main(int argc, char **argv)
 
 	lang = set_language(argc, argv);
 	cli.lang = lang;
-	cli.db_path = getenv("ENROLL_DB") ? getenv("ENROLL_DB") : ENROLL_DEFAULT_DB;
+	cli.db_path = getenv("ENROLL_DB");
 	cli.module_path = getenv("ENROLL_MODULE");
 	set_login(&cli);
 	tok_set_log(log_to_stderr, NULL);
@@ -329,6 +329,12 @@ main(int argc, char **argv)
 		return fail_language(lang);
 	if ((first = cli_parse_globals(&cli, argc, argv)) < 0)
 		return -first;
+	/* --db, then ENROLL_DB, then the station's configuration, then the built-in path. */
+	static char *conf_db; /* kept to the end: cli.db_path may be it */
+	if (cli.db_path == NULL && (r = cli_conf_db(&conf_db)) != 0)
+		return r;
+	if (cli.db_path == NULL)
+		cli.db_path = conf_db ? conf_db : ENROLL_DEFAULT_DB;
 	if (first >= argc || strcmp(argv[first], "--help") == 0 ||
 	    strcmp(argv[first], "help") == 0) {
 		cli_print_usage();
