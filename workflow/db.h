@@ -27,6 +27,7 @@ enum wf_query {
 	WF_Q_HOLDERS_QUARTER, /* (report-holders.c) */
 	WF_Q_HOLDERS_YEAR,
 	WF_Q_GRANT_LOGIN, /* ?1 an official's login: let in to act (NULL: nothing to do) */
+	WF_Q_IS_OWNER,	  /* one row, true when the session is the store's owner (NULL: never) */
 	/*
 	 * After a copy with its ids (copy.c): ?1 a table, ?2 the id its next row gets. NULL
 	 * where the engine continues past the largest id by itself.

@@ -438,6 +438,7 @@ static const char *const pgsql_queries[WF_Q_COUNT] = {
     [WF_Q_HOLDERS_QUARTER] = "to_char(" LOCAL_TIME ", 'YYYY-\"Q\"Q')",
     [WF_Q_HOLDERS_YEAR] = "to_char(" LOCAL_TIME ", 'YYYY')",
     [WF_Q_GRANT_LOGIN] = "SELECT enroll_grant_login(?1)",
+    [WF_Q_IS_OWNER] = "SELECT enroll_is_owner()",
     /* A copy's explicit ids leave the identity's sequence behind: move it past them. */
     [WF_Q_CONTINUE_IDS] = "SELECT setval(pg_get_serial_sequence(?1, 'id'), ?2, false)",
 };
