@@ -285,6 +285,10 @@ int cmd_import(struct cli *cli, const struct cli_command *self, int argc, char *
 int cmd_handover(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_lifecycle(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_show(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+int cmd_scan(struct cli *cli, const struct cli_command *self, int argc, char **argv);
+extern const struct cli_option scan_options[];
+/* A document kind as the operator types it (letter, form, ktp, sk), or a usage error. */
+int cli_document_kind(const char *name, enum wf_document_kind *kind);
 int cmd_list(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_report(struct cli *cli, const struct cli_command *self, int argc, char **argv);
 int cmd_audit_verify(struct cli *cli, const struct cli_command *self, int argc, char **argv);

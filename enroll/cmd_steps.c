@@ -27,16 +27,11 @@ cli_document_name(size_t i)
 								      : NULL;
 }
 
-static int
-parse_document(const char *text, enum wf_document_kind *kind, const char **scan)
+int
+cli_document_kind(const char *name, enum wf_document_kind *kind)
 {
-	const char *eq = strchr(text, '=');
-	size_t len = eq ? (size_t)(eq - text) : strlen(text);
-	char name[64];
 	int parsed;
 
-	*scan = eq ? eq + 1 : NULL;
-	snprintf(name, sizeof(name), "%.*s", (int)len, text);
 	for (size_t i = 0; i < sizeof(document_names) / sizeof(document_names[0]); i++) {
 		if (strcmp(document_names[i].name, name) == 0) {
 			*kind = document_names[i].kind;
@@ -48,6 +43,18 @@ parse_document(const char *text, enum wf_document_kind *kind, const char **scan)
 		return 0;
 	}
 	return cli_fail_usage(_("unknown document '%s': use letter, form, ktp or sk"), name);
+}
+
+static int
+parse_document(const char *text, enum wf_document_kind *kind, const char **scan)
+{
+	const char *eq = strchr(text, '=');
+	size_t len = eq ? (size_t)(eq - text) : strlen(text);
+	char name[64];
+
+	*scan = eq ? eq + 1 : NULL;
+	snprintf(name, sizeof(name), "%.*s", (int)len, text);
+	return cli_document_kind(name, kind);
 }
 
 /*

@@ -56,6 +56,8 @@ static const struct cli_command commands[] = {
     {"lifecycle", NULL, CLI_NO_STEP, cmd_lifecycle, lifecycle_options, "ID EVENT",
      N_("record what happened to a handed-over token or certificate")},
     {"show", NULL, CLI_NO_STEP, cmd_show, NULL, "ID", N_("show an application with its history")},
+    {"scan", NULL, CLI_NO_STEP, cmd_scan, scan_options, "ID DOCUMENT",
+     N_("write a document's scan to a file, its SHA-256 checked against the record")},
     {"list", NULL, CLI_NO_STEP, cmd_list, list_options, NULL, N_("list applications")},
     {"report", NULL, CLI_NO_STEP, cmd_report, report_options, "[REPORT]",
      N_("reports: certificate holders, states, step times, overdue")},

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "fixture.h"
 #include "tap.h"
 #include "wf-fixture.h"
@@ -94,10 +95,17 @@ every_application_keeps_its_state_history_and_scan(void)
 	check_int(wf_application_get(target, numbers[3], &to, &err), WF_OK);
 	if (to) {
 		const struct wf_document *ktp = &to->documents[WF_DOC_KTP];
-		/* In the target's own data directory, the source's left as it was. */
-		check(files && strncmp(ktp->scan_path, files, strlen(files)) == 0);
+		char stored[80], out[4200];
+		/* On a server in the store itself, by its hash; else in the target's directory. */
+		snprintf(stored, sizeof(stored), "scans/%s", from_scan_sha256);
+		if (wft_pg())
+			check_str(ktp->scan_path, stored);
+		else
+			check(files && strncmp(ktp->scan_path, files, strlen(files)) == 0);
 		check_str(ktp->scan_sha256, from_scan_sha256);
-		check_int(access(ktp->scan_path, R_OK), 0);
+		snprintf(out, sizeof(out), "%s/ktp-copied", fixture_tmpdir());
+		check_int(wf_document_scan_save(target, numbers[3], WF_DOC_KTP, out, &err), WF_OK);
+		check_int(access(out, R_OK), 0);
 		check_int(info.files, 1);
 	}
 	wf_application_free(to);
@@ -181,8 +189,15 @@ a_scan_not_its_record_stops_the_copy_and_leaves_the_target_empty(void)
 	check_int(wf_application_get(source, numbers[3], &app, &err), WF_OK);
 	if (!app)
 		return;
-	/* The station's copy of the KTP scan, changed behind its record's back. */
-	if ((f = fopen(app->documents[WF_DOC_KTP].scan_path, "a")) != NULL) {
+	/* The station's copy of the KTP scan (the store's, on a server) changed behind its
+	 * record's back. */
+	if (wft_pg())
+		check_int(wf_exec(source,
+				  "UPDATE scans SET content = content || 'x'::bytea,"
+				  " size = size + 1",
+				  "tamper", &err),
+			  WF_OK);
+	else if ((f = fopen(app->documents[WF_DOC_KTP].scan_path, "a")) != NULL) {
 		fputs("changed\n", f);
 		fclose(f);
 	}

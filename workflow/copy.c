@@ -222,35 +222,78 @@ target_scan_path(struct copy_run *run, const char *source, char dir[4096], char 
 	return WF_OK;
 }
 
-/* Copy one scan into the target's data directory; it must be the one its record hashed. */
 static int
-copy_scan(struct copy_run *run, const char *source, const char *recorded, char path[4096],
-	  struct wf_error *err)
+check_hash(const char *source, const char *sha256, const char *recorded, struct wf_error *err)
 {
-	char dir[4096], sha256[65];
-	int in = -1, out = -1, r;
+	if (recorded && strcmp(sha256, recorded) == 0)
+		return WF_OK;
+	return wf_fail(err, WF_ERR_AUDIT,
+		       _("scan %s is not the one its record holds (SHA-256 %s, recorded %s)"),
+		       source, sha256, recorded ? recorded : "");
+}
+
+/* A new file of the target's data directory for a scan; remembered to go if the copy fails. */
+static int
+open_target(struct copy_run *run, const char *source, char path[4096], int *out,
+	    struct wf_error *err)
+{
+	char dir[4096];
+	int r;
 
 	if ((r = target_scan_path(run, source, dir, path, err)) != WF_OK ||
 	    (r = wf_make_private_dir(run->to->data_dir, err)) != WF_OK ||
 	    (r = wf_make_private_dir(dir, err)) != WF_OK)
 		return r;
+	if ((*out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+		return wf_fail(err, WF_ERR_IO, _("%s: %s"), path, strerror(errno));
+	return remember(run, path, err);
+}
+
+/*
+ * A scan a store keeps, or one going into a store that keeps them: its bytes, checked,
+ * kept by the target's store or written as a file of its data directory.
+ */
+static int
+copy_scan_bytes(struct copy_run *run, const char *source, const char *recorded, char path[4096],
+		struct wf_error *err)
+{
+	unsigned char *data = NULL;
+	char sha256[65];
+	size_t size = 0;
+	int out = -1, r;
+
+	if ((r = wf_scan_load(run->from, source, &data, &size, sha256, err)) == WF_OK &&
+	    (r = check_hash(source, sha256, recorded, err)) == WF_OK) {
+		if (run->to->driver->scans_in_store)
+			r = wf_scan_put(run->to, data, size, sha256, path, err);
+		else if ((r = open_target(run, source, path, &out, err)) == WF_OK &&
+			 (wf_write_all(out, data, size) != 0 || fsync(out) != 0))
+			r = wf_fail(err, WF_ERR_IO, _("%s: %s"), path, strerror(errno));
+	}
+	if (out >= 0)
+		close(out);
+	if (r == WF_OK)
+		run->info->files++;
+	free(data);
+	return r;
+}
+
+/* Copy one scan into the target's data directory; it must be the one its record hashed. */
+static int
+copy_scan(struct copy_run *run, const char *source, const char *recorded, char path[4096],
+	  struct wf_error *err)
+{
+	char sha256[65];
+	int in = -1, out = -1, r;
+
+	if (wf_scan_in_store(source) || run->to->driver->scans_in_store)
+		return copy_scan_bytes(run, source, recorded, path, err);
 	if ((in = open(source, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return wf_fail(err, WF_ERR_IO, _("%s: %s"), source, strerror(errno));
-	if ((out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
-		r = wf_fail(err, WF_ERR_IO, _("%s: %s"), path, strerror(errno));
-		goto out;
-	}
-	if ((r = remember(run, path, err)) != WF_OK ||
-	    (r = wf_copy_hashing(in, out, 0, sha256, err)) != WF_OK)
-		goto out;
-	if (!recorded || strcmp(sha256, recorded) != 0) {
-		r = wf_fail(err, WF_ERR_AUDIT,
-			    _("scan %s is not the one its record holds (SHA-256 %s, recorded %s)"),
-			    source, sha256, recorded ? recorded : "");
-		goto out;
-	}
-	run->info->files++;
-out:
+	if ((r = open_target(run, source, path, &out, err)) == WF_OK &&
+	    (r = wf_copy_hashing(in, out, 0, sha256, err)) == WF_OK &&
+	    (r = check_hash(source, sha256, recorded, err)) == WF_OK)
+		run->info->files++;
 	if (out >= 0)
 		close(out);
 	close(in);

@@ -8,6 +8,7 @@
 #define ENROLL_DB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct wf_error;
@@ -62,9 +63,12 @@ struct wf_driver {
 	void (*bind_text)(struct wf_stmt *stmt, int index, const char *text); /* NULL: NULL */
 	void (*bind_int64)(struct wf_stmt *stmt, int index, int64_t value);
 	void (*bind_null)(struct wf_stmt *stmt, int index); /* of any column's type */
-	int (*step)(struct wf_stmt *stmt);		    /* enum wf_step_result */
+	void (*bind_blob)(struct wf_stmt *stmt, int index, const void *data, size_t size);
+	int (*step)(struct wf_stmt *stmt); /* enum wf_step_result */
 	int64_t (*column_int64)(struct wf_stmt *stmt, int column);
 	const char *(*column_text)(struct wf_stmt *stmt, int column); /* NULL for NULL */
+	/* Valid until the next step; *size its length. NULL for NULL or no memory. */
+	const void *(*column_blob)(struct wf_stmt *stmt, int column, size_t *size);
 	int64_t (*changes)(struct wf_stmt *stmt); /* rows the finished statement changed */
 	void (*reset)(struct wf_stmt *stmt);	  /* to run again; bindings kept */
 	void (*finalize)(struct wf_stmt *stmt);
@@ -84,6 +88,8 @@ struct wf_driver {
 	int (*backup)(struct wf_db *db, const char *path, int64_t *audit_rows, char audit_head[65],
 		      struct wf_error *err);
 	const char *const *queries; /* [WF_Q_COUNT] */
+	/* The scans are kept in the store itself (every station sees them), not as files. */
+	bool scans_in_store;
 };
 
 extern const struct wf_driver wf_driver_sqlite;
@@ -102,6 +108,8 @@ int wf_bind_text(struct wf_stmt *stmt, int index, const char *text);
 void wf_bind_int64(struct wf_stmt *stmt, int index, int64_t value);
 /* SQL NULL where the column's type decides (an integer column's NULL). */
 void wf_bind_null(struct wf_stmt *stmt, int index);
+void wf_bind_blob(struct wf_stmt *stmt, int index, const void *data, size_t size);
+const void *wf_column_blob(struct wf_stmt *stmt, int column, size_t *size);
 int wf_next(struct wf_stmt *stmt);
 int64_t wf_column_int64(struct wf_stmt *stmt, int column);
 int wf_column_int(struct wf_stmt *stmt, int column);

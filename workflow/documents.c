@@ -1,7 +1,8 @@
 /*
  * documents.c: the four documents of an application: received or not, and a scan
- * copied into the data directory beside the database ("<db>.files/<number>/") with
- * its SHA-256, so the record still proves what was received if the original moves.
+ * copied into the data directory beside the database ("<db>.files/<number>/"), or kept
+ * in a server's store itself (scan-store.c), with its SHA-256, so the record still
+ * proves what was received if the original moves.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,9 +31,8 @@ documents_open(enum wf_state state)
 	return false;
 }
 
-/* All of buf, or -1 with errno set: a short write (a full disk) is retried to get its errno. */
-static int
-write_all(int fd, const unsigned char *buf, size_t length)
+int
+wf_write_all(int fd, const unsigned char *buf, size_t length)
 {
 	ssize_t n;
 
@@ -68,7 +68,7 @@ wf_copy_hashing(int in, int out, int64_t limit, char sha256[65], struct wf_error
 			goto out;
 		}
 		if (!EVP_DigestUpdate(md, buf, (size_t)n) ||
-		    (out >= 0 && write_all(out, buf, (size_t)n) != 0)) {
+		    (out >= 0 && wf_write_all(out, buf, (size_t)n) != 0)) {
 			r = wf_fail(err, WF_ERR_IO, _("copying the scan: %s"), strerror(errno));
 			goto out;
 		}
@@ -89,12 +89,31 @@ out:
 	return r;
 }
 
-/* A scan copied into the data directory, not yet (or now) named by the record. */
+/*
+ * A scan copied into the data directory, not yet (or now) named by the record; or, for a
+ * store that keeps its scans (a server), its bytes, kept in the record's transaction.
+ */
 struct scan_copy {
 	char path[4096];
 	char sha256[65];
 	bool created; /* false if a file of the same name, hence content, was there already */
+	unsigned char *content;
+	size_t size;
 };
+
+/* The scan checked as copy_scan checks it, read whole for the store to keep. */
+static int
+load_scan(struct wf_store *store, const char *source, struct scan_copy *copy, struct wf_error *err)
+{
+	int64_t size;
+	int in = -1, r;
+
+	if ((r = wf_scan_open(store, source, &in, &size, err)) != WF_OK)
+		return r;
+	r = wf_scan_read_fd(in, size, &copy->content, &copy->size, copy->sha256, err);
+	close(in);
+	return r;
+}
 
 /*
  * The copy is written under a temporary name, then linked to a name of its own: the kind,
@@ -217,7 +236,7 @@ refuse_closed(const char *number, enum wf_state state, struct wf_error *err)
 /* Inside the transaction; old_scan gets the path the record named before. */
 static int
 record_document(struct wf_store *store, const char *number, enum wf_document_kind kind,
-		bool received, const struct scan_copy *scan, const struct wf_actor *actor,
+		bool received, struct scan_copy *scan, const struct wf_actor *actor,
 		char old_scan[4096], bool *keep, struct wf_error *err)
 {
 	struct wf_app_ref app;
@@ -234,6 +253,10 @@ record_document(struct wf_store *store, const char *number, enum wf_document_kin
 		return r;
 	if (!documents_open(app.state))
 		return refuse_closed(number, app.state, err);
+	if (scan && scan->content &&
+	    (r = wf_scan_put(store, scan->content, scan->size, scan->sha256, scan->path, err)) !=
+		WF_OK)
+		return r;
 	if ((r = recorded_scan(store, app.id, kind, old_scan, err)) != WF_OK ||
 	    (r = update_document(store, app.id, kind, received, scan ? scan->path : NULL,
 				 scan ? scan->sha256 : NULL, err)) != WF_OK)
@@ -269,7 +292,7 @@ wf_document_set(struct wf_store *store, const char *number, enum wf_document_kin
 		struct wf_error *err)
 {
 	struct wf_app_ref app;
-	struct scan_copy scan = {"", "", false};
+	struct scan_copy scan = {"", "", false, NULL, 0};
 	char old_scan[4096] = "";
 	bool keep = false, copied = false;
 	int r;
@@ -283,7 +306,9 @@ wf_document_set(struct wf_store *store, const char *number, enum wf_document_kin
 	if (!documents_open(app.state))
 		return refuse_closed(number, app.state, err);
 	if (scan_path) {
-		if ((r = copy_scan(store, number, kind, scan_path, &scan, err)) != WF_OK)
+		if ((r = store->driver->scans_in_store
+			     ? load_scan(store, scan_path, &scan, err)
+			     : copy_scan(store, number, kind, scan_path, &scan, err)) != WF_OK)
 			return r;
 		copied = true;
 	}
@@ -297,5 +322,6 @@ out:
 		unlink(scan.path);
 	if (r == WF_OK && copied)
 		remove_replaced(store, old_scan, &scan);
+	free(scan.content);
 	return r;
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 /* Type OIDs of the parameters: bound as int8 or as text, as sqlite binds them. */
 #define INT8_OID 20
 #define TEXT_OID 25
+#define BYTEA_OID 17
 #define RETRIES 20
 
 struct pg_db {
@@ -39,6 +41,8 @@ struct pg_stmt {
 	int nparams;
 	char **values;
 	unsigned int *types;
+	int *lengths, *formats; /* of the binary parameters (blobs); 0 for text */
+	unsigned char *blob;	/* the last blob column read, unescaped */
 	PGresult *result;
 	int row, rows;
 	int64_t changes;
@@ -197,6 +201,9 @@ pg_finalize(struct wf_stmt *stmt)
 		clear_values(s);
 	free(s->values);
 	free(s->types);
+	free(s->lengths);
+	free(s->formats);
+	PQfreemem(s->blob);
 	free(s->sql);
 	free(s);
 }
@@ -208,7 +215,9 @@ pg_prepare(struct wf_db *db, const char *sql)
 
 	if (!s || !(s->sql = translate(sql, &s->nparams)) ||
 	    !(s->values = calloc((size_t)s->nparams + 1, sizeof(*s->values))) ||
-	    !(s->types = calloc((size_t)s->nparams + 1, sizeof(*s->types)))) {
+	    !(s->types = calloc((size_t)s->nparams + 1, sizeof(*s->types))) ||
+	    !(s->lengths = calloc((size_t)s->nparams + 1, sizeof(*s->lengths))) ||
+	    !(s->formats = calloc((size_t)s->nparams + 1, sizeof(*s->formats)))) {
 		if (s)
 			pg_finalize(&s->base);
 		snprintf(database(db)->sqlstate, 6, "53200");
@@ -229,6 +238,7 @@ bind(struct pg_stmt *s, int index, char *value, unsigned int type)
 	free(s->values[index - 1]);
 	s->values[index - 1] = value;
 	s->types[index - 1] = type;
+	s->formats[index - 1] = 0;
 }
 
 static void
@@ -254,6 +264,22 @@ pg_bind_null(struct wf_stmt *stmt, int index)
 	bind(statement(stmt), index, NULL, 0);
 }
 
+/* Sent as it is (binary format): a scan's bytes need no escaping. */
+static void
+pg_bind_blob(struct wf_stmt *stmt, int index, const void *data, size_t size)
+{
+	struct pg_stmt *s = statement(stmt);
+	char *copy = size <= INT32_MAX ? malloc(size ? size : 1) : NULL;
+
+	if (copy)
+		memcpy(copy, data, size);
+	bind(s, index, copy, BYTEA_OID);
+	if (copy && index >= 1 && index <= s->nparams) {
+		s->formats[index - 1] = 1;
+		s->lengths[index - 1] = (int)size;
+	}
+}
+
 static int
 pg_step(struct wf_stmt *stmt)
 {
@@ -261,7 +287,7 @@ pg_step(struct wf_stmt *stmt)
 
 	if (!s->result) {
 		s->result = PQexecParams(s->db->conn, s->sql, s->nparams, s->types,
-					 (const char *const *)s->values, NULL, NULL, 0);
+					 (const char *const *)s->values, s->lengths, s->formats, 0);
 		ExecStatusType status = PQresultStatus(s->result);
 		if (status == PGRES_COMMAND_OK) {
 			s->changes = strtoll(PQcmdTuples(s->result), NULL, 10);
@@ -293,6 +319,20 @@ pg_column_text(struct wf_stmt *stmt, int column)
 	    PQgetisnull(s->result, s->row, column))
 		return NULL;
 	return PQgetvalue(s->result, s->row, column);
+}
+
+/* bytea comes as text ("\\x" and hex digits): unescaped into the statement's buffer. */
+static const void *
+pg_column_blob(struct wf_stmt *stmt, int column, size_t *size)
+{
+	struct pg_stmt *s = statement(stmt);
+	const char *text = pg_column_text(stmt, column);
+
+	PQfreemem(s->blob);
+	s->blob = text ? PQunescapeBytea((const unsigned char *)text, size) : NULL;
+	if (!s->blob)
+		*size = 0;
+	return s->blob;
 }
 
 static int64_t
@@ -451,9 +491,11 @@ const struct wf_driver wf_driver_pgsql = {
     .bind_text = pg_bind_text,
     .bind_int64 = pg_bind_int64,
     .bind_null = pg_bind_null,
+    .bind_blob = pg_bind_blob,
     .step = pg_step,
     .column_int64 = pg_column_int64,
     .column_text = pg_column_text,
+    .column_blob = pg_column_blob,
     .changes = pg_changes,
     .reset = pg_reset,
     .finalize = pg_finalize,
@@ -465,4 +507,5 @@ const struct wf_driver wf_driver_pgsql = {
     .fail = pg_fail,
     .check_integrity = pg_check_integrity,
     .queries = pgsql_queries,
+    .scans_in_store = true,
 };

@@ -349,6 +349,21 @@ sq_bind_null(struct wf_stmt *stmt, int index)
 	sqlite3_bind_null(statement(stmt)->stmt, index);
 }
 
+static void
+sq_bind_blob(struct wf_stmt *stmt, int index, const void *data, size_t size)
+{
+	sqlite3_bind_blob64(statement(stmt)->stmt, index, data, size, SQLITE_TRANSIENT);
+}
+
+static const void *
+sq_column_blob(struct wf_stmt *stmt, int column, size_t *size)
+{
+	const void *data = sqlite3_column_blob(statement(stmt)->stmt, column);
+
+	*size = (size_t)sqlite3_column_bytes(statement(stmt)->stmt, column);
+	return data;
+}
+
 static int
 sq_step(struct wf_stmt *stmt)
 {
@@ -507,9 +522,11 @@ const struct wf_driver wf_driver_sqlite = {
     .bind_text = sq_bind_text,
     .bind_int64 = sq_bind_int64,
     .bind_null = sq_bind_null,
+    .bind_blob = sq_bind_blob,
     .step = sq_step,
     .column_int64 = sq_column_int64,
     .column_text = sq_column_text,
+    .column_blob = sq_column_blob,
     .changes = sq_changes,
     .reset = sq_reset,
     .finalize = sq_finalize,

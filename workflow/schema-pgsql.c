@@ -113,6 +113,12 @@ static const char schema[] =
     "  kind TEXT NOT NULL, subject TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL,"
     "  issued_at BIGINT NOT NULL, prints INTEGER NOT NULL DEFAULT 0,"
     "  audit_rows BIGINT NOT NULL DEFAULT 0, UNIQUE (kind, subject), UNIQUE (year, seq));"
+    /*
+     * The scans themselves, so that every station sees them: by their SHA-256 (the
+     * documents name it), never changed or removed.
+     */
+    "CREATE TABLE scans (sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL,"
+    "  content BYTEA NOT NULL, CHECK (length(content) = size));"
     /* The procedure as data: procedure.c's table, reloaded at every migration. */
     "CREATE TABLE procedure_transitions ("
     "  from_state TEXT NOT NULL, action TEXT NOT NULL, to_state TEXT NOT NULL,"
@@ -226,6 +232,8 @@ static const char schema[] =
     "  FOR EACH ROW EXECUTE FUNCTION enroll_check_kasi();"
     "CREATE TRIGGER documents_check BEFORE INSERT OR UPDATE ON documents"
     "  FOR EACH ROW EXECUTE FUNCTION enroll_check_kasi();"
+    "CREATE TRIGGER scans_check BEFORE INSERT ON scans"
+    "  FOR EACH ROW EXECUTE FUNCTION enroll_check_kasi();"
     "CREATE TRIGGER settings_check BEFORE INSERT OR UPDATE OR DELETE ON settings"
     "  FOR EACH ROW EXECUTE FUNCTION enroll_check_kasi();"
     "CREATE TRIGGER office_check BEFORE INSERT OR UPDATE ON office"
@@ -241,7 +249,7 @@ static const char schema[] =
     /* What an official's login may do at all: read, and write what the acts write. */
     "GRANT SELECT ON ALL TABLES IN SCHEMA public TO enroll_official;"
     "GRANT INSERT ON applicants, applications, documents, events, keys, certificates, audit,"
-    "  token_events, papers, officials, settings TO enroll_official;"
+    "  token_events, papers, officials, settings, scans TO enroll_official;"
     "GRANT UPDATE ON applicants, applications, documents, keys, audit_head, papers,"
     "  officials, settings, office TO enroll_official;"
     "GRANT INSERT ON audit_head, office TO enroll_official;"

@@ -176,6 +176,18 @@ wf_bind_null(struct wf_stmt *stmt, int index)
 	stmt->driver->bind_null(stmt, index);
 }
 
+void
+wf_bind_blob(struct wf_stmt *stmt, int index, const void *data, size_t size)
+{
+	stmt->driver->bind_blob(stmt, index, data, size);
+}
+
+const void *
+wf_column_blob(struct wf_stmt *stmt, int column, size_t *size)
+{
+	return stmt->driver->column_blob(stmt, column, size);
+}
+
 int
 wf_next(struct wf_stmt *stmt)
 {

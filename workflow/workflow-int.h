@@ -76,6 +76,21 @@ void wf_applicant_read(struct wf_stmt *stmt, int first, struct wf_applicant *app
  */
 int wf_copy_hashing(int in, int out, int64_t limit, char sha256[65], struct wf_error *err);
 
+/* All of buf, or -1 with errno set: a short write (a full disk) is retried to get its errno. */
+int wf_write_all(int fd, const unsigned char *buf, size_t length);
+
+/* A document's recorded scan is kept in the store ("scans/<sha256>"), not as a file. */
+bool wf_scan_in_store(const char *recorded);
+/* All of fd (at most limit bytes, 0: no limit) into *data (malloc'd), hashed. */
+int wf_scan_read_fd(int fd, int64_t limit, unsigned char **data, size_t *size, char sha256[65],
+		    struct wf_error *err);
+/* The bytes of a recorded scan (a file, or the store's), hashed; *data malloc'd. */
+int wf_scan_load(struct wf_store *store, const char *recorded, unsigned char **data, size_t *size,
+		 char sha256[65], struct wf_error *err);
+/* Keep a scan's bytes in the store (once per content); its recorded name into name. */
+int wf_scan_put(struct wf_store *store, const unsigned char *data, size_t size, const char *sha256,
+		char name[4096], struct wf_error *err);
+
 /*
  * Open a scan for copying (wf_scan_check's checks); *fd is the caller's to close and
  * *size its length when checked.

@@ -530,6 +530,13 @@ int wf_document_set(struct wf_store *store, const char *number, enum wf_document
 #define WF_SETTING_SCAN_MAX "scan_max_bytes"
 #define WF_SCAN_MAX_DEFAULT (20 * 1024 * 1024)
 int wf_scan_check(struct wf_store *store, const char *path, struct wf_error *err);
+/*
+ * Write the scan a document records into the new file out_path (mode 0600; WF_ERR_EXISTS
+ * if something is there), from the store or the station's data directory, its SHA-256
+ * checked against the record first (WF_ERR_AUDIT). WF_ERR_NOT_FOUND without a scan.
+ */
+int wf_document_scan_save(struct wf_store *store, const char *number, enum wf_document_kind kind,
+			  const char *out_path, struct wf_error *err);
 
 /*
  * Perform one transition of the table on an application, in one BEGIN IMMEDIATE
