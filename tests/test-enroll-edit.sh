@@ -25,7 +25,7 @@ corrected_by_the_kasi_and_audited() {
 	e kasi edit "$number" --name "Siti Rahmawati" --unit "Bagian Umum dan Kepegawaian" >/dev/null &&
 	[ "$(record | jq -r .full_name)" = "Siti Rahmawati" ] &&
 	[ "$(record | jq -r .work_unit)" = "Bagian Umum dan Kepegawaian" ] &&
-	detail=$(sqlite3 "$ENROLL_DB" "SELECT detail FROM audit WHERE action = 'edit_applicant'
+	detail=$(t_sql "SELECT detail FROM audit WHERE action = 'edit_applicant'
 		AND result = 'ok' AND login = 'kasi'") &&
 	echo "$detail" | grep -qF "full_name 'Siti Rahmawat' -> 'Siti Rahmawati'" &&
 	echo "$detail" | grep -qF "work_unit 'Bagian Umum' -> 'Bagian Umum dan Kepegawaian'" &&
@@ -43,7 +43,7 @@ t_ok "a_name_too_long_for_the_certificate_is_refused" refused 8 "holds at most 6
 
 not_the_kasi_is_refused_and_audited() {
 	refused 6 "correcting an applicant's data is done by the" e kabid --lang en edit "$number" --name "Siti R." && ! grep -q "step 0" "$T_DIR/err" &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE action = 'edit_applicant'
+	[ "$(t_sql "SELECT count(*) FROM audit WHERE action = 'edit_applicant'
 		AND login = 'kabid' AND result != 'ok'")" -eq 1 ]
 }
 t_ok "an_official_other_than_the_kasi_is_refused_and_the_refusal_audited" \

@@ -31,7 +31,7 @@ serial() {
 
 # recorded NUMBER: the key id the station recorded for an application.
 recorded() {
-	sqlite3 "$ENROLL_DB" "SELECT k.key_id FROM keys k JOIN applications a ON a.id = k.application_id
+	t_sql "SELECT k.key_id FROM keys k JOIN applications a ON a.id = k.application_id
 		WHERE a.number = '$1' AND k.status != 'abandoned' ORDER BY k.id DESC LIMIT 1"
 }
 
@@ -63,7 +63,7 @@ same_name_applicants_keep_their_keys() {
 	grep -q "$a (Siti Rahmawati" "$T_DIR/err" && grep -q "It holds:" "$T_DIR/err" &&
 	t_expect_status 25 t_keygen "$b" "" 2>/dev/null &&
 	dump "Siti Rahmawati" "$T_DIR/after" && cmp "$T_DIR/before" "$T_DIR/after" &&
-	[ "$(recorded "$a")" = "$(sqlite3 "$ENROLL_DB" "SELECT key_id FROM keys k JOIN applications p
+	[ "$(recorded "$a")" = "$(t_sql "SELECT key_id FROM keys k JOIN applications p
 		ON p.id = k.application_id WHERE p.number = '$a' AND k.status = 'complete'")" ] &&
 	[ -z "$(recorded "$b")" ] && [ "$(t_state "$b")" = sent ] &&
 	# on a token of her own the second Siti gets her key, and the first keeps hers
@@ -127,7 +127,7 @@ two_applications_race_for_one_token() {
 	keys=$(pkcs11-tool --module "$T_MODULE" --login --pin "$T_USER_PIN" --list-objects \
 		--type privkey 2>/dev/null | awk '/ID:/ { print $2 }')
 	[ -n "$keys" ] && [ "$keys" = "$(recorded "$a")$(recorded "$b")" ] &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM keys k JOIN applications p ON p.id = k.application_id
+	[ "$(t_sql "SELECT count(*) FROM keys k JOIN applications p ON p.id = k.application_id
 		WHERE p.number IN ('$a', '$b')")" -eq 1 ]
 }
 t_ok "two_applicants_at_once_on_one_token_one_is_refused_with_7_before_touching_it" \
@@ -209,8 +209,8 @@ t_ok "a_key_the_station_did_not_make_is_refused_and_left_alone" foreign_key_is_r
 # ended, the operator types the serial, the SO PIN clears it, and the record says what went.
 reset_clears_after_confirmation() {
 	t_softhsm 4
-	siti=$(sqlite3 "$ENROLL_DB" "SELECT a.number FROM applications a JOIN applicants p ON p.id = a.applicant_id WHERE p.nik = '$(nik 201)'")
-	ahmad=$(sqlite3 "$ENROLL_DB" "SELECT a.number FROM applications a JOIN applicants p ON p.id = a.applicant_id WHERE p.nik = '$(nik 202)'")
+	siti=$(t_sql "SELECT a.number FROM applications a JOIN applicants p ON p.id = a.applicant_id WHERE p.nik = '$(nik 201)'")
+	ahmad=$(t_sql "SELECT a.number FROM applications a JOIN applicants p ON p.id = a.applicant_id WHERE p.nik = '$(nik 202)'")
 	sn=$(serial Siti)
 	printf '%s\n' "$T_SO_PIN" >"$T_DIR/so.reset"
 	dump Siti "$T_DIR/before" || return 1
@@ -219,13 +219,13 @@ reset_clears_after_confirmation() {
 	dump Siti "$T_DIR/after" && cmp "$T_DIR/before" "$T_DIR/after" &&
 	# an official other than the Kasi is refused before the token is opened, and audited
 	t_expect_status 6 e kabid --so-pin-fd 3 token reset --confirm "$sn" 3<"$T_DIR/so.reset" 2>/dev/null &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE action = 'token_reset' AND result != 'ok'")" -eq 1 ] &&
+	[ "$(t_sql "SELECT count(*) FROM audit WHERE action = 'token_reset' AND result != 'ok'")" -eq 1 ] &&
 	e kasi lifecycle "$siti" revoke --reason "pindah tugas" >/dev/null &&
 	t_expect_status 21 e kasi --so-pin-fd 3 token reset --confirm 0000 3<"$T_DIR/so.reset" 2>/dev/null &&
 	dump Siti "$T_DIR/after" && cmp "$T_DIR/before" "$T_DIR/after" &&
 	e kasi --so-pin-fd 3 token reset --confirm "$sn" 3<"$T_DIR/so.reset" >"$T_DIR/out" 2>&1 &&
 	grep -q "cleared" "$T_DIR/out" && [ -n "$(serial TTE)" ] &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE action = 'token_reset' AND detail LIKE '%$sn%CN=Siti%'")" -eq 1 ] &&
+	[ "$(t_sql "SELECT count(*) FROM audit WHERE action = 'token_reset' AND detail LIKE '%$sn%CN=Siti%'")" -eq 1 ] &&
 	e kasi audit verify >/dev/null &&
 	# and the next holder's key goes onto the cleared token
 	t_keygen "$ahmad" "" >/dev/null && t_import "$ahmad" >/dev/null &&
@@ -306,7 +306,7 @@ renewal_leaves_one_identity() {
 	[ "$(t_objects Rahmawati cert)" -eq 3 ] &&
 	[ "$(pkcs11-tool --module "$T_MODULE" --list-objects --type cert 2>/dev/null |
 		grep -c "label: *Rahmawati\$")" -eq 1 ] &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM token_events WHERE action = 'key_removed' AND key_id = '$old_id'")" -eq 1 ] &&
+	[ "$(t_sql "SELECT count(*) FROM token_events WHERE action = 'key_removed' AND key_id = '$old_id'")" -eq 1 ] &&
 	clients_pick_the_new_pair "$new_id" Rahmawati &&
 	e kasi audit verify >/dev/null
 }

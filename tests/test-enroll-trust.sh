@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/enroll-lib.sh"
 
 DUMP=${top_builddir:-..}/tests/token-dump
-CA=$ENROLL_DB.files/ca
+CA=$T_FILES/ca
 printf '%s\n' "$T_USER_PIN" >"$T_DIR/pin"
 
 t_station || { echo "Bail out! the station cannot be set up"; exit 1; }
@@ -53,7 +53,7 @@ PY
 
 # email NUMBER: the application's email, from the database.
 email() {
-	sqlite3 "$ENROLL_DB" "SELECT email FROM applicants a JOIN applications p ON p.applicant_id = a.id WHERE p.number = '$1'"
+	t_sql "SELECT email FROM applicants a JOIN applications p ON p.applicant_id = a.id WHERE p.number = '$1'"
 }
 
 # refused_unchanged NUMBER LABEL CERT WORD: import refused with exit 15 naming WORD, the
@@ -151,8 +151,8 @@ PY
 
 head_is_printed_carried_by_reports_and_a_rewritten_chain_is_caught() {
 	e kasi audit verify >"$T_DIR/verify" && old=$(head_in "$T_DIR/verify") &&
-	[ "$old" = "$(sqlite3 "$ENROLL_DB" "SELECT hash FROM audit_head")" ] &&
-	grep -q "^Audit head: row $(sqlite3 "$ENROLL_DB" "SELECT seq FROM audit_head"), " "$T_DIR/verify" &&
+	[ "$old" = "$(t_sql "SELECT hash FROM audit_head")" ] &&
+	grep -q "^Audit head: row $(t_sql "SELECT seq FROM audit_head"), " "$T_DIR/verify" &&
 	e kasi --lang en report holders >"$T_DIR/report" && [ "$(head_in "$T_DIR/report")" = "$old" ] &&
 	[ "$(e kasi --json report holders | jq -r .audit_head)" = "$old" ] &&
 	e kasi --lang en report holders --csv | { ! grep -q "$old"; } &&
@@ -166,7 +166,7 @@ head_is_printed_carried_by_reports_and_a_rewritten_chain_is_caught() {
 	t_expect_status 1 e kasi audit verify --expect "$(echo "$new" | cut -c1-15)" 2>/dev/null &&
 	t_expect_status 1 e kasi audit verify --expect "not-a-hash-at-all-x" 2>/dev/null
 }
-t_ok the_audit_head_is_printed_and_carried_by_reports_and_a_rewritten_chain_fails_expect \
+t_sqlite_ok the_audit_head_is_printed_and_carried_by_reports_and_a_rewritten_chain_fails_expect \
 	head_is_printed_carried_by_reports_and_a_rewritten_chain_is_caught
 
 # Roots for the file connector, made outside enroll, in a directory of their own.
@@ -198,13 +198,13 @@ t_ok unsafe_trust_anchors_are_refused_at_init_with_the_chmod_hint_and_nothing_is
 	unsafe_anchors_are_refused_at_init_and_nothing_is_created
 
 unsafe_anchors_are_refused_at_issuer_set_and_nothing_changes() {
-	rows=$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE action = 'issuer_set'")
+	rows=$(t_sql "SELECT count(*) FROM audit WHERE action = 'issuer_set'")
 	chmod 664 "$T_DIR/roots/anchors.pem"
 	t_expect_status 23 e kasi issuer set file --trust-anchors "$T_DIR/roots/anchors.pem" \
 		--outbox "$T_DIR/out2" --inbox "$T_DIR/in2" 2>"$T_DIR/err" &&
 	grep -q "chmod go-w" "$T_DIR/err" && [ ! -e "$T_DIR/out2" ] && [ ! -e "$T_DIR/in2" ] &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT value FROM settings WHERE key = 'issuer'")" = local ] &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE action = 'issuer_set'")" = "$rows" ] ||
+	[ "$(t_sql "SELECT value FROM settings WHERE key = 'issuer'")" = local ] &&
+	[ "$(t_sql "SELECT count(*) FROM audit WHERE action = 'issuer_set'")" = "$rows" ] ||
 		{ cat "$T_DIR/err"; return 1; }
 	# The local CA's own anchors, made writable by others after init.
 	chmod 644 "$T_DIR/roots/anchors.pem" && chmod 666 "$CA/trust-anchors.pem" &&
@@ -227,7 +227,7 @@ forged_holder_is_not_counted_and_is_named() {
 	b=$(t_apply "Yoga Pratama") && e kadis reject "$b" --reason "bukan pegawai" >/dev/null &&
 	before=$(total) && [ "$before" -ge 1 ] || return 1
 	# Rejected, then made a holder in the file: the chain says rejected.
-	sqlite3 "$ENROLL_DB" "UPDATE applications SET state = 'active' WHERE number = '$b'" &&
+	t_sql "UPDATE applications SET state = 'active' WHERE number = '$b'" &&
 	[ "$(total)" = "$before" ] &&
 	e kasi --json report holders --by all 2>"$T_DIR/err" | jq -e --arg b "$b" '.left_out == [$b]' >/dev/null &&
 	grep -q "1 application not counted: .*audit log.*: $b$" "$T_DIR/err" &&
@@ -235,7 +235,7 @@ forged_holder_is_not_counted_and_is_named() {
 	grep -q "^1 application not counted: .*: $b$" "$T_DIR/report" &&
 	t_expect_status 22 e kasi audit verify 2>/dev/null &&
 	# Put back as the chain says: nothing left out, the same count.
-	sqlite3 "$ENROLL_DB" "UPDATE applications SET state = 'rejected' WHERE number = '$b'" &&
+	t_sql "UPDATE applications SET state = 'rejected' WHERE number = '$b'" &&
 	e kasi --lang en report holders >"$T_DIR/report" && ! grep -q "not counted" "$T_DIR/report" &&
 	[ "$(total)" = "$before" ]
 }

@@ -8,8 +8,8 @@
 t_station || { echo "Bail out! the station cannot be set up"; exit 1; }
 
 BSRE=$T_DIR/bsre
-OUTBOX=$ENROLL_DB.files/outbox
-INBOX=$ENROLL_DB.files/inbox
+OUTBOX=$T_FILES/outbox
+INBOX=$T_FILES/inbox
 
 # A stand-in for BSrE's CA, made outside enroll (its O= is "Pemerintah Kota Contoh", the
 # station's own local CA's "Pemerintah Kota Singkawang"): the file connector trusts its roots.
@@ -28,19 +28,19 @@ bsre_issue() {
 }
 
 setting() {
-	sqlite3 "$ENROLL_DB" "SELECT value FROM settings WHERE key = '$1'"
+	t_sql "SELECT value FROM settings WHERE key = '$1'"
 }
 
 audit_rows() {
-	sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE action = 'issuer_set'$1"
+	t_sql "SELECT count(*) FROM audit WHERE action = 'issuer_set'$1"
 }
 
 unknown_connector_is_refused_with_the_list_and_changes_nothing() {
-	rows=$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit")
+	rows=$(t_sql "SELECT count(*) FROM audit")
 	t_expect_status 1 e kasi issuer set cmp --outbox "$T_DIR/x" 2>"$T_DIR/err" &&
 	grep -q '"cmp"' "$T_DIR/err" && grep -q "local, file" "$T_DIR/err" &&
 	[ "$(setting issuer)" = local ] && [ ! -e "$T_DIR/x" ] &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit")" -eq "$rows" ] &&
+	[ "$(t_sql "SELECT count(*) FROM audit")" -eq "$rows" ] &&
 	t_expect_status 1 e kasi issuer set local --outbox "$T_DIR/x" 2>"$T_DIR/err" &&
 	grep -q -- "--outbox" "$T_DIR/err" && [ "$(setting issuer)" = local ] &&
 	t_expect_status 1 e kasi issuer set file 2>"$T_DIR/err" &&
@@ -63,7 +63,7 @@ t_ok "init_refuses_an_incomplete_or_unknown_issuer_and_creates_nothing" \
 
 issuer_show_lists_the_connectors_from_the_table() {
 	e kasi issuer show >"$T_DIR/show" &&
-	grep -q "^Issuer: local" "$T_DIR/show" && grep -q "ca-dir .*$ENROLL_DB.files/ca" "$T_DIR/show" &&
+	grep -q "^Issuer: local" "$T_DIR/show" && grep -q "ca-dir .*$T_FILES/ca" "$T_DIR/show" &&
 	grep -q -- "--trust-anchors" "$T_DIR/show" &&
 	e kasi --json issuer show | grep -q '"name":"file"' &&
 	e kasi init --help | grep -q -- "--inbox"
@@ -118,8 +118,8 @@ second_application_goes_through_the_file_exchange() {
 	bsre_issue "$csr" "$INBOX/sertifikat-budi.pem" &&
 	t_import "$second" && [ "$(t_state "$second")" = certificate_imported ] &&
 	e kasi --json show "$second" | grep -q '"issuer":"[^"]*Issuing CA[^"]*Contoh' &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT issuer FROM applications WHERE number = '$second'" | head -n 1)" = "connector=file" ] &&
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT issuer FROM applications WHERE number = '$FIRST'" | head -n 1)" = "connector=local" ]
+	[ "$(t_sql "SELECT issuer FROM applications WHERE number = '$second'" | head -n 1)" = "connector=file" ] &&
+	[ "$(t_sql "SELECT issuer FROM applications WHERE number = '$FIRST'" | head -n 1)" = "connector=local" ]
 }
 t_ok "second_application_goes_through_the_file_exchange_and_each_imports_from_its_own" \
 	second_application_goes_through_the_file_exchange

@@ -33,8 +33,8 @@ office_settings_are_the_kasis_checked_and_audited() {
 		t_expect_status 8 e kasi office set --zone CET 2>/dev/null &&
 		t_expect_status 8 e kasi office set --logo "$top_srcdir/README.md" 2>/dev/null &&
 		t_expect_status 8 e kasi office set --number "800/Persandian" 2>/dev/null &&
-		[ "$(sqlite3 "$ENROLL_DB" "SELECT value FROM settings WHERE key = 'office_zone'")" = WIB ] &&
-		[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE action = 'office_set' AND result = 'ok' AND detail LIKE '%office_logo=%'")" -eq 1 ] &&
+		[ "$(t_sql "SELECT value FROM settings WHERE key = 'office_zone'")" = WIB ] &&
+		[ "$(t_sql "SELECT count(*) FROM audit WHERE action = 'office_set' AND result = 'ok' AND detail LIKE '%office_logo=%'")" -eq 1 ] &&
 		e kasi office show | grep -q "Jalan Firdaus No. 1"
 }
 t_ok "office_settings_are_the_kasis_checked_before_stored_and_audited" \
@@ -62,9 +62,9 @@ today() {
 	month=$(TZ=Asia/Jakarta date +%m)
 	echo "$(TZ=Asia/Jakarta date +%-d) $(echo $BULAN | cut -d' ' -f"${month#0}") $(TZ=Asia/Jakarta date +%Y)"
 }
-file_of() { sqlite3 "$ENROLL_DB" "SELECT seq, year FROM papers WHERE kind = '$2' AND subject = '$1'" | awk -F'|' -v k="$2" '{ printf "800-%s-Persandian-%s-%s.pdf\n", $1, $2, k }'; }
+file_of() { t_sql "SELECT seq, year FROM papers WHERE kind = '$2' AND subject = '$1'" | awk -F'|' -v k="$2" '{ printf "800-%s-Persandian-%s-%s.pdf\n", $1, $2, k }'; }
 cert_sha256() {
-	sqlite3 "$ENROLL_DB" "SELECT c.sha256 FROM certificates c JOIN applications p ON p.id = c.application_id WHERE p.number = '$1'"
+	t_sql "SELECT c.sha256 FROM certificates c JOIN applications p ON p.id = c.application_id WHERE p.number = '$1'"
 }
 
 # pdf_ok FILE PAGES: A4, that many pages (at least, with a + after it), every font embedded.
@@ -87,7 +87,7 @@ has() {
 
 # The fingerprint recorded is the certificate on the token's, hashed here by openssl.
 fingerprint_is_the_tokens_certificate() {
-	id=$(sqlite3 "$ENROLL_DB" "SELECT k.key_id FROM keys k JOIN applications p ON p.id = k.application_id WHERE p.number = '$plain' AND k.status = 'complete'")
+	id=$(t_sql "SELECT k.key_id FROM keys k JOIN applications p ON p.id = k.application_id WHERE p.number = '$plain' AND k.status = 'complete'")
 	t_softhsm 1
 	label=$(pkcs11-tool --module "$T_MODULE" -L 2>/dev/null | awk -F': *' '/token label/ { print $2; exit }')
 	pkcs11-tool --module "$T_MODULE" --token-label "$label" --read-object --type cert \
@@ -101,8 +101,8 @@ receipt_is_complete() {
 	number=$1 name=$2 agency=$3 file=$(file_of "$1" receipt)
 	grep -q "$file" "$T_DIR/handover.$4" || { cat "$T_DIR/handover.$4"; return 1; }
 	pdf_ok "$file" 1 && pdftotext -layout "$file" "$T_DIR/text" || return 1
-	serial=$(sqlite3 "$ENROLL_DB" "SELECT c.serial FROM certificates c JOIN applications p ON p.id = c.application_id WHERE p.number = '$number'")
-	token=$(sqlite3 "$ENROLL_DB" "SELECT k.token_serial FROM keys k JOIN applications p ON p.id = k.application_id WHERE p.number = '$number' AND k.status = 'complete'")
+	serial=$(t_sql "SELECT c.serial FROM certificates c JOIN applications p ON p.id = c.application_id WHERE p.number = '$number'")
+	token=$(t_sql "SELECT k.token_serial FROM keys k JOIN applications p ON p.id = k.application_id WHERE p.number = '$number' AND k.status = 'complete'")
 	for text in "BERITA ACARA SERAH TERIMA" "$number" "$name" 198504152010012001 \
 		"$agency" "Rina Kasi" 199001012015032003 "Budi Santoso" 198203152006041002 \
 		"$serial" "$token" "$(cert_sha256 "$number")" "Singkawang, $(today)" " WIB" \
@@ -153,8 +153,8 @@ reprint_is_the_same_paper_and_says_so() {
 		return 1
 	fi
 	sum=$(sha256sum <"$T_DIR/again.pdf" | cut -c1-64)
-	[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE action = 'print' AND detail LIKE '%$sum%' AND application = '$plain'")" -eq 1 ] &&
-		[ "$(sqlite3 "$ENROLL_DB" "SELECT count(*) FROM audit WHERE action = 'print' AND application = '$plain'")" -eq 2 ] &&
+	[ "$(t_sql "SELECT count(*) FROM audit WHERE action = 'print' AND detail LIKE '%$sum%' AND application = '$plain'")" -eq 1 ] &&
+		[ "$(t_sql "SELECT count(*) FROM audit WHERE action = 'print' AND application = '$plain'")" -eq 2 ] &&
 		e kasi audit verify >/dev/null
 }
 t_ok "a_reprint_has_the_same_number_and_content_says_so_and_is_audited_with_its_sha256" \
@@ -196,7 +196,7 @@ t_ok "return_and_rejection_letters_say_what_is_missing_and_why_signed_as_the_off
 request_sheet() {
 	e kasi print request "$nasty" >/dev/null && f=$(file_of "$nasty" request) &&
 		pdf_ok "$f" 2 && pdftotext -layout "$f" "$T_DIR/request.txt" || return 1
-	csr=$(sqlite3 "$ENROLL_DB" "SELECT k.csr_pem FROM keys k JOIN applications p ON p.id = k.application_id WHERE p.number = '$nasty' AND k.status = 'complete'")
+	csr=$(t_sql "SELECT k.csr_pem FROM keys k JOIN applications p ON p.id = k.application_id WHERE p.number = '$nasty' AND k.status = 'complete'")
 	fp=$(printf '%s\n' "$csr" | openssl req -outform DER | sha256sum | cut -c1-64)
 	for text in "LEMBAR DATA PERMOHONAN" "$NASTY" 617201550485 "$LONG_AGENCY" ec-p256 "$fp" \
 		"BEGIN CERTIFICATE REQUEST"; do
@@ -210,7 +210,7 @@ holders_report() {
 	e kasi print holders --by month >"$T_DIR/out" || return 1
 	f=$(ls 800-*-holders.pdf) && pdf_ok "$f" 3+ && pdftotext -layout "$f" "$T_DIR/holders.txt" ||
 		return 1
-	head=$(sqlite3 "$ENROLL_DB" "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1 OFFSET 0")
+	head=$(t_sql "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1 OFFSET 0")
 	for text in "LAPORAN JUMLAH PEMEGANG SERTIFIKAT ELEKTRONIK" "Pemegang" "Instansi" \
 		"Dinas Nomor 39" "(BAPPEDA)" "Jumlah instansi" "Evan Ernanda" \
 		"Budi Santoso" "Singkawang, $(today)" "Pemegang TTE per periode" "2025-12" "2026-09"; do
