@@ -114,9 +114,10 @@ static const struct error_entry workflow_errors[] = {
     {WF_ERR_EXISTS, EXIT_INVALID, N_("already there"), NULL},
     {WF_ERR_AUDIT, EXIT_AUDIT, N_("the audit log has been tampered with"),
      N_("stop using this database and report it; restore from a backup")},
-    {WF_ERR_UNSAFE, EXIT_DATABASE, N_("the database file is not safe to use"),
-     N_("it must belong to you and be readable and writable by you alone (chmod 600 FILE), in a "
-	"directory others cannot write to")},
+    {WF_ERR_UNSAFE, EXIT_DATABASE, N_("the database is not safe to use"),
+     N_("a database file must belong to you and be readable and writable by you alone (chmod "
+	"600 FILE), in a directory others cannot write to; a server's URI holds no password "
+	"and crosses a network only with sslmode=verify-full")},
     {WF_ERR_NO_DATABASE, EXIT_DATABASE, N_("there is no database"),
      N_("run `enroll init` to create one, or check --db (or ENROLL_DB)")},
     {WF_ERR_IO, EXIT_FILE, N_("a file could not be copied or written"),

@@ -160,4 +160,14 @@ t_ok "psql_as_the_kabid_cannot_change_the_stations_settings" \
 t_ok "psql_as_the_kabid_cannot_change_the_procedure" \
 	by_hand procedure "UPDATE procedure_transitions SET role = 'kabid' WHERE step = 2"
 
+a_password_in_the_uri_is_refused_unsent() {
+	uri=$(printf '%s' "$ENROLL_DB" | sed 's#postgresql:///#postgresql://kasi:rahasia@/#')
+	t_expect_status 3 e kasi --db "$uri" list 2>"$T_DIR/err" &&
+	grep -q "holds a password" "$T_DIR/err" && ! grep -q rahasia "$T_DIR/err" &&
+	t_expect_status 3 e kasi --db "postgresql://kasi@example.invalid/enroll" list 2>"$T_DIR/err" &&
+	grep -q "sslmode=verify-full" "$T_DIR/err"
+}
+t_ok "a_password_in_the_uri_or_a_network_store_without_verify_full_is_refused" \
+	a_password_in_the_uri_is_refused_unsent
+
 t_done

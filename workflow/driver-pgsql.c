@@ -377,33 +377,6 @@ pg_close(struct wf_db *wdb)
 }
 
 /*
- * Over the network only encrypted, with the server's certificate checked (sslmode
- * verify-full in the URI or the service file): the store holds NIKs and the audit chain.
- */
-static int
-check_transport(struct pg_db *db, const char *target, struct wf_error *err)
-{
-	const char *host = PQhost(db->conn);
-
-	if (!host || !*host || *host == '/')
-		return WF_OK;
-	const char *mode = NULL;
-	PQconninfoOption *options = PQconninfo(db->conn);
-	for (PQconninfoOption *o = options; o && o->keyword; o++)
-		if (strcmp(o->keyword, "sslmode") == 0)
-			mode = o->val;
-	bool verified = mode && strcmp(mode, "verify-full") == 0 && PQsslInUse(db->conn);
-	PQconninfoFree(options);
-	if (!verified)
-		return wf_fail(
-		    err, WF_ERR_UNSAFE,
-		    _("%s reaches the database over the network without sslmode=verify-full:"
-		      " add ?sslmode=verify-full, or use the local socket"),
-		    target);
-	return WF_OK;
-}
-
-/*
  * The reports count by the station's local day: the session's time zone is the one this
  * process runs in (TZ, else /etc/localtime's zone), UTC when neither names one.
  */
@@ -435,20 +408,75 @@ set_time_zone(struct pg_db *db)
 	return ok;
 }
 
+/*
+ * A password in the URI has been in argv or the environment; the network is crossed only
+ * encrypted with the server's certificate checked (sslmode verify-full): the store holds
+ * NIKs and the audit chain. Checked on the URI before anything is sent, and again on what
+ * the connection used (a service file or PGHOST may have named the host).
+ */
+static int
+check_options(PQconninfoOption *options, const char *target, struct wf_error *err)
+{
+	const char *host = NULL, *mode = NULL;
+	bool password = false;
+
+	if (!options)
+		return wf_fail(err, WF_ERR_INVALID, _("%s is not a PostgreSQL connection URI"),
+			       target);
+	for (PQconninfoOption *o = options; o->keyword; o++) {
+		if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
+			password = true;
+		else if (strcmp(o->keyword, "host") == 0 || strcmp(o->keyword, "hostaddr") == 0)
+			host = o->val && *o->val && *o->val != '/' ? o->val : host;
+		else if (strcmp(o->keyword, "sslmode") == 0)
+			mode = o->val;
+	}
+	bool verified = !host || (mode && strcmp(mode, "verify-full") == 0);
+	PQconninfoFree(options);
+	if (password)
+		return wf_fail(err, WF_ERR_UNSAFE,
+			       _("the database URI holds a password, which the command line and the"
+				 " environment show to others: remove it and keep it in ~/.pgpass"
+				 " (PGPASSFILE) or a libpq service file"));
+	if (!verified)
+		return wf_fail(
+		    err, WF_ERR_UNSAFE,
+		    _("%s reaches the database over the network without sslmode=verify-full:"
+		      " add ?sslmode=verify-full, or use the local socket"),
+		    target);
+	return WF_OK;
+}
+
+/* What the connection used: its host, and no password in the URI (it came from .pgpass). */
+static int
+check_connection(struct pg_db *db, const char *target, struct wf_error *err)
+{
+	PQconninfoOption *options = PQconninfo(db->conn);
+
+	for (PQconninfoOption *o = options; o && o->keyword; o++)
+		if (strcmp(o->keyword, "password") == 0 && o->val) {
+			PQfreemem(o->val);
+			o->val = NULL;
+		}
+	return check_options(options, target, err);
+}
+
 static int
 pg_open(const char *target, bool create, struct wf_db **out, struct wf_error *err)
 {
-	struct pg_db *db = calloc(1, sizeof(*db));
+	struct pg_db *db;
 	int r;
 
-	if (!db)
+	if ((r = check_options(PQconninfoParse(target, NULL), target, err)) != WF_OK)
+		return r;
+	if (!(db = calloc(1, sizeof(*db))))
 		return wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 	db->base.driver = &wf_driver_pgsql;
 	db->conn = PQconnectdb(target);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		keep_error(db, NULL);
 		r = wf_fail(err, WF_ERR_NO_DATABASE, _("%s: %s"), target, db->message);
-	} else if ((r = check_transport(db, target, err)) == WF_OK) {
+	} else if ((r = check_connection(db, target, err)) == WF_OK) {
 		if (!set_time_zone(db) || !pg_exec(&db->base, "SET client_min_messages = warning"))
 			r = pg_fail(&db->base, err, _("configure connection"));
 		else
