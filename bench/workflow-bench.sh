@@ -146,19 +146,25 @@ awk -v sizes="$sizes" -v engines="$engines" '
 			for (i = 1; i <= ne; i++) {
 				e = engine[i]
 				for (j = 1; j <= ns; j++) {
+					if (!((e, size[j], k) in value)) {
+						printf " %12s", "-"
+						continue
+					}
 					v = value[e, size[j], k]
 					printf " %12.4f", v
 					if (target(e, k) != "")
 						verdicts = verdicts " " short(e) " " size[j] / 1000 "k " verdict(e, k, v)
 				}
 				first = value[e, size[1], k]
+				last = value[e, size[ns], k]
 				if (ns > 1)
-					printf " %7s", (first > 0 ? sprintf("%.2f", value[e, size[ns], k] / first) : "-")
+					printf " %7s", (first > 0 && last > 0 ? sprintf("%.2f", last / first) : "-")
 			}
 			if (ne > 1)
 				for (j = 1; j <= ns; j++) {
 					s = value["sqlite", size[j], k]
-					printf " %10s", (s > 0 ? sprintf("%.2f", value["postgresql", size[j], k] / s) : "-")
+					p = value["postgresql", size[j], k]
+					printf " %10s", (s > 0 && p > 0 ? sprintf("%.2f", p / s) : "-")
 				}
 			t = target("postgresql", k) != "" ? target("postgresql", k) : target("sqlite", k)
 			printf "  %s%s\n", t, verdicts
