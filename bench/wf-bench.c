@@ -3,7 +3,9 @@
  * lists and reports stay interactive and that transitions are durable yet quick.
  *   wf-bench fill DB N          fill a new database with N applications in realistic states
  *   wf-bench measure DB         time listing by state and each report
- *   wf-bench transitions DB K   time K durable transitions (dispositions of submitted ones)
+ *   wf-bench transitions DB K [C]  time C clients (processes, 1 if not given) doing K durable
+ *                                  transitions each (steps 2 and 3 of their own applications)
+ * DB is a sqlite path or a postgresql:// URI, as enroll's --db.
  * Output: one "name seconds [count]" line per measurement, for bench/workflow-bench.sh.
  */
 #include <stdio.h>
@@ -104,41 +106,8 @@ measure_reports(struct wf_store *store)
 	return 0;
 }
 
-/* K dispositions by the Kepala Dinas, each its own durable transaction. */
 static int
-measure_transitions(struct wf_store *store, size_t k)
-{
-	struct wf_actor kadis = {"kadis", NULL, NULL};
-	struct wf_summary *rows = NULL;
-	struct wf_error err = {0};
-	struct timespec start;
-	size_t count, done = 0;
-	int r = 0;
-
-	/* The file's check before a handle's first write reads it whole: not a transition. */
-	if (wf_store_check(store, &err) != WF_OK ||
-	    wf_list(store, WF_STATE_SUBMITTED, k, 0, &rows, &count, &err) != WF_OK) {
-		fprintf(stderr, "wf-bench: %s\n", err.message);
-		return -1;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (size_t i = 0; i < count; i++) {
-		if (wf_act(store, rows[i].number, WF_ACTION_DISPOSE, &kadis, NULL, &err) != WF_OK) {
-			fprintf(stderr, "wf-bench: %s: %s\n", rows[i].number, err.message);
-			r = -1;
-			break;
-		}
-		done++;
-	}
-	double seconds = bench_seconds_since(&start);
-	printf("transitions %.6f %zu\n", seconds, done);
-	printf("transitions_per_second %.1f %zu\n", seconds > 0 ? done / seconds : 0.0, done);
-	free(rows);
-	return r;
-}
-
-static int
-measure(const char *path, size_t k)
+measure(const char *path)
 {
 	struct wf_error err = {0};
 	struct wf_store *store = wf_store_open(path, &err);
@@ -148,10 +117,7 @@ measure(const char *path, size_t k)
 		fprintf(stderr, "wf-bench: %s\n", err.message);
 		return 1;
 	}
-	if (k == 0)
-		r = measure_lists(store) || measure_reports(store);
-	else
-		r = measure_transitions(store, k);
+	r = measure_lists(store) || measure_reports(store);
 	wf_store_close(store);
 	return r == 0 ? 0 : 1;
 }
@@ -162,9 +128,10 @@ main(int argc, char **argv)
 	if (argc >= 4 && strcmp(argv[1], "fill") == 0)
 		return bench_fill(argv[2], atol(argv[3]));
 	if (argc == 3 && strcmp(argv[1], "measure") == 0)
-		return measure(argv[2], 0);
-	if (argc == 4 && strcmp(argv[1], "transitions") == 0 && atol(argv[3]) > 0)
-		return measure(argv[2], (size_t)atol(argv[3]));
-	fprintf(stderr, "usage: wf-bench fill DB N | measure DB | transitions DB K\n");
+		return measure(argv[2]);
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "transitions") == 0 && atol(argv[3]) > 0 &&
+	    (argc == 4 || (atoi(argv[4]) > 0 && atoi(argv[4]) <= 64)))
+		return bench_clients(argv[2], (size_t)atol(argv[3]), argc == 5 ? atoi(argv[4]) : 1);
+	fprintf(stderr, "usage: wf-bench fill DB N | measure DB | transitions DB K [CLIENTS]\n");
 	return 2;
 }

@@ -1,6 +1,6 @@
 /*
- * wf-bench.h: what wf-bench's two files share: the fill (wf-fill.c) and the timing and
- * state helpers the measurements (wf-bench.c) use as well.
+ * wf-bench.h: what wf-bench's files share: the fill (wf-fill.c), the concurrent clients
+ * (wf-clients.c) and the timing and state helpers the measurements (wf-bench.c) use as well.
  */
 #ifndef ENROLL_WF_BENCH_H
 #define ENROLL_WF_BENCH_H
@@ -15,6 +15,11 @@
 
 /* Fill a new database at path with count applications; 0, or 1 with a message on stderr. */
 int bench_fill(const char *path, long count);
+/*
+ * Durable transitions by clients processes at once, per_client each, on applications made
+ * for them first; prints the seconds and the rate in total. 0, or 1 with a message on stderr.
+ */
+int bench_clients(const char *path, size_t per_client, int clients);
 /* Seconds on the monotonic clock since start. */
 double bench_seconds_since(const struct timespec *start);
 /* States an operator still works through (the applications before the handover). */
