@@ -38,6 +38,18 @@ init_with_a_bad_kasi_nip_creates_nothing() {
 }
 t_ok "init_with_a_bad_kasi_nip_creates_nothing" init_with_a_bad_kasi_nip_creates_nothing
 
+kasi_login_for_a_file_or_alone_creates_nothing() {
+	db=$T_DIR/kasi-login/enroll.db
+	t_expect_status 1 e kasi --db "$db" init --office "Dinas Kominfo" --city Singkawang \
+		--kasi-name "Rina Kasi" --kasi-nip 199001012015032003 --kasi-login rina 2>"$T_DIR/err" &&
+	grep -q "for a PostgreSQL store" "$T_DIR/err" && [ ! -e "$db" ] && [ ! -e "$db.files" ] &&
+	t_expect_status 1 e kasi --db "$db" init --office "Dinas Kominfo" --city Singkawang \
+		--kasi-login kasi 2>"$T_DIR/err" &&
+	grep -q "goes with --kasi-name" "$T_DIR/err" && [ ! -e "$db" ] && [ ! -e "$db.files" ]
+}
+t_ok "kasi_login_for_a_database_file_or_without_the_kasi_creates_nothing" \
+	kasi_login_for_a_file_or_alone_creates_nothing
+
 only_the_kasi_adds_officials_and_each_refusal_is_audited() {
 	before=$(officials)
 	t_expect_status 6 e kabid official add --name "Andi" --nip 198505052010011005 \

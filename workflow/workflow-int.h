@@ -102,8 +102,8 @@ int wf_scan_open(struct wf_store *store, const char *path, int *fd, int64_t *siz
 int wf_make_private_dir(const char *path, struct wf_error *err);
 
 /*
- * PRAGMA integrity_check (full) or quick_check: WF_ERR_CORRUPT naming the file and the
- * first problem sqlite found.
+ * The engine's check of its storage (sqlite: PRAGMA integrity_check when full, else
+ * quick_check): WF_ERR_CORRUPT naming the store and the first problem found.
  */
 int wf_store_check_integrity(struct wf_store *store, bool full, struct wf_error *err);
 /*

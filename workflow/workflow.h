@@ -1,7 +1,8 @@
 /*
  * workflow.h: the office's procedure for issuing TTE certificates (SOP "Penerbitan
- * Sertifikat Elektronik") as data, the application state machine over one sqlite3
- * file, the records kept about each application, and the hash-chained audit log.
+ * Sertifikat Elektronik") as data, the application state machine over one store (a
+ * sqlite file, or a PostgreSQL database: db.h), the records kept about each application,
+ * and the hash-chained audit log.
  * Knows nothing of tokens or the command line; never prints, never exits.
  */
 #ifndef ENROLL_WORKFLOW_H
@@ -15,7 +16,7 @@
 enum wf_status {
 	WF_OK = 0,
 	WF_ERR_INTERNAL = -1,	/* a bug or an unexpected library failure (out of memory) */
-	WF_ERR_DB = -2,		/* sqlite failed; message has sqlite's words */
+	WF_ERR_DB = -2,		/* the database failed; message has its words */
 	WF_ERR_NOT_FOUND = -3,	/* no such application, official, setting, key record */
 	WF_ERR_STATE = -4,	/* illegal transition; message lists what is allowed now */
 	WF_ERR_ROLE = -5,	/* actor lacks the step's role; the refusal is audited */
@@ -29,7 +30,7 @@ enum wf_status {
 	WF_ERR_IO = -13,	/* copying a scan or writing a backup failed */
 	WF_ERR_BUSY = -14,	/* another run of enroll holds the application or token (wf_lock) */
 	WF_ERR_NO_DATABASE = -15, /* no database at the path, or an empty file (wf_store_open) */
-	WF_ERR_CORRUPT = -16,	  /* the file fails sqlite's integrity check: nothing is written */
+	WF_ERR_CORRUPT = -16,	  /* fails its engine's integrity check: nothing is written */
 	WF_ERR_BACKUP = -17,	  /* a backup differs from its manifest (wf_backup_check) */
 };
 
@@ -180,7 +181,9 @@ struct wf_store;
  * (it holds personal data: mode 0600 only), a directory owned by another user (other
  * than root) or writable by group or others, as OpenSSH's safe_path() does. WAL, foreign
  * keys on, a 10 s busy timeout. WF_ERR_SCHEMA if the file is newer than this program.
- * Scans go into the data directory "<path>.files/". Returns NULL on failure with err
+ * Scans go into the data directory "<path>.files/". path may instead be a PostgreSQL URI
+ * (wf_target_is_server): no password in it, sslmode=verify-full over a network
+ * (WF_ERR_UNSAFE), the scans kept in the database. Returns NULL on failure with err
  * filled. Free with wf_store_close().
  */
 struct wf_store *wf_store_open(const char *path, struct wf_error *err);
@@ -212,14 +215,17 @@ typedef int64_t (*wf_clock_fn)(void *arg);
 void wf_store_set_clock(struct wf_store *store, wf_clock_fn fn, void *arg);
 
 /*
- * Check the file with PRAGMA quick_check: WF_ERR_CORRUPT naming the file and the first
- * problem. A handle does this before its first write anyway, and takes no writes to a
+ * Check the store (a sqlite file with PRAGMA quick_check): WF_ERR_CORRUPT naming it and the
+ * first problem. A handle does this before its first write anyway, and takes no writes to a
  * damaged file; it reads the whole file (about 1.7 s per 100,000 applications), so a
  * long-running caller may call it first to keep that out of its first transition.
  */
 int wf_store_check(struct wf_store *store, struct wf_error *err);
 
-/* Copy the whole database into a new file at path (sqlite online backup, mode 0600). */
+/*
+ * Copy the whole database into a new file at path (sqlite online backup, mode 0600);
+ * WF_ERR_INVALID for a PostgreSQL store, whose backup is the server's (pg_dump).
+ */
 int wf_backup(struct wf_store *store, const char *path, struct wf_error *err);
 
 /* What a backup holds: its audit head, and how many files beside the database. */
