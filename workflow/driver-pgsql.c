@@ -26,12 +26,24 @@
 #define TEXT_OID 25
 #define BYTEA_OID 17
 #define RETRIES 20
+/* Statements kept prepared per connection; past these, each runs parsed afresh. */
+#define PREPARED_MAX 512
+
+/* A statement prepared on the connection, by its SQL and the types of its parameters. */
+struct pg_prepared {
+	uint64_t hash;
+	char *sql;
+	unsigned int *types;
+	int nparams;
+};
 
 struct pg_db {
 	struct wf_db base;
 	PGconn *conn;
 	char sqlstate[6];
-	char *message; /* the last error's primary message, malloc'd */
+	char *message;		      /* the last error's primary message, malloc'd */
+	struct pg_prepared *prepared; /* named "e<index>" */
+	size_t nprepared;
 };
 
 struct pg_stmt {
@@ -146,7 +158,8 @@ pg_begin(struct wf_db *db, enum wf_tx_kind kind)
 		return pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
 	/* The lock comes first: nothing read before it can be stale, so no retry is needed. */
 	for (int attempt = 0; attempt < RETRIES; attempt++) {
-		if (pg_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED") && pg_exec(db, WRITER_LOCK))
+		/* One round trip for both: the lock is held from the transaction's start. */
+		if (pg_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED; " WRITER_LOCK))
 			return true;
 		pg_rollback(db);
 		if (!retryable(database(db)))
@@ -280,14 +293,86 @@ pg_bind_blob(struct wf_stmt *stmt, int index, const void *data, size_t size)
 	}
 }
 
+/* FNV-1a over the SQL and its parameters' types. */
+static uint64_t
+statement_hash(const struct pg_stmt *s)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (const unsigned char *p = (const unsigned char *)s->sql; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	for (int i = 0; i < s->nparams; i++)
+		h = (h ^ s->types[i]) * 1099511628211u;
+	return h;
+}
+
+/*
+ * The name of s prepared on its connection (parsed and planned once, not at each run: the
+ * writers' lock is held for less), prepared now if it is new; "" when the connection keeps
+ * no more, NULL when the server refused to prepare it (its error kept).
+ */
+static const char *
+prepared_name(struct pg_stmt *s, char name[24])
+{
+	struct pg_db *db = s->db;
+	uint64_t hash = statement_hash(s);
+	size_t types = (size_t)s->nparams * sizeof(*s->types);
+	size_t i;
+
+	for (i = 0; i < db->nprepared; i++) {
+		const struct pg_prepared *p = &db->prepared[i];
+		if (p->hash == hash && p->nparams == s->nparams && strcmp(p->sql, s->sql) == 0 &&
+		    (types == 0 || memcmp(p->types, s->types, types) == 0))
+			break;
+	}
+	snprintf(name, 24, "e%zu", i);
+	if (i < db->nprepared)
+		return name;
+	if (i == PREPARED_MAX)
+		return "";
+	if (!db->prepared && !(db->prepared = calloc(PREPARED_MAX, sizeof(*db->prepared))))
+		return "";
+	struct pg_prepared *p = &db->prepared[i];
+	if (!(p->sql = strdup(s->sql)) || !(p->types = malloc(types ? types : 1))) {
+		free(p->sql);
+		p->sql = NULL;
+		return "";
+	}
+	memcpy(p->types, s->types, types);
+	PGresult *result = PQprepare(db->conn, name, s->sql, s->nparams, s->types);
+	bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+	if (!ok)
+		keep_error(db, result);
+	PQclear(result);
+	if (!ok) {
+		free(p->sql);
+		free(p->types);
+		p->sql = NULL;
+		return NULL;
+	}
+	p->hash = hash;
+	p->nparams = s->nparams;
+	db->nprepared++;
+	return name;
+}
+
 static int
 pg_step(struct wf_stmt *stmt)
 {
 	struct pg_stmt *s = statement(stmt);
 
 	if (!s->result) {
-		s->result = PQexecParams(s->db->conn, s->sql, s->nparams, s->types,
-					 (const char *const *)s->values, s->lengths, s->formats, 0);
+		char buffer[24];
+		const char *name = prepared_name(s, buffer);
+
+		if (!name)
+			return WF_STEP_ERROR;
+		s->result =
+		    *name
+			? PQexecPrepared(s->db->conn, name, s->nparams,
+					 (const char *const *)s->values, s->lengths, s->formats, 0)
+			: PQexecParams(s->db->conn, s->sql, s->nparams, s->types,
+				       (const char *const *)s->values, s->lengths, s->formats, 0);
 		ExecStatusType status = PQresultStatus(s->result);
 		if (status == PGRES_COMMAND_OK) {
 			s->changes = strtoll(PQcmdTuples(s->result), NULL, 10);
@@ -372,6 +457,11 @@ pg_close(struct wf_db *wdb)
 	if (!db)
 		return;
 	PQfinish(db->conn);
+	for (size_t i = 0; i < db->nprepared; i++) {
+		free(db->prepared[i].sql);
+		free(db->prepared[i].types);
+	}
+	free(db->prepared);
 	free(db->message);
 	free(db);
 }
