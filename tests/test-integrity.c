@@ -271,6 +271,69 @@ records_changed_behind_the_library_are_named(void)
 	wf_store_close(store);
 }
 
+/* An application's state as its chain leaves it, kept for the holders report (version 8). */
+static void
+a_forged_chain_summary_is_named(void)
+{
+	char numbers[WF_STATE_COUNT][WF_NUMBER_MAX], sql[1024];
+	const char *path = every_state("summary.db", numbers);
+	const char *rejected = numbers[WF_STATE_REJECTED], *active = numbers[WF_STATE_ACTIVE];
+	struct wf_record_problem *list = NULL;
+	struct wf_error err;
+	size_t n = 0;
+
+	check(sql_int(path, "SELECT count(*) FROM chain_states") >= WF_STATE_COUNT - 2);
+	snprintf(sql, sizeof(sql),
+		 "UPDATE chain_states SET state = 'active' WHERE number = '%s';"
+		 "DELETE FROM chain_states WHERE number = '%s';"
+		 "INSERT INTO chain_states VALUES ('TTE/2026/9998', 'active', 1);",
+		 rejected, active);
+	check_int(sql_exec(path, sql), SQLITE_OK);
+	struct wf_store *store = wf_store_open(path, &err);
+	if (!check(store != NULL))
+		return;
+	check_int(wf_audit_check_records(store, &list, &n, &err), WF_ERR_AUDIT);
+	check_int(n, 3);
+	check(named(list, n, "chain_states", rejected,
+		    "the chain's summary says active, but the audit log says rejected"));
+	check(named(list, n, "chain_states", active,
+		    "the chain's summary says -, but the audit log says active"));
+	check(named(list, n, "chain_states", "TTE/2026/9998", "the audit log sets no state"));
+	free(list);
+	wf_store_close(store);
+}
+
+/* A file of version 7 gets the summary its audit log replays to, once, when it is opened. */
+static void
+a_version_7_file_is_summed_up_from_its_audit_log(void)
+{
+	char numbers[WF_STATE_COUNT][WF_NUMBER_MAX];
+	const char *path = every_state("v7.db", numbers);
+	struct wf_record_problem *list = NULL;
+	struct wf_error err;
+	size_t n = 99;
+
+	check_int(sql_exec(path, "CREATE TABLE saved AS SELECT * FROM chain_states;"
+				 "DROP TRIGGER audit_chain_state; DROP TABLE chain_states;"
+				 "DROP VIEW audit_states; PRAGMA user_version = 7;"),
+		  SQLITE_OK);
+	struct wf_store *store = wf_store_open(path, &err);
+	if (!check(store != NULL))
+		return;
+	check_int(sql_int(path, "PRAGMA user_version"), wf_schema_version());
+	check(sql_int(path, "SELECT count(*) FROM saved") >= WF_STATE_COUNT - 2);
+	check_int(sql_int(path, "SELECT count(*) FROM (SELECT * FROM saved EXCEPT"
+				" SELECT * FROM chain_states)"),
+		  0);
+	check_int(sql_int(path, "SELECT count(*) FROM (SELECT * FROM chain_states EXCEPT"
+				" SELECT * FROM saved)"),
+		  0);
+	check_int(wf_audit_check_records(store, &list, &n, &err), WF_OK);
+	check_int(n, 0);
+	free(list);
+	wf_store_close(store);
+}
+
 int
 main(void)
 {
@@ -279,5 +342,7 @@ main(void)
 	TAP_TEST(records_of_every_state_agree_with_the_chain);
 	TAP_TEST(an_abandoned_key_generation_and_a_second_one_agree_with_the_chain);
 	TAP_TEST(records_changed_behind_the_library_are_named);
+	TAP_TEST(a_forged_chain_summary_is_named);
+	TAP_TEST(a_version_7_file_is_summed_up_from_its_audit_log);
 	return tap_done();
 }

@@ -144,8 +144,13 @@ replay_row(struct wf_store *store, struct wf_stmt *const *effect_stmts, struct w
 	return r;
 }
 
-int
-wf_audit_replay(struct wf_store *store, struct wf_error *err)
+/*
+ * Replay the chain's rows into temp.chain_records (number, state, keys, key_status,
+ * key_id, token_serial, certificates): what each application's record must be. Run inside
+ * a read transaction; the table is read before that transaction ends.
+ */
+static int
+audit_replay(struct wf_store *store, struct wf_error *err)
 {
 	struct wf_stmt *effect_stmts[EFFECT_COUNT + 1] = {NULL}, *rows = NULL;
 	int r, rc = WF_DONE;
@@ -212,6 +217,18 @@ static const struct {
      " LEFT JOIN certificates t ON t.application_id = a.id GROUP BY a.id, c.number"
      " HAVING count(t.id) <> c.certificates ORDER BY a.id",
      N_("%s certificates recorded, but the audit log imports %s")},
+    /* The summary the holders report counts by (schema.c, version 8). */
+    {"chain_states",
+     "SELECT 0, c.number, format(?1, coalesce(s.state, '-'), c.state, c.state_seq)"
+     " FROM chain_records c LEFT JOIN chain_states s ON s.number = c.number"
+     " WHERE c.state IS NOT NULL AND (s.state IS DISTINCT FROM c.state OR s.seq <> c.state_seq)"
+     " ORDER BY c.number",
+     N_("the chain's summary says %s, but the audit log says %s (audit row %s)")},
+    {"chain_states",
+     "SELECT 0, s.number, format(?1, s.state, s.seq) FROM chain_states s"
+     " LEFT JOIN chain_records c ON c.number = s.number WHERE c.state IS NULL"
+     " ORDER BY s.number",
+     N_("the chain's summary says %s (audit row %s), but the audit log sets no state")},
 };
 
 static int
@@ -266,7 +283,7 @@ wf_audit_check_records(struct wf_store *store, struct wf_record_problem **out, s
 	/* One snapshot for the replay and the comparison. */
 	if ((r = wf_read_begin(store, err)) != WF_OK)
 		return r;
-	if ((r = wf_audit_replay(store, err)) == WF_OK)
+	if ((r = audit_replay(store, err)) == WF_OK)
 		r = compare_records(store, &list, &n, err);
 	wf_read_end(store);
 	if (r == WF_OK && n > 0)

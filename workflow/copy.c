@@ -43,7 +43,8 @@ struct copy_table {
 /*
  * In an order the foreign keys accept. An edited official's successor has the larger id
  * and the old row points at it (superseded_by): the officials go in from the newest.
- * step_time_days and holder_days are not here: the target's triggers fill them.
+ * step_time_days, holder_days and chain_states are not here: the target's triggers fill
+ * them.
  */
 static const struct copy_table tables[] = {
     {"office", {INT("id"), TEXT("name"), TEXT("city")}, "id", false, 0},
@@ -130,6 +131,7 @@ static const struct {
     {"SELECT day, work_unit, holders FROM holder_days WHERE holders <> 0"
      " ORDER BY day, work_unit",
      true},
+    {"SELECT number, state, seq FROM chain_states ORDER BY number", false},
 };
 
 /* One copy under way: the scans made so far, removed again if it fails. */

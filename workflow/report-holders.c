@@ -29,9 +29,9 @@ const struct wf_report_column wf_holders_columns[WF_HOLDERS_COLUMN_COUNT] = {
 #define HELD_STATES "('active', 'renewed', 'revoked', 'lost', 'expired')"
 
 /*
- * Every application whose token was handed over (in the state its audit chain replays
- * to: a state set by hand in the file is not counted), at the time of its handover (an active
- * one changes only by leaving active, so its updated_at serves where no event says it).
+ * Every application whose token was handed over (in the state its audit chain leaves it
+ * in, chain_states: a state set by hand in the file is not counted), at the time of its handover
+ * (an active one changes only by leaving active, so its updated_at serves where no event says it).
  * A person holds a TTE through the latest token handed to them while it is active, or
  * renewed: its renewal is on the way and the person stays a holder through it.
  */
@@ -40,7 +40,7 @@ const struct wf_report_column wf_holders_columns[WF_HOLDERS_COLUMN_COUNT] = {
 	" COALESCE((SELECT max(e.ended_at) FROM events e WHERE e.application_id = a.id"            \
 	" AND e.action = 'handover'), a.updated_at) AS at"                                         \
 	" FROM applications a JOIN applicants ap ON ap.id = a.applicant_id"                        \
-	" JOIN chain_records c ON c.number = a.number AND c.state = a.state"                       \
+	" JOIN chain_states c ON c.number = a.number AND c.state = a.state"                        \
 	" WHERE a.state IN " HELD_STATES "),"                                                      \
 	" ranked AS (SELECT *, row_number() OVER"                                                  \
 	" (PARTITION BY nik ORDER BY at DESC, id DESC) AS latest FROM handed)"                     \
@@ -154,7 +154,7 @@ collect(struct wf_store *store, struct wf_report *report, struct wf_stmt *stmt,
 
 /* Handed over by the records, but not by the chain: named, not counted. */
 static const char left_out_sql[] =
-    "SELECT a.number FROM applications a LEFT JOIN chain_records c ON c.number = a.number"
+    "SELECT a.number FROM applications a LEFT JOIN chain_states c ON c.number = a.number"
     " WHERE a.state IN " HELD_STATES " AND c.state IS DISTINCT FROM a.state ORDER BY a.id";
 
 static int
@@ -183,7 +183,7 @@ collect_left_out(struct wf_store *store, struct wf_report *report, struct wf_err
 	return r;
 }
 
-/* The counts and what was left out of them, from one snapshot and one replay. */
+/* The counts and what was left out of them, from one snapshot. */
 static int
 count_holders(struct wf_store *store, struct wf_report *report, enum wf_period_unit unit,
 	      const struct wf_period *period, struct wf_error *err)
@@ -196,8 +196,7 @@ count_holders(struct wf_store *store, struct wf_report *report, enum wf_period_u
 	if ((r = holders_sql(store, unit, sql, sizeof(sql), err)) != WF_OK ||
 	    (r = wf_read_begin(store, err)) != WF_OK)
 		return r;
-	if ((r = wf_audit_replay(store, err)) != WF_OK ||
-	    (r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
 		goto out;
 	wf_report_bounds(period, &from, &until);
 	wf_bind_int64(stmt, 1, from);

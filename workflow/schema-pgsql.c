@@ -267,6 +267,36 @@ static const char schema[] =
     "GRANT EXECUTE ON FUNCTION enroll_grant_login(text) TO enroll_official;"
     "INSERT INTO enroll_schema VALUES (1, 7);";
 
+/*
+ * Version 8, as sqlite's (schema.c): the state each application's audit chain leaves it in,
+ * kept by the server as the chain grows (no login writes it), read by the holders report.
+ */
+static const char schema_v8[] =
+    "CREATE VIEW audit_states AS SELECT seq, application AS number,"
+    "  CASE WHEN action = 'submit' THEN 'submitted'"
+    "  ELSE substr(rest, 1, strpos(rest, ',') - 1) END AS state"
+    "  FROM (SELECT seq, application, action, CASE WHEN strpos(detail, ' -> ') > 0"
+    "    THEN substr(detail, strpos(detail, ' -> ') + 4) END AS rest FROM audit"
+    "    WHERE kind = 'act' AND result = 'ok' AND application <> '' AND action <> 'document')"
+    "  AS r WHERE action = 'submit' OR strpos(rest, ',') BETWEEN 1 AND 256;"
+    "CREATE TABLE chain_states (number TEXT PRIMARY KEY, state TEXT NOT NULL,"
+    "  seq BIGINT NOT NULL);"
+    "INSERT INTO chain_states SELECT number, state, seq FROM audit_states"
+    "  WHERE seq IN (SELECT max(seq) FROM audit_states GROUP BY number);"
+    "CREATE FUNCTION enroll_chain_state() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+    "  SET search_path = pg_catalog, public AS $$ BEGIN"
+    "  INSERT INTO chain_states SELECT number, state, seq FROM audit_states WHERE seq = NEW.seq"
+    "  ON CONFLICT (number) DO UPDATE SET state = excluded.state, seq = excluded.seq"
+    "  WHERE excluded.seq > chain_states.seq;"
+    "  RETURN NULL; END $$;"
+    "CREATE TRIGGER audit_chain_state AFTER INSERT ON audit"
+    "  FOR EACH ROW EXECUTE FUNCTION enroll_chain_state();"
+    "GRANT SELECT ON audit_states, chain_states TO enroll_official;"
+    "UPDATE enroll_schema SET version = 8;";
+
+/* The migrations after the first schema: from version 7 + i to 8 + i. */
+static const char *const migrations[] = {schema_v8};
+
 /* The roles, made once per cluster by the administrator's enroll init. */
 static const char roles[] =
     "DO $$ BEGIN"
@@ -330,10 +360,26 @@ load_procedure(struct wf_store *store, struct wf_error *err)
 	return r;
 }
 
+#define FIRST_VERSION 7 /* the version schema[] creates */
+
+/* From version v to v + 1, as the store's owner: its administrator's login. */
+static int
+upgrade(struct wf_store *store, int v, struct wf_error *err)
+{
+	char doing[64];
+
+	if (v - FIRST_VERSION >= (int)(sizeof(migrations) / sizeof(migrations[0])))
+		return wf_fail(err, WF_ERR_INTERNAL, _("no migration from version %d"), v);
+	snprintf(doing, sizeof(doing), _("migration %d -> %d"), v, v + 1);
+	return wf_exec(store, migrations[v - FIRST_VERSION], doing, err);
+}
+
 /*
  * A database with no schema is set up only by enroll init (create), run by a login that
  * may create roles: it makes the roles, the tables (owned by enroll_owner, whose member it
- * becomes) and the grants, all in one transaction.
+ * becomes) and the grants, all in one transaction. An older schema is migrated forward by
+ * a login of the owner's role (the administrator's); an official's login cannot, and is
+ * told so by the server.
  */
 int
 wf_pgsql_migrate(struct wf_db *db, const char *name, bool create, struct wf_error *err)
@@ -350,14 +396,21 @@ wf_pgsql_migrate(struct wf_db *db, const char *name, bool create, struct wf_erro
 	store.write_checked = true; /* nothing to check yet */
 	if ((r = wf_tx_begin(&store, err)) != WF_OK)
 		return r;
-	if ((r = read_version(&store, &version, err)) == WF_OK && version == 0 &&
-	    (r = wf_exec(&store,
-			 "GRANT CREATE, USAGE ON SCHEMA public TO enroll_owner;"
-			 "GRANT enroll_owner TO CURRENT_USER; SET ROLE enroll_owner",
-			 _("take the owner's role"), err)) == WF_OK &&
-	    (r = wf_exec(&store, schema, _("create the schema"), err)) == WF_OK)
-		r = load_procedure(&store, err);
-	if (r == WF_OK)
+	/* Again under the lock: another station may have migrated meanwhile. */
+	if ((r = read_version(&store, &version, err)) == WF_OK && version == 0)
+		r = wf_exec(&store,
+			    "GRANT CREATE, USAGE ON SCHEMA public TO enroll_owner;"
+			    "GRANT enroll_owner TO CURRENT_USER",
+			    _("take the owner's role"), err);
+	if (r == WF_OK && version < wf_schema_version())
+		r = wf_exec(&store, "SET ROLE enroll_owner", _("take the owner's role"), err);
+	if (r == WF_OK && version == 0)
+		r = wf_exec(&store, schema, _("create the schema"), err);
+	for (int v = version > FIRST_VERSION ? version : FIRST_VERSION;
+	     r == WF_OK && v < wf_schema_version(); v++)
+		r = upgrade(&store, v, err);
+	if (r == WF_OK && version < wf_schema_version() &&
+	    (r = load_procedure(&store, err)) == WF_OK)
 		r = wf_exec(&store, "RESET ROLE", _("take the owner's role"), err);
 	return wf_tx_end(&store, r, false, err);
 }

@@ -279,9 +279,37 @@ static const char schema_v7[] =
     "  UNIQUE (kind, subject),"
     "  UNIQUE (year, seq));";
 
+/*
+ * Version 8: the state each application's audit chain leaves it in, kept as the chain
+ * grows, so the holders report counts by the chain without replaying it (audit-records.c
+ * replays it whole, and checks this summary against it). audit_states is every audit row
+ * that sets a state: an application's submission, and each other successful act but a
+ * document's, whose detail opens with "from -> to,". The trigger keeps the latest per
+ * application; the rows written before are summed up once here.
+ */
+static const char schema_v8[] =
+    "CREATE VIEW audit_states AS SELECT seq, application AS number,"
+    "  CASE WHEN action = 'submit' THEN 'submitted'"
+    "  ELSE substr(rest, 1, instr(rest, ',') - 1) END AS state"
+    "  FROM (SELECT seq, application, action, CASE WHEN instr(detail, ' -> ') > 0"
+    "    THEN substr(detail, instr(detail, ' -> ') + 4) END AS rest FROM audit"
+    "    WHERE kind = 'act' AND result = 'ok' AND application <> '' AND action <> 'document')"
+    "  WHERE action = 'submit' OR instr(rest, ',') BETWEEN 1 AND 256;"
+    "CREATE TABLE chain_states ("
+    "  number TEXT PRIMARY KEY,"
+    "  state TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL);"
+    "INSERT INTO chain_states SELECT number, state, seq FROM audit_states"
+    "  WHERE seq IN (SELECT max(seq) FROM audit_states GROUP BY number);"
+    "CREATE TRIGGER audit_chain_state AFTER INSERT ON audit BEGIN"
+    "  INSERT INTO chain_states SELECT number, state, seq FROM audit_states WHERE seq = NEW.seq"
+    "  ON CONFLICT (number) DO UPDATE SET state = excluded.state, seq = excluded.seq"
+    "  WHERE excluded.seq > chain_states.seq;"
+    "  END;";
+
 /* migrations[i] takes the file from version i to version i + 1. */
 static const char *const migrations[] = {
-    schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7,
+    schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7, schema_v8,
 };
 
 int

@@ -158,12 +158,6 @@ struct wf_audit_entry {
 };
 int wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry,
 		    struct wf_error *err);
-/*
- * Replay the chain's rows into temp.chain_records (number, state, keys, key_status,
- * key_id, token_serial, certificates): what each application's record must be. Run it
- * inside a read transaction, and read the table before that transaction ends.
- */
-int wf_audit_replay(struct wf_store *store, struct wf_error *err);
 
 /* What a transition needs to know of an application. */
 struct wf_app_ref {

@@ -833,7 +833,7 @@ int wf_audit_head(struct wf_store *store, int64_t *seq, char hash[WF_AUDIT_HASH_
 
 /* A record that disagrees with what the audit chain says it must be. */
 struct wf_record_problem {
-	char table[16]; /* "applications", "keys", "certificates" */
+	char table[16]; /* "applications", "keys", "certificates", "chain_states" */
 	int64_t row;	/* its id there; 0 for a record the chain has but the table lacks */
 	char application[WF_NUMBER_MAX];
 	char message[512]; /* what differs, the record's value first, translated */
