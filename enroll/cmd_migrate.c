@@ -32,7 +32,6 @@ static const struct {
     {"token_events", N_("token removals and resets")},
     {"papers", N_("papers issued")},
     {"audit", N_("audit rows")},
-    {"audit_head", N_("audit head")},
 };
 
 static const char *

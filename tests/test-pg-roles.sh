@@ -146,6 +146,12 @@ t_ok "psql_as_the_kabid_cannot_edit_the_audit_log" \
 t_ok "psql_as_the_kabid_cannot_delete_an_event" by_hand event-delete "DELETE FROM events"
 t_ok "psql_as_the_kabid_cannot_write_an_audit_row_as_the_kasi" \
 	by_hand audit "INSERT INTO audit VALUES (999, 0, 'kasi', 'act', 'NUMBER', 'dispose', 'ok', '', '', '')"
+t_ok "psql_as_the_kabid_cannot_append_an_audit_row_off_the_chain_even_as_themself" \
+	by_hand off-chain "INSERT INTO audit VALUES (999, 0, 'kabid', 'act', 'NUMBER', 'dispose', 'ok', '', '', '')"
+t_ok "psql_as_the_kabid_cannot_move_the_audit_head" \
+	by_hand head "UPDATE audit_head SET seq = seq - 1"
+t_ok "psql_as_the_kabid_cannot_write_the_chains_summary" \
+	by_hand summary "UPDATE chain_states SET state = 'active'"
 t_ok "psql_as_the_kabid_cannot_record_a_key" \
 	by_hand key "INSERT INTO keys (application_id, status, token_serial, token_model, key_type,
 	key_label, actor_id, begun_at) VALUES ($app_id, 'intent', 'x', 'x', 'ec-p256', 'x', $kabid_id, 0)"
@@ -159,6 +165,28 @@ t_ok "psql_as_the_kabid_cannot_change_the_stations_settings" \
 	by_hand settings "DELETE FROM settings"
 t_ok "psql_as_the_kabid_cannot_change_the_procedure" \
 	by_hand procedure "UPDATE procedure_transitions SET role = 'kabid' WHERE step = 2"
+
+# A store of schema version 7 (before chain_states and the server's audit head): an
+# official's login cannot migrate it, the administrator's does, summing up the chain.
+version_7_is_migrated_by_the_administrator() {
+	saved=$(t_sql "SELECT string_agg(number || ' ' || state || ' ' || seq, ',' ORDER BY number)
+		FROM chain_states") && [ -n "$saved" ] &&
+	t_sql "DROP TRIGGER audit_link ON audit; DROP FUNCTION enroll_audit_link();
+		DROP TRIGGER audit_chain_state ON audit; DROP FUNCTION enroll_chain_state();
+		DROP TABLE chain_states; DROP VIEW audit_states;
+		GRANT INSERT, UPDATE ON audit_head TO enroll_official;
+		UPDATE enroll_schema SET version = 7" >/dev/null &&
+	t_expect_status 6 e kasi list 2>"$T_DIR/err" && grep -q "owner" "$T_DIR/err" &&
+	[ "$(t_sql "SELECT version FROM enroll_schema")" -eq 7 ] &&
+	ENROLL_STATE_DIR=$T_DIR/state-admin "$ENROLL" list >/dev/null &&
+	[ "$(t_sql "SELECT version FROM enroll_schema")" -eq 8 ] &&
+	[ "$(t_sql "SELECT string_agg(number || ' ' || state || ' ' || seq, ',' ORDER BY number)
+		FROM chain_states")" = "$saved" ] &&
+	e kasi audit verify >/dev/null && number=$(t_apply "Sesudah Migrasi") &&
+	e kadis dispose "$number" >/dev/null && e kasi audit verify >/dev/null
+}
+t_ok "a_version_7_store_is_migrated_by_the_administrator_not_by_an_official" \
+	version_7_is_migrated_by_the_administrator
 
 a_password_in_the_uri_is_refused_unsent() {
 	uri=$(printf '%s' "$ENROLL_DB" | sed 's#postgresql:///#postgresql://kasi:rahasia@/#')

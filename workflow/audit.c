@@ -129,13 +129,21 @@ wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry, stru
 	wf_finalize(stmt);
 	if (r != WF_OK)
 		return r;
-	if ((r = wf_prepare(
-		 store,
-		 "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)"
-		 " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-		 &stmt, err)) != WF_OK)
+	return wf_audit_move_head(store, row.seq, hash, err);
+}
+
+int
+wf_audit_move_head(struct wf_store *store, int64_t seq, const char *hash, struct wf_error *err)
+{
+	const char *sql = wf_query_sql(store, WF_Q_MOVE_AUDIT_HEAD);
+	struct wf_stmt *stmt = NULL;
+	int r;
+
+	if (!sql)
+		return WF_OK;
+	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
 		return r;
-	wf_bind_int64(stmt, 1, row.seq);
+	wf_bind_int64(stmt, 1, seq);
 	wf_bind_text(stmt, 2, hash);
 	if (wf_next(stmt) != WF_DONE)
 		r = wf_fail_db(err, store, _("move audit head"));

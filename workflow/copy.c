@@ -44,7 +44,7 @@ struct copy_table {
  * In an order the foreign keys accept. An edited official's successor has the larger id
  * and the old row points at it (superseded_by): the officials go in from the newest.
  * step_time_days, holder_days and chain_states are not here: the target's triggers fill
- * them.
+ * them. The audit head follows the audit rows (copy_all).
  */
 static const struct copy_table tables[] = {
     {"office", {INT("id"), TEXT("name"), TEXT("city")}, "id", false, 0},
@@ -114,7 +114,6 @@ static const struct copy_table tables[] = {
      "seq",
      false,
      0},
-    {"audit_head", {INT("id"), INT("seq"), TEXT("hash")}, "id", false, 0},
 };
 
 _Static_assert(sizeof(tables) / sizeof(tables[0]) <= WF_COPY_TABLES_MAX,
@@ -487,6 +486,8 @@ grant_logins(struct wf_store *to, struct wf_error *err)
 static int
 copy_all(struct copy_run *run, struct wf_error *err)
 {
+	char head[WF_AUDIT_HASH_HEX];
+	int64_t head_rows = 0;
 	int r;
 
 	if ((r = check_empty(run->to, err)) != WF_OK)
@@ -497,6 +498,10 @@ copy_all(struct copy_run *run, struct wf_error *err)
 			return r;
 		run->info->table_count = i + 1;
 	}
+	/* The source's head, where the target does not move its own as it takes the rows. */
+	if ((r = wf_audit_head(run->from, &head_rows, head, err)) != WF_OK ||
+	    (head_rows > 0 && (r = wf_audit_move_head(run->to, head_rows, head, err)) != WF_OK))
+		return r;
 	if ((r = grant_logins(run->to, err)) != WF_OK)
 		return r;
 	return check_copy(run, err);

@@ -34,6 +34,8 @@ enum wf_query {
 	 * where the engine continues past the largest id by itself.
 	 */
 	WF_Q_CONTINUE_IDS,
+	/* ?1 seq, ?2 hash of the row just appended: the chain's head. NULL: the engine moves it. */
+	WF_Q_MOVE_AUDIT_HEAD,
 	WF_Q_COUNT
 };
 

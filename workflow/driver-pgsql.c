@@ -599,6 +599,8 @@ static const char *const pgsql_queries[WF_Q_COUNT] = {
     [WF_Q_IS_OWNER] = "SELECT enroll_is_owner()",
     /* A copy's explicit ids leave the identity's sequence behind: move it past them. */
     [WF_Q_CONTINUE_IDS] = "SELECT setval(pg_get_serial_sequence(?1, 'id'), ?2, false)",
+    /* The server moves it as it takes the row (schema-pgsql.c, enroll_audit_link). */
+    [WF_Q_MOVE_AUDIT_HEAD] = NULL,
 };
 
 const struct wf_driver wf_driver_pgsql = {

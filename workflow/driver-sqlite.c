@@ -512,6 +512,9 @@ static const char *const sqlite_queries[WF_Q_COUNT] = {
 			     "((CAST(strftime('%m', " LOCAL_TIME ") AS INTEGER) + 2) / 3)",
     [WF_Q_HOLDERS_YEAR] = "strftime('%Y', " LOCAL_TIME ")",
     [WF_Q_CONTINUE_IDS] = NULL, /* a rowid continues past the largest one */
+    [WF_Q_MOVE_AUDIT_HEAD] =
+	"INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)"
+	" ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
 };
 
 const struct wf_driver wf_driver_sqlite = {

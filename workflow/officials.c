@@ -240,8 +240,8 @@ count_officials(struct wf_store *store, const char *sql, int64_t *count, struct 
 
 /* The first official is the station's kasi registering themself (at init); then the kasi. */
 /* The session is the store's owner: on a server, the administrator who ran init. */
-static bool
-session_is_owner(struct wf_store *store)
+bool
+wf_session_is_owner(struct wf_store *store)
 {
 	const char *sql = wf_query_sql(store, WF_Q_IS_OWNER);
 	struct wf_stmt *stmt = NULL;
@@ -266,7 +266,7 @@ authorize_add(struct wf_store *store, const struct wf_official *official, const 
 		return authorize_admin(store, by_login, "official_add", err);
 	/* On a server, the database's administrator may set the store up for its Kasi. */
 	if (official->role == WF_ROLE_KASI && by_login &&
-	    (strcmp(by_login, official->login) == 0 || session_is_owner(store)))
+	    (strcmp(by_login, official->login) == 0 || wf_session_is_owner(store)))
 		return WF_OK;
 	wf_fail(err, WF_ERR_ROLE,
 		_("the office's first official is its kasi, registered by themself (enroll init)"));

@@ -292,6 +292,25 @@ static const char schema_v8[] =
     "CREATE TRIGGER audit_chain_state AFTER INSERT ON audit"
     "  FOR EACH ROW EXECUTE FUNCTION enroll_chain_state();"
     "GRANT SELECT ON audit_states, chain_states TO enroll_official;"
+    /*
+     * The chain's head moves with each row, by the server: a row must follow the head (the
+     * next seq, the head's hash as its prev_hash), so no login forks, cuts or rewinds the
+     * chain, and no official's login writes the head at all.
+     */
+    "CREATE FUNCTION enroll_audit_link() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+    "  SET search_path = pg_catalog, public AS $$"
+    "  DECLARE head audit_head%ROWTYPE; BEGIN"
+    "  SELECT * INTO head FROM audit_head WHERE id = 1 FOR UPDATE;"
+    "  IF NEW.seq <> coalesce(head.seq, 0) + 1"
+    "     OR NEW.prev_hash <> coalesce(head.hash, repeat('0', 64)) THEN"
+    "    PERFORM enroll_refuse(format('audit row %s does not follow the chain''s head, row %s',"
+    "      NEW.seq, coalesce(head.seq, 0))); END IF;"
+    "  INSERT INTO audit_head VALUES (1, NEW.seq, NEW.hash)"
+    "    ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash;"
+    "  RETURN NEW; END $$;"
+    "CREATE TRIGGER audit_link BEFORE INSERT ON audit"
+    "  FOR EACH ROW EXECUTE FUNCTION enroll_audit_link();"
+    "REVOKE INSERT, UPDATE ON audit_head FROM enroll_official;"
     "UPDATE enroll_schema SET version = 8;";
 
 /* The migrations after the first schema: from version 7 + i to 8 + i. */
@@ -402,6 +421,13 @@ wf_pgsql_migrate(struct wf_db *db, const char *name, bool create, struct wf_erro
 			    "GRANT CREATE, USAGE ON SCHEMA public TO enroll_owner;"
 			    "GRANT enroll_owner TO CURRENT_USER",
 			    _("take the owner's role"), err);
+	if (r == WF_OK && version > 0 && version < wf_schema_version() &&
+	    !wf_session_is_owner(&store))
+		r = wf_fail(err, WF_ERR_ROLE,
+			    _("%s has schema version %d, older than this program's %d: its "
+			      "administrator (a login of the role enroll_owner) runs any enroll "
+			      "command on it once to migrate it"),
+			    name, version, wf_schema_version());
 	if (r == WF_OK && version < wf_schema_version())
 		r = wf_exec(&store, "SET ROLE enroll_owner", _("take the owner's role"), err);
 	if (r == WF_OK && version == 0)

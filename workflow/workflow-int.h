@@ -158,6 +158,10 @@ struct wf_audit_entry {
 };
 int wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry,
 		    struct wf_error *err);
+/* The session is the store's owner (a server's administrator); never on sqlite. */
+bool wf_session_is_owner(struct wf_store *store);
+/* The chain's head to row seq, of that hash, where the engine does not move it itself. */
+int wf_audit_move_head(struct wf_store *store, int64_t seq, const char *hash, struct wf_error *err);
 
 /* What a transition needs to know of an application. */
 struct wf_app_ref {
