@@ -315,7 +315,8 @@ a_version_7_file_is_summed_up_from_its_audit_log(void)
 
 	check_int(sql_exec(path, "CREATE TABLE saved AS SELECT * FROM chain_states;"
 				 "DROP TRIGGER audit_chain_state; DROP TABLE chain_states;"
-				 "DROP VIEW audit_states; PRAGMA user_version = 7;"),
+				 "DROP VIEW audit_states; DROP INDEX events_handover;"
+				 "PRAGMA user_version = 7;"),
 		  SQLITE_OK);
 	struct wf_store *store = wf_store_open(path, &err);
 	if (!check(store != NULL))

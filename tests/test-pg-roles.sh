@@ -173,7 +173,7 @@ version_7_is_migrated_by_the_administrator() {
 		FROM chain_states") && [ -n "$saved" ] &&
 	t_sql "DROP TRIGGER audit_link ON audit; DROP FUNCTION enroll_audit_link();
 		DROP TRIGGER audit_chain_state ON audit; DROP FUNCTION enroll_chain_state();
-		DROP TABLE chain_states; DROP VIEW audit_states;
+		DROP TABLE chain_states; DROP VIEW audit_states; DROP INDEX events_handover;
 		GRANT INSERT, UPDATE ON audit_head TO enroll_official;
 		UPDATE enroll_schema SET version = 7" >/dev/null &&
 	t_expect_status 6 e kasi list 2>"$T_DIR/err" && grep -q "owner" "$T_DIR/err" &&

@@ -283,6 +283,8 @@ static const char schema_v8[] =
     "  seq BIGINT NOT NULL);"
     "INSERT INTO chain_states SELECT number, state, seq FROM audit_states"
     "  WHERE seq IN (SELECT max(seq) FROM audit_states GROUP BY number);"
+    /* The holders report's handover times, one probe per application. */
+    "CREATE INDEX events_handover ON events(application_id, ended_at) WHERE action = 'handover';"
     "CREATE FUNCTION enroll_chain_state() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
     "  SET search_path = pg_catalog, public AS $$ BEGIN"
     "  INSERT INTO chain_states SELECT number, state, seq FROM audit_states WHERE seq = NEW.seq"

@@ -285,7 +285,8 @@ static const char schema_v7[] =
  * replays it whole, and checks this summary against it). audit_states is every audit row
  * that sets a state: an application's submission, and each other successful act but a
  * document's, whose detail opens with "from -> to,". The trigger keeps the latest per
- * application; the rows written before are summed up once here.
+ * application; the rows written before are summed up once here. And an index of the
+ * handovers, whose time the report counts by.
  */
 static const char schema_v8[] =
     "CREATE VIEW audit_states AS SELECT seq, application AS number,"
@@ -301,6 +302,8 @@ static const char schema_v8[] =
     "  seq INTEGER NOT NULL);"
     "INSERT INTO chain_states SELECT number, state, seq FROM audit_states"
     "  WHERE seq IN (SELECT max(seq) FROM audit_states GROUP BY number);"
+    /* The holders report's handover times, one probe per application. */
+    "CREATE INDEX events_handover ON events(application_id, ended_at) WHERE action = 'handover';"
     "CREATE TRIGGER audit_chain_state AFTER INSERT ON audit BEGIN"
     "  INSERT INTO chain_states SELECT number, state, seq FROM audit_states WHERE seq = NEW.seq"
     "  ON CONFLICT (number) DO UPDATE SET state = excluded.state, seq = excluded.seq"
