@@ -188,6 +188,14 @@ version_7_is_migrated_by_the_administrator() {
 t_ok "a_version_7_store_is_migrated_by_the_administrator_not_by_an_official" \
 	version_7_is_migrated_by_the_administrator
 
+# A station's state directory is made when something is first written there, not read.
+reading_makes_no_state_directory() {
+	ENROLL_STATE_DIR=$T_DIR/fresh/state "$ENROLL" report states >/dev/null &&
+	ENROLL_STATE_DIR=$T_DIR/fresh/state "$ENROLL" issuer show >/dev/null &&
+	[ ! -e "$T_DIR/fresh" ]
+}
+t_ok "reading_a_server_store_makes_no_state_directory" reading_makes_no_state_directory
+
 a_password_in_the_uri_is_refused_unsent() {
 	uri=$(printf '%s' "$ENROLL_DB" | sed 's#postgresql:///#postgresql://kasi:rahasia@/#')
 	t_expect_status 3 e kasi --db "$uri" list 2>"$T_DIR/err" &&

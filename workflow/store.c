@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "workflow-int.h"
@@ -86,14 +85,7 @@ wf_target_files(const char *target)
 		snprintf(dir, sizeof(dir), "%s/enroll", xdg);
 	else
 		snprintf(dir, sizeof(dir), "%s/.local/state/enroll", home && *home ? home : "/tmp");
-	/* Each parent in turn, this user's: wf_make_private_dir checks the last one. */
-	for (char *p = dir + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0700);
-			*p = '/';
-		}
-	mkdir(dir, 0700);
+	/* Only named: the first write makes it (wf_make_private_dir). */
 	if (!(name = join(dir, "/")))
 		return NULL;
 	char *path = join(name, target);

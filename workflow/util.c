@@ -307,8 +307,20 @@ wf_text_empty(const char *text)
 int
 wf_make_private_dir(const char *path, struct wf_error *err)
 {
+	char parent[4096];
 	struct stat st;
 
+	/* The parents that do not exist yet, this user's (a station's state directory). */
+	if (snprintf(parent, sizeof(parent), "%s", path) >= (int)sizeof(parent))
+		return wf_fail(err, WF_ERR_IO, _("%s: %s"), path, strerror(ENAMETOOLONG));
+	for (char *p = parent + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(parent, 0700) != 0 && errno != EEXIST)
+				return wf_fail(err, WF_ERR_IO, _("%s: %s"), parent,
+					       strerror(errno));
+			*p = '/';
+		}
 	if (mkdir(path, 0700) != 0 && errno != EEXIST)
 		return wf_fail(err, WF_ERR_IO, _("%s: %s"), path, strerror(errno));
 	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))

@@ -98,7 +98,10 @@ int wf_scan_put(struct wf_store *store, const unsigned char *data, size_t size, 
 int wf_scan_open(struct wf_store *store, const char *path, int *fd, int64_t *size,
 		 struct wf_error *err);
 
-/* Make (or accept) a directory of this user's, mode 0700; WF_ERR_UNSAFE otherwise. */
+/*
+ * Make (or accept) a directory of this user's, mode 0700, and its missing parents (0700);
+ * WF_ERR_UNSAFE if it is not one.
+ */
 int wf_make_private_dir(const char *path, struct wf_error *err);
 
 /*

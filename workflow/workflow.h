@@ -198,8 +198,8 @@ bool wf_target_is_server(const char *target);
  * The directory of the station's own files (scans, locks, the local CA) for a --db
  * target, malloc'd (NULL when out of memory): "<file>.files" beside a sqlite file; for a
  * server's database, one directory per database in the station's state directory
- * (ENROLL_STATE_DIR, else $XDG_STATE_HOME/enroll or ~/.local/state/enroll), its parents
- * made.
+ * (ENROLL_STATE_DIR, else $XDG_STATE_HOME/enroll or ~/.local/state/enroll). Only named:
+ * nothing is made until something is written there.
  */
 char *wf_target_files(const char *target);
 /* Close and free. NULL is a no-op. */
