@@ -188,6 +188,33 @@ version_7_is_migrated_by_the_administrator() {
 t_ok "a_version_7_store_is_migrated_by_the_administrator_not_by_an_official" \
 	version_7_is_migrated_by_the_administrator
 
+# The server's own refusal reaches the operator in their language: the Kabid's login,
+# which a test hook has the command take for the Kepala Dinas's, passes the command's
+# checks, and the server refuses it.
+server_refusal_in_the_operators_language() {
+	number=$(t_sql "SELECT number FROM applications WHERE state = 'submitted' LIMIT 1") &&
+	[ -n "$number" ] && before=$(dump) &&
+	t_expect_status 6 runuser -u kabid -- env ENROLL_TEST_LOGIN=kadis \
+		ENROLL_STATE_DIR="$T_DIR/state-kabid" ASAN_OPTIONS="$as_account_asan" \
+		"$ENROLL" --lang id dispose "$number" 2>"$T_DIR/err" &&
+	grep -q "kabid tidak boleh mencatat tindakan sebagai pejabat [0-9]" "$T_DIR/err" &&
+	! grep -q "may not" "$T_DIR/err" && [ "$(dump)" = "$before" ]
+}
+t_ok "the_servers_refusal_reaches_the_operator_in_indonesian" server_refusal_in_the_operators_language
+
+# Each text the driver translates is one the server's functions raise, word for word.
+refusal_texts_are_the_servers() {
+	sed -n '/^const char \*const wf_pgsql_refusals/,/NULL,/s/^ *N_("\(.*\)"),$/\1/p' \
+		"$top_srcdir/workflow/schema-pgsql.c" >"$T_DIR/refusals" &&
+	[ "$(wc -l <"$T_DIR/refusals")" -ge 14 ] || return 1
+	while IFS= read -r text; do
+		quoted=$(printf '%s' "$text" | sed "s/'/''/g")
+		[ "$(t_sql "SELECT count(*) FROM pg_proc WHERE strpos(prosrc, \$q\$'$quoted'\$q\$) > 0")" -ge 1 ] ||
+			{ echo "no function of the schema raises: $text"; return 1; }
+	done <"$T_DIR/refusals"
+}
+t_ok "every_refusal_the_driver_translates_is_raised_by_the_server" refusal_texts_are_the_servers
+
 # A station's state directory is made when something is first written there, not read.
 reading_makes_no_state_directory() {
 	ENROLL_STATE_DIR=$T_DIR/fresh/state "$ENROLL" report states >/dev/null &&
