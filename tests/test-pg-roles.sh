@@ -204,8 +204,8 @@ t_ok "the_servers_refusal_reaches_the_operator_in_indonesian" server_refusal_in_
 
 # Each text the driver translates is one the server's functions raise, word for word.
 refusal_texts_are_the_servers() {
-	sed -n '/^const char \*const wf_pgsql_refusals/,/NULL,/s/^ *N_("\(.*\)"),$/\1/p' \
-		"$top_srcdir/workflow/schema-pgsql.c" >"$T_DIR/refusals" &&
+	sed -n '/^static const char \*const refusals/,/NULL,/s/^ *N_("\(.*\)"),$/\1/p' \
+		"$top_srcdir/workflow/refusals-pgsql.c" >"$T_DIR/refusals" &&
 	[ "$(wc -l <"$T_DIR/refusals")" -ge 14 ] || return 1
 	while IFS= read -r text; do
 		quoted=$(printf '%s' "$text" | sed "s/'/''/g")

@@ -99,8 +99,11 @@ extern const struct wf_driver wf_driver_pgsql;
 
 /* PostgreSQL's schema (schema-pgsql.c): set up or migrated when opened. */
 int wf_pgsql_migrate(struct wf_db *db, const char *name, bool create, struct wf_error *err);
-/* The server's own refusals in the catalogue's English, up to a NULL (schema-pgsql.c). */
-extern const char *const wf_pgsql_refusals[];
+/*
+ * A refusal of the server's own (refusals-pgsql.c) in the catalogue's words, into out;
+ * any other message as it is.
+ */
+const char *wf_pgsql_refusal_words(const char *message, char *out, size_t size);
 
 /* The driver for a --db target: PostgreSQL for a postgresql:// or postgres:// URI. */
 const struct wf_driver *wf_driver_for(const char *target);

@@ -100,90 +100,6 @@ static const struct {
     {"XX002", WF_ERR_CORRUPT, N_("the database server reports a damaged index")},
 };
 
-#define REFUSAL_ARGS 4
-
-/*
- * Does message read as format (its %s standing for any text)? Each %s's text into args,
- * at most REFUSAL_ARGS of them, in buf.
- */
-static bool
-reads_as(const char *message, const char *format, char *buf, size_t size,
-	 const char *args[REFUSAL_ARGS])
-{
-	const char *m = message, *f = format;
-	size_t used = 0;
-	int n = 0;
-
-	for (int i = 0; i < REFUSAL_ARGS; i++)
-		args[i] = "";
-	while (*f) {
-		if (strncmp(f, "%s", 2) != 0) {
-			if (*m++ != *f++)
-				return false;
-			continue;
-		}
-		/* The text up to the format's next literal part (or to the end). */
-		const char *next = f + 2, *stop = strstr(next, "%s");
-		size_t part = stop ? (size_t)(stop - next) : strlen(next);
-		const char *end = part == 0 ? (stop ? m : m + strlen(m)) : NULL;
-		for (const char *p = m; !end && *p; p++)
-			if (strncmp(p, next, part) == 0 && (stop || p[part] == '\0'))
-				end = p;
-		if (!end || n == REFUSAL_ARGS || used + (size_t)(end - m) + 1 > size)
-			return false;
-		memcpy(buf + used, m, (size_t)(end - m));
-		buf[used + (size_t)(end - m)] = '\0';
-		args[n++] = buf + used;
-		used += (size_t)(end - m) + 1;
-		m = end;
-		f = next;
-	}
-	return *m == '\0';
-}
-
-/* text with its %s (or %N$s, as a translation may reorder them) standing for args. */
-static void
-fill_in(const char *text, const char *const args[REFUSAL_ARGS], char *out, size_t size)
-{
-	size_t used = 0;
-	int next = 0;
-
-	for (const char *t = text; *t && used + 1 < size; t++) {
-		const char *arg = NULL;
-		if (t[0] == '%' && t[1] == 's') {
-			arg = next < REFUSAL_ARGS ? args[next++] : "";
-			t++;
-		} else if (t[0] == '%' && t[1] >= '1' && t[1] <= '0' + REFUSAL_ARGS &&
-			   t[2] == '$' && t[3] == 's') {
-			arg = args[t[1] - '1'];
-			t += 3;
-		}
-		if (!arg) {
-			out[used++] = *t;
-			continue;
-		}
-		used += (size_t)snprintf(out + used, size - used, "%s", arg);
-		if (used >= size)
-			used = size - 1;
-	}
-	out[used] = '\0';
-}
-
-/* A refusal of the server's own in the catalogue's words, or its text as it came. */
-static const char *
-refusal_words(const char *message, char *out, size_t size)
-{
-	char buf[512];
-	const char *args[REFUSAL_ARGS];
-
-	for (size_t i = 0; wf_pgsql_refusals[i]; i++)
-		if (reads_as(message, wf_pgsql_refusals[i], buf, sizeof(buf), args)) {
-			fill_in(_(wf_pgsql_refusals[i]), args, out, size);
-			return out;
-		}
-	return message;
-}
-
 static int
 pg_fail(struct wf_db *wdb, struct wf_error *err, const char *doing)
 {
@@ -192,7 +108,7 @@ pg_fail(struct wf_db *wdb, struct wf_error *err, const char *doing)
 	char words[512];
 
 	if (strcmp(db->sqlstate, "EN001") == 0)
-		message = refusal_words(message, words, sizeof(words));
+		message = wf_pgsql_refusal_words(message, words, sizeof(words));
 
 	for (size_t i = 0; i < sizeof(pg_results) / sizeof(pg_results[0]); i++)
 		if (strncmp(db->sqlstate, pg_results[i].sqlstate, strlen(pg_results[i].sqlstate)) ==

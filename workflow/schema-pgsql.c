@@ -318,28 +318,6 @@ static const char schema_v8[] =
 /* The migrations after the first schema: from version 7 + i to 8 + i. */
 static const char *const migrations[] = {schema_v8};
 
-/*
- * The refusals the schema's functions raise (SQLSTATE EN001), word for word as in the SQL
- * above (an apostrophe there doubled): the driver puts them in the operator's language.
- */
-const char *const wf_pgsql_refusals[] = {
-    N_("the audit log is append-only"),
-    N_("%s may not record an act as official %s"),
-    N_("%s is not the Kasi: only the Kasi corrects the records"),
-    N_("no step %s takes %s from %s by the %s"),
-    N_("%s may not record step %s on behalf of official %s"),
-    N_("%s is not the Kasi, who records the applicant's acts"),
-    N_("%s is the %s; step %s is the %s's"),
-    N_("a new application starts submitted"),
-    N_("%s is not the Kasi: only the Kasi corrects an application"),
-    N_("%s may not change %s from %s to %s without the act"),
-    N_("%s is not the Kasi: %s are the Kasi's to record"),
-    N_("%s may not write an audit row as %s"),
-    N_("%s is not the Kasi: only the Kasi adds officials"),
-    N_("audit row %s does not follow the chain's head, row %s"),
-    NULL,
-};
-
 /* The roles, made once per cluster by the administrator's enroll init. */
 static const char roles[] =
     "DO $$ BEGIN"
