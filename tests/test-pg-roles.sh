@@ -171,9 +171,9 @@ t_ok "psql_as_the_kabid_cannot_change_the_procedure" \
 version_7_is_migrated_by_the_administrator() {
 	saved=$(t_sql "SELECT string_agg(number || ' ' || state || ' ' || seq, ',' ORDER BY number)
 		FROM chain_states") && [ -n "$saved" ] &&
-	t_sql "DROP TRIGGER audit_link ON audit; DROP FUNCTION enroll_audit_link();
-		DROP TRIGGER audit_chain_state ON audit; DROP FUNCTION enroll_chain_state();
+	t_sql "DROP TRIGGER audit_row ON audit; DROP FUNCTION enroll_audit_row();
 		DROP TABLE chain_states; DROP VIEW audit_states; DROP INDEX events_handover;
+		DROP FUNCTION enroll_audit_state(text, text, text, text, text);
 		GRANT INSERT, UPDATE ON audit_head TO enroll_official;
 		UPDATE enroll_schema SET version = 7" >/dev/null &&
 	t_expect_status 6 e kasi list 2>"$T_DIR/err" && grep -q "owner" "$T_DIR/err" &&

@@ -272,36 +272,41 @@ static const char schema[] =
  * kept by the server as the chain grows (no login writes it), read by the holders report.
  */
 static const char schema_v8[] =
-    "CREATE VIEW audit_states AS SELECT seq, application AS number,"
-    "  CASE WHEN action = 'submit' THEN 'submitted'"
-    "  ELSE substr(rest, 1, strpos(rest, ',') - 1) END AS state"
-    "  FROM (SELECT seq, application, action, CASE WHEN strpos(detail, ' -> ') > 0"
-    "    THEN substr(detail, strpos(detail, ' -> ') + 4) END AS rest FROM audit"
-    "    WHERE kind = 'act' AND result = 'ok' AND application <> '' AND action <> 'document')"
-    "  AS r WHERE action = 'submit' OR strpos(rest, ',') BETWEEN 1 AND 256;"
+    /* An audit row's state, or NULL for a row that sets none: the view's and the trigger's. */
+    "CREATE FUNCTION enroll_audit_state(kind text, result text, application text,"
+    "  action text, detail text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$"
+    "  DECLARE rest text; BEGIN"
+    "  IF kind <> 'act' OR result <> 'ok' OR application = '' OR action = 'document' THEN"
+    "    RETURN NULL; END IF;"
+    "  IF action = 'submit' THEN RETURN 'submitted'; END IF;"
+    "  IF strpos(detail, ' -> ') = 0 THEN RETURN NULL; END IF;"
+    "  rest := substr(detail, strpos(detail, ' -> ') + 4);"
+    "  IF strpos(rest, ',') BETWEEN 1 AND 256 THEN"
+    "    RETURN substr(rest, 1, strpos(rest, ',') - 1); END IF;"
+    "  RETURN NULL; END $$;"
+    "CREATE VIEW audit_states AS SELECT seq, number, state FROM (SELECT seq,"
+    "  application AS number, enroll_audit_state(kind, result, application, action, detail)"
+    "  AS state FROM audit) AS s WHERE state IS NOT NULL;"
     "CREATE TABLE chain_states (number TEXT PRIMARY KEY, state TEXT NOT NULL,"
     "  seq BIGINT NOT NULL);"
     "INSERT INTO chain_states SELECT number, state, seq FROM audit_states"
     "  WHERE seq IN (SELECT max(seq) FROM audit_states GROUP BY number);"
+    "GRANT SELECT ON audit_states, chain_states TO enroll_official;"
     /* The holders report's handover times, one probe per application. */
     "CREATE INDEX events_handover ON events(application_id, ended_at) WHERE action = 'handover';"
-    "CREATE FUNCTION enroll_chain_state() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
-    "  SET search_path = pg_catalog, public AS $$ BEGIN"
-    "  INSERT INTO chain_states SELECT number, state, seq FROM audit_states WHERE seq = NEW.seq"
-    "  ON CONFLICT (number) DO UPDATE SET state = excluded.state, seq = excluded.seq"
-    "  WHERE excluded.seq > chain_states.seq;"
-    "  RETURN NULL; END $$;"
-    "CREATE TRIGGER audit_chain_state AFTER INSERT ON audit"
-    "  FOR EACH ROW EXECUTE FUNCTION enroll_chain_state();"
-    "GRANT SELECT ON audit_states, chain_states TO enroll_official;"
     /*
-     * The chain's head moves with each row, by the server: a row must follow the head (the
-     * next seq, the head's hash as its prev_hash), so no login forks, cuts or rewinds the
-     * chain, and no official's login writes the head at all.
+     * Each audit row, in one trigger: it says who wrote it (the session's login); it follows
+     * the chain's head (the next seq, the head's hash as its prev_hash), so no login forks,
+     * cuts or rewinds the chain; the server moves the head (no official's login writes it)
+     * and the application's state as the chain leaves it.
      */
-    "CREATE FUNCTION enroll_audit_link() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+    "DROP TRIGGER IF EXISTS audit_check ON audit; DROP FUNCTION IF EXISTS enroll_check_audit();"
+    "CREATE FUNCTION enroll_audit_row() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
     "  SET search_path = pg_catalog, public AS $$"
-    "  DECLARE head audit_head%ROWTYPE; BEGIN"
+    "  DECLARE head audit_head%ROWTYPE; state text; BEGIN"
+    "  IF NOT enroll_is_owner() AND NEW.login <> session_user THEN"
+    "    PERFORM enroll_refuse(format('%s may not write an audit row as %s', session_user,"
+    "      NEW.login)); END IF;"
     "  SELECT * INTO head FROM audit_head WHERE id = 1 FOR UPDATE;"
     "  IF NEW.seq <> coalesce(head.seq, 0) + 1"
     "     OR NEW.prev_hash <> coalesce(head.hash, repeat('0', 64)) THEN"
@@ -309,9 +314,15 @@ static const char schema_v8[] =
     "      NEW.seq, coalesce(head.seq, 0))); END IF;"
     "  INSERT INTO audit_head VALUES (1, NEW.seq, NEW.hash)"
     "    ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash;"
+    "  state := enroll_audit_state(NEW.kind, NEW.result, NEW.application, NEW.action,"
+    "    NEW.detail);"
+    "  IF state IS NOT NULL THEN"
+    "    INSERT INTO chain_states VALUES (NEW.application, state, NEW.seq)"
+    "      ON CONFLICT (number) DO UPDATE SET state = excluded.state, seq = excluded.seq"
+    "      WHERE excluded.seq > chain_states.seq; END IF;"
     "  RETURN NEW; END $$;"
-    "CREATE TRIGGER audit_link BEFORE INSERT ON audit"
-    "  FOR EACH ROW EXECUTE FUNCTION enroll_audit_link();"
+    "CREATE TRIGGER audit_row BEFORE INSERT ON audit"
+    "  FOR EACH ROW EXECUTE FUNCTION enroll_audit_row();"
     "REVOKE INSERT, UPDATE ON audit_head FROM enroll_official;"
     "UPDATE enroll_schema SET version = 8;";
 
