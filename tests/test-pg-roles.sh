@@ -198,6 +198,7 @@ server_refusal_in_the_operators_language() {
 		ENROLL_STATE_DIR="$T_DIR/state-kabid" ASAN_OPTIONS="$as_account_asan" \
 		"$ENROLL" --lang id dispose "$number" 2>"$T_DIR/err" &&
 	grep -q "kabid tidak boleh mencatat tindakan sebagai pejabat [0-9]" "$T_DIR/err" &&
+	grep -q "tidak ada yang dicatat" "$T_DIR/err" && ! grep -q "sudah dicatat" "$T_DIR/err" &&
 	! grep -q "may not" "$T_DIR/err" && [ "$(dump)" = "$before" ]
 }
 t_ok "the_servers_refusal_reaches_the_operator_in_indonesian" server_refusal_in_the_operators_language

@@ -91,8 +91,9 @@ static const struct {
 	int code;
 	const char *text;
 } pg_results[] = {
-    {"EN001", WF_ERR_ROLE, NULL}, /* the procedure's own refusal (schema-pgsql.c): its words */
-    {"42501", WF_ERR_ROLE, N_("the database refuses this login that act")},
+    /* the procedure's own refusal (schema-pgsql.c): its words (refusals-pgsql.c) */
+    {"EN001", WF_ERR_REFUSED, NULL},
+    {"42501", WF_ERR_REFUSED, N_("the database refuses this login that act")},
     {"08", WF_ERR_DB, N_("the database server cannot be reached")},
     {"53", WF_ERR_DB, N_("the database server is out of resources")},
     {"57P", WF_ERR_DB, N_("the database server is shutting down or restarting")},

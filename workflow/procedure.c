@@ -400,6 +400,7 @@ static const char *const status_names[] = {
     "WF_ERR_NO_DATABASE",
     "WF_ERR_CORRUPT",
     "WF_ERR_BACKUP",
+    "WF_ERR_REFUSED",
 };
 
 const char *

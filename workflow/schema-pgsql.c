@@ -436,7 +436,7 @@ wf_pgsql_migrate(struct wf_db *db, const char *name, bool create, struct wf_erro
 			    _("take the owner's role"), err);
 	if (r == WF_OK && version > 0 && version < wf_schema_version() &&
 	    !wf_session_is_owner(&store))
-		r = wf_fail(err, WF_ERR_ROLE,
+		r = wf_fail(err, WF_ERR_REFUSED,
 			    _("%s has schema version %d, older than this program's %d: its "
 			      "administrator (a login of the role enroll_owner) runs any enroll "
 			      "command on it once to migrate it"),

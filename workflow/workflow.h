@@ -32,6 +32,7 @@ enum wf_status {
 	WF_ERR_NO_DATABASE = -15, /* no database at the path, or an empty file (wf_store_open) */
 	WF_ERR_CORRUPT = -16,	  /* fails its engine's integrity check: nothing is written */
 	WF_ERR_BACKUP = -17,	  /* a backup differs from its manifest (wf_backup_check) */
+	WF_ERR_REFUSED = -18, /* the database server refused this login the act: nothing written */
 };
 
 /*
