@@ -107,8 +107,8 @@ static const struct error_entry workflow_errors[] = {
     {WF_ERR_ROLE, EXIT_ROLE, N_("you do not hold the role for this step"),
      N_("the official holding the step's role must do it (this refusal was recorded)")},
     {WF_ERR_REFUSED, EXIT_ROLE, N_("the database server refuses this login that act"),
-     N_("nothing was recorded: the server checks every act against the procedure and the "
-	"officials' logins; its administrator can say which role this login holds")},
+     N_("nothing was recorded; the server's words above say why (its check of the procedure "
+	"and of the officials' logins, or an act only its administrator may do)")},
     {WF_ERR_CONFLICT, EXIT_CONFLICT, N_("another operator changed this application first"),
      N_("see 'enroll show ID' and continue from its current state")},
     {WF_ERR_INVALID, EXIT_INVALID, N_("invalid data"), N_("correct the field and try again")},

@@ -109,7 +109,8 @@ kabid_step_two_is_a_role_error() {
 }
 t_ok "a_kabid_disposing_step_two_is_refused_as_a_role_error_and_recorded" kabid_step_two_is_a_role_error
 
-# by_hand NAME SQL: the Kabid's role writes SQL with psql; the server refuses, nothing changes.
+# by_hand NAME SQL [WORDS]: the Kabid's role writes SQL with psql; the server refuses (with
+# WORDS, when given), nothing changes.
 by_hand() {
 	number=$(t_sql "SELECT number FROM applications WHERE state = 'submitted' LIMIT 1")
 	[ -n "$number" ] || { echo "no submitted application to try it on"; return 1; }
@@ -120,6 +121,7 @@ by_hand() {
 		return 1
 	fi
 	cat "$T_DIR/psql.out"
+	[ -z "${3:-}" ] || grep -q "$3" "$T_DIR/psql.out" || { echo "refused, but not for: $3"; return 1; }
 	[ "$(dump)" = "$before" ] && e kasi audit verify >/dev/null
 }
 kadis_id="(SELECT id FROM officials WHERE login = 'kadis')"
@@ -147,11 +149,13 @@ t_ok "psql_as_the_kabid_cannot_delete_an_event" by_hand event-delete "DELETE FRO
 t_ok "psql_as_the_kabid_cannot_write_an_audit_row_as_the_kasi" \
 	by_hand audit "INSERT INTO audit VALUES (999, 0, 'kasi', 'act', 'NUMBER', 'dispose', 'ok', '', '', '')"
 t_ok "psql_as_the_kabid_cannot_append_an_audit_row_off_the_chain_even_as_themself" \
-	by_hand off-chain "INSERT INTO audit VALUES (999, 0, 'kabid', 'act', 'NUMBER', 'dispose', 'ok', '', '', '')"
+	by_hand off-chain "INSERT INTO audit VALUES (999, 0, 'kabid', 'act', 'NUMBER', 'dispose', 'ok', '', '', '')" \
+	"audit row 999 does not follow the chain's head"
 t_ok "psql_as_the_kabid_cannot_move_the_audit_head" \
-	by_hand head "UPDATE audit_head SET seq = seq - 1"
+	by_hand head "UPDATE audit_head SET seq = seq - 1" "permission denied for table audit_head"
 t_ok "psql_as_the_kabid_cannot_write_the_chains_summary" \
-	by_hand summary "UPDATE chain_states SET state = 'active'"
+	by_hand summary "UPDATE chain_states SET state = 'active'" \
+	"permission denied for table chain_states"
 t_ok "psql_as_the_kabid_cannot_record_a_key" \
 	by_hand key "INSERT INTO keys (application_id, status, token_serial, token_model, key_type,
 	key_label, actor_id, begun_at) VALUES ($app_id, 'intent', 'x', 'x', 'ec-p256', 'x', $kabid_id, 0)"

@@ -93,6 +93,8 @@ static const struct {
 } pg_results[] = {
     /* the procedure's own refusal (schema-pgsql.c): its words (refusals-pgsql.c) */
     {"EN001", WF_ERR_REFUSED, NULL},
+    /* an audit row off the chain's head: a writer that did not queue (schema-pgsql.c) */
+    {"EN002", WF_ERR_CONFLICT, NULL},
     {"42501", WF_ERR_REFUSED, N_("the database refuses this login that act")},
     {"08", WF_ERR_DB, N_("the database server cannot be reached")},
     {"53", WF_ERR_DB, N_("the database server is out of resources")},
@@ -108,7 +110,7 @@ pg_fail(struct wf_db *wdb, struct wf_error *err, const char *doing)
 	const char *message = db->message ? db->message : PQerrorMessage(db->conn);
 	char words[512];
 
-	if (strcmp(db->sqlstate, "EN001") == 0)
+	if (strncmp(db->sqlstate, "EN00", 4) == 0)
 		message = wf_pgsql_refusal_words(message, words, sizeof(words));
 
 	for (size_t i = 0; i < sizeof(pg_results) / sizeof(pg_results[0]); i++)

@@ -12,7 +12,7 @@
 #include "workflow-int.h"
 
 /*
- * The refusals the schema's functions raise (SQLSTATE EN001), word for word as in
+ * The refusals the schema's functions raise (SQLSTATE EN001, EN002), word for word as in
  * schema-pgsql.c's SQL (an apostrophe there doubled).
  */
 static const char *const refusals[] = {

@@ -30,9 +30,9 @@ const struct wf_report_column wf_holders_columns[WF_HOLDERS_COLUMN_COUNT] = {
 
 /*
  * Every application whose token was handed over (in the state its audit chain leaves it
- * in, chain_states: a state set by hand in the file is not counted), at the time of its handover
- * (an active one changes only by leaving active, so its updated_at serves where no event says it).
- * A person holds a TTE through the latest token handed to them while it is active, or
+ * in, chain_states: a state set by hand in applications is not counted), at the time of its
+ * handover (an active one changes only by leaving active, so its updated_at serves where no event
+ * says it). A person holds a TTE through the latest token handed to them while it is active, or
  * renewed: its renewal is on the way and the person stays a holder through it.
  */
 #define HOLDERS_SQL(period_expression)                                                             \

@@ -272,6 +272,8 @@ static const char schema[] =
  * kept by the server as the chain grows (no login writes it), read by the holders report.
  */
 static const char schema_v8[] =
+    /* No audit row goes in between the summary's fill and its trigger. */
+    "LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE;"
     /* An audit row's state, or NULL for a row that sets none: the view's and the trigger's. */
     "CREATE FUNCTION enroll_audit_state(kind text, result text, application text,"
     "  action text, detail text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$"
@@ -281,7 +283,8 @@ static const char schema_v8[] =
     "  IF action = 'submit' THEN RETURN 'submitted'; END IF;"
     "  IF strpos(detail, ' -> ') = 0 THEN RETURN NULL; END IF;"
     "  rest := substr(detail, strpos(detail, ' -> ') + 4);"
-    "  IF strpos(rest, ',') BETWEEN 1 AND 256 THEN"
+    "  IF strpos(rest, ',') > 0 AND octet_length(substr(rest, 1, strpos(rest, ',') - 1)) < 256"
+    "    THEN"
     "    RETURN substr(rest, 1, strpos(rest, ',') - 1); END IF;"
     "  RETURN NULL; END $$;"
     "CREATE VIEW audit_states AS SELECT seq, number, state FROM (SELECT seq,"
@@ -310,8 +313,8 @@ static const char schema_v8[] =
     "  SELECT * INTO head FROM audit_head WHERE id = 1 FOR UPDATE;"
     "  IF NEW.seq <> coalesce(head.seq, 0) + 1"
     "     OR NEW.prev_hash <> coalesce(head.hash, repeat('0', 64)) THEN"
-    "    PERFORM enroll_refuse(format('audit row %s does not follow the chain''s head, row %s',"
-    "      NEW.seq, coalesce(head.seq, 0))); END IF;"
+    "    RAISE EXCEPTION '%', format('audit row %s does not follow the chain''s head, row %s',"
+    "      NEW.seq, coalesce(head.seq, 0)) USING ERRCODE = 'EN002'; END IF;"
     "  INSERT INTO audit_head VALUES (1, NEW.seq, NEW.hash)"
     "    ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash;"
     "  state := enroll_audit_state(NEW.kind, NEW.result, NEW.application, NEW.action,"

@@ -284,7 +284,8 @@ static const char schema_v7[] =
  * grows, so the holders report counts by the chain without replaying it (audit-records.c
  * replays it whole, and checks this summary against it). audit_states is every audit row
  * that sets a state: an application's submission, and each other successful act but a
- * document's, whose detail opens with "from -> to,". The trigger keeps the latest per
+ * document's, whose detail opens with "from -> to," (a state under 256 bytes, as the replay
+ * reads it). The trigger keeps the latest per
  * application; the rows written before are summed up once here. And an index of the
  * handovers, whose time the report counts by.
  */
@@ -295,7 +296,8 @@ static const char schema_v8[] =
     "  FROM (SELECT seq, application, action, CASE WHEN instr(detail, ' -> ') > 0"
     "    THEN substr(detail, instr(detail, ' -> ') + 4) END AS rest FROM audit"
     "    WHERE kind = 'act' AND result = 'ok' AND application <> '' AND action <> 'document')"
-    "  WHERE action = 'submit' OR instr(rest, ',') BETWEEN 1 AND 256;"
+    "  WHERE action = 'submit' OR (instr(rest, ',') > 0"
+    "    AND length(CAST(substr(rest, 1, instr(rest, ',') - 1) AS BLOB)) < 256);"
     "CREATE TABLE chain_states ("
     "  number TEXT PRIMARY KEY,"
     "  state TEXT NOT NULL,"
