@@ -312,6 +312,28 @@ a_forged_chain_summary_is_named(void)
 	wf_store_close(store);
 }
 
+/* A state of 256 bytes or more is none, to the replay and to the summary alike. */
+static void
+a_state_too_long_in_bytes_is_no_state_to_either(void)
+{
+	char numbers[WF_STATE_COUNT][WF_NUMBER_MAX], state[300] = "", sql[1024];
+	const char *path = every_state("long-state.db", numbers);
+	struct wf_error err;
+
+	for (int i = 0; i < 130; i++) /* 130 letters, 260 bytes */
+		strcat(state, "\xc3\xa9");
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO audit SELECT max(seq) + 1, 0, 'kasi', 'act', '%s', 'dispose', 'ok',"
+		 " 'submitted -> %s, step 2', '', '' FROM audit",
+		 numbers[WF_STATE_SUBMITTED], state);
+	check_int(sql_exec(path, sql), SQLITE_OK);
+	struct wf_store *store = wf_store_open(path, &err);
+	if (!check(store != NULL))
+		return;
+	check_records_agree(store);
+	wf_store_close(store);
+}
+
 /* A file of version 7 gets the summary its audit log replays to, once, when it is opened. */
 static void
 a_version_7_file_is_summed_up_from_its_audit_log(void)
@@ -349,6 +371,7 @@ main(void)
 	TAP_TEST(an_abandoned_key_generation_and_a_second_one_agree_with_the_chain);
 	TAP_TEST(records_changed_behind_the_library_are_named);
 	TAP_TEST(a_forged_chain_summary_is_named);
+	TAP_TEST(a_state_too_long_in_bytes_is_no_state_to_either);
 	TAP_TEST(a_version_7_file_is_summed_up_from_its_audit_log);
 	return tap_done();
 }
