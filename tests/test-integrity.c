@@ -164,34 +164,32 @@ named(const struct wf_record_problem *list, size_t n, const char *table, const c
 	return false;
 }
 
-/* Every record of the store agrees with its audit chain; what does not is named. */
+/* Every record of the file at path agrees with its audit chain (opening it migrates it). */
 static void
-check_records_agree(struct wf_store *store)
+check_file_agrees(const char *path)
 {
 	struct wf_record_problem *list = NULL;
 	struct wf_error err;
 	size_t n = 99;
+	struct wf_store *store = wf_store_open(path, &err);
 
+	if (!check(store != NULL))
+		return;
 	check_int(wf_audit_check_records(store, &list, &n, &err), WF_OK);
 	check_int(n, 0);
 	for (size_t i = 0; i < n; i++)
 		tap_diag("%s row %lld (%s): %s", list[i].table, (long long)list[i].row,
 			 list[i].application, list[i].message);
 	free(list);
+	wf_store_close(store);
 }
 
 static void
 records_of_every_state_agree_with_the_chain(void)
 {
 	char numbers[WF_STATE_COUNT][WF_NUMBER_MAX];
-	const char *path = every_state("every-state.db", numbers);
-	struct wf_error err;
-	struct wf_store *store = wf_store_open(path, &err);
 
-	if (!check(store != NULL))
-		return;
-	check_records_agree(store);
-	wf_store_close(store);
+	check_file_agrees(every_state("every-state.db", numbers));
 }
 
 static void
@@ -318,7 +316,6 @@ a_state_too_long_in_bytes_is_no_state_to_either(void)
 {
 	char numbers[WF_STATE_COUNT][WF_NUMBER_MAX], state[300] = "", sql[1024];
 	const char *path = every_state("long-state.db", numbers);
-	struct wf_error err;
 
 	for (int i = 0; i < 130; i++) /* 130 letters, 260 bytes */
 		strcat(state, "\xc3\xa9");
@@ -327,11 +324,7 @@ a_state_too_long_in_bytes_is_no_state_to_either(void)
 		 " 'submitted -> %s, step 2', '', '' FROM audit",
 		 numbers[WF_STATE_SUBMITTED], state);
 	check_int(sql_exec(path, sql), SQLITE_OK);
-	struct wf_store *store = wf_store_open(path, &err);
-	if (!check(store != NULL))
-		return;
-	check_records_agree(store);
-	wf_store_close(store);
+	check_file_agrees(path);
 }
 
 /* A file of version 7 gets the summary its audit log replays to, once, when it is opened. */
@@ -340,16 +333,13 @@ a_version_7_file_is_summed_up_from_its_audit_log(void)
 {
 	char numbers[WF_STATE_COUNT][WF_NUMBER_MAX];
 	const char *path = every_state("v7.db", numbers);
-	struct wf_error err;
 
 	check_int(sql_exec(path, "CREATE TABLE saved AS SELECT * FROM chain_states;"
 				 "DROP TRIGGER audit_chain_state; DROP TABLE chain_states;"
 				 "DROP VIEW audit_states; DROP INDEX events_handover;"
 				 "PRAGMA user_version = 7;"),
 		  SQLITE_OK);
-	struct wf_store *store = wf_store_open(path, &err);
-	if (!check(store != NULL))
-		return;
+	check_file_agrees(path);
 	check_int(sql_int(path, "PRAGMA user_version"), wf_schema_version());
 	check(sql_int(path, "SELECT count(*) FROM saved") >= WF_STATE_COUNT - 2);
 	check_int(sql_int(path, "SELECT count(*) FROM (SELECT * FROM saved EXCEPT"
@@ -358,8 +348,6 @@ a_version_7_file_is_summed_up_from_its_audit_log(void)
 	check_int(sql_int(path, "SELECT count(*) FROM (SELECT * FROM chain_states EXCEPT"
 				" SELECT * FROM saved)"),
 		  0);
-	check_records_agree(store);
-	wf_store_close(store);
 }
 
 int
