@@ -606,7 +606,7 @@ static const char *const pgsql_queries[WF_Q_COUNT] = {
     [WF_Q_IS_OWNER] = "SELECT enroll_is_owner()",
     /* A copy's explicit ids leave the identity's sequence behind: move it past them. */
     [WF_Q_CONTINUE_IDS] = "SELECT setval(pg_get_serial_sequence(?1, 'id'), ?2, false)",
-    /* The server moves it as it takes the row (schema-pgsql.c, enroll_audit_link). */
+    /* The server moves it as it takes the row (schema-pgsql.c, enroll_audit_row). */
     [WF_Q_MOVE_AUDIT_HEAD] = NULL,
 };
 

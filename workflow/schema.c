@@ -285,9 +285,8 @@ static const char schema_v7[] =
  * replays it whole, and checks this summary against it). audit_states is every audit row
  * that sets a state: an application's submission, and each other successful act but a
  * document's, whose detail opens with "from -> to," (a state under 256 bytes, as the replay
- * reads it). The trigger keeps the latest per
- * application; the rows written before are summed up once here. And an index of the
- * handovers, whose time the report counts by.
+ * reads it). The trigger keeps the latest per application; the rows written before are
+ * summed up once here. And an index of the handovers, whose time the report counts by.
  */
 static const char schema_v8[] =
     "CREATE VIEW audit_states AS SELECT seq, application AS number,"
