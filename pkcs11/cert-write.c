@@ -124,6 +124,9 @@ tok_cert_write(struct tok_token *token, X509 *cert, const struct tok_cert_key *k
 	};
 	rv = token->ctx->fn->C_CreateObject(token->session, template,
 					    sizeof(template) / sizeof(template[0]), handle);
+	if (tok_login_again(token, rv))
+		rv = token->ctx->fn->C_CreateObject(token->session, template,
+						    sizeof(template) / sizeof(template[0]), handle);
 	if (rv != CKR_OK) {
 		r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("writing certificate \"%s\" failed"),
 				  label);

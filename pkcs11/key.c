@@ -261,7 +261,10 @@ tok_delete_key(struct tok_token *token, const struct tok_key_id *id, struct tok_
 		goto out;
 	}
 	for (size_t i = 0; i < found; i++) {
-		if ((rv = token->ctx->fn->C_DestroyObject(token->session, handles[i])) != CKR_OK) {
+		rv = token->ctx->fn->C_DestroyObject(token->session, handles[i]);
+		if (tok_login_again(token, rv))
+			rv = token->ctx->fn->C_DestroyObject(token->session, handles[i]);
+		if (rv != CKR_OK) {
 			r = tok_error_ckr(err, TOK_ERR_INTERNAL, rv,
 					  _("cannot delete object %zu of "
 					    "%zu with id %s"),

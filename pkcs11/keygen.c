@@ -189,6 +189,8 @@ set_id(struct tok_token *token, CK_OBJECT_HANDLE object, const struct tok_key_id
 	CK_ATTRIBUTE attribute = {CKA_ID, (void *)id->bytes, id->length};
 	CK_RV rv = token->ctx->fn->C_SetAttributeValue(token->session, object, &attribute, 1);
 
+	if (tok_login_again(token, rv))
+		rv = token->ctx->fn->C_SetAttributeValue(token->session, object, &attribute, 1);
 	if (rv != CKR_OK)
 		return tok_error_ckr(err, TOK_ERR_INTERNAL, rv, _("cannot set the key's CKA_ID"));
 	return TOK_OK;
@@ -281,6 +283,8 @@ tok_generate_pending_key(struct tok_token *token, enum tok_key_type type, const 
 		return r;
 	tok_log(TOK_LOG_INFO, "generating a %s key pair on token '%s'", spec->name, token->label);
 	rv = generate_pair(token, spec, label, marker, &public, &private);
+	if (tok_login_again(token, rv))
+		rv = generate_pair(token, spec, label, marker, &public, &private);
 	if (rv != CKR_OK)
 		return tok_removed_or(token,
 				      tok_error_ckr(err, TOK_ERR_INTERNAL, rv,

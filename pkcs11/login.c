@@ -161,6 +161,51 @@ require_pinpad(struct tok_token *token, struct tok_error *err)
 	return TOK_OK;
 }
 
+/*
+ * The PIN, kept for as long as the login lasts, in a tok_pin of its own (locked in memory,
+ * out of core dumps, wiped when freed): the login is the PIN's use, and a card that forgets
+ * it mid-command is logged in again with it rather than failing the step.
+ */
+static int
+keep_pin(struct tok_token *token, const struct tok_pin *pin, struct tok_error *err)
+{
+	const char *value = tok_pin_value(pin);
+
+	tok_login_forget(token);
+	if ((token->kept_pin = tok_pin_new()) == NULL)
+		return tok_error_set(err, TOK_ERR_INTERNAL, _("out of memory"));
+	for (size_t i = 0; i < tok_pin_length(pin); i++)
+		tok_pin_append(token->kept_pin, value[i]);
+	return TOK_OK;
+}
+
+void
+tok_login_forget(struct tok_token *token)
+{
+	tok_pin_free(token->kept_pin);
+	token->kept_pin = NULL;
+}
+
+bool
+tok_login_again(struct tok_token *token, CK_RV rv)
+{
+	CK_RV again;
+
+	if (rv != CKR_USER_NOT_LOGGED_IN || !token->logged_in || token->kept_pin == NULL)
+		return false;
+	tok_log(TOK_LOG_INFO, "the token forgot its login (another program reset it or "
+			      "selected its application): logging in again");
+	tok_info_stale(token);
+	/* The module still counts us logged in and would answer "already": log out first. */
+	token->ctx->fn->C_Logout(token->session);
+	again = token->ctx->fn->C_Login(token->session, CKU_USER, pin_bytes(token->kept_pin),
+					pin_length(token->kept_pin));
+	token->logged_in = again == CKR_OK || again == CKR_USER_ALREADY_LOGGED_IN;
+	if (!token->logged_in)
+		tok_login_forget(token);
+	return token->logged_in;
+}
+
 int
 tok_login(struct tok_token *token, enum tok_user user, const struct tok_pin *pin,
 	  struct tok_error *err)
@@ -182,6 +227,8 @@ tok_login(struct tok_token *token, enum tok_user user, const struct tok_pin *pin
 	if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN)
 		return pin_failure(token, user, rv, _("login"), err);
 	token->logged_in = true;
+	if (user == TOK_USER && pin != NULL && (r = keep_pin(token, pin, err)) != TOK_OK)
+		return r;
 	/*
 	 * Login is per application, so libp11's sessions are logged in already; telling
 	 * libp11 lets it log in again by itself where a token forgets (after a fork).
@@ -202,6 +249,7 @@ logout(struct tok_token *token)
 	tok_info_stale(token);
 	token->ctx->fn->C_Logout(token->session);
 	token->logged_in = false;
+	tok_login_forget(token);
 }
 
 /* Log out whoever is logged in, and log in as SO (the user's state would refuse it). */

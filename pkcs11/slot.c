@@ -339,6 +339,7 @@ tok_slot_detach(struct tok_token *token)
 	}
 	token->session = CK_INVALID_HANDLE;
 	token->logged_in = false;
+	tok_login_forget(token);
 	if (token->slots != NULL)
 		PKCS11_release_all_slots(token->ctx->p11, token->slots, token->slot_count);
 	token->slots = NULL;

@@ -34,8 +34,9 @@ struct tok_token {
 	char label[33];
 	CK_SESSION_HANDLE session; /* our raw read-write session on the same slot */
 	bool logged_in;
-	struct tok_info info; /* what tok_get_info read last ... */
-	bool info_fresh;      /* ... still true: no login or PIN change since */
+	struct tok_pin *kept_pin; /* the user PIN of that login, while it lasts (see below) */
+	struct tok_info info;	  /* what tok_get_info read last ... */
+	bool info_fresh;	  /* ... still true: no login or PIN change since */
 };
 
 struct tok_key {
@@ -111,6 +112,16 @@ int tok_find_objects(struct tok_token *token, CK_ATTRIBUTE *template, CK_ULONG c
 int tok_removed_or(struct tok_token *token, int code, struct tok_error *err);
 /* After a login, a PIN or a token change: tok_get_info asks the token again. */
 void tok_info_stale(struct tok_token *token);
+/*
+ * A card forgets its login when another program resets it or selects its application
+ * (a SmartCard-HSM does on SELECT, and OpenSC selects it whenever it looks at the card):
+ * our next command fails with CKR_USER_NOT_LOGGED_IN although we are logged in. True if
+ * that is what rv says and the PIN kept since tok_login logged in again: run the command
+ * once more. False for any other rv, or a pinpad login (no PIN is kept).
+ */
+bool tok_login_again(struct tok_token *token, CK_RV rv);
+/* Wipe and free the kept PIN (logout, close). */
+void tok_login_forget(struct tok_token *token);
 /* The slot id of the open token. */
 CK_SLOT_ID tok_token_slot_id(const struct tok_token *token);
 

@@ -8,12 +8,13 @@ P-384, P-521) and used in place, a user PIN with a retry counter and an 8-byte S
 
 Its state lives in a JSON file, so a card can be pulled out (the process ends) and put back
 (started again on the same file). It can start blank, wait per APDU and per key generation
-as a real chip does, die before a chosen instruction (a card pulled out mid-command), take
+as a real chip does, die before a chosen instruction (a card pulled out mid-command), forget
+its PIN's verification before one (another program selected the applet meanwhile), take
 the PIN on the device itself (--pinpad), and count APDUs and bytes (--stats).
 
 usage: sc-hsm-card.py --state FILE [--port 35963] [--serial TEXT] [--apdu-delay-ms N]
                       [--keygen-delay-ms N] [--die-before INS[:N] [--die-after]]
-                      [--pinpad PIN] [--stats FILE]
+                      [--forget-pin-before INS[:N]] [--pinpad PIN] [--stats FILE]
 """
 
 import argparse
@@ -618,7 +619,8 @@ def serve(args):
     applet = Applet(card, args)
     stats = Stats(args.stats)
     die_ins, die_count = parse_die(args.die_before)
-    seen = 0
+    forget_ins, forget_count = parse_die(args.forget_pin_before)
+    seen = forgets = 0
     sock = connect(args.port)
     while True:
         try:
@@ -632,6 +634,11 @@ def serve(args):
                 card.verified = False
             continue
         dying = len(message) >= 2 and message[1] == die_ins and (seen := seen + 1) == die_count
+        if (len(message) >= 2 and message[1] == forget_ins
+                and (forgets := forgets + 1) == forget_count):
+            card.verified = False		# as after another program's SELECT
+            print("sc-hsm-card: the PIN's verification forgotten before INS %02X" % forget_ins,
+                  file=sys.stderr, flush=True)
         if dying and not args.die_after:
             sock.close()			# pulled out before it could do the command
             sys.exit(3)
@@ -666,6 +673,8 @@ def main():
     parser.add_argument("--die-before", help="INS[:N]: leave the reader at the Nth INS")
     parser.add_argument("--die-after", action="store_true",
                         help="with --die-before: do that command first, then leave")
+    parser.add_argument("--forget-pin-before",
+                        help="INS[:N]: forget the PIN's verification before the Nth INS")
     parser.add_argument("--pinpad", help="the PIN the holder types on the device")
     parser.add_argument("--stats")
     args = parser.parse_args()

@@ -219,6 +219,27 @@ keygen_waits_for_the_card() {
 t_ok "keygen_wait_takes_the_card_inserted_after_it_started" keygen_waits_for_the_card
 t_card_remove
 
+# Another program looks at the card between enroll's login and its next write (OpenSC selects
+# the applet whenever it lists a card, and a SmartCard-HSM forgets its PIN then; the test's
+# own polling with pkcs11-tool did it to the test above now and then): the write is refused
+# CKR_USER_NOT_LOGGED_IN, enroll logs in again with the PIN it was given and the step goes on.
+login_forgotten_mid_step() {
+	: >"$T_DIR/card.log"
+	new_card ENRL0000019 --forget-pin-before 46 || return 1
+	number=$(t_apply "Lupa") && t_to_sent "$number" || return 1
+	card_keygen "$number" >/dev/null 2>"$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	[ "$(t_state "$number")" = key_generated ] && [ "$(key_count)" -eq 1 ] || return 1
+	t_card_remove
+	t_card_insert --forget-pin-before D7 || return 1
+	t_import "$number" >/dev/null 2>"$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	[ "$(t_state "$number")" = certificate_imported ] && [ "$(key_count)" -eq 1 ] &&
+	[ "$(card_objects cert)" -eq 3 ] &&
+	[ "$(grep -c "verification forgotten before INS" "$T_DIR/card.log")" -eq 2 ]
+}
+t_ok "a_card_that_forgets_its_login_mid_step_is_logged_in_again_and_the_step_finishes" \
+	login_forgotten_mid_step
+t_card_remove
+
 # OpenSC's module named directly with --module, without p11-kit, on a card enroll made.
 module_named_directly() {
 	new_card ENRL0000015 || return 1
