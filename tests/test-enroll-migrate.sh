@@ -39,7 +39,9 @@ token_events|id, token_serial, application_id, action, key_id, detail, actor_id,
 papers|id, kind, subject, year, seq, issued_at, prints, audit_rows|id
 audit|seq, at, login, kind, application, action, result, detail, prev_hash, hash|seq
 audit_head|id, seq, hash|id
-step_time_days|day, step, action, minutes, acts|day, step, action, minutes'
+step_time_days|day, step, action, minutes, acts|day, step, action, minutes
+holdings|application_id, nik, at, agency, work_unit, state, request_type, latest|application_id
+unsupported|application_id, nik, number|application_id'
 
 # dump STORE: every table's rows as text, read by sqlite3 or psql, not by enroll.
 dump() {

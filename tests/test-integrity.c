@@ -327,6 +327,76 @@ a_state_too_long_in_bytes_is_no_state_to_either(void)
 	check_file_agrees(path);
 }
 
+/* The holders summary written by hand (version 9): each kind of forgery is named. */
+static void
+a_forged_holders_summary_is_named(void)
+{
+	char numbers[WF_STATE_COUNT][WF_NUMBER_MAX], sql[1024];
+	const char *path = every_state("holdings.db", numbers);
+	const char *active = numbers[WF_STATE_ACTIVE], *lost = numbers[WF_STATE_LOST];
+	struct wf_record_problem *list = NULL;
+	struct wf_error err;
+	size_t n = 0;
+
+	snprintf(sql, sizeof(sql),
+		 "UPDATE holdings SET state = 'revoked' WHERE application_id ="
+		 " (SELECT id FROM applications WHERE number = '%s');"
+		 "DELETE FROM holdings WHERE application_id ="
+		 " (SELECT id FROM applications WHERE number = '%s');"
+		 "UPDATE holding_days SET holders = holders + 5;"
+		 "INSERT INTO unsupported SELECT id, 'x', number FROM applications"
+		 " WHERE number = '%s';",
+		 active, lost, active);
+	check_int(sql_exec(path, sql), SQLITE_OK);
+	struct wf_store *store = wf_store_open(path, &err);
+	if (!check(store != NULL))
+		return;
+	check_int(wf_audit_check_records(store, &list, &n, &err), WF_ERR_AUDIT);
+	check(named(list, n, "holdings", active, "the holders summary has revoked"));
+	check(named(list, n, "holdings", lost, "the holders summary has -"));
+	check(named(list, n, "holding_days", "", "are not those of the summary's rows"));
+	check(named(list, n, "unsupported", active, "but it is not"));
+	free(list);
+	wf_store_close(store);
+}
+
+/* What version 9 adds, taken out again: the file is as version 8 left it. */
+static const char undo_version_9[] =
+    "DROP TRIGGER holdings_application_insert; DROP TRIGGER holdings_application;"
+    "DROP TRIGGER holdings_application_moved; DROP TRIGGER holdings_applicant;"
+    "DROP TRIGGER holdings_handover; DROP TRIGGER holdings_chain_insert;"
+    "DROP TRIGGER holdings_chain_update; DROP TRIGGER holdings_chain_delete;"
+    "DROP VIEW holdings_recomputed; DROP VIEW handed_rows;"
+    "DROP TABLE holdings; DROP TABLE holding_days; DROP TABLE unsupported;"
+    "DROP INDEX applicants_nik; DROP INDEX applications_applicant;";
+
+/* A file of version 8 gets the holders summary its records make, once, when it is opened. */
+static void
+a_version_8_file_gets_its_holders_summary_from_its_records(void)
+{
+	char numbers[WF_STATE_COUNT][WF_NUMBER_MAX], sql[1024];
+	const char *path = every_state("v8.db", numbers);
+	const char *const tables[] = {"holdings", "holding_days", "unsupported"};
+
+	check_int(sql_exec(path, "CREATE TABLE saved_holdings AS SELECT * FROM holdings;"
+				 "CREATE TABLE saved_holding_days AS SELECT * FROM holding_days;"
+				 "CREATE TABLE saved_unsupported AS SELECT * FROM unsupported;"),
+		  SQLITE_OK);
+	check_int(sql_exec(path, undo_version_9), SQLITE_OK);
+	check_int(sql_exec(path, "PRAGMA user_version = 8"), SQLITE_OK);
+	check_file_agrees(path);
+	check_int(sql_int(path, "PRAGMA user_version"), wf_schema_version());
+	check(sql_int(path, "SELECT count(*) FROM holdings") >= 5);
+	for (size_t i = 0; i < 2 * sizeof(tables) / sizeof(tables[0]); i++) {
+		const char *t = tables[i / 2];
+
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM (SELECT * FROM %s%s EXCEPT SELECT * FROM %s%s)",
+			 i % 2 ? "saved_" : "", t, i % 2 ? "" : "saved_", t);
+		check_int(sql_int(path, sql), 0);
+	}
+}
+
 /* A file of version 7 gets the summary its audit log replays to, once, when it is opened. */
 static void
 a_version_7_file_is_summed_up_from_its_audit_log(void)
@@ -334,6 +404,7 @@ a_version_7_file_is_summed_up_from_its_audit_log(void)
 	char numbers[WF_STATE_COUNT][WF_NUMBER_MAX];
 	const char *path = every_state("v7.db", numbers);
 
+	check_int(sql_exec(path, undo_version_9), SQLITE_OK);
 	check_int(sql_exec(path, "CREATE TABLE saved AS SELECT * FROM chain_states;"
 				 "DROP TRIGGER audit_chain_state; DROP TABLE chain_states;"
 				 "DROP VIEW audit_states; DROP INDEX events_handover;"
@@ -360,6 +431,8 @@ main(void)
 	TAP_TEST(records_changed_behind_the_library_are_named);
 	TAP_TEST(a_forged_chain_summary_is_named);
 	TAP_TEST(a_state_too_long_in_bytes_is_no_state_to_either);
+	TAP_TEST(a_forged_holders_summary_is_named);
 	TAP_TEST(a_version_7_file_is_summed_up_from_its_audit_log);
+	TAP_TEST(a_version_8_file_gets_its_holders_summary_from_its_records);
 	return tap_done();
 }

@@ -156,6 +156,15 @@ t_ok "psql_as_the_kabid_cannot_move_the_audit_head" \
 t_ok "psql_as_the_kabid_cannot_write_the_chains_summary" \
 	by_hand summary "UPDATE chain_states SET state = 'active'" \
 	"permission denied for table chain_states"
+t_ok "psql_as_the_kabid_cannot_write_the_holders_summary" \
+	by_hand holdings "UPDATE holdings SET latest = 1 - latest" \
+	"permission denied for table holdings"
+t_ok "psql_as_the_kabid_cannot_write_the_holders_day_sums" \
+	by_hand holding-days "INSERT INTO holding_days VALUES (0, 'x', 'x', 1, 1, 1, 0, 0, 0, 0)" \
+	"permission denied for table holding_days"
+t_ok "psql_as_the_kabid_cannot_count_a_person_again_by_hand" \
+	by_hand refresh "SELECT enroll_refresh_holdings('6172015504850001')" \
+	"permission denied for function enroll_refresh_holdings"
 t_ok "psql_as_the_kabid_cannot_record_a_key" \
 	by_hand key "INSERT INTO keys (application_id, status, token_serial, token_model, key_type,
 	key_label, actor_id, begun_at) VALUES ($app_id, 'intent', 'x', 'x', 'ec-p256', 'x', $kabid_id, 0)"
@@ -170,12 +179,21 @@ t_ok "psql_as_the_kabid_cannot_change_the_stations_settings" \
 t_ok "psql_as_the_kabid_cannot_change_the_procedure" \
 	by_hand procedure "UPDATE procedure_transitions SET role = 'kabid' WHERE step = 2"
 
-# A store of schema version 7 (before chain_states and the server's audit head): an
-# official's login cannot migrate it, the administrator's does, summing up the chain.
+# A store of schema version 7 (before chain_states, the server's audit head and the holders
+# summary): an official's login cannot migrate it, the administrator's does, summing up the
+# chain and the holdings again as they were.
 version_7_is_migrated_by_the_administrator() {
 	saved=$(t_sql "SELECT string_agg(number || ' ' || state || ' ' || seq, ',' ORDER BY number)
 		FROM chain_states") && [ -n "$saved" ] &&
-	t_sql "DROP TRIGGER audit_row ON audit; DROP FUNCTION enroll_audit_row();
+	held=$(t_sql "SELECT string_agg(h::text, ',' ORDER BY application_id) FROM holdings h") &&
+	[ -n "$held" ] &&
+	t_sql "DROP FUNCTION enroll_holdings_application(), enroll_holdings_applicant(),
+			enroll_holdings_handover(), enroll_holdings_chain() CASCADE;
+		DROP FUNCTION enroll_refresh_holdings(text);
+		DROP VIEW holdings_recomputed, handed_rows;
+		DROP TABLE holdings, holding_days, unsupported;
+		DROP INDEX applicants_nik, applications_applicant;
+		DROP TRIGGER audit_row ON audit; DROP FUNCTION enroll_audit_row();
 		DROP TABLE chain_states; DROP VIEW audit_states; DROP INDEX events_handover;
 		DROP FUNCTION enroll_audit_state(text, text, text, text, text);
 		GRANT INSERT, UPDATE ON audit_head TO enroll_official;
@@ -183,9 +201,11 @@ version_7_is_migrated_by_the_administrator() {
 	t_expect_status 6 e kasi list 2>"$T_DIR/err" && grep -q "owner" "$T_DIR/err" &&
 	[ "$(t_sql "SELECT version FROM enroll_schema")" -eq 7 ] &&
 	ENROLL_STATE_DIR=$T_DIR/state-admin "$ENROLL" list >/dev/null &&
-	[ "$(t_sql "SELECT version FROM enroll_schema")" -eq 8 ] &&
+	[ "$(t_sql "SELECT version FROM enroll_schema")" -eq 9 ] &&
 	[ "$(t_sql "SELECT string_agg(number || ' ' || state || ' ' || seq, ',' ORDER BY number)
 		FROM chain_states")" = "$saved" ] &&
+	[ "$(t_sql "SELECT string_agg(h::text, ',' ORDER BY application_id) FROM holdings h")" = \
+		"$held" ] &&
 	e kasi audit verify >/dev/null && number=$(t_apply "Sesudah Migrasi") &&
 	e kadis dispose "$number" >/dev/null && e kasi audit verify >/dev/null
 }

@@ -3,9 +3,11 @@
  * public API, on a clock the test moves: TTE holders by agency, work unit and period,
  * applications by state, step times against the standard, overdue applications.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tap.h"
 #include "wf-fixture.h"
@@ -510,6 +512,171 @@ tte_holders_in_a_period_cut_mid_day_are_exact(void)
 	wf_store_close(store);
 }
 
+/* One handed-over token of the random office below, as the test recorded it. */
+struct handed {
+	int person, agency, unit;
+	int64_t at;
+	enum wf_request_type type;
+	enum wf_action after; /* WF_ACTION_COUNT: still active */
+};
+
+static const char *const office_agencies[] = {KES, DIK};
+static const char *const office_units[] = {SEK, "Bidang P2P"};
+static const enum wf_action afterwards[] = {WF_ACTION_REVOKE, WF_ACTION_REPORT_LOST,
+					    WF_ACTION_EXPIRE};
+
+/* The period of a time by local calendar, as the report names it. */
+static void
+period_name(int64_t at, enum wf_period_unit unit, char out[16])
+{
+	time_t t = (time_t)at;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	if (unit == WF_PERIOD_MONTH)
+		strftime(out, 16, "%Y-%m", &tm);
+	else if (unit == WF_PERIOD_QUARTER)
+		snprintf(out, 16, "%04d-Q%d", (tm.tm_year + 1900) % 10000, tm.tm_mon / 3 % 4 + 1);
+	else if (unit == WF_PERIOD_YEAR)
+		strftime(out, 16, "%Y", &tm);
+	else
+		out[0] = '\0';
+}
+
+/* The report's data rows are exactly what the recorded handovers give, counted here. */
+static bool
+holders_as_recorded(struct wf_store *store, const struct handed *h, int count,
+		    const struct wf_period *period, enum wf_period_unit unit)
+{
+	struct wf_report *report = NULL;
+	struct wf_error err = {0};
+	size_t data_rows = 0, expected_rows = 0;
+	int64_t from = period->from ? period->from : INT64_MIN,
+		until = period->until ? period->until : INT64_MAX;
+	bool ok = wf_report_holders(store, period, unit, &report, &err) == WF_OK;
+
+	for (size_t r = 0; ok && r < report->row_count; r++)
+		data_rows += wf_report_row_kind(report, r) == WF_ROW_DATA;
+	for (int i = 0; ok && i < count; i++) {
+		int64_t counts[6] = {0};
+		char name[16], other[16];
+		bool first = true;
+
+		if (h[i].at < from || h[i].at >= until)
+			continue;
+		period_name(h[i].at, unit, name);
+		/* Each group once: counted at its first member. */
+		for (int j = 0; j < i && first; j++) {
+			period_name(h[j].at, unit, other);
+			first =
+			    !(h[j].at >= from && h[j].at < until && h[j].agency == h[i].agency &&
+			      h[j].unit == h[i].unit && strcmp(other, name) == 0);
+		}
+		if (!first)
+			continue;
+		for (int j = i; j < count; j++) {
+			bool latest = true;
+
+			period_name(h[j].at, unit, other);
+			if (h[j].at < from || h[j].at >= until || h[j].agency != h[i].agency ||
+			    h[j].unit != h[i].unit || strcmp(other, name) != 0)
+				continue;
+			for (int k = 0; k < count; k++)
+				if (h[k].person == h[j].person &&
+				    (h[k].at > h[j].at || (h[k].at == h[j].at && k > j)))
+					latest = false;
+			counts[0] += latest && h[j].after == WF_ACTION_COUNT;
+			counts[1] += h[j].type == WF_REQUEST_NEW;
+			counts[2] += h[j].type == WF_REQUEST_RENEWAL;
+			counts[3] += h[j].after == WF_ACTION_REVOKE;
+			counts[4] += h[j].after == WF_ACTION_REPORT_LOST;
+			counts[5] += h[j].after == WF_ACTION_EXPIRE;
+		}
+		long row = find_holders(report, office_agencies[h[i].agency],
+					office_units[h[i].unit], name);
+		static const char *const keys[] = {"holders", "new",  "renewed",
+						   "revoked", "lost", "expired"};
+		expected_rows++;
+		for (int c = 0; c < 6 && ok; c++)
+			if (!(ok = row >= 0 && number_at(report, row, keys[c]) == counts[c]))
+				fprintf(stderr, "# %s %s %s: %s %lld, expected %lld\n",
+					office_agencies[h[i].agency], office_units[h[i].unit], name,
+					keys[c], (long long)number_at(report, row, keys[c]),
+					(long long)counts[c]);
+	}
+	if (ok && data_rows != expected_rows)
+		fprintf(stderr, "# %zu rows, expected %zu\n", data_rows, expected_rows);
+	ok = ok && data_rows == expected_rows;
+	wf_report_free(report);
+	return ok;
+}
+
+/*
+ * Handovers at random times over fifteen months in a zone half an hour off UTC, so that
+ * the summary's UTC days straddle every local midnight and month: for every grouping and
+ * for periods cut at random seconds, at local midnights and open, the report is what the
+ * handovers themselves give. People come back for a second token; some tokens leave
+ * active afterwards.
+ */
+static void
+tte_holders_from_the_summary_are_those_of_the_handovers_themselves(void)
+{
+	enum { COUNT = 48 };
+	char *saved_tz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	struct handed h[COUNT];
+	struct wf_actor kasi = {"kasi", NULL, NULL};
+	struct wf_error err = {0};
+	unsigned seed = 20261201;
+
+	setenv("TZ", "Asia/Kolkata", 1);
+	tzset();
+	struct wf_store *store = office_store("random-holders.db");
+	int64_t start = wft_local_time(2025, 12, 31, 0);
+	for (int i = 0; i < COUNT; i++) {
+		char number[WF_NUMBER_MAX];
+
+		h[i].person = rand_r(&seed) % 30;
+		h[i].agency = rand_r(&seed) % 2;
+		h[i].unit = rand_r(&seed) % 2;
+		h[i].type = rand_r(&seed) % 3 == 0 ? WF_REQUEST_RENEWAL : WF_REQUEST_NEW;
+		h[i].after =
+		    rand_r(&seed) % 4 == 0 ? afterwards[rand_r(&seed) % 3] : WF_ACTION_COUNT;
+		/* Half within ten minutes of a month's first local midnight, half anywhere. */
+		int64_t at = wft_local_time(2026, 1 + rand_r(&seed) % 15, 1, 0);
+		at += rand_r(&seed) % 2 ? rand_r(&seed) % 600 - 600 + (rand_r(&seed) % 2) * 600
+					: rand_r(&seed) % (28 * 86400);
+		wft_now = at - 7 * MINUTE;
+		request(store, 100 + h[i].person, office_agencies[h[i].agency],
+			office_units[h[i].unit], h[i].type, number);
+		advance(store, number, TO_ACTIVE, 1);
+		h[i].at = wft_now;
+		if (h[i].after != WF_ACTION_COUNT)
+			must(wf_act(store, number, h[i].after, &kasi, "noted", &err), &err,
+			     "afterwards");
+	}
+	for (int unit = WF_PERIOD_MONTH; unit <= WF_PERIOD_ALL; unit++) {
+		struct wf_period all = {0, 0}, months = {wft_local_time(2026, 2, 1, 0),
+							 wft_local_time(2026, 11, 1, 0)};
+
+		check(holders_as_recorded(store, h, COUNT, &all, unit));
+		check(holders_as_recorded(store, h, COUNT, &months, unit));
+		for (int cut = 0; cut < 6; cut++) {
+			int64_t a = start + rand_r(&seed) % (460 * 86400),
+				b = start + rand_r(&seed) % (460 * 86400);
+			struct wf_period p = {a < b ? a : b, a < b ? b : a};
+
+			check(holders_as_recorded(store, h, COUNT, &p, unit));
+		}
+	}
+	wf_store_close(store);
+	if (saved_tz)
+		setenv("TZ", saved_tz, 1);
+	else
+		unsetenv("TZ");
+	free(saved_tz);
+	tzset();
+}
+
 static void
 step_times_over_several_days_add_whole_days_and_cut_ends(void)
 {
@@ -643,6 +810,7 @@ main(void)
 	TAP_TEST(reports_of_an_empty_office_are_empty_but_complete);
 	TAP_TEST(report_cells_are_typed_text_is_never_null);
 	TAP_TEST(tte_holders_in_a_period_cut_mid_day_are_exact);
+	TAP_TEST(tte_holders_from_the_summary_are_those_of_the_handovers_themselves);
 	TAP_TEST(step_times_over_several_days_add_whole_days_and_cut_ends);
 	TAP_TEST(acts_longer_than_a_week_count_in_median_and_worst);
 	return tap_done();

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "holdings.h"
 #include "workflow-int.h"
 
 /* What an audit row does to the record its chain describes. */
@@ -229,6 +230,42 @@ static const struct {
      " LEFT JOIN chain_records c ON c.number = s.number WHERE c.state IS NULL"
      " ORDER BY s.number",
      N_("the chain's summary says %s (audit row %s), but the audit log sets no state")},
+    /* The holders summary (holdings.h, version 9), against the records it is made of. */
+    {"holdings",
+     "SELECT r.application_id, a.number, format(?1, coalesce(h.state || ' ' || h.at || ' ' ||"
+     " h.latest, '-'), r.state || ' ' || r.at || ' ' || r.latest)"
+     " FROM holdings_recomputed r JOIN applications a ON a.id = r.application_id"
+     " LEFT JOIN holdings h ON h.application_id = r.application_id"
+     " WHERE h.application_id IS NULL OR h.nik <> r.nik OR h.at <> r.at"
+     " OR h.agency <> r.agency OR h.work_unit <> r.work_unit OR h.state <> r.state"
+     " OR h.request_type <> r.request_type OR h.latest <> r.latest ORDER BY r.application_id",
+     N_("the holders summary has %s, but the records give %s (state, handover, latest)")},
+    {"holdings",
+     "SELECT h.application_id, coalesce(a.number, ''), format(?1, h.state)"
+     " FROM holdings h LEFT JOIN applications a ON a.id = h.application_id"
+     " WHERE NOT EXISTS (SELECT 1 FROM holdings_recomputed r"
+     " WHERE r.application_id = h.application_id) ORDER BY h.application_id",
+     N_("the holders summary counts a token %s, but the records hand over none")},
+    {"holding_days",
+     "SELECT 0, '', format(?1, day, agency, work_unit) FROM (SELECT day, agency, work_unit,"
+     " handed, holders, new_requests, renewals, revoked, lost, expired FROM holding_days"
+     " EXCEPT SELECT " WF_DAY_OF("at") ", agency, work_unit, " WF_HOLDING_SUMS
+				       " FROM holdings GROUP BY 1, 2, 3) AS d ORDER BY 3",
+     N_("the holders' sums for day %s, %s, %s are not those of the summary's rows")},
+    {"holding_days",
+     "SELECT 0, '', format(?1, day, agency, work_unit) FROM (SELECT " WF_DAY_OF(
+	 "at") " AS day, agency, work_unit, " WF_HOLDING_SUMS " FROM holdings GROUP BY 1, 2, 3"
+	       " EXCEPT SELECT day, agency, work_unit, handed, holders, new_requests, renewals,"
+	       " revoked, lost, expired FROM holding_days) AS d ORDER BY 3",
+     N_("the holders' sums for day %s, %s, %s are missing")},
+    {"unsupported",
+     "SELECT u.application_id, u.number, format(?1, u.nik) FROM (SELECT application_id, nik,"
+     " number FROM unsupported EXCEPT " WF_UNSUPPORTED_ROWS("") ") AS u ORDER BY 1",
+     N_("named as held by the records alone (NIK %s), but it is not")},
+    {"unsupported",
+     "SELECT u.id, u.number, format(?1, u.nik) FROM (" WF_UNSUPPORTED_ROWS(
+	 "") " EXCEPT SELECT application_id, nik, number FROM unsupported) AS u ORDER BY 1",
+     N_("held by the records alone (NIK %s), but not named so")},
 };
 
 static int

@@ -26,31 +26,37 @@ const struct wf_report_column wf_holders_columns[WF_HOLDERS_COLUMN_COUNT] = {
 /* The counted columns: the query returns them in this order after the three texts. */
 #define FIRST_COUNT WF_HOLDERS_HOLDERS
 
-#define HELD_STATES "('active', 'renewed', 'revoked', 'lost', 'expired')"
-
 /*
- * Every application whose token was handed over (in the state its audit chain leaves it
- * in, chain_states: a state set by hand in applications is not counted), at the time of its
- * handover (an active one changes only by leaving active, so its updated_at serves where no event
- * says it). A person holds a TTE through the latest token handed to them while it is active, or
- * renewed: its renewal is on the way and the person stays a holder through it.
+ * The holdings summary (holdings.h): whole UTC days from holding_days, summed. A day that
+ * a period's end cuts (the report's, or a local month's, quarter's or year's: PERIOD of its
+ * first and last second differ) is counted from its holdings rows instead, each in its own
+ * period. PERIOD reads a column named at.
  */
 #define HOLDERS_SQL(period_expression)                                                             \
-	"WITH handed AS (SELECT a.id, a.state, a.request_type, ap.nik, ap.agency, ap.work_unit,"   \
-	" COALESCE((SELECT max(e.ended_at) FROM events e WHERE e.application_id = a.id"            \
-	" AND e.action = 'handover'), a.updated_at) AS at"                                         \
-	" FROM applications a JOIN applicants ap ON ap.id = a.applicant_id"                        \
-	" JOIN chain_states c ON c.number = a.number AND c.state = a.state"                        \
-	" WHERE a.state IN " HELD_STATES "),"                                                      \
-	" ranked AS (SELECT *, row_number() OVER"                                                  \
-	" (PARTITION BY nik ORDER BY at DESC, id DESC) AS latest FROM handed)"                     \
-	" SELECT agency, work_unit, " period_expression ","                                        \
-	" count(*) FILTER (WHERE latest = 1 AND state IN ('active', 'renewed')),"                  \
-	" count(*) FILTER (WHERE request_type = 'new'),"                                           \
-	" count(*) FILTER (WHERE request_type IN ('renewal', 'data_change')),"                     \
-	" count(*) FILTER (WHERE state = 'revoked'), count(*) FILTER (WHERE state = 'lost'),"      \
-	" count(*) FILTER (WHERE state = 'expired')"                                               \
-	" FROM ranked WHERE at >= ?1 AND at < ?2 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+	"WITH days AS (SELECT DISTINCT day FROM holding_days WHERE day + 86400 > ?1 AND day < "    \
+	"?2),"                                                                                     \
+	" firsts AS (SELECT day, " period_expression " AS period FROM (SELECT day, day AS at"      \
+	" FROM days) AS d),"                                                                       \
+	" lasts AS (SELECT day, " period_expression " AS period FROM (SELECT day,"                 \
+	" day + 86399 AS at FROM days) AS d),"                                                     \
+	" cut AS (SELECT f.day FROM firsts f JOIN lasts l ON l.day = f.day"                        \
+	" WHERE f.day < ?1 OR f.day + 86400 > ?2 OR f.period <> l.period),"                        \
+	" counted AS (SELECT agency, work_unit, " period_expression " AS period, handed, holders," \
+	" new_requests, renewals, revoked, lost, expired FROM (SELECT w.*, w.day AS at"            \
+	" FROM holding_days w WHERE w.day + 86400 > ?1 AND w.day < ?2"                             \
+	" AND w.day NOT IN (SELECT day FROM cut)) AS whole"                                        \
+	" UNION ALL SELECT agency, work_unit, " period_expression ", 1,"                           \
+	" CASE WHEN latest = 1 AND state IN ('active', 'renewed') THEN 1 ELSE 0 END,"              \
+	" CASE WHEN request_type = 'new' THEN 1 ELSE 0 END,"                                       \
+	" CASE WHEN request_type IN ('renewal', 'data_change') THEN 1 ELSE 0 END,"                 \
+	" CASE WHEN state = 'revoked' THEN 1 ELSE 0 END,"                                          \
+	" CASE WHEN state = 'lost' THEN 1 ELSE 0 END,"                                             \
+	" CASE WHEN state = 'expired' THEN 1 ELSE 0 END"                                           \
+	" FROM holdings h JOIN cut c ON h.at >= c.day AND h.at < c.day + 86400"                    \
+	" WHERE h.at >= ?1 AND h.at < ?2)"                                                         \
+	" SELECT agency, work_unit, period, sum(holders), sum(new_requests), sum(renewals),"       \
+	" sum(revoked), sum(lost), sum(expired) FROM counted GROUP BY 1, 2, 3"                     \
+	" HAVING sum(handed) > 0 ORDER BY 1, 2, 3"
 /* The period of a handover by local time: its expression in the engine's SQL. */
 static const enum wf_query period_query[] = {
     [WF_PERIOD_MONTH] = WF_Q_HOLDERS_MONTH,
@@ -63,7 +69,7 @@ holders_sql(struct wf_store *store, enum wf_period_unit unit, char *sql, size_t 
 	    struct wf_error *err)
 {
 	const char *period = unit == WF_PERIOD_ALL ? "''" : wf_query_sql(store, period_query[unit]);
-	int n = snprintf(sql, size, HOLDERS_SQL("%s"), period);
+	int n = snprintf(sql, size, HOLDERS_SQL("%1$s"), period);
 
 	if (n < 0 || (size_t)n >= size)
 		return wf_fail(err, WF_ERR_INTERNAL, _("the report's SQL does not fit"));
@@ -153,9 +159,7 @@ collect(struct wf_store *store, struct wf_report *report, struct wf_stmt *stmt,
 }
 
 /* Handed over by the records, but not by the chain: named, not counted. */
-static const char left_out_sql[] =
-    "SELECT a.number FROM applications a LEFT JOIN chain_states c ON c.number = a.number"
-    " WHERE a.state IN " HELD_STATES " AND c.state IS DISTINCT FROM a.state ORDER BY a.id";
+static const char left_out_sql[] = "SELECT number FROM unsupported ORDER BY application_id";
 
 static int
 collect_left_out(struct wf_store *store, struct wf_report *report, struct wf_error *err)
@@ -189,7 +193,7 @@ count_holders(struct wf_store *store, struct wf_report *report, enum wf_period_u
 	      const struct wf_period *period, struct wf_error *err)
 {
 	struct wf_stmt *stmt = NULL;
-	char sql[2048];
+	char sql[4096];
 	int64_t from, until;
 	int r;
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "holdings.h"
 #include "workflow-int.h"
 
 static const char schema[] =
@@ -329,8 +330,102 @@ static const char schema_v8[] =
     "REVOKE INSERT, UPDATE ON audit_head FROM enroll_official;"
     "UPDATE enroll_schema SET version = 8;";
 
+#define HELD(row) row ".state IN " WF_HELD_STATES
+
+/*
+ * Version 9, as sqlite's (schema.c): the TTE holders summary (holdings.h), kept by the
+ * server in one function, run by triggers on everything a holding is made of. No login
+ * writes it; the function runs with the owner's rights.
+ */
+static const char schema_v9[] =
+    "LOCK TABLE applicants, applications, events, chain_states IN SHARE ROW EXCLUSIVE "
+    "MODE;" WF_HOLDINGS_TABLES(
+	"BIGINT",
+	"") "GRANT SELECT ON holdings, holding_days, unsupported, handed_rows, holdings_recomputed"
+	    "  TO enroll_official;"
+	    "CREATE FUNCTION enroll_refresh_holdings(person text) RETURNS void LANGUAGE plpgsql"
+	    "  SECURITY DEFINER SET search_path = pg_catalog, public AS $$ "
+	    "BEGIN " WF_REFRESH_HOLDINGS(
+		"person") " END $$;"
+			  "REVOKE EXECUTE ON FUNCTION enroll_refresh_holdings(text) FROM PUBLIC;"
+			  "CREATE FUNCTION enroll_holdings_application() RETURNS trigger LANGUAGE "
+			  "plpgsql"
+			  "  SECURITY DEFINER SET search_path = pg_catalog, public AS $$ BEGIN"
+			  "  IF TG_OP = 'UPDATE' AND OLD.applicant_id <> NEW.applicant_id THEN"
+			  "    PERFORM enroll_refresh_holdings((SELECT nik FROM applicants"
+			  "      WHERE id = OLD.applicant_id)); END IF;"
+			  "  PERFORM enroll_refresh_holdings((SELECT nik FROM applicants"
+			  "    WHERE id = NEW.applicant_id));"
+			  "  RETURN NULL; END $$;"
+			  "CREATE TRIGGER holdings_application_insert AFTER INSERT ON applications "
+			  "FOR EACH ROW"
+			  "  WHEN (" HELD(
+			      "NEW") ") EXECUTE FUNCTION enroll_holdings_application();"
+				     "CREATE TRIGGER holdings_application AFTER UPDATE ON "
+				     "applications FOR EACH ROW"
+				     "  WHEN (" HELD("OLD") " OR " HELD(
+					 "NEW") ") EXECUTE FUNCTION enroll_holdings_application();"
+						"CREATE FUNCTION enroll_holdings_applicant() "
+						"RETURNS trigger LANGUAGE plpgsql"
+						"  SECURITY DEFINER SET search_path = pg_catalog, "
+						"public AS $$ BEGIN"
+						"  PERFORM enroll_refresh_holdings(OLD.nik);"
+						"  IF NEW.nik <> OLD.nik THEN PERFORM "
+						"enroll_refresh_holdings(NEW.nik); END IF;"
+						"  RETURN NULL; END $$;"
+						"CREATE TRIGGER holdings_applicant AFTER UPDATE OF "
+						"nik, agency, work_unit ON applicants"
+						"  FOR EACH ROW EXECUTE FUNCTION "
+						"enroll_holdings_applicant();"
+						"CREATE FUNCTION enroll_holdings_handover() "
+						"RETURNS trigger LANGUAGE plpgsql"
+						"  SECURITY DEFINER SET search_path = pg_catalog, "
+						"public AS $$ BEGIN"
+						"  PERFORM enroll_refresh_holdings((SELECT ap.nik "
+						"FROM applications a"
+						"    JOIN applicants ap ON ap.id = a.applicant_id "
+						"WHERE a.id = NEW.application_id));"
+						"  RETURN NULL; END $$;"
+						"CREATE TRIGGER holdings_handover AFTER INSERT ON "
+						"events FOR EACH ROW"
+						"  WHEN (NEW.action = 'handover') EXECUTE FUNCTION "
+						"enroll_holdings_handover();"
+						"CREATE FUNCTION enroll_holdings_chain() RETURNS "
+						"trigger LANGUAGE plpgsql"
+						"  SECURITY DEFINER SET search_path = pg_catalog, "
+						"public AS $$ BEGIN"
+						"  PERFORM enroll_refresh_holdings((SELECT ap.nik "
+						"FROM applications a"
+						"    JOIN applicants ap ON ap.id = a.applicant_id"
+						"    WHERE a.number = CASE TG_OP WHEN 'DELETE' "
+						"THEN OLD.number ELSE NEW.number END));"
+						"  RETURN NULL; END $$;"
+						"CREATE TRIGGER holdings_chain_insert AFTER INSERT "
+						"ON chain_states FOR EACH ROW"
+						"  WHEN (" HELD(
+						    "NEW") ") EXECUTE FUNCTION "
+							   "enroll_holdings_chain();"
+							   "CREATE TRIGGER holdings_chain_update "
+							   "AFTER UPDATE ON chain_states FOR EACH "
+							   "ROW"
+							   "  WHEN (" HELD("OLD") " OR " HELD(
+							       "NEW") ") EXECUTE FUNCTION "
+								      "enroll_holdings_chain();"
+								      "CREATE TRIGGER "
+								      "holdings_chain_delete AFTER "
+								      "DELETE ON chain_states FOR "
+								      "EACH ROW"
+								      "  WHEN (" HELD(
+									  "OLD") ") EXECUTE "
+										 "FUNCTION "
+										 "enroll_holdings_"
+										 "chain();"
+										 "UPDATE "
+										 "enroll_schema "
+										 "SET version = 9;";
+
 /* The migrations after the first schema: from version 7 + i to 8 + i. */
-static const char *const migrations[] = {schema_v8};
+static const char *const migrations[] = {schema_v8, schema_v9};
 
 /* The roles, made once per cluster by the administrator's enroll init. */
 static const char roles[] =

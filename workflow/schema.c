@@ -3,6 +3,7 @@
  * from PRAGMA user_version N to N+1. A new file runs them all from 0, so a fresh
  * database and an upgraded one are built by the same statements.
  */
+#include "holdings.h"
 #include "workflow-int.h"
 
 /*
@@ -311,9 +312,116 @@ static const char schema_v8[] =
     "  WHERE excluded.seq > chain_states.seq;"
     "  END;";
 
+/* The NIK of an applicant, of an application's applicant, by the trigger's row. */
+#define NIK_OF_APPLICANT(id) "(SELECT nik FROM applicants WHERE id = " id ")"
+#define NIK_OF_APPLICATION(where)                                                                  \
+	"(SELECT ap.nik FROM applications a JOIN applicants ap ON ap.id = a.applicant_id"          \
+	" WHERE " where ")"
+#define HELD(row) row ".state IN " WF_HELD_STATES
+
+/*
+ * Version 9: the TTE holders summary (holdings.h), kept by triggers on everything a holding
+ * is made of, so the holders report reads sums instead of ranking every holder. It replaces
+ * version 3's holder_days, which counted active applications by the records alone.
+ */
+static const char
+    schema_v9[] =
+	"DROP TRIGGER IF EXISTS applications_holder_insert;"
+	"DROP TRIGGER IF EXISTS applications_holder_in;"
+	"DROP TRIGGER IF EXISTS applications_holder_out;"
+	"DROP TABLE IF EXISTS holder_days;" WF_HOLDINGS_TABLES(
+	    "INTEGER",
+	    " WITHOUT ROWID") "CREATE TRIGGER holdings_application_insert AFTER INSERT ON "
+			      "applications"
+			      "  WHEN " HELD("NEW") " BEGIN " WF_REFRESH_HOLDINGS(
+				  NIK_OF_APPLICANT(
+				      "NEW.applicant_id")) " END;"
+							   "CREATE TRIGGER holdings_application "
+							   "AFTER UPDATE ON applications"
+							   "  WHEN " HELD("OLD") " OR " HELD("NEW") " BEGIN " WF_REFRESH_HOLDINGS(NIK_OF_APPLICANT(
+							       "NEW.applicant_id")) " END;"
+										    "CREATE "
+										    "TRIGGER "
+										    "holdings_"
+										    "applicati"
+										    "on_moved "
+										    "AFTER "
+										    "UPDATE "
+										    "OF "
+										    "applicant"
+										    "_id ON "
+										    "applicati"
+										    "ons"
+										    "  WHEN "
+										    "OLD."
+										    "applicant"
+										    "_id <> "
+										    "NEW."
+										    "applicant"
+										    "_id "
+										    "AND"
+										    " " HELD("OLD") " BEGIN " WF_REFRESH_HOLDINGS(NIK_OF_APPLICANT(
+											"O"
+											"L"
+											"D"
+											"."
+											"a"
+											"p"
+											"p"
+											"l"
+											"i"
+											"c"
+											"a"
+											"n"
+											"t"
+											"_"
+											"i"
+											"d")) " END"
+											      ";"
+											      "CREA"
+											      "TE "
+											      "TRIG"
+											      "GER "
+											      "hold"
+											      "ings"
+											      "_app"
+											      "lica"
+											      "nt "
+											      "AFTE"
+											      "R "
+											      "UPDA"
+											      "TE "
+											      "OF "
+											      "nik,"
+											      " age"
+											      "ncy,"
+											      " wor"
+											      "k_"
+											      "unit"
+											      " ON "
+											      "appl"
+											      "ican"
+											      "ts"
+											      "  "
+											      "BEGI"
+											      "N"
+											      " " WF_REFRESH_HOLDINGS(
+												  "OLD.nik")
+												  WF_REFRESH_HOLDINGS("NEW.nik") " END;"
+																 "CREATE TRIGGER holdings_handover AFTER INSERT ON events WHEN NEW.action = 'handover'"
+																 "  BEGIN " WF_REFRESH_HOLDINGS(
+																     NIK_OF_APPLICATION("a.id = NEW.application_id")) " END;"
+																						      "CREATE TRIGGER holdings_chain_insert AFTER INSERT ON chain_states WHEN " HELD("NEW") "  BEGIN " WF_REFRESH_HOLDINGS(NIK_OF_APPLICATION("a.number = NEW.number")) " END;"
+																																											"CREATE TRIGGER holdings_chain_update AFTER UPDATE ON chain_states"
+																																											"  WHEN " HELD("OLD") " OR " HELD("NEW") " BEGIN " WF_REFRESH_HOLDINGS(NIK_OF_APPLICATION(
+																																											    "a.number = NEW.number")) " END;"
+																																														      "CREATE TRIGGER holdings_chain_delete AFTER DELETE ON chain_states WHEN " HELD(
+																																															  "OLD") "  BEGIN " WF_REFRESH_HOLDINGS(NIK_OF_APPLICATION("a.number = OLD.number")) " END;";
+
 /* migrations[i] takes the file from version i to version i + 1. */
 static const char *const migrations[] = {
-    schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7, schema_v8,
+    schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
+    schema_v6, schema_v7, schema_v8, schema_v9,
 };
 
 int

@@ -1050,7 +1050,8 @@ enum wf_holders_column {
  * each agency a WF_ROW_SUBTOTAL row (work unit and period ""), last a WF_ROW_TOTAL row
  * (agency too ""). total is the number of holders. Only what the audit chain supports is
  * counted: an application whose recorded state is not the one its chain replays to (set
- * in the file by hand) is left out and named in left_out. Costs one replay of the chain.
+ * in the file by hand) is left out and named in left_out. Reads the holders summary the
+ * schema's triggers keep (whole days summed, cut days row by row), not every holder.
  */
 int wf_report_holders(struct wf_store *store, const struct wf_period *period,
 		      enum wf_period_unit unit, struct wf_report **out, struct wf_error *err);
