@@ -19,23 +19,37 @@
 
 #define BUSY_TIMEOUT_MS 10000
 
-struct sqlite_db {
-	struct wf_db base;
-	sqlite3 *db;
-	const char *path; /* sqlite's own copy */
-};
+/*
+ * Statements finished with are kept, reset, for the next prepare of the same SQL: the
+ * schema's triggers make compiling an act's statements cost more than running them.
+ */
+#define IDLE_MAX 48
 
 struct sqlite_stmt {
 	struct wf_stmt base;
 	sqlite3_stmt *stmt;
-	sqlite3 *db;
+	struct sqlite_db *owner;
 	int64_t changes;
 };
+
+struct sqlite_db {
+	struct wf_db base;
+	sqlite3 *db;
+	const char *path;		    /* sqlite's own copy */
+	struct sqlite_stmt *idle[IDLE_MAX]; /* oldest first */
+	size_t idle_count;
+};
+
+static struct sqlite_db *
+connection(struct wf_db *db)
+{
+	return (struct sqlite_db *)db;
+}
 
 static sqlite3 *
 handle(struct wf_db *db)
 {
-	return ((struct sqlite_db *)db)->db;
+	return connection(db)->db;
 }
 
 static struct sqlite_stmt *
@@ -276,6 +290,10 @@ sq_close(struct wf_db *db)
 {
 	if (!db)
 		return;
+	for (size_t i = 0; i < connection(db)->idle_count; i++) {
+		sqlite3_finalize(connection(db)->idle[i]->stmt);
+		free(connection(db)->idle[i]);
+	}
 	sqlite3_close_v2(handle(db));
 	free(db);
 }
@@ -311,16 +329,36 @@ sq_open(const char *path, bool create, struct wf_db **out, struct wf_error *err)
 	return WF_OK;
 }
 
+/* An idle statement of this SQL, taken out of the list; NULL if none. */
+static struct sqlite_stmt *
+take_idle(struct sqlite_db *db, const char *sql)
+{
+	for (size_t i = db->idle_count; i-- > 0;) {
+		struct sqlite_stmt *s = db->idle[i];
+
+		if (strcmp(sqlite3_sql(s->stmt), sql) == 0) {
+			memmove(&db->idle[i], &db->idle[i + 1],
+				(db->idle_count - i - 1) * sizeof(db->idle[0]));
+			db->idle_count--;
+			s->changes = 0;
+			return s;
+		}
+	}
+	return NULL;
+}
+
 static struct wf_stmt *
 sq_prepare(struct wf_db *db, const char *sql)
 {
-	struct sqlite_stmt *s = calloc(1, sizeof(*s));
+	struct sqlite_stmt *s = take_idle(connection(db), sql);
 
-	if (!s)
+	if (s)
+		return &s->base;
+	if (!(s = calloc(1, sizeof(*s))))
 		return NULL;
 	s->base.driver = &wf_driver_sqlite;
-	s->db = handle(db);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &s->stmt, NULL) != SQLITE_OK) {
+	s->owner = connection(db);
+	if (sqlite3_prepare_v2(s->owner->db, sql, -1, &s->stmt, NULL) != SQLITE_OK) {
 		sqlite3_finalize(s->stmt);
 		free(s);
 		return NULL;
@@ -373,7 +411,7 @@ sq_step(struct wf_stmt *stmt)
 	if (rc == SQLITE_ROW)
 		return WF_ROW;
 	if (rc == SQLITE_DONE) {
-		s->changes = sqlite3_changes(s->db);
+		s->changes = sqlite3_changes(s->owner->db);
 		return WF_DONE;
 	}
 	return (rc & 0xff) == SQLITE_CONSTRAINT ? WF_STEP_CONSTRAINT : WF_STEP_ERROR;
@@ -403,11 +441,25 @@ sq_reset(struct wf_stmt *stmt)
 	sqlite3_reset(statement(stmt)->stmt);
 }
 
+/* Kept for the next prepare of its SQL, the oldest idle one finalized to make room. */
 static void
 sq_finalize(struct wf_stmt *stmt)
 {
-	sqlite3_finalize(statement(stmt)->stmt);
-	free(stmt);
+	struct sqlite_stmt *s = statement(stmt);
+	struct sqlite_db *db;
+
+	if (!s)
+		return;
+	db = s->owner;
+	sqlite3_reset(s->stmt);
+	sqlite3_clear_bindings(s->stmt);
+	if (db->idle_count == IDLE_MAX) {
+		sqlite3_finalize(db->idle[0]->stmt);
+		free(db->idle[0]);
+		memmove(&db->idle[0], &db->idle[1], (IDLE_MAX - 1) * sizeof(db->idle[0]));
+		db->idle_count--;
+	}
+	db->idle[db->idle_count++] = s;
 }
 
 static bool
