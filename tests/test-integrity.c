@@ -278,6 +278,20 @@ records_changed_behind_the_library_are_named(void)
 	wf_store_close(store);
 }
 
+/* The store at path after sql ran on it behind the library, and what audit verify names. */
+static struct wf_store *
+forged(const char *path, const char *sql, struct wf_record_problem **list, size_t *n)
+{
+	struct wf_store *store;
+	struct wf_error err;
+
+	check_int(sql_exec(path, sql), SQLITE_OK);
+	if (!check((store = wf_store_open(path, &err)) != NULL))
+		return NULL;
+	check_int(wf_audit_check_records(store, list, n, &err), WF_ERR_AUDIT);
+	return store;
+}
+
 /* An application's state as its chain leaves it, kept for the holders report (version 8). */
 static void
 a_forged_chain_summary_is_named(void)
@@ -286,7 +300,6 @@ a_forged_chain_summary_is_named(void)
 	const char *path = every_state("summary.db", numbers);
 	const char *rejected = numbers[WF_STATE_REJECTED], *active = numbers[WF_STATE_ACTIVE];
 	struct wf_record_problem *list = NULL;
-	struct wf_error err;
 	size_t n = 0;
 
 	check(sql_int(path, "SELECT count(*) FROM chain_states") >= WF_STATE_COUNT - 2);
@@ -295,11 +308,9 @@ a_forged_chain_summary_is_named(void)
 		 "DELETE FROM chain_states WHERE number = '%s';"
 		 "INSERT INTO chain_states VALUES ('TTE/2026/9998', 'active', 1);",
 		 rejected, active);
-	check_int(sql_exec(path, sql), SQLITE_OK);
-	struct wf_store *store = wf_store_open(path, &err);
-	if (!check(store != NULL))
+	struct wf_store *store = forged(path, sql, &list, &n);
+	if (store == NULL)
 		return;
-	check_int(wf_audit_check_records(store, &list, &n, &err), WF_ERR_AUDIT);
 	check_int(n, 3);
 	check(named(list, n, "chain_states", rejected,
 		    "the chain's summary says active, but the audit log says rejected"));
@@ -335,7 +346,6 @@ a_forged_holders_summary_is_named(void)
 	const char *path = every_state("holdings.db", numbers);
 	const char *active = numbers[WF_STATE_ACTIVE], *lost = numbers[WF_STATE_LOST];
 	struct wf_record_problem *list = NULL;
-	struct wf_error err;
 	size_t n = 0;
 
 	snprintf(sql, sizeof(sql),
@@ -347,11 +357,9 @@ a_forged_holders_summary_is_named(void)
 		 "INSERT INTO unsupported SELECT id, 'x', number FROM applications"
 		 " WHERE number = '%s';",
 		 active, lost, active);
-	check_int(sql_exec(path, sql), SQLITE_OK);
-	struct wf_store *store = wf_store_open(path, &err);
-	if (!check(store != NULL))
+	struct wf_store *store = forged(path, sql, &list, &n);
+	if (store == NULL)
 		return;
-	check_int(wf_audit_check_records(store, &list, &n, &err), WF_ERR_AUDIT);
 	check(named(list, n, "holdings", active, "the holders summary has revoked"));
 	check(named(list, n, "holdings", lost, "the holders summary has -"));
 	check(named(list, n, "holding_days", "", "are not those of the summary's rows"));

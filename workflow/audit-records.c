@@ -249,6 +249,7 @@ static const struct {
     {"holding_days",
      "SELECT 0, '', format(?1, day, agency, work_unit) FROM (SELECT day, agency, work_unit,"
      " handed, holders, new_requests, renewals, revoked, lost, expired FROM holding_days"
+     " WHERE " WF_HOLDING_DAY_COUNTS_ANYTHING
      " EXCEPT SELECT " WF_DAY_OF("at") ", agency, work_unit, " WF_HOLDING_SUMS
 				       " FROM holdings GROUP BY 1, 2, 3) AS d ORDER BY 3",
      N_("the holders' sums for day %s, %s, %s are not those of the summary's rows")},
@@ -256,7 +257,8 @@ static const struct {
      "SELECT 0, '', format(?1, day, agency, work_unit) FROM (SELECT " WF_DAY_OF(
 	 "at") " AS day, agency, work_unit, " WF_HOLDING_SUMS " FROM holdings GROUP BY 1, 2, 3"
 	       " EXCEPT SELECT day, agency, work_unit, handed, holders, new_requests, renewals,"
-	       " revoked, lost, expired FROM holding_days) AS d ORDER BY 3",
+	       " revoked, lost, expired FROM holding_days WHERE " WF_HOLDING_DAY_COUNTS_ANYTHING
+	       ") AS d ORDER BY 3",
      N_("the holders' sums for day %s, %s, %s are missing")},
     {"unsupported",
      "SELECT u.application_id, u.number, format(?1, u.nik) FROM (SELECT application_id, nik,"

@@ -54,54 +54,47 @@
 	"SELECT " WF_DAY_OF("at") " AS day, agency, work_unit, " WF_HOLDING_SUMS                   \
 				  " FROM holdings WHERE nik = " person " GROUP BY 1, 2, 3"
 
+/* A row of holding_days that is not all zero. */
+#define WF_HOLDING_DAY_COUNTS_ANYTHING                                                             \
+	"(handed <> 0 OR holders <> 0 OR new_requests <> 0 OR renewals <> 0 OR revoked <> 0"       \
+	" OR lost <> 0 OR expired <> 0)"
+
+/* The SQL below keeps a clause a line, which the formatter would fold into shapes. */
+/* clang-format off */
 /* Each count of holding_days moved by sign (+ or -) the same count of the row from. */
 #define WF_MOVE(sign, from, c) c " = holding_days." c " " sign " " from "." c
 #define WF_MOVE_COUNTS(sign, from)                                                                 \
-	WF_MOVE(sign, from, "handed")                                                              \
-	", " WF_MOVE(sign, from, "holders") ", " WF_MOVE(sign, from, "new_requests") ", " WF_MOVE( \
-	    sign, from,                                                                            \
-	    "renewals") ", " WF_MOVE(sign, from,                                                   \
-				     "revoked") ", " WF_MOVE(sign, from,                           \
-							     "lost") ", " WF_MOVE(sign, from,      \
-										  "expired")
+	WF_MOVE(sign, from, "handed") ", " WF_MOVE(sign, from, "holders") ", "                     \
+	WF_MOVE(sign, from, "new_requests") ", " WF_MOVE(sign, from, "renewals") ", "              \
+	WF_MOVE(sign, from, "revoked") ", " WF_MOVE(sign, from, "lost") ", "                       \
+	WF_MOVE(sign, from, "expired")
 
 /*
  * One person's rows counted again; person is an SQL expression of their NIK. Their old
- * rows leave the day sums (a day left empty goes), their rows are made again from the
- * records and added to the sums, and what the chain does not support is named again.
+ * rows leave the day sums, their rows are made again from the records and added to the
+ * sums, and what the chain does not support is named again. A day's row left all zero
+ * stays (deleting it would probe the sums by day, which a server's cached plan may scan):
+ * it counts nothing, and the report leaves out a group that hands over nothing.
  */
 #define WF_REFRESH_HOLDINGS(person)                                                                \
-	"UPDATE holding_days SET " WF_MOVE_COUNTS("-", "o") " FROM (" WF_HOLDING_GROUPS(           \
-	    person) ") AS o WHERE holding_days.day = o.day AND holding_days.agency = o.agency"     \
-		    " AND holding_days.work_unit = o.work_unit;"                                   \
-		    "DELETE FROM holding_days WHERE handed = 0 AND day IN (SELECT " WF_DAY_OF(     \
-			"at") " FROM holdings WHERE nik = " person ");"                            \
-			      "DELETE FROM holdings WHERE nik = " person ";"                       \
-			      "INSERT INTO holdings SELECT r.application_id, r.nik, r.at, "        \
-			      "r.agency, r.work_unit,"                                             \
-			      " r.state, r.request_type, CASE WHEN r.application_id = (SELECT "    \
-			      "l.application_id"                                                   \
-			      " FROM handed_rows l WHERE l.nik = " person                          \
-			      " ORDER BY l.at DESC, l.application_id DESC"                         \
-			      " LIMIT 1) THEN 1 ELSE 0 END FROM handed_rows r WHERE r.nik "        \
-			      "= " person ";"                                                      \
-			      "INSERT INTO holding_days " WF_HOLDING_GROUPS(                       \
-				  person) " ON CONFLICT (day, agency, work_unit) DO UPDATE "       \
-					  "SET " WF_MOVE_COUNTS(                                   \
-					      "+", "excluded") ";"                                 \
-							       "DELETE FROM "                      \
-							       "unsupported WHERE "                \
-							       "nik = " person ";"                 \
-							       "INSERT INTO "                      \
-							       "unsupported"                       \
-							       " " WF_UNSUPPORTED_ROWS(            \
-								   "ap.nik = " person " AND") ";"
+	"UPDATE holding_days SET " WF_MOVE_COUNTS("-", "o")                                        \
+	" FROM (" WF_HOLDING_GROUPS(person) ") AS o WHERE holding_days.day = o.day"                \
+	" AND holding_days.agency = o.agency AND holding_days.work_unit = o.work_unit;"            \
+	"DELETE FROM holdings WHERE nik = " person ";"                                             \
+	"INSERT INTO holdings SELECT r.application_id, r.nik, r.at, r.agency, r.work_unit,"        \
+	" r.state, r.request_type, CASE WHEN r.application_id = (SELECT l.application_id"          \
+	" FROM handed_rows l WHERE l.nik = " person " ORDER BY l.at DESC, l.application_id DESC"  \
+	" LIMIT 1) THEN 1 ELSE 0 END FROM handed_rows r WHERE r.nik = " person ";"                \
+	"INSERT INTO holding_days " WF_HOLDING_GROUPS(person)                                      \
+	" ON CONFLICT (day, agency, work_unit) DO UPDATE SET " WF_MOVE_COUNTS("+", "excluded") ";" \
+	"DELETE FROM unsupported WHERE nik = " person ";"                                          \
+	"INSERT INTO unsupported " WF_UNSUPPORTED_ROWS("ap.nik = " person " AND") ";"
 
 /* The tables, and their first fill from the records (latest: each person's newest). */
 #define WF_HOLDINGS_TABLES(bigint, without_rowid)                                                  \
 	"CREATE TABLE holdings (application_id " bigint " PRIMARY KEY, nik TEXT NOT NULL,"         \
 	" at " bigint " NOT NULL, agency TEXT NOT NULL, work_unit TEXT NOT NULL,"                  \
-	" state TEXT NOT NULL, request_type TEXT NOT NULL, latest INTEGER NOT NULL);"              \
+	" state TEXT NOT NULL, request_type TEXT NOT NULL, latest INTEGER NOT NULL);"             \
 	"CREATE INDEX holdings_nik ON holdings(nik);"                                              \
 	"CREATE INDEX holdings_at ON holdings(at);"                                                \
 	"CREATE TABLE holding_days (day " bigint " NOT NULL, agency TEXT NOT NULL,"                \
@@ -113,11 +106,13 @@
 	" number TEXT NOT NULL);"                                                                  \
 	"CREATE INDEX unsupported_nik ON unsupported(nik);"                                        \
 	"CREATE INDEX applicants_nik ON applicants(nik);"                                          \
-	"CREATE INDEX applications_applicant ON applications(applicant_id);" WF_HANDED_ROWS_VIEW   \
-	    WF_HOLDINGS_RECOMPUTED_VIEW "INSERT INTO holdings SELECT * FROM holdings_recomputed;"  \
-	"INSERT INTO holding_days SELECT " WF_DAY_OF(                                              \
-	    "at") ", agency, work_unit, " WF_HOLDING_SUMS " FROM holdings GROUP BY 1, 2, 3;"       \
-		  "INSERT INTO unsupported " WF_UNSUPPORTED_ROWS("") ";"
+	"CREATE INDEX applications_applicant ON applications(applicant_id);"                       \
+	WF_HANDED_ROWS_VIEW WF_HOLDINGS_RECOMPUTED_VIEW                                            \
+	"INSERT INTO holdings SELECT * FROM holdings_recomputed;"                                  \
+	"INSERT INTO holding_days SELECT " WF_DAY_OF("at") ", agency, work_unit, " WF_HOLDING_SUMS \
+	" FROM holdings GROUP BY 1, 2, 3;"                                                         \
+	"INSERT INTO unsupported " WF_UNSUPPORTED_ROWS("") ";"
+/* clang-format on */
 
 /* What holdings should hold, from the records: audit verify compares the two. */
 #define WF_HOLDINGS_RECOMPUTED_VIEW                                                                \
