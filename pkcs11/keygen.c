@@ -265,6 +265,19 @@ tok_key_id_random(struct tok_key_id *out)
 	return TOK_OK;
 }
 
+/* Does any object carry this CKA_ID? (An unreadable token: yes, to be safe.) */
+static bool
+has_objects(struct tok_token *token, const struct tok_key_id *id)
+{
+	CK_ATTRIBUTE template[] = {ATTR_BYTES(CKA_ID, id->bytes, id->length)};
+	CK_OBJECT_HANDLE *handles = NULL;
+	size_t found = 0;
+	int r = tok_find_objects(token, template, 1, &handles, &found, NULL);
+
+	free(handles);
+	return r != TOK_OK || found > 0;
+}
+
 int
 tok_generate_pending_key(struct tok_token *token, enum tok_key_type type, const char *label,
 			 const struct tok_key_id *marker, struct tok_key_id *id,
@@ -283,7 +296,8 @@ tok_generate_pending_key(struct tok_token *token, enum tok_key_type type, const 
 		return r;
 	tok_log(TOK_LOG_INFO, "generating a %s key pair on token '%s'", spec->name, token->label);
 	rv = generate_pair(token, spec, label, marker, &public, &private);
-	if (tok_login_again(token, rv))
+	/* Again only if the refused attempt left nothing carrying the marker behind. */
+	if (tok_login_again(token, rv) && !has_objects(token, marker))
 		rv = generate_pair(token, spec, label, marker, &public, &private);
 	if (rv != CKR_OK)
 		return tok_removed_or(token,

@@ -227,7 +227,9 @@ tok_login(struct tok_token *token, enum tok_user user, const struct tok_pin *pin
 	if (rv != CKR_OK && rv != CKR_USER_ALREADY_LOGGED_IN)
 		return pin_failure(token, user, rv, _("login"), err);
 	token->logged_in = true;
-	if (user == TOK_USER && pin != NULL && (r = keep_pin(token, pin, err)) != TOK_OK)
+	/* Only a PIN the token checked is kept ("already logged in" checked none). */
+	if (user == TOK_USER && pin != NULL && rv == CKR_OK &&
+	    (r = keep_pin(token, pin, err)) != TOK_OK)
 		return r;
 	/*
 	 * Login is per application, so libp11's sessions are logged in already; telling
@@ -348,5 +350,9 @@ tok_change_pin(struct tok_token *token, const struct tok_pin *old_pin,
 				      pin_bytes(new_pin), pin_length(new_pin));
 	if (rv != CKR_OK)
 		return pin_failure(token, TOK_USER, rv, _("changing the PIN"), err);
+	/* A login that outlives the change logs in again with the new PIN (none: a pinpad). */
+	if (token->kept_pin != NULL && new_pin != NULL)
+		return keep_pin(token, new_pin, err);
+	tok_login_forget(token);
 	return TOK_OK;
 }

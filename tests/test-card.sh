@@ -227,11 +227,13 @@ login_forgotten_mid_step() {
 	: >"$T_DIR/card.log"
 	new_card ENRL0000019 --forget-pin-before 46 || return 1
 	number=$(t_apply "Lupa") && t_to_sent "$number" || return 1
-	card_keygen "$number" >/dev/null 2>"$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	ENROLL_DEBUG=1 card_keygen "$number" >/dev/null 2>"$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	grep -q "forgot its login.*logging in again" "$T_DIR/err" &&
 	[ "$(t_state "$number")" = key_generated ] && [ "$(key_count)" -eq 1 ] || return 1
 	t_card_remove
 	t_card_insert --forget-pin-before D7 || return 1
-	t_import "$number" >/dev/null 2>"$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	ENROLL_DEBUG=1 t_import "$number" >/dev/null 2>"$T_DIR/err" || { cat "$T_DIR/err"; return 1; }
+	grep -q "forgot its login.*logging in again" "$T_DIR/err" || return 1
 	[ "$(t_state "$number")" = certificate_imported ] && [ "$(key_count)" -eq 1 ] &&
 	[ "$(card_objects cert)" -eq 3 ] &&
 	[ "$(grep -c "verification forgotten before INS" "$T_DIR/card.log")" -eq 2 ]

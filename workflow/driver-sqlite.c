@@ -451,6 +451,10 @@ sq_finalize(struct wf_stmt *stmt)
 	if (!s)
 		return;
 	db = s->owner;
+	if (!s->stmt) { /* SQL of no statement (a comment): nothing to keep */
+		free(s);
+		return;
+	}
 	sqlite3_reset(s->stmt);
 	sqlite3_clear_bindings(s->stmt);
 	if (db->idle_count == IDLE_MAX) {
