@@ -179,8 +179,8 @@ t_ok "psql_as_the_kabid_cannot_change_the_stations_settings" \
 t_ok "psql_as_the_kabid_cannot_change_the_procedure" \
 	by_hand procedure "UPDATE procedure_transitions SET role = 'kabid' WHERE step = 2"
 
-# A store of schema version 7 (before chain_states, the server's audit head and the holders
-# summary): an official's login cannot migrate it, the administrator's does, summing up the
+# A store of schema version 7 (before chain_states, the server's audit head, the holders
+# summary and the head's lock for appending): an official's login cannot migrate it, the administrator's does, summing up the
 # chain and the holdings again as they were.
 version_7_is_migrated_by_the_administrator() {
 	saved=$(t_sql "SELECT string_agg(number || ' ' || state || ' ' || seq, ',' ORDER BY number)
@@ -196,12 +196,13 @@ version_7_is_migrated_by_the_administrator() {
 		DROP TRIGGER audit_row ON audit; DROP FUNCTION enroll_audit_row();
 		DROP TABLE chain_states; DROP VIEW audit_states; DROP INDEX events_handover;
 		DROP FUNCTION enroll_audit_state(text, text, text, text, text);
+		DROP FUNCTION enroll_audit_head_to_append();
 		GRANT INSERT, UPDATE ON audit_head TO enroll_official;
 		UPDATE enroll_schema SET version = 7" >/dev/null &&
 	t_expect_status 6 e kasi list 2>"$T_DIR/err" && grep -q "owner" "$T_DIR/err" &&
 	[ "$(t_sql "SELECT version FROM enroll_schema")" -eq 7 ] &&
 	ENROLL_STATE_DIR=$T_DIR/state-admin "$ENROLL" list >/dev/null &&
-	[ "$(t_sql "SELECT version FROM enroll_schema")" -eq 9 ] &&
+	[ "$(t_sql "SELECT version FROM enroll_schema")" -eq 10 ] &&
 	[ "$(t_sql "SELECT string_agg(number || ' ' || state || ' ' || seq, ',' ORDER BY number)
 		FROM chain_states")" = "$saved" ] &&
 	[ "$(t_sql "SELECT string_agg(h::text, ',' ORDER BY application_id) FROM holdings h")" = \

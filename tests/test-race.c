@@ -4,6 +4,8 @@
  * exactly one wins; the others are told they lost (WF_ERR_STATE or WF_ERR_CONFLICT), never
  * "database is locked" or a serialization failure. Then they all record applications at
  * once: the numbers run from 1 without a gap or a duplicate, and the audit chain holds.
+ * Last, each returns or cancels applications of its own while one records new ones, as
+ * stations on one day do: every act lands once, and the chain and the records agree.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -45,23 +47,40 @@ read_full(int fd, void *buf, size_t size)
 }
 
 /*
- * One racer: waits for the start signal of each round, registers (go 'r') or records an
- * application and tells its number (go 'c'), reports.
+ * The application racer k of racers moves in round i (go 's'); racer 0 records instead. A
+ * cancellation counts no step time: nothing but the chain's head is shared with the others.
+ */
+static const char *
+own_application(int k, int i)
+{
+	return numbers[i * (racers - 1) + k - 1];
+}
+
+/*
+ * One racer, the k-th: waits for the start signal of each round, registers (go 'r') or
+ * records an application and tells its number (go 'c'), or returns (odd k) or cancels
+ * (even k) an application of its own (go 's'), reports.
  */
 static void
-racer(int go, int report, const char *login)
+racer(int go, int report, const char *login, int k)
 {
 	struct wf_error err;
 	struct wf_store *store = wft_store("race.db"); /* opened again, with the fixture's clock */
 	struct wf_actor kasi = wft_actor(login);
 	struct wf_applicant a;
 	char token;
+	int moved = 0;
 
 	wft_applicant(&a, 2);
 	for (int i = 0; read_full(go, &token, 1) == 0; i++) {
 		struct result res = {WF_ERR_INTERNAL, "store did not open"};
 		if (store && token == 'r') {
 			res.code = wf_act(store, numbers[i], WF_ACTION_REGISTER, &kasi, NULL, &err);
+			snprintf(res.message, sizeof(res.message), "%s", err.message);
+		} else if (store && token == 's' && k > 0) {
+			res.code = wf_act(store, own_application(k, moved++),
+					  k % 2 ? WF_ACTION_RETURN : WF_ACTION_CANCEL, &kasi,
+					  "berkas kurang", &err);
 			snprintf(res.message, sizeof(res.message), "%s", err.message);
 		} else if (store) {
 			char number[WF_NUMBER_MAX] = "";
@@ -126,7 +145,7 @@ start_racers(struct racers *r)
 			}
 			close(r->go[k][1]);
 			close(r->report[k][0]);
-			racer(r->go[k][0], r->report[k][1], k % 2 ? WFT_KASI2 : WFT_KASI);
+			racer(r->go[k][0], r->report[k][1], k % 2 ? WFT_KASI2 : WFT_KASI, k);
 		}
 		close(r->go[k][0]);
 		close(r->report[k][1]);
@@ -221,6 +240,21 @@ numbers_recorded_at_once_have_no_gap_and_no_duplicate(void)
 	check_int(outside, 0);
 }
 
+/* The audit chain verifies, and every record agrees with it. */
+static void
+chain_and_records_hold(struct wf_store *store)
+{
+	struct wf_record_problem *problems = NULL;
+	size_t disagreeing = 0;
+	int64_t rows = 0, bad = -1;
+	struct wf_error err;
+
+	check_int(wf_audit_verify(store, &bad, &rows, &err), WF_OK);
+	check_int(wf_audit_check_records(store, &problems, &disagreeing, &err), WF_OK);
+	check_int(disagreeing, 0);
+	free(problems);
+}
+
 static void
 every_application_moved_once_and_the_audit_holds(void)
 {
@@ -228,7 +262,6 @@ every_application_moved_once_and_the_audit_holds(void)
 	struct wf_store *store = wft_store("race.db");
 	struct wf_summary *list = NULL;
 	size_t count = 0;
-	int64_t rows = 0, bad = -1;
 	int once = 0;
 
 	check_int(wf_list(store, WF_STATE_REGISTERED, 0, 0, &list, &count, &err), WF_OK);
@@ -243,12 +276,45 @@ every_application_moved_once_and_the_audit_holds(void)
 		wf_application_free(app);
 	}
 	check_int(once, ROUNDS);
-	check_int(wf_audit_verify(store, &bad, &rows, &err), WF_OK);
-	struct wf_record_problem *problems = NULL;
-	size_t disagreeing = 0;
-	check_int(wf_audit_check_records(store, &problems, &disagreeing, &err), WF_OK);
-	check_int(disagreeing, 0);
-	free(problems);
+	chain_and_records_hold(store);
+	wf_store_close(store);
+}
+
+/* Acts on applications of their own go side by side with new applications: none is lost. */
+static void
+acts_on_different_applications_beside_new_ones_all_land(void)
+{
+	int rounds = ROUNDS / (racers - 1), failed = 0, moved = 0;
+	struct wf_store *store;
+	struct wf_error err;
+	struct racers r;
+
+	start_racers(&r);
+	for (int i = 0; i < rounds; i++) {
+		struct result res[RACERS_MAX];
+		if (round_of(&r, 's', i, res) != 0) {
+			check(!"a racer died");
+			break;
+		}
+		for (int k = 0; k < racers; k++)
+			if (res[k].code != WF_OK && failed++ < 5)
+				tap_diag("    racer %d: %s", k, res[k].message);
+	}
+	stop_racers(&r);
+	check_int(failed, 0);
+	store = wft_store("race.db");
+	for (int i = 0; i < rounds; i++)
+		for (int k = 1; k < racers; k++) {
+			struct wf_application *app = NULL;
+			if (wf_application_get(store, own_application(k, i), &app, &err) != WF_OK)
+				continue;
+			/* submit, dispose, dispose, register, return or cancel */
+			moved += app->state == (k % 2 ? WF_STATE_RETURNED : WF_STATE_CANCELLED) &&
+				 app->event_count == 5;
+			wf_application_free(app);
+		}
+	check_int(moved, rounds * (racers - 1));
+	chain_and_records_hold(store);
 	wf_store_close(store);
 }
 
@@ -279,5 +345,6 @@ main(void)
 	TAP_TEST(racing_the_same_transition_has_exactly_one_winner);
 	TAP_TEST(numbers_recorded_at_once_have_no_gap_and_no_duplicate);
 	TAP_TEST(every_application_moved_once_and_the_audit_holds);
+	TAP_TEST(acts_on_different_applications_beside_new_ones_all_land);
 	return tap_done();
 }

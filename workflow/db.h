@@ -36,6 +36,11 @@ enum wf_query {
 	WF_Q_CONTINUE_IDS,
 	/* ?1 seq, ?2 hash of the row just appended: the chain's head. NULL: the engine moves it. */
 	WF_Q_MOVE_AUDIT_HEAD,
+	/*
+	 * The chain's head (seq, hash; no row for an empty chain) for the row about to be
+	 * appended, held by this transaction until it ends: no other writer appends meanwhile.
+	 */
+	WF_Q_AUDIT_HEAD_TO_APPEND,
 	WF_Q_COUNT
 };
 
@@ -50,6 +55,13 @@ struct wf_stmt {
 enum wf_tx_kind {
 	WF_TX_WRITE, /* writers queue, one at a time, for the whole transaction */
 	WF_TX_READ,  /* one consistent snapshot for several reads */
+	/*
+	 * A writer that reads and writes only one application (scope: its number), the shared
+	 * summaries and the audit chain: it queues behind the other writers' transactions and
+	 * the acts on the same application. Where the engine can, acts on different
+	 * applications run side by side up to their audit rows (WF_Q_AUDIT_HEAD_TO_APPEND).
+	 */
+	WF_TX_ACT,
 };
 
 struct wf_driver {
@@ -75,7 +87,7 @@ struct wf_driver {
 	void (*reset)(struct wf_stmt *stmt);	  /* to run again; bindings kept */
 	void (*finalize)(struct wf_stmt *stmt);
 	bool (*exec)(struct wf_db *db, const char *sql); /* statements without results */
-	bool (*begin)(struct wf_db *db, enum wf_tx_kind kind);
+	bool (*begin)(struct wf_db *db, enum wf_tx_kind kind, const char *scope);
 	bool (*commit)(struct wf_db *db);
 	void (*rollback)(struct wf_db *db); /* nothing when no transaction is open */
 	bool (*in_transaction)(struct wf_db *db);

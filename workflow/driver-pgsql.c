@@ -5,6 +5,9 @@
  * transaction-scoped advisory lock first, so that they queue as sqlite's do, the audit chain
  * is extended by one writer at a time and no two writers can deadlock; a serialization
  * failure or deadlock met all the same (a hand-written transaction beside ours) is retried.
+ * An act on one application (WF_TX_ACT) shares that lock with the other acts and takes its
+ * application's own: acts on different applications run side by side, and queue only for
+ * the audit chain's head (enroll_audit_head_to_append, schema-pgsql.c) and their commits.
  * The schema, its grants and the server's own checks of the procedure: schema-pgsql.c.
  */
 #include <errno.h>
@@ -20,7 +23,9 @@
 #include "workflow-int.h"
 
 /* pg_advisory_xact_lock's key for the store's writers: "enroll" in ASCII. */
-#define WRITER_LOCK "SELECT pg_advisory_xact_lock(111546413229164)"
+#define WRITER_KEY "111546413229164"
+/* An act's application: the two-key form (never the writers' key), first key "enro". */
+#define ACT_CLASS "1701737071"
 /* Type OIDs of the parameters: bound as int8 or as text, as sqlite binds them. */
 #define INT8_OID 20
 #define TEXT_OID 25
@@ -158,15 +163,38 @@ pg_rollback(struct wf_db *db)
 	}
 }
 
-static bool
-pg_begin(struct wf_db *db, enum wf_tx_kind kind)
+/* An application's number as the second key of its lock (FNV-1a): equal numbers, equal keys. */
+static int32_t
+scope_key(const char *scope)
 {
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)scope; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return (int32_t)h;
+}
+
+static bool
+pg_begin(struct wf_db *db, enum wf_tx_kind kind, const char *scope)
+{
+	char sql[256];
+
 	if (kind == WF_TX_READ)
 		return pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
-	/* The lock comes first: nothing read before it can be stale, so no retry is needed. */
+	if (kind == WF_TX_ACT)
+		snprintf(sql, sizeof(sql),
+			 "BEGIN ISOLATION LEVEL READ COMMITTED;"
+			 " SELECT pg_advisory_xact_lock_shared(" WRITER_KEY ");"
+			 " SELECT pg_advisory_xact_lock(" ACT_CLASS ", %" PRId32 ")",
+			 scope_key(scope));
+	else
+		snprintf(sql, sizeof(sql),
+			 "BEGIN ISOLATION LEVEL READ COMMITTED;"
+			 " SELECT pg_advisory_xact_lock(" WRITER_KEY ")");
+	/* The locks come first: nothing read before them can be stale, so no retry is needed. */
 	for (int attempt = 0; attempt < RETRIES; attempt++) {
-		/* One round trip for both: the lock is held from the transaction's start. */
-		if (pg_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED; " WRITER_LOCK))
+		/* One round trip for all: the locks are held from the transaction's start. */
+		if (pg_exec(db, sql))
 			return true;
 		pg_rollback(db);
 		if (!retryable(database(db)))
@@ -608,6 +636,8 @@ static const char *const pgsql_queries[WF_Q_COUNT] = {
     [WF_Q_CONTINUE_IDS] = "SELECT setval(pg_get_serial_sequence(?1, 'id'), ?2, false)",
     /* The server moves it as it takes the row (schema-pgsql.c, enroll_audit_row). */
     [WF_Q_MOVE_AUDIT_HEAD] = NULL,
+    [WF_Q_AUDIT_HEAD_TO_APPEND] =
+	"SELECT seq, hash FROM enroll_audit_head_to_append() WHERE seq IS NOT NULL",
 };
 
 const struct wf_driver wf_driver_pgsql = {

@@ -466,11 +466,13 @@ sq_finalize(struct wf_stmt *stmt)
 	db->idle[db->idle_count++] = s;
 }
 
+/* A file has one writer at a time: an act queues as any writer does. */
 static bool
-sq_begin(struct wf_db *db, enum wf_tx_kind kind)
+sq_begin(struct wf_db *db, enum wf_tx_kind kind, const char *scope)
 {
+	(void)scope;
 	/* IMMEDIATE takes the write lock now: no deadlock-prone read-to-write upgrade. */
-	return sq_exec(db, kind == WF_TX_WRITE ? "BEGIN IMMEDIATE" : "BEGIN");
+	return sq_exec(db, kind == WF_TX_READ ? "BEGIN" : "BEGIN IMMEDIATE");
 }
 
 static bool
@@ -562,6 +564,7 @@ out:
 }
 
 #define LOCAL_TIME "at, 'unixepoch', 'localtime'"
+#define HEAD_SQL "SELECT seq, hash FROM audit_head WHERE id = 1"
 static const char *const sqlite_queries[WF_Q_COUNT] = {
     [WF_Q_HOLDERS_MONTH] = "strftime('%Y-%m', " LOCAL_TIME ")",
     [WF_Q_HOLDERS_QUARTER] = "strftime('%Y', " LOCAL_TIME ") || '-Q' || "
@@ -571,6 +574,8 @@ static const char *const sqlite_queries[WF_Q_COUNT] = {
     [WF_Q_MOVE_AUDIT_HEAD] =
 	"INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)"
 	" ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+    /* The writer's lock, taken at BEGIN, holds it already. */
+    [WF_Q_AUDIT_HEAD_TO_APPEND] = HEAD_SQL,
 };
 
 const struct wf_driver wf_driver_sqlite = {

@@ -424,8 +424,25 @@ static const char schema_v9[] =
 										 "enroll_schema "
 										 "SET version = 9;";
 
+/*
+ * Version 10: the audit chain's head for a writer about to append to it, under a lock of
+ * its own held to the transaction's end, so that acts on different applications
+ * (WF_TX_ACT, driver-pgsql.c) need not queue for more than their audit rows. Its SELECT
+ * runs after the lock, in a snapshot of its own: the head it reads is the latest. The key
+ * is the writers' (driver-pgsql.c) plus one.
+ */
+/* clang-format off */
+static const char schema_v10[] =
+    "CREATE FUNCTION enroll_audit_head_to_append(OUT seq BIGINT, OUT hash TEXT)"
+    "  LANGUAGE plpgsql AS $$ BEGIN"
+    "  PERFORM pg_advisory_xact_lock(111546413229165);"
+    "  SELECT h.seq, h.hash INTO seq, hash FROM public.audit_head h WHERE h.id = 1;"
+    "  END $$;"
+    "UPDATE enroll_schema SET version = 10;";
+/* clang-format on */
+
 /* The migrations after the first schema: from version 7 + i to 8 + i. */
-static const char *const migrations[] = {schema_v8, schema_v9};
+static const char *const migrations[] = {schema_v8, schema_v9, schema_v10};
 
 /* The roles, made once per cluster by the administrator's enroll init. */
 static const char roles[] =

@@ -72,7 +72,13 @@ wf_error_clear(struct wf_error *err)
 int
 wf_tx_begin(struct wf_store *store, struct wf_error *err)
 {
-	if (!store->driver->begin(store->db, WF_TX_WRITE))
+	return wf_tx_begin_act(store, NULL, err);
+}
+
+int
+wf_tx_begin_act(struct wf_store *store, const char *number, struct wf_error *err)
+{
+	if (!store->driver->begin(store->db, number ? WF_TX_ACT : WF_TX_WRITE, number))
 		return wf_fail_db(err, store, _("begin transaction"));
 	return wf_store_guard_write(store, err);
 }
@@ -119,7 +125,7 @@ wf_read_begin(struct wf_store *store, struct wf_error *err)
 		store->nested_reads++;
 		return WF_OK;
 	}
-	if (!store->driver->begin(store->db, WF_TX_READ))
+	if (!store->driver->begin(store->db, WF_TX_READ, NULL))
 		return wf_fail_db(err, store, _("begin"));
 	return WF_OK;
 }

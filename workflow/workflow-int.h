@@ -117,6 +117,11 @@ int wf_store_guard_write(struct wf_store *store, struct wf_error *err);
 
 /* Begin a write transaction (then wf_store_guard_write) / commit / roll back. */
 int wf_tx_begin(struct wf_store *store, struct wf_error *err);
+/*
+ * Begin a write transaction that reads and writes only the application number (and the
+ * summaries and the audit chain): an act of WF_TX_ACT (db.h). NULL: wf_tx_begin's.
+ */
+int wf_tx_begin_act(struct wf_store *store, const char *number, struct wf_error *err);
 int wf_tx_commit(struct wf_store *store, struct wf_error *err);
 void wf_tx_rollback(struct wf_store *store);
 /*
