@@ -197,6 +197,9 @@ version_7_is_migrated_by_the_administrator() {
 		DROP TABLE chain_states; DROP VIEW audit_states; DROP INDEX events_handover;
 		DROP FUNCTION enroll_audit_state(text, text, text, text, text);
 		DROP FUNCTION enroll_audit_head_to_append();
+		DROP TRIGGER events_step_time_days ON events;
+		CREATE TRIGGER events_step_time_days AFTER INSERT ON events
+			FOR EACH ROW EXECUTE FUNCTION enroll_step_time();
 		GRANT INSERT, UPDATE ON audit_head TO enroll_official;
 		UPDATE enroll_schema SET version = 7" >/dev/null &&
 	t_expect_status 6 e kasi list 2>"$T_DIR/err" && grep -q "owner" "$T_DIR/err" &&

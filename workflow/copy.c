@@ -454,6 +454,10 @@ check_copy(struct copy_run *run, struct wf_error *err)
 			       _("the copy's audit head (row %" PRId64 ") is not the source's"
 				 " (row %" PRId64 ")"),
 			       rows, run->info->audit_rows);
+	if (wf_query_sql(run->to, WF_Q_SUMMARIES_NOW) &&
+	    (r = wf_exec(run->to, wf_query_sql(run->to, WF_Q_SUMMARIES_NOW), _("sum up the copy"),
+			 err)) != WF_OK)
+		return r;
 	for (size_t i = 0; r == WF_OK && i < sizeof(summaries) / sizeof(summaries[0]); i++)
 		r = compare_summary(run, summaries[i], err);
 	return r;

@@ -41,6 +41,11 @@ enum wf_query {
 	 * appended, held by this transaction until it ends: no other writer appends meanwhile.
 	 */
 	WF_Q_AUDIT_HEAD_TO_APPEND,
+	/*
+	 * The summaries this transaction's triggers keep, brought up to date before it reads
+	 * them itself. NULL where they are kept as each row goes in.
+	 */
+	WF_Q_SUMMARIES_NOW,
 	WF_Q_COUNT
 };
 

@@ -644,6 +644,8 @@ static const char *const pgsql_queries[WF_Q_COUNT] = {
     [WF_Q_MOVE_AUDIT_HEAD] = NULL,
     [WF_Q_AUDIT_HEAD_TO_APPEND] =
 	"SELECT seq, hash FROM enroll_audit_head_to_append() WHERE seq IS NOT NULL",
+    /* The step times are summed at the commit (schema-pgsql.c, version 10). */
+    [WF_Q_SUMMARIES_NOW] = "SET CONSTRAINTS events_step_time_days IMMEDIATE",
 };
 
 const struct wf_driver wf_driver_pgsql = {

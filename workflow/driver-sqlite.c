@@ -576,6 +576,7 @@ static const char *const sqlite_queries[WF_Q_COUNT] = {
 	" ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
     /* The writer's lock, taken at BEGIN, holds it already. */
     [WF_Q_AUDIT_HEAD_TO_APPEND] = HEAD_SQL,
+    [WF_Q_SUMMARIES_NOW] = NULL, /* the triggers keep them as each row goes in */
 };
 
 const struct wf_driver wf_driver_sqlite = {

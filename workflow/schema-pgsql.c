@@ -425,11 +425,13 @@ static const char schema_v9[] =
 										 "SET version = 9;";
 
 /*
- * Version 10: the audit chain's head for a writer about to append to it, under a lock of
- * its own held to the transaction's end, so that acts on different applications
- * (WF_TX_ACT, driver-pgsql.c) need not queue for more than their audit rows. Its SELECT
- * runs after the lock, in a snapshot of its own: the head it reads is the latest. The key
- * is the writers' (driver-pgsql.c) plus one.
+ * Version 10, so that acts on different applications (WF_TX_ACT, driver-pgsql.c) queue for
+ * no more than their audit rows and commits:
+ * - the audit chain's head for a writer about to append to it, under a lock of its own
+ *   held to the transaction's end; its SELECT runs after the lock, in a snapshot of its
+ *   own, so the head it reads is the latest. The key is the writers' plus one;
+ * - the step times summed at the commit, when the day's row is locked for less time than
+ *   from the event on (a copy that reads them first: WF_Q_SUMMARIES_NOW).
  */
 /* clang-format off */
 static const char schema_v10[] =
@@ -438,6 +440,9 @@ static const char schema_v10[] =
     "  PERFORM pg_advisory_xact_lock(111546413229165);"
     "  SELECT h.seq, h.hash INTO seq, hash FROM public.audit_head h WHERE h.id = 1;"
     "  END $$;"
+    "DROP TRIGGER events_step_time_days ON events;"
+    "CREATE CONSTRAINT TRIGGER events_step_time_days AFTER INSERT ON events"
+    "  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION enroll_step_time();"
     "UPDATE enroll_schema SET version = 10;";
 /* clang-format on */
 
