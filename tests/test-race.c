@@ -101,8 +101,9 @@ struct tally {
 };
 
 static void
-judge(const struct result res[RACERS_MAX], struct tally *t)
+judge(const struct result res[RACERS_MAX], void *tally)
 {
+	struct tally *t = tally;
 	int winners = 0;
 
 	for (int k = 0; k < racers; k++)
@@ -179,22 +180,30 @@ stop_racers(struct racers *r)
 	}
 }
 
+/* rounds rounds of what, the racers started anew; each round's results go to see. */
 static void
-racing_the_same_transition_has_exactly_one_winner(void)
+race(char what, int rounds, void (*see)(const struct result res[RACERS_MAX], void *arg), void *arg)
 {
 	struct racers r;
-	struct tally t = {0};
 
 	start_racers(&r);
-	for (int i = 0; i < ROUNDS; i++) {
+	for (int i = 0; i < rounds; i++) {
 		struct result res[RACERS_MAX];
-		if (round_of(&r, 'r', i, res) != 0) {
+		if (round_of(&r, what, i, res) != 0) {
 			check(!"a racer died");
 			break;
 		}
-		judge(res, &t);
+		see(res, arg);
 	}
 	stop_racers(&r);
+}
+
+static void
+racing_the_same_transition_has_exactly_one_winner(void)
+{
+	struct tally t = {0};
+
+	race('r', ROUNDS, judge, &t);
 	check_int(t.rounds, ROUNDS);
 	check_int(t.one_winner, ROUNDS);
 	check_int(t.conflicts + t.states, (racers - 1) * ROUNDS);
@@ -204,40 +213,42 @@ racing_the_same_transition_has_exactly_one_winner(void)
 		 racers, t.rounds, t.states, t.conflicts);
 }
 
+struct numbering {
+	bool seen[ROUNDS + RACERS_MAX * CREATES + 1];
+	int recorded, duplicates, outside;
+};
+
+static void
+count_numbers(const struct result res[RACERS_MAX], void *numbering)
+{
+	struct numbering *n = numbering;
+	int year = 0, seq = 0;
+
+	for (int k = 0; k < racers; k++) {
+		if (res[k].code != WF_OK || sscanf(res[k].message, "TTE/%d/%d", &year, &seq) != 2) {
+			tap_diag("    %s", res[k].message);
+			continue;
+		}
+		n->recorded++;
+		if (seq <= ROUNDS || seq > ROUNDS + racers * CREATES)
+			n->outside++;
+		else if (n->seen[seq])
+			n->duplicates++;
+		else
+			n->seen[seq] = true;
+	}
+}
+
 static void
 numbers_recorded_at_once_have_no_gap_and_no_duplicate(void)
 {
-	static bool seen[ROUNDS + RACERS_MAX * CREATES + 1];
-	struct racers r;
-	int recorded = 0, duplicates = 0, outside = 0, year = 0, seq = 0;
+	static struct numbering n;
 
-	start_racers(&r);
-	for (int i = 0; i < CREATES; i++) {
-		struct result res[RACERS_MAX];
-		if (round_of(&r, 'c', i, res) != 0) {
-			check(!"a racer died");
-			break;
-		}
-		for (int k = 0; k < racers; k++) {
-			if (res[k].code != WF_OK ||
-			    sscanf(res[k].message, "TTE/%d/%d", &year, &seq) != 2) {
-				tap_diag("    %s", res[k].message);
-				continue;
-			}
-			recorded++;
-			if (seq <= ROUNDS || seq > ROUNDS + racers * CREATES)
-				outside++;
-			else if (seen[seq])
-				duplicates++;
-			else
-				seen[seq] = true;
-		}
-	}
-	stop_racers(&r);
+	race('c', CREATES, count_numbers, &n);
 	/* The setup recorded 1 to ROUNDS; these take the next ones, each exactly once. */
-	check_int(recorded, racers * CREATES);
-	check_int(duplicates, 0);
-	check_int(outside, 0);
+	check_int(n.recorded, racers * CREATES);
+	check_int(n.duplicates, 0);
+	check_int(n.outside, 0);
 }
 
 /* The audit chain verifies, and every record agrees with it. */
@@ -280,6 +291,14 @@ every_application_moved_once_and_the_audit_holds(void)
 	wf_store_close(store);
 }
 
+static void
+count_failures(const struct result res[RACERS_MAX], void *failed)
+{
+	for (int k = 0; k < racers; k++)
+		if (res[k].code != WF_OK && (*(int *)failed)++ < 5)
+			tap_diag("    racer %d: %s", k, res[k].message);
+}
+
 /* Acts on applications of their own go side by side with new applications: none is lost. */
 static void
 acts_on_different_applications_beside_new_ones_all_land(void)
@@ -287,20 +306,8 @@ acts_on_different_applications_beside_new_ones_all_land(void)
 	int rounds = ROUNDS / (racers - 1), failed = 0, moved = 0;
 	struct wf_store *store;
 	struct wf_error err;
-	struct racers r;
 
-	start_racers(&r);
-	for (int i = 0; i < rounds; i++) {
-		struct result res[RACERS_MAX];
-		if (round_of(&r, 's', i, res) != 0) {
-			check(!"a racer died");
-			break;
-		}
-		for (int k = 0; k < racers; k++)
-			if (res[k].code != WF_OK && failed++ < 5)
-				tap_diag("    racer %d: %s", k, res[k].message);
-	}
-	stop_racers(&r);
+	race('s', rounds, count_failures, &failed);
 	check_int(failed, 0);
 	store = wft_store("race.db");
 	for (int i = 0; i < rounds; i++)
