@@ -1,7 +1,8 @@
 /*
  * wf-clients.c: durable transitions by several clients at once, each a process of its own
  * with its own connection, as stations and officials are. Each client disposes its own
- * applications (steps 2 and 3), so that the clients queue for the store, not only lose
+ * applications (steps 2 and 3), so that the clients share the store (on a server, acts on
+ * different applications run side by side up to the audit chain's head), not only lose
  * races to each other; the applications are made before the clock starts.
  */
 #include <errno.h>

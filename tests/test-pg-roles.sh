@@ -180,8 +180,9 @@ t_ok "psql_as_the_kabid_cannot_change_the_procedure" \
 	by_hand procedure "UPDATE procedure_transitions SET role = 'kabid' WHERE step = 2"
 
 # A store of schema version 7 (before chain_states, the server's audit head, the holders
-# summary and the head's lock for appending): an official's login cannot migrate it, the administrator's does, summing up the
-# chain and the holdings again as they were.
+# summary, the head's lock for appending and the step times summed at the commit): an
+# official's login cannot migrate it, the administrator's does, summing up the chain and the
+# holdings again as they were.
 version_7_is_migrated_by_the_administrator() {
 	saved=$(t_sql "SELECT string_agg(number || ' ' || state || ' ' || seq, ',' ORDER BY number)
 		FROM chain_states") && [ -n "$saved" ] &&

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "fixture.h"
 #include "tap.h"
 #include "wf-fixture.h"
@@ -48,7 +49,7 @@ read_full(int fd, void *buf, size_t size)
 
 /*
  * The application racer k of racers moves in round i (go 's'); racer 0 records instead. A
- * cancellation counts no step time: nothing but the chain's head is shared with the others.
+ * cancellation counts no step time: it shares nothing with the others but the chain's head.
  */
 static const char *
 own_application(int k, int i)
@@ -299,6 +300,20 @@ count_failures(const struct result res[RACERS_MAX], void *failed)
 			tap_diag("    racer %d: %s", k, res[k].message);
 }
 
+/* One number the store gives for sql; -1 if none. */
+static int64_t
+store_count(struct wf_store *store, const char *sql)
+{
+	struct wf_stmt *stmt = NULL;
+	struct wf_error err;
+	int64_t n = -1;
+
+	if (wf_prepare(store, sql, &stmt, &err) == WF_OK && wf_next(stmt) == WF_ROW)
+		n = wf_column_int64(stmt, 0);
+	wf_finalize(stmt);
+	return n;
+}
+
 /* Acts on applications of their own go side by side with new applications: none is lost. */
 static void
 acts_on_different_applications_beside_new_ones_all_land(void)
@@ -321,6 +336,13 @@ acts_on_different_applications_beside_new_ones_all_land(void)
 			wf_application_free(app);
 		}
 	check_int(moved, rounds * (racers - 1));
+	/* The returns' step times, summed by the day's one row as they committed together. */
+	check_int(
+	    store_count(store, "SELECT sum(acts) FROM step_time_days"
+			       " WHERE step = 5 AND action = 'return'"),
+	    store_count(store, "SELECT count(*) FROM events WHERE step = 5 AND action = 'return'"));
+	check_int(store_count(store, "SELECT count(*) FROM events WHERE action = 'return'"),
+		  rounds * (racers / 2)); /* the odd racers of 1 to racers - 1 */
 	chain_and_records_hold(store);
 	wf_store_close(store);
 }

@@ -98,13 +98,13 @@ wf_audit_head(struct wf_store *store, int64_t *seq, char hash[WF_AUDIT_HASH_HEX]
 int
 wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry, struct wf_error *err)
 {
+	const char *head_sql = wf_query_sql(store, WF_Q_AUDIT_HEAD_TO_APPEND);
 	struct wf_stmt *stmt = NULL;
 	char prev[HASH_HEX], hash[HASH_HEX];
 	struct audit_row row = {0};
 	int r;
 
-	if ((r = read_head(store, wf_query_sql(store, WF_Q_AUDIT_HEAD_TO_APPEND), &row.seq, prev,
-			   err)) != WF_OK)
+	if ((r = read_head(store, head_sql ? head_sql : HEAD_SQL, &row.seq, prev, err)) != WF_OK)
 		return r;
 	row.seq++;
 	row.at = wf_store_now(store);

@@ -454,10 +454,6 @@ check_copy(struct copy_run *run, struct wf_error *err)
 			       _("the copy's audit head (row %" PRId64 ") is not the source's"
 				 " (row %" PRId64 ")"),
 			       rows, run->info->audit_rows);
-	if (wf_query_sql(run->to, WF_Q_SUMMARIES_NOW) &&
-	    (r = wf_exec(run->to, wf_query_sql(run->to, WF_Q_SUMMARIES_NOW), _("sum up the copy"),
-			 err)) != WF_OK)
-		return r;
 	for (size_t i = 0; r == WF_OK && i < sizeof(summaries) / sizeof(summaries[0]); i++)
 		r = compare_summary(run, summaries[i], err);
 	return r;
@@ -491,6 +487,11 @@ copy_all(struct copy_run *run, struct wf_error *err)
 	int r;
 
 	if ((r = check_empty(run->to, err)) != WF_OK)
+		return r;
+	/* Summed as each row goes in, not all at the commit: the copy reads them first. */
+	if (wf_query_sql(run->to, WF_Q_SUMMARIES_NOW) &&
+	    (r = wf_exec(run->to, wf_query_sql(run->to, WF_Q_SUMMARIES_NOW), _("sum up the copy"),
+			 err)) != WF_OK)
 		return r;
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		run->info->tables[i].table = tables[i].name;

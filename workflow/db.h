@@ -39,11 +39,12 @@ enum wf_query {
 	/*
 	 * The chain's head (seq, hash; no row for an empty chain) for the row about to be
 	 * appended, held by this transaction until it ends: no other writer appends meanwhile.
+	 * NULL where the writer's lock holds it already: the head as a reader reads it.
 	 */
 	WF_Q_AUDIT_HEAD_TO_APPEND,
 	/*
-	 * The summaries this transaction's triggers keep, brought up to date before it reads
-	 * them itself. NULL where they are kept as each row goes in.
+	 * The summaries the triggers keep, kept as each row of this transaction goes in, for a
+	 * transaction that reads them itself before it commits. NULL where they always are.
 	 */
 	WF_Q_SUMMARIES_NOW,
 	WF_Q_COUNT

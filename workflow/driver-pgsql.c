@@ -8,6 +8,10 @@
  * An act on one application (WF_TX_ACT) shares that lock with the other acts and takes its
  * application's own: acts on different applications run side by side, and queue only for
  * the audit chain's head (enroll_audit_head_to_append, schema-pgsql.c) and their commits.
+ * No deadlock, by the order every transaction takes its locks in: the writers' lock
+ * (shared for an act), its application's, its rows of that application, the audit head's
+ * lock, the head's and the chain state's rows; at the commit, the step times' day row.
+ * Nothing taken after the head's lock is held by a transaction without it.
  * The schema, its grants and the server's own checks of the procedure: schema-pgsql.c.
  */
 #include <errno.h>
@@ -163,7 +167,10 @@ pg_rollback(struct wf_db *db)
 	}
 }
 
-/* An application's number as the second key of its lock (FNV-1a): equal numbers, equal keys. */
+/*
+ * An application's number as the second key of its lock (FNV-1a, 31 bits): equal numbers,
+ * equal keys; two numbers that share a key only queue for each other.
+ */
 static int32_t
 scope_key(const char *scope)
 {
@@ -171,7 +178,7 @@ scope_key(const char *scope)
 
 	for (const unsigned char *p = (const unsigned char *)scope; *p; p++)
 		h = (h ^ *p) * 16777619u;
-	return (int32_t)h;
+	return (int32_t)(h >> 1);
 }
 
 static bool
@@ -181,7 +188,7 @@ pg_begin(struct wf_db *db, enum wf_tx_kind kind, const char *scope)
 
 	if (kind == WF_TX_READ)
 		return pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ");
-	if (kind == WF_TX_ACT)
+	if (kind == WF_TX_ACT && scope)
 		snprintf(sql, sizeof(sql),
 			 "BEGIN ISOLATION LEVEL READ COMMITTED;"
 			 " SELECT pg_advisory_xact_lock_shared(" WRITER_KEY ");"

@@ -564,7 +564,6 @@ out:
 }
 
 #define LOCAL_TIME "at, 'unixepoch', 'localtime'"
-#define HEAD_SQL "SELECT seq, hash FROM audit_head WHERE id = 1"
 static const char *const sqlite_queries[WF_Q_COUNT] = {
     [WF_Q_HOLDERS_MONTH] = "strftime('%Y-%m', " LOCAL_TIME ")",
     [WF_Q_HOLDERS_QUARTER] = "strftime('%Y', " LOCAL_TIME ") || '-Q' || "
@@ -574,9 +573,8 @@ static const char *const sqlite_queries[WF_Q_COUNT] = {
     [WF_Q_MOVE_AUDIT_HEAD] =
 	"INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)"
 	" ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-    /* The writer's lock, taken at BEGIN, holds it already. */
-    [WF_Q_AUDIT_HEAD_TO_APPEND] = HEAD_SQL,
-    [WF_Q_SUMMARIES_NOW] = NULL, /* the triggers keep them as each row goes in */
+    [WF_Q_AUDIT_HEAD_TO_APPEND] = NULL, /* the writer's lock, taken at BEGIN, holds it */
+    [WF_Q_SUMMARIES_NOW] = NULL,	/* the triggers keep them as each row goes in */
 };
 
 const struct wf_driver wf_driver_sqlite = {

@@ -440,6 +440,8 @@ static const char schema_v10[] =
     "  PERFORM pg_advisory_xact_lock(111546413229165);"
     "  SELECT h.seq, h.hash INTO seq, hash FROM public.audit_head h WHERE h.id = 1;"
     "  END $$;"
+    "REVOKE EXECUTE ON FUNCTION enroll_audit_head_to_append() FROM PUBLIC;"
+    "GRANT EXECUTE ON FUNCTION enroll_audit_head_to_append() TO enroll_official;"
     "DROP TRIGGER events_step_time_days ON events;"
     "CREATE CONSTRAINT TRIGGER events_step_time_days AFTER INSERT ON events"
     "  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION enroll_step_time();"

@@ -1,10 +1,10 @@
 /*
- * transition.c: the state machine. Every transition is one BEGIN IMMEDIATE
- * transaction: read the state, find (state, action) in the table, check the actor's
+ * transition.c: the state machine. Every transition is one writer's transaction (sqlite's
+ * BEGIN IMMEDIATE): read the state, find (state, action) in the table, check the actor's
  * role, the transition's needs, run the caller's extra writes, move the state with a
  * guarded UPDATE, write the event and the audit row. Refusals are audited and committed.
- * A transition with no extra writes that neither makes nor ends a TTE holding touches
- * only its application: it runs as an act (wf_tx_begin_act), beside acts on others.
+ * An action with no extra writes none of whose transitions makes or ends a TTE holding
+ * touches only its application: it runs as an act (wf_tx_begin_act), beside acts on others.
  */
 #include <stdio.h>
 #include <string.h>
@@ -382,7 +382,7 @@ check_transition(struct wf_store *store, const char *number, enum wf_action acti
 	return r;
 }
 
-/* A TTE holder's state (holdings.h): the holders summary of the applicant's NIK counts it. */
+/* A TTE holder's state, by the holders summary's own list (holdings.h): they cannot drift. */
 static bool
 held(enum wf_state state)
 {
@@ -390,6 +390,22 @@ held(enum wf_state state)
 
 	snprintf(quoted, sizeof(quoted), "'%s'", wf_state_name(state));
 	return strstr(WF_HELD_STATES, quoted) != NULL;
+}
+
+/*
+ * Whether action touches only its application: none of its transitions makes or ends a TTE
+ * holding, whose summary (by the applicant's NIK) reaches the applicant's other ones.
+ */
+static bool
+acts_alone(enum wf_action action)
+{
+	size_t count;
+	const struct wf_transition *t = wf_transitions(&count);
+
+	for (size_t i = 0; i < count; i++)
+		if (t[i].action == action && (held(t[i].from) || held(t[i].to)))
+			return false;
+	return true;
 }
 
 int
@@ -401,22 +417,16 @@ wf_transition_run(struct wf_store *store, const char *number, enum wf_action act
 	struct wf_acting acting;
 	const struct wf_transition *t;
 	bool keep; /* commit although refused: the refusal's audit row */
-	/* The hook's writes may reach past the application (a token, a key). */
-	const char *scope = hook || wf_text_empty(number) ? NULL : number;
+	/* A hook's writes may reach past the application (a token, a key): as a writer. */
+	bool alone = !hook && !wf_text_empty(number) && acts_alone(action);
 	int r;
 
 	wf_error_clear(err);
-	for (;;) {
-		if ((r = wf_tx_begin_act(store, scope, err)) != WF_OK)
-			return r;
-		r = check_transition(store, number, action, actor, &app, &t, &acting, &keep, err);
-		/* A holding's change reaches the applicant's other applications: as a writer. */
-		if (r != WF_OK || !scope || (!held(t->from) && !held(t->to)))
-			break;
-		wf_tx_rollback(store); /* nothing written yet */
-		scope = NULL;
-	}
-	if (r == WF_OK && (r = check_needs(store, t, &app, note, hook != NULL, err)) == WF_OK &&
+	if ((r = wf_tx_begin_act(store, alone ? number : NULL, err)) != WF_OK)
+		return r;
+	if ((r = check_transition(store, number, action, actor, &app, &t, &acting, &keep, err)) ==
+		WF_OK &&
+	    (r = check_needs(store, t, &app, note, hook != NULL, err)) == WF_OK &&
 	    (!hook || (r = hook->fn(store, &app, &acting, hook->arg, err)) == WF_OK))
 		r = record_act(store, t, &app, &acting, number, note, err);
 	return wf_tx_end(store, r, keep, err);

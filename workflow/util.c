@@ -1,6 +1,7 @@
 /*
  * util.c: the small helpers every file of workflow/ uses: errors in one shape, the
- * transaction frame (writers queue, one at a time), and the calls of the storage seam
+ * transaction frame (writers queue, one at a time; acts on one application beside each
+ * other where the engine can), and the calls of the storage seam
  * (db.h), each handed to the statement's or the store's driver.
  */
 #include <errno.h>
