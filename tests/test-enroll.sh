@@ -60,8 +60,11 @@ kasi_records_a_disposition_only_with_the_paper_reference() {
 	number=$(t_apply "Dewi") || return 1
 	t_expect_status 8 e kasi dispose "$number" --on-behalf kadis 2>/dev/null &&
 	[ "$(t_state "$number")" = submitted ] &&
-	e kasi dispose "$number" --on-behalf kadis --reference "045/9/2026" >/dev/null &&
-	e kasi --json show "$number" | grep -q '"on_behalf_of":"kadis"'
+	e kasi dispose "$number" --on-behalf kadis --reference "045/9/2026 — Surat Kadis №9" \
+		>/dev/null &&
+	e kasi --json show "$number" | grep -q '"on_behalf_of":"kadis"' &&
+	# The reference is in the audit row: on a server, the server hashed it, as UTF-8.
+	e kasi audit verify >/dev/null
 }
 t_ok "kasi_records_a_disposition_for_the_kepala_dinas_only_with_the_paper_reference" \
 	kasi_records_a_disposition_only_with_the_paper_reference

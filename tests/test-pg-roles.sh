@@ -197,7 +197,8 @@ version_7_is_migrated_by_the_administrator() {
 		DROP TRIGGER audit_row ON audit; DROP FUNCTION enroll_audit_row();
 		DROP TABLE chain_states; DROP VIEW audit_states; DROP INDEX events_handover;
 		DROP FUNCTION enroll_audit_state(text, text, text, text, text);
-		DROP FUNCTION enroll_audit_head_to_append();
+		DROP FUNCTION enroll_audit_append(bigint, text, text, text, text, text, text);
+		DROP FUNCTION enroll_audit_field(text);
 		DROP TRIGGER events_step_time_days ON events;
 		CREATE TRIGGER events_step_time_days AFTER INSERT ON events
 			FOR EACH ROW EXECUTE FUNCTION enroll_step_time();

@@ -15,8 +15,6 @@
 #include "workflow-int.h"
 
 #define HASH_HEX WF_AUDIT_HASH_HEX
-/* The head as it is, for a reader; a writer appending reads WF_Q_AUDIT_HEAD_TO_APPEND. */
-#define HEAD_SQL "SELECT seq, hash FROM audit_head WHERE id = 1"
 static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
 struct audit_row {
@@ -63,15 +61,14 @@ row_hash(const char *prev_hash, const struct audit_row *row, char out[HASH_HEX],
 	return WF_OK;
 }
 
-/* The head by sql: seq and hash, no row for an empty chain. */
 static int
-read_head(struct wf_store *store, const char *sql, int64_t *seq, char hash[HASH_HEX],
-	  struct wf_error *err)
+read_head(struct wf_store *store, int64_t *seq, char hash[HASH_HEX], struct wf_error *err)
 {
 	struct wf_stmt *stmt = NULL;
 	int r;
 
-	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
+	if ((r = wf_prepare(store, "SELECT seq, hash FROM audit_head WHERE id = 1", &stmt, err)) !=
+	    WF_OK)
 		return r;
 	int rc = wf_next(stmt);
 	if (rc == WF_ROW) {
@@ -92,21 +89,37 @@ wf_audit_head(struct wf_store *store, int64_t *seq, char hash[WF_AUDIT_HASH_HEX]
 	      struct wf_error *err)
 {
 	wf_error_clear(err);
-	return read_head(store, HEAD_SQL, seq, hash, err);
+	return read_head(store, seq, hash, err);
+}
+
+/* The row appended by the engine, which chains it itself (WF_Q_AUDIT_APPEND's sql). */
+static int
+append_by_engine(struct wf_store *store, const char *sql, const struct audit_row *row,
+		 struct wf_error *err)
+{
+	struct wf_stmt *stmt = NULL;
+	int r;
+
+	if ((r = wf_prepare(store, sql, &stmt, err)) != WF_OK)
+		return r;
+	wf_bind_int64(stmt, 1, row->at);
+	for (int i = 0; i < 6; i++)
+		wf_bind_text(stmt, 2 + i, row->fields[i]);
+	if (wf_next(stmt) != WF_ROW)
+		r = wf_fail_db(err, store, _("append audit row"));
+	wf_finalize(stmt);
+	return r;
 }
 
 int
 wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry, struct wf_error *err)
 {
-	const char *head_sql = wf_query_sql(store, WF_Q_AUDIT_HEAD_TO_APPEND);
+	const char *engine_sql = wf_query_sql(store, WF_Q_AUDIT_APPEND);
 	struct wf_stmt *stmt = NULL;
 	char prev[HASH_HEX], hash[HASH_HEX];
 	struct audit_row row = {0};
 	int r;
 
-	if ((r = read_head(store, head_sql ? head_sql : HEAD_SQL, &row.seq, prev, err)) != WF_OK)
-		return r;
-	row.seq++;
 	row.at = wf_store_now(store);
 	row.fields[0] = entry->login ? entry->login : "";
 	row.fields[1] = entry->kind;
@@ -114,6 +127,11 @@ wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry, stru
 	row.fields[3] = entry->action ? entry->action : "";
 	row.fields[4] = entry->result ? entry->result : "ok";
 	row.fields[5] = entry->detail ? entry->detail : "";
+	if (engine_sql)
+		return append_by_engine(store, engine_sql, &row, err);
+	if ((r = read_head(store, &row.seq, prev, err)) != WF_OK)
+		return r;
+	row.seq++;
 	if ((r = row_hash(prev, &row, hash, err)) != WF_OK)
 		return r;
 	if ((r = wf_prepare(
@@ -209,7 +227,7 @@ wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows, s
 	/* A chain in a damaged file proves nothing: the file itself first. */
 	if ((r = wf_store_check_integrity(store, true, err)) != WF_OK)
 		goto out;
-	if ((r = read_head(store, HEAD_SQL, &head_seq, head_hash, err)) != WF_OK)
+	if ((r = read_head(store, &head_seq, head_hash, err)) != WF_OK)
 		goto out;
 	if ((r = wf_prepare(store,
 			    "SELECT seq, at, login, kind, application, action, result, detail,"

@@ -37,11 +37,13 @@ enum wf_query {
 	/* ?1 seq, ?2 hash of the row just appended: the chain's head. NULL: the engine moves it. */
 	WF_Q_MOVE_AUDIT_HEAD,
 	/*
-	 * The chain's head (seq, hash; no row for an empty chain) for the row about to be
-	 * appended, held by this transaction until it ends: no other writer appends meanwhile.
-	 * NULL where the writer's lock holds it already: the head as a reader reads it.
+	 * ?1 at, ?2 login, ?3 kind, ?4 application, ?5 action, ?6 result, ?7 detail: the row
+	 * appended by the engine itself, in one round trip: it reads the chain's head under a
+	 * lock held to the transaction's end (no other writer appends meanwhile) and hashes the
+	 * row as audit.c does. NULL: audit.c reads the head (the writer's lock holds it),
+	 * hashes the row and inserts it.
 	 */
-	WF_Q_AUDIT_HEAD_TO_APPEND,
+	WF_Q_AUDIT_APPEND,
 	/*
 	 * The summaries the triggers keep, kept as each row of this transaction goes in, for a
 	 * transaction that reads them itself before it commits. NULL where they always are.

@@ -7,7 +7,7 @@
  * failure or deadlock met all the same (a hand-written transaction beside ours) is retried.
  * An act on one application (WF_TX_ACT) shares that lock with the other acts and takes its
  * application's own: acts on different applications run side by side, and queue only for
- * the audit chain's head (enroll_audit_head_to_append, schema-pgsql.c) and their commits.
+ * the audit chain's head (enroll_audit_append, schema-pgsql.c) and their commits.
  * No deadlock, by the order every transaction takes its locks in: the writers' lock
  * (shared for an act), its application's, its rows of that application, the audit head's
  * lock, the head's and the chain state's rows; at the commit, the step times' day row.
@@ -649,8 +649,7 @@ static const char *const pgsql_queries[WF_Q_COUNT] = {
     [WF_Q_CONTINUE_IDS] = "SELECT setval(pg_get_serial_sequence(?1, 'id'), ?2, false)",
     /* The server moves it as it takes the row (schema-pgsql.c, enroll_audit_row). */
     [WF_Q_MOVE_AUDIT_HEAD] = NULL,
-    [WF_Q_AUDIT_HEAD_TO_APPEND] =
-	"SELECT seq, hash FROM enroll_audit_head_to_append() WHERE seq IS NOT NULL",
+    [WF_Q_AUDIT_APPEND] = "SELECT enroll_audit_append(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     /* The step times are summed at the commit (schema-pgsql.c, version 10). */
     [WF_Q_SUMMARIES_NOW] = "SET CONSTRAINTS events_step_time_days IMMEDIATE",
 };

@@ -573,8 +573,8 @@ static const char *const sqlite_queries[WF_Q_COUNT] = {
     [WF_Q_MOVE_AUDIT_HEAD] =
 	"INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)"
 	" ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-    [WF_Q_AUDIT_HEAD_TO_APPEND] = NULL, /* the writer's lock, taken at BEGIN, holds it */
-    [WF_Q_SUMMARIES_NOW] = NULL,	/* the triggers keep them as each row goes in */
+    [WF_Q_AUDIT_APPEND] = NULL,	 /* the writer's lock, taken at BEGIN, holds the head */
+    [WF_Q_SUMMARIES_NOW] = NULL, /* the triggers keep them as each row goes in */
 };
 
 const struct wf_driver wf_driver_sqlite = {

@@ -427,21 +427,61 @@ static const char schema_v9[] =
 /*
  * Version 10, so that acts on different applications (WF_TX_ACT, driver-pgsql.c) queue for
  * no more than their audit rows and commits:
- * - the audit chain's head for a writer about to append to it, under a lock of its own
- *   held to the transaction's end; its SELECT runs after the lock, in a snapshot of its
- *   own, so the head it reads is the latest. The key is the writers' plus one;
+ * - a row appended to the audit chain in one call: the head read under a lock of its own
+ *   held to the transaction's end (its SELECT runs after the lock, in a snapshot of its
+ *   own, so the head it reads is the latest; the key is the writers' plus one), the row
+ *   hashed as audit.c hashes it (each field's UTF-8 length, a colon, the field, a newline;
+ *   STABLE, as convert_to is, so that it is inlined rather than called eight times) and
+ *   inserted, where enroll_audit_row checks it as any other, moving the head in one
+ *   UPDATE that holds only if the row follows it;
  * - the step times summed at the commit, when the day's row is locked for less time than
  *   from the event on (a copy that reads them first: WF_Q_SUMMARIES_NOW).
  */
 /* clang-format off */
 static const char schema_v10[] =
-    "CREATE FUNCTION enroll_audit_head_to_append(OUT seq BIGINT, OUT hash TEXT)"
-    "  LANGUAGE plpgsql AS $$ BEGIN"
+    "CREATE FUNCTION enroll_audit_field(f TEXT) RETURNS BYTEA LANGUAGE sql STABLE AS $$"
+    "  SELECT convert_to(octet_length(convert_to(f, 'UTF8')) || ':', 'UTF8')"
+    "    || convert_to(f, 'UTF8') || '\\x0a'::bytea $$;"
+    "CREATE FUNCTION enroll_audit_append(p_at BIGINT, p_login TEXT, p_kind TEXT,"
+    "  p_application TEXT, p_action TEXT, p_result TEXT, p_detail TEXT) RETURNS BIGINT"
+    "  LANGUAGE plpgsql AS $$ DECLARE row_seq BIGINT; prev TEXT; BEGIN"
     "  PERFORM pg_advisory_xact_lock(111546413229165);"
-    "  SELECT h.seq, h.hash INTO seq, hash FROM public.audit_head h WHERE h.id = 1;"
-    "  END $$;"
-    "REVOKE EXECUTE ON FUNCTION enroll_audit_head_to_append() FROM PUBLIC;"
-    "GRANT EXECUTE ON FUNCTION enroll_audit_head_to_append() TO enroll_official;"
+    "  SELECT h.seq, h.hash INTO row_seq, prev FROM public.audit_head h WHERE h.id = 1;"
+    "  row_seq := coalesce(row_seq, 0) + 1; prev := coalesce(prev, repeat('0', 64));"
+    "  INSERT INTO public.audit (seq, at, login, kind, application, action, result, detail,"
+    "    prev_hash, hash) VALUES (row_seq, p_at, p_login, p_kind, p_application, p_action,"
+    "    p_result, p_detail, prev, encode(sha256(public.enroll_audit_field(prev)"
+    "    || public.enroll_audit_field(row_seq || ' ' || p_at)"
+    "    || public.enroll_audit_field(p_login) || public.enroll_audit_field(p_kind)"
+    "    || public.enroll_audit_field(p_application) || public.enroll_audit_field(p_action)"
+    "    || public.enroll_audit_field(p_result) || public.enroll_audit_field(p_detail)),"
+    "    'hex'));"
+    "  RETURN row_seq; END $$;"
+    "REVOKE EXECUTE ON FUNCTION enroll_audit_append(BIGINT, TEXT, TEXT, TEXT, TEXT, TEXT,"
+    "  TEXT) FROM PUBLIC;"
+    "GRANT EXECUTE ON FUNCTION enroll_audit_append(BIGINT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT)"
+    "  TO enroll_official;"
+    "CREATE OR REPLACE FUNCTION enroll_audit_row() RETURNS trigger LANGUAGE plpgsql"
+    "  SECURITY DEFINER SET search_path = pg_catalog, public AS $$"
+    "  DECLARE head audit_head%ROWTYPE; state text; BEGIN"
+    "  IF NOT enroll_is_owner() AND NEW.login <> session_user THEN"
+    "    PERFORM enroll_refuse(format('%s may not write an audit row as %s', session_user,"
+    "      NEW.login)); END IF;"
+    "  UPDATE audit_head SET seq = NEW.seq, hash = NEW.hash"
+    "    WHERE id = 1 AND seq = NEW.seq - 1 AND hash = NEW.prev_hash;"
+    "  IF NOT FOUND THEN"
+    "    SELECT * INTO head FROM audit_head WHERE id = 1 FOR UPDATE;"
+    "    IF head.id IS NOT NULL OR NEW.seq <> 1 OR NEW.prev_hash <> repeat('0', 64) THEN"
+    "      RAISE EXCEPTION '%', format('audit row %s does not follow the chain''s head, row %s',"
+    "        NEW.seq, coalesce(head.seq, 0)) USING ERRCODE = 'EN002'; END IF;"
+    "    INSERT INTO audit_head VALUES (1, NEW.seq, NEW.hash); END IF;"
+    "  state := enroll_audit_state(NEW.kind, NEW.result, NEW.application, NEW.action,"
+    "    NEW.detail);"
+    "  IF state IS NOT NULL THEN"
+    "    INSERT INTO chain_states VALUES (NEW.application, state, NEW.seq)"
+    "      ON CONFLICT (number) DO UPDATE SET state = excluded.state, seq = excluded.seq"
+    "      WHERE excluded.seq > chain_states.seq; END IF;"
+    "  RETURN NEW; END $$;"
     "DROP TRIGGER events_step_time_days ON events;"
     "CREATE CONSTRAINT TRIGGER events_step_time_days AFTER INSERT ON events"
     "  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION enroll_step_time();"
