@@ -268,6 +268,22 @@ static const char schema[] =
     "GRANT EXECUTE ON FUNCTION enroll_grant_login(text) TO enroll_official;"
     "INSERT INTO enroll_schema VALUES (1, 7);";
 
+/* enroll_audit_row's start (versions 8, 10): the row says who wrote it, the session's login. */
+#define AUDIT_ROW_LOGIN                                                                            \
+	"  DECLARE head audit_head%ROWTYPE; state text; BEGIN"                                     \
+	"  IF NOT enroll_is_owner() AND NEW.login <> session_user THEN"                            \
+	"    PERFORM enroll_refuse(format('%s may not write an audit row as %s', session_user,"    \
+	"      NEW.login)); END IF;"
+/* Its end: the application's state as the chain leaves it. */
+#define AUDIT_ROW_CHAIN_STATE                                                                      \
+	"  state := enroll_audit_state(NEW.kind, NEW.result, NEW.application, NEW.action,"         \
+	"    NEW.detail);"                                                                         \
+	"  IF state IS NOT NULL THEN"                                                              \
+	"    INSERT INTO chain_states VALUES (NEW.application, state, NEW.seq)"                    \
+	"      ON CONFLICT (number) DO UPDATE SET state = excluded.state, seq = excluded.seq"      \
+	"      WHERE excluded.seq > chain_states.seq; END IF;"                                     \
+	"  RETURN NEW; END $$;"
+
 /*
  * Version 8, as sqlite's (schema.c): the state each application's audit chain leaves it in,
  * kept by the server as the chain grows (no login writes it), read by the holders report.
@@ -306,26 +322,15 @@ static const char schema_v8[] =
      */
     "DROP TRIGGER IF EXISTS audit_check ON audit; DROP FUNCTION IF EXISTS enroll_check_audit();"
     "CREATE FUNCTION enroll_audit_row() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
-    "  SET search_path = pg_catalog, public AS $$"
-    "  DECLARE head audit_head%ROWTYPE; state text; BEGIN"
-    "  IF NOT enroll_is_owner() AND NEW.login <> session_user THEN"
-    "    PERFORM enroll_refuse(format('%s may not write an audit row as %s', session_user,"
-    "      NEW.login)); END IF;"
+    "  SET search_path = pg_catalog, public AS $$" AUDIT_ROW_LOGIN
     "  SELECT * INTO head FROM audit_head WHERE id = 1 FOR UPDATE;"
     "  IF NEW.seq <> coalesce(head.seq, 0) + 1"
     "     OR NEW.prev_hash <> coalesce(head.hash, repeat('0', 64)) THEN"
     "    RAISE EXCEPTION '%', format('audit row %s does not follow the chain''s head, row %s',"
     "      NEW.seq, coalesce(head.seq, 0)) USING ERRCODE = 'EN002'; END IF;"
     "  INSERT INTO audit_head VALUES (1, NEW.seq, NEW.hash)"
-    "    ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash;"
-    "  state := enroll_audit_state(NEW.kind, NEW.result, NEW.application, NEW.action,"
-    "    NEW.detail);"
-    "  IF state IS NOT NULL THEN"
-    "    INSERT INTO chain_states VALUES (NEW.application, state, NEW.seq)"
-    "      ON CONFLICT (number) DO UPDATE SET state = excluded.state, seq = excluded.seq"
-    "      WHERE excluded.seq > chain_states.seq; END IF;"
-    "  RETURN NEW; END $$;"
-    "CREATE TRIGGER audit_row BEFORE INSERT ON audit"
+    "    ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = "
+    "excluded.hash;" AUDIT_ROW_CHAIN_STATE "CREATE TRIGGER audit_row BEFORE INSERT ON audit"
     "  FOR EACH ROW EXECUTE FUNCTION enroll_audit_row();"
     "REVOKE INSERT, UPDATE ON audit_head FROM enroll_official;"
     "UPDATE enroll_schema SET version = 8;";
@@ -463,10 +468,7 @@ static const char schema_v10[] =
     "  TO enroll_official;"
     "CREATE OR REPLACE FUNCTION enroll_audit_row() RETURNS trigger LANGUAGE plpgsql"
     "  SECURITY DEFINER SET search_path = pg_catalog, public AS $$"
-    "  DECLARE head audit_head%ROWTYPE; state text; BEGIN"
-    "  IF NOT enroll_is_owner() AND NEW.login <> session_user THEN"
-    "    PERFORM enroll_refuse(format('%s may not write an audit row as %s', session_user,"
-    "      NEW.login)); END IF;"
+    AUDIT_ROW_LOGIN
     "  UPDATE audit_head SET seq = NEW.seq, hash = NEW.hash"
     "    WHERE id = 1 AND seq = NEW.seq - 1 AND hash = NEW.prev_hash;"
     "  IF NOT FOUND THEN"
@@ -475,13 +477,7 @@ static const char schema_v10[] =
     "      RAISE EXCEPTION '%', format('audit row %s does not follow the chain''s head, row %s',"
     "        NEW.seq, coalesce(head.seq, 0)) USING ERRCODE = 'EN002'; END IF;"
     "    INSERT INTO audit_head VALUES (1, NEW.seq, NEW.hash); END IF;"
-    "  state := enroll_audit_state(NEW.kind, NEW.result, NEW.application, NEW.action,"
-    "    NEW.detail);"
-    "  IF state IS NOT NULL THEN"
-    "    INSERT INTO chain_states VALUES (NEW.application, state, NEW.seq)"
-    "      ON CONFLICT (number) DO UPDATE SET state = excluded.state, seq = excluded.seq"
-    "      WHERE excluded.seq > chain_states.seq; END IF;"
-    "  RETURN NEW; END $$;"
+    AUDIT_ROW_CHAIN_STATE
     "DROP TRIGGER events_step_time_days ON events;"
     "CREATE CONSTRAINT TRIGGER events_step_time_days AFTER INSERT ON events"
     "  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION enroll_step_time();"
