@@ -67,7 +67,7 @@ enum wf_tx_kind {
 	 * A writer that reads and writes only one application (scope: its number), the shared
 	 * summaries and the audit chain: it queues behind the other writers' transactions and
 	 * the acts on the same application. Where the engine can, acts on different
-	 * applications run side by side up to their audit rows (WF_Q_AUDIT_HEAD_TO_APPEND).
+	 * applications run side by side up to their audit rows (WF_Q_AUDIT_APPEND).
 	 */
 	WF_TX_ACT,
 };
