@@ -1,7 +1,8 @@
 /*
  * wf-bench.c: the workflow store at a scale the office will never reach, to show that
  * lists and reports stay interactive and that transitions are durable yet quick.
- *   wf-bench fill DB N          fill a new database with N applications in realistic states
+ *   wf-bench fill DB N [NOW]    fill a new database with N applications in realistic states
+ *                               (its clock at NOW, seconds since 1970, if given)
  *   wf-bench measure DB         time listing by state and each report
  *   wf-bench transitions DB K [C]  time C clients (processes, 1 if not given) doing K durable
  *                                  transitions each (steps 2 and 3 of their own applications)
@@ -125,13 +126,14 @@ measure(const char *path)
 int
 main(int argc, char **argv)
 {
-	if (argc >= 4 && strcmp(argv[1], "fill") == 0)
-		return bench_fill(argv[2], atol(argv[3]));
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "fill") == 0 && atol(argv[3]) > 0)
+		return bench_fill(argv[2], atol(argv[3]), argc == 5 ? atoll(argv[4]) : 0);
 	if (argc == 3 && strcmp(argv[1], "measure") == 0)
 		return measure(argv[2]);
 	if ((argc == 4 || argc == 5) && strcmp(argv[1], "transitions") == 0 && atol(argv[3]) > 0 &&
 	    (argc == 4 || (atoi(argv[4]) > 0 && atoi(argv[4]) <= 64)))
 		return bench_clients(argv[2], (size_t)atol(argv[3]), argc == 5 ? atoi(argv[4]) : 1);
-	fprintf(stderr, "usage: wf-bench fill DB N | measure DB | transitions DB K [CLIENTS]\n");
+	fprintf(stderr,
+		"usage: wf-bench fill DB N [NOW] | measure DB | transitions DB K [CLIENTS]\n");
 	return 2;
 }

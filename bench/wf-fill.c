@@ -1,18 +1,27 @@
 /*
  * wf-fill.c: wf-bench's fill: a new database with N applications whose states follow the
  * office's likely mix, each with the history the transition table gives its state, the
- * same N always giving the same database.
+ * same N (and clock) always giving the same database, on either engine.
+ *
+ * A bulk load: the events, documents and audit rows go many to a statement (wf-rows.c), and
+ * the fill writes the audit chain itself, hashed as the library hashes it. On sqlite every
+ * trigger keeps its summary row by row. On PostgreSQL the triggers are off for the load
+ * (session_replication_role: the cluster's superuser) and the summaries they keep are made
+ * once at the end from the records, as a migration makes them. enroll audit verify passes
+ * on the store, and tests/test-bench-fill.sh finds the same rows on both engines.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "holdings.h"
 #include "wf-bench.h"
 #include "workflow-int.h"
 
 /* Applications per transaction of the fill. */
-#define FILL_BATCH 20
+#define FILL_BATCH 200
 
 static const char *const work_units[] = {
     "Sekretariat Daerah",
@@ -111,11 +120,15 @@ pick_minutes(int standard)
 }
 
 struct filler {
-	struct wf_store *store; /* the audit chain is written through the library */
-	struct wf_stmt *applicant, *application, *event, *document;
+	struct wf_store *store;
+	struct wf_stmt *applicant, *application;
+	struct bench_rows *events, *documents, *certificates, *audit;
 	int64_t officials[WF_ROLE_COUNT]; /* by role; the kasi records the applicant's acts */
 	const char *logins[WF_ROLE_COUNT];
 	int64_t now;
+	int64_t audit_seq; /* the chain's head as the fill has written it */
+	char audit_hash[WF_AUDIT_HASH_HEX];
+	struct wf_error err;
 	int seq_by_year[3000];
 };
 
@@ -128,12 +141,26 @@ static const char application_sql[] =
     "INSERT INTO applications (number, year, seq, applicant_id, state, step, created_at,"
     " updated_at, step_started_at, request_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8,"
     " 'new') RETURNING id";
-static const char event_sql[] =
+static const char events_insert[] =
     "INSERT INTO events (application_id, step, action, from_state, to_state, actor_id,"
-    " role, started_at, ended_at, minutes, standard_minutes, note)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL)";
-static const char document_sql[] =
-    "INSERT INTO documents (application_id, kind, received, received_at) VALUES (?1, ?2, 1, ?3)";
+    " role, started_at, ended_at, minutes, standard_minutes)";
+static const char documents_insert[] =
+    "INSERT INTO documents (application_id, kind, received, received_at)";
+static const char certificates_insert[] =
+    "INSERT INTO certificates (application_id, serial, issuer, subject, not_before, not_after,"
+    " imported_at, sha256)";
+static const char audit_insert[] =
+    "INSERT INTO audit (seq, at, login, kind, application, action, result, detail, prev_hash,"
+    " hash)";
+static const char head_sql[] = "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)"
+			       " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq,"
+			       " hash = excluded.hash";
+/* What PostgreSQL's triggers would have kept, made from the records (schema-pgsql.c). */
+static const char pgsql_summaries[] =
+    "INSERT INTO chain_states SELECT DISTINCT ON (number) number, state, seq"
+    " FROM audit_states ORDER BY number, seq DESC;"
+    "INSERT INTO step_time_days SELECT ended_at / 86400, step, action, minutes, count(*)"
+    " FROM events WHERE step BETWEEN 1 AND 7 GROUP BY 1, 2, 3, 4;" WF_HOLDINGS_FILL;
 
 /* The forward transition out of a state, NULL at the end of the path. */
 static const struct wf_transition *
@@ -167,22 +194,13 @@ put_event(struct filler *f, int64_t app, int step, const char *action, const cha
 	  const char *to, enum wf_role role, int64_t started, int minutes)
 {
 	const struct wf_step *s = wf_step(step);
-	struct wf_stmt *e = f->event;
+	int64_t standard = s != NULL ? s->standard_minutes : 0;
 
-	wf_bind_int64(e, 1, app);
-	wf_bind_int64(e, 2, step);
-	wf_bind_text(e, 3, action);
-	wf_bind_text(e, 4, from);
-	wf_bind_text(e, 5, to);
-	wf_bind_int64(e, 6, f->officials[role == WF_ROLE_APPLICANT ? WF_ROLE_KASI : role]);
-	wf_bind_text(e, 7, wf_role_name(role));
-	wf_bind_int64(e, 8, started);
-	wf_bind_int64(e, 9, started + (int64_t)minutes * 60);
-	wf_bind_int64(e, 10, minutes);
-	wf_bind_int64(e, 11, s != NULL ? s->standard_minutes : 0);
-	if (wf_next(e) != WF_DONE)
+	if (bench_rows_add(f->events, &f->err, app, (int64_t)step, action, from, to,
+			   f->officials[role == WF_ROLE_APPLICANT ? WF_ROLE_KASI : role],
+			   wf_role_name(role), started, started + (int64_t)minutes * 60,
+			   (int64_t)minutes, standard) != WF_OK)
 		return -1;
-	wf_reset(e);
 	return 0;
 }
 
@@ -289,8 +307,10 @@ put_applicant(struct filler *f, int64_t n, int64_t created, int64_t *id)
 	wf_bind_text(a, 5, phone);
 	wf_bind_text(a, 6, work_units[rng_below(WORK_UNIT_COUNT)]);
 	wf_bind_int64(a, 7, created);
-	if (wf_next(a) != WF_ROW)
+	if (wf_next(a) != WF_ROW) {
+		wf_fail_db(&f->err, f->store, "insert applicant");
 		return -1;
+	}
 	*id = wf_column_int64(a, 0);
 	wf_reset(a);
 	return 0;
@@ -317,8 +337,10 @@ put_application_row(struct filler *f, int64_t applicant, const struct plan *p, i
 	wf_bind_int64(a, 6, step);
 	wf_bind_int64(a, 7, created);
 	wf_bind_int64(a, 8, updated);
-	if (wf_next(a) != WF_ROW)
+	if (wf_next(a) != WF_ROW) {
+		wf_fail_db(&f->err, f->store, "insert application");
 		return -1;
+	}
 	*id = wf_column_int64(a, 0);
 	wf_reset(a);
 	return 0;
@@ -354,8 +376,8 @@ static int
 put_audit(struct filler *f, const char *number, const char *action, const char *from,
 	  const char *to, int step, enum wf_role role)
 {
-	char detail[96];
-	struct wf_error err;
+	char detail[96], hash[WF_AUDIT_HASH_HEX];
+	int64_t at = wf_store_now(f->store);
 	const struct wf_audit_entry entry = {
 	    f->logins[role == WF_ROLE_APPLICANT ? WF_ROLE_KASI : role],
 	    "act",
@@ -365,7 +387,33 @@ put_audit(struct filler *f, const char *number, const char *action, const char *
 	    detail};
 
 	snprintf(detail, sizeof(detail), "%s -> %s, step %d", from, to, step);
-	return wf_audit_append(f->store, &entry, &err) == WF_OK ? 0 : -1;
+	if (wf_audit_entry_hash(f->audit_hash, ++f->audit_seq, at, &entry, hash, &f->err) !=
+		WF_OK ||
+	    bench_rows_add(f->audit, &f->err, f->audit_seq, at, entry.login, entry.kind,
+			   entry.application, entry.action, entry.result, entry.detail,
+			   f->audit_hash, hash) != WF_OK)
+		return -1;
+	memcpy(f->audit_hash, hash, sizeof(hash));
+	return 0;
+}
+
+/*
+ * The certificate step 7 imports, valid for two years from then, so that the records agree
+ * with the chain (audit verify). There is no certificate itself: no hash of one.
+ */
+static int
+put_certificate(struct filler *f, int64_t n, int64_t app, int64_t imported)
+{
+	char serial[24], subject[96];
+
+	snprintf(serial, sizeof(serial), "%016" PRIX64, (uint64_t)n * UINT64_C(0x9e3779b97f4a7c15));
+	snprintf(subject, sizeof(subject), "CN=Pegawai %07lld,O=Pemerintah Kota Singkawang,C=ID",
+		 (long long)n);
+	if (bench_rows_add(f->certificates, &f->err, app, serial,
+			   "CN=OSD BSrE 2023,O=Badan Siber dan Sandi Negara,C=ID", subject,
+			   imported, imported + 2 * (int64_t)YEAR, imported, "") != WF_OK)
+		return -1;
+	return 0;
 }
 
 static int
@@ -398,22 +446,55 @@ put_application(struct filler *f, int64_t n)
 
 		if (put_event(f, app, p.acts[i]->step, action, from, to, p.acts[i]->role,
 			      started[i], minutes[i]) != 0 ||
-		    put_audit(f, number, action, from, to, p.acts[i]->step, p.acts[i]->role) != 0)
+		    put_audit(f, number, action, from, to, p.acts[i]->step, p.acts[i]->role) != 0 ||
+		    (p.acts[i]->action == WF_ACTION_IMPORT_CERTIFICATE &&
+		     put_certificate(f, n, app, started[i] + (int64_t)minutes[i] * 60) != 0))
 			return -1;
 	}
-	for (int kind = 0; kind < WF_DOC_COUNT; kind++) {
-		wf_bind_int64(f->document, 1, app);
-		wf_bind_text(f->document, 2, wf_document_name(kind));
-		wf_bind_int64(f->document, 3, created);
-		if (wf_next(f->document) != WF_DONE)
+	for (int kind = 0; kind < WF_DOC_COUNT; kind++)
+		if (bench_rows_add(f->documents, &f->err, app, wf_document_name(kind), (int64_t)1,
+				   created) != WF_OK)
 			return -1;
-		wf_reset(f->document);
-	}
 	return 0;
 }
 
+/* The rows waiting, and the chain's head moved to the last audit row written. */
 static int
-prepare_filler(struct filler *f, struct wf_store *store)
+flush(struct filler *f)
+{
+	struct wf_stmt *head = NULL;
+	int r;
+
+	if (bench_rows_flush(f->events, &f->err) != WF_OK ||
+	    bench_rows_flush(f->documents, &f->err) != WF_OK ||
+	    bench_rows_flush(f->certificates, &f->err) != WF_OK ||
+	    bench_rows_flush(f->audit, &f->err) != WF_OK ||
+	    wf_prepare(f->store, head_sql, &head, &f->err) != WF_OK)
+		return -1;
+	wf_bind_int64(head, 1, f->audit_seq);
+	wf_bind_text(head, 2, f->audit_hash);
+	r = wf_next(head) == WF_DONE ? 0 : -1;
+	if (r != 0)
+		wf_fail_db(&f->err, f->store, "bulk load");
+	wf_finalize(head);
+	return r;
+}
+
+/* SQL of the bulk load itself: 0, or -1 with f->err set. */
+static int
+exec(struct filler *f, const char *sql)
+{
+	return wf_exec(f->store, sql, "bulk load", &f->err) == WF_OK ? 0 : -1;
+}
+
+static int64_t
+fixed_clock(void *now)
+{
+	return *(const int64_t *)now;
+}
+
+static int
+prepare_filler(struct filler *f, struct wf_store *store, int64_t now)
 {
 	static const struct {
 		const char *name, *nip, *login;
@@ -424,9 +505,12 @@ prepare_filler(struct filler *f, struct wf_store *store)
 	    {"Kepala Dinas", "197001011995031001", "kadis", WF_ROLE_KEPALA_DINAS},
 	    {"Kabid Statistik dan Persandian", "197502022000032002", "kabid", WF_ROLE_KABID},
 	};
-	struct wf_error err = {0};
 	struct wf_official o;
 
+	f->store = store;
+	f->now = now != 0 ? now : (int64_t)time(NULL);
+	if (now != 0)
+		wf_store_set_clock(store, fixed_clock, &f->now);
 	for (size_t i = 0; i < sizeof(officials) / sizeof(officials[0]); i++) {
 		memset(&o, 0, sizeof(o));
 		snprintf(o.name, sizeof(o.name), "%s", officials[i].name);
@@ -434,84 +518,83 @@ prepare_filler(struct filler *f, struct wf_store *store)
 		snprintf(o.login, sizeof(o.login), "%s", officials[i].login);
 		o.role = officials[i].role;
 		f->logins[o.role] = officials[i].login;
-		if (wf_official_add(store, &o, "kasi", &f->officials[o.role], &err) != WF_OK) {
-			fprintf(stderr, "wf-bench: %s\n", err.message);
+		if (wf_official_add(store, &o, "kasi", &f->officials[o.role], &f->err) != WF_OK)
 			return -1;
-		}
 	}
-	f->store = store;
-	f->now = (int64_t)time(NULL);
+	/* The chain goes on from the officials' rows. */
+	if (wf_audit_head(store, &f->audit_seq, f->audit_hash, &f->err) != WF_OK)
+		return -1;
 	/* A bulk load of a new store: nothing to lose if it stops halfway. */
 	if (store->driver == &wf_driver_sqlite &&
-	    wf_exec(store,
-		    "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF;"
-		    "PRAGMA cache_size = -262144",
-		    "bulk load", &err) != WF_OK)
-		goto fail;
+	    exec(f, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = OFF;"
+		    "PRAGMA cache_size = -262144") != 0)
+		return -1;
 	/* The server's commits need not wait for the disk either (fsync stays on). */
 	if (store->driver == &wf_driver_pgsql &&
-	    wf_exec(store, "SET synchronous_commit = off", "bulk load", &err) != WF_OK)
-		goto fail;
-	if (wf_exec(store, "BEGIN", "bulk load", &err) != WF_OK ||
-	    wf_prepare(store, applicant_sql, &f->applicant, &err) != WF_OK ||
-	    wf_prepare(store, application_sql, &f->application, &err) != WF_OK ||
-	    wf_prepare(store, event_sql, &f->event, &err) != WF_OK ||
-	    wf_prepare(store, document_sql, &f->document, &err) != WF_OK)
-		goto fail;
+	    exec(f, "SET synchronous_commit = off; SET session_replication_role = replica") != 0)
+		return -1;
+	if (!(f->events = bench_rows_new(store, events_insert, "iitttitiiii")) ||
+	    !(f->documents = bench_rows_new(store, documents_insert, "itii")) ||
+	    !(f->certificates = bench_rows_new(store, certificates_insert, "itttiiit")) ||
+	    !(f->audit = bench_rows_new(store, audit_insert, "iitttttttt"))) {
+		wf_fail(&f->err, WF_ERR_INTERNAL, "out of memory");
+		return -1;
+	}
+	if (exec(f, "BEGIN") != 0 ||
+	    wf_prepare(store, applicant_sql, &f->applicant, &f->err) != WF_OK ||
+	    wf_prepare(store, application_sql, &f->application, &f->err) != WF_OK)
+		return -1;
 	return 0;
-fail:
-	fprintf(stderr, "wf-bench: %s\n", err.message);
-	return -1;
+}
+
+/* The last rows and, on PostgreSQL, the summaries its triggers would have kept. */
+static int
+finish_filler(struct filler *f)
+{
+	bool server = f->store->driver == &wf_driver_pgsql;
+
+	if (flush(f) != 0 || (server && exec(f, pgsql_summaries) != 0) || exec(f, "COMMIT") != 0)
+		return -1;
+	return exec(f, server ? "SET session_replication_role = origin"
+			      : "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL");
 }
 
 int
-bench_fill(const char *path, long count)
+bench_fill(const char *path, long count, int64_t now)
 {
 	struct filler f;
-	struct wf_error err = {0};
-	struct wf_store *store = wf_store_create(path, &err);
+	struct wf_store *store;
 	struct timespec start;
+	long n = 0;
 	int r = -1;
 
 	memset(&f, 0, sizeof(f));
-	if (store == NULL) {
-		fprintf(stderr, "wf-bench: %s\n", err.message);
+	if (!(store = wf_store_create(path, &f.err))) {
+		fprintf(stderr, "wf-bench: %s\n", f.err.message);
 		return 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	if (prepare_filler(&f, store) != 0)
+	if (prepare_filler(&f, store, now) != 0)
 		goto out;
-	for (long n = 1; n <= count; n++) {
-		if (put_application(&f, n) != 0) {
-			wf_fail_db(&err, store, "insert");
-			fprintf(stderr, "wf-bench: application %ld: %s\n", n, err.message);
+	for (n = 1; n <= count; n++)
+		if (put_application(&f, n) != 0 ||
+		    (n % FILL_BATCH == 0 && n < count &&
+		     (flush(&f) != 0 || exec(&f, "COMMIT; BEGIN") != 0)))
 			goto out;
-		}
-		/*
-		 * PostgreSQL keeps every version of the audit head a transaction wrote until it
-		 * commits, and each append reads the head through them all: one transaction
-		 * for the whole fill takes time quadratic in its size.
-		 */
-		if (n % FILL_BATCH == 0 && n < count &&
-		    wf_exec(store, "COMMIT; BEGIN", "bulk load", &err) != WF_OK) {
-			fprintf(stderr, "wf-bench: %s\n", err.message);
-			goto out;
-		}
-	}
-	if (wf_exec(store, "COMMIT", "bulk load", &err) != WF_OK ||
-	    (store->driver == &wf_driver_sqlite &&
-	     wf_exec(store, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", "bulk load",
-		     &err) != WF_OK)) {
-		fprintf(stderr, "wf-bench: %s\n", err.message);
+	if (finish_filler(&f) != 0)
 		goto out;
-	}
 	printf("fill %.3f %ld\n", bench_seconds_since(&start), count);
 	r = 0;
 out:
+	if (r != 0)
+		fprintf(stderr, "wf-bench: fill, application %ld of %ld: %s\n", n, count,
+			f.err.message);
 	wf_finalize(f.applicant);
 	wf_finalize(f.application);
-	wf_finalize(f.event);
-	wf_finalize(f.document);
+	bench_rows_free(f.events);
+	bench_rows_free(f.documents);
+	bench_rows_free(f.certificates);
+	bench_rows_free(f.audit);
 	wf_store_close(store);
 	return r == 0 ? 0 : 1;
 }

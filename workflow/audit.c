@@ -111,22 +111,41 @@ append_by_engine(struct wf_store *store, const char *sql, const struct audit_row
 	return r;
 }
 
+/* An entry's row at seq and time at, its unset fields as the chain stores them. */
+static void
+entry_row(struct audit_row *row, int64_t seq, int64_t at, const struct wf_audit_entry *entry)
+{
+	row->seq = seq;
+	row->at = at;
+	row->fields[0] = entry->login ? entry->login : "";
+	row->fields[1] = entry->kind;
+	row->fields[2] = entry->application ? entry->application : "";
+	row->fields[3] = entry->action ? entry->action : "";
+	row->fields[4] = entry->result ? entry->result : "ok";
+	row->fields[5] = entry->detail ? entry->detail : "";
+}
+
+int
+wf_audit_entry_hash(const char *prev_hash, int64_t seq, int64_t at,
+		    const struct wf_audit_entry *entry, char hash[WF_AUDIT_HASH_HEX],
+		    struct wf_error *err)
+{
+	struct audit_row row;
+
+	entry_row(&row, seq, at, entry);
+	return row_hash(prev_hash, &row, hash, err);
+}
+
 int
 wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry, struct wf_error *err)
 {
 	const char *engine_sql = wf_query_sql(store, WF_Q_AUDIT_APPEND);
 	struct wf_stmt *stmt = NULL;
 	char prev[HASH_HEX], hash[HASH_HEX];
-	struct audit_row row = {0};
+	struct audit_row row;
 	int r;
 
-	row.at = wf_store_now(store);
-	row.fields[0] = entry->login ? entry->login : "";
-	row.fields[1] = entry->kind;
-	row.fields[2] = entry->application ? entry->application : "";
-	row.fields[3] = entry->action ? entry->action : "";
-	row.fields[4] = entry->result ? entry->result : "ok";
-	row.fields[5] = entry->detail ? entry->detail : "";
+	entry_row(&row, 0, wf_store_now(store), entry);
 	if (engine_sql)
 		return append_by_engine(store, engine_sql, &row, err);
 	if ((r = read_head(store, &row.seq, prev, err)) != WF_OK)

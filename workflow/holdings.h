@@ -107,7 +107,10 @@
 	"CREATE INDEX unsupported_nik ON unsupported(nik);"                                        \
 	"CREATE INDEX applicants_nik ON applicants(nik);"                                          \
 	"CREATE INDEX applications_applicant ON applications(applicant_id);"                       \
-	WF_HANDED_ROWS_VIEW WF_HOLDINGS_RECOMPUTED_VIEW                                            \
+	WF_HANDED_ROWS_VIEW WF_HOLDINGS_RECOMPUTED_VIEW WF_HOLDINGS_FILL
+
+/* The summary made from the records as a whole (empty tables): a new one, a bulk load's. */
+#define WF_HOLDINGS_FILL                                                                           \
 	"INSERT INTO holdings SELECT * FROM holdings_recomputed;"                                  \
 	"INSERT INTO holding_days SELECT " WF_DAY_OF("at") ", agency, work_unit, " WF_HOLDING_SUMS \
 	" FROM holdings GROUP BY 1, 2, 3;"                                                         \

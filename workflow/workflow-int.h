@@ -166,6 +166,13 @@ struct wf_audit_entry {
 };
 int wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry,
 		    struct wf_error *err);
+/*
+ * The hash of entry as row seq at time at, after a row of hash prev_hash: for a bulk load
+ * (bench/) that writes the rows of the chain itself.
+ */
+int wf_audit_entry_hash(const char *prev_hash, int64_t seq, int64_t at,
+			const struct wf_audit_entry *entry, char hash[WF_AUDIT_HASH_HEX],
+			struct wf_error *err);
 /* The session is the store's owner (a server's administrator); never on sqlite. */
 bool wf_session_is_owner(struct wf_store *store);
 /* The chain's head to row seq, of that hash, where the engine does not move it itself. */
