@@ -6,7 +6,6 @@
 #define ENROLL_WF_BENCH_H
 
 #include <stdbool.h>
-#include <stdint.h>
 #include <time.h>
 
 #include "workflow.h"
@@ -20,17 +19,6 @@
  */
 int bench_fill(const char *path, long count, int64_t now);
 
-/*
- * Rows of one table written many to a statement (wf-rows.c): insert is "INSERT INTO table
- * (columns)", types a letter a column ('i' an int64_t, 't' a string). bench_rows_add takes
- * a row's values in that order and writes the rows when there are enough for a statement;
- * bench_rows_flush writes those waiting. Both WF_OK or an error in err.
- */
-struct bench_rows;
-struct bench_rows *bench_rows_new(struct wf_store *store, const char *insert, const char *types);
-int bench_rows_add(struct bench_rows *t, struct wf_error *err, ...);
-int bench_rows_flush(struct bench_rows *t, struct wf_error *err);
-void bench_rows_free(struct bench_rows *t);
 /*
  * Durable transitions by clients processes at once, per_client each, on applications made
  * for them first; prints the seconds and the rate in total. 0, or 1 with a message on stderr.

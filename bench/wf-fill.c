@@ -3,7 +3,7 @@
  * office's likely mix, each with the history the transition table gives its state, the
  * same N (and clock) always giving the same database, on either engine.
  *
- * A bulk load: the events, documents and audit rows go many to a statement (wf-rows.c), and
+ * A bulk load: the events, documents and audit rows go many to a statement (workflow/rows.c), and
  * the fill writes the audit chain itself, hashed as the library hashes it. On sqlite every
  * trigger keeps its summary row by row. On PostgreSQL the triggers are off for the load
  * (session_replication_role: the cluster's superuser) and the summaries they keep are made
@@ -122,7 +122,7 @@ pick_minutes(int standard)
 struct filler {
 	struct wf_store *store;
 	struct wf_stmt *applicant, *application;
-	struct bench_rows *events, *documents, *certificates, *audit;
+	struct wf_rows *events, *documents, *certificates, *audit;
 	int64_t officials[WF_ROLE_COUNT]; /* by role; the kasi records the applicant's acts */
 	const char *logins[WF_ROLE_COUNT];
 	int64_t now;
@@ -196,10 +196,10 @@ put_event(struct filler *f, int64_t app, int step, const char *action, const cha
 	const struct wf_step *s = wf_step(step);
 	int64_t standard = s != NULL ? s->standard_minutes : 0;
 
-	if (bench_rows_add(f->events, &f->err, app, (int64_t)step, action, from, to,
-			   f->officials[role == WF_ROLE_APPLICANT ? WF_ROLE_KASI : role],
-			   wf_role_name(role), started, started + (int64_t)minutes * 60,
-			   (int64_t)minutes, standard) != WF_OK)
+	if (wf_rows_add(f->events, &f->err, app, (int64_t)step, action, from, to,
+			f->officials[role == WF_ROLE_APPLICANT ? WF_ROLE_KASI : role],
+			wf_role_name(role), started, started + (int64_t)minutes * 60,
+			(int64_t)minutes, standard) != WF_OK)
 		return -1;
 	return 0;
 }
@@ -389,9 +389,9 @@ put_audit(struct filler *f, const char *number, const char *action, const char *
 	snprintf(detail, sizeof(detail), "%s -> %s, step %d", from, to, step);
 	if (wf_audit_entry_hash(f->audit_hash, ++f->audit_seq, at, &entry, hash, &f->err) !=
 		WF_OK ||
-	    bench_rows_add(f->audit, &f->err, f->audit_seq, at, entry.login, entry.kind,
-			   entry.application, entry.action, entry.result, entry.detail,
-			   f->audit_hash, hash) != WF_OK)
+	    wf_rows_add(f->audit, &f->err, f->audit_seq, at, entry.login, entry.kind,
+			entry.application, entry.action, entry.result, entry.detail, f->audit_hash,
+			hash) != WF_OK)
 		return -1;
 	memcpy(f->audit_hash, hash, sizeof(hash));
 	return 0;
@@ -409,9 +409,9 @@ put_certificate(struct filler *f, int64_t n, int64_t app, int64_t imported)
 	snprintf(serial, sizeof(serial), "%016" PRIX64, (uint64_t)n * UINT64_C(0x9e3779b97f4a7c15));
 	snprintf(subject, sizeof(subject), "CN=Pegawai %07lld,O=Pemerintah Kota Singkawang,C=ID",
 		 (long long)n);
-	if (bench_rows_add(f->certificates, &f->err, app, serial,
-			   "CN=OSD BSrE 2023,O=Badan Siber dan Sandi Negara,C=ID", subject,
-			   imported, imported + 2 * (int64_t)YEAR, imported, "") != WF_OK)
+	if (wf_rows_add(f->certificates, &f->err, app, serial,
+			"CN=OSD BSrE 2023,O=Badan Siber dan Sandi Negara,C=ID", subject, imported,
+			imported + 2 * (int64_t)YEAR, imported, "") != WF_OK)
 		return -1;
 	return 0;
 }
@@ -452,8 +452,8 @@ put_application(struct filler *f, int64_t n)
 			return -1;
 	}
 	for (int kind = 0; kind < WF_DOC_COUNT; kind++)
-		if (bench_rows_add(f->documents, &f->err, app, wf_document_name(kind), (int64_t)1,
-				   created) != WF_OK)
+		if (wf_rows_add(f->documents, &f->err, app, wf_document_name(kind), (int64_t)1,
+				created) != WF_OK)
 			return -1;
 	return 0;
 }
@@ -465,10 +465,10 @@ flush(struct filler *f)
 	struct wf_stmt *head = NULL;
 	int r;
 
-	if (bench_rows_flush(f->events, &f->err) != WF_OK ||
-	    bench_rows_flush(f->documents, &f->err) != WF_OK ||
-	    bench_rows_flush(f->certificates, &f->err) != WF_OK ||
-	    bench_rows_flush(f->audit, &f->err) != WF_OK ||
+	if (wf_rows_flush(f->events, &f->err) != WF_OK ||
+	    wf_rows_flush(f->documents, &f->err) != WF_OK ||
+	    wf_rows_flush(f->certificates, &f->err) != WF_OK ||
+	    wf_rows_flush(f->audit, &f->err) != WF_OK ||
 	    wf_prepare(f->store, head_sql, &head, &f->err) != WF_OK)
 		return -1;
 	wf_bind_int64(head, 1, f->audit_seq);
@@ -533,10 +533,10 @@ prepare_filler(struct filler *f, struct wf_store *store, int64_t now)
 	if (store->driver == &wf_driver_pgsql &&
 	    exec(f, "SET synchronous_commit = off; SET session_replication_role = replica") != 0)
 		return -1;
-	if (!(f->events = bench_rows_new(store, events_insert, "iitttitiiii")) ||
-	    !(f->documents = bench_rows_new(store, documents_insert, "itii")) ||
-	    !(f->certificates = bench_rows_new(store, certificates_insert, "itttiiit")) ||
-	    !(f->audit = bench_rows_new(store, audit_insert, "iitttttttt"))) {
+	if (!(f->events = wf_rows_new(store, events_insert, "iitttitiiii")) ||
+	    !(f->documents = wf_rows_new(store, documents_insert, "itii")) ||
+	    !(f->certificates = wf_rows_new(store, certificates_insert, "itttiiit")) ||
+	    !(f->audit = wf_rows_new(store, audit_insert, "iitttttttt"))) {
 		wf_fail(&f->err, WF_ERR_INTERNAL, "out of memory");
 		return -1;
 	}
@@ -591,10 +591,10 @@ out:
 			f.err.message);
 	wf_finalize(f.applicant);
 	wf_finalize(f.application);
-	bench_rows_free(f.events);
-	bench_rows_free(f.documents);
-	bench_rows_free(f.certificates);
-	bench_rows_free(f.audit);
+	wf_rows_free(f.events);
+	wf_rows_free(f.documents);
+	wf_rows_free(f.certificates);
+	wf_rows_free(f.audit);
 	wf_store_close(store);
 	return r == 0 ? 0 : 1;
 }

@@ -33,6 +33,23 @@ e() {
 	ENROLL_TEST_LOGIN=$login "$ENROLL" "$@"
 }
 
+# t_pg_database: PG (a socket directory) and PG_DB, a database of the test's own: on the
+# suite's cluster (ENROLL_TEST_PG; T_PG_DB, dropped at exit), else on a cluster the test
+# starts in its directory and stops at exit.
+t_pg_database() {
+	if [ -n "${ENROLL_TEST_PG:-}" ]; then
+		PG=$ENROLL_TEST_PG PG_DB=$T_PG_DB
+		return
+	fi
+	PG=$T_DIR/pg PG_DB=enroll
+	chmod 711 "$T_DIR" # the server runs as postgres and reaches its directory through it
+	sh "$top_srcdir/scripts/pg-cluster.sh" start "$PG" ||
+		{ echo "Bail out! no PostgreSQL cluster (scripts/pg-cluster.sh)"; exit 1; }
+	trap 'sh "$top_srcdir/scripts/pg-cluster.sh" stop "$PG"; t_cleanup' EXIT
+	psql -h "$PG" -d postgres -qAt -c "CREATE DATABASE $PG_DB" >/dev/null ||
+		{ echo "Bail out! no database on the test's cluster"; exit 1; }
+}
+
 # t_station: database, local test CA, a Kasi (registered at init), a Kepala Dinas and a Kabid.
 t_station() {
 	e kasi init --office "Dinas Komunikasi dan Informatika" --city Singkawang \

@@ -11,18 +11,8 @@
 # The source is a sqlite file whatever backend the suite runs on. The target: the test
 # cluster's database (ENROLL_TEST_PG), or one of a cluster this test starts and stops.
 export ENROLL_DB="$T_DIR/enroll.db" ENROLL_STATE_DIR="$T_DIR/state"
-if [ -n "${ENROLL_TEST_PG:-}" ]; then
-	PG=$ENROLL_TEST_PG TARGET_DB=$T_PG_DB
-else
-	PG=$T_DIR/pg TARGET_DB=enroll
-	chmod 711 "$T_DIR" # the server runs as postgres and reaches its directory through it
-	sh "$top_srcdir/scripts/pg-cluster.sh" start "$PG" ||
-		{ echo "Bail out! no PostgreSQL cluster (scripts/pg-cluster.sh)"; exit 1; }
-	trap 'sh "$top_srcdir/scripts/pg-cluster.sh" stop "$PG"; t_cleanup' EXIT
-	psql -h "$PG" -d postgres -qAt -c "CREATE DATABASE $TARGET_DB" >/dev/null ||
-		{ echo "Bail out! no target database"; exit 1; }
-fi
-TARGET="postgresql:///$TARGET_DB?host=$PG"
+t_pg_database
+TARGET="postgresql:///$PG_DB?host=$PG"
 TARGET_FILES=$ENROLL_STATE_DIR/$(printf '%s' "$TARGET" | tr -c 'A-Za-z0-9.-' '_')
 
 . "$top_srcdir/tests/store-dump.sh"

@@ -40,23 +40,6 @@ static const struct {
     {"key", NULL, 0}, /* removals from a token: no record of the application changes */
 };
 
-/*
- * One statement per effect, in the order of the bits: ?1 number, ?2 audit seq, ?3 value;
- * the first one (EFFECT_COUNT) makes the application's row.
- */
-static const char *const effect_sql[EFFECT_COUNT + 1] = {
-    "UPDATE chain_records SET state = 'submitted', state_seq = ?2 WHERE number = ?1",
-    "UPDATE chain_records SET state = ?3, state_seq = ?2 WHERE number = ?1",
-    "UPDATE chain_records SET keys = keys + 1, key_status = 'intent', key_id = '',"
-    " token_serial = ?3, key_seq = ?2 WHERE number = ?1",
-    "UPDATE chain_records SET key_status = 'generated', key_id = ?3, key_seq = ?2"
-    " WHERE number = ?1",
-    "UPDATE chain_records SET key_status = 'complete', key_seq = ?2 WHERE number = ?1",
-    "UPDATE chain_records SET key_status = 'abandoned', key_seq = ?2 WHERE number = ?1",
-    "UPDATE chain_records SET certificates = certificates + 1 WHERE number = ?1",
-    "INSERT INTO chain_records (number) VALUES (?1) ON CONFLICT DO NOTHING",
-};
-
 static const char create_sql[] = "CREATE TEMP TABLE IF NOT EXISTS chain_records ("
 				 "  number TEXT PRIMARY KEY,"
 				 "  state TEXT,"
@@ -107,23 +90,147 @@ effect_value(unsigned effect, const char *detail, char *buf, size_t size)
 	return true;
 }
 
-static int
-apply_effect(struct wf_stmt *stmt, const char *number, int64_t seq, const char *value,
-	     struct wf_store *store, struct wf_error *err)
+/* What one application's record must be, as the chain's rows so far make it. */
+struct chain_record {
+	char *number;
+	char *state; /* NULL until a row sets one */
+	int64_t state_seq, keys, key_seq, certificates;
+	const char *key_status; /* NULL until a key act */
+	char *key_id, *token_serial;
+};
+
+/* The records by number: an open-addressed table of indexes into the array. */
+struct replay {
+	struct chain_record *records;
+	size_t count, cap;
+	size_t *slots; /* index + 1; 0 empty */
+	size_t nslots;
+};
+
+static uint64_t
+number_hash(const char *number)
 {
-	wf_reset(stmt);
-	wf_bind_text(stmt, 1, number);
-	wf_bind_int64(stmt, 2, seq);
-	wf_bind_text(stmt, 3, value);
-	if (wf_next(stmt) != WF_DONE)
-		return wf_fail_db(err, store, _("replay audit row"));
+	uint64_t h = 14695981039346656037u;
+
+	for (const unsigned char *p = (const unsigned char *)number; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return h;
+}
+
+/* The slots twice as many, the records placed again. */
+static int
+replay_grow(struct replay *rp, struct wf_error *err)
+{
+	size_t nslots = rp->nslots ? 2 * rp->nslots : 1024;
+	size_t *slots = calloc(nslots, sizeof(*slots));
+
+	if (!slots)
+		return wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
+	for (size_t i = 0; i < rp->count; i++) {
+		size_t at = number_hash(rp->records[i].number) & (nslots - 1);
+		while (slots[at])
+			at = (at + 1) & (nslots - 1);
+		slots[at] = i + 1;
+	}
+	free(rp->slots);
+	rp->slots = slots;
+	rp->nslots = nslots;
 	return WF_OK;
 }
 
-/* One audit row's effects on chain_records. */
+/* The record of number, made empty if it is new; NULL with err set if out of memory. */
+static struct chain_record *
+replay_record(struct replay *rp, const char *number, struct wf_error *err)
+{
+	size_t at;
+
+	if (2 * (rp->count + 1) > rp->nslots && replay_grow(rp, err) != WF_OK)
+		return NULL;
+	for (at = number_hash(number) & (rp->nslots - 1); rp->slots[at];
+	     at = (at + 1) & (rp->nslots - 1))
+		if (strcmp(rp->records[rp->slots[at] - 1].number, number) == 0)
+			return &rp->records[rp->slots[at] - 1];
+	struct chain_record *bigger =
+	    wf_array_reserve(rp->records, rp->count, &rp->cap, sizeof(*rp->records), err);
+	if (!bigger)
+		return NULL;
+	rp->records = bigger;
+	struct chain_record *c = &bigger[rp->count];
+	memset(c, 0, sizeof(*c));
+	if (!(c->number = strdup(number)) || !(c->key_id = strdup("")) ||
+	    !(c->token_serial = strdup(""))) {
+		free(c->number);
+		free(c->key_id);
+		wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
+		return NULL;
+	}
+	rp->slots[at] = ++rp->count;
+	return c;
+}
+
+static void
+replay_free(struct replay *rp)
+{
+	for (size_t i = 0; i < rp->count; i++) {
+		free(rp->records[i].number);
+		free(rp->records[i].state);
+		free(rp->records[i].key_id);
+		free(rp->records[i].token_serial);
+	}
+	free(rp->records);
+	free(rp->slots);
+}
+
+/* *field, a malloc'd text, replaced by value; false if out of memory. */
+static bool
+replace_text(char **field, const char *value)
+{
+	char *copy = strdup(value);
+
+	if (!copy)
+		return false;
+	free(*field);
+	*field = copy;
+	return true;
+}
+
+/* One effect of the row at seq on its record; false if out of memory. */
+static bool
+apply_effect(struct chain_record *c, unsigned effect, int64_t seq, const char *value)
+{
+	switch (effect) {
+	case SET_SUBMITTED:
+		value = "submitted";
+		/* fall through */
+	case SET_STATE:
+		c->state_seq = seq;
+		return replace_text(&c->state, value);
+	case KEY_BEGIN:
+		c->keys++;
+		c->key_status = "intent";
+		c->key_seq = seq;
+		return replace_text(&c->key_id, "") && replace_text(&c->token_serial, value);
+	case KEY_ID:
+		c->key_status = "generated";
+		c->key_seq = seq;
+		return replace_text(&c->key_id, value);
+	case KEY_COMPLETE:
+		c->key_status = "complete";
+		c->key_seq = seq;
+		return true;
+	case KEY_ABANDON:
+		c->key_status = "abandoned";
+		c->key_seq = seq;
+		return true;
+	default: /* CERTIFICATE */
+		c->certificates++;
+		return true;
+	}
+}
+
+/* One audit row's effects on its application's record. */
 static int
-replay_row(struct wf_store *store, struct wf_stmt *const *effect_stmts, struct wf_stmt *row,
-	   struct wf_error *err)
+replay_row(struct replay *rp, struct wf_stmt *row, struct wf_error *err)
 {
 	int64_t seq = wf_column_int64(row, 0);
 	const char *kind = wf_column_text(row, 1);
@@ -131,49 +238,74 @@ replay_row(struct wf_store *store, struct wf_stmt *const *effect_stmts, struct w
 	const char *action = wf_column_text(row, 3);
 	const char *detail = wf_column_text(row, 4);
 	unsigned effects = effects_of(kind ? kind : "", action ? action : "");
+	struct chain_record *c;
 	char value[256];
-	int r = WF_OK;
 
-	if (effects != 0)
-		r = apply_effect(effect_stmts[EFFECT_COUNT], number, seq, NULL, store, err);
-	for (int bit = 0; r == WF_OK && bit < EFFECT_COUNT; bit++) {
+	if (effects == 0)
+		return WF_OK;
+	if (!(c = replay_record(rp, number ? number : "", err)))
+		return WF_ERR_INTERNAL;
+	for (int bit = 0; bit < EFFECT_COUNT; bit++) {
 		unsigned effect = 1u << bit;
 		if ((effects & effect) &&
-		    effect_value(effect, detail ? detail : "", value, sizeof(value)))
-			r = apply_effect(effect_stmts[bit], number, seq, value, store, err);
+		    effect_value(effect, detail ? detail : "", value, sizeof(value)) &&
+		    !apply_effect(c, effect, seq, value))
+			return wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 	}
+	return WF_OK;
+}
+
+/* The records into temp.chain_records, many rows to a statement. */
+static int
+replay_write(struct wf_store *store, const struct replay *rp, struct wf_error *err)
+{
+	struct wf_rows *rows =
+	    wf_rows_new(store,
+			"INSERT INTO chain_records (number, state, state_seq, keys, key_status,"
+			" key_id, token_serial, key_seq, certificates)",
+			"ttiitttii");
+	int r = WF_OK;
+
+	if (!rows)
+		return wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
+	for (size_t i = 0; r == WF_OK && i < rp->count; i++) {
+		const struct chain_record *c = &rp->records[i];
+		r = wf_rows_add(rows, err, c->number, c->state, c->state_seq, c->keys,
+				c->key_status, c->key_id, c->token_serial, c->key_seq,
+				c->certificates);
+	}
+	if (r == WF_OK)
+		r = wf_rows_flush(rows, err);
+	wf_rows_free(rows);
 	return r;
 }
 
 /*
  * Replay the chain's rows into temp.chain_records (number, state, keys, key_status,
  * key_id, token_serial, certificates): what each application's record must be. Run inside
- * a read transaction; the table is read before that transaction ends.
+ * a read transaction; the table is read before that transaction ends. The rows are read a
+ * page at a time and replayed in memory: a statement per row would be a round trip each
+ * to a server.
  */
 static int
 audit_replay(struct wf_store *store, struct wf_error *err)
 {
-	struct wf_stmt *effect_stmts[EFFECT_COUNT + 1] = {NULL}, *rows = NULL;
+	struct replay rp = {0};
+	struct wf_audit_pages pages;
 	int r, rc = WF_DONE;
 
 	if ((r = wf_exec(store, create_sql, _("prepare the replay"), err)) != WF_OK)
 		return r;
-	for (int i = 0; i <= EFFECT_COUNT; i++)
-		if ((r = wf_prepare(store, effect_sql[i], &effect_stmts[i], err)) != WF_OK)
-			goto out;
-	if ((r = wf_prepare(store,
-			    "SELECT seq, kind, application, action, detail FROM audit"
-			    " WHERE result = 'ok' AND application <> '' ORDER BY seq",
-			    &rows, err)) != WF_OK)
-		goto out;
-	while (r == WF_OK && (rc = wf_next(rows)) == WF_ROW)
-		r = replay_row(store, effect_stmts, rows, err);
+	wf_audit_pages_open(&pages, store, "seq, kind, application, action, detail",
+			    "result = 'ok' AND application <> ''");
+	while (r == WF_OK && (rc = wf_audit_pages_next(&pages, err)) == WF_ROW)
+		r = replay_row(&rp, pages.stmt, err);
 	if (r == WF_OK && rc != WF_DONE)
-		r = wf_fail_db(err, store, _("read audit"));
-out:
-	wf_finalize(rows);
-	for (int i = 0; i <= EFFECT_COUNT; i++)
-		wf_finalize(effect_stmts[i]);
+		r = rc;
+	wf_audit_pages_close(&pages);
+	if (r == WF_OK)
+		r = replay_write(store, &rp, err);
+	replay_free(&rp);
 	return r;
 }
 

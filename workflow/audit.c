@@ -231,15 +231,79 @@ verify_row(struct wf_stmt *stmt, int64_t expected_seq, char running[HASH_HEX], i
 	return WF_OK;
 }
 
+/* Rows to a page: a server's result holds this many, not the whole chain. */
+#define AUDIT_PAGE 10000
+
+void
+wf_audit_pages_open(struct wf_audit_pages *pages, struct wf_store *store, const char *columns,
+		    const char *where)
+{
+	memset(pages, 0, sizeof(*pages));
+	pages->store = store;
+	pages->columns = columns;
+	pages->where = where;
+}
+
+/* The next page's statement: from the first row, or after the last one read. */
+static int
+audit_page(struct wf_audit_pages *pages, struct wf_error *err)
+{
+	char sql[512];
+	bool after = pages->stmt != NULL;
+
+	wf_finalize(pages->stmt);
+	pages->stmt = NULL;
+	snprintf(sql, sizeof(sql), "SELECT %s FROM audit%s%s%s%s%s%s ORDER BY seq LIMIT %d",
+		 pages->columns, pages->where || after ? " WHERE " : "", pages->where ? "(" : "",
+		 pages->where ? pages->where : "", pages->where ? ")" : "",
+		 pages->where && after ? " AND " : "", after ? "seq > ?1" : "", AUDIT_PAGE);
+	if (wf_prepare(pages->store, sql, &pages->stmt, err) != WF_OK)
+		return WF_ERR_DB;
+	if (after)
+		wf_bind_int64(pages->stmt, 1, pages->last);
+	pages->in_page = 0;
+	return WF_OK;
+}
+
+int
+wf_audit_pages_next(struct wf_audit_pages *pages, struct wf_error *err)
+{
+	int rc;
+
+	if (!pages->stmt && audit_page(pages, err) != WF_OK)
+		return WF_ERR_DB;
+	while ((rc = wf_next(pages->stmt)) == WF_DONE && pages->in_page == AUDIT_PAGE)
+		if (audit_page(pages, err) != WF_OK)
+			return WF_ERR_DB;
+	if (rc == WF_DONE)
+		return WF_DONE;
+	if (rc != WF_ROW)
+		return wf_fail_db(err, pages->store, _("read audit"));
+	pages->in_page++;
+	pages->last = wf_column_int64(pages->stmt, 0);
+	return WF_ROW;
+}
+
+void
+wf_audit_pages_close(struct wf_audit_pages *pages)
+{
+	wf_finalize(pages->stmt);
+	pages->stmt = NULL;
+}
+
 int
 wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows, struct wf_error *err)
 {
-	struct wf_stmt *stmt = NULL;
+	struct wf_audit_pages pages;
 	char running[HASH_HEX], head_hash[HASH_HEX];
 	int64_t seq = 0, head_seq = 0, bad = 0;
 	int r, rc;
 
 	wf_error_clear(err);
+	wf_audit_pages_open(&pages, store,
+			    "seq, at, login, kind, application, action, result, detail, prev_hash,"
+			    " hash",
+			    NULL);
 	/* One read transaction: a snapshot, so appends running meanwhile do not confuse us. */
 	if ((r = wf_read_begin(store, err)) != WF_OK)
 		return r;
@@ -248,19 +312,14 @@ wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows, s
 		goto out;
 	if ((r = read_head(store, &head_seq, head_hash, err)) != WF_OK)
 		goto out;
-	if ((r = wf_prepare(store,
-			    "SELECT seq, at, login, kind, application, action, result, detail,"
-			    " prev_hash, hash FROM audit ORDER BY seq",
-			    &stmt, err)) != WF_OK)
-		goto out;
 	memcpy(running, genesis, HASH_HEX);
-	while ((rc = wf_next(stmt)) == WF_ROW) {
-		if ((r = verify_row(stmt, seq + 1, running, &bad, err)) != WF_OK)
+	while ((rc = wf_audit_pages_next(&pages, err)) == WF_ROW) {
+		if ((r = verify_row(pages.stmt, seq + 1, running, &bad, err)) != WF_OK)
 			goto out;
 		seq++;
 	}
 	if (rc != WF_DONE) {
-		r = wf_fail_db(err, store, _("read audit"));
+		r = rc;
 		goto out;
 	}
 	if (seq != head_seq || strcmp(running, head_hash) != 0) {
@@ -273,7 +332,7 @@ wf_audit_verify(struct wf_store *store, int64_t *first_bad_row, int64_t *rows, s
 	}
 	r = WF_OK;
 out:
-	wf_finalize(stmt);
+	wf_audit_pages_close(&pages);
 	wf_read_end(store);
 	if (first_bad_row)
 		*first_bad_row = r == WF_ERR_AUDIT ? bad : 0;

@@ -152,6 +152,18 @@ int wf_collect_rows(struct wf_store *store, struct wf_stmt *stmt, size_t size,
 		    wf_read_row_fn read_row, const char *what, void **out, size_t *count,
 		    struct wf_error *err);
 
+/*
+ * Rows of one table written many to a statement (rows.c): insert is "INSERT INTO table
+ * (columns)", types a letter a column ('i' an int64_t, 't' a string, NULL for NULL).
+ * wf_rows_add takes a row's values in that order and writes the rows when there are enough
+ * for a statement; wf_rows_flush writes those waiting. Both WF_OK or an error in err.
+ */
+struct wf_rows;
+struct wf_rows *wf_rows_new(struct wf_store *store, const char *insert, const char *types);
+int wf_rows_add(struct wf_rows *t, struct wf_error *err, ...);
+int wf_rows_flush(struct wf_rows *t, struct wf_error *err);
+void wf_rows_free(struct wf_rows *t);
+
 /* On a server, an official's own login is let in to act (made if it is not there). */
 int wf_official_grant_login(struct wf_store *store, const char *login, struct wf_error *err);
 
@@ -173,6 +185,23 @@ int wf_audit_append(struct wf_store *store, const struct wf_audit_entry *entry,
 int wf_audit_entry_hash(const char *prev_hash, int64_t seq, int64_t at,
 			const struct wf_audit_entry *entry, char hash[WF_AUDIT_HASH_HEX],
 			struct wf_error *err);
+/*
+ * The audit rows of columns (seq first) that where (an SQL condition, NULL: all) keeps, in
+ * order of seq, read a page at a time: a server's result never holds the whole chain.
+ * wf_audit_pages_next: WF_ROW with the row in pages->stmt, WF_DONE, or an error in err.
+ * Close even after an error; open only fills the struct.
+ */
+struct wf_audit_pages {
+	struct wf_store *store;
+	const char *columns, *where;
+	struct wf_stmt *stmt;
+	int64_t last;	/* the seq of the row read last */
+	size_t in_page; /* rows read of this page */
+};
+void wf_audit_pages_open(struct wf_audit_pages *pages, struct wf_store *store, const char *columns,
+			 const char *where);
+int wf_audit_pages_next(struct wf_audit_pages *pages, struct wf_error *err);
+void wf_audit_pages_close(struct wf_audit_pages *pages);
 /* The session is the store's owner (a server's administrator); never on sqlite. */
 bool wf_session_is_owner(struct wf_store *store);
 /* The chain's head to row seq, of that hash, where the engine does not move it itself. */

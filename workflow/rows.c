@@ -1,24 +1,25 @@
 /*
- * wf-rows.c: the fill's rows of one table, written many to a statement (INSERT ... VALUES
- * (...), (...)): one round trip for a thousand rows instead of one each.
+ * rows.c: rows of one table written many to a statement (INSERT ... VALUES (...), (...)):
+ * one round trip to a server for a thousand rows instead of one each. The audit replay's
+ * records (audit-records.c) and bench/'s bulk load write through it.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "wf-bench.h"
 #include "workflow-int.h"
 
 /* Rows to a statement: 11 columns of 1,000 are within sqlite's 32,766 parameters. */
 #define ROWS_MAX 1000
 
 struct cell {
-	char *text; /* malloc'd; NULL: the number */
+	char *text; /* malloc'd; NULL: the number, or NULL */
 	int64_t number;
+	bool null;
 };
 
-struct bench_rows {
+struct wf_rows {
 	struct wf_store *store;
 	const char *insert; /* "INSERT INTO table (columns...)" */
 	const char *types;  /* a letter a column: 'i' a number, 't' a text */
@@ -29,10 +30,10 @@ struct bench_rows {
 	size_t *row_end;    /* where the statement ends after each row */
 };
 
-struct bench_rows *
-bench_rows_new(struct wf_store *store, const char *insert, const char *types)
+struct wf_rows *
+wf_rows_new(struct wf_store *store, const char *insert, const char *types)
 {
-	struct bench_rows *t = calloc(1, sizeof(*t));
+	struct wf_rows *t = calloc(1, sizeof(*t));
 	size_t size = strlen(insert) + 16 + (size_t)ROWS_MAX * strlen(types) * 12, at;
 
 	if (!t)
@@ -45,7 +46,7 @@ bench_rows_new(struct wf_store *store, const char *insert, const char *types)
 	t->sql = malloc(size);
 	t->row_end = calloc(ROWS_MAX, sizeof(*t->row_end));
 	if (!t->cells || !t->sql || !t->row_end) {
-		bench_rows_free(t);
+		wf_rows_free(t);
 		return NULL;
 	}
 	at = (size_t)snprintf(t->sql, size, "%s VALUES ", insert);
@@ -61,7 +62,7 @@ bench_rows_new(struct wf_store *store, const char *insert, const char *types)
 
 /* The rows waiting, written in one statement, then let go. */
 int
-bench_rows_flush(struct bench_rows *t, struct wf_error *err)
+wf_rows_flush(struct wf_rows *t, struct wf_error *err)
 {
 	struct wf_stmt *stmt = NULL;
 	size_t end;
@@ -78,11 +79,13 @@ bench_rows_flush(struct bench_rows *t, struct wf_error *err)
 	for (size_t i = 0; r == WF_OK && i < t->count * (size_t)t->columns; i++) {
 		if (t->cells[i].text)
 			wf_bind_text(stmt, (int)i + 1, t->cells[i].text);
+		else if (t->cells[i].null)
+			wf_bind_null(stmt, (int)i + 1);
 		else
 			wf_bind_int64(stmt, (int)i + 1, t->cells[i].number);
 	}
 	if (r == WF_OK && wf_next(stmt) != WF_DONE)
-		r = wf_fail_db(err, t->store, "bulk load");
+		r = wf_fail_db(err, t->store, _("write rows"));
 	wf_finalize(stmt);
 	for (size_t i = 0; i < t->count * (size_t)t->columns; i++) {
 		free(t->cells[i].text);
@@ -92,9 +95,9 @@ bench_rows_flush(struct bench_rows *t, struct wf_error *err)
 	return r;
 }
 
-/* One row, its values in the order and of the types of bench_rows_new's; written when full. */
+/* One row, its values in the order and of the types of wf_rows_new's; written when full. */
 int
-bench_rows_add(struct bench_rows *t, struct wf_error *err, ...)
+wf_rows_add(struct wf_rows *t, struct wf_error *err, ...)
 {
 	struct cell *row = t->cells + t->count * (size_t)t->columns;
 	va_list values;
@@ -102,21 +105,24 @@ bench_rows_add(struct bench_rows *t, struct wf_error *err, ...)
 
 	va_start(values, err);
 	for (int c = 0; c < t->columns; c++) {
+		const char *text;
+
 		if (t->types[c] == 'i') {
 			row[c].number = va_arg(values, int64_t);
-		} else if (!(row[c].text = strdup(va_arg(values, const char *)))) {
-			r = wf_fail(err, WF_ERR_INTERNAL, "out of memory");
+		} else if (!(row[c].null = !(text = va_arg(values, const char *))) &&
+			   !(row[c].text = strdup(text))) {
+			r = wf_fail(err, WF_ERR_INTERNAL, _("out of memory"));
 			break;
 		}
 	}
 	va_end(values);
 	if (r != WF_OK)
 		return r;
-	return ++t->count == ROWS_MAX ? bench_rows_flush(t, err) : WF_OK;
+	return ++t->count == ROWS_MAX ? wf_rows_flush(t, err) : WF_OK;
 }
 
 void
-bench_rows_free(struct bench_rows *t)
+wf_rows_free(struct wf_rows *t)
 {
 	if (!t)
 		return;
