@@ -1,11 +1,13 @@
 #!/bin/sh
 # workflow-bench.sh: the workflow store at 100,000 and 1,000,000 applications, on sqlite and
 # on PostgreSQL side by side. For each engine and size: a fresh store filled through the
-# library (bench/wf-bench fill), every list and report the command offers timed, and
-# durable transitions per second by 1 and by 8 clients at once (each a process with its
-# own connection, acting on applications of its own, with the store's normal durability:
-# sqlite WAL + synchronous=FULL, PostgreSQL fsync and synchronous_commit on). PostgreSQL
-# runs in a private cluster of its own (scripts/pg-cluster.sh), stopped at the end.
+# bench/wf-bench fill (a bulk load: the same store on both engines), every list and report
+# the command offers timed, enroll audit verify timed (the whole chain hashed, every record
+# checked against it), and durable transitions per second by 1 and by 8 clients at once
+# (each a process with its own connection, acting on applications of its own, with the
+# store's normal durability: sqlite WAL + synchronous=FULL, PostgreSQL fsync and
+# synchronous_commit on). PostgreSQL runs in a private cluster of its own
+# (scripts/pg-cluster.sh), stopped at the end.
 #
 #   bench/workflow-bench.sh [--backend sqlite|postgresql|both] [--sizes "N1 N2"]
 #                           [--transitions K] [BUILDDIR]
@@ -16,9 +18,8 @@
 # PostgreSQL/sqlite at each size. Targets: every list and report under 1 s; at least 500
 # transitions/s by one client; at least 1,000/s in total by 8 clients on PostgreSQL (sqlite,
 # one writer at a time, is shown beside it without a target).
-# The fill of a million applications on PostgreSQL takes long (each statement is a round
-# trip to the server): try small sizes first (--sizes "10000 100000"); run the big ones
-# once, on an otherwise idle machine.
+# A million applications take a few minutes to fill on either engine: try small sizes first
+# (--sizes "10000 100000"); run the big ones on an otherwise idle machine.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,13 +43,17 @@ both) engines="sqlite postgresql" ;;
 *) echo "workflow-bench: --backend takes sqlite, postgresql or both" >&2; exit 2 ;;
 esac
 bench=$build/bench/wf-bench
-[ -x "$bench" ] || { echo "workflow-bench: $bench not built (make -C $build)" >&2; exit 1; }
+enroll=$build/enroll/enroll
+for program in "$bench" "$enroll"; do
+	[ -x "$program" ] || { echo "workflow-bench: $program not built (make -C $build)" >&2; exit 1; }
+done
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/workflow-bench.XXXXXX")
 # The cluster's server runs as postgres when this runs as root: it must reach its directory.
 chmod 711 "$dir"
 cluster=$dir/pg
 results=$dir/results
+export ENROLL_STATE_DIR="$dir/state"
 cleanup() {
 	[ ! -f "$cluster/data/postmaster.pid" ] || sh "$here/../scripts/pg-cluster.sh" stop "$cluster" || true
 	rm -rf "$dir"
@@ -93,6 +98,17 @@ run() {
 	awk -v e="$e" -v n="$n" '{ print e, n, $1, $2, $3 }' "$dir/out" | tee -a "$results"
 }
 
+# Time enroll audit verify on the store, as the office runs it.
+audit_verify() {
+	start=$(date +%s.%N)
+	LC_ALL=C LANGUAGE= "$enroll" audit verify --db "$3" >"$dir/out" ||
+		{ echo "workflow-bench: enroll audit verify failed ($1, $2)" >&2; exit 1; }
+	end=$(date +%s.%N)
+	awk -v e="$1" -v n="$2" -v s="$start" -v t="$end" '/rows verified/ {
+		for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) rows = $i
+		print e, n, "audit_verify", t - s, rows }' "$dir/out" | tee -a "$results"
+}
+
 for engine in $engines; do
 	for n in $sizes; do
 		db=$(new_store "$engine" "$n")
@@ -105,6 +121,8 @@ for engine in $engines; do
 		echo "# $engine $n: store of $(store_megabytes "$engine" "$db" "$n") MB"
 		echo "# $engine $n: lists and reports"
 		run "$engine" "$n" measure "$db"
+		echo "# $engine $n: enroll audit verify"
+		audit_verify "$engine" "$n" "$db"
 		for clients in 1 8; do
 			echo "# $engine $n: $transitions durable transitions by each of $clients client(s)"
 			run "$engine" "$n" transitions "$db" "$transitions" "$clients"
